@@ -1,0 +1,162 @@
+//! `berkas`: the command-line client over berkas-core, for scripting, bulk work and support.
+//! Human output by default, `--json` for scripts. Exit codes: 0 done, 2 bad input (the
+//! message names what was wrong), 1 anything else.
+
+mod check;
+mod import;
+mod output;
+mod pegawai;
+
+use berkas_core::secrets::SecretStoreKind;
+use berkas_core::Berkas;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use output::{CliError, Out};
+
+#[derive(Parser)]
+#[command(
+    name = "berkas",
+    version,
+    about = "Berkas: personnel records of ASN, offline first"
+)]
+struct Cli {
+    /// Profile directory (default: the OS data directory, berkas/default).
+    #[arg(long, global = true, env = "BERKAS_PROFILE")]
+    profile: Option<PathBuf>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new encrypted profile.
+    Init {
+        /// Name recorded as the author of local changes.
+        #[arg(long, env = "USER", default_value = "local")]
+        user: String,
+        /// Where the database key lives: keyring (OS), file (beside the profile), env.
+        #[arg(long, env = "BERKAS_SECRET_STORE", default_value = "keyring")]
+        secret_store: String,
+    },
+    /// Profile facts: schema version, cipher, secret store, counts.
+    Info,
+    /// Check identifiers offline.
+    #[command(subcommand)]
+    Check(check::CheckCmd),
+    /// Personnel records.
+    #[command(subcommand)]
+    Pegawai(pegawai::PegawaiCmd),
+    /// Riwayat rows of a pegawai.
+    #[command(subcommand)]
+    Riwayat(pegawai::RiwayatCmd),
+    /// Import SIASN data.
+    #[command(subcommand)]
+    Import(import::ImportCmd),
+    /// Export SIASN data.
+    #[command(subcommand)]
+    Export(import::ExportCmd),
+    /// The audit trail of one pegawai's record.
+    Audit {
+        nip: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+fn default_profile() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("berkas")
+        .join("default")
+}
+
+pub(crate) struct Ctx {
+    pub profile: PathBuf,
+    pub out: Out,
+}
+
+impl Ctx {
+    pub fn open(&self) -> Result<Berkas, CliError> {
+        Ok(Berkas::open(&self.profile)?)
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = Ctx {
+        profile: cli.profile.unwrap_or_else(default_profile),
+        out: Out { json: cli.json },
+    };
+    match cli.command {
+        Command::Init { user, secret_store } => {
+            let kind = SecretStoreKind::parse(&secret_store).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--secret-store must be keyring, file or env, not {secret_store}"
+                ))
+            })?;
+            let b = Berkas::init(&ctx.profile, kind, &user)?;
+            ctx.out.emit(
+                &serde_json::json!({
+                    "profile": b.dir(), "id": b.config().id, "secret_store": b.secret_store_description(),
+                    "schema_version": b.schema_version()?,
+                }),
+                || format!("Profil dibuat di {}\nKunci basis data disimpan di: {}", b.dir().display(), b.secret_store_description()),
+            );
+            Ok(())
+        }
+        Command::Info => {
+            let b = ctx.open()?;
+            let v = serde_json::json!({
+                "profile": b.dir(), "id": b.config().id, "user": b.config().user,
+                "secret_store": b.secret_store_description(), "schema_version": b.schema_version()?,
+                "cipher_version": b.cipher_version()?, "pegawai": b.count_pegawai()?,
+            });
+            ctx.out.emit(&v, || {
+                format!(
+                    "Profil     {}\nPengguna   {}\nKunci      {}\nSkema      v{}\nSQLCipher  {}\nPegawai    {}",
+                    b.dir().display(), b.config().user, b.secret_store_description(),
+                    v["schema_version"], v["cipher_version"].as_str().unwrap_or(""), v["pegawai"]
+                )
+            });
+            Ok(())
+        }
+        Command::Check(c) => check::run(&ctx, c),
+        Command::Pegawai(c) => pegawai::run(&ctx, c),
+        Command::Riwayat(c) => pegawai::run_riwayat(&ctx, c),
+        Command::Import(c) => import::run(&ctx, c),
+        Command::Export(c) => import::run_export(&ctx, c),
+        Command::Audit { nip, limit } => {
+            let b = ctx.open()?;
+            let trail = b.audit_trail(&nip, limit)?;
+            ctx.out.emit(&trail, || {
+                trail
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}  {:<16} {:<10} {}",
+                            e.at,
+                            e.action,
+                            e.actor,
+                            e.entity.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(json),
+    }
+}

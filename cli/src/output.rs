@@ -1,0 +1,104 @@
+//! Output and errors: JSON for scripts, text for people; errors carry a stable code and, for
+//! bad input, the fields at fault.
+
+use berkas_core::model::FieldError;
+use serde::Serialize;
+use std::process::ExitCode;
+
+pub(crate) struct Out {
+    pub json: bool,
+}
+
+impl Out {
+    pub fn emit<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
+        if self.json {
+            match serde_json::to_string_pretty(value) {
+                Ok(s) => println!("{s}"),
+                Err(e) => eprintln!("error: cannot write JSON: {e}"),
+            }
+        } else {
+            let text = human();
+            if !text.is_empty() {
+                println!("{text}");
+            }
+        }
+    }
+}
+
+pub(crate) struct CliError {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+    /// Bad input exits 2; everything else 1.
+    pub bad_input: bool,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError {
+            code: "usage".into(),
+            message: message.into(),
+            fields: Vec::new(),
+            bad_input: true,
+        }
+    }
+
+    pub fn invalid(code: &str, message: impl Into<String>) -> CliError {
+        CliError {
+            code: code.into(),
+            message: message.into(),
+            fields: Vec::new(),
+            bad_input: true,
+        }
+    }
+
+    pub fn report(self, json: bool) -> ExitCode {
+        if json {
+            let v = serde_json::json!({ "error": { "code": self.code, "message": self.message, "fields": self.fields } });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        } else {
+            eprintln!("error: {}", self.message);
+            for f in &self.fields {
+                eprintln!("  - {}: {} [{}]", f.field, f.message, f.code);
+            }
+        }
+        ExitCode::from(if self.bad_input { 2 } else { 1 })
+    }
+}
+
+impl From<berkas_core::Error> for CliError {
+    fn from(e: berkas_core::Error) -> CliError {
+        let bad_input = matches!(
+            e,
+            berkas_core::Error::Invalid(_)
+                | berkas_core::Error::DuplicateNip
+                | berkas_core::Error::BadDocument(_)
+                | berkas_core::Error::NotFound(_)
+        );
+        let fields = match &e {
+            berkas_core::Error::Invalid(f) => f.clone(),
+            _ => Vec::new(),
+        };
+        let message = match &e {
+            berkas_core::Error::Invalid(_) => "invalid input".to_string(),
+            other => other.to_string(),
+        };
+        CliError {
+            code: e.code().into(),
+            message,
+            fields,
+            bad_input,
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        CliError {
+            code: "io".into(),
+            message: e.to_string(),
+            fields: Vec::new(),
+            bad_input: false,
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! berkas-core: the personnel record of Indonesian civil servants (ASN), offline first.
+//!
+//! One facade, [`Berkas`], opens a profile directory (an encrypted SQLite database whose key
+//! lives in a [`secrets::SecretStore`]) and hands out typed operations: pegawai and riwayat,
+//! search, completeness, reference data, SIASN exchange, the audit trail. Callers never see
+//! SQL. No UI and no FFI here: the CLI, the bindings, the desktop app and the server are shells
+//! around this crate.
+
+pub mod completeness;
+pub mod error;
+pub mod model;
+mod pegawai;
+mod profile;
+pub mod refdata;
+pub mod secrets;
+pub mod siasn;
+pub mod store;
+
+pub use completeness::{Completeness, Missing};
+pub use error::{Error, Result};
+pub use pegawai::{AddedPegawai, PegawaiRecord, Warning};
+pub use profile::{Berkas, ProfileConfig};
+pub use refdata::RowProblem;
+pub use siasn::{RefImportReport, SiasnImportReport};
+pub use store::audit::AuditEntry;
+pub use store::records::RowData;
+pub use store::refs::RefTableInfo;
+pub use store::search::{ListFilter, PegawaiSummary};

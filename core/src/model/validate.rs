@@ -1,0 +1,165 @@
+//! Syntactic validation and normalisation of one field value by its kind. Reference codes are
+//! checked by the store against the loaded tables (`refdata`); this module needs no database.
+
+use chrono::NaiveDate;
+
+use super::entity::{FieldDef, FieldKind};
+use super::{Email, Nik, Nip, Value};
+
+/// A field value that was refused: which field, a stable code, and a message that names the
+/// wrong part without repeating the personal data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Parses a date as `YYYY-MM-DD` or SIASN's `dd-mm-yyyy`; SIASN's `01-01-0001` is empty.
+pub fn parse_date(s: &str) -> Option<Option<NaiveDate>> {
+    let s = s.trim();
+    if s.is_empty() || s == "01-01-0001" || s == "0001-01-01" {
+        return Some(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
+        .ok()
+        .map(Some)
+}
+
+/// Normalises a value for a field: trims text, parses and canonicalises identifiers, dates and
+/// numbers. Empty text becomes `Null`.
+pub fn normalize(def: &FieldDef, value: &Value) -> Result<Value, FieldError> {
+    let name = def.name;
+    let text = match value {
+        Value::Null => return Ok(Value::Null),
+        Value::Text(s) if s.trim().is_empty() => return Ok(Value::Null),
+        Value::Text(s) => s.trim().to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => b.to_string(),
+    };
+    let bad = |code: &str, msg: String| FieldError::new(name, code, msg);
+    Ok(match def.kind {
+        FieldKind::Text | FieldKind::Ref(_) => Value::Text(text),
+        FieldKind::Date => match parse_date(&text) {
+            Some(Some(d)) => Value::date(d),
+            Some(None) => Value::Null,
+            None => {
+                return Err(bad(
+                    "field.date",
+                    "must be a date YYYY-MM-DD (or dd-mm-yyyy)".into(),
+                ))
+            }
+        },
+        FieldKind::Int => match text.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_) => return Err(bad("field.int", "must be a whole number".into())),
+        },
+        FieldKind::Bool => match text.to_ascii_lowercase().as_str() {
+            "true" | "1" | "ya" | "y" | "yes" => Value::Bool(true),
+            "false" | "0" | "tidak" | "t" | "no" | "n" => Value::Bool(false),
+            _ => return Err(bad("field.bool", "must be true or false".into())),
+        },
+        FieldKind::Nip => match Nip::parse(&text) {
+            Ok(n) if n.kind() != super::NipKind::NipLama => Value::Text(n.to_string()),
+            Ok(_) => {
+                return Err(bad(
+                    "nip.length",
+                    "must be an 18-digit NIP (the 9-digit one goes in nip_lama)".into(),
+                ))
+            }
+            Err(e) => return Err(bad(e.code(), e.to_string())),
+        },
+        FieldKind::NipLama => match Nip::parse(&text) {
+            Ok(n) if n.kind() == super::NipKind::NipLama => Value::Text(n.to_string()),
+            Ok(_) => return Err(bad("nip.length", "the old NIP has 9 digits".into())),
+            Err(e) => return Err(bad(e.code(), e.to_string())),
+        },
+        FieldKind::Nik => match Nik::parse(&text) {
+            Ok(n) => Value::Text(n.to_string()),
+            Err(e) => return Err(bad(e.code(), e.to_string())),
+        },
+        FieldKind::Phone => match super::Phone::parse(&text) {
+            Ok(p) => Value::Text(p.to_string()),
+            Err(e) => return Err(bad(e.code(), e.to_string())),
+        },
+        FieldKind::Email => match Email::parse(&text) {
+            Ok(e) => Value::Text(e.to_string()),
+            Err(e) => return Err(bad(e.code(), e.to_string())),
+        },
+        FieldKind::EmailGov => match Email::parse_gov(&text) {
+            Ok(e) => Value::Text(e.to_string()),
+            Err(e) => return Err(bad(e.code(), e.to_string())),
+        },
+        FieldKind::Sex => match text.to_ascii_uppercase().as_str() {
+            "M" | "L" | "1" | "PRIA" | "LAKI-LAKI" => Value::Text("M".into()),
+            "F" | "P" | "2" | "WANITA" | "PEREMPUAN" => Value::Text("F".into()),
+            _ => return Err(bad("field.sex", "must be M (male) or F (female)".into())),
+        },
+        FieldKind::Choice(options) => {
+            let up = text.to_ascii_uppercase();
+            if options.contains(&up.as_str()) {
+                Value::Text(up)
+            } else {
+                return Err(bad(
+                    "field.choice",
+                    format!("must be one of {}", options.join(", ")),
+                ));
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Entity;
+
+    fn field(name: &str) -> &'static FieldDef {
+        Entity::DataUtama.def().field(name).expect("field")
+    }
+
+    #[test]
+    fn normalises_by_kind() {
+        let t = |n: &str, v: &str| normalize(field(n), &Value::Text(v.into()));
+        assert_eq!(
+            t("no_hp", "0812 3456 7890"),
+            Ok(Value::Text("+6281234567890".into()))
+        );
+        assert_eq!(
+            t("tgl_lahir", "12-03-1985"),
+            Ok(Value::Text("1985-03-12".into()))
+        );
+        assert_eq!(t("tgl_lahir", "01-01-0001"), Ok(Value::Null));
+        assert_eq!(t("mk_tahun", "12"), Ok(Value::Int(12)));
+        assert_eq!(t("jenis_kelamin", "p"), Ok(Value::Text("F".into())));
+        assert_eq!(t("nama", "  "), Ok(Value::Null));
+    }
+
+    #[test]
+    fn errors_name_the_field_and_part() {
+        let e = normalize(field("nip_baru"), &Value::Text("198503122010013002".into()))
+            .expect_err("bad");
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("nip_baru", "nip.sex"));
+        let e = normalize(field("email_gov"), &Value::Text("a@gmail.com".into())).expect_err("bad");
+        assert_eq!(e.code, "email.not_go_id");
+        let e = normalize(field("tgl_lahir"), &Value::Text("31-02-1990".into())).expect_err("bad");
+        assert_eq!(e.code, "field.date");
+    }
+}

@@ -1,0 +1,418 @@
+//! Pegawai and riwayat operations on the facade. Every write validates first (all errors at
+//! once, naming fields), then commits the row change, its audit entry and the new completeness
+//! score in one transaction. A refused input changes nothing.
+
+use rusqlite::{Connection, TransactionBehavior};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::completeness::{self, Completeness};
+use crate::error::{Error, Result};
+use crate::model::{
+    check_nip_nik, normalize, Entity, EntityDef, FieldError, FieldKind, FieldMap, Nik, Nip, Value,
+};
+use crate::profile::Berkas;
+use crate::store::records::{self, RowData};
+use crate::store::refs::{RefCache, RefCheck};
+use crate::store::search::{self, ListFilter, PegawaiSummary};
+use crate::store::{audit, new_id, now, AuditEntry};
+
+/// A soft finding shown beside a record (and routed to the facilitator), never a block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AddedPegawai {
+    pub id: String,
+    pub nip: String,
+    pub completeness: u8,
+    pub warnings: Vec<Warning>,
+}
+
+/// A pegawai's whole record as stored on this device.
+#[derive(Debug, Clone, Serialize)]
+pub struct PegawaiRecord {
+    pub id: String,
+    pub data_utama: RowData,
+    pub riwayat: BTreeMap<Entity, Vec<RowData>>,
+    pub completeness: Completeness,
+    pub warnings: Vec<Warning>,
+}
+
+/// Validates and normalises input for an entity: unknown fields, values by kind, and codes
+/// against the loaded reference tables. Returns every problem at once.
+pub(crate) fn validate(
+    conn: &Connection,
+    refs: &RefCache,
+    def: &EntityDef,
+    input: &FieldMap,
+) -> Result<FieldMap> {
+    let mut out = FieldMap::new();
+    let mut errors = Vec::new();
+    for (name, value) in input {
+        let Some(field) = def.field(name) else {
+            errors.push(FieldError::new(
+                name,
+                "field.unknown",
+                format!("{} has no field with this name", def.table),
+            ));
+            continue;
+        };
+        match normalize(field, value) {
+            Ok(v) => {
+                if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
+                    if refs.check(conn, tables, code)? == RefCheck::Unknown {
+                        errors.push(FieldError::new(
+                            name,
+                            "field.unknown_code",
+                            format!(
+                                "code {code} is not in reference table {}",
+                                tables.replace('|', " or ")
+                            ),
+                        ));
+                        continue;
+                    }
+                }
+                out.insert(name.clone(), v);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// Warnings about data utama: NIP structure, NIP vs NIK, NIP vs recorded birth date and sex.
+pub(crate) fn warnings_for(du: &FieldMap) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let nip = du
+        .get("nip_baru")
+        .and_then(Value::as_str)
+        .and_then(|s| Nip::parse(s).ok());
+    let nik = du
+        .get("nik")
+        .and_then(Value::as_str)
+        .and_then(|s| Nik::parse(s).ok());
+    if let Some(nip) = &nip {
+        for w in nip.warnings() {
+            out.push(Warning {
+                code: "nip.tmt_before_adulthood".into(),
+                message: w.to_string(),
+            });
+        }
+        if let Some(nik) = &nik {
+            for w in check_nip_nik(nip, nik) {
+                let code = match w {
+                    crate::model::ConsistencyWarning::BirthDateMismatch { .. } => {
+                        "nip_nik.birth_date"
+                    }
+                    crate::model::ConsistencyWarning::SexMismatch { .. } => "nip_nik.sex",
+                };
+                out.push(Warning {
+                    code: code.into(),
+                    message: w.to_string(),
+                });
+            }
+        }
+        if let Some(f) = nip.facts() {
+            if let Some(d) = du.get("tgl_lahir").and_then(Value::as_date) {
+                if d != f.birth_date {
+                    out.push(Warning {
+                        code: "nip.tgl_lahir".into(),
+                        message: "tanggal lahir differs from the birth date in the NIP".into(),
+                    });
+                }
+            }
+            if let Some(s) = du.get("jenis_kelamin").and_then(Value::as_str) {
+                if s != f.sex.to_string() {
+                    out.push(Warning {
+                        code: "nip.jenis_kelamin".into(),
+                        message: "jenis kelamin differs from the sex digit in the NIP".into(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn field_names(m: &FieldMap) -> serde_json::Value {
+    serde_json::Value::Array(
+        m.keys()
+            .map(|k| serde_json::Value::String(k.clone()))
+            .collect(),
+    )
+}
+
+fn diff_json(diff: &BTreeMap<String, (Value, Value)>) -> serde_json::Value {
+    let mut o = serde_json::Map::new();
+    for (k, (old, new)) in diff {
+        o.insert(k.clone(), serde_json::json!({ "old": old, "new": new }));
+    }
+    serde_json::Value::Object(o)
+}
+
+impl Berkas {
+    pub fn add_pegawai(&self, input: &FieldMap) -> Result<AddedPegawai> {
+        let mut store = self.store();
+        let s = &mut *store;
+        let du = validate(&s.conn, &s.refs, Entity::DataUtama.def(), input)?;
+        let mut missing = Vec::new();
+        for f in ["nip_baru", "nama"] {
+            if du.get(f).is_none_or(Value::is_null) {
+                missing.push(FieldError::new(
+                    f,
+                    "field.required",
+                    "is required to add a pegawai",
+                ));
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::Invalid(missing));
+        }
+        let nip = du
+            .get("nip_baru")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let tx = s
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if records::pegawai_id_by_nip(&tx, &nip)?.is_some() {
+            return Err(Error::DuplicateNip);
+        }
+        let id = new_id();
+        let at = now();
+        let row = RowData {
+            id: id.clone(),
+            pegawai_id: None,
+            siasn_id: None,
+            values: du.clone(),
+            changed_at: None,
+            changed_by: None,
+        };
+        records::insert_row(&tx, Entity::DataUtama.def(), &row, self.actor(), &at)?;
+        audit::record(
+            &tx,
+            &at,
+            self.actor(),
+            "create",
+            Some("pegawai"),
+            Some(&id),
+            Some(&id),
+            Some(&serde_json::json!({ "fields": field_names(&du) })),
+        )?;
+        let score = records::refresh_completeness(&tx, &id)?
+            .map(|c| c.score)
+            .unwrap_or(0);
+        tx.commit()?;
+        Ok(AddedPegawai {
+            id,
+            nip,
+            completeness: score,
+            warnings: warnings_for(&du),
+        })
+    }
+
+    /// Changes data utama fields; returns the names of the fields that really changed.
+    pub fn edit_pegawai(&self, nip: &str, changes: &FieldMap) -> Result<Vec<String>> {
+        let mut store = self.store();
+        let s = &mut *store;
+        let clean = validate(&s.conn, &s.refs, Entity::DataUtama.def(), changes)?;
+        if clean.get("nip_baru").is_some_and(Value::is_null) {
+            return Err(Error::invalid(
+                "nip_baru",
+                "field.required",
+                "cannot be emptied",
+            ));
+        }
+        let tx = s
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id = records::pegawai_id_by_nip(&tx, nip)?.ok_or(Error::NotFound("pegawai"))?;
+        if let Some(Value::Text(new_nip)) = clean.get("nip_baru") {
+            if new_nip != nip && records::pegawai_id_by_nip(&tx, new_nip)?.is_some() {
+                return Err(Error::DuplicateNip);
+            }
+        }
+        let at = now();
+        let diff =
+            records::update_row(&tx, Entity::DataUtama.def(), &id, &clean, self.actor(), &at)?;
+        if !diff.is_empty() {
+            audit::record(
+                &tx,
+                &at,
+                self.actor(),
+                "update",
+                Some("pegawai"),
+                Some(&id),
+                Some(&id),
+                Some(&diff_json(&diff)),
+            )?;
+            records::refresh_completeness(&tx, &id)?;
+        }
+        tx.commit()?;
+        Ok(diff.into_keys().collect())
+    }
+
+    /// Adds a riwayat row to a pegawai; returns the new row id.
+    pub fn add_riwayat(&self, nip: &str, entity: Entity, input: &FieldMap) -> Result<String> {
+        if entity == Entity::DataUtama {
+            return Err(Error::invalid(
+                "entity",
+                "entity.not_riwayat",
+                "data utama is not a riwayat group",
+            ));
+        }
+        let def = entity.def();
+        let mut store = self.store();
+        let s = &mut *store;
+        let values = validate(&s.conn, &s.refs, def, input)?;
+        let tx = s
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let pegawai_id = records::pegawai_id_by_nip(&tx, nip)?.ok_or(Error::NotFound("pegawai"))?;
+        let id = new_id();
+        let at = now();
+        let row = RowData {
+            id: id.clone(),
+            pegawai_id: Some(pegawai_id.clone()),
+            siasn_id: None,
+            values: values.clone(),
+            changed_at: None,
+            changed_by: None,
+        };
+        records::insert_row(&tx, def, &row, self.actor(), &at)?;
+        audit::record(
+            &tx,
+            &at,
+            self.actor(),
+            "create",
+            Some(def.table),
+            Some(&id),
+            Some(&pegawai_id),
+            Some(&serde_json::json!({ "fields": field_names(&values) })),
+        )?;
+        records::refresh_completeness(&tx, &pegawai_id)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn edit_riwayat(
+        &self,
+        entity: Entity,
+        row_id: &str,
+        changes: &FieldMap,
+    ) -> Result<Vec<String>> {
+        let def = entity.def();
+        let mut store = self.store();
+        let s = &mut *store;
+        let clean = validate(&s.conn, &s.refs, def, changes)?;
+        let tx = s
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = records::load_row(&tx, def, row_id)?.ok_or(Error::NotFound("riwayat row"))?;
+        let pegawai_id = row.pegawai_id.unwrap_or_else(|| row.id.clone());
+        let at = now();
+        let diff = records::update_row(&tx, def, row_id, &clean, self.actor(), &at)?;
+        if !diff.is_empty() {
+            audit::record(
+                &tx,
+                &at,
+                self.actor(),
+                "update",
+                Some(def.table),
+                Some(row_id),
+                Some(&pegawai_id),
+                Some(&diff_json(&diff)),
+            )?;
+            records::refresh_completeness(&tx, &pegawai_id)?;
+        }
+        tx.commit()?;
+        Ok(diff.into_keys().collect())
+    }
+
+    pub fn delete_riwayat(&self, entity: Entity, row_id: &str) -> Result<()> {
+        if entity == Entity::DataUtama {
+            return Err(Error::invalid(
+                "entity",
+                "entity.not_riwayat",
+                "data utama is not a riwayat group",
+            ));
+        }
+        let def = entity.def();
+        let mut store = self.store();
+        let tx = store
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = records::load_row(&tx, def, row_id)?.ok_or(Error::NotFound("riwayat row"))?;
+        let pegawai_id = row.pegawai_id.clone().unwrap_or_default();
+        let at = now();
+        records::delete_row(&tx, def, row_id)?;
+        audit::record(
+            &tx,
+            &at,
+            self.actor(),
+            "delete",
+            Some(def.table),
+            Some(row_id),
+            Some(&pegawai_id),
+            Some(&serde_json::json!({ "old": row.values })),
+        )?;
+        records::refresh_completeness(&tx, &pegawai_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The whole record of one pegawai, by NIP.
+    pub fn pegawai(&self, nip: &str) -> Result<PegawaiRecord> {
+        let store = self.store();
+        let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
+        let (du, riwayat) =
+            records::load_all(&store.conn, &id)?.ok_or(Error::NotFound("pegawai"))?;
+        let docs = records::document_links(&store.conn, &id)?;
+        let completeness = completeness::evaluate(&du, &riwayat, &docs);
+        let warnings = warnings_for(&du.values);
+        Ok(PegawaiRecord {
+            id,
+            data_utama: du,
+            riwayat,
+            completeness,
+            warnings,
+        })
+    }
+
+    pub fn list_pegawai(&self, filter: &ListFilter) -> Result<Vec<PegawaiSummary>> {
+        search::list(&self.store().conn, filter)
+    }
+
+    pub fn search(&self, query: &str, limit: u32) -> Result<Vec<PegawaiSummary>> {
+        search::search(&self.store().conn, query, limit)
+    }
+
+    pub fn count_pegawai(&self) -> Result<u64> {
+        Ok(self
+            .store()
+            .conn
+            .query_row("SELECT count(*) FROM pegawai", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    /// The audit trail of one pegawai's record, newest first.
+    pub fn audit_trail(&self, nip: &str, limit: u32) -> Result<Vec<AuditEntry>> {
+        let store = self.store();
+        let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
+        audit::for_pegawai(&store.conn, &id, limit)
+    }
+
+    /// Name of a reference code, if the table is loaded.
+    pub fn ref_name(&self, table: &str, id: &str) -> Result<Option<String>> {
+        crate::store::refs::lookup_name(&self.store().conn, table, id)
+    }
+}

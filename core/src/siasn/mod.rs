@@ -1,0 +1,134 @@
+//! Exchange with BKN's SIASN web services: reference tables, and pegawai documents in the
+//! SIASN JSON shape (`{"dataUtama": {...}, "riwayat": {"golongan": [...], ...}}`, field names
+//! as SIASN spells them, dates `dd-mm-yyyy`). Large files stream document by document.
+
+mod convert;
+mod import;
+
+pub use convert::{document_to_siasn, parse_document, ParsedPegawai};
+pub use import::{RefImportReport, SiasnImportReport, SiasnProblem};
+
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+use serde_json::Value as Json;
+use std::io::{BufRead, BufReader, Read};
+
+use crate::error::{Error, Result};
+
+/// Calls `f` for every document in `reader`: a JSON array (streamed element by element), one
+/// object, or JSON Lines.
+pub fn for_each_document<R: Read>(
+    reader: R,
+    mut f: impl FnMut(usize, Json) -> Result<()>,
+) -> Result<()> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let first = loop {
+        let buf = reader.fill_buf()?;
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => {
+                let b = buf[i];
+                reader.consume(i);
+                break Some(b);
+            }
+            None if buf.is_empty() => break None,
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    };
+    match first {
+        None => Err(Error::BadDocument("the SIASN file is empty".into())),
+        Some(b'[') => {
+            let mut de = serde_json::Deserializer::from_reader(reader);
+            let mut failure = None;
+            let seed = EachElement {
+                f: &mut f,
+                failure: &mut failure,
+            };
+            let outcome = seed.deserialize(&mut de);
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            outcome.map_err(|e| {
+                Error::BadDocument(format!("the SIASN file is not valid JSON: {e}"))
+            })?;
+            de.end().map_err(|e| {
+                Error::BadDocument(format!("unexpected data after the JSON array: {e}"))
+            })
+        }
+        Some(b'{') => {
+            for (i, doc) in serde_json::Deserializer::from_reader(reader)
+                .into_iter::<Json>()
+                .enumerate()
+            {
+                let doc = doc.map_err(|e| {
+                    Error::BadDocument(format!("document {} is not valid JSON: {e}", i + 1))
+                })?;
+                f(i, doc)?;
+            }
+            Ok(())
+        }
+        Some(_) => Err(Error::BadDocument(
+            "the SIASN file must hold a JSON array or JSON objects".into(),
+        )),
+    }
+}
+
+struct EachElement<'a, F> {
+    f: &'a mut F,
+    failure: &'a mut Option<Error>,
+}
+
+impl<'de, F: FnMut(usize, Json) -> Result<()>> DeserializeSeed<'de> for EachElement<'_, F> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Json) -> Result<()>> Visitor<'de> for EachElement<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of SIASN documents")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while let Some(doc) = seq.next_element::<Json>()? {
+            if let Err(e) = (self.f)(i, doc) {
+                *self.failure = Some(e);
+                return Err(serde::de::Error::custom("stopped"));
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(input: &str) -> Result<usize> {
+        let mut n = 0;
+        for_each_document(input.as_bytes(), |_, _| {
+            n += 1;
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
+    #[test]
+    fn arrays_objects_and_lines() {
+        assert_eq!(count(" [{\"a\":1},{\"a\":2}] ").expect("ok"), 2);
+        assert_eq!(count("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n").expect("ok"), 3);
+        assert_eq!(count("{\"a\":1}").expect("ok"), 1);
+    }
+
+    #[test]
+    fn truncated_and_foreign_input_is_refused() {
+        assert!(count("[{\"a\":1},{\"a\":").is_err());
+        assert!(count("{\"a\":1}\n{\"a\"").is_err());
+        assert!(count("").is_err());
+        assert!(count("nip,nama\n").is_err());
+    }
+}

@@ -1,0 +1,267 @@
+//! Generic row storage driven by the entity definitions: insert, update, delete and load for
+//! data utama and every riwayat table, with the column list built once per entity.
+
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::completeness::{self, Completeness};
+use crate::error::Result;
+use crate::model::{Entity, EntityDef, FieldKind, FieldMap, Value};
+
+/// One stored row: its id, owner pegawai (for riwayat), SIASN id if it came from SIASN, and
+/// the field values that are set.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RowData {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pegawai_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub siasn_id: Option<String>,
+    pub values: FieldMap,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
+}
+
+fn is_riwayat(def: &EntityDef) -> bool {
+    def.entity != Entity::DataUtama
+}
+
+struct Sql {
+    insert: String,
+    select_by_id: String,
+    select_by_pegawai: String,
+}
+
+fn sql(def: &'static EntityDef) -> &'static Sql {
+    static ALL: OnceLock<BTreeMap<Entity, Sql>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        Entity::ALL
+            .iter()
+            .map(|e| {
+                let d = e.def();
+                let mut cols: Vec<&str> = vec!["id"];
+                if is_riwayat(d) {
+                    cols.extend(["pegawai_id", "siasn_id"]);
+                }
+                cols.extend(d.fields.iter().map(|f| f.name));
+                cols.extend(["changed_at", "changed_by"]);
+                let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+                let insert = format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    d.table,
+                    cols.join(", "),
+                    marks.join(", ")
+                );
+                let select = format!("SELECT {} FROM {}", cols.join(", "), d.table);
+                let by_pegawai = if is_riwayat(d) {
+                    format!("{select} WHERE pegawai_id = ?1 ORDER BY id")
+                } else {
+                    format!("{select} WHERE id = ?1")
+                };
+                (
+                    *e,
+                    Sql {
+                        insert,
+                        select_by_id: format!("{select} WHERE id = ?1"),
+                        select_by_pegawai: by_pegawai,
+                    },
+                )
+            })
+            .collect()
+    });
+    &all[&def.entity]
+}
+
+pub(crate) fn insert_row(
+    conn: &Connection,
+    def: &'static EntityDef,
+    row: &RowData,
+    actor: &str,
+    at: &str,
+) -> Result<()> {
+    let mut values: Vec<Value> = Vec::with_capacity(def.fields.len() + 5);
+    values.push(Value::Text(row.id.clone()));
+    if is_riwayat(def) {
+        values.push(
+            row.pegawai_id
+                .clone()
+                .map(Value::Text)
+                .unwrap_or(Value::Null),
+        );
+        values.push(row.siasn_id.clone().map(Value::Text).unwrap_or(Value::Null));
+    }
+    for f in def.fields {
+        values.push(row.values.get(f.name).cloned().unwrap_or(Value::Null));
+    }
+    values.push(Value::Text(at.to_string()));
+    values.push(Value::Text(actor.to_string()));
+    conn.prepare_cached(&sql(def).insert)?
+        .execute(params_from_iter(values.iter()))?;
+    Ok(())
+}
+
+/// Sets the given fields; returns the previous values of the fields that really changed.
+pub(crate) fn update_row(
+    conn: &Connection,
+    def: &'static EntityDef,
+    id: &str,
+    changes: &FieldMap,
+    actor: &str,
+    at: &str,
+) -> Result<BTreeMap<String, (Value, Value)>> {
+    let Some(current) = load_row(conn, def, id)? else {
+        return Err(crate::Error::NotFound("row"));
+    };
+    let mut diff = BTreeMap::new();
+    for (name, new) in changes {
+        let old = current.values.get(name).cloned().unwrap_or(Value::Null);
+        if old != *new {
+            diff.insert(name.clone(), (old, new.clone()));
+        }
+    }
+    if diff.is_empty() {
+        return Ok(diff);
+    }
+    // Column names come from the static definitions, never from input.
+    let sets: Vec<String> = diff
+        .keys()
+        .enumerate()
+        .map(|(i, k)| format!("{k} = ?{}", i + 1))
+        .collect();
+    let n = diff.len();
+    let q = format!(
+        "UPDATE {} SET {}, changed_at = ?{}, changed_by = ?{} WHERE id = ?{}",
+        def.table,
+        sets.join(", "),
+        n + 1,
+        n + 2,
+        n + 3
+    );
+    let mut params: Vec<Value> = diff.values().map(|(_, new)| new.clone()).collect();
+    params.extend([
+        Value::Text(at.into()),
+        Value::Text(actor.into()),
+        Value::Text(id.into()),
+    ]);
+    conn.prepare_cached(&q)?
+        .execute(params_from_iter(params.iter()))?;
+    Ok(diff)
+}
+
+pub(crate) fn delete_row(conn: &Connection, def: &'static EntityDef, id: &str) -> Result<bool> {
+    let n = conn.execute(&format!("DELETE FROM {} WHERE id = ?1", def.table), [id])?;
+    Ok(n > 0)
+}
+
+fn read_row(def: &'static EntityDef, r: &rusqlite::Row<'_>) -> rusqlite::Result<RowData> {
+    let mut i = 0;
+    let id: String = r.get(i)?;
+    i += 1;
+    let (pegawai_id, siasn_id) = if is_riwayat(def) {
+        i += 2;
+        (r.get(1)?, r.get(2)?)
+    } else {
+        (None, None)
+    };
+    let mut values = FieldMap::new();
+    for f in def.fields {
+        let v = Value::from_sql(r.get_ref(i)?);
+        i += 1;
+        let v = match (f.kind, v) {
+            (FieldKind::Bool, Value::Int(n)) => Value::Bool(n != 0),
+            (_, v) => v,
+        };
+        if !v.is_null() {
+            values.insert(f.name.to_string(), v);
+        }
+    }
+    Ok(RowData {
+        id,
+        pegawai_id,
+        siasn_id,
+        values,
+        changed_at: r.get(i)?,
+        changed_by: r.get(i + 1)?,
+    })
+}
+
+pub(crate) fn load_row(
+    conn: &Connection,
+    def: &'static EntityDef,
+    id: &str,
+) -> Result<Option<RowData>> {
+    Ok(conn
+        .prepare_cached(&sql(def).select_by_id)?
+        .query_row([id], |r| read_row(def, r))
+        .optional()?)
+}
+
+pub(crate) fn load_rows(
+    conn: &Connection,
+    def: &'static EntityDef,
+    pegawai_id: &str,
+) -> Result<Vec<RowData>> {
+    let mut st = conn.prepare_cached(&sql(def).select_by_pegawai)?;
+    let rows = st
+        .query_map([pegawai_id], |r| read_row(def, r))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn pegawai_id_by_nip(conn: &Connection, nip: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM pegawai WHERE nip_baru = ?1")?
+        .query_row([nip], |r| r.get(0))
+        .optional()?)
+}
+
+/// Document links of a pegawai: (row id, id_ref_dokumen).
+pub(crate) fn document_links(conn: &Connection, pegawai_id: &str) -> Result<Vec<(String, String)>> {
+    let mut st =
+        conn.prepare_cached("SELECT row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id = ?1")?;
+    let rows = st
+        .query_map([pegawai_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Everything stored about one pegawai.
+pub(crate) fn load_all(
+    conn: &Connection,
+    pegawai_id: &str,
+) -> Result<Option<(RowData, BTreeMap<Entity, Vec<RowData>>)>> {
+    let Some(du) = load_row(conn, Entity::DataUtama.def(), pegawai_id)? else {
+        return Ok(None);
+    };
+    let mut riwayat = BTreeMap::new();
+    for e in Entity::riwayat() {
+        let rows = load_rows(conn, e.def(), pegawai_id)?;
+        if !rows.is_empty() {
+            riwayat.insert(e, rows);
+        }
+    }
+    Ok(Some((du, riwayat)))
+}
+
+/// Recomputes and stores the completeness score of one pegawai.
+pub(crate) fn refresh_completeness(
+    conn: &Connection,
+    pegawai_id: &str,
+) -> Result<Option<Completeness>> {
+    let Some((du, riwayat)) = load_all(conn, pegawai_id)? else {
+        return Ok(None);
+    };
+    let docs = document_links(conn, pegawai_id)?;
+    let c = completeness::evaluate(&du, &riwayat, &docs);
+    store_score(conn, pegawai_id, c.score)?;
+    Ok(Some(c))
+}
+
+pub(crate) fn store_score(conn: &Connection, pegawai_id: &str, score: u8) -> Result<()> {
+    conn.prepare_cached("UPDATE pegawai SET completeness = ?1 WHERE id = ?2")?
+        .execute(rusqlite::params![score, pegawai_id])?;
+    Ok(())
+}
