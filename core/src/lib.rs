@@ -15,6 +15,7 @@ pub mod refdata;
 pub mod secrets;
 pub mod siasn;
 pub mod store;
+pub mod synth;
 
 pub use completeness::{Completeness, Missing};
 pub use error::{Error, Result};
