@@ -23,11 +23,9 @@ pub(crate) enum CheckCmd {
 pub(crate) fn run(ctx: &Ctx, cmd: CheckCmd) -> Result<(), CliError> {
     match cmd {
         CheckCmd::Nip { nip, nik } => {
-            let parsed =
-                Nip::parse(&nip).map_err(|e| CliError::invalid(e.code(), e.to_string()))?;
-            let nik = nik
-                .map(|n| Nik::parse(&n).map_err(|e| CliError::invalid(e.code(), e.to_string())))
-                .transpose()?;
+            let parsed = Nip::parse(&nip).map_err(|e| CliError::invalid(e.code(), e.to_string()))?;
+            let nik =
+                nik.map(|n| Nik::parse(&n).map_err(|e| CliError::invalid(e.code(), e.to_string()))).transpose()?;
             let mut v = json!({ "nip": parsed.as_str(), "kind": parsed.kind() });
             let mut warnings: Vec<serde_json::Value> = Vec::new();
             if let Some(f) = parsed.facts() {
@@ -39,9 +37,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: CheckCmd) -> Result<(), CliError> {
                     v["pppk_code"] = json!(code);
                 }
                 for w in parsed.warnings() {
-                    warnings.push(
-                        json!({ "code": "nip.tmt_before_adulthood", "message": w.to_string() }),
-                    );
+                    warnings.push(json!({ "code": "nip.tmt_before_adulthood", "message": w.to_string() }));
                 }
             }
             if let Some(nik) = &nik {
@@ -74,13 +70,10 @@ pub(crate) fn run(ctx: &Ctx, cmd: CheckCmd) -> Result<(), CliError> {
             Ok(())
         }
         CheckCmd::Nik { nik } => {
-            let parsed =
-                Nik::parse(&nik).map_err(|e| CliError::invalid(e.code(), e.to_string()))?;
+            let parsed = Nik::parse(&nik).map_err(|e| CliError::invalid(e.code(), e.to_string()))?;
             let f = parsed.facts();
             let today = chrono_today();
-            let birth = parsed
-                .birth_date_guess(today)
-                .map(|d| d.format("%Y-%m-%d").to_string());
+            let birth = parsed.birth_date_guess(today).map(|d| d.format("%Y-%m-%d").to_string());
             let v = json!({
                 "nik": parsed.as_str(), "province": f.province, "kabupaten": f.kabupaten, "kecamatan": f.kecamatan,
                 "birth_date": birth, "sex": f.sex, "serial": f.serial,

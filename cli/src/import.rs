@@ -44,10 +44,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: ImportCmd) -> Result<(), CliError> {
         ImportCmd::Siasn { file } => {
             let f = std::fs::File::open(&file)?;
             let size = f.metadata()?.len();
-            let pb = bar(
-                size,
-                "{spinner} {bytes}/{total_bytes} {wide_bar} {msg} dokumen",
-            );
+            let pb = bar(size, "{spinner} {bytes}/{total_bytes} {wide_bar} {msg} dokumen");
             let reader = pb.wrap_read(f);
             let report = b.import_siasn(reader, &mut |n| {
                 if n % 500 == 0 {
@@ -66,23 +63,15 @@ pub(crate) fn run(ctx: &Ctx, cmd: ImportCmd) -> Result<(), CliError> {
                     report.refused.len()
                 );
                 for p in report.refused.iter().take(50) {
-                    s.push_str(&format!(
-                        "\n  dokumen #{} (NIP {}):",
-                        p.index + 1,
-                        p.nip.as_deref().unwrap_or("?")
-                    ));
+                    s.push_str(&format!("\n  dokumen #{} (NIP {}):", p.index + 1, p.nip.as_deref().unwrap_or("?")));
                     for e in &p.errors {
                         s.push_str(&format!("\n    {}: {} [{}]", e.field, e.message, e.code));
                     }
                 }
                 s
             });
-            if !report.refused.is_empty() && report.created + report.updated + report.unchanged == 0
-            {
-                return Err(CliError::invalid(
-                    "import.all_refused",
-                    "every document was refused",
-                ));
+            if !report.refused.is_empty() && report.created + report.updated + report.unchanged == 0 {
+                return Err(CliError::invalid("import.all_refused", "every document was refused"));
             }
         }
         ImportCmd::Referensi { dir } => {
@@ -96,10 +85,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: ImportCmd) -> Result<(), CliError> {
                 reports
                     .iter()
                     .map(|r| {
-                        let mut line = format!(
-                            "{:<24} {:>7} baris dari {:>7}",
-                            r.table, r.imported, r.rows_in_file
-                        );
+                        let mut line = format!("{:<24} {:>7} baris dari {:>7}", r.table, r.imported, r.rows_in_file);
                         for p in &r.problems {
                             line.push_str(&format!("\n    baris #{}: {}", p.index + 1, p.reason));
                         }
@@ -123,8 +109,7 @@ pub(crate) fn run_export(ctx: &Ctx, cmd: ExportCmd) -> Result<(), CliError> {
     match (nip, all) {
         (Some(nip), false) => {
             let doc = b.export_siasn(&nip)?;
-            serde_json::to_writer_pretty(&mut sink, &doc)
-                .map_err(|e| CliError::from(std::io::Error::other(e)))?;
+            serde_json::to_writer_pretty(&mut sink, &doc).map_err(|e| CliError::from(std::io::Error::other(e)))?;
             writeln!(sink)?;
         }
         (None, true) => {

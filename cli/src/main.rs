@@ -16,11 +16,7 @@ use std::process::ExitCode;
 use output::{CliError, Out};
 
 #[derive(Parser)]
-#[command(
-    name = "berkas",
-    version,
-    about = "Berkas: personnel records of ASN, offline first"
-)]
+#[command(name = "berkas", version, about = "Berkas: personnel records of ASN, offline first")]
 struct Cli {
     /// Profile directory (default: the OS data directory, berkas/default).
     #[arg(long, global = true, env = "BERKAS_PROFILE")]
@@ -60,6 +56,16 @@ enum Command {
     /// Export SIASN data.
     #[command(subcommand)]
     Export(import::ExportCmd),
+    /// Write synthetic demo pegawai (valid NIP/NIK, riwayat; no real person) as SIASN JSON.
+    Synth {
+        #[arg(long, default_value_t = 40)]
+        count: u64,
+        /// Units to spread them over.
+        #[arg(long, value_delimiter = ',', default_value = "UNIT-A,UNIT-B")]
+        units: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// The audit trail of one pegawai's record.
     Audit {
         nip: String,
@@ -69,10 +75,7 @@ enum Command {
 }
 
 fn default_profile() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("berkas")
-        .join("default")
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("berkas").join("default")
 }
 
 pub(crate) struct Ctx {
@@ -87,16 +90,11 @@ impl Ctx {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let ctx = Ctx {
-        profile: cli.profile.unwrap_or_else(default_profile),
-        out: Out { json: cli.json },
-    };
+    let ctx = Ctx { profile: cli.profile.unwrap_or_else(default_profile), out: Out { json: cli.json } };
     match cli.command {
         Command::Init { user, secret_store } => {
             let kind = SecretStoreKind::parse(&secret_store).ok_or_else(|| {
-                CliError::usage(format!(
-                    "--secret-store must be keyring, file or env, not {secret_store}"
-                ))
+                CliError::usage(format!("--secret-store must be keyring, file or env, not {secret_store}"))
             })?;
             let b = Berkas::init(&ctx.profile, kind, &user)?;
             ctx.out.emit(
@@ -104,7 +102,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     "profile": b.dir(), "id": b.config().id, "secret_store": b.secret_store_description(),
                     "schema_version": b.schema_version()?,
                 }),
-                || format!("Profil dibuat di {}\nKunci basis data disimpan di: {}", b.dir().display(), b.secret_store_description()),
+                || {
+                    format!(
+                        "Profil dibuat di {}\nKunci basis data disimpan di: {}",
+                        b.dir().display(),
+                        b.secret_store_description()
+                    )
+                },
             );
             Ok(())
         }
@@ -118,8 +122,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
             ctx.out.emit(&v, || {
                 format!(
                     "Profil     {}\nPengguna   {}\nKunci      {}\nSkema      v{}\nSQLCipher  {}\nPegawai    {}",
-                    b.dir().display(), b.config().user, b.secret_store_description(),
-                    v["schema_version"], v["cipher_version"].as_str().unwrap_or(""), v["pegawai"]
+                    b.dir().display(),
+                    b.config().user,
+                    b.secret_store_description(),
+                    v["schema_version"],
+                    v["cipher_version"].as_str().unwrap_or(""),
+                    v["pegawai"]
                 )
             });
             Ok(())
@@ -129,6 +137,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Riwayat(c) => pegawai::run_riwayat(&ctx, c),
         Command::Import(c) => import::run(&ctx, c),
         Command::Export(c) => import::run_export(&ctx, c),
+        Command::Synth { count, units, seed } => {
+            let mut rng = berkas_core::synth::Rng::new(seed);
+            let today = berkas_core::model::today();
+            let docs: Vec<serde_json::Value> = (0..count)
+                .map(|i| {
+                    berkas_core::synth::pegawai_document(&mut rng, i, &units[(i as usize) % units.len().max(1)], today)
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&docs).map_err(|e| CliError::from(std::io::Error::other(e)))?);
+            Ok(())
+        }
         Command::Audit { nip, limit } => {
             let b = ctx.open()?;
             let trail = b.audit_trail(&nip, limit)?;
@@ -136,13 +155,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 trail
                     .iter()
                     .map(|e| {
-                        format!(
-                            "{}  {:<16} {:<10} {}",
-                            e.at,
-                            e.action,
-                            e.actor,
-                            e.entity.as_deref().unwrap_or("")
-                        )
+                        format!("{}  {:<16} {:<10} {}", e.at, e.action, e.actor, e.entity.as_deref().unwrap_or(""))
                     })
                     .collect::<Vec<_>>()
                     .join("\n")

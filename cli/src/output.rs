@@ -35,26 +35,17 @@ pub(crate) struct CliError {
 
 impl CliError {
     pub fn usage(message: impl Into<String>) -> CliError {
-        CliError {
-            code: "usage".into(),
-            message: message.into(),
-            fields: Vec::new(),
-            bad_input: true,
-        }
+        CliError { code: "usage".into(), message: message.into(), fields: Vec::new(), bad_input: true }
     }
 
     pub fn invalid(code: &str, message: impl Into<String>) -> CliError {
-        CliError {
-            code: code.into(),
-            message: message.into(),
-            fields: Vec::new(),
-            bad_input: true,
-        }
+        CliError { code: code.into(), message: message.into(), fields: Vec::new(), bad_input: true }
     }
 
     pub fn report(self, json: bool) -> ExitCode {
         if json {
-            let v = serde_json::json!({ "error": { "code": self.code, "message": self.message, "fields": self.fields } });
+            let v =
+                serde_json::json!({ "error": { "code": self.code, "message": self.message, "fields": self.fields } });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         } else {
             eprintln!("error: {}", self.message);
@@ -83,22 +74,12 @@ impl From<berkas_core::Error> for CliError {
             berkas_core::Error::Invalid(_) => "invalid input".to_string(),
             other => other.to_string(),
         };
-        CliError {
-            code: e.code().into(),
-            message,
-            fields,
-            bad_input,
-        }
+        CliError { code: e.code().into(), message, fields, bad_input }
     }
 }
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> CliError {
-        CliError {
-            code: "io".into(),
-            message: e.to_string(),
-            fields: Vec::new(),
-            bad_input: false,
-        }
+        CliError { code: "io".into(), message: e.to_string(), fields: Vec::new(), bad_input: false }
     }
 }

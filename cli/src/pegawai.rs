@@ -69,32 +69,19 @@ pub(crate) enum RiwayatCmd {
 pub(crate) fn parse_sets(sets: &[String]) -> Result<FieldMap, CliError> {
     let mut m = FieldMap::new();
     for s in sets {
-        let (k, v) = s
-            .split_once('=')
-            .ok_or_else(|| CliError::usage(format!("--set wants FIELD=VALUE, got {s:?}")))?;
-        m.insert(
-            k.trim().to_string(),
-            if v.is_empty() {
-                Value::Null
-            } else {
-                Value::Text(v.to_string())
-            },
-        );
+        let (k, v) = s.split_once('=').ok_or_else(|| CliError::usage(format!("--set wants FIELD=VALUE, got {s:?}")))?;
+        m.insert(k.trim().to_string(), if v.is_empty() { Value::Null } else { Value::Text(v.to_string()) });
     }
     Ok(m)
 }
 
 fn entity_arg(group: &str) -> Result<Entity, CliError> {
-    Entity::from_table(group)
-        .or_else(|| Entity::from_siasn_key(group))
-        .filter(|e| *e != Entity::DataUtama)
-        .ok_or_else(|| {
+    Entity::from_table(group).or_else(|| Entity::from_siasn_key(group)).filter(|e| *e != Entity::DataUtama).ok_or_else(
+        || {
             let names: Vec<&str> = Entity::riwayat().map(|e| e.def().table).collect();
-            CliError::usage(format!(
-                "unknown riwayat group {group:?}; one of: {}",
-                names.join(", ")
-            ))
-        })
+            CliError::usage(format!("unknown riwayat group {group:?}; one of: {}", names.join(", ")))
+        },
+    )
 }
 
 fn summaries(list: &[PegawaiSummary]) -> String {
@@ -102,15 +89,7 @@ fn summaries(list: &[PegawaiSummary]) -> String {
         return "(tidak ada)".into();
     }
     list.iter()
-        .map(|p| {
-            format!(
-                "{}  {:<40} {:<10} {:>3}%",
-                p.nip,
-                p.nama,
-                p.unit.as_deref().unwrap_or("-"),
-                p.completeness
-            )
-        })
+        .map(|p| format!("{}  {:<40} {:<10} {:>3}%", p.nip, p.nama, p.unit.as_deref().unwrap_or("-"), p.completeness))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -126,11 +105,8 @@ fn record_text(r: &PegawaiRecord) -> String {
         let def = e.def();
         s.push_str(&format!("\n{} ({})\n", def.label, rows.len()));
         for row in rows {
-            let fields: Vec<String> = def
-                .fields
-                .iter()
-                .filter_map(|f| row.values.get(f.name).map(|v| format!("{}={}", f.name, v)))
-                .collect();
+            let fields: Vec<String> =
+                def.fields.iter().filter_map(|f| row.values.get(f.name).map(|v| format!("{}={}", f.name, v))).collect();
             s.push_str(&format!("  [{}] {}\n", row.id, fields.join(", ")));
         }
     }
@@ -139,11 +115,7 @@ fn record_text(r: &PegawaiRecord) -> String {
         r.completeness.score, r.completeness.satisfied, r.completeness.total
     ));
     for m in &r.completeness.missing {
-        s.push_str(&format!(
-            "  belum ada: {} - {}\n",
-            m.entity.def().label,
-            m.label
-        ));
+        s.push_str(&format!("  belum ada: {} - {}\n", m.entity.def().label, m.label));
     }
     for w in &r.warnings {
         s.push_str(&format!("peringatan: {}\n", w.message));
@@ -157,38 +129,26 @@ pub(crate) fn run(ctx: &Ctx, cmd: PegawaiCmd) -> Result<(), CliError> {
         PegawaiCmd::Add { set, file } => {
             let mut fields = parse_sets(&set)?;
             if let Some(path) = file {
-                let obj: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_slice(&std::fs::read(&path)?).map_err(|e| {
-                        CliError::invalid(
-                            "bad_document",
-                            format!("{}: not a JSON object: {e}", path.display()),
-                        )
+                let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&std::fs::read(&path)?)
+                    .map_err(|e| {
+                        CliError::invalid("bad_document", format!("{}: not a JSON object: {e}", path.display()))
                     })?;
                 for (k, v) in obj {
                     let v = match v {
                         serde_json::Value::Null => Value::Null,
                         serde_json::Value::Bool(b) => Value::Bool(b),
-                        serde_json::Value::Number(n) => n
-                            .as_i64()
-                            .map(Value::Int)
-                            .unwrap_or(Value::Text(n.to_string())),
-                        serde_json::Value::String(s) => Value::Text(s),
-                        _ => {
-                            return Err(CliError::invalid(
-                                "field.type",
-                                format!("{k}: must be a plain value"),
-                            ))
+                        serde_json::Value::Number(n) => {
+                            n.as_i64().map(Value::Int).unwrap_or(Value::Text(n.to_string()))
                         }
+                        serde_json::Value::String(s) => Value::Text(s),
+                        _ => return Err(CliError::invalid("field.type", format!("{k}: must be a plain value"))),
                     };
                     fields.entry(k).or_insert(v);
                 }
             }
             let added = b.add_pegawai(&fields)?;
             ctx.out.emit(&added, || {
-                let mut s = format!(
-                    "Pegawai {} ditambahkan (kelengkapan {}%)",
-                    added.nip, added.completeness
-                );
+                let mut s = format!("Pegawai {} ditambahkan (kelengkapan {}%)", added.nip, added.completeness);
                 for w in &added.warnings {
                     s.push_str(&format!("\nperingatan: {}", w.message));
                 }
@@ -199,18 +159,8 @@ pub(crate) fn run(ctx: &Ctx, cmd: PegawaiCmd) -> Result<(), CliError> {
             let r = b.pegawai(&nip)?;
             ctx.out.emit(&r, || record_text(&r));
         }
-        PegawaiCmd::List {
-            unit,
-            below,
-            limit,
-            offset,
-        } => {
-            let list = b.list_pegawai(&ListFilter {
-                unit,
-                below_completeness: below,
-                limit,
-                offset,
-            })?;
+        PegawaiCmd::List { unit, below, limit, offset } => {
+            let list = b.list_pegawai(&ListFilter { unit, below_completeness: below, limit, offset })?;
             ctx.out.emit(&list, || summaries(&list));
         }
         PegawaiCmd::Search { query, limit } => {
@@ -219,14 +169,13 @@ pub(crate) fn run(ctx: &Ctx, cmd: PegawaiCmd) -> Result<(), CliError> {
         }
         PegawaiCmd::Edit { nip, set } => {
             let changed = b.edit_pegawai(&nip, &parse_sets(&set)?)?;
-            ctx.out
-                .emit(&serde_json::json!({ "changed": changed }), || {
-                    if changed.is_empty() {
-                        "Tidak ada perubahan".into()
-                    } else {
-                        format!("Diubah: {}", changed.join(", "))
-                    }
-                });
+            ctx.out.emit(&serde_json::json!({ "changed": changed }), || {
+                if changed.is_empty() {
+                    "Tidak ada perubahan".into()
+                } else {
+                    format!("Diubah: {}", changed.join(", "))
+                }
+            });
         }
     }
     Ok(())
@@ -237,22 +186,15 @@ pub(crate) fn run_riwayat(ctx: &Ctx, cmd: RiwayatCmd) -> Result<(), CliError> {
     match cmd {
         RiwayatCmd::Add { nip, group, set } => {
             let id = b.add_riwayat(&nip, entity_arg(&group)?, &parse_sets(&set)?)?;
-            ctx.out.emit(&serde_json::json!({ "id": id }), || {
-                format!("Riwayat ditambahkan: {id}")
-            });
+            ctx.out.emit(&serde_json::json!({ "id": id }), || format!("Riwayat ditambahkan: {id}"));
         }
         RiwayatCmd::Edit { group, row_id, set } => {
             let changed = b.edit_riwayat(entity_arg(&group)?, &row_id, &parse_sets(&set)?)?;
-            ctx.out
-                .emit(&serde_json::json!({ "changed": changed }), || {
-                    format!("Diubah: {}", changed.join(", "))
-                });
+            ctx.out.emit(&serde_json::json!({ "changed": changed }), || format!("Diubah: {}", changed.join(", ")));
         }
         RiwayatCmd::Delete { group, row_id } => {
             b.delete_riwayat(entity_arg(&group)?, &row_id)?;
-            ctx.out.emit(&serde_json::json!({ "deleted": row_id }), || {
-                "Riwayat dihapus".into()
-            });
+            ctx.out.emit(&serde_json::json!({ "deleted": row_id }), || "Riwayat dihapus".into());
         }
     }
     Ok(())

@@ -32,11 +32,7 @@ pub struct Completeness {
 /// Fields and documents that do not apply to PPPK (no CPNS period).
 const NOT_FOR_PPPK: &[&str] = &["tmt_cpns", "nomor_sk_cpns", "889"];
 
-pub fn evaluate(
-    du: &RowData,
-    riwayat: &BTreeMap<Entity, Vec<RowData>>,
-    docs: &[(String, String)],
-) -> Completeness {
+pub fn evaluate(du: &RowData, riwayat: &BTreeMap<Entity, Vec<RowData>>, docs: &[(String, String)]) -> Completeness {
     let pppk = du
         .values
         .get("nip_baru")
@@ -48,36 +44,33 @@ pub fn evaluate(
     let mut missing = Vec::new();
     let has_doc = |row_id: &str, id_ref: &str| docs.iter().any(|(r, d)| r == row_id && d == id_ref);
 
-    let check_row = |def: &EntityDef,
-                     row: &RowData,
-                     row_id: Option<&str>,
-                     total: &mut u32,
-                     missing: &mut Vec<Missing>| {
-        for f in def.fields.iter().filter(|f| f.required && applies(f.name)) {
-            *total += 1;
-            if row.values.get(f.name).is_none_or(|v| v.is_null()) {
-                missing.push(Missing {
-                    entity: def.entity,
-                    row_id: row_id.map(str::to_string),
-                    kind: "field",
-                    what: f.name.to_string(),
-                    label: f.label.to_string(),
-                });
+    let check_row =
+        |def: &EntityDef, row: &RowData, row_id: Option<&str>, total: &mut u32, missing: &mut Vec<Missing>| {
+            for f in def.fields.iter().filter(|f| f.required && applies(f.name)) {
+                *total += 1;
+                if row.values.get(f.name).is_none_or(|v| v.is_null()) {
+                    missing.push(Missing {
+                        entity: def.entity,
+                        row_id: row_id.map(str::to_string),
+                        kind: "field",
+                        what: f.name.to_string(),
+                        label: f.label.to_string(),
+                    });
+                }
             }
-        }
-        for d in def.documents.iter().filter(|d| applies(d.id_ref_dokumen)) {
-            *total += 1;
-            if !has_doc(&row.id, d.id_ref_dokumen) {
-                missing.push(Missing {
-                    entity: def.entity,
-                    row_id: row_id.map(str::to_string),
-                    kind: "document",
-                    what: d.id_ref_dokumen.to_string(),
-                    label: d.label.to_string(),
-                });
+            for d in def.documents.iter().filter(|d| applies(d.id_ref_dokumen)) {
+                *total += 1;
+                if !has_doc(&row.id, d.id_ref_dokumen) {
+                    missing.push(Missing {
+                        entity: def.entity,
+                        row_id: row_id.map(str::to_string),
+                        kind: "document",
+                        what: d.id_ref_dokumen.to_string(),
+                        label: d.label.to_string(),
+                    });
+                }
             }
-        }
-    };
+        };
 
     check_row(Entity::DataUtama.def(), du, None, &mut total, &mut missing);
     for e in Entity::riwayat() {
@@ -100,15 +93,6 @@ pub fn evaluate(
         }
     }
     let satisfied = total - missing.len() as u32;
-    let score = if total == 0 {
-        100
-    } else {
-        (u64::from(satisfied) * 100 / u64::from(total)) as u8
-    };
-    Completeness {
-        score,
-        total,
-        satisfied,
-        missing,
-    }
+    let score = if total == 0 { 100 } else { (u64::from(satisfied) * 100 / u64::from(total)) as u8 };
+    Completeness { score, total, satisfied, missing }
 }

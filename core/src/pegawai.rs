@@ -8,9 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::completeness::{self, Completeness};
 use crate::error::{Error, Result};
-use crate::model::{
-    check_nip_nik, normalize, Entity, EntityDef, FieldError, FieldKind, FieldMap, Nik, Nip, Value,
-};
+use crate::model::{check_nip_nik, normalize, Entity, EntityDef, FieldError, FieldKind, FieldMap, Nik, Nip, Value};
 use crate::profile::Berkas;
 use crate::store::records::{self, RowData};
 use crate::store::refs::{RefCache, RefCheck};
@@ -44,21 +42,12 @@ pub struct PegawaiRecord {
 
 /// Validates and normalises input for an entity: unknown fields, values by kind, and codes
 /// against the loaded reference tables. Returns every problem at once.
-pub(crate) fn validate(
-    conn: &Connection,
-    refs: &RefCache,
-    def: &EntityDef,
-    input: &FieldMap,
-) -> Result<FieldMap> {
+pub(crate) fn validate(conn: &Connection, refs: &RefCache, def: &EntityDef, input: &FieldMap) -> Result<FieldMap> {
     let mut out = FieldMap::new();
     let mut errors = Vec::new();
     for (name, value) in input {
         let Some(field) = def.field(name) else {
-            errors.push(FieldError::new(
-                name,
-                "field.unknown",
-                format!("{} has no field with this name", def.table),
-            ));
+            errors.push(FieldError::new(name, "field.unknown", format!("{} has no field with this name", def.table)));
             continue;
         };
         match normalize(field, value) {
@@ -68,10 +57,7 @@ pub(crate) fn validate(
                         errors.push(FieldError::new(
                             name,
                             "field.unknown_code",
-                            format!(
-                                "code {code} is not in reference table {}",
-                                tables.replace('|', " or ")
-                            ),
+                            format!("code {code} is not in reference table {}", tables.replace('|', " or ")),
                         ));
                         continue;
                     }
@@ -91,33 +77,19 @@ pub(crate) fn validate(
 /// Warnings about data utama: NIP structure, NIP vs NIK, NIP vs recorded birth date and sex.
 pub(crate) fn warnings_for(du: &FieldMap) -> Vec<Warning> {
     let mut out = Vec::new();
-    let nip = du
-        .get("nip_baru")
-        .and_then(Value::as_str)
-        .and_then(|s| Nip::parse(s).ok());
-    let nik = du
-        .get("nik")
-        .and_then(Value::as_str)
-        .and_then(|s| Nik::parse(s).ok());
+    let nip = du.get("nip_baru").and_then(Value::as_str).and_then(|s| Nip::parse(s).ok());
+    let nik = du.get("nik").and_then(Value::as_str).and_then(|s| Nik::parse(s).ok());
     if let Some(nip) = &nip {
         for w in nip.warnings() {
-            out.push(Warning {
-                code: "nip.tmt_before_adulthood".into(),
-                message: w.to_string(),
-            });
+            out.push(Warning { code: "nip.tmt_before_adulthood".into(), message: w.to_string() });
         }
         if let Some(nik) = &nik {
             for w in check_nip_nik(nip, nik) {
                 let code = match w {
-                    crate::model::ConsistencyWarning::BirthDateMismatch { .. } => {
-                        "nip_nik.birth_date"
-                    }
+                    crate::model::ConsistencyWarning::BirthDateMismatch { .. } => "nip_nik.birth_date",
                     crate::model::ConsistencyWarning::SexMismatch { .. } => "nip_nik.sex",
                 };
-                out.push(Warning {
-                    code: code.into(),
-                    message: w.to_string(),
-                });
+                out.push(Warning { code: code.into(), message: w.to_string() });
             }
         }
         if let Some(f) = nip.facts() {
@@ -143,11 +115,7 @@ pub(crate) fn warnings_for(du: &FieldMap) -> Vec<Warning> {
 }
 
 fn field_names(m: &FieldMap) -> serde_json::Value {
-    serde_json::Value::Array(
-        m.keys()
-            .map(|k| serde_json::Value::String(k.clone()))
-            .collect(),
-    )
+    serde_json::Value::Array(m.keys().map(|k| serde_json::Value::String(k.clone())).collect())
 }
 
 fn diff_json(diff: &BTreeMap<String, (Value, Value)>) -> serde_json::Value {
@@ -166,24 +134,14 @@ impl Berkas {
         let mut missing = Vec::new();
         for f in ["nip_baru", "nama"] {
             if du.get(f).is_none_or(Value::is_null) {
-                missing.push(FieldError::new(
-                    f,
-                    "field.required",
-                    "is required to add a pegawai",
-                ));
+                missing.push(FieldError::new(f, "field.required", "is required to add a pegawai"));
             }
         }
         if !missing.is_empty() {
             return Err(Error::Invalid(missing));
         }
-        let nip = du
-            .get("nip_baru")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let tx = s
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let nip = du.get("nip_baru").and_then(Value::as_str).unwrap_or_default().to_string();
+        let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if records::pegawai_id_by_nip(&tx, &nip)?.is_some() {
             return Err(Error::DuplicateNip);
         }
@@ -208,16 +166,9 @@ impl Berkas {
             Some(&id),
             Some(&serde_json::json!({ "fields": field_names(&du) })),
         )?;
-        let score = records::refresh_completeness(&tx, &id)?
-            .map(|c| c.score)
-            .unwrap_or(0);
+        let score = records::refresh_completeness(&tx, &id)?.map(|c| c.score).unwrap_or(0);
         tx.commit()?;
-        Ok(AddedPegawai {
-            id,
-            nip,
-            completeness: score,
-            warnings: warnings_for(&du),
-        })
+        Ok(AddedPegawai { id, nip, completeness: score, warnings: warnings_for(&du) })
     }
 
     /// Changes data utama fields; returns the names of the fields that really changed.
@@ -226,15 +177,9 @@ impl Berkas {
         let s = &mut *store;
         let clean = validate(&s.conn, &s.refs, Entity::DataUtama.def(), changes)?;
         if clean.get("nip_baru").is_some_and(Value::is_null) {
-            return Err(Error::invalid(
-                "nip_baru",
-                "field.required",
-                "cannot be emptied",
-            ));
+            return Err(Error::invalid("nip_baru", "field.required", "cannot be emptied"));
         }
-        let tx = s
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = records::pegawai_id_by_nip(&tx, nip)?.ok_or(Error::NotFound("pegawai"))?;
         if let Some(Value::Text(new_nip)) = clean.get("nip_baru") {
             if new_nip != nip && records::pegawai_id_by_nip(&tx, new_nip)?.is_some() {
@@ -242,8 +187,7 @@ impl Berkas {
             }
         }
         let at = now();
-        let diff =
-            records::update_row(&tx, Entity::DataUtama.def(), &id, &clean, self.actor(), &at)?;
+        let diff = records::update_row(&tx, Entity::DataUtama.def(), &id, &clean, self.actor(), &at)?;
         if !diff.is_empty() {
             audit::record(
                 &tx,
@@ -264,19 +208,13 @@ impl Berkas {
     /// Adds a riwayat row to a pegawai; returns the new row id.
     pub fn add_riwayat(&self, nip: &str, entity: Entity, input: &FieldMap) -> Result<String> {
         if entity == Entity::DataUtama {
-            return Err(Error::invalid(
-                "entity",
-                "entity.not_riwayat",
-                "data utama is not a riwayat group",
-            ));
+            return Err(Error::invalid("entity", "entity.not_riwayat", "data utama is not a riwayat group"));
         }
         let def = entity.def();
         let mut store = self.store();
         let s = &mut *store;
         let values = validate(&s.conn, &s.refs, def, input)?;
-        let tx = s
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let pegawai_id = records::pegawai_id_by_nip(&tx, nip)?.ok_or(Error::NotFound("pegawai"))?;
         let id = new_id();
         let at = now();
@@ -304,19 +242,12 @@ impl Berkas {
         Ok(id)
     }
 
-    pub fn edit_riwayat(
-        &self,
-        entity: Entity,
-        row_id: &str,
-        changes: &FieldMap,
-    ) -> Result<Vec<String>> {
+    pub fn edit_riwayat(&self, entity: Entity, row_id: &str, changes: &FieldMap) -> Result<Vec<String>> {
         let def = entity.def();
         let mut store = self.store();
         let s = &mut *store;
         let clean = validate(&s.conn, &s.refs, def, changes)?;
-        let tx = s
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = records::load_row(&tx, def, row_id)?.ok_or(Error::NotFound("riwayat row"))?;
         let pegawai_id = row.pegawai_id.unwrap_or_else(|| row.id.clone());
         let at = now();
@@ -340,17 +271,11 @@ impl Berkas {
 
     pub fn delete_riwayat(&self, entity: Entity, row_id: &str) -> Result<()> {
         if entity == Entity::DataUtama {
-            return Err(Error::invalid(
-                "entity",
-                "entity.not_riwayat",
-                "data utama is not a riwayat group",
-            ));
+            return Err(Error::invalid("entity", "entity.not_riwayat", "data utama is not a riwayat group"));
         }
         let def = entity.def();
         let mut store = self.store();
-        let tx = store
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = records::load_row(&tx, def, row_id)?.ok_or(Error::NotFound("riwayat row"))?;
         let pegawai_id = row.pegawai_id.clone().unwrap_or_default();
         let at = now();
@@ -374,18 +299,11 @@ impl Berkas {
     pub fn pegawai(&self, nip: &str) -> Result<PegawaiRecord> {
         let store = self.store();
         let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
-        let (du, riwayat) =
-            records::load_all(&store.conn, &id)?.ok_or(Error::NotFound("pegawai"))?;
+        let (du, riwayat) = records::load_all(&store.conn, &id)?.ok_or(Error::NotFound("pegawai"))?;
         let docs = records::document_links(&store.conn, &id)?;
         let completeness = completeness::evaluate(&du, &riwayat, &docs);
         let warnings = warnings_for(&du.values);
-        Ok(PegawaiRecord {
-            id,
-            data_utama: du,
-            riwayat,
-            completeness,
-            warnings,
-        })
+        Ok(PegawaiRecord { id, data_utama: du, riwayat, completeness, warnings })
     }
 
     pub fn list_pegawai(&self, filter: &ListFilter) -> Result<Vec<PegawaiSummary>> {
@@ -397,11 +315,7 @@ impl Berkas {
     }
 
     pub fn count_pegawai(&self) -> Result<u64> {
-        Ok(self
-            .store()
-            .conn
-            .query_row("SELECT count(*) FROM pegawai", [], |r| r.get::<_, i64>(0))?
-            as u64)
+        Ok(self.store().conn.query_row("SELECT count(*) FROM pegawai", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// The audit trail of one pegawai's record, newest first.

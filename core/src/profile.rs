@@ -44,12 +44,7 @@ impl Berkas {
     }
 
     /// Creates a profile with a secret store supplied by the app (Android Keystore, tests).
-    pub fn init_with(
-        dir: &Path,
-        kind: SecretStoreKind,
-        secrets: Arc<dyn SecretStore>,
-        user: &str,
-    ) -> Result<Berkas> {
+    pub fn init_with(dir: &Path, kind: SecretStoreKind, secrets: Arc<dyn SecretStore>, user: &str) -> Result<Berkas> {
         std::fs::create_dir_all(dir)?;
         let profile_path = dir.join(PROFILE_FILE);
         let db_path = dir.join(DATABASE_FILE);
@@ -66,9 +61,7 @@ impl Berkas {
         secrets.put(&config.key_name(), &key)?;
         // A store that accepts a key and forgets it would lose every record: read it back.
         if secrets.get(&config.key_name())?.as_ref() != Some(&key) {
-            return Err(Error::KeyMissing {
-                store: secrets.describe(),
-            });
+            return Err(Error::KeyMissing { store: secrets.describe() });
         }
         let store = match Store::create(&db_path, &key) {
             Ok(s) => s,
@@ -78,15 +71,9 @@ impl Berkas {
                 return Err(e);
             }
         };
-        let json =
-            serde_json::to_vec_pretty(&config).map_err(|e| Error::BadDocument(e.to_string()))?;
+        let json = serde_json::to_vec_pretty(&config).map_err(|e| Error::BadDocument(e.to_string()))?;
         std::fs::write(&profile_path, json)?;
-        Ok(Berkas {
-            dir: dir.to_path_buf(),
-            config,
-            store: Mutex::new(store),
-            secrets,
-        })
+        Ok(Berkas { dir: dir.to_path_buf(), config, store: Mutex::new(store), secrets })
     }
 
     /// Opens the profile in `dir` with the secret store it was created with.
@@ -102,23 +89,10 @@ impl Berkas {
         Self::open_config(dir, config, secrets)
     }
 
-    fn open_config(
-        dir: &Path,
-        config: ProfileConfig,
-        secrets: Arc<dyn SecretStore>,
-    ) -> Result<Berkas> {
-        let key = secrets
-            .get(&config.key_name())?
-            .ok_or_else(|| Error::KeyMissing {
-                store: secrets.describe(),
-            })?;
+    fn open_config(dir: &Path, config: ProfileConfig, secrets: Arc<dyn SecretStore>) -> Result<Berkas> {
+        let key = secrets.get(&config.key_name())?.ok_or_else(|| Error::KeyMissing { store: secrets.describe() })?;
         let store = Store::open(&dir.join(DATABASE_FILE), &key)?;
-        Ok(Berkas {
-            dir: dir.to_path_buf(),
-            config,
-            store: Mutex::new(store),
-            secrets,
-        })
+        Ok(Berkas { dir: dir.to_path_buf(), config, store: Mutex::new(store), secrets })
     }
 
     pub fn dir(&self) -> &Path {
@@ -160,11 +134,8 @@ fn read_config(dir: &Path) -> Result<ProfileConfig> {
     let path = dir.join(PROFILE_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::NoProfile(dir.to_path_buf()))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NoProfile(dir.to_path_buf())),
         Err(e) => return Err(e.into()),
     };
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::BadDocument(format!("{} is damaged: {e}", path.display())))
+    serde_json::from_slice(&bytes).map_err(|e| Error::BadDocument(format!("{} is damaged: {e}", path.display())))
 }

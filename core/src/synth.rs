@@ -6,21 +6,84 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde_json::{json, Value as Json};
 
 const MALE: &[&str] = &[
-    "Budi", "Agus", "Slamet", "Joko", "Bambang", "Hendra", "Rudi", "Dedi", "Eko", "Wahyu", "Andi", "Yusuf",
-    "Rizky", "Fajar", "Ahmad", "Muhammad", "Teguh", "Arif", "Dimas", "Bayu", "Gilang", "Hadi", "Imam", "Kurniawan",
+    "Budi",
+    "Agus",
+    "Slamet",
+    "Joko",
+    "Bambang",
+    "Hendra",
+    "Rudi",
+    "Dedi",
+    "Eko",
+    "Wahyu",
+    "Andi",
+    "Yusuf",
+    "Rizky",
+    "Fajar",
+    "Ahmad",
+    "Muhammad",
+    "Teguh",
+    "Arif",
+    "Dimas",
+    "Bayu",
+    "Gilang",
+    "Hadi",
+    "Imam",
+    "Kurniawan",
 ];
 const FEMALE: &[&str] = &[
-    "Siti", "Sri", "Dewi", "Rina", "Ani", "Yuni", "Lestari", "Wulan", "Ratna", "Fitri", "Indah", "Nur",
-    "Ayu", "Putri", "Dian", "Endang", "Kartika", "Maya", "Novi", "Rahma", "Sekar", "Tri", "Umi", "Winarti",
+    "Siti", "Sri", "Dewi", "Rina", "Ani", "Yuni", "Lestari", "Wulan", "Ratna", "Fitri", "Indah", "Nur", "Ayu", "Putri",
+    "Dian", "Endang", "Kartika", "Maya", "Novi", "Rahma", "Sekar", "Tri", "Umi", "Winarti",
 ];
 const FAMILY: &[&str] = &[
-    "Santoso", "Wijaya", "Saputra", "Pratama", "Hidayat", "Nugroho", "Setiawan", "Kusuma", "Rahayu", "Lestari",
-    "Susanto", "Wibowo", "Purnomo", "Hartono", "Gunawan", "Siregar", "Nasution", "Harahap", "Sinaga", "Lubis",
-    "Simanjuntak", "Situmorang", "Sembiring", "Tarigan", "Ginting", "Manurung", "Hutapea", "Rangkuti",
+    "Santoso",
+    "Wijaya",
+    "Saputra",
+    "Pratama",
+    "Hidayat",
+    "Nugroho",
+    "Setiawan",
+    "Kusuma",
+    "Rahayu",
+    "Lestari",
+    "Susanto",
+    "Wibowo",
+    "Purnomo",
+    "Hartono",
+    "Gunawan",
+    "Siregar",
+    "Nasution",
+    "Harahap",
+    "Sinaga",
+    "Lubis",
+    "Simanjuntak",
+    "Situmorang",
+    "Sembiring",
+    "Tarigan",
+    "Ginting",
+    "Manurung",
+    "Hutapea",
+    "Rangkuti",
 ];
-const PLACES: &[&str] = &["Semarang", "Surakarta", "Magelang", "Pekalongan", "Tegal", "Salatiga", "Kudus", "Demak", "Klaten", "Boyolali"];
-const SEKOLAH: &[&str] = &["Universitas Diponegoro", "Universitas Sebelas Maret", "Universitas Negeri Semarang", "Universitas Gadjah Mada", "Universitas Jenderal Soedirman"];
-const JABATAN: &[&str] = &["Analis Kepegawaian", "Pranata Komputer", "Arsiparis", "Pengelola Keuangan", "Perencana", "Auditor", "Pengadministrasi Umum", "Verifikator Keuangan"];
+const PLACES: &[&str] =
+    &["Semarang", "Surakarta", "Magelang", "Pekalongan", "Tegal", "Salatiga", "Kudus", "Demak", "Klaten", "Boyolali"];
+const SEKOLAH: &[&str] = &[
+    "Universitas Diponegoro",
+    "Universitas Sebelas Maret",
+    "Universitas Negeri Semarang",
+    "Universitas Gadjah Mada",
+    "Universitas Jenderal Soedirman",
+];
+const JABATAN: &[&str] = &[
+    "Analis Kepegawaian",
+    "Pranata Komputer",
+    "Arsiparis",
+    "Pengelola Keuangan",
+    "Perencana",
+    "Auditor",
+    "Pengadministrasi Umum",
+    "Verifikator Keuangan",
+];
 
 /// Small deterministic generator (xorshift64*).
 pub struct Rng(u64);
@@ -29,14 +92,14 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len() as u64) as usize]
@@ -56,19 +119,16 @@ pub fn pegawai_document(rng: &mut Rng, index: u64, unit: &str, today: NaiveDate)
     let female = rng.below(2) == 1;
     let first = if female { rng.pick(FEMALE) } else { rng.pick(MALE) };
     let nama = format!("{} {} {}", first, if female { rng.pick(FEMALE) } else { rng.pick(MALE) }, rng.pick(FAMILY));
-    let birth_year = 1966 + rng.below(33) as i32;
-    let birth = NaiveDate::from_ymd_opt(birth_year, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32).unwrap_or(today);
+    // (birth date, sequence) is unique per index below 999 x 12,000, so NIPs never collide.
+    let base = NaiveDate::from_ymd_opt(1966, 1, 1).unwrap_or(today);
+    let birth = base + chrono::Days::new(((index / 999) * 7919) % 12_000);
+    let birth_year = birth.year();
+
     let age_at_cpns = 23 + rng.below(10) as i32;
     let tmt_cpns = NaiveDate::from_ymd_opt(birth_year + age_at_cpns, 1 + rng.below(12) as u32, 1).unwrap_or(today);
     let tmt_cpns = tmt_cpns.min(today.with_day(1).unwrap_or(today));
-    let seq = 1 + (index % 999);
-    let nip = format!(
-        "{}{}{}{:03}",
-        birth.format("%Y%m%d"),
-        tmt_cpns.format("%Y%m"),
-        if female { 2 } else { 1 },
-        seq
-    );
+    let seq = 1 + ((index * 38) % 999);
+    let nip = format!("{}{}{}{:03}", birth.format("%Y%m%d"), tmt_cpns.format("%Y%m"), if female { 2 } else { 1 }, seq);
     let nik_day = birth.day() + if female { 40 } else { 0 };
     let kab = [1u64, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 71, 72, 73, 74][rng.below(16) as usize];
     let nik = format!(
@@ -145,6 +205,17 @@ mod tests {
             let nip = Nip::parse(d["dataUtama"]["nipBaru"].as_str().expect("nip")).expect("valid nip");
             let nik = Nik::parse(d["dataUtama"]["nik"].as_str().expect("nik")).expect("valid nik");
             assert!(check_nip_nik(&nip, &nik).is_empty(), "document {i}");
+        }
+    }
+
+    #[test]
+    fn nips_are_unique_across_a_large_set() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let mut rng = Rng::new(1);
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..30_000 {
+            let d = pegawai_document(&mut rng, i, "U", today);
+            assert!(seen.insert(d["dataUtama"]["nipBaru"].as_str().expect("nip").to_string()), "duplicate NIP at {i}");
         }
     }
 }

@@ -119,7 +119,10 @@ fn edits_are_normalised_audited_and_rescored() {
     let added = b.add_pegawai(&budi()).expect("add");
     assert!(added.warnings.is_empty(), "consistent NIP/NIK: {:?}", added.warnings);
     let changed = b
-        .edit_pegawai("198503122010011002", &fields(&[("no_hp", "+62 813 0000 1111"), ("email_gov", "budi@bkd.jatengprov.go.id")]))
+        .edit_pegawai(
+            "198503122010011002",
+            &fields(&[("no_hp", "+62 813 0000 1111"), ("email_gov", "budi@bkd.jatengprov.go.id")]),
+        )
         .expect("edit");
     assert_eq!(changed, vec!["email_gov", "no_hp"]);
     let r = b.pegawai("198503122010011002").expect("show");
@@ -130,7 +133,11 @@ fn edits_are_normalised_audited_and_rescored() {
     assert_eq!(trail[0].detail.as_ref().expect("detail")["no_hp"]["new"], "+6281300001111");
 
     let id = b
-        .add_riwayat("198503122010011002", Entity::RiwayatGolongan, &fields(&[("golongan_id", "32"), ("sk_nomor", "823/1/2014"), ("tmt_golongan", "2014-04-01")]))
+        .add_riwayat(
+            "198503122010011002",
+            Entity::RiwayatGolongan,
+            &fields(&[("golongan_id", "32"), ("sk_nomor", "823/1/2014"), ("tmt_golongan", "2014-04-01")]),
+        )
         .expect("riwayat");
     let r2 = b.pegawai("198503122010011002").expect("show");
     assert_eq!(r2.riwayat[&Entity::RiwayatGolongan][0].id, id);
@@ -152,8 +159,14 @@ fn nip_nik_mismatch_is_a_warning_not_a_refusal() {
 fn search_by_name_nip_and_nik() {
     let (_d, b) = new_profile();
     b.add_pegawai(&budi()).expect("add");
-    b.add_pegawai(&fields(&[("nip_baru", "199001152015032001"), ("nama", "Siti Nurhaliza Aminah"), ("unit", "UNIT-B")])).expect("add");
-    b.add_pegawai(&fields(&[("nip_baru", "199204112021212003"), ("nama", "Désy Rahmawati"), ("unit", "UNIT-B")])).expect("add");
+    b.add_pegawai(&fields(&[
+        ("nip_baru", "199001152015032001"),
+        ("nama", "Siti Nurhaliza Aminah"),
+        ("unit", "UNIT-B"),
+    ]))
+    .expect("add");
+    b.add_pegawai(&fields(&[("nip_baru", "199204112021212003"), ("nama", "Désy Rahmawati"), ("unit", "UNIT-B")]))
+        .expect("add");
     let nips = |q: &str| b.search(q, 10).expect("search").into_iter().map(|s| s.nip).collect::<Vec<_>>();
     assert_eq!(nips("siti amin"), vec!["199001152015032001"]);
     assert_eq!(nips("1985031"), vec!["198503122010011002"]);
@@ -161,8 +174,10 @@ fn search_by_name_nip_and_nik() {
     assert_eq!(nips("desy"), vec!["199204112021212003"], "diacritics fold");
     assert!(nips("tidakada").is_empty());
     assert!(nips("\"*) OR (").is_empty());
-    let unit_b = b.list_pegawai(&ListFilter { unit: Some("UNIT-B".into()), limit: 10, ..Default::default() }).expect("list");
+    let unit_b =
+        b.list_pegawai(&ListFilter { unit: Some("UNIT-B".into()), limit: 10, ..Default::default() }).expect("list");
     assert_eq!(unit_b.len(), 2);
-    let low = b.list_pegawai(&ListFilter { below_completeness: Some(20), limit: 10, ..Default::default() }).expect("list");
+    let low =
+        b.list_pegawai(&ListFilter { below_completeness: Some(20), limit: 10, ..Default::default() }).expect("list");
     assert!(low.iter().all(|p| p.completeness < 20));
 }

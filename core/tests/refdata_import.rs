@@ -25,7 +25,11 @@ fn every_reference_table_imports_with_matching_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let b = Berkas::init(&dir.path().join("p"), SecretStoreKind::File, "tester").expect("init");
     let src = referensi_dir();
-    let files: Vec<_> = std::fs::read_dir(&src).expect("ls").map(|e| e.expect("e").path()).filter(|p| p.to_string_lossy().ends_with(".json.gz")).collect();
+    let files: Vec<_> = std::fs::read_dir(&src)
+        .expect("ls")
+        .map(|e| e.expect("e").path())
+        .filter(|p| p.to_string_lossy().ends_with(".json.gz"))
+        .collect();
     let mut calls = 0;
     let reports = b.import_referensi_dir(&src, &mut |_, _| calls += 1).expect("import");
     assert_eq!(reports.len(), files.len());
@@ -46,7 +50,11 @@ fn every_reference_table_imports_with_matching_counts() {
     let tables = b.ref_tables().expect("tables");
     let jf = tables.iter().find(|t| t.name == "jabatanFungsional").expect("jf");
     assert_eq!((jf.row_count, jf.source.starts_with("file:")), (1466, true));
-    assert_eq!(b.ref_name("jenisPensiun", "2").expect("lookup").as_deref(), Some("BUP KPP"), "upper-case ID/NAMA columns");
+    assert_eq!(
+        b.ref_name("jenisPensiun", "2").expect("lookup").as_deref(),
+        Some("BUP KPP"),
+        "upper-case ID/NAMA columns"
+    );
     assert_eq!(b.ref_name("dokumen", "872").expect("lookup").as_deref(), Some("Dok SK Jabatan"));
 }
 
@@ -64,12 +72,18 @@ fn record_codes_are_checked_against_loaded_tables() {
     b.add_pegawai(&f).expect("unchecked code kept");
     b.import_referensi_file(&referensi_dir().join("jabatanFungsional.json.gz")).expect("import");
     let e = b
-        .edit_pegawai("198503122010011002", &[("jabatan_fungsional_id".to_string(), Value::Text("masih-tidak-ada".into()))].into())
+        .edit_pegawai(
+            "198503122010011002",
+            &[("jabatan_fungsional_id".to_string(), Value::Text("masih-tidak-ada".into()))].into(),
+        )
         .expect_err("unknown code refused");
     let Error::Invalid(errs) = e else { panic!("expected Invalid") };
     assert_eq!(errs[0].code, "field.unknown_code");
-    b.edit_pegawai("198503122010011002", &[("jabatan_fungsional_id".to_string(), Value::Text("8ae483a570e6758b01710ba2c7527d80".into()))].into())
-        .expect("a real code is accepted");
+    b.edit_pegawai(
+        "198503122010011002",
+        &[("jabatan_fungsional_id".to_string(), Value::Text("8ae483a570e6758b01710ba2c7527d80".into()))].into(),
+    )
+    .expect("a real code is accepted");
 }
 
 #[test]

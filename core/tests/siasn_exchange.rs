@@ -33,9 +33,21 @@ fn round_trip_through_two_profiles_is_lossless() {
     assert_eq!((r.documents, r.created, r.refused.len()), (30, 30, 0), "{:?}", r.refused);
     // Family and confidential groups travel too.
     let nip = a.list_pegawai(&Default::default()).expect("list")[0].nip.clone();
-    let f = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), berkas_core::model::Value::Text(v.to_string()))).collect();
-    a.add_riwayat(&nip, Entity::Anak, &f(&[("nama", "Putri"), ("tgl_lahir", "2015-06-01"), ("jenis_kelamin", "F"), ("status_anak", "kandung")])).expect("anak");
-    a.add_riwayat(&nip, Entity::RiwayatHukdis, &f(&[("jenis_hukuman_id", "2"), ("sk_nomor", "800/1/2020"), ("tmt_hukuman", "01-02-2020")])).expect("hukdis");
+    let f = |pairs: &[(&str, &str)]| {
+        pairs.iter().map(|(k, v)| (k.to_string(), berkas_core::model::Value::Text(v.to_string()))).collect()
+    };
+    a.add_riwayat(
+        &nip,
+        Entity::Anak,
+        &f(&[("nama", "Putri"), ("tgl_lahir", "2015-06-01"), ("jenis_kelamin", "F"), ("status_anak", "kandung")]),
+    )
+    .expect("anak");
+    a.add_riwayat(
+        &nip,
+        Entity::RiwayatHukdis,
+        &f(&[("jenis_hukuman_id", "2"), ("sk_nomor", "800/1/2020"), ("tmt_hukuman", "01-02-2020")]),
+    )
+    .expect("hukdis");
 
     let first = export_all(&a);
     let b = profile(&dir, "b");
@@ -66,7 +78,10 @@ fn re_import_is_idempotent_and_updates_only_what_changed() {
     assert_eq!((changed.created, changed.updated, changed.unchanged), (0, 1, 9));
     let nip = input[3]["dataUtama"]["nipBaru"].as_str().expect("nip");
     let rec = a.pegawai(nip).expect("record");
-    assert_eq!(rec.riwayat[&Entity::RiwayatGolongan].len(), input[3]["riwayat"]["golongan"].as_array().expect("arr").len());
+    assert_eq!(
+        rec.riwayat[&Entity::RiwayatGolongan].len(),
+        input[3]["riwayat"]["golongan"].as_array().expect("arr").len()
+    );
     assert_eq!(a.audit_trail(nip, 10).expect("audit")[0].action, "import_siasn");
 }
 

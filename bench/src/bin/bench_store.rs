@@ -1,1 +1,189 @@
-fn main() {}
+//! Store benchmark: import N synthetic pegawai with riwayat through Berkas (validation,
+//! SQLCipher, FTS, audit, completeness) beside a baseline measured in the same run: plain
+//! rusqlite inserts of the same rows into an unencrypted database with the same tables. Then
+//! search latency over the imported profile. Prints figures and ratios; asserts nothing.
+//!
+//! `cargo run --release -p berkas-bench --bin bench-store -- [N]` (default 100000)
+
+use berkas_core::model::Entity;
+use berkas_core::secrets::SecretStoreKind;
+use berkas_core::synth::{pegawai_document, Rng};
+use berkas_core::Berkas;
+use serde_json::Value;
+use std::io::{BufRead, BufWriter, Write};
+use std::time::{Duration, Instant};
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn json_to_sql(v: Option<&Value>) -> rusqlite::types::Value {
+    match v {
+        None | Some(Value::Null) => rusqlite::types::Value::Null,
+        Some(Value::Bool(b)) => rusqlite::types::Value::Integer(i64::from(*b)),
+        Some(Value::Number(n)) => {
+            n.as_i64().map(rusqlite::types::Value::Integer).unwrap_or(rusqlite::types::Value::Null)
+        }
+        Some(Value::String(s)) => rusqlite::types::Value::Text(s.clone()),
+        Some(_) => rusqlite::types::Value::Null,
+    }
+}
+
+/// Plain rusqlite: same file, same tables, same rows; no key, no validation, no FTS, no audit.
+fn baseline(path: &std::path::Path, input: &std::path::Path) -> (Duration, usize) {
+    let start = Instant::now();
+    let mut conn = rusqlite::Connection::open(path).expect("open");
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").expect("pragmas");
+    conn.execute_batch(berkas_core::store::schema::MIGRATIONS[0]).expect("schema");
+    let tx = conn.transaction().expect("tx");
+    let mut rows = 0;
+    {
+        let mut stmts = std::collections::BTreeMap::new();
+        for e in Entity::ALL {
+            let d = e.def();
+            let mut cols = vec!["id"];
+            if e != Entity::DataUtama {
+                cols.extend(["pegawai_id", "siasn_id"]);
+            }
+            cols.extend(d.fields.iter().map(|f| f.name));
+            cols.extend(["changed_at", "changed_by"]);
+            let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+            let sql = format!("INSERT INTO {} ({}) VALUES ({})", d.table, cols.join(","), marks.join(","));
+            stmts.insert(e, tx.prepare(&sql).expect("prepare"));
+        }
+        let file = std::io::BufReader::new(std::fs::File::open(input).expect("input"));
+        for (i, line) in file.lines().enumerate() {
+            let doc: Value = serde_json::from_str(&line.expect("line")).expect("json");
+            let id = format!("p{i}");
+            let du = &doc["dataUtama"];
+            let mut vals = vec![rusqlite::types::Value::Text(id.clone())];
+            vals.extend(Entity::DataUtama.def().fields.iter().map(|f| json_to_sql(du.get(f.siasn))));
+            vals.extend([rusqlite::types::Value::Text("t".into()), rusqlite::types::Value::Text("bench".into())]);
+            stmts.get_mut(&Entity::DataUtama).expect("stmt").execute(rusqlite::params_from_iter(vals)).expect("insert");
+            rows += 1;
+            for (key, list) in doc["riwayat"].as_object().expect("riwayat") {
+                let e = Entity::from_siasn_key(key).expect("group");
+                for (j, r) in list.as_array().expect("rows").iter().enumerate() {
+                    let mut vals = vec![
+                        rusqlite::types::Value::Text(format!("{id}-{key}-{j}")),
+                        rusqlite::types::Value::Text(id.clone()),
+                        json_to_sql(r.get("id")),
+                    ];
+                    vals.extend(e.def().fields.iter().map(|f| json_to_sql(r.get(f.siasn))));
+                    vals.extend([
+                        rusqlite::types::Value::Text("t".into()),
+                        rusqlite::types::Value::Text("bench".into()),
+                    ]);
+                    stmts.get_mut(&e).expect("stmt").execute(rusqlite::params_from_iter(vals)).expect("insert");
+                    rows += 1;
+                }
+            }
+        }
+    }
+    tx.commit().expect("commit");
+    (start.elapsed(), rows)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let n: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("pegawai.jsonl");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+    let mut rng = Rng::new(2026);
+    let mut docs_sample = Vec::new();
+    {
+        let mut w = BufWriter::new(std::fs::File::create(&input).expect("create"));
+        for i in 0..n {
+            let d = pegawai_document(&mut rng, i, ["UNIT-A", "UNIT-B", "UNIT-C", "UNIT-D"][(i % 4) as usize], today);
+            if i % (n / 1000).max(1) == 0 {
+                docs_sample.push(d.clone());
+            }
+            serde_json::to_writer(&mut w, &d).expect("write");
+            w.write_all(b"\n").expect("write");
+        }
+    }
+    let input_mb = std::fs::metadata(&input).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+    println!("bench-store: {n} pegawai, input {input_mb:.1} MB JSON Lines");
+
+    let (base_t, rows) = baseline(&dir.path().join("plain.db"), &input);
+    println!(
+        "baseline  plain rusqlite, unencrypted: {:>8.2} s  {:>9.0} rows/s  ({rows} rows)",
+        base_t.as_secs_f64(),
+        rows as f64 / base_t.as_secs_f64()
+    );
+
+    let b = Berkas::init(&dir.path().join("profile"), SecretStoreKind::File, "bench").expect("init");
+    let start = Instant::now();
+    let report = b.import_siasn(std::fs::File::open(&input).expect("input"), &mut |_| {}).expect("import");
+    let berkas_t = start.elapsed();
+    assert_eq!(report.created as u64, n, "refused: {:?}", report.refused.first());
+    println!(
+        "berkas    import (SQLCipher, validation, FTS, audit, completeness): {:>8.2} s  {:>9.0} rows/s",
+        berkas_t.as_secs_f64(),
+        rows as f64 / berkas_t.as_secs_f64()
+    );
+    println!("ratio     import berkas / baseline = {:.2}x (goal <= 2x)", berkas_t.as_secs_f64() / base_t.as_secs_f64());
+
+    // Queries people type: a name and part of a family name, a NIP prefix, a whole NIK.
+    let mut queries = Vec::new();
+    for (i, d) in docs_sample.iter().enumerate() {
+        let du = &d["dataUtama"];
+        let q = match i % 3 {
+            0 => {
+                let nama = du["nama"].as_str().unwrap_or("");
+                let parts: Vec<&str> = nama.split(' ').collect();
+                format!("{} {}", parts[0], &parts[parts.len() - 1][..3])
+            }
+            1 => du["nipBaru"].as_str().unwrap_or("")[..10].to_string(),
+            _ => du["nik"].as_str().unwrap_or("").to_string(),
+        };
+        queries.push(q);
+    }
+    let mut lat = Vec::with_capacity(queries.len());
+    let mut hits = 0;
+    for q in &queries {
+        let t = Instant::now();
+        let found = b.search(q, 20).expect("search");
+        lat.push(t.elapsed());
+        hits += usize::from(!found.is_empty());
+    }
+    lat.sort();
+    let plain = rusqlite::Connection::open(dir.path().join("plain.db")).expect("open");
+    let mut base_lat = Vec::new();
+    for d in &docs_sample {
+        let t = Instant::now();
+        let _: Option<String> = plain
+            .query_row("SELECT nama FROM pegawai WHERE nip_baru = ?1", [d["dataUtama"]["nipBaru"].as_str()], |r| {
+                r.get(0)
+            })
+            .ok();
+        base_lat.push(t.elapsed());
+    }
+    base_lat.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "search    {} queries ({} with hits): p50 {:.3} ms  p95 {:.3} ms  max {:.3} ms (goal p95 < 5 ms)",
+        lat.len(),
+        hits,
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.95)),
+        ms(*lat.last().unwrap_or(&Duration::ZERO))
+    );
+    println!(
+        "baseline  exact NIP lookup on the plain database: p50 {:.3} ms  p95 {:.3} ms; ratio p95 {:.1}x",
+        ms(percentile(&base_lat, 0.5)),
+        ms(percentile(&base_lat, 0.95)),
+        percentile(&lat, 0.95).as_secs_f64() / percentile(&base_lat, 0.95).as_secs_f64().max(1e-9)
+    );
+    println!("memory    peak RSS {:.0} MB", peak_rss_mb());
+}

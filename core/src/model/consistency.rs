@@ -43,22 +43,14 @@ pub fn check_nip_nik(nip: &Nip, nik: &Nik) -> Vec<ConsistencyWarning> {
     let k = nik.facts();
     let mut out = Vec::new();
     let b = n.birth_date;
-    if (b.day() as u8, b.month() as u8, (b.year() % 100) as u8)
-        != (k.birth_day, k.birth_month, k.birth_yy)
-    {
+    if (b.day() as u8, b.month() as u8, (b.year() % 100) as u8) != (k.birth_day, k.birth_month, k.birth_yy) {
         out.push(ConsistencyWarning::BirthDateMismatch {
             nip: b.format("%d-%m-%Y").to_string(),
-            nik: format!(
-                "{:02}-{:02}-..{:02}",
-                k.birth_day, k.birth_month, k.birth_yy
-            ),
+            nik: format!("{:02}-{:02}-..{:02}", k.birth_day, k.birth_month, k.birth_yy),
         });
     }
     if n.sex != k.sex {
-        out.push(ConsistencyWarning::SexMismatch {
-            nip: n.sex,
-            nik: k.sex,
-        });
+        out.push(ConsistencyWarning::SexMismatch { nip: n.sex, nik: k.sex });
     }
     out
 }
@@ -83,17 +75,8 @@ mod tests {
     #[test]
     fn mismatches_are_warnings() {
         let w = check_nip_nik(&nip("198503122010011002"), &nik("3273015203850004"));
-        assert_eq!(
-            w,
-            vec![ConsistencyWarning::SexMismatch {
-                nip: Sex::M,
-                nik: Sex::F
-            }]
-        );
+        assert_eq!(w, vec![ConsistencyWarning::SexMismatch { nip: Sex::M, nik: Sex::F }]);
         let w = check_nip_nik(&nip("198503122010011002"), &nik("3273011303850004"));
-        assert!(matches!(
-            w.as_slice(),
-            [ConsistencyWarning::BirthDateMismatch { .. }]
-        ));
+        assert!(matches!(w.as_slice(), [ConsistencyWarning::BirthDateMismatch { .. }]));
     }
 }

@@ -58,9 +58,7 @@ impl Phone {
             return Err(PhoneError::NotMobile);
         }
         if !(9..=12).contains(&national.len()) {
-            return Err(PhoneError::Length {
-                found: national.len(),
-            });
+            return Err(PhoneError::Length { found: national.len() });
         }
         Ok(Phone(format!("+62{national}")))
     }
@@ -121,9 +119,7 @@ impl Email {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+            && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
         if !local_ok {
             return Err(EmailError::Local);
         }
@@ -176,12 +172,7 @@ mod tests {
 
     #[test]
     fn normalises_every_indonesian_mobile_form() {
-        for input in [
-            "0812-3456-7890",
-            "+62 812 3456 7890",
-            "6281234567890",
-            "(0812) 3456.7890",
-        ] {
+        for input in ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 3456.7890"] {
             assert_eq!(Phone::parse(input).expect(input).as_str(), "+6281234567890");
         }
     }
@@ -192,19 +183,13 @@ mod tests {
         assert_eq!(Phone::parse("021-5551234"), Err(PhoneError::NotMobile));
         assert_eq!(Phone::parse("+1 415 555 1234"), Err(PhoneError::Prefix));
         assert_eq!(Phone::parse("0812"), Err(PhoneError::Length { found: 3 }));
-        assert_eq!(
-            Phone::parse("0812a"),
-            Err(PhoneError::InvalidChar { position: 5 })
-        );
+        assert_eq!(Phone::parse("0812a"), Err(PhoneError::InvalidChar { position: 5 }));
         assert_eq!(Phone::parse("81234567890"), Err(PhoneError::Prefix));
     }
 
     #[test]
     fn email_and_official_email() {
-        assert_eq!(
-            Email::parse(" Budi.S@Gmail.COM ").expect("ok").as_str(),
-            "Budi.S@gmail.com"
-        );
+        assert_eq!(Email::parse(" Budi.S@Gmail.COM ").expect("ok").as_str(), "Budi.S@gmail.com");
         assert_eq!(Email::parse("budi"), Err(EmailError::At));
         assert_eq!(Email::parse("a@b@c.id"), Err(EmailError::At));
         assert_eq!(Email::parse(".budi@x.id"), Err(EmailError::Local));

@@ -151,164 +151,57 @@ impl Entity {
 use FieldKind::*;
 use Owner::{Admin, Personal};
 
-const fn f(
-    name: &'static str,
-    siasn: &'static str,
-    kind: FieldKind,
-    owner: Owner,
-    label: &'static str,
-) -> FieldDef {
-    FieldDef {
-        name,
-        siasn,
-        kind,
-        owner,
-        required: false,
-        label,
-    }
+const fn f(name: &'static str, siasn: &'static str, kind: FieldKind, owner: Owner, label: &'static str) -> FieldDef {
+    FieldDef { name, siasn, kind, owner, required: false, label }
 }
-const fn req(
-    name: &'static str,
-    siasn: &'static str,
-    kind: FieldKind,
-    owner: Owner,
-    label: &'static str,
-) -> FieldDef {
-    FieldDef {
-        name,
-        siasn,
-        kind,
-        owner,
-        required: true,
-        label,
-    }
+const fn req(name: &'static str, siasn: &'static str, kind: FieldKind, owner: Owner, label: &'static str) -> FieldDef {
+    FieldDef { name, siasn, kind, owner, required: true, label }
 }
 const fn doc(id_ref_dokumen: &'static str, label: &'static str) -> DocRequirement {
-    DocRequirement {
-        id_ref_dokumen,
-        label,
-    }
+    DocRequirement { id_ref_dokumen, label }
 }
 
 const HUBUNGAN_ORTU: &[&str] = &["AYAH", "IBU"];
 const STATUS_ANAK: &[&str] = &["KANDUNG", "TIRI", "ANGKAT"];
 const STATUS_NIKAH: &[&str] = &["MENIKAH", "CERAI", "JANDA_DUDA"];
-const JENIS_CUTI: &[&str] = &[
-    "TAHUNAN",
-    "BESAR",
-    "SAKIT",
-    "MELAHIRKAN",
-    "ALASAN_PENTING",
-    "CLTN",
-];
+const JENIS_CUTI: &[&str] = &["TAHUNAN", "BESAR", "SAKIT", "MELAHIRKAN", "ALASAN_PENTING", "CLTN"];
 
+#[rustfmt::skip]
 const DATA_UTAMA: &[FieldDef] = &[
     req("nip_baru", "nipBaru", Nip, Admin, "NIP"),
     f("nip_lama", "nipLama", NipLama, Admin, "NIP lama"),
     req("nama", "nama", Text, Admin, "Nama"),
     f("gelar_depan", "gelarDepan", Text, Admin, "Gelar depan"),
-    f(
-        "gelar_belakang",
-        "gelarBelakang",
-        Text,
-        Admin,
-        "Gelar belakang",
-    ),
+    f("gelar_belakang", "gelarBelakang", Text, Admin, "Gelar belakang"),
     req("tempat_lahir", "tempatLahir", Text, Admin, "Tempat lahir"),
     req("tgl_lahir", "tglLahir", Date, Admin, "Tanggal lahir"),
     req("jenis_kelamin", "jenisKelamin", Sex, Admin, "Jenis kelamin"),
     req("agama_id", "agamaId", Ref("agama"), Personal, "Agama"),
-    req(
-        "jenis_kawin_id",
-        "jenisKawinId",
-        Ref("kawin"),
-        Personal,
-        "Status perkawinan",
-    ),
+    req("jenis_kawin_id", "jenisKawinId", Ref("kawin"), Personal, "Status perkawinan"),
     req("email", "email", Email, Personal, "Email pribadi"),
     req("email_gov", "emailGov", EmailGov, Personal, "Email go.id"),
     req("nik", "nik", Nik, Personal, "NIK"),
-    f(
-        "valid_nik",
-        "validNik",
-        Bool,
-        Admin,
-        "NIK tervalidasi Dukcapil",
-    ),
+    f("valid_nik", "validNik", Bool, Admin, "NIK tervalidasi Dukcapil"),
     req("alamat", "alamat", Text, Personal, "Alamat"),
     req("no_hp", "noHp", Phone, Personal, "Nomor HP"),
-    req(
-        "jenis_pegawai_id",
-        "jenisPegawaiId",
-        Ref("jenisPegawai"),
-        Admin,
-        "Jenis pegawai",
-    ),
-    req(
-        "kedudukan_pns_id",
-        "kedudukanPnsId",
-        Ref("kedudukanHukum"),
-        Admin,
-        "Kedudukan hukum",
-    ),
-    req(
-        "tk_pendidikan_terakhir_id",
-        "tkPendidikanTerakhirId",
-        Ref("tingkatPendidikan"),
-        Admin,
-        "Tingkat pendidikan terakhir",
-    ),
+    req("jenis_pegawai_id", "jenisPegawaiId", Ref("jenisPegawai"), Admin, "Jenis pegawai"),
+    req("kedudukan_pns_id", "kedudukanPnsId", Ref("kedudukanHukum"), Admin, "Kedudukan hukum"),
+    req("tk_pendidikan_terakhir_id", "tkPendidikanTerakhirId", Ref("tingkatPendidikan"), Admin, "Tingkat pendidikan terakhir"),
     req("tmt_cpns", "tmtCpns", Date, Admin, "TMT CPNS"),
     req("nomor_sk_cpns", "nomorSkCpns", Text, Admin, "Nomor SK CPNS"),
     f("tmt_pns", "tmtPns", Date, Admin, "TMT PNS"),
     f("nomor_sk_pns", "nomorSkPns", Text, Admin, "Nomor SK PNS"),
-    f(
-        "instansi_induk_id",
-        "instansiIndukId",
-        Ref("instansi"),
-        Admin,
-        "Instansi induk",
-    ),
-    f(
-        "satuan_kerja_id",
-        "satuanKerjaKerjaId",
-        Ref("satuanKerja"),
-        Admin,
-        "Satuan kerja",
-    ),
+    f("instansi_induk_id", "instansiIndukId", Ref("instansi"), Admin, "Instansi induk"),
+    f("satuan_kerja_id", "satuanKerjaKerjaId", Ref("satuanKerja"), Admin, "Satuan kerja"),
     f("unor_id", "unorId", Text, Admin, "Unit organisasi (SIASN)"),
     req("unit", "unitBerkas", Text, Admin, "Unit (Berkas)"),
-    req(
-        "jenis_jabatan_id",
-        "jenisJabatanId",
-        Ref("jenisJabatan"),
-        Admin,
-        "Jenis jabatan",
-    ),
-    f(
-        "jabatan_fungsional_id",
-        "jabatanFungsionalId",
-        Ref("jabatanFungsional"),
-        Admin,
-        "Jabatan fungsional",
-    ),
+    req("jenis_jabatan_id", "jenisJabatanId", Ref("jenisJabatan"), Admin, "Jenis jabatan"),
+    f("jabatan_fungsional_id", "jabatanFungsionalId", Ref("jabatanFungsional"), Admin, "Jabatan fungsional"),
     f("jabatan_nama", "jabatanNama", Text, Admin, "Nama jabatan"),
     req("tmt_jabatan", "tmtJabatan", Date, Admin, "TMT jabatan"),
     f("eselon_id", "eselonId", Ref("eselon"), Admin, "Eselon"),
-    req(
-        "gol_ruang_akhir_id",
-        "golRuangAkhirId",
-        Ref("golonganPns|golonganPppk"),
-        Admin,
-        "Golongan ruang terakhir",
-    ),
-    req(
-        "tmt_gol_akhir",
-        "tmtGolAkhir",
-        Date,
-        Admin,
-        "TMT golongan terakhir",
-    ),
+    req("gol_ruang_akhir_id", "golRuangAkhirId", Ref("golonganPns|golonganPppk"), Admin, "Golongan ruang terakhir"),
+    req("tmt_gol_akhir", "tmtGolAkhir", Date, Admin, "TMT golongan terakhir"),
     f("mk_tahun", "mkTahun", Int, Admin, "Masa kerja (tahun)"),
     f("mk_bulan", "mkBulan", Int, Admin, "Masa kerja (bulan)"),
     f("gaji_pokok", "gajiPokok", Int, Admin, "Gaji pokok"),
@@ -318,617 +211,210 @@ const DATA_UTAMA: &[FieldDef] = &[
     f("karis_karsu", "karis_karsu", Text, Admin, "Karis/Karsu"),
 ];
 
+#[rustfmt::skip]
 const GOLONGAN: &[FieldDef] = &[
-    req(
-        "golongan_id",
-        "golonganId",
-        Ref("golonganPns|golonganPppk"),
-        Admin,
-        "Golongan",
-    ),
-    f(
-        "jenis_kp_id",
-        "jenisKPId",
-        Ref("kenaikanPangkat"),
-        Admin,
-        "Jenis KP",
-    ),
+    req("golongan_id", "golonganId", Ref("golonganPns|golonganPppk"), Admin, "Golongan"),
+    f("jenis_kp_id", "jenisKPId", Ref("kenaikanPangkat"), Admin, "Jenis KP"),
     req("sk_nomor", "skNomor", Text, Admin, "Nomor SK"),
     f("sk_tanggal", "skTanggal", Date, Admin, "Tanggal SK"),
     req("tmt_golongan", "tmtGolongan", Date, Admin, "TMT golongan"),
-    f(
-        "no_pertek_bkn",
-        "noPertekBkn",
-        Text,
-        Admin,
-        "Nomor pertek BKN",
-    ),
-    f(
-        "tgl_pertek_bkn",
-        "tglPertekBkn",
-        Date,
-        Admin,
-        "Tanggal pertek BKN",
-    ),
-    f(
-        "mk_golongan_tahun",
-        "masaKerjaGolonganTahun",
-        Int,
-        Admin,
-        "Masa kerja golongan (tahun)",
-    ),
-    f(
-        "mk_golongan_bulan",
-        "masaKerjaGolonganBulan",
-        Int,
-        Admin,
-        "Masa kerja golongan (bulan)",
-    ),
+    f("no_pertek_bkn", "noPertekBkn", Text, Admin, "Nomor pertek BKN"),
+    f("tgl_pertek_bkn", "tglPertekBkn", Date, Admin, "Tanggal pertek BKN"),
+    f("mk_golongan_tahun", "masaKerjaGolonganTahun", Int, Admin, "Masa kerja golongan (tahun)"),
+    f("mk_golongan_bulan", "masaKerjaGolonganBulan", Int, Admin, "Masa kerja golongan (bulan)"),
 ];
 
+#[rustfmt::skip]
 const PMK: &[FieldDef] = &[
-    req(
-        "nama_instansi",
-        "pengalaman",
-        Text,
-        Admin,
-        "Instansi/perusahaan",
-    ),
+    req("nama_instansi", "pengalaman", Text, Admin, "Instansi/perusahaan"),
     f("tanggal_awal", "tanggalAwal", Date, Admin, "Tanggal awal"),
-    f(
-        "tanggal_selesai",
-        "tanggalSelesai",
-        Date,
-        Admin,
-        "Tanggal selesai",
-    ),
-    f(
-        "masa_kerja_tahun",
-        "masaKerjaTahun",
-        Int,
-        Admin,
-        "Masa kerja (tahun)",
-    ),
-    f(
-        "masa_kerja_bulan",
-        "masaKerjaBulan",
-        Int,
-        Admin,
-        "Masa kerja (bulan)",
-    ),
+    f("tanggal_selesai", "tanggalSelesai", Date, Admin, "Tanggal selesai"),
+    f("masa_kerja_tahun", "masaKerjaTahun", Int, Admin, "Masa kerja (tahun)"),
+    f("masa_kerja_bulan", "masaKerjaBulan", Int, Admin, "Masa kerja (bulan)"),
     req("nomor_sk", "nomorSk", Text, Admin, "Nomor SK"),
     f("tanggal_sk", "tanggalSk", Date, Admin, "Tanggal SK"),
 ];
 
+#[rustfmt::skip]
 const PENDIDIKAN: &[FieldDef] = &[
-    req(
-        "tk_pendidikan_id",
-        "tkPendidikanId",
-        Ref("tingkatPendidikan"),
-        Admin,
-        "Tingkat pendidikan",
-    ),
-    f(
-        "pendidikan_id",
-        "pendidikanId",
-        Ref("pendidikan"),
-        Admin,
-        "Pendidikan",
-    ),
-    req(
-        "nama_sekolah",
-        "namaSekolah",
-        Text,
-        Admin,
-        "Nama sekolah/PT",
-    ),
+    req("tk_pendidikan_id", "tkPendidikanId", Ref("tingkatPendidikan"), Admin, "Tingkat pendidikan"),
+    f("pendidikan_id", "pendidikanId", Ref("pendidikan"), Admin, "Pendidikan"),
+    req("nama_sekolah", "namaSekolah", Text, Admin, "Nama sekolah/PT"),
     req("tahun_lulus", "tahunLulus", Int, Admin, "Tahun lulus"),
     f("tgl_lulus", "tglLulus", Date, Admin, "Tanggal lulus"),
     f("nomor_ijazah", "nomorIjasah", Text, Admin, "Nomor ijazah"),
     f("gelar_depan", "gelarDepan", Text, Admin, "Gelar depan"),
-    f(
-        "gelar_belakang",
-        "gelarBelakang",
-        Text,
-        Admin,
-        "Gelar belakang",
-    ),
-    f(
-        "pendidikan_pertama",
-        "isPendidikanPertama",
-        Bool,
-        Admin,
-        "Pendidikan saat CPNS",
-    ),
+    f("gelar_belakang", "gelarBelakang", Text, Admin, "Gelar belakang"),
+    f("pendidikan_pertama", "isPendidikanPertama", Bool, Admin, "Pendidikan saat CPNS"),
 ];
 
+#[rustfmt::skip]
 const JABATAN: &[FieldDef] = &[
-    req(
-        "jenis_jabatan_id",
-        "jenisJabatan",
-        Ref("jenisJabatan"),
-        Admin,
-        "Jenis jabatan",
-    ),
+    req("jenis_jabatan_id", "jenisJabatan", Ref("jenisJabatan"), Admin, "Jenis jabatan"),
     f("unor_id", "unorId", Text, Admin, "Unit organisasi"),
     f("eselon_id", "eselonId", Ref("eselon"), Admin, "Eselon"),
-    f(
-        "jabatan_fungsional_id",
-        "jabatanFungsionalId",
-        Ref("jabatanFungsional"),
-        Admin,
-        "Jabatan fungsional",
-    ),
-    f(
-        "jabatan_pelaksana_id",
-        "jabatanFungsionalUmumId",
-        Ref("jabatanPelaksana"),
-        Admin,
-        "Jabatan pelaksana",
-    ),
+    f("jabatan_fungsional_id", "jabatanFungsionalId", Ref("jabatanFungsional"), Admin, "Jabatan fungsional"),
+    f("jabatan_pelaksana_id", "jabatanFungsionalUmumId", Ref("jabatanPelaksana"), Admin, "Jabatan pelaksana"),
     f("nama_jabatan", "namaJabatan", Text, Admin, "Nama jabatan"),
     req("tmt_jabatan", "tmtJabatan", Date, Admin, "TMT jabatan"),
     req("nomor_sk", "nomorSk", Text, Admin, "Nomor SK"),
     f("tanggal_sk", "tanggalSk", Date, Admin, "Tanggal SK"),
-    f(
-        "tmt_pelantikan",
-        "tmtPelantikan",
-        Date,
-        Admin,
-        "TMT pelantikan",
-    ),
+    f("tmt_pelantikan", "tmtPelantikan", Date, Admin, "TMT pelantikan"),
 ];
 
+#[rustfmt::skip]
 const DIKLAT: &[FieldDef] = &[
-    req(
-        "jenis_diklat_id",
-        "jenisDiklatId",
-        Ref("jenisDiklat"),
-        Admin,
-        "Jenis diklat",
-    ),
-    f(
-        "latihan_struktural_id",
-        "latihanStrukturalId",
-        Ref("latihanStruktural"),
-        Admin,
-        "Diklat struktural",
-    ),
+    req("jenis_diklat_id", "jenisDiklatId", Ref("jenisDiklat"), Admin, "Jenis diklat"),
+    f("latihan_struktural_id", "latihanStrukturalId", Ref("latihanStruktural"), Admin, "Diklat struktural"),
     req("nama_diklat", "namaDiklat", Text, Admin, "Nama diklat"),
-    f(
-        "penyelenggara",
-        "institusiPenyelenggara",
-        Text,
-        Admin,
-        "Penyelenggara",
-    ),
+    f("penyelenggara", "institusiPenyelenggara", Text, Admin, "Penyelenggara"),
     f("nomor_sertifikat", "nomor", Text, Admin, "Nomor sertifikat"),
     f("tanggal_mulai", "tanggal", Date, Admin, "Tanggal mulai"),
-    f(
-        "tanggal_selesai",
-        "tanggalSelesai",
-        Date,
-        Admin,
-        "Tanggal selesai",
-    ),
+    f("tanggal_selesai", "tanggalSelesai", Date, Admin, "Tanggal selesai"),
     req("tahun", "tahun", Int, Admin, "Tahun"),
     f("jumlah_jam", "jumlahJam", Int, Admin, "Jumlah jam"),
 ];
 
+#[rustfmt::skip]
 const KURSUS: &[FieldDef] = &[
-    f(
-        "jenis_kursus_id",
-        "jenisKursusId",
-        Ref("jenisKursus"),
-        Admin,
-        "Jenis kursus",
-    ),
+    f("jenis_kursus_id", "jenisKursusId", Ref("jenisKursus"), Admin, "Jenis kursus"),
     req("nama_kursus", "namaKursus", Text, Admin, "Nama kursus"),
-    f(
-        "penyelenggara",
-        "institusiPenyelenggara",
-        Text,
-        Admin,
-        "Penyelenggara",
-    ),
-    f(
-        "nomor_sertifikat",
-        "noSertifikat",
-        Text,
-        Admin,
-        "Nomor sertifikat",
-    ),
-    f(
-        "tanggal_mulai",
-        "tanggalKursus",
-        Date,
-        Admin,
-        "Tanggal mulai",
-    ),
-    f(
-        "tanggal_selesai",
-        "tanggalSelesaiKursus",
-        Date,
-        Admin,
-        "Tanggal selesai",
-    ),
+    f("penyelenggara", "institusiPenyelenggara", Text, Admin, "Penyelenggara"),
+    f("nomor_sertifikat", "noSertifikat", Text, Admin, "Nomor sertifikat"),
+    f("tanggal_mulai", "tanggalKursus", Date, Admin, "Tanggal mulai"),
+    f("tanggal_selesai", "tanggalSelesaiKursus", Date, Admin, "Tanggal selesai"),
     req("tahun", "tahunKursus", Int, Admin, "Tahun"),
     f("jumlah_jam", "jumlahJam", Int, Admin, "Jumlah jam"),
 ];
 
+#[rustfmt::skip]
 const ORANG_TUA: &[FieldDef] = &[
-    req(
-        "hubungan",
-        "hubungan",
-        Choice(HUBUNGAN_ORTU),
-        Personal,
-        "Hubungan",
-    ),
+    req("hubungan", "hubungan", Choice(HUBUNGAN_ORTU), Personal, "Hubungan"),
     req("nama", "nama", Text, Personal, "Nama"),
     f("nik", "nik", Nik, Personal, "NIK"),
     f("tgl_lahir", "tglLahir", Date, Personal, "Tanggal lahir"),
-    f(
-        "tgl_meninggal",
-        "tglMeninggal",
-        Date,
-        Personal,
-        "Tanggal meninggal",
-    ),
+    f("tgl_meninggal", "tglMeninggal", Date, Personal, "Tanggal meninggal"),
 ];
 
+#[rustfmt::skip]
 const SUAMI_ISTRI: &[FieldDef] = &[
     req("nama", "nama", Text, Personal, "Nama"),
     f("nik", "nik", Nik, Personal, "NIK"),
-    f(
-        "tempat_lahir",
-        "tempatLahir",
-        Text,
-        Personal,
-        "Tempat lahir",
-    ),
+    f("tempat_lahir", "tempatLahir", Text, Personal, "Tempat lahir"),
     req("tgl_lahir", "tglLahir", Date, Personal, "Tanggal lahir"),
-    req(
-        "tgl_menikah",
-        "tglMenikah",
-        Date,
-        Personal,
-        "Tanggal menikah",
-    ),
-    f(
-        "akta_menikah",
-        "aktaMenikah",
-        Text,
-        Personal,
-        "Nomor akta nikah",
-    ),
-    req(
-        "status",
-        "statusPernikahan",
-        Choice(STATUS_NIKAH),
-        Personal,
-        "Status",
-    ),
-    f(
-        "tgl_cerai_atau_meninggal",
-        "tglCeraiMeninggal",
-        Date,
-        Personal,
-        "Tanggal cerai/meninggal",
-    ),
+    req("tgl_menikah", "tglMenikah", Date, Personal, "Tanggal menikah"),
+    f("akta_menikah", "aktaMenikah", Text, Personal, "Nomor akta nikah"),
+    req("status", "statusPernikahan", Choice(STATUS_NIKAH), Personal, "Status"),
+    f("tgl_cerai_atau_meninggal", "tglCeraiMeninggal", Date, Personal, "Tanggal cerai/meninggal"),
     f("nip", "nipSuamiIstri", Nip, Personal, "NIP (jika ASN)"),
 ];
 
+#[rustfmt::skip]
 const ANAK: &[FieldDef] = &[
     req("nama", "nama", Text, Personal, "Nama"),
     f("nik", "nik", Nik, Personal, "NIK"),
-    f(
-        "tempat_lahir",
-        "tempatLahir",
-        Text,
-        Personal,
-        "Tempat lahir",
-    ),
+    f("tempat_lahir", "tempatLahir", Text, Personal, "Tempat lahir"),
     req("tgl_lahir", "tglLahir", Date, Personal, "Tanggal lahir"),
-    req(
-        "jenis_kelamin",
-        "jenisKelamin",
-        Sex,
-        Personal,
-        "Jenis kelamin",
-    ),
-    req(
-        "status_anak",
-        "statusAnak",
-        Choice(STATUS_ANAK),
-        Personal,
-        "Status anak",
-    ),
-    f(
-        "akta_kelahiran",
-        "aktaKelahiran",
-        Text,
-        Personal,
-        "Nomor akta kelahiran",
-    ),
+    req("jenis_kelamin", "jenisKelamin", Sex, Personal, "Jenis kelamin"),
+    req("status_anak", "statusAnak", Choice(STATUS_ANAK), Personal, "Status anak"),
+    f("akta_kelahiran", "aktaKelahiran", Text, Personal, "Nomor akta kelahiran"),
 ];
 
+#[rustfmt::skip]
 const PENGHARGAAN: &[FieldDef] = &[
-    req(
-        "penghargaan_id",
-        "hargaId",
-        Ref("penghargaan"),
-        Admin,
-        "Penghargaan",
-    ),
+    req("penghargaan_id", "hargaId", Ref("penghargaan"), Admin, "Penghargaan"),
     req("sk_nomor", "skNomor", Text, Admin, "Nomor SK"),
     f("sk_tanggal", "skDate", Date, Admin, "Tanggal SK"),
     req("tahun", "tahun", Int, Admin, "Tahun"),
 ];
 
+#[rustfmt::skip]
 const KINERJA: &[FieldDef] = &[
     req("tahun", "tahun", Int, Admin, "Tahun"),
-    f(
-        "hasil_kinerja_id",
-        "hasilKinerjaNilai",
-        Ref("perilakuDanKinerja"),
-        Admin,
-        "Hasil kerja",
-    ),
-    f(
-        "perilaku_kerja_id",
-        "perilakuKerjaNilai",
-        Ref("perilakuDanKinerja"),
-        Admin,
-        "Perilaku kerja",
-    ),
-    req(
-        "kuadran_kinerja_id",
-        "kuadranKinerjaNilai",
-        Ref("kuadranNilai"),
-        Admin,
-        "Predikat kinerja",
-    ),
+    f("hasil_kinerja_id", "hasilKinerjaNilai", Ref("perilakuDanKinerja"), Admin, "Hasil kerja"),
+    f("perilaku_kerja_id", "perilakuKerjaNilai", Ref("perilakuDanKinerja"), Admin, "Perilaku kerja"),
+    req("kuadran_kinerja_id", "kuadranKinerjaNilai", Ref("kuadranNilai"), Admin, "Predikat kinerja"),
     f("nilai_skp", "nilaiSkp", Text, Admin, "Nilai SKP (lama)"),
-    f(
-        "penilai_nip",
-        "nipNrpPenilai",
-        Nip,
-        Admin,
-        "NIP pejabat penilai",
-    ),
-    f(
-        "penilai_nama",
-        "penilaiNama",
-        Text,
-        Admin,
-        "Nama pejabat penilai",
-    ),
+    f("penilai_nip", "nipNrpPenilai", Nip, Admin, "NIP pejabat penilai"),
+    f("penilai_nama", "penilaiNama", Text, Admin, "Nama pejabat penilai"),
 ];
 
+#[rustfmt::skip]
 const HUKDIS: &[FieldDef] = &[
-    req(
-        "jenis_hukuman_id",
-        "jenisHukumanId",
-        Ref("jenisHukuman"),
-        Admin,
-        "Jenis hukuman",
-    ),
-    f(
-        "alasan_hukuman_id",
-        "alasanHukumanDisiplinId",
-        Ref("alasanHukumanDisiplin"),
-        Admin,
-        "Alasan hukuman",
-    ),
+    req("jenis_hukuman_id", "jenisHukumanId", Ref("jenisHukuman"), Admin, "Jenis hukuman"),
+    f("alasan_hukuman_id", "alasanHukumanDisiplinId", Ref("alasanHukumanDisiplin"), Admin, "Alasan hukuman"),
     req("sk_nomor", "skNomor", Text, Admin, "Nomor SK"),
     f("sk_tanggal", "skTanggal", Date, Admin, "Tanggal SK"),
     req("tmt_hukuman", "hukumanTanggal", Date, Admin, "TMT hukuman"),
     f("masa_tahun", "masaTahun", Int, Admin, "Masa (tahun)"),
     f("masa_bulan", "masaBulan", Int, Admin, "Masa (bulan)"),
-    f(
-        "akhir_hukuman",
-        "akhirHukumanTanggal",
-        Date,
-        Admin,
-        "Akhir hukuman",
-    ),
+    f("akhir_hukuman", "akhirHukumanTanggal", Date, Admin, "Akhir hukuman"),
 ];
 
+#[rustfmt::skip]
 const PINDAH_INSTANSI: &[FieldDef] = &[
-    f(
-        "instansi_asal_id",
-        "instansiIndukLamaId",
-        Ref("instansi"),
-        Admin,
-        "Instansi asal",
-    ),
-    req(
-        "instansi_tujuan_id",
-        "instansiIndukBaruId",
-        Ref("instansi"),
-        Admin,
-        "Instansi tujuan",
-    ),
+    f("instansi_asal_id", "instansiIndukLamaId", Ref("instansi"), Admin, "Instansi asal"),
+    req("instansi_tujuan_id", "instansiIndukBaruId", Ref("instansi"), Admin, "Instansi tujuan"),
     req("sk_nomor", "skNomor", Text, Admin, "Nomor SK"),
     f("sk_tanggal", "skTanggal", Date, Admin, "Tanggal SK"),
     req("tmt_pindah", "tmtPi", Date, Admin, "TMT pindah"),
 ];
 
+#[rustfmt::skip]
 const CLTN: &[FieldDef] = &[
-    req(
-        "jenis_cltn_id",
-        "jenisCltn",
-        Ref("cltn"),
-        Admin,
-        "Jenis CLTN",
-    ),
+    req("jenis_cltn_id", "jenisCltn", Ref("cltn"), Admin, "Jenis CLTN"),
     req("nomor_sk", "nomorSk", Text, Admin, "Nomor SK"),
     f("tanggal_sk", "tanggalSk", Date, Admin, "Tanggal SK"),
     req("tanggal_awal", "tanggalAwal", Date, Admin, "Tanggal awal"),
-    f(
-        "tanggal_akhir",
-        "tanggalAkhir",
-        Date,
-        Admin,
-        "Tanggal akhir",
-    ),
-    f(
-        "tanggal_aktif",
-        "tanggalAktif",
-        Date,
-        Admin,
-        "Tanggal aktif kembali",
-    ),
+    f("tanggal_akhir", "tanggalAkhir", Date, Admin, "Tanggal akhir"),
+    f("tanggal_aktif", "tanggalAktif", Date, Admin, "Tanggal aktif kembali"),
 ];
 
+#[rustfmt::skip]
 const PEMBERHENTIAN: &[FieldDef] = &[
-    req(
-        "jenis_pemberhentian_id",
-        "jenisPemberhentianId",
-        Ref("jenisPemberhentian"),
-        Admin,
-        "Jenis pemberhentian",
-    ),
-    f(
-        "jenis_pensiun_id",
-        "jenisPensiunId",
-        Ref("jenisPensiun"),
-        Admin,
-        "Jenis pensiun",
-    ),
+    req("jenis_pemberhentian_id", "jenisPemberhentianId", Ref("jenisPemberhentian"), Admin, "Jenis pemberhentian"),
+    f("jenis_pensiun_id", "jenisPensiunId", Ref("jenisPensiun"), Admin, "Jenis pensiun"),
     req("nomor_sk", "skNomor", Text, Admin, "Nomor SK"),
     f("tanggal_sk", "skTanggal", Date, Admin, "Tanggal SK"),
-    req(
-        "tmt_pemberhentian",
-        "tmtPemberhentian",
-        Date,
-        Admin,
-        "TMT pemberhentian",
-    ),
+    req("tmt_pemberhentian", "tmtPemberhentian", Date, Admin, "TMT pemberhentian"),
 ];
 
+#[rustfmt::skip]
 const ANGKA_KREDIT: &[FieldDef] = &[
-    f(
-        "jabatan_fungsional_id",
-        "rwJabatanFungsionalId",
-        Ref("jabatanFungsional"),
-        Admin,
-        "Jabatan fungsional",
-    ),
+    f("jabatan_fungsional_id", "rwJabatanFungsionalId", Ref("jabatanFungsional"), Admin, "Jabatan fungsional"),
     req("nomor_sk", "nomorSk", Text, Admin, "Nomor SK PAK"),
     f("tanggal_sk", "tanggalSk", Date, Admin, "Tanggal SK PAK"),
-    f(
-        "bulan_mulai",
-        "bulanMulaiPenailan",
-        Int,
-        Admin,
-        "Bulan mulai penilaian",
-    ),
-    f(
-        "tahun_mulai",
-        "tahunMulaiPenailan",
-        Int,
-        Admin,
-        "Tahun mulai penilaian",
-    ),
-    f(
-        "bulan_selesai",
-        "bulanSelesaiPenailan",
-        Int,
-        Admin,
-        "Bulan selesai penilaian",
-    ),
-    f(
-        "tahun_selesai",
-        "tahunSelesaiPenailan",
-        Int,
-        Admin,
-        "Tahun selesai penilaian",
-    ),
-    f(
-        "kredit_utama",
-        "kreditUtamaBaru",
-        Text,
-        Admin,
-        "Kredit utama",
-    ),
-    f(
-        "kredit_penunjang",
-        "kreditPenunjangBaru",
-        Text,
-        Admin,
-        "Kredit penunjang",
-    ),
-    req(
-        "kredit_total",
-        "kreditBaruTotal",
-        Text,
-        Admin,
-        "Total angka kredit",
-    ),
+    f("bulan_mulai", "bulanMulaiPenailan", Int, Admin, "Bulan mulai penilaian"),
+    f("tahun_mulai", "tahunMulaiPenailan", Int, Admin, "Tahun mulai penilaian"),
+    f("bulan_selesai", "bulanSelesaiPenailan", Int, Admin, "Bulan selesai penilaian"),
+    f("tahun_selesai", "tahunSelesaiPenailan", Int, Admin, "Tahun selesai penilaian"),
+    f("kredit_utama", "kreditUtamaBaru", Text, Admin, "Kredit utama"),
+    f("kredit_penunjang", "kreditPenunjangBaru", Text, Admin, "Kredit penunjang"),
+    req("kredit_total", "kreditBaruTotal", Text, Admin, "Total angka kredit"),
 ];
 
+#[rustfmt::skip]
 const UNOR: &[FieldDef] = &[
     req("unor_id", "unorBaruId", Text, Admin, "Unit organisasi baru"),
-    f(
-        "nama_unor",
-        "namaUnorBaru",
-        Text,
-        Admin,
-        "Nama unit organisasi",
-    ),
-    f(
-        "unor_lama_id",
-        "unorLamaId",
-        Text,
-        Admin,
-        "Unit organisasi lama",
-    ),
+    f("nama_unor", "namaUnorBaru", Text, Admin, "Nama unit organisasi"),
+    f("unor_lama_id", "unorLamaId", Text, Admin, "Unit organisasi lama"),
     req("nomor_sk", "nomorSk", Text, Admin, "Nomor SK"),
     f("tanggal_sk", "tanggalSk", Date, Admin, "Tanggal SK"),
 ];
 
+#[rustfmt::skip]
 const KESEHATAN: &[FieldDef] = &[
     req("tanggal", "tanggal", Date, Personal, "Tanggal"),
     req("keterangan", "keterangan", Text, Personal, "Keterangan"),
-    f(
-        "nomor_surat",
-        "nomorSurat",
-        Text,
-        Personal,
-        "Nomor surat keterangan",
-    ),
-    f(
-        "fasilitas",
-        "fasilitasKesehatan",
-        Text,
-        Personal,
-        "Fasilitas kesehatan",
-    ),
+    f("nomor_surat", "nomorSurat", Text, Personal, "Nomor surat keterangan"),
+    f("fasilitas", "fasilitasKesehatan", Text, Personal, "Fasilitas kesehatan"),
 ];
 
+#[rustfmt::skip]
 const CUTI: &[FieldDef] = &[
-    req(
-        "jenis_cuti",
-        "jenisCuti",
-        Choice(JENIS_CUTI),
-        Admin,
-        "Jenis cuti",
-    ),
-    req(
-        "tanggal_mulai",
-        "tanggalMulai",
-        Date,
-        Admin,
-        "Tanggal mulai",
-    ),
-    req(
-        "tanggal_selesai",
-        "tanggalSelesai",
-        Date,
-        Admin,
-        "Tanggal selesai",
-    ),
+    req("jenis_cuti", "jenisCuti", Choice(JENIS_CUTI), Admin, "Jenis cuti"),
+    req("tanggal_mulai", "tanggalMulai", Date, Admin, "Tanggal mulai"),
+    req("tanggal_selesai", "tanggalSelesai", Date, Admin, "Tanggal selesai"),
     f("nomor_surat", "nomorSurat", Text, Admin, "Nomor surat"),
     f("keterangan", "keterangan", Text, Admin, "Keterangan"),
 ];
@@ -946,267 +432,33 @@ const fn def(
     fields: &'static [FieldDef],
     documents: &'static [DocRequirement],
 ) -> EntityDef {
-    EntityDef {
-        entity,
-        table,
-        label,
-        siasn_key,
-        jenis_riwayat,
-        owner,
-        sensitive,
-        required_rows,
-        fields,
-        documents,
-    }
+    EntityDef { entity, table, label, siasn_key, jenis_riwayat, owner, sensitive, required_rows, fields, documents }
 }
 
 /// Every entity. Document ids are SIASN `id_ref_dokumen` where SIASN has one; Berkas-local
 /// names (`sk_kp`, `ijazah` ...) where the SIASN list has none.
+#[rustfmt::skip]
 pub static DEFS: [EntityDef; 20] = [
-    def(
-        Entity::DataUtama,
-        "pegawai",
-        "Data utama",
-        "dataUtama",
-        Some(1),
-        Admin,
-        false,
-        true,
-        DATA_UTAMA,
-        &[
-            doc("889", "SK CPNS"),
-            doc("888", "SPMT"),
-            doc("pas_foto", "Pas foto"),
-        ],
-    ),
-    def(
-        Entity::RiwayatGolongan,
-        "riwayat_golongan",
-        "Riwayat golongan",
-        "golongan",
-        Some(5),
-        Admin,
-        false,
-        true,
-        GOLONGAN,
-        &[doc("sk_kp", "SK kenaikan pangkat")],
-    ),
-    def(
-        Entity::RiwayatPmk,
-        "riwayat_pmk",
-        "Riwayat PMK",
-        "pmk",
-        Some(6),
-        Admin,
-        false,
-        false,
-        PMK,
-        &[doc("sk_pmk", "SK PMK")],
-    ),
-    def(
-        Entity::RiwayatPendidikan,
-        "riwayat_pendidikan",
-        "Riwayat pendidikan",
-        "pendidikan",
-        Some(7),
-        Admin,
-        false,
-        true,
-        PENDIDIKAN,
-        &[doc("ijazah", "Ijazah"), doc("transkrip", "Transkrip nilai")],
-    ),
-    def(
-        Entity::RiwayatJabatan,
-        "riwayat_jabatan",
-        "Riwayat jabatan",
-        "jabatan",
-        Some(8),
-        Admin,
-        false,
-        true,
-        JABATAN,
-        &[doc("872", "SK jabatan")],
-    ),
-    def(
-        Entity::RiwayatDiklat,
-        "riwayat_diklat",
-        "Riwayat diklat",
-        "diklat",
-        Some(9),
-        Admin,
-        false,
-        false,
-        DIKLAT,
-        &[doc("874", "Sertifikat diklat")],
-    ),
-    def(
-        Entity::RiwayatKursus,
-        "riwayat_kursus",
-        "Riwayat kursus",
-        "kursus",
-        Some(13),
-        Admin,
-        false,
-        false,
-        KURSUS,
-        &[doc("881", "Sertifikat kursus")],
-    ),
-    def(
-        Entity::OrangTua,
-        "orang_tua",
-        "Orang tua",
-        "orangTua",
-        Some(10),
-        Personal,
-        false,
-        false,
-        ORANG_TUA,
-        &[],
-    ),
-    def(
-        Entity::SuamiIstri,
-        "suami_istri",
-        "Suami/istri",
-        "pasangan",
-        Some(11),
-        Personal,
-        false,
-        false,
-        SUAMI_ISTRI,
-        &[doc("akta_nikah", "Akta nikah")],
-    ),
-    def(
-        Entity::Anak,
-        "anak",
-        "Anak",
-        "anak",
-        Some(12),
-        Personal,
-        true,
-        false,
-        ANAK,
-        &[doc("akta_kelahiran", "Akta kelahiran")],
-    ),
-    def(
-        Entity::RiwayatPenghargaan,
-        "riwayat_penghargaan",
-        "Riwayat penghargaan",
-        "penghargaan",
-        Some(14),
-        Admin,
-        false,
-        false,
-        PENGHARGAAN,
-        &[doc("892", "Sertifikat penghargaan")],
-    ),
-    def(
-        Entity::RiwayatKinerja,
-        "riwayat_kinerja",
-        "Riwayat kinerja (SKP)",
-        "skp",
-        Some(25),
-        Admin,
-        false,
-        true,
-        KINERJA,
-        &[doc("891", "Realisasi SKP")],
-    ),
-    def(
-        Entity::RiwayatHukdis,
-        "riwayat_hukdis",
-        "Riwayat hukuman disiplin",
-        "hukdis",
-        Some(16),
-        Admin,
-        true,
-        false,
-        HUKDIS,
-        &[doc("882", "SK hukuman disiplin")],
-    ),
-    def(
-        Entity::RiwayatPindahInstansi,
-        "riwayat_pindah_instansi",
-        "Riwayat pindah instansi",
-        "pindahInstansi",
-        Some(18),
-        Admin,
-        false,
-        false,
-        PINDAH_INSTANSI,
-        &[],
-    ),
-    def(
-        Entity::RiwayatCltn,
-        "riwayat_cltn",
-        "Riwayat CLTN",
-        "cltn",
-        Some(19),
-        Admin,
-        false,
-        false,
-        CLTN,
-        &[],
-    ),
-    def(
-        Entity::RiwayatPemberhentian,
-        "riwayat_pemberhentian",
-        "Riwayat pemberhentian",
-        "pemberhentian",
-        Some(22),
-        Admin,
-        false,
-        false,
-        PEMBERHENTIAN,
-        &[],
-    ),
-    def(
-        Entity::RiwayatAngkaKredit,
-        "riwayat_angka_kredit",
-        "Riwayat angka kredit",
-        "angkaKredit",
-        Some(23),
-        Admin,
-        false,
-        false,
-        ANGKA_KREDIT,
-        &[doc("880", "SK PAK")],
-    ),
-    def(
-        Entity::RiwayatUnor,
-        "riwayat_unor",
-        "Riwayat unit organisasi",
-        "pnsUnor",
-        Some(21),
-        Admin,
-        false,
-        false,
-        UNOR,
-        &[],
-    ),
-    def(
-        Entity::RiwayatKesehatan,
-        "riwayat_kesehatan",
-        "Riwayat kesehatan",
-        "kesehatan",
-        Some(28),
-        Personal,
-        true,
-        false,
-        KESEHATAN,
-        &[],
-    ),
-    def(
-        Entity::Cuti,
-        "cuti",
-        "Cuti",
-        "cuti",
-        None,
-        Admin,
-        false,
-        false,
-        CUTI,
-        &[],
-    ),
+    def(Entity::DataUtama, "pegawai", "Data utama", "dataUtama", Some(1), Admin, false, true, DATA_UTAMA, &[doc("889", "SK CPNS"), doc("888", "SPMT"), doc("pas_foto", "Pas foto")]),
+    def(Entity::RiwayatGolongan, "riwayat_golongan", "Riwayat golongan", "golongan", Some(5), Admin, false, true, GOLONGAN, &[doc("sk_kp", "SK kenaikan pangkat")]),
+    def(Entity::RiwayatPmk, "riwayat_pmk", "Riwayat PMK", "pmk", Some(6), Admin, false, false, PMK, &[doc("sk_pmk", "SK PMK")]),
+    def(Entity::RiwayatPendidikan, "riwayat_pendidikan", "Riwayat pendidikan", "pendidikan", Some(7), Admin, false, true, PENDIDIKAN, &[doc("ijazah", "Ijazah"), doc("transkrip", "Transkrip nilai")]),
+    def(Entity::RiwayatJabatan, "riwayat_jabatan", "Riwayat jabatan", "jabatan", Some(8), Admin, false, true, JABATAN, &[doc("872", "SK jabatan")]),
+    def(Entity::RiwayatDiklat, "riwayat_diklat", "Riwayat diklat", "diklat", Some(9), Admin, false, false, DIKLAT, &[doc("874", "Sertifikat diklat")]),
+    def(Entity::RiwayatKursus, "riwayat_kursus", "Riwayat kursus", "kursus", Some(13), Admin, false, false, KURSUS, &[doc("881", "Sertifikat kursus")]),
+    def(Entity::OrangTua, "orang_tua", "Orang tua", "orangTua", Some(10), Personal, false, false, ORANG_TUA, &[]),
+    def(Entity::SuamiIstri, "suami_istri", "Suami/istri", "pasangan", Some(11), Personal, false, false, SUAMI_ISTRI, &[doc("akta_nikah", "Akta nikah")]),
+    def(Entity::Anak, "anak", "Anak", "anak", Some(12), Personal, true, false, ANAK, &[doc("akta_kelahiran", "Akta kelahiran")]),
+    def(Entity::RiwayatPenghargaan, "riwayat_penghargaan", "Riwayat penghargaan", "penghargaan", Some(14), Admin, false, false, PENGHARGAAN, &[doc("892", "Sertifikat penghargaan")]),
+    def(Entity::RiwayatKinerja, "riwayat_kinerja", "Riwayat kinerja (SKP)", "skp", Some(25), Admin, false, true, KINERJA, &[doc("891", "Realisasi SKP")]),
+    def(Entity::RiwayatHukdis, "riwayat_hukdis", "Riwayat hukuman disiplin", "hukdis", Some(16), Admin, true, false, HUKDIS, &[doc("882", "SK hukuman disiplin")]),
+    def(Entity::RiwayatPindahInstansi, "riwayat_pindah_instansi", "Riwayat pindah instansi", "pindahInstansi", Some(18), Admin, false, false, PINDAH_INSTANSI, &[]),
+    def(Entity::RiwayatCltn, "riwayat_cltn", "Riwayat CLTN", "cltn", Some(19), Admin, false, false, CLTN, &[]),
+    def(Entity::RiwayatPemberhentian, "riwayat_pemberhentian", "Riwayat pemberhentian", "pemberhentian", Some(22), Admin, false, false, PEMBERHENTIAN, &[]),
+    def(Entity::RiwayatAngkaKredit, "riwayat_angka_kredit", "Riwayat angka kredit", "angkaKredit", Some(23), Admin, false, false, ANGKA_KREDIT, &[doc("880", "SK PAK")]),
+    def(Entity::RiwayatUnor, "riwayat_unor", "Riwayat unit organisasi", "pnsUnor", Some(21), Admin, false, false, UNOR, &[]),
+    def(Entity::RiwayatKesehatan, "riwayat_kesehatan", "Riwayat kesehatan", "kesehatan", Some(28), Personal, true, false, KESEHATAN, &[]),
+    def(Entity::Cuti, "cuti", "Cuti", "cuti", None, Admin, false, false, CUTI, &[]),
 ];
 
 #[cfg(test)]
@@ -1223,19 +475,35 @@ mod tests {
         assert_eq!(tables.len(), DEFS.len());
         for d in DEFS.iter() {
             let names: HashSet<_> = d.fields.iter().map(|f| f.name).collect();
-            assert_eq!(
-                names.len(),
-                d.fields.len(),
-                "duplicate field in {}",
-                d.table
-            );
+            assert_eq!(names.len(), d.fields.len(), "duplicate field in {}", d.table);
             let siasn: HashSet<_> = d.fields.iter().map(|f| f.siasn).collect();
-            assert_eq!(
-                siasn.len(),
-                d.fields.len(),
-                "duplicate SIASN name in {}",
+            assert_eq!(siasn.len(), d.fields.len(), "duplicate SIASN name in {}", d.table);
+        }
+    }
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    #[test]
+    fn data_model_doc_lists_every_field() {
+        let doc = include_str!("../../../docs/data-model.md");
+        for d in DEFS.iter() {
+            assert!(
+                doc.contains(&format!("## `{}`", d.table)),
+                "docs/data-model.md lacks {}; run scripts/gen-data-model.py",
                 d.table
             );
+            for f in d.fields {
+                let row = format!("| `{}` | `{}` |", f.name, f.siasn);
+                assert!(
+                    doc.contains(&row),
+                    "docs/data-model.md lacks {}.{}; run scripts/gen-data-model.py",
+                    d.table,
+                    f.name
+                );
+            }
         }
     }
 }

@@ -10,8 +10,8 @@ use super::Sex;
 
 /// Province codes in use (domain.md).
 const PROVINCES: &[u8] = &[
-    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65,
-    71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
+    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65, 71, 72, 73, 74, 75,
+    76, 81, 82, 91, 92, 93, 94, 95, 96,
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -137,41 +137,27 @@ fn num(s: &str) -> u32 {
 fn decode(d: &str) -> Result<NikFacts, NikError> {
     let prov = num(&d[0..2]) as u8;
     if !PROVINCES.contains(&prov) {
-        return Err(NikError::Province {
-            code: d[0..2].to_string(),
-        });
+        return Err(NikError::Province { code: d[0..2].to_string() });
     }
     let kab = num(&d[2..4]);
     if kab == 0 || kab == 70 {
-        return Err(NikError::Kabupaten {
-            code: d[2..4].to_string(),
-        });
+        return Err(NikError::Kabupaten { code: d[2..4].to_string() });
     }
     if num(&d[4..6]) == 0 {
-        return Err(NikError::Kecamatan {
-            code: d[4..6].to_string(),
-        });
+        return Err(NikError::Kecamatan { code: d[4..6].to_string() });
     }
     let raw_day = num(&d[6..8]);
     let (day, sex) = match raw_day {
         1..=31 => (raw_day, Sex::M),
         41..=71 => (raw_day - 40, Sex::F),
-        _ => {
-            return Err(NikError::BirthDate {
-                digits: d[6..12].to_string(),
-            })
-        }
+        _ => return Err(NikError::BirthDate { digits: d[6..12].to_string() }),
     };
     let month = num(&d[8..10]);
     let yy = num(&d[10..12]);
     // 29 February is valid if it exists in either candidate century.
-    let exists = [1900 + yy as i32, 2000 + yy as i32]
-        .iter()
-        .any(|&y| NaiveDate::from_ymd_opt(y, month, day).is_some());
+    let exists = [1900 + yy as i32, 2000 + yy as i32].iter().any(|&y| NaiveDate::from_ymd_opt(y, month, day).is_some());
     if !exists {
-        return Err(NikError::BirthDate {
-            digits: d[6..12].to_string(),
-        });
+        return Err(NikError::BirthDate { digits: d[6..12].to_string() });
     }
     let serial = num(&d[12..16]) as u16;
     if serial == 0 {
@@ -197,14 +183,7 @@ mod tests {
     fn decodes_region_birth_date_and_sex() {
         let nik = Nik::parse("3273 0112 0385 0004").expect("valid");
         let f = nik.facts();
-        assert_eq!(
-            (
-                f.province.as_str(),
-                f.kabupaten.as_str(),
-                f.kecamatan.as_str()
-            ),
-            ("32", "73", "01")
-        );
+        assert_eq!((f.province.as_str(), f.kabupaten.as_str(), f.kecamatan.as_str()), ("32", "73", "01"));
         assert_eq!((f.birth_day, f.birth_month, f.birth_yy), (12, 3, 85));
         assert_eq!(f.sex, Sex::M);
         assert_eq!(f.serial, 4);
@@ -216,57 +195,27 @@ mod tests {
     fn century_guess_prefers_the_past() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
         let nik = Nik::parse("3273011203850004").expect("valid");
-        assert_eq!(
-            nik.birth_date_guess(today),
-            NaiveDate::from_ymd_opt(1985, 3, 12)
-        );
+        assert_eq!(nik.birth_date_guess(today), NaiveDate::from_ymd_opt(1985, 3, 12));
         let young = Nik::parse("3273011203200004").expect("valid");
-        assert_eq!(
-            young.birth_date_guess(today),
-            NaiveDate::from_ymd_opt(2020, 3, 12)
-        );
+        assert_eq!(young.birth_date_guess(today), NaiveDate::from_ymd_opt(2020, 3, 12));
     }
 
     #[test]
     fn each_wrong_part_is_named() {
-        assert_eq!(
-            Nik::parse("327301120385000"),
-            Err(NikError::Length { found: 15 })
-        );
-        assert!(matches!(
-            Nik::parse("2073011203850004"),
-            Err(NikError::Province { .. })
-        ));
-        assert!(matches!(
-            Nik::parse("3270011203850004"),
-            Err(NikError::Kabupaten { .. })
-        ));
-        assert!(matches!(
-            Nik::parse("3273001203850004"),
-            Err(NikError::Kecamatan { .. })
-        ));
-        assert!(matches!(
-            Nik::parse("3273013203850004"),
-            Err(NikError::BirthDate { .. })
-        ));
-        assert!(matches!(
-            Nik::parse("3273011213850004"),
-            Err(NikError::BirthDate { .. })
-        ));
+        assert_eq!(Nik::parse("327301120385000"), Err(NikError::Length { found: 15 }));
+        assert!(matches!(Nik::parse("2073011203850004"), Err(NikError::Province { .. })));
+        assert!(matches!(Nik::parse("3270011203850004"), Err(NikError::Kabupaten { .. })));
+        assert!(matches!(Nik::parse("3273001203850004"), Err(NikError::Kecamatan { .. })));
+        assert!(matches!(Nik::parse("3273013203850004"), Err(NikError::BirthDate { .. })));
+        assert!(matches!(Nik::parse("3273011213850004"), Err(NikError::BirthDate { .. })));
         assert_eq!(Nik::parse("3273011203850000"), Err(NikError::Serial));
-        assert_eq!(
-            Nik::parse("327301120385000a"),
-            Err(NikError::NotDigit { position: 16 })
-        );
+        assert_eq!(Nik::parse("327301120385000a"), Err(NikError::NotDigit { position: 16 }));
     }
 
     #[test]
     fn leap_day_needs_a_leap_year_in_some_century() {
         assert!(Nik::parse("3273012902000004").is_ok());
         assert!(Nik::parse("3273012902840004").is_ok());
-        assert!(matches!(
-            Nik::parse("3273012902850004"),
-            Err(NikError::BirthDate { .. })
-        ));
+        assert!(matches!(Nik::parse("3273012902850004"), Err(NikError::BirthDate { .. })));
     }
 }

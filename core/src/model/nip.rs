@@ -81,10 +81,7 @@ impl NipError {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum NipWarning {
     /// TMT before the 18th birthday.
-    TmtBeforeAdulthood {
-        birth_date: NaiveDate,
-        tmt: YearMonth,
-    },
+    TmtBeforeAdulthood { birth_date: NaiveDate, tmt: YearMonth },
 }
 
 impl fmt::Display for NipWarning {
@@ -112,10 +109,7 @@ impl Nip {
         }
         match digits.len() {
             0 => Err(NipError::Empty),
-            9 => Ok(Nip {
-                digits,
-                kind: NipKind::NipLama,
-            }),
+            9 => Ok(Nip { digits, kind: NipKind::NipLama }),
             18 => {
                 let kind = decode(&digits)?.0;
                 Ok(Nip { digits, kind })
@@ -144,23 +138,11 @@ impl Nip {
         let Some(f) = self.facts() else {
             return Vec::new();
         };
-        let adult = f
-            .birth_date
-            .with_year(f.birth_date.year() + 18)
-            .unwrap_or(f.birth_date);
-        let adult_ym = YearMonth {
-            year: adult.year(),
-            month: Some(adult.month() as u8),
-        };
-        let tmt_cmp = YearMonth {
-            year: f.tmt.year,
-            month: Some(f.tmt.month.unwrap_or(12)),
-        };
+        let adult = f.birth_date.with_year(f.birth_date.year() + 18).unwrap_or(f.birth_date);
+        let adult_ym = YearMonth { year: adult.year(), month: Some(adult.month() as u8) };
+        let tmt_cmp = YearMonth { year: f.tmt.year, month: Some(f.tmt.month.unwrap_or(12)) };
         if tmt_cmp < adult_ym {
-            vec![NipWarning::TmtBeforeAdulthood {
-                birth_date: f.birth_date,
-                tmt: f.tmt,
-            }]
+            vec![NipWarning::TmtBeforeAdulthood { birth_date: f.birth_date, tmt: f.tmt }]
         } else {
             Vec::new()
         }
@@ -181,55 +163,27 @@ fn num(s: &str) -> u32 {
 fn decode(d: &str) -> Result<(NipKind, NipFacts), NipError> {
     let birth_date = NaiveDate::from_ymd_opt(num(&d[0..4]) as i32, num(&d[4..6]), num(&d[6..8]))
         .filter(|b| b.year() >= 1900)
-        .ok_or_else(|| NipError::BirthDate {
-            digits: d[0..8].to_string(),
-        })?;
+        .ok_or_else(|| NipError::BirthDate { digits: d[0..8].to_string() })?;
     let year = num(&d[8..12]) as i32;
     if year < 1900 {
-        return Err(NipError::TmtYear {
-            digits: d[8..12].to_string(),
-        });
+        return Err(NipError::TmtYear { digits: d[8..12].to_string() });
     }
     let mm = num(&d[12..14]) as u8;
     let (kind, tmt, pppk_code) = match mm {
-        0 => {
-            return Err(NipError::TmtMonth {
-                digits: d[12..14].to_string(),
-            })
-        }
-        1..=12 => (
-            NipKind::Pns,
-            YearMonth {
-                year,
-                month: Some(mm),
-            },
-            None,
-        ),
+        0 => return Err(NipError::TmtMonth { digits: d[12..14].to_string() }),
+        1..=12 => (NipKind::Pns, YearMonth { year, month: Some(mm) }, None),
         _ => (NipKind::Pppk, YearMonth { year, month: None }, Some(mm)),
     };
     let sex = match d.as_bytes()[14] {
         b'1' => Sex::M,
         b'2' => Sex::F,
-        other => {
-            return Err(NipError::Sex {
-                digit: other as char,
-            })
-        }
+        other => return Err(NipError::Sex { digit: other as char }),
     };
     let sequence = num(&d[15..18]) as u16;
     if sequence == 0 {
         return Err(NipError::Sequence);
     }
-    Ok((
-        kind,
-        NipFacts {
-            birth_date,
-            tmt,
-            pppk_code,
-            sex,
-            sequence,
-        },
-    ))
+    Ok((kind, NipFacts { birth_date, tmt, pppk_code, sex, sequence }))
 }
 
 #[cfg(test)]
@@ -242,35 +196,17 @@ mod tests {
         assert_eq!(nip.kind(), NipKind::Pns);
         assert_eq!(nip.as_str(), "198503122010011002");
         let f = nip.facts().expect("facts");
-        assert_eq!(
-            f.birth_date,
-            NaiveDate::from_ymd_opt(1985, 3, 12).expect("date")
-        );
-        assert_eq!(
-            f.tmt,
-            YearMonth {
-                year: 2010,
-                month: Some(1)
-            }
-        );
+        assert_eq!(f.birth_date, NaiveDate::from_ymd_opt(1985, 3, 12).expect("date"));
+        assert_eq!(f.tmt, YearMonth { year: 2010, month: Some(1) });
         assert_eq!(f.sex, Sex::M);
         assert_eq!(f.sequence, 2);
     }
 
     #[test]
     fn decodes_a_womans_nip() {
-        let f = Nip::parse("199001152015032001")
-            .expect("valid")
-            .facts()
-            .expect("facts");
+        let f = Nip::parse("199001152015032001").expect("valid").facts().expect("facts");
         assert_eq!(f.sex, Sex::F);
-        assert_eq!(
-            f.tmt,
-            YearMonth {
-                year: 2015,
-                month: Some(3)
-            }
-        );
+        assert_eq!(f.tmt, YearMonth { year: 2015, month: Some(3) });
     }
 
     #[test]
@@ -278,13 +214,7 @@ mod tests {
         let nip = Nip::parse("199204112021212003").expect("valid");
         assert_eq!(nip.kind(), NipKind::Pppk);
         let f = nip.facts().expect("facts");
-        assert_eq!(
-            f.tmt,
-            YearMonth {
-                year: 2021,
-                month: None
-            }
-        );
+        assert_eq!(f.tmt, YearMonth { year: 2021, month: None });
         assert_eq!(f.pppk_code, Some(21));
         assert_eq!(f.sex, Sex::F);
     }
@@ -298,26 +228,11 @@ mod tests {
 
     #[test]
     fn each_wrong_part_is_named() {
-        assert_eq!(
-            Nip::parse("19850312201001100"),
-            Err(NipError::Length { found: 17 })
-        );
-        assert_eq!(
-            Nip::parse("1985031220100110x2"),
-            Err(NipError::NotDigit { position: 17 })
-        );
-        assert!(matches!(
-            Nip::parse("198502302010011002"),
-            Err(NipError::BirthDate { .. })
-        ));
-        assert!(matches!(
-            Nip::parse("198503122010001002"),
-            Err(NipError::TmtMonth { .. })
-        ));
-        assert_eq!(
-            Nip::parse("198503122010013002"),
-            Err(NipError::Sex { digit: '3' })
-        );
+        assert_eq!(Nip::parse("19850312201001100"), Err(NipError::Length { found: 17 }));
+        assert_eq!(Nip::parse("1985031220100110x2"), Err(NipError::NotDigit { position: 17 }));
+        assert!(matches!(Nip::parse("198502302010011002"), Err(NipError::BirthDate { .. })));
+        assert!(matches!(Nip::parse("198503122010001002"), Err(NipError::TmtMonth { .. })));
+        assert_eq!(Nip::parse("198503122010013002"), Err(NipError::Sex { digit: '3' }));
         assert_eq!(Nip::parse("198503122010011000"), Err(NipError::Sequence));
         assert_eq!(Nip::parse("   "), Err(NipError::Empty));
     }
@@ -325,19 +240,13 @@ mod tests {
     #[test]
     fn leap_day_birth_dates() {
         assert!(Nip::parse("200002292020011001").is_ok());
-        assert!(matches!(
-            Nip::parse("190002292020011001"),
-            Err(NipError::BirthDate { .. })
-        ));
+        assert!(matches!(Nip::parse("190002292020011001"), Err(NipError::BirthDate { .. })));
     }
 
     #[test]
     fn tmt_before_eighteen_is_a_warning_not_an_error() {
         let nip = Nip::parse("200005012010011001").expect("valid");
         assert_eq!(nip.warnings().len(), 1);
-        assert!(Nip::parse("198503122010011002")
-            .expect("valid")
-            .warnings()
-            .is_empty());
+        assert!(Nip::parse("198503122010011002").expect("valid").warnings().is_empty());
     }
 }

@@ -40,12 +40,12 @@ impl Value {
     }
 
     pub fn as_date(&self) -> Option<NaiveDate> {
-        self.as_str()
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        self.as_str().and_then(|s| super::parse_date(s).flatten())
     }
 
     pub fn date(d: NaiveDate) -> Value {
-        Value::Text(d.format("%Y-%m-%d").to_string())
+        use chrono::Datelike;
+        Value::Text(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
     }
 
     pub(crate) fn from_sql(v: ValueRef<'_>) -> Value {
@@ -53,9 +53,7 @@ impl Value {
             ValueRef::Null => Value::Null,
             ValueRef::Integer(i) => Value::Int(i),
             ValueRef::Real(r) => Value::Text(r.to_string()),
-            ValueRef::Text(t) | ValueRef::Blob(t) => {
-                Value::Text(String::from_utf8_lossy(t).into_owned())
-            }
+            ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         }
     }
 }

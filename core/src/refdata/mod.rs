@@ -40,22 +40,13 @@ pub struct ParsedTable {
 
 /// Columns that hold a row's label, in order of preference. SIASN's `dokumen` table labels its
 /// name column "Dokumen Evaluasi Kinerja" for every row.
-const NAME_KEYS: &[&str] = &[
-    "nama",
-    "NAMA",
-    "name",
-    "jenis",
-    "jabatan",
-    "Dokumen Evaluasi Kinerja",
-];
+const NAME_KEYS: &[&str] = &["nama", "NAMA", "name", "jenis", "jabatan", "Dokumen Evaluasi Kinerja"];
 const ID_KEYS: &[&str] = &["id", "ID", "Id"];
 
 /// Table name from a file name: `jabatanFungsional.json.gz` -> `jabatanFungsional`.
 pub fn table_name_of(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?;
-    let stem = name
-        .strip_suffix(".json.gz")
-        .or_else(|| name.strip_suffix(".json"))?;
+    let stem = name.strip_suffix(".json.gz").or_else(|| name.strip_suffix(".json"))?;
     (!stem.is_empty()).then(|| stem.to_string())
 }
 
@@ -87,11 +78,7 @@ pub fn parse_table(name: &str, bytes: &[u8]) -> Result<ParsedTable> {
                 )))
             }
         },
-        _ => {
-            return Err(Error::BadDocument(format!(
-                "reference table {name}: expected a JSON array of rows"
-            )))
-        }
+        _ => return Err(Error::BadDocument(format!("reference table {name}: expected a JSON array of rows"))),
     };
     Ok(parse_rows(name, items))
 }
@@ -116,10 +103,7 @@ fn parse_rows(name: &str, items: Vec<Json>) -> ParsedTable {
     let mut seen = HashSet::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let Json::Object(mut obj) = item else {
-            problems.push(RowProblem {
-                index,
-                reason: "row is not a JSON object".into(),
-            });
+            problems.push(RowProblem { index, reason: "row is not a JSON object".into() });
             continue;
         };
         let id_key = ID_KEYS.iter().find(|k| obj.contains_key(**k)).copied();
@@ -127,32 +111,20 @@ fn parse_rows(name: &str, items: Vec<Json>) -> ParsedTable {
             Some(Json::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
             Some(Json::Number(n)) => n.to_string(),
             Some(Json::String(_)) => {
-                problems.push(RowProblem {
-                    index,
-                    reason: "id is empty".into(),
-                });
+                problems.push(RowProblem { index, reason: "id is empty".into() });
                 continue;
             }
             Some(_) => {
-                problems.push(RowProblem {
-                    index,
-                    reason: "id is not a string or number".into(),
-                });
+                problems.push(RowProblem { index, reason: "id is not a string or number".into() });
                 continue;
             }
             None => {
-                problems.push(RowProblem {
-                    index,
-                    reason: "row has no id".into(),
-                });
+                problems.push(RowProblem { index, reason: "row has no id".into() });
                 continue;
             }
         };
         if !seen.insert(id.clone()) {
-            problems.push(RowProblem {
-                index,
-                reason: format!("duplicate id {id} (the first row with it is kept)"),
-            });
+            problems.push(RowProblem { index, reason: format!("duplicate id {id} (the first row with it is kept)") });
             continue;
         }
         let name_key = NAME_KEYS.iter().find(|k| obj.contains_key(**k)).copied();
@@ -161,18 +133,9 @@ fn parse_rows(name: &str, items: Vec<Json>) -> ParsedTable {
             Some(Json::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        rows.push(RefRow {
-            id,
-            nama,
-            attrs: obj,
-        });
+        rows.push(RefRow { id, nama, attrs: obj });
     }
-    ParsedTable {
-        name: name.to_string(),
-        rows_in_file,
-        rows,
-        problems,
-    }
+    ParsedTable { name: name.to_string(), rows_in_file, rows, problems }
 }
 
 #[cfg(test)]
@@ -187,14 +150,8 @@ mod tests {
         )
         .expect("parses");
         assert_eq!(t.rows_in_file, 7);
-        assert_eq!(
-            t.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
-            vec!["1", "2"]
-        );
-        assert_eq!(
-            t.problems.iter().map(|p| p.index).collect::<Vec<_>>(),
-            vec![1, 2, 3, 5, 6]
-        );
+        assert_eq!(t.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec!["1", "2"]);
+        assert_eq!(t.problems.iter().map(|p| p.index).collect::<Vec<_>>(), vec![1, 2, 3, 5, 6]);
         assert_eq!(t.rows.len() + t.problems.len(), t.rows_in_file);
         assert_eq!(t.rows[1].nama.as_deref(), Some("B"));
     }
@@ -204,24 +161,14 @@ mod tests {
         let e = parse_table("agama", br#"{"id":"1"}"#).expect_err("refused");
         assert!(e.to_string().contains("agama"));
         assert!(parse_table("agama", b"[{\"id\":").is_err());
-        assert_eq!(
-            parse_table("agama", br#"{"data":[{"id":"1","nama":"Islam"}]}"#)
-                .expect("ok")
-                .rows
-                .len(),
-            1
-        );
+        assert_eq!(parse_table("agama", br#"{"data":[{"id":"1","nama":"Islam"}]}"#).expect("ok").rows.len(), 1);
     }
 
     #[test]
     fn builtin_tables_are_clean() {
         let tables = builtin_tables();
-        assert!(tables
-            .iter()
-            .any(|t| t.name == "golonganPns" && t.rows.len() == 17));
-        assert!(tables
-            .iter()
-            .any(|t| t.name == "kedudukanHukum" && t.rows.len() == 31));
+        assert!(tables.iter().any(|t| t.name == "golonganPns" && t.rows.len() == 17));
+        assert!(tables.iter().any(|t| t.name == "kedudukanHukum" && t.rows.len() == 31));
         for t in &tables {
             assert!(t.problems.is_empty(), "builtin {} has problems", t.name);
         }
@@ -229,14 +176,8 @@ mod tests {
 
     #[test]
     fn file_names_become_table_names() {
-        assert_eq!(
-            table_name_of(Path::new("/x/jabatanFungsional.json.gz")).as_deref(),
-            Some("jabatanFungsional")
-        );
-        assert_eq!(
-            table_name_of(Path::new("agama.json")).as_deref(),
-            Some("agama")
-        );
+        assert_eq!(table_name_of(Path::new("/x/jabatanFungsional.json.gz")).as_deref(), Some("jabatanFungsional"));
+        assert_eq!(table_name_of(Path::new("agama.json")).as_deref(), Some("agama"));
         assert_eq!(table_name_of(Path::new("README.md")), None);
     }
 }

@@ -9,9 +9,7 @@ pub struct KeyringSecretStore {
 
 impl KeyringSecretStore {
     pub fn new(service: &str) -> KeyringSecretStore {
-        KeyringSecretStore {
-            service: service.to_string(),
-        }
+        KeyringSecretStore { service: service.to_string() }
     }
 
     fn entry(&self, name: &str) -> Result<keyring::Entry, SecretError> {
@@ -21,15 +19,9 @@ impl KeyringSecretStore {
 
 fn map_err(e: keyring::Error) -> SecretError {
     match e {
-        keyring::Error::NoStorageAccess(inner) => {
-            SecretError::Unavailable(format!("OS keyring: {inner}"))
-        }
-        keyring::Error::PlatformFailure(inner) => {
-            SecretError::Unavailable(format!("OS keyring: {inner}"))
-        }
-        keyring::Error::BadEncoding(_) => {
-            SecretError::Corrupt("OS keyring entry is not valid".into())
-        }
+        keyring::Error::NoStorageAccess(inner) => SecretError::Unavailable(format!("OS keyring: {inner}")),
+        keyring::Error::PlatformFailure(inner) => SecretError::Unavailable(format!("OS keyring: {inner}")),
+        keyring::Error::BadEncoding(_) => SecretError::Corrupt("OS keyring entry is not valid".into()),
         other => SecretError::Unavailable(format!("OS keyring: {other}")),
     }
 }
@@ -57,9 +49,7 @@ impl SecretStore for KeyringSecretStore {
     }
 
     fn put(&self, name: &str, secret: &Secret) -> Result<(), SecretError> {
-        self.entry(name)?
-            .set_password(&secret.to_hex())
-            .map_err(map_err)
+        self.entry(name)?.set_password(&secret.to_hex()).map_err(map_err)
     }
 
     fn delete(&self, name: &str) -> Result<(), SecretError> {

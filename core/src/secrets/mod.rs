@@ -28,8 +28,7 @@ impl Secret {
     /// 32 random bytes from the OS.
     pub fn random_key() -> Result<Secret, SecretError> {
         let mut k = vec![0u8; 32];
-        getrandom::fill(&mut k)
-            .map_err(|e| SecretError::Unavailable(format!("no OS randomness: {e}")))?;
+        getrandom::fill(&mut k).map_err(|e| SecretError::Unavailable(format!("no OS randomness: {e}")))?;
         Ok(Secret::new(k))
     }
 
@@ -42,9 +41,7 @@ impl Secret {
     }
 
     pub fn from_hex(s: &str) -> Result<Secret, SecretError> {
-        hex::decode(s.trim())
-            .map(Secret::new)
-            .map_err(|_| SecretError::Corrupt("stored secret is not hex".into()))
+        hex::decode(s.trim()).map(Secret::new).map_err(|_| SecretError::Corrupt("stored secret is not hex".into()))
     }
 }
 
@@ -120,10 +117,7 @@ pub struct FileSecretStore {
 
 impl FileSecretStore {
     pub fn new(path: PathBuf) -> FileSecretStore {
-        FileSecretStore {
-            path,
-            lock: Mutex::new(()),
-        }
+        FileSecretStore { path, lock: Mutex::new(()) }
     }
 
     fn load(&self) -> Result<BTreeMap<String, String>, SecretError> {
@@ -137,8 +131,7 @@ impl FileSecretStore {
 
     fn save(&self, map: &BTreeMap<String, String>) -> Result<(), SecretError> {
         let tmp = self.path.with_extension("json.tmp");
-        let bytes =
-            serde_json::to_vec_pretty(map).map_err(|e| SecretError::Corrupt(e.to_string()))?;
+        let bytes = serde_json::to_vec_pretty(map).map_err(|e| SecretError::Corrupt(e.to_string()))?;
         write_private(&tmp, &bytes)?;
         std::fs::rename(&tmp, &self.path)?;
         Ok(())
@@ -149,12 +142,7 @@ impl FileSecretStore {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
     f.write_all(bytes)?;
     f.sync_all()
 }
@@ -166,38 +154,23 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 impl SecretStore for FileSecretStore {
     fn describe(&self) -> String {
-        format!(
-            "plain file secret store (protected only by file permissions): {}",
-            self.path.display()
-        )
+        format!("plain file secret store (protected only by file permissions): {}", self.path.display())
     }
 
     fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
-        let _g = self
-            .lock
-            .lock()
-            .map_err(|_| SecretError::Unavailable("lock poisoned".into()))?;
-        self.load()?
-            .get(name)
-            .map(|h| Secret::from_hex(h))
-            .transpose()
+        let _g = self.lock.lock().map_err(|_| SecretError::Unavailable("lock poisoned".into()))?;
+        self.load()?.get(name).map(|h| Secret::from_hex(h)).transpose()
     }
 
     fn put(&self, name: &str, secret: &Secret) -> Result<(), SecretError> {
-        let _g = self
-            .lock
-            .lock()
-            .map_err(|_| SecretError::Unavailable("lock poisoned".into()))?;
+        let _g = self.lock.lock().map_err(|_| SecretError::Unavailable("lock poisoned".into()))?;
         let mut map = self.load()?;
         map.insert(name.to_string(), secret.to_hex().to_string());
         self.save(&map)
     }
 
     fn delete(&self, name: &str) -> Result<(), SecretError> {
-        let _g = self
-            .lock
-            .lock()
-            .map_err(|_| SecretError::Unavailable("lock poisoned".into()))?;
+        let _g = self.lock.lock().map_err(|_| SecretError::Unavailable("lock poisoned".into()))?;
         let mut map = self.load()?;
         if map.remove(name).is_some() {
             self.save(&map)?;
@@ -213,16 +186,8 @@ pub struct EnvSecretStore;
 
 impl EnvSecretStore {
     pub fn var_name(name: &str) -> String {
-        let tail: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let tail: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
         format!("BERKAS_SECRET_{tail}")
     }
 }
@@ -233,26 +198,18 @@ impl SecretStore for EnvSecretStore {
     }
 
     fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
-        std::env::var(Self::var_name(name))
-            .ok()
-            .map(|v| Secret::from_hex(&v))
-            .transpose()
+        std::env::var(Self::var_name(name)).ok().map(|v| Secret::from_hex(&v)).transpose()
     }
 
     fn put(&self, name: &str, secret: &Secret) -> Result<(), SecretError> {
         match self.get(name)? {
             Some(existing) if existing == *secret => Ok(()),
-            _ => Err(SecretError::ReadOnly(format!(
-                "set {} in the environment",
-                Self::var_name(name)
-            ))),
+            _ => Err(SecretError::ReadOnly(format!("set {} in the environment", Self::var_name(name)))),
         }
     }
 
     fn delete(&self, _name: &str) -> Result<(), SecretError> {
-        Err(SecretError::ReadOnly(
-            "unset the variable in the environment".into(),
-        ))
+        Err(SecretError::ReadOnly("unset the variable in the environment".into()))
     }
 }
 
@@ -268,12 +225,7 @@ impl SecretStore for MemorySecretStore {
     }
 
     fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
-        Ok(self
-            .map
-            .lock()
-            .map_err(|_| SecretError::Unavailable("lock poisoned".into()))?
-            .get(name)
-            .cloned())
+        Ok(self.map.lock().map_err(|_| SecretError::Unavailable("lock poisoned".into()))?.get(name).cloned())
     }
 
     fn put(&self, name: &str, secret: &Secret) -> Result<(), SecretError> {
@@ -285,10 +237,7 @@ impl SecretStore for MemorySecretStore {
     }
 
     fn delete(&self, name: &str) -> Result<(), SecretError> {
-        self.map
-            .lock()
-            .map_err(|_| SecretError::Unavailable("lock poisoned".into()))?
-            .remove(name);
+        self.map.lock().map_err(|_| SecretError::Unavailable("lock poisoned".into()))?.remove(name);
         Ok(())
     }
 }
@@ -308,10 +257,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("s.json"))
-                .expect("meta")
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(dir.path().join("s.json")).expect("meta").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         store.delete("a").expect("delete");
@@ -335,9 +281,6 @@ mod tests {
 
     #[test]
     fn env_store_names() {
-        assert_eq!(
-            EnvSecretStore::var_name("berkas/abc-1/db-key"),
-            "BERKAS_SECRET_BERKAS_ABC_1_DB_KEY"
-        );
+        assert_eq!(EnvSecretStore::var_name("berkas/abc-1/db-key"), "BERKAS_SECRET_BERKAS_ABC_1_DB_KEY");
     }
 }

@@ -17,11 +17,7 @@ fn to_value(j: &Json) -> Option<Value> {
     match j {
         Json::Null => None,
         Json::Bool(b) => Some(Value::Bool(*b)),
-        Json::Number(n) => Some(
-            n.as_i64()
-                .map(Value::Int)
-                .unwrap_or_else(|| Value::Text(n.to_string())),
-        ),
+        Json::Number(n) => Some(n.as_i64().map(Value::Int).unwrap_or_else(|| Value::Text(n.to_string()))),
         Json::String(s) => Some(Value::Text(s.clone())),
         Json::Array(_) | Json::Object(_) => None,
     }
@@ -41,11 +37,7 @@ fn map_fields(def: &EntityDef, obj: &Map<String, Json>) -> FieldMap {
 /// `{"data": {..}}`, or a bare data-utama object.
 pub fn parse_document(doc: &Json) -> Result<ParsedPegawai, Vec<FieldError>> {
     let Json::Object(top) = doc else {
-        return Err(vec![FieldError::new(
-            "document",
-            "siasn.not_object",
-            "a SIASN document must be a JSON object",
-        )]);
+        return Err(vec![FieldError::new("document", "siasn.not_object", "a SIASN document must be a JSON object")]);
     };
     let du = match (top.get("dataUtama"), top.get("data")) {
         (Some(Json::Object(o)), _) => o,
@@ -66,8 +58,7 @@ pub fn parse_document(doc: &Json) -> Result<ParsedPegawai, Vec<FieldError>> {
         None | Some(Json::Null) => {}
         Some(Json::Object(groups)) => {
             for (key, rows) in groups {
-                let Some(entity) = Entity::from_siasn_key(key).filter(|e| *e != Entity::DataUtama)
-                else {
+                let Some(entity) = Entity::from_siasn_key(key).filter(|e| *e != Entity::DataUtama) else {
                     errors.push(FieldError::new(
                         &format!("riwayat.{key}"),
                         "siasn.unknown_group",
@@ -92,26 +83,15 @@ pub fn parse_document(doc: &Json) -> Result<ParsedPegawai, Vec<FieldError>> {
                         ));
                         continue;
                     };
-                    let siasn_id = obj
-                        .get("id")
-                        .and_then(to_value)
-                        .map(|v| v.to_string())
-                        .filter(|s| !s.is_empty());
+                    let siasn_id = obj.get("id").and_then(to_value).map(|v| v.to_string()).filter(|s| !s.is_empty());
                     riwayat.push((entity, siasn_id, map_fields(entity.def(), obj)));
                 }
             }
         }
-        Some(_) => errors.push(FieldError::new(
-            "riwayat",
-            "siasn.not_object",
-            "must be an object of groups",
-        )),
+        Some(_) => errors.push(FieldError::new("riwayat", "siasn.not_object", "must be an object of groups")),
     }
     if errors.is_empty() {
-        Ok(ParsedPegawai {
-            data_utama,
-            riwayat,
-        })
+        Ok(ParsedPegawai { data_utama, riwayat })
     } else {
         Err(errors)
     }
@@ -133,32 +113,20 @@ fn to_siasn_value(kind: FieldKind, v: Option<&Value>) -> Json {
 fn row_to_siasn(def: &EntityDef, row: &RowData, with_id: bool) -> Json {
     let mut o = Map::new();
     if with_id {
-        o.insert(
-            "id".into(),
-            Json::String(row.siasn_id.clone().unwrap_or_else(|| row.id.clone())),
-        );
+        o.insert("id".into(), Json::String(row.siasn_id.clone().unwrap_or_else(|| row.id.clone())));
     }
     for f in def.fields {
-        o.insert(
-            f.siasn.into(),
-            to_siasn_value(f.kind, row.values.get(f.name)),
-        );
+        o.insert(f.siasn.into(), to_siasn_value(f.kind, row.values.get(f.name)));
     }
     Json::Object(o)
 }
 
 /// One pegawai as a SIASN document.
-pub fn document_to_siasn(
-    du: &RowData,
-    riwayat: &std::collections::BTreeMap<Entity, Vec<RowData>>,
-) -> Json {
+pub fn document_to_siasn(du: &RowData, riwayat: &std::collections::BTreeMap<Entity, Vec<RowData>>) -> Json {
     let mut groups = Map::new();
     for (e, rows) in riwayat {
         let def = e.def();
-        groups.insert(
-            def.siasn_key.into(),
-            Json::Array(rows.iter().map(|r| row_to_siasn(def, r, true)).collect()),
-        );
+        groups.insert(def.siasn_key.into(), Json::Array(rows.iter().map(|r| row_to_siasn(def, r, true)).collect()));
     }
     serde_json::json!({ "dataUtama": row_to_siasn(Entity::DataUtama.def(), du, false), "riwayat": groups })
 }

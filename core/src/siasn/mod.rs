@@ -16,10 +16,7 @@ use crate::error::{Error, Result};
 
 /// Calls `f` for every document in `reader`: a JSON array (streamed element by element), one
 /// object, or JSON Lines.
-pub fn for_each_document<R: Read>(
-    reader: R,
-    mut f: impl FnMut(usize, Json) -> Result<()>,
-) -> Result<()> {
+pub fn for_each_document<R: Read>(reader: R, mut f: impl FnMut(usize, Json) -> Result<()>) -> Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let first = loop {
         let buf = reader.fill_buf()?;
@@ -41,36 +38,22 @@ pub fn for_each_document<R: Read>(
         Some(b'[') => {
             let mut de = serde_json::Deserializer::from_reader(reader);
             let mut failure = None;
-            let seed = EachElement {
-                f: &mut f,
-                failure: &mut failure,
-            };
+            let seed = EachElement { f: &mut f, failure: &mut failure };
             let outcome = seed.deserialize(&mut de);
             if let Some(e) = failure {
                 return Err(e);
             }
-            outcome.map_err(|e| {
-                Error::BadDocument(format!("the SIASN file is not valid JSON: {e}"))
-            })?;
-            de.end().map_err(|e| {
-                Error::BadDocument(format!("unexpected data after the JSON array: {e}"))
-            })
+            outcome.map_err(|e| Error::BadDocument(format!("the SIASN file is not valid JSON: {e}")))?;
+            de.end().map_err(|e| Error::BadDocument(format!("unexpected data after the JSON array: {e}")))
         }
         Some(b'{') => {
-            for (i, doc) in serde_json::Deserializer::from_reader(reader)
-                .into_iter::<Json>()
-                .enumerate()
-            {
-                let doc = doc.map_err(|e| {
-                    Error::BadDocument(format!("document {} is not valid JSON: {e}", i + 1))
-                })?;
+            for (i, doc) in serde_json::Deserializer::from_reader(reader).into_iter::<Json>().enumerate() {
+                let doc = doc.map_err(|e| Error::BadDocument(format!("document {} is not valid JSON: {e}", i + 1)))?;
                 f(i, doc)?;
             }
             Ok(())
         }
-        Some(_) => Err(Error::BadDocument(
-            "the SIASN file must hold a JSON array or JSON objects".into(),
-        )),
+        Some(_) => Err(Error::BadDocument("the SIASN file must hold a JSON array or JSON objects".into())),
     }
 }
 

@@ -36,11 +36,7 @@ pub(crate) fn record(
     Ok(())
 }
 
-pub(crate) fn for_pegawai(
-    conn: &Connection,
-    pegawai_id: &str,
-    limit: u32,
-) -> Result<Vec<AuditEntry>> {
+pub(crate) fn for_pegawai(conn: &Connection, pegawai_id: &str, limit: u32) -> Result<Vec<AuditEntry>> {
     let mut st = conn.prepare(
         "SELECT seq, at, actor, action, entity, row_id, pegawai_id, detail FROM audit_log
          WHERE pegawai_id = ?1 ORDER BY seq DESC LIMIT ?2",

@@ -29,9 +29,7 @@ impl Store {
         if path.exists() {
             return Err(Error::ProfileExists(path.to_path_buf()));
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         Self::open_with(path, key, flags)
     }
 
@@ -41,24 +39,16 @@ impl Store {
         if !path.exists() {
             return Err(Error::DatabaseMissing(path.to_path_buf()));
         }
-        Self::open_with(
-            path,
-            key,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
+        Self::open_with(path, key, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
     }
 
     fn open_with(path: &Path, key: &Secret, flags: OpenFlags) -> Result<Store> {
         let mut conn = Connection::open_with_flags(path, flags)?;
         apply_key(&conn, key)?;
         // The first read decrypts page 1: a wrong key shows here as "not a database".
-        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        }) {
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
             Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::NotADatabase =>
-            {
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
                 return Err(Error::WrongKey)
             }
             Err(e) => return Err(e.into()),
@@ -72,26 +62,19 @@ impl Store {
              PRAGMA cache_size = -16000;",
         )?;
         schema::migrate_to(&mut conn, schema::LATEST)?;
-        Ok(Store {
-            conn,
-            refs: RefCache::default(),
-        })
+        Ok(Store { conn, refs: RefCache::default() })
     }
 
     /// SQLCipher's version, proving the build really encrypts.
     pub fn cipher_version(&self) -> Result<String> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA cipher_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA cipher_version", [], |r| r.get(0))?)
     }
 }
 
 /// Applies a raw key (no passphrase derivation: the key is already random).
 pub(crate) fn apply_key(conn: &Connection, key: &Secret) -> Result<()> {
     if key.expose().len() != 32 {
-        return Err(Error::Secret(crate::secrets::SecretError::Corrupt(
-            "database key must be 32 bytes".into(),
-        )));
+        return Err(Error::Secret(crate::secrets::SecretError::Corrupt("database key must be 32 bytes".into())));
     }
     let sql = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()));
     conn.execute_batch(&sql)?;
@@ -100,9 +83,7 @@ pub(crate) fn apply_key(conn: &Connection, key: &Secret) -> Result<()> {
 
 /// Current UTC time as stored in `changed_at` and the audit log.
 pub(crate) fn now() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// A fresh UUIDv7 as text.

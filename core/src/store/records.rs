@@ -49,26 +49,14 @@ fn sql(def: &'static EntityDef) -> &'static Sql {
                 cols.extend(d.fields.iter().map(|f| f.name));
                 cols.extend(["changed_at", "changed_by"]);
                 let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-                let insert = format!(
-                    "INSERT INTO {} ({}) VALUES ({})",
-                    d.table,
-                    cols.join(", "),
-                    marks.join(", ")
-                );
+                let insert = format!("INSERT INTO {} ({}) VALUES ({})", d.table, cols.join(", "), marks.join(", "));
                 let select = format!("SELECT {} FROM {}", cols.join(", "), d.table);
                 let by_pegawai = if is_riwayat(d) {
                     format!("{select} WHERE pegawai_id = ?1 ORDER BY id")
                 } else {
                     format!("{select} WHERE id = ?1")
                 };
-                (
-                    *e,
-                    Sql {
-                        insert,
-                        select_by_id: format!("{select} WHERE id = ?1"),
-                        select_by_pegawai: by_pegawai,
-                    },
-                )
+                (*e, Sql { insert, select_by_id: format!("{select} WHERE id = ?1"), select_by_pegawai: by_pegawai })
             })
             .collect()
     });
@@ -82,24 +70,18 @@ pub(crate) fn insert_row(
     actor: &str,
     at: &str,
 ) -> Result<()> {
-    let mut values: Vec<Value> = Vec::with_capacity(def.fields.len() + 5);
-    values.push(Value::Text(row.id.clone()));
+    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(def.fields.len() + 5);
+    values.push(&row.id);
     if is_riwayat(def) {
-        values.push(
-            row.pegawai_id
-                .clone()
-                .map(Value::Text)
-                .unwrap_or(Value::Null),
-        );
-        values.push(row.siasn_id.clone().map(Value::Text).unwrap_or(Value::Null));
+        values.push(&row.pegawai_id);
+        values.push(&row.siasn_id);
     }
     for f in def.fields {
-        values.push(row.values.get(f.name).cloned().unwrap_or(Value::Null));
+        values.push(row.values.get(f.name).unwrap_or(&Value::Null));
     }
-    values.push(Value::Text(at.to_string()));
-    values.push(Value::Text(actor.to_string()));
-    conn.prepare_cached(&sql(def).insert)?
-        .execute(params_from_iter(values.iter()))?;
+    values.push(&at);
+    values.push(&actor);
+    conn.prepare_cached(&sql(def).insert)?.execute(&values[..])?;
     Ok(())
 }
 
@@ -126,11 +108,7 @@ pub(crate) fn update_row(
         return Ok(diff);
     }
     // Column names come from the static definitions, never from input.
-    let sets: Vec<String> = diff
-        .keys()
-        .enumerate()
-        .map(|(i, k)| format!("{k} = ?{}", i + 1))
-        .collect();
+    let sets: Vec<String> = diff.keys().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect();
     let n = diff.len();
     let q = format!(
         "UPDATE {} SET {}, changed_at = ?{}, changed_by = ?{} WHERE id = ?{}",
@@ -141,13 +119,8 @@ pub(crate) fn update_row(
         n + 3
     );
     let mut params: Vec<Value> = diff.values().map(|(_, new)| new.clone()).collect();
-    params.extend([
-        Value::Text(at.into()),
-        Value::Text(actor.into()),
-        Value::Text(id.into()),
-    ]);
-    conn.prepare_cached(&q)?
-        .execute(params_from_iter(params.iter()))?;
+    params.extend([Value::Text(at.into()), Value::Text(actor.into()), Value::Text(id.into())]);
+    conn.prepare_cached(&q)?.execute(params_from_iter(params.iter()))?;
     Ok(diff)
 }
 
@@ -178,61 +151,38 @@ fn read_row(def: &'static EntityDef, r: &rusqlite::Row<'_>) -> rusqlite::Result<
             values.insert(f.name.to_string(), v);
         }
     }
-    Ok(RowData {
-        id,
-        pegawai_id,
-        siasn_id,
-        values,
-        changed_at: r.get(i)?,
-        changed_by: r.get(i + 1)?,
-    })
+    Ok(RowData { id, pegawai_id, siasn_id, values, changed_at: r.get(i)?, changed_by: r.get(i + 1)? })
 }
 
-pub(crate) fn load_row(
-    conn: &Connection,
-    def: &'static EntityDef,
-    id: &str,
-) -> Result<Option<RowData>> {
-    Ok(conn
-        .prepare_cached(&sql(def).select_by_id)?
-        .query_row([id], |r| read_row(def, r))
-        .optional()?)
+pub(crate) fn load_row(conn: &Connection, def: &'static EntityDef, id: &str) -> Result<Option<RowData>> {
+    Ok(conn.prepare_cached(&sql(def).select_by_id)?.query_row([id], |r| read_row(def, r)).optional()?)
 }
 
-pub(crate) fn load_rows(
-    conn: &Connection,
-    def: &'static EntityDef,
-    pegawai_id: &str,
-) -> Result<Vec<RowData>> {
+pub(crate) fn load_rows(conn: &Connection, def: &'static EntityDef, pegawai_id: &str) -> Result<Vec<RowData>> {
     let mut st = conn.prepare_cached(&sql(def).select_by_pegawai)?;
-    let rows = st
-        .query_map([pegawai_id], |r| read_row(def, r))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = st.query_map([pegawai_id], |r| read_row(def, r))?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
 pub(crate) fn pegawai_id_by_nip(conn: &Connection, nip: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM pegawai WHERE nip_baru = ?1")?
-        .query_row([nip], |r| r.get(0))
-        .optional()?)
+    Ok(conn.prepare_cached("SELECT id FROM pegawai WHERE nip_baru = ?1")?.query_row([nip], |r| r.get(0)).optional()?)
 }
 
 /// Document links of a pegawai: (row id, id_ref_dokumen).
 pub(crate) fn document_links(conn: &Connection, pegawai_id: &str) -> Result<Vec<(String, String)>> {
-    let mut st =
-        conn.prepare_cached("SELECT row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id = ?1")?;
-    let rows = st
-        .query_map([pegawai_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut st = conn.prepare_cached("SELECT row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id = ?1")?;
+    let rows = st.query_map([pegawai_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+/// Riwayat rows of one pegawai, by group.
+pub type RiwayatRows = BTreeMap<Entity, Vec<RowData>>;
 
 /// Everything stored about one pegawai.
 pub(crate) fn load_all(
     conn: &Connection,
     pegawai_id: &str,
-) -> Result<Option<(RowData, BTreeMap<Entity, Vec<RowData>>)>> {
+) -> Result<Option<(RowData, RiwayatRows)>> {
     let Some(du) = load_row(conn, Entity::DataUtama.def(), pegawai_id)? else {
         return Ok(None);
     };
@@ -247,10 +197,7 @@ pub(crate) fn load_all(
 }
 
 /// Recomputes and stores the completeness score of one pegawai.
-pub(crate) fn refresh_completeness(
-    conn: &Connection,
-    pegawai_id: &str,
-) -> Result<Option<Completeness>> {
+pub(crate) fn refresh_completeness(conn: &Connection, pegawai_id: &str) -> Result<Option<Completeness>> {
     let Some((du, riwayat)) = load_all(conn, pegawai_id)? else {
         return Ok(None);
     };

@@ -11,13 +11,8 @@ use crate::refdata::{builtin_tables, ParsedTable};
 /// Installs built-in tables that are not present yet (an imported table is never overwritten).
 pub(crate) fn install_builtin(conn: &Connection) -> Result<()> {
     for t in builtin_tables() {
-        let exists: Option<String> = conn
-            .query_row(
-                "SELECT source FROM ref_table WHERE name = ?1",
-                [&t.name],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let exists: Option<String> =
+            conn.query_row("SELECT source FROM ref_table WHERE name = ?1", [&t.name], |r| r.get(0)).optional()?;
         if exists.is_none() {
             replace_table(conn, &t, "builtin")?;
         }
@@ -28,14 +23,10 @@ pub(crate) fn install_builtin(conn: &Connection) -> Result<()> {
 /// Replaces a table's rows with the parsed ones. Call inside a transaction.
 pub(crate) fn replace_table(conn: &Connection, t: &ParsedTable, source: &str) -> Result<()> {
     conn.execute("DELETE FROM ref_row WHERE tbl = ?1", [&t.name])?;
-    let mut ins =
-        conn.prepare_cached("INSERT INTO ref_row (tbl, id, nama, attrs) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut ins = conn.prepare_cached("INSERT INTO ref_row (tbl, id, nama, attrs) VALUES (?1, ?2, ?3, ?4)")?;
     for row in &t.rows {
-        let attrs = if row.attrs.is_empty() {
-            None
-        } else {
-            Some(serde_json::Value::Object(row.attrs.clone()).to_string())
-        };
+        let attrs =
+            if row.attrs.is_empty() { None } else { Some(serde_json::Value::Object(row.attrs.clone()).to_string()) };
         ins.execute(params![t.name, row.id, row.nama, attrs])?;
     }
     conn.execute(
@@ -58,9 +49,8 @@ pub struct RefTableInfo {
 }
 
 pub(crate) fn list_tables(conn: &Connection) -> Result<Vec<RefTableInfo>> {
-    let mut st = conn.prepare(
-        "SELECT name, source, imported_at, rows_in_file, row_count, problems FROM ref_table ORDER BY name",
-    )?;
+    let mut st = conn
+        .prepare("SELECT name, source, imported_at, rows_in_file, row_count, problems FROM ref_table ORDER BY name")?;
     let rows = st
         .query_map([], |r| {
             Ok(RefTableInfo {
@@ -78,11 +68,9 @@ pub(crate) fn list_tables(conn: &Connection) -> Result<Vec<RefTableInfo>> {
 
 pub(crate) fn lookup_name(conn: &Connection, table: &str, id: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
-            "SELECT nama FROM ref_row WHERE tbl = ?1 AND id = ?2",
-            [table, id],
-            |r| r.get::<_, Option<String>>(0),
-        )
+        .query_row("SELECT nama FROM ref_row WHERE tbl = ?1 AND id = ?2", [table, id], |r| {
+            r.get::<_, Option<String>>(0)
+        })
         .optional()?
         .flatten())
 }
@@ -114,19 +102,14 @@ impl RefCache {
             let mut cache = self.tables.borrow_mut();
             if !cache.contains_key(table) {
                 let loaded: Option<i64> = conn
-                    .query_row(
-                        "SELECT row_count FROM ref_table WHERE name = ?1",
-                        [table],
-                        |r| r.get(0),
-                    )
+                    .query_row("SELECT row_count FROM ref_table WHERE name = ?1", [table], |r| r.get(0))
                     .optional()?;
                 let set = match loaded {
                     None => None,
                     Some(_) => {
                         let mut st = conn.prepare("SELECT id FROM ref_row WHERE tbl = ?1")?;
-                        let ids = st
-                            .query_map([table], |r| r.get::<_, String>(0))?
-                            .collect::<Result<HashSet<_>, _>>()?;
+                        let ids =
+                            st.query_map([table], |r| r.get::<_, String>(0))?.collect::<Result<HashSet<_>, _>>()?;
                         Some(ids)
                     }
                 };
@@ -139,10 +122,6 @@ impl RefCache {
                 }
             }
         }
-        Ok(if any_loaded {
-            RefCheck::Unknown
-        } else {
-            RefCheck::NotLoaded
-        })
+        Ok(if any_loaded { RefCheck::Unknown } else { RefCheck::NotLoaded })
     }
 }

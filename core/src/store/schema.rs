@@ -24,10 +24,7 @@ pub fn version(conn: &Connection) -> Result<u32> {
 pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
     let found = version(conn)?;
     if found > LATEST {
-        return Err(Error::SchemaTooNew {
-            found,
-            known: LATEST,
-        });
+        return Err(Error::SchemaTooNew { found, known: LATEST });
     }
     for v in found..target.min(LATEST) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -48,10 +45,8 @@ fn after_upgrade(conn: &mut Connection, found: u32) -> Result<()> {
     // Built-in tables missing from this database (new ones ship with new versions).
     super::refs::install_builtin(&tx)?;
     if found < 4 {
-        let ids: Vec<String> = tx
-            .prepare("SELECT id FROM pegawai")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<String> =
+            tx.prepare("SELECT id FROM pegawai")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         for id in ids {
             super::records::refresh_completeness(&tx, &id)?;
         }
@@ -117,16 +112,19 @@ mod tests {
             let mut conn = open_raw(&path, &key);
             assert_eq!(migrate_to(&mut conn, LATEST).expect("upgrade"), start);
             assert_eq!(schema_of(&conn), want, "schema after upgrading from version {start}");
-            let nama: String = conn.query_row("SELECT nama FROM pegawai WHERE id = 'p1'", [], |r| r.get(0)).expect("row kept");
+            let nama: String =
+                conn.query_row("SELECT nama FROM pegawai WHERE id = 'p1'", [], |r| r.get(0)).expect("row kept");
             assert_eq!(nama, "Siti Aminah");
             let found: i64 = conn
                 .query_row("SELECT count(*) FROM pegawai_fts WHERE pegawai_fts MATCH '\"siti\"*'", [], |r| r.get(0))
                 .expect("fts");
             assert_eq!(found, 1, "rows from version {start} are searchable");
-            let score: i64 = conn.query_row("SELECT completeness FROM pegawai WHERE id = 'p1'", [], |r| r.get(0)).expect("score");
+            let score: i64 =
+                conn.query_row("SELECT completeness FROM pegawai WHERE id = 'p1'", [], |r| r.get(0)).expect("score");
             assert!(score > 0 && score < 100, "completeness computed for old rows, got {score}");
-            let builtin: i64 =
-                conn.query_row("SELECT count(*) FROM ref_row WHERE tbl = 'golonganPns'", [], |r| r.get(0)).expect("refs");
+            let builtin: i64 = conn
+                .query_row("SELECT count(*) FROM ref_row WHERE tbl = 'golonganPns'", [], |r| r.get(0))
+                .expect("refs");
             assert_eq!(builtin, 17);
         }
     }
@@ -162,7 +160,11 @@ mod tests {
                     continue;
                 }
                 let f = def.field(name).unwrap_or_else(|| panic!("{}.{name} has no field definition", def.table));
-                let want = if matches!(f.kind, crate::model::FieldKind::Int | crate::model::FieldKind::Bool) { "INTEGER" } else { "TEXT" };
+                let want = if matches!(f.kind, crate::model::FieldKind::Int | crate::model::FieldKind::Bool) {
+                    "INTEGER"
+                } else {
+                    "TEXT"
+                };
                 assert_eq!(ty, want, "{}.{name}", def.table);
             }
             for f in def.fields {

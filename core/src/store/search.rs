@@ -49,9 +49,7 @@ pub(crate) fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<P
         "SELECT {COLS} FROM pegawai_fts f JOIN pegawai p ON p.seq = f.rowid
          WHERE pegawai_fts MATCH ?1 ORDER BY f.rank LIMIT ?2"
     ))?;
-    let rows = st
-        .query_map(params![q, limit], summary)?
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = st.query_map(params![q, limit], summary)?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
@@ -73,10 +71,7 @@ pub(crate) fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<PegawaiSumma
     ))?;
     let limit = if f.limit == 0 { u32::MAX } else { f.limit };
     let rows = st
-        .query_map(
-            params![f.unit, f.below_completeness, limit, f.offset],
-            summary,
-        )?
+        .query_map(params![f.unit, f.below_completeness, limit, f.offset], summary)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -87,14 +82,8 @@ mod tests {
 
     #[test]
     fn user_text_never_becomes_fts_syntax() {
-        assert_eq!(
-            fts_query("Siti NUR*"),
-            Some("\"siti\"* AND \"nur\"*".into())
-        );
-        assert_eq!(
-            fts_query("\" OR 1=1 --"),
-            Some("\"or\"* AND \"1\"* AND \"1\"*".into())
-        );
+        assert_eq!(fts_query("Siti NUR*"), Some("\"siti\"* AND \"nur\"*".into()));
+        assert_eq!(fts_query("\" OR 1=1 --"), Some("\"or\"* AND \"1\"* AND \"1\"*".into()));
         assert_eq!(fts_query("  ,. "), None);
     }
 }

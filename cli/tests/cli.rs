@@ -1,0 +1,175 @@
+//! The `berkas` binary end to end: output shapes, exit codes, and a profile's life.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn berkas(profile: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_berkas"))
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .env("BERKAS_SECRET_STORE", "file")
+        .output()
+        .expect("run berkas")
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn check_nip_decodes_pns_women_pppk_and_old_numbers() {
+    let p = Path::new("/nonexistent-profile-not-needed");
+    let v = json(&berkas(p, &["check", "nip", "198503122010011002", "--json"]));
+    assert_eq!(
+        (v["kind"].as_str(), v["birth_date"].as_str(), v["tmt"].as_str(), v["sex"].as_str(), v["sequence"].as_u64()),
+        (Some("pns"), Some("1985-03-12"), Some("2010-01"), Some("M"), Some(2))
+    );
+    let v = json(&berkas(p, &["check", "nip", "19900115 201503 2 001", "--json"]));
+    assert_eq!((v["sex"].as_str(), v["tmt"].as_str()), (Some("F"), Some("2015-03")));
+    let v = json(&berkas(p, &["check", "nip", "199204112021212003", "--json"]));
+    assert_eq!(
+        (v["kind"].as_str(), v["tmt"].as_str(), v["sex"].as_str(), v["sequence"].as_u64()),
+        (Some("pppk"), Some("2021"), Some("F"), Some(3))
+    );
+    let v = json(&berkas(p, &["check", "nip", "010203045", "--json"]));
+    assert_eq!(v["kind"], "nip_lama");
+}
+
+#[test]
+fn invalid_nip_exits_2_naming_the_part() {
+    let p = Path::new("/nonexistent");
+    for (nip, part) in [
+        ("198502302010011002", "digits 1-8"),
+        ("198503122010001002", "digits 13-14"),
+        ("198503122010013002", "digit 15"),
+        ("1985", "18 digits"),
+    ] {
+        let out = berkas(p, &["check", "nip", nip]);
+        assert_eq!(out.status.code(), Some(2), "{nip}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(part), "{nip}: {err}");
+    }
+    let out = berkas(p, &["check", "nip", "x", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json error");
+    assert_eq!(v["error"]["code"], "nip.not_digit");
+}
+
+#[test]
+fn check_nik_and_consistency_warnings() {
+    let p = Path::new("/nonexistent");
+    let v = json(&berkas(p, &["check", "nik", "3374015203850004", "--json"]));
+    assert_eq!(
+        (
+            v["province"].as_str(),
+            v["kabupaten"].as_str(),
+            v["kecamatan"].as_str(),
+            v["birth_date"].as_str(),
+            v["sex"].as_str()
+        ),
+        (Some("33"), Some("74"), Some("01"), Some("1985-03-12"), Some("F"))
+    );
+    let v = json(&berkas(p, &["check", "nip", "198503122010011002", "--nik", "3374015203850004", "--json"]));
+    let codes: Vec<&str> =
+        v["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["code"].as_str()).collect();
+    assert_eq!(codes, vec!["nip_nik.sex"]);
+    assert_eq!(berkas(p, &["check", "nik", "9973015203850004"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_profile_from_init_to_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("profile");
+    json(&berkas(&p, &["init", "--json"]));
+    let add = berkas(
+        &p,
+        &[
+            "pegawai",
+            "add",
+            "--set",
+            "nip_baru=198503122010011002",
+            "--set",
+            "nama=Budi Santoso",
+            "--set",
+            "nik=3374011203850004",
+            "--set",
+            "unit=UNIT-A",
+            "--json",
+        ],
+    );
+    assert_eq!(json(&add)["nip"], "198503122010011002");
+    let bad = berkas(&p, &["pegawai", "edit", "198503122010011002", "--set", "no_hp=12345"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no_hp"));
+    json(&berkas(&p, &["pegawai", "edit", "198503122010011002", "--set", "no_hp=081234567890", "--json"]));
+    json(&berkas(
+        &p,
+        &[
+            "riwayat",
+            "add",
+            "198503122010011002",
+            "golongan",
+            "--set",
+            "golongan_id=32",
+            "--set",
+            "sk_nomor=1/2020",
+            "--set",
+            "tmt_golongan=01-04-2020",
+            "--json",
+        ],
+    ));
+    let found = json(&berkas(&p, &["pegawai", "search", "budi", "--json"]));
+    assert_eq!(found[0]["nip"], "198503122010011002");
+    let show = json(&berkas(&p, &["pegawai", "show", "198503122010011002", "--json"]));
+    assert_eq!(show["data_utama"]["values"]["no_hp"], "+6281234567890");
+    assert_eq!(show["riwayat"]["riwayat_golongan"][0]["values"]["golongan_id"], "32");
+    let export = json(&berkas(&p, &["export", "siasn", "198503122010011002"]));
+    assert_eq!(export["dataUtama"]["noHp"], "+6281234567890");
+    let file = dir.path().join("one.json");
+    std::fs::write(&file, serde_json::to_vec(&export).expect("json")).expect("write");
+    let q = dir.path().join("other");
+    json(&berkas(&q, &["init", "--json"]));
+    let report = json(&berkas(&q, &["import", "siasn", file.to_str().expect("path"), "--json"]));
+    assert_eq!(report["created"], 1);
+    let audit = json(&berkas(&p, &["audit", "198503122010011002", "--json"]));
+    let actions: Vec<&str> = audit.as_array().expect("arr").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, vec!["export_siasn", "create", "update", "create"]);
+}
+
+#[test]
+fn import_referensi_reports_every_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("profile");
+    json(&berkas(&p, &["init", "--json"]));
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/siasn-referensi");
+    let v = json(&berkas(&p, &["import", "referensi", src.to_str().expect("path"), "--json"]));
+    let n = std::fs::read_dir(&src).expect("ls").count();
+    assert_eq!(v.as_array().expect("arr").len(), n);
+}
+
+#[test]
+fn wrong_key_gives_a_clear_error_and_keeps_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("profile");
+    json(&berkas(&p, &["init", "--json"]));
+    json(&berkas(&p, &["pegawai", "add", "--set", "nip_baru=198503122010011002", "--set", "nama=Budi", "--json"]));
+    let secrets_path = p.join("secrets.json");
+    let secrets: serde_json::Map<String, Value> =
+        serde_json::from_slice(&std::fs::read(&secrets_path).expect("read")).expect("json");
+    let wrong: serde_json::Map<String, Value> =
+        secrets.keys().map(|k| (k.clone(), Value::String("ab".repeat(32)))).collect();
+    std::fs::write(&secrets_path, serde_json::to_vec(&wrong).expect("json")).expect("write");
+    let before = std::fs::read(p.join("berkas.db")).expect("db");
+    let out = berkas(&p, &["pegawai", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("key does not open this database"));
+    assert_eq!(std::fs::read(p.join("berkas.db")).expect("db"), before);
+}

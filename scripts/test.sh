@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test of Berkas on a fresh Debian machine: installs what it needs (idempotently),
+# checks formatting and lints, runs the whole workspace's tests, then the OS-keyring tests
+# inside a real Secret Service session. `.ci/run` runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
+
+section() { printf '\n==> %s\n' "$*"; }
+
+section "system packages"
+packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "ok: ${packages[*]}"
+
+if [ ! -d ../shared/data/siasn-referensi ]; then
+  echo "error: ../shared/data/siasn-referensi is missing (the tests read SIASN reference tables from it)" >&2
+  exit 1
+fi
+
+section "format"
+cargo fmt --all -- --check
+
+section "lint"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+section "tests"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast
+else
+  cargo test --workspace --locked --no-fail-fast
+fi
+
+section "OS keyring tests (kernel keyring + Secret Service, no mock)"
+# A fresh session keyring and D-Bus session with an unlocked gnome-keyring: the keyring
+# crate's real backends, as on a desktop.
+keyctl session - bash -c '
+  dbus-run-session -- bash -c "
+    eval \$(printf berkas-ci | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)
+    export GNOME_KEYRING_CONTROL
+    if cargo nextest --version >/dev/null 2>&1; then
+      cargo nextest run -p berkas-core --features os-keyring --locked --run-ignored only -E \"binary(os_keyring)\"
+    else
+      cargo test -p berkas-core --features os-keyring --locked --test os_keyring -- --ignored
+    fi
+  "
+' 2> >(grep -v "Failed to set fd limit" >&2)
+
+section "done"
