@@ -179,10 +179,7 @@ pub(crate) fn document_links(conn: &Connection, pegawai_id: &str) -> Result<Vec<
 pub type RiwayatRows = BTreeMap<Entity, Vec<RowData>>;
 
 /// Everything stored about one pegawai.
-pub(crate) fn load_all(
-    conn: &Connection,
-    pegawai_id: &str,
-) -> Result<Option<(RowData, RiwayatRows)>> {
+pub(crate) fn load_all(conn: &Connection, pegawai_id: &str) -> Result<Option<(RowData, RiwayatRows)>> {
     let Some(du) = load_row(conn, Entity::DataUtama.def(), pegawai_id)? else {
         return Ok(None);
     };
