@@ -41,8 +41,11 @@ fi
 
 section "OS keyring tests (kernel keyring + Secret Service, no mock)"
 # A fresh session keyring and D-Bus session with an unlocked gnome-keyring: the keyring
-# crate's real backends, as on a desktop.
-keyctl session - bash -c '
+# crate's real backends, as on a desktop. The keyring files go to a fresh directory so that a
+# login keyring left on the machine (with another password) cannot lock the run.
+keyring_home=$(mktemp -d)
+trap 'rm -rf "$keyring_home"' EXIT
+XDG_DATA_HOME="$keyring_home" keyctl session - bash -c '
   dbus-run-session -- bash -c "
     eval \$(printf berkas-ci | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)
     export GNOME_KEYRING_CONTROL
