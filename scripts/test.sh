@@ -55,6 +55,6 @@ XDG_DATA_HOME="$keyring_home" keyctl session - bash -c '
       cargo test -p berkas-core --features os-keyring --locked --test os_keyring -- --ignored
     fi
   "
-' 2> >(grep -v "Failed to set fd limit" >&2)
+'
 
 section "done"
