@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 
 use crate::completeness::{self, Completeness};
 use crate::error::{Error, Result};
-use crate::model::{check_nip_nik, normalize, Entity, EntityDef, FieldError, FieldKind, FieldMap, Nik, Nip, Value};
+use crate::model::{
+    check_nip_nik, normalize, Entity, EntityDef, FieldDef, FieldError, FieldKind, FieldMap, Nik, Nip, Value,
+};
 use crate::profile::Berkas;
 use crate::store::records::{self, RowData};
 use crate::store::refs::{RefCache, RefCheck};
@@ -42,27 +44,44 @@ pub struct PegawaiRecord {
 
 /// Validates and normalises input for an entity: unknown fields, values by kind, and codes
 /// against the loaded reference tables. Returns every problem at once.
-pub(crate) fn validate(conn: &Connection, refs: &RefCache, def: &EntityDef, input: &FieldMap) -> Result<FieldMap> {
-    let mut out = FieldMap::new();
+pub(crate) fn validate(conn: &Connection, refs: &RefCache, def: &EntityDef, input: FieldMap) -> Result<FieldMap> {
+    let mut known = Vec::with_capacity(input.len());
     let mut errors = Vec::new();
     for (name, value) in input {
-        let Some(field) = def.field(name) else {
-            errors.push(FieldError::new(name, "field.unknown", format!("{} has no field with this name", def.table)));
-            continue;
-        };
+        match def.field(&name) {
+            Some(field) => known.push((field, value)),
+            None => errors.push(FieldError::new(
+                &name,
+                "field.unknown",
+                format!("{} has no field with this name", def.table),
+            )),
+        }
+    }
+    validate_known(conn, refs, known, errors)
+}
+
+/// Validates values whose field is already known (the SIASN import maps names itself).
+pub(crate) fn validate_known(
+    conn: &Connection,
+    refs: &RefCache,
+    input: Vec<(&'static FieldDef, Value)>,
+    mut errors: Vec<FieldError>,
+) -> Result<FieldMap> {
+    let mut out = FieldMap::new();
+    for (field, value) in input {
         match normalize(field, value) {
             Ok(v) => {
                 if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
                     if refs.check(conn, tables, code)? == RefCheck::Unknown {
                         errors.push(FieldError::new(
-                            name,
+                            field.name,
                             "field.unknown_code",
                             format!("code {code} is not in reference table {}", tables.replace('|', " or ")),
                         ));
                         continue;
                     }
                 }
-                out.insert(name.clone(), v);
+                out.insert(field.name.to_string(), v);
             }
             Err(e) => errors.push(e),
         }
@@ -130,7 +149,7 @@ impl Berkas {
     pub fn add_pegawai(&self, input: &FieldMap) -> Result<AddedPegawai> {
         let mut store = self.store();
         let s = &mut *store;
-        let du = validate(&s.conn, &s.refs, Entity::DataUtama.def(), input)?;
+        let du = validate(&s.conn, &s.refs, Entity::DataUtama.def(), input.clone())?;
         let mut missing = Vec::new();
         for f in ["nip_baru", "nama"] {
             if du.get(f).is_none_or(Value::is_null) {
@@ -175,7 +194,7 @@ impl Berkas {
     pub fn edit_pegawai(&self, nip: &str, changes: &FieldMap) -> Result<Vec<String>> {
         let mut store = self.store();
         let s = &mut *store;
-        let clean = validate(&s.conn, &s.refs, Entity::DataUtama.def(), changes)?;
+        let clean = validate(&s.conn, &s.refs, Entity::DataUtama.def(), changes.clone())?;
         if clean.get("nip_baru").is_some_and(Value::is_null) {
             return Err(Error::invalid("nip_baru", "field.required", "cannot be emptied"));
         }
@@ -213,7 +232,7 @@ impl Berkas {
         let def = entity.def();
         let mut store = self.store();
         let s = &mut *store;
-        let values = validate(&s.conn, &s.refs, def, input)?;
+        let values = validate(&s.conn, &s.refs, def, input.clone())?;
         let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let pegawai_id = records::pegawai_id_by_nip(&tx, nip)?.ok_or(Error::NotFound("pegawai"))?;
         let id = new_id();
@@ -246,7 +265,7 @@ impl Berkas {
         let def = entity.def();
         let mut store = self.store();
         let s = &mut *store;
-        let clean = validate(&s.conn, &s.refs, def, changes)?;
+        let clean = validate(&s.conn, &s.refs, def, changes.clone())?;
         let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = records::load_row(&tx, def, row_id)?.ok_or(Error::NotFound("riwayat row"))?;
         let pegawai_id = row.pegawai_id.unwrap_or_else(|| row.id.clone());

@@ -125,6 +125,25 @@ impl Berkas {
         crate::store::schema::version(&self.store().conn)
     }
 
+    /// SQLite's integrity check and the search index's own check; empty when all is well.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let store = self.store();
+        let mut problems: Vec<String> = store
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter(|m| m != "ok")
+            .collect();
+        if let Err(e) =
+            store.conn.execute("INSERT INTO pegawai_fts(pegawai_fts, rank) VALUES ('integrity-check', 1)", [])
+        {
+            problems.push(format!("search index: {e}"));
+        }
+        Ok(problems)
+    }
+
     pub fn cipher_version(&self) -> Result<String> {
         self.store().cipher_version()
     }

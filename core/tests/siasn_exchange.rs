@@ -116,3 +116,27 @@ fn truncated_file_is_refused_without_storing_the_partial_batch() {
     assert!(e.to_string().contains("not valid JSON"), "{e}");
     assert_eq!(a.count_pegawai().expect("count"), 0);
 }
+
+#[test]
+fn a_siasn_row_id_owned_by_another_pegawai_refuses_only_that_document() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = profile(&dir, "a");
+    let mut input = docs(4);
+    let taken = input[0]["riwayat"]["golongan"][0]["id"].clone();
+    input[2]["riwayat"]["golongan"][1]["id"] = taken;
+    let nama2 = input[2]["dataUtama"]["nama"].as_str().expect("nama").to_string();
+    let nip2 = input[2]["dataUtama"]["nipBaru"].as_str().expect("nip").to_string();
+    let r = a.import_siasn(serde_json::to_vec(&input).expect("json").as_slice(), &mut |_| {}).expect("import");
+    assert_eq!((r.created, r.refused.len()), (3, 1));
+    assert_eq!(r.refused[0].index, 2);
+    assert_eq!(r.refused[0].errors[0].code, "siasn.duplicate_id");
+    assert!(a.pegawai(&nip2).is_err(), "the refused document left its pegawai behind");
+    assert!(a.search(&nip2, 5).expect("search").is_empty(), "the refused pegawai is in the search index");
+    assert!(a.search(&nama2, 5).expect("search").iter().all(|p| p.nip != nip2));
+    assert_eq!(a.integrity_check().expect("check"), Vec::<String>::new());
+    // Every imported pegawai is searchable by NIP once the import is done.
+    for d in input.iter().filter(|d| d["dataUtama"]["nipBaru"] != nip2.as_str()) {
+        let nip = d["dataUtama"]["nipBaru"].as_str().expect("nip");
+        assert_eq!(a.search(nip, 5).expect("search").len(), 1, "{nip} not indexed");
+    }
+}

@@ -35,7 +35,8 @@ fn json_to_sql(v: Option<&Value>) -> rusqlite::types::Value {
     }
 }
 
-/// Plain rusqlite: same file, same tables, same rows; no key, no validation, no FTS, no audit.
+/// Plain rusqlite: same tables, same rows (UUIDv7 ids as Berkas gives them); no key, no
+/// validation, no FTS, no audit, one transaction.
 fn baseline(path: &std::path::Path, input: &std::path::Path) -> (Duration, usize) {
     let start = Instant::now();
     let mut conn = rusqlite::Connection::open(path).expect("open");
@@ -60,7 +61,9 @@ fn baseline(path: &std::path::Path, input: &std::path::Path) -> (Duration, usize
         let file = std::io::BufReader::new(std::fs::File::open(input).expect("input"));
         for (i, line) in file.lines().enumerate() {
             let doc: Value = serde_json::from_str(&line.expect("line")).expect("json");
-            let id = format!("p{i}");
+            // The same ids Berkas gives rows (UUIDv7 text): the same rows, not shorter keys.
+            let _ = i;
+            let id = uuid::Uuid::now_v7().to_string();
             let du = &doc["dataUtama"];
             let mut vals = vec![rusqlite::types::Value::Text(id.clone())];
             vals.extend(Entity::DataUtama.def().fields.iter().map(|f| json_to_sql(du.get(f.siasn))));
@@ -71,7 +74,10 @@ fn baseline(path: &std::path::Path, input: &std::path::Path) -> (Duration, usize
                 let e = Entity::from_siasn_key(key).expect("group");
                 for (j, r) in list.as_array().expect("rows").iter().enumerate() {
                     let mut vals = vec![
-                        rusqlite::types::Value::Text(format!("{id}-{key}-{j}")),
+                        rusqlite::types::Value::Text({
+                            let _ = (key, j);
+                            uuid::Uuid::now_v7().to_string()
+                        }),
                         rusqlite::types::Value::Text(id.clone()),
                         json_to_sql(r.get("id")),
                     ];

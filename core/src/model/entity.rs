@@ -4,6 +4,8 @@
 //! `store/migrations` matches these tables; a test keeps the two in step.
 
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The one role that writes a field (single writer per field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -103,6 +105,14 @@ pub struct EntityDef {
 impl EntityDef {
     pub fn field(&self, name: &str) -> Option<&'static FieldDef> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The field with this SIASN JSON name (hashed: imports look up millions of names).
+    pub fn field_by_siasn(&self, siasn: &str) -> Option<&'static FieldDef> {
+        static INDEX: OnceLock<HashMap<(Entity, &'static str), &'static FieldDef>> = OnceLock::new();
+        let index = INDEX
+            .get_or_init(|| DEFS.iter().flat_map(|d| d.fields.iter().map(move |f| ((d.entity, f.siasn), f))).collect());
+        index.get(&(self.entity, siasn)).copied()
     }
 }
 

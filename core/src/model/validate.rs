@@ -48,11 +48,17 @@ pub fn parse_date(s: &str) -> Option<Option<NaiveDate>> {
 
 /// Normalises a value for a field: trims text, parses and canonicalises identifiers, dates and
 /// numbers. Empty text becomes `Null`.
-pub fn normalize(def: &FieldDef, value: &Value) -> Result<Value, FieldError> {
+pub fn normalize(def: &FieldDef, value: Value) -> Result<Value, FieldError> {
     let name = def.name;
     let text = match value {
         Value::Null => return Ok(Value::Null),
+        // Values already in their stored form pass without a copy (imports are hot).
+        Value::Int(i) if def.kind == FieldKind::Int => return Ok(Value::Int(i)),
+        Value::Bool(b) if def.kind == FieldKind::Bool => return Ok(Value::Bool(b)),
         Value::Text(s) if s.trim().is_empty() => return Ok(Value::Null),
+        Value::Text(s) if matches!(def.kind, FieldKind::Text | FieldKind::Ref(_)) && s.trim().len() == s.len() => {
+            return Ok(Value::Text(s))
+        }
         Value::Text(s) => s.trim().to_string(),
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => b.to_string(),
@@ -129,7 +135,7 @@ mod tests {
 
     #[test]
     fn normalises_by_kind() {
-        let t = |n: &str, v: &str| normalize(field(n), &Value::Text(v.into()));
+        let t = |n: &str, v: &str| normalize(field(n), Value::Text(v.into()));
         assert_eq!(t("no_hp", "0812 3456 7890"), Ok(Value::Text("+6281234567890".into())));
         assert_eq!(t("tgl_lahir", "12-03-1985"), Ok(Value::Text("1985-03-12".into())));
         assert_eq!(t("tgl_lahir", "01-01-0001"), Ok(Value::Null));
@@ -140,11 +146,11 @@ mod tests {
 
     #[test]
     fn errors_name_the_field_and_part() {
-        let e = normalize(field("nip_baru"), &Value::Text("198503122010013002".into())).expect_err("bad");
+        let e = normalize(field("nip_baru"), Value::Text("198503122010013002".into())).expect_err("bad");
         assert_eq!((e.field.as_str(), e.code.as_str()), ("nip_baru", "nip.sex"));
-        let e = normalize(field("email_gov"), &Value::Text("a@gmail.com".into())).expect_err("bad");
+        let e = normalize(field("email_gov"), Value::Text("a@gmail.com".into())).expect_err("bad");
         assert_eq!(e.code, "email.not_go_id");
-        let e = normalize(field("tgl_lahir"), &Value::Text("31-02-1990".into())).expect_err("bad");
+        let e = normalize(field("tgl_lahir"), Value::Text("31-02-1990".into())).expect_err("bad");
         assert_eq!(e.code, "field.date");
     }
 }

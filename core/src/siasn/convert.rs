@@ -2,15 +2,25 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::model::{parse_date, Entity, EntityDef, FieldError, FieldKind, FieldMap, Value};
+use crate::model::{parse_date, Entity, EntityDef, FieldDef, FieldError, FieldKind, FieldMap, Value};
 use crate::store::records::RowData;
 
+/// Field values of one SIASN object, with the definition each belongs to.
+pub type KnownFields = Vec<(&'static FieldDef, Value)>;
+
 /// A SIASN document mapped to Berkas fields (not yet validated).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ParsedPegawai {
-    pub data_utama: FieldMap,
+    pub data_utama: KnownFields,
     /// (group, SIASN row id, fields)
-    pub riwayat: Vec<(Entity, Option<String>, FieldMap)>,
+    pub riwayat: Vec<(Entity, Option<String>, KnownFields)>,
+}
+
+impl ParsedPegawai {
+    /// Values by Berkas field name.
+    pub fn field_map(fields: &KnownFields) -> FieldMap {
+        fields.iter().map(|(f, v)| (f.name.to_string(), v.clone())).collect()
+    }
 }
 
 fn to_value(j: &Json) -> Option<Value> {
@@ -23,11 +33,22 @@ fn to_value(j: &Json) -> Option<Value> {
     }
 }
 
-fn map_fields(def: &EntityDef, obj: &Map<String, Json>) -> FieldMap {
-    let mut out = FieldMap::new();
-    for f in def.fields {
-        if let Some(v) = obj.get(f.siasn).and_then(to_value) {
-            out.insert(f.name.to_string(), v);
+fn into_value(j: Json) -> Option<Value> {
+    match j {
+        Json::String(s) => Some(Value::Text(s)),
+        other => to_value(&other),
+    }
+}
+
+/// Takes the known fields out of a SIASN object, moving the values; unknown keys (BKN sends
+/// many Berkas does not keep) are ignored.
+fn map_fields(def: &'static EntityDef, obj: Map<String, Json>) -> KnownFields {
+    let mut out = Vec::with_capacity(obj.len());
+    for (key, json) in obj {
+        if let Some(f) = def.field_by_siasn(&key) {
+            if let Some(v) = into_value(json) {
+                out.push((f, v));
+            }
         }
     }
     out
@@ -36,10 +57,16 @@ fn map_fields(def: &EntityDef, obj: &Map<String, Json>) -> FieldMap {
 /// Maps one SIASN document. Accepts `{"dataUtama": .., "riwayat": ..}`, BKN's envelope
 /// `{"data": {..}}`, or a bare data-utama object.
 pub fn parse_document(doc: &Json) -> Result<ParsedPegawai, Vec<FieldError>> {
-    let Json::Object(top) = doc else {
+    parse_document_owned(doc.clone())
+}
+
+/// As `parse_document`, consuming the document (the import path: no copies of the values).
+pub fn parse_document_owned(doc: Json) -> Result<ParsedPegawai, Vec<FieldError>> {
+    let Json::Object(mut top) = doc else {
         return Err(vec![FieldError::new("document", "siasn.not_object", "a SIASN document must be a JSON object")]);
     };
-    let du = match (top.get("dataUtama"), top.get("data")) {
+    let riwayat_json = top.remove("riwayat");
+    let du = match (top.remove("dataUtama"), top.remove("data")) {
         (Some(Json::Object(o)), _) => o,
         (None, Some(Json::Object(o))) => o,
         _ if top.contains_key("nipBaru") => top,
@@ -54,11 +81,11 @@ pub fn parse_document(doc: &Json) -> Result<ParsedPegawai, Vec<FieldError>> {
     let data_utama = map_fields(Entity::DataUtama.def(), du);
     let mut riwayat = Vec::new();
     let mut errors = Vec::new();
-    match top.get("riwayat") {
+    match riwayat_json {
         None | Some(Json::Null) => {}
         Some(Json::Object(groups)) => {
             for (key, rows) in groups {
-                let Some(entity) = Entity::from_siasn_key(key).filter(|e| *e != Entity::DataUtama) else {
+                let Some(entity) = Entity::from_siasn_key(&key).filter(|e| *e != Entity::DataUtama) else {
                     errors.push(FieldError::new(
                         &format!("riwayat.{key}"),
                         "siasn.unknown_group",
@@ -74,7 +101,7 @@ pub fn parse_document(doc: &Json) -> Result<ParsedPegawai, Vec<FieldError>> {
                     ));
                     continue;
                 };
-                for (i, row) in rows.iter().enumerate() {
+                for (i, row) in rows.into_iter().enumerate() {
                     let Json::Object(obj) = row else {
                         errors.push(FieldError::new(
                             &format!("riwayat.{key}[{i}]"),

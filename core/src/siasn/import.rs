@@ -12,11 +12,11 @@ use super::{convert, for_each_document};
 use crate::completeness;
 use crate::error::{Error, Result};
 use crate::model::{Entity, FieldError, FieldMap, Value};
-use crate::pegawai::validate;
+use crate::pegawai::validate_known;
 use crate::profile::Berkas;
 use crate::refdata::{self, RowProblem};
 use crate::store::records::{self, RowData};
-use crate::store::{audit, new_id, now, refs, RefCache};
+use crate::store::{audit, new_id, now, refs, search, RefCache};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RefImportReport {
@@ -45,8 +45,9 @@ pub struct SiasnImportReport {
     pub refused: Vec<SiasnProblem>,
 }
 
-/// Documents per transaction: large enough to amortise commits, small enough to bound the WAL.
-const BATCH: usize = 2000;
+/// Documents per transaction: large enough to amortise commits (an index page touched by many
+/// documents is written to the WAL once per batch), small enough to bound the WAL.
+const BATCH: usize = 10_000;
 
 impl Berkas {
     /// Imports every `*.json` / `*.json.gz` reference table in `dir`, each in its own
@@ -113,50 +114,49 @@ impl Berkas {
         let s = &mut *store;
         let mut report = SiasnImportReport::default();
         let actor = self.actor().to_string();
-        // A bigger page cache while importing: every miss costs a page decryption.
-        s.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        // A bigger page cache while importing (every miss costs a page decryption), and one
+        // checkpoint at the end instead of one per batch.
+        s.conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;")?;
         let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut mark = search::defer_index(&tx)?;
         let mut in_batch = 0usize;
         let refs = &s.refs;
         // One timestamp for the whole import: it is one event.
         let at = now();
         for_each_document(reader, |index, doc| {
             report.documents += 1;
-            match prepare(&tx, refs, &doc) {
+            let doc_nip = doc
+                .pointer("/dataUtama/nipBaru")
+                .or_else(|| doc.get("nipBaru"))
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            match prepare(&tx, refs, doc) {
+                // Everything that can refuse a document was checked in `prepare`, so writing
+                // needs no savepoint (whose page copies cost more than the writes); an error
+                // here is a storage failure and rolls back the open batch.
                 Ok(p) => {
-                    tx.prepare_cached("SAVEPOINT doc")?.execute([])?;
-                    let nip = nip_of(&p.data_utama);
-                    match write_document(&tx, p, &actor, &at, &mut report) {
-                        Ok(()) => {
-                            tx.prepare_cached("RELEASE doc")?.execute([])?;
-                        }
-                        Err(Error::Invalid(errors)) => {
-                            tx.execute_batch("ROLLBACK TO doc; RELEASE doc")?;
-                            report.refused.push(SiasnProblem { index, nip, errors });
-                        }
-                        Err(e) => return Err(e),
+                    if let Err(errors) = write_document(&tx, p, &actor, &at, &mut report)? {
+                        report.refused.push(SiasnProblem { index, nip: doc_nip, errors });
                     }
                 }
-                Err(errors) => {
-                    let nip = doc
-                        .pointer("/dataUtama/nipBaru")
-                        .or_else(|| doc.get("nipBaru"))
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string);
-                    report.refused.push(SiasnProblem { index, nip, errors });
-                }
+                Err(errors) => report.refused.push(SiasnProblem { index, nip: doc_nip, errors }),
             }
             in_batch += 1;
             if in_batch >= BATCH {
                 // Commit and continue in a fresh transaction on the same connection.
+                search::index_deferred(&tx, mark)?;
                 tx.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+                mark = search::defer_index(&tx)?;
                 in_batch = 0;
             }
             progress(report.documents as u64);
             Ok(())
         })?;
+        search::index_deferred(&tx, mark)?;
         tx.commit()?;
-        s.conn.execute_batch("PRAGMA cache_size = -16000")?;
+        s.conn.execute_batch(
+            "PRAGMA cache_size = -16000; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE);",
+        )?;
         Ok(report)
     }
 
@@ -213,10 +213,10 @@ struct Prepared {
     riwayat: Vec<(Entity, Option<String>, FieldMap)>,
 }
 
-fn prepare(conn: &Connection, refs: &RefCache, doc: &serde_json::Value) -> Result<Prepared, Vec<FieldError>> {
-    let parsed = convert::parse_document(doc)?;
+fn prepare(conn: &Connection, refs: &RefCache, doc: serde_json::Value) -> Result<Prepared, Vec<FieldError>> {
+    let parsed = convert::parse_document_owned(doc)?;
     let mut errors = Vec::new();
-    let du = match validate(conn, refs, Entity::DataUtama.def(), &parsed.data_utama) {
+    let du = match validate_known(conn, refs, parsed.data_utama, Vec::new()) {
         Ok(v) => v,
         Err(Error::Invalid(e)) => {
             errors.extend(e);
@@ -229,7 +229,7 @@ fn prepare(conn: &Connection, refs: &RefCache, doc: &serde_json::Value) -> Resul
     }
     let mut riwayat = Vec::with_capacity(parsed.riwayat.len());
     for (entity, siasn_id, fields) in parsed.riwayat {
-        match validate(conn, refs, entity.def(), &fields) {
+        match validate_known(conn, refs, fields, Vec::new()) {
             Ok(v) => riwayat.push((entity, siasn_id, v)),
             Err(Error::Invalid(e)) => errors.extend(e.into_iter().map(|mut fe| {
                 fe.field = format!("riwayat.{}.{}", entity.def().siasn_key, fe.field);
@@ -239,123 +239,136 @@ fn prepare(conn: &Connection, refs: &RefCache, doc: &serde_json::Value) -> Resul
         }
     }
     if errors.is_empty() {
+        check_siasn_ids(conn, &du, &riwayat)
+            .map_err(|e| vec![FieldError::new("document", e.code(), e.to_string())])?
+            .map_or(Ok(()), |e| Err(vec![e]))?;
         Ok(Prepared { data_utama: du, riwayat })
     } else {
         Err(errors)
     }
 }
 
-fn write_document(conn: &Connection, p: Prepared, actor: &str, at: &str, report: &mut SiasnImportReport) -> Result<()> {
-    let at = at.to_string();
-    let riwayat_rows = p.riwayat.len();
-    let nip = nip_of(&p.data_utama).unwrap_or_default();
-    let existing = records::pegawai_id_by_nip(conn, &nip)?;
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    match existing {
-        None => {
-            let id = new_id();
-            let du = RowData {
-                id: id.clone(),
-                pegawai_id: None,
-                siasn_id: None,
-                values: p.data_utama.clone(),
-                changed_at: None,
-                changed_by: None,
-            };
-            records::insert_row(conn, Entity::DataUtama.def(), &du, actor, &at)?;
-            let mut grouped: BTreeMap<Entity, Vec<RowData>> = BTreeMap::new();
-            for (entity, siasn_id, values) in &p.riwayat {
-                let row = RowData {
-                    id: new_id(),
-                    pegawai_id: Some(id.clone()),
-                    siasn_id: siasn_id.clone(),
-                    values: values.clone(),
-                    changed_at: None,
-                    changed_by: None,
-                };
-                records::insert_row(conn, entity.def(), &row, actor, &at)
-                    .map_err(|e| duplicate_siasn_id(e, *entity))?;
-                *counts.entry(entity.def().table).or_default() += 1;
-                grouped.entry(*entity).or_default().push(row);
-            }
-            // New record: no documents yet, so completeness comes from what is in hand.
-            let c = completeness::evaluate(&du, &grouped, &[]);
-            records::store_score(conn, &id, c.score)?;
-            audit::record(
-                conn,
-                &at,
-                actor,
-                "import_siasn",
-                Some("pegawai"),
-                Some(&id),
-                Some(&id),
-                Some(&serde_json::json!({ "created": true, "rows": counts })),
-            )?;
-            report.created += 1;
-        }
-        Some(id) => {
-            let mut changed = records::update_row(conn, Entity::DataUtama.def(), &id, &p.data_utama, actor, &at)?.len();
-            for (entity, siasn_id, values) in &p.riwayat {
-                let def = entity.def();
-                let found: Option<String> = match siasn_id {
-                    Some(sid) => conn
-                        .query_row(
-                            &format!("SELECT id FROM {} WHERE siasn_id = ?1 AND pegawai_id = ?2", def.table),
-                            params![sid, id],
-                            |r| r.get(0),
-                        )
-                        .optional()?,
-                    None => records::load_rows(conn, def, &id)?.into_iter().find(|r| r.values == *values).map(|r| r.id),
-                };
-                match found {
-                    Some(row_id) => changed += records::update_row(conn, def, &row_id, values, actor, &at)?.len(),
-                    None => {
-                        let row = RowData {
-                            id: new_id(),
-                            pegawai_id: Some(id.clone()),
-                            siasn_id: siasn_id.clone(),
-                            values: values.clone(),
-                            changed_at: None,
-                            changed_by: None,
-                        };
-                        records::insert_row(conn, def, &row, actor, &at).map_err(|e| duplicate_siasn_id(e, *entity))?;
-                        *counts.entry(def.table).or_default() += 1;
-                        changed += 1;
-                    }
-                }
-            }
-            if changed > 0 {
-                records::refresh_completeness(conn, &id)?;
-                audit::record(
-                    conn,
-                    &at,
-                    actor,
-                    "import_siasn",
-                    Some("pegawai"),
-                    Some(&id),
-                    Some(&id),
-                    Some(&serde_json::json!({ "created": false, "fields_changed": changed, "rows_added": counts })),
-                )?;
-                report.updated += 1;
-            } else {
-                report.unchanged += 1;
+/// A SIASN row id may appear once per document and must not belong to another pegawai. For a
+/// pegawai new to this profile the unique index answers that while writing (see
+/// `write_document`), so only an update looks rows up here.
+fn check_siasn_ids(
+    conn: &Connection,
+    du: &FieldMap,
+    riwayat: &[(Entity, Option<String>, FieldMap)],
+) -> Result<Option<FieldError>> {
+    let mut seen = std::collections::HashSet::new();
+    for (entity, sid, _) in riwayat {
+        if let Some(sid) = sid {
+            if !seen.insert((*entity, sid.as_str())) {
+                let field = format!("riwayat.{}.id", entity.def().siasn_key);
+                return Ok(Some(FieldError::new(&field, "siasn.duplicate_id", "the same SIASN row id appears twice")));
             }
         }
     }
+    let Some(owner) = nip_of(du).map(|nip| records::pegawai_id_by_nip(conn, &nip)).transpose()?.flatten() else {
+        return Ok(None);
+    };
+    for (entity, sid, _) in riwayat {
+        let Some(sid) = sid else { continue };
+        let holder: Option<String> = conn
+            .prepare_cached(&format!("SELECT pegawai_id FROM {} WHERE siasn_id = ?1", entity.def().table))?
+            .query_row([sid], |r| r.get(0))
+            .optional()?;
+        if holder.is_some_and(|h| h != owner) {
+            let field = format!("riwayat.{}.id", entity.def().siasn_key);
+            return Ok(Some(FieldError::new(
+                &field,
+                "siasn.duplicate_id",
+                "this SIASN row id belongs to another pegawai",
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// Writes one prepared document. The outer `Err` is a storage failure (the batch rolls back);
+/// the inner one refuses this document, whose rows are already undone.
+fn write_document(
+    conn: &Connection,
+    p: Prepared,
+    actor: &str,
+    at: &str,
+    report: &mut SiasnImportReport,
+) -> Result<Result<(), Vec<FieldError>>> {
+    let riwayat_rows = p.riwayat.len();
+    let nip = nip_of(&p.data_utama).unwrap_or_default();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let Some(id) = records::pegawai_id_by_nip(conn, &nip)? else {
+        let id = new_id();
+        let du = RowData::new(id.clone(), None, None, p.data_utama);
+        let mut grouped: BTreeMap<Entity, Vec<RowData>> = BTreeMap::new();
+        for (entity, siasn_id, values) in p.riwayat {
+            grouped.entry(entity).or_default().push(RowData::new(new_id(), Some(id.clone()), siasn_id, values));
+        }
+        // A new record has no documents yet: completeness comes from what is in hand, and is
+        // stored with the row rather than by a second write.
+        let c = completeness::evaluate(&du, &grouped, &[]);
+        records::insert_pegawai(conn, &du, c.score, actor, at)?;
+        for (entity, rows) in &grouped {
+            for row in rows {
+                if let Err(e) = records::insert_row(conn, entity.def(), row, actor, at) {
+                    let refused = duplicate_siasn_id(e, *entity)?;
+                    // Undo this document without a savepoint: its riwayat rows go with the pegawai.
+                    records::delete_row(conn, Entity::DataUtama.def(), &id)?;
+                    return Ok(Err(refused));
+                }
+            }
+            counts.insert(entity.def().table, rows.len());
+        }
+        let detail = serde_json::json!({ "created": true, "rows": counts });
+        audit::record(conn, at, actor, "import_siasn", Some("pegawai"), Some(&id), Some(&id), Some(&detail))?;
+        report.created += 1;
+        report.riwayat_rows += riwayat_rows;
+        return Ok(Ok(()));
+    };
+    let mut changed = records::update_row(conn, Entity::DataUtama.def(), &id, &p.data_utama, actor, at)?.len();
+    for (entity, siasn_id, values) in p.riwayat {
+        let def = entity.def();
+        let found: Option<String> = match &siasn_id {
+            Some(sid) => conn
+                .prepare_cached(&format!("SELECT id FROM {} WHERE siasn_id = ?1 AND pegawai_id = ?2", def.table))?
+                .query_row(params![sid, id], |r| r.get(0))
+                .optional()?,
+            None => records::load_rows(conn, def, &id)?.into_iter().find(|r| r.values == values).map(|r| r.id),
+        };
+        match found {
+            Some(row_id) => changed += records::update_row(conn, def, &row_id, &values, actor, at)?.len(),
+            None => {
+                let row = RowData::new(new_id(), Some(id.clone()), siasn_id, values);
+                // Ownership of SIASN ids was checked in `prepare`.
+                records::insert_row(conn, def, &row, actor, at)?;
+                *counts.entry(def.table).or_default() += 1;
+                changed += 1;
+            }
+        }
+    }
+    if changed > 0 {
+        records::refresh_completeness(conn, &id)?;
+        let detail = serde_json::json!({ "created": false, "fields_changed": changed, "rows_added": counts });
+        audit::record(conn, at, actor, "import_siasn", Some("pegawai"), Some(&id), Some(&id), Some(&detail))?;
+        report.updated += 1;
+    } else {
+        report.unchanged += 1;
+    }
     report.riwayat_rows += riwayat_rows;
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// A SIASN row id that already belongs to another pegawai is bad input, not a crash.
-fn duplicate_siasn_id(e: Error, entity: Entity) -> Error {
+fn duplicate_siasn_id(e: Error, entity: Entity) -> Result<Vec<FieldError>> {
     match &e {
         Error::Sql(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Error::invalid(
+            Ok(vec![FieldError::new(
                 &format!("riwayat.{}.id", entity.def().siasn_key),
                 "siasn.duplicate_id",
                 "this SIASN row id belongs to another pegawai",
-            )
+            )])
         }
-        _ => e,
+        _ => Err(e),
     }
 }

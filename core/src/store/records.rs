@@ -25,12 +25,20 @@ pub struct RowData {
     pub changed_by: Option<String>,
 }
 
+impl RowData {
+    pub fn new(id: String, pegawai_id: Option<String>, siasn_id: Option<String>, values: FieldMap) -> RowData {
+        RowData { id, pegawai_id, siasn_id, values, changed_at: None, changed_by: None }
+    }
+}
+
 fn is_riwayat(def: &EntityDef) -> bool {
     def.entity != Entity::DataUtama
 }
 
 struct Sql {
     insert: String,
+    /// Data utama only: the insert with its completeness score.
+    insert_scored: String,
     select_by_id: String,
     select_by_pegawai: String,
 }
@@ -50,13 +58,28 @@ fn sql(def: &'static EntityDef) -> &'static Sql {
                 cols.extend(["changed_at", "changed_by"]);
                 let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
                 let insert = format!("INSERT INTO {} ({}) VALUES ({})", d.table, cols.join(", "), marks.join(", "));
+                let insert_scored = format!(
+                    "INSERT INTO {} ({}, completeness) VALUES ({}, ?{})",
+                    d.table,
+                    cols.join(", "),
+                    marks.join(", "),
+                    cols.len() + 1
+                );
                 let select = format!("SELECT {} FROM {}", cols.join(", "), d.table);
                 let by_pegawai = if is_riwayat(d) {
                     format!("{select} WHERE pegawai_id = ?1 ORDER BY id")
                 } else {
                     format!("{select} WHERE id = ?1")
                 };
-                (*e, Sql { insert, select_by_id: format!("{select} WHERE id = ?1"), select_by_pegawai: by_pegawai })
+                (
+                    *e,
+                    Sql {
+                        insert,
+                        insert_scored,
+                        select_by_id: format!("{select} WHERE id = ?1"),
+                        select_by_pegawai: by_pegawai,
+                    },
+                )
             })
             .collect()
     });
@@ -70,7 +93,23 @@ pub(crate) fn insert_row(
     actor: &str,
     at: &str,
 ) -> Result<()> {
-    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(def.fields.len() + 5);
+    insert(conn, def, row, None, actor, at)
+}
+
+/// Inserts a pegawai's data utama with its completeness score already computed.
+pub(crate) fn insert_pegawai(conn: &Connection, row: &RowData, score: u8, actor: &str, at: &str) -> Result<()> {
+    insert(conn, Entity::DataUtama.def(), row, Some(score), actor, at)
+}
+
+fn insert(
+    conn: &Connection,
+    def: &'static EntityDef,
+    row: &RowData,
+    score: Option<u8>,
+    actor: &str,
+    at: &str,
+) -> Result<()> {
+    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(def.fields.len() + 6);
     values.push(&row.id);
     if is_riwayat(def) {
         values.push(&row.pegawai_id);
@@ -81,7 +120,14 @@ pub(crate) fn insert_row(
     }
     values.push(&at);
     values.push(&actor);
-    conn.prepare_cached(&sql(def).insert)?.execute(&values[..])?;
+    let sql = match &score {
+        Some(score) => {
+            values.push(score);
+            &sql(def).insert_scored
+        }
+        None => &sql(def).insert,
+    };
+    conn.prepare_cached(sql)?.execute(&values[..])?;
     Ok(())
 }
 

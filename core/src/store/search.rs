@@ -53,6 +53,23 @@ pub(crate) fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<P
     Ok(rows)
 }
 
+/// Starts deferring the search index for pegawai rows inserted from now on, inside the caller's
+/// transaction; `index_deferred` indexes them and ends the deferral. Returns the mark.
+pub(crate) fn defer_index(conn: &Connection) -> Result<i64> {
+    let above: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM pegawai", [], |r| r.get(0))?;
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_defer_above', ?1)", [above.to_string()])?;
+    Ok(above)
+}
+
+pub(crate) fn index_deferred(conn: &Connection, above: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO pegawai_fts (rowid, nama, nip_baru, nik) SELECT seq, nama, nip_baru, nik FROM pegawai WHERE seq > ?1",
+        [above],
+    )?;
+    conn.execute("DELETE FROM meta WHERE key = 'fts_defer_above'", [])?;
+    Ok(())
+}
+
 /// Filters for the unit list.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
