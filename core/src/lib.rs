@@ -6,6 +6,7 @@
 //! SQL. No UI and no FFI here: the CLI, the bindings, the desktop app and the server are shells
 //! around this crate.
 
+pub mod authz;
 pub mod completeness;
 pub mod error;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod refdata;
 pub mod secrets;
 pub mod siasn;
 pub mod store;
+pub mod sync;
 pub mod synth;
 
 pub use completeness::{Completeness, Missing};

@@ -3,7 +3,7 @@
 //! whether completeness requires it, and the documents each row needs. The SQL schema in
 //! `store/migrations` matches these tables; a test keeps the two in step.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -58,7 +58,7 @@ pub struct DocRequirement {
     pub label: &'static str,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     DataUtama,

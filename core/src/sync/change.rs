@@ -1,0 +1,56 @@
+//! A change as it travels: one row of one entity, some fields (or a delete), stamped with the
+//! author's clock and device. Ids are UUIDv7, so pushing twice is harmless.
+
+use serde::{Deserialize, Serialize};
+
+use super::Hlc;
+use crate::model::{Entity, FieldMap};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// UUIDv7, unique per change; the server deduplicates on it.
+    pub id: String,
+    pub entity: Entity,
+    /// The row's id (for data utama, the pegawai id).
+    pub row: String,
+    /// The pegawai the row belongs to (scope checks use it).
+    pub pegawai: String,
+    /// True to delete the row; `fields` is then empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub delete: bool,
+    #[serde(default)]
+    pub fields: FieldMap,
+    pub hlc: Hlc,
+    pub device: String,
+    /// The server sequence the author had seen of this row, for the conflict log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeStatus {
+    /// Every field (or the delete) took effect.
+    Applied,
+    /// Some or all fields lost to later writes; see `superseded`.
+    Superseded,
+    /// Not allowed or not valid; nothing took effect.
+    Refused,
+}
+
+/// The server's answer for one change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    pub id: String,
+    pub status: OutcomeStatus,
+    /// The server sequence of the change (absent when refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
+    /// Fields that lost, with the value that won.
+    #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
+    pub superseded: FieldMap,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}

@@ -1,0 +1,131 @@
+//! Field-level last-writer-wins by (HLC, device). A row's state keeps, per field, the stamp of
+//! the value it holds, and a tombstone stamp for deletes; applying changes in any order, any
+//! number of times, gives the same state. A field whose incoming stamp is older loses, and the
+//! outcome says so, so the author can be shown what won.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::{Change, Stamp};
+use crate::model::{FieldMap, Value};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RowState {
+    pub values: FieldMap,
+    pub stamps: BTreeMap<String, Stamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tombstone: Option<Stamp>,
+}
+
+impl RowState {
+    /// A row is deleted when its tombstone is later than every field write.
+    pub fn is_live(&self) -> bool {
+        match &self.tombstone {
+            None => true,
+            Some(t) => self.stamps.values().any(|s| s > t),
+        }
+    }
+
+    /// The newest stamp in the row.
+    pub fn latest(&self) -> Option<&Stamp> {
+        self.stamps.values().chain(self.tombstone.iter()).max()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MergeOutcome {
+    /// Fields whose value this change set (or confirmed, when it was seen before).
+    pub applied: Vec<String>,
+    /// Fields that lost, with the value that holds.
+    pub superseded: FieldMap,
+    /// The change was a delete and it took effect.
+    pub deleted: bool,
+}
+
+pub fn merge(state: &mut RowState, change: &Change) -> MergeOutcome {
+    let stamp = Stamp { hlc: change.hlc, device: change.device.clone() };
+    let mut out = MergeOutcome::default();
+    if change.delete {
+        if state.tombstone.as_ref().is_none_or(|t| stamp >= *t) {
+            state.tombstone = Some(stamp.clone());
+            out.deleted = true;
+        }
+        return out;
+    }
+    for (field, value) in &change.fields {
+        match state.stamps.get(field) {
+            Some(held) if *held > stamp => {
+                out.superseded.insert(field.clone(), state.values.get(field).cloned().unwrap_or(Value::Null));
+            }
+            _ => {
+                if value.is_null() {
+                    state.values.remove(field);
+                } else {
+                    state.values.insert(field.clone(), value.clone());
+                }
+                state.stamps.insert(field.clone(), stamp.clone());
+                out.applied.push(field.clone());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Entity;
+    use crate::sync::Hlc;
+
+    fn change(id: &str, wall: u64, device: &str, fields: &[(&str, &str)]) -> Change {
+        Change {
+            id: id.into(),
+            entity: Entity::DataUtama,
+            row: "p".into(),
+            pegawai: "p".into(),
+            delete: false,
+            fields: fields.iter().map(|(k, v)| (k.to_string(), Value::Text(v.to_string()))).collect(),
+            hlc: Hlc { wall_ms: wall, counter: 0 },
+            device: device.into(),
+            base: None,
+        }
+    }
+
+    #[test]
+    fn different_fields_both_survive_and_same_field_is_last_writer() {
+        let mut s = RowState::default();
+        merge(&mut s, &change("1", 10, "phone", &[("no_hp", "+628111")]));
+        merge(&mut s, &change("2", 5, "laptop", &[("alamat", "Jl. A")]));
+        let lost = merge(&mut s, &change("3", 7, "laptop", &[("no_hp", "+628222")]));
+        assert_eq!(s.values["no_hp"], Value::Text("+628111".into()));
+        assert_eq!(s.values["alamat"], Value::Text("Jl. A".into()));
+        assert_eq!(lost.superseded["no_hp"], Value::Text("+628111".into()));
+    }
+
+    #[test]
+    fn equal_clocks_break_on_device_and_replays_change_nothing() {
+        let mut a = RowState::default();
+        let c1 = change("1", 10, "a", &[("nama", "X")]);
+        let c2 = change("2", 10, "b", &[("nama", "Y")]);
+        merge(&mut a, &c1);
+        merge(&mut a, &c2);
+        let mut b = RowState::default();
+        merge(&mut b, &c2);
+        merge(&mut b, &c1);
+        merge(&mut b, &c2);
+        assert_eq!(a, b);
+        assert_eq!(a.values["nama"], Value::Text("Y".into()));
+    }
+
+    #[test]
+    fn delete_wins_over_older_writes_only() {
+        let mut s = RowState::default();
+        merge(&mut s, &change("1", 10, "a", &[("nama", "X")]));
+        let mut del = change("2", 20, "b", &[]);
+        del.delete = true;
+        merge(&mut s, &del);
+        assert!(!s.is_live());
+        merge(&mut s, &change("3", 30, "a", &[("nama", "Z")]));
+        assert!(s.is_live());
+    }
+}

@@ -1,0 +1,11 @@
+//! Sync, the part both sides share: hybrid logical clocks, the change format on the wire, and
+//! the deterministic field-level merge. The device's outbox and HTTP client, and the server's
+//! endpoints, are built on these so both judge a change the same way.
+
+mod change;
+mod hlc;
+mod merge;
+
+pub use change::{Change, ChangeOutcome, OutcomeStatus};
+pub use hlc::{Hlc, HlcClock, Stamp};
+pub use merge::{merge, MergeOutcome, RowState};
