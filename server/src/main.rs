@@ -1,1 +1,229 @@
-fn main() {}
+//! `berkas-server`: serve the hub, seed and serve the demo instansi, manage accounts.
+
+use berkas_core::authz::Role;
+use berkas_server::store::{SqliteStorage, Storage, User};
+use berkas_server::{demo, router, AppState};
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "berkas-server", version, about = "The Berkas hub an instansi runs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the hub from DIR (embedded SQLite).
+    Serve {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Seed a demo instansi into DIR (once) and serve it.
+    Demo {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Password of every demo account (admin, fas-a, fas-b, each ASN by NIP).
+        #[arg(long, env = "BERKAS_DEMO_PASSWORD")]
+        password: String,
+        /// ASN per unit.
+        #[arg(long, default_value_t = 24)]
+        per_unit: u64,
+    },
+    /// Accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        data: PathBuf,
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// The account's own pegawai record, by NIP.
+        #[arg(long)]
+        nip: Option<String>,
+        #[arg(long, value_delimiter = ',')]
+        units: Vec<String>,
+    },
+    /// Change an account's role or units.
+    Grant {
+        #[arg(long)]
+        data: PathBuf,
+        username: String,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long, value_delimiter = ',')]
+        units: Option<Vec<String>>,
+    },
+    /// Disable an account and end its sessions.
+    Revoke {
+        #[arg(long)]
+        data: PathBuf,
+        username: String,
+    },
+    List {
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+fn open(data: &Path) -> Result<Arc<SqliteStorage>, String> {
+    std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
+    SqliteStorage::open(&data.join("berkas-server.db")).map(Arc::new).map_err(|e| e.to_string())
+}
+
+async fn serve(state: AppState, listen: SocketAddr) -> Result<(), String> {
+    if !listen.ip().is_loopback() {
+        return Err(format!("refusing plain HTTP on {listen}: without TLS the hub listens on loopback only"));
+    }
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("berkas-server listening on http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn role_arg(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("--role must be personal, fasilitator or admin, not {s}"))
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve { data, listen } => {
+            let store = open(&data)?;
+            serve(AppState::new(store).map_err(|e| e.message)?, listen).await
+        }
+        Command::Demo { data, listen, password, per_unit } => {
+            let store = open(&data)?;
+            let state = AppState::new(store).map_err(|e| e.message)?;
+            let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;
+            println!(
+                "demo instansi {}: {} ASN in UNIT-A and UNIT-B; accounts admin, fas-a, fas-b and each ASN by NIP",
+                if summary.created { "seeded" } else { "already present" },
+                summary.asn.len()
+            );
+            if let Some((nip, unit)) = summary.asn.first() {
+                println!("for example: ASN {nip} ({unit})");
+            }
+            serve(state, listen).await
+        }
+        Command::User(cmd) => user(cmd).await,
+    }
+}
+
+async fn user(cmd: UserCmd) -> Result<(), String> {
+    match cmd {
+        UserCmd::Add { data, username, role, nip, units } => {
+            let store = open(&data)?;
+            let role = role_arg(&role)?;
+            if store.user(&username).await.map_err(|e| e.to_string())?.is_some() {
+                return Err(format!("account {username} exists; use `user grant`"));
+            }
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password).map_err(|e| e.to_string())?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            if password.chars().count() < 8 {
+                return Err("the password (from standard input) needs at least 8 characters".into());
+            }
+            let pegawai_id = match nip {
+                Some(nip) => Some(
+                    store
+                        .pegawai_by_nip(&nip)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .ok_or_else(|| format!("no pegawai with NIP {nip}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let hash = berkas_server::auth::hash_password(password).map_err(|e| e.message)?;
+            store
+                .upsert_user(&User {
+                    username: username.clone(),
+                    password_hash: hash,
+                    role,
+                    pegawai_id,
+                    units,
+                    disabled: false,
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("account {username} added ({})", role.as_str());
+            Ok(())
+        }
+        UserCmd::Grant { data, username, role, units } => {
+            let store = open(&data)?;
+            let mut u = store
+                .user(&username)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no account {username}"))?;
+            if let Some(r) = role {
+                u.role = role_arg(&r)?;
+            }
+            if let Some(units) = units {
+                u.units = units;
+            }
+            u.disabled = false;
+            store.upsert_user(&u).await.map_err(|e| e.to_string())?;
+            println!("account {username}: {} {:?}", u.role.as_str(), u.units);
+            Ok(())
+        }
+        UserCmd::Revoke { data, username } => {
+            let store = open(&data)?;
+            let mut u = store
+                .user(&username)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no account {username}"))?;
+            u.disabled = true;
+            store.upsert_user(&u).await.map_err(|e| e.to_string())?;
+            store.revoke_user_tokens(&username).await.map_err(|e| e.to_string())?;
+            println!("account {username} disabled; its sessions ended");
+            Ok(())
+        }
+        UserCmd::List { data } => {
+            let store = open(&data)?;
+            for u in store.list_users().await.map_err(|e| e.to_string())? {
+                println!(
+                    "{:<20} {:<12} {:<8} {}",
+                    u.username,
+                    u.role.as_str(),
+                    if u.disabled { "disabled" } else { "active" },
+                    u.units.join(",")
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Routes and thin handlers: map the request, call `service`, map errors to `ApiError`.
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use berkas_core::authz::{Action, Role, Target};
+use berkas_core::sync::{Change, ChangeOutcome};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+use crate::auth::{self, Caller};
+use crate::error::{ApiError, ApiJson};
+use crate::service::{self, PullPage, RecordView};
+use crate::store::{AuditRow, PegawaiEntry, Storage};
+use crate::{PROTOCOL_HEADER, PROTOCOL_VERSION};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Storage>,
+    /// A real argon2id hash to verify against when the username is unknown (constant timing).
+    pub dummy_hash: String,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Storage>) -> Result<AppState, ApiError> {
+        Ok(AppState { store, dummy_hash: auth::hash_password("berkas-dummy-password")? })
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let sync = Router::new()
+        .route("/v1/sync/push", post(push))
+        .route("/v1/sync/pull", get(pull))
+        .route_layer(middleware::from_fn(require_protocol));
+    Router::new()
+        .route(
+            "/v1/health",
+            get(|| async { Json(serde_json::json!({ "status": "ok", "protocol": PROTOCOL_VERSION })) }),
+        )
+        .route("/v1/auth/login", post(auth::login))
+        .route("/v1/auth/refresh", post(auth::refresh))
+        .route("/v1/auth/logout", post(auth::logout))
+        .route("/v1/auth/password", post(auth::change_password))
+        .route("/v1/me", get(me))
+        .route("/v1/pegawai", get(list_pegawai))
+        .route("/v1/pegawai/{nip}", get(get_pegawai))
+        .route("/v1/pegawai/{nip}/audit", get(pegawai_audit))
+        .route("/v1/audit", get(audit_all))
+        .merge(sync)
+        .with_state(state)
+}
+
+/// Sync needs a client that speaks this protocol; an older or newer one is told to upgrade.
+async fn require_protocol(req: Request, next: Next) -> Response {
+    let version = req.headers().get(PROTOCOL_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u32>().ok());
+    match version {
+        Some(PROTOCOL_VERSION) => next.run(req).await,
+        Some(_) | None => ApiError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            "protocol.upgrade_required",
+            format!("this server speaks sync protocol {PROTOCOL_VERSION}; update the Berkas app"),
+        )
+        .into_response(),
+    }
+}
+
+async fn me(caller: Caller) -> Json<berkas_core::authz::Principal> {
+    Json(caller.principal)
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub outcomes: Vec<ChangeOutcome>,
+}
+
+/// Largest batch accepted in one push.
+pub const MAX_PUSH: usize = 1000;
+
+async fn push(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    if req.changes.len() > MAX_PUSH {
+        return Err(ApiError::bad_request(
+            "sync.batch_too_large",
+            format!("push at most {MAX_PUSH} changes at a time"),
+        ));
+    }
+    let mut outcomes = Vec::with_capacity(req.changes.len());
+    for change in req.changes {
+        outcomes.push(service::push_one(&state, &caller.principal, change).await?);
+    }
+    Ok(Json(PushResponse { outcomes }))
+}
+
+#[derive(Debug, Deserialize)]
+struct PullQuery {
+    #[serde(default)]
+    cursor: i64,
+    #[serde(default = "default_limit")]
+    limit: u32,
+}
+
+fn default_limit() -> u32 {
+    500
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<PullQuery>,
+) -> Result<Json<PullPage>, ApiError> {
+    Ok(Json(service::pull(&state, &caller.principal, q.cursor, q.limit).await?))
+}
+
+async fn get_pegawai(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(nip): Path<String>,
+) -> Result<Json<RecordView>, ApiError> {
+    let view = service::read_record(&state, &caller.principal, &nip).await?;
+    state.store.audit(&caller.principal.username, "read", Some(&view.id), None, None).await?;
+    Ok(Json(view))
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    unit: Option<String>,
+    #[serde(default = "default_limit")]
+    limit: u32,
+    #[serde(default)]
+    offset: u32,
+}
+
+async fn list_pegawai(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<PegawaiEntry>>, ApiError> {
+    let p = &caller.principal;
+    match p.role {
+        Role::Admin => {}
+        Role::Fasilitator => match &q.unit {
+            Some(u) if p.units.contains(u) => {}
+            _ => return Err(ApiError::forbidden("forbidden.scope", "list a unit assigned to you (?unit=...)")),
+        },
+        Role::Personal => return Err(ApiError::forbidden("forbidden.scope", "your role reads only your own record")),
+    }
+    let list = state.store.list_pegawai(q.unit.as_deref(), q.limit.min(5000), q.offset).await?;
+    state
+        .store
+        .audit(&p.username, "list", None, Some(serde_json::json!({ "unit": q.unit, "count": list.len() })), None)
+        .await?;
+    Ok(Json(list))
+}
+
+async fn pegawai_audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(nip): Path<String>,
+) -> Result<Json<Vec<AuditRow>>, ApiError> {
+    let entry = state.store.pegawai_by_nip(&nip).await?.ok_or_else(ApiError::not_found)?;
+    if !caller.principal.may(Action::ReadAudit, Target { pegawai_id: &entry.id, unit: entry.unit.as_deref() }) {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(state.store.audit_list(Some(&entry.id), 500).await?))
+}
+
+async fn audit_all(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<AuditRow>>, ApiError> {
+    if caller.principal.role != Role::Admin {
+        return Err(ApiError::forbidden("forbidden.role", "the instansi audit log is for administrators"));
+    }
+    Ok(Json(state.store.audit_list(None, 1000).await?))
+}

@@ -1,0 +1,245 @@
+//! Accounts and tokens: argon2id password hashes, short-lived access tokens and rotating
+//! refresh tokens (only their SHA-256 is stored), rate-limited login, logout, and a password
+//! change that only the owner can make.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use berkas_core::authz::Principal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::api::AppState;
+use crate::error::{ApiError, ApiJson};
+use crate::store::{Token, TokenKind, User};
+
+pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
+/// Failed logins per username allowed in `FAILURE_WINDOW_SECS` before login is refused.
+pub const MAX_FAILURES: u32 = 5;
+pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(ApiError::internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(ApiError::internal)?.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+fn random_token(prefix: &str) -> Result<String, ApiError> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(ApiError::internal)?;
+    Ok(format!("{prefix}{}", hex::encode(b)))
+}
+
+pub fn principal_of(user: &User) -> Principal {
+    Principal {
+        username: user.username.clone(),
+        role: user.role,
+        pegawai_id: user.pegawai_id.clone(),
+        units: user.units.clone(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub principal: Principal,
+}
+
+async fn issue(state: &AppState, user: &User, family: Option<String>) -> Result<TokenPair, ApiError> {
+    let access = random_token("bka_")?;
+    let refresh = random_token("bkr_")?;
+    let family = match family {
+        Some(f) => f,
+        None => uuid::Uuid::now_v7().to_string(),
+    };
+    let t = now();
+    state
+        .store
+        .insert_token(&Token {
+            hash: sha256_hex(&access),
+            username: user.username.clone(),
+            kind: TokenKind::Access,
+            expires_at: t + ACCESS_TTL_SECS,
+            revoked: false,
+            family: family.clone(),
+        })
+        .await?;
+    state
+        .store
+        .insert_token(&Token {
+            hash: sha256_hex(&refresh),
+            username: user.username.clone(),
+            kind: TokenKind::Refresh,
+            expires_at: t + REFRESH_TTL_SECS,
+            revoked: false,
+            family,
+        })
+        .await?;
+    Ok(TokenPair {
+        access_token: access,
+        refresh_token: refresh,
+        expires_in: ACCESS_TTL_SECS,
+        principal: principal_of(user),
+    })
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "auth.invalid_credentials", "wrong username or password")
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    let key = format!("user:{}", req.username);
+    let t = now();
+    if state.store.login_failures_since(&key, t - FAILURE_WINDOW_SECS).await? >= MAX_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "auth.rate_limited",
+            "too many failed logins; wait 15 minutes",
+        ));
+    }
+    let user = state.store.user(&req.username).await?;
+    // Verify even for an unknown user, so timing does not tell which usernames exist.
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
+    let password = req.password.clone();
+    let ok =
+        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(ApiError::internal)?;
+    match user {
+        Some(u) if ok && !u.disabled => {
+            state.store.clear_login_failures(&key).await?;
+            state.store.audit(&u.username, "login", u.pegawai_id.as_deref(), None, None).await?;
+            Ok(Json(issue(&state, &u, None).await?))
+        }
+        _ => {
+            state.store.add_login_failure(&key, t).await?;
+            Err(invalid_credentials())
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    let hash = sha256_hex(&req.refresh_token);
+    let token = state.store.token(&hash).await?.filter(|t| t.kind == TokenKind::Refresh);
+    let Some(token) = token else { return Err(ApiError::unauthorized("unknown refresh token")) };
+    if token.revoked {
+        // A rotated refresh token used again: someone holds a copy. End the whole session.
+        state.store.revoke_family(&token.family).await?;
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.refresh_reused",
+            "this session was ended; log in again",
+        ));
+    }
+    if token.expires_at < now() {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "auth.expired", "the session expired; log in again"));
+    }
+    let user = state
+        .store
+        .user(&token.username)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| ApiError::unauthorized("account disabled"))?;
+    state.store.revoke_token(&hash).await?;
+    Ok(Json(issue(&state, &user, Some(token.family)).await?))
+}
+
+/// The authenticated caller of a request.
+pub struct Caller {
+    pub user: User,
+    pub principal: Principal,
+    pub family: String,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let Some(token) = header.strip_prefix("Bearer ") else {
+            return Err(ApiError::unauthorized("missing bearer token"));
+        };
+        let t =
+            state.store.token(&sha256_hex(token.trim())).await?.filter(|t| t.kind == TokenKind::Access && !t.revoked);
+        let Some(t) = t else { return Err(ApiError::unauthorized("invalid or revoked token")) };
+        if t.expires_at < now() {
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "auth.expired", "access token expired; refresh it"));
+        }
+        let user = state
+            .store
+            .user(&t.username)
+            .await?
+            .filter(|u| !u.disabled)
+            .ok_or_else(|| ApiError::unauthorized("account disabled"))?;
+        let principal = principal_of(&user);
+        Ok(Caller { user, principal, family: t.family })
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
+    state.store.revoke_family(&caller.family).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Only the owner changes a password, and must know the old one; other sessions end.
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    if req.new_password.chars().count() < 8 {
+        return Err(ApiError::bad_request("auth.weak_password", "the new password needs at least 8 characters"));
+    }
+    let (old, hash) = (req.old_password.clone(), caller.user.password_hash.clone());
+    if !tokio::task::spawn_blocking(move || verify_password(&old, &hash)).await.map_err(ApiError::internal)? {
+        return Err(invalid_credentials());
+    }
+    let new = req.new_password.clone();
+    let new_hash = tokio::task::spawn_blocking(move || hash_password(&new)).await.map_err(ApiError::internal)??;
+    let mut user = caller.user.clone();
+    user.password_hash = new_hash;
+    state.store.upsert_user(&user).await?;
+    state.store.revoke_user_tokens(&user.username).await?;
+    state.store.audit(&user.username, "password_change", user.pegawai_id.as_deref(), None, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,18 @@
+//! berkas-server: the hub an instansi runs. Devices log in, push their changes and pull what
+//! their role and scope let them see. Validation, authorization rules and the merge come from
+//! berkas-core, so device and server judge a change the same way; this crate adds HTTP,
+//! accounts and tokens, and storage behind the `Storage` trait.
+
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod service;
+pub mod store;
+
+pub use api::{router, AppState};
+pub use error::ApiError;
+
+/// The wire protocol's major version; a client that speaks another one is told to upgrade.
+pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_HEADER: &str = "x-berkas-protocol";

@@ -1,0 +1,124 @@
+//! Server storage behind one trait, so SQLite (embedded, the default) and PostgreSQL serve the
+//! same API and run the same test suite. Implementations only move data; authorization and
+//! validation happen before, and the merge is core's.
+
+mod sqlite;
+
+pub use sqlite::SqliteStorage;
+
+use async_trait::async_trait;
+use berkas_core::authz::Role;
+use berkas_core::model::Entity;
+use berkas_core::sync::{Change, ChangeOutcome, RowState};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored JSON is damaged: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("storage task failed: {0}")]
+    Task(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct User {
+    pub username: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub role: Role,
+    pub pegawai_id: Option<String>,
+    pub units: Vec<String>,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// SHA-256 of the token; the token itself is never stored.
+    pub hash: String,
+    pub username: String,
+    pub kind: TokenKind,
+    pub expires_at: i64,
+    pub revoked: bool,
+    /// Refresh tokens rotate within a family; reuse of a rotated one revokes the family.
+    pub family: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Refresh,
+}
+
+/// The searchable facts of a pegawai, kept from their data utama row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PegawaiEntry {
+    pub id: String,
+    pub nip: String,
+    pub nama: String,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoggedChange {
+    pub seq: i64,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub pegawai_id: Option<String>,
+    pub detail: Option<serde_json::Value>,
+    pub remote: Option<String>,
+}
+
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    async fn user(&self, username: &str) -> StoreResult<Option<User>>;
+    async fn upsert_user(&self, user: &User) -> StoreResult<()>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+
+    async fn insert_token(&self, token: &Token) -> StoreResult<()>;
+    async fn token(&self, hash: &str) -> StoreResult<Option<Token>>;
+    async fn revoke_token(&self, hash: &str) -> StoreResult<()>;
+    async fn revoke_family(&self, family: &str) -> StoreResult<()>;
+    async fn revoke_user_tokens(&self, username: &str) -> StoreResult<()>;
+
+    async fn login_failures_since(&self, key: &str, since: i64) -> StoreResult<u32>;
+    async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()>;
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+
+    async fn pegawai_by_nip(&self, nip: &str) -> StoreResult<Option<PegawaiEntry>>;
+    async fn pegawai_by_id(&self, id: &str) -> StoreResult<Option<PegawaiEntry>>;
+    async fn list_pegawai(&self, unit: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<PegawaiEntry>>;
+    /// Every row of a pegawai with its merged state.
+    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>>;
+
+    /// The pegawai a row belongs to, if the row exists.
+    async fn row_owner(&self, entity: Entity, row_id: &str) -> StoreResult<Option<String>>;
+    /// The stored outcome of a change id, if it was seen before (pushes are idempotent).
+    async fn outcome_of(&self, change_id: &str) -> StoreResult<Option<ChangeOutcome>>;
+    /// Merges an allowed, valid change into its row and appends it to the log, atomically.
+    async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome>;
+    /// Records a refused change so that a retry gets the same answer.
+    async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()>;
+    /// Applied and superseded changes after `cursor`, oldest first.
+    async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>>;
+
+    async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        pegawai_id: Option<&str>,
+        detail: Option<serde_json::Value>,
+        remote: Option<&str>,
+    ) -> StoreResult<()>;
+    async fn audit_list(&self, pegawai_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditRow>>;
+}

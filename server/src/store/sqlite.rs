@@ -1,0 +1,516 @@
+//! The embedded SQLite storage (one file under the data dir). Calls run on tokio's blocking
+//! pool against one connection; SQLite serialises writers anyway.
+
+use async_trait::async_trait;
+use berkas_core::authz::Role;
+use berkas_core::model::{Entity, Value};
+use berkas_core::sync::{merge, Change, ChangeOutcome, OutcomeStatus, RowState};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use super::{AuditRow, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind, User};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    pegawai_id TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS user_units (
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    unit TEXT NOT NULL,
+    PRIMARY KEY (username, unit)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    family TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_family ON tokens(family);
+CREATE INDEX IF NOT EXISTS tokens_user ON tokens(username);
+CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures(key, at);
+CREATE TABLE IF NOT EXISTS rows (
+    entity TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    pegawai_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (entity, row_id)
+);
+CREATE INDEX IF NOT EXISTS rows_pegawai ON rows(pegawai_id);
+CREATE TABLE IF NOT EXISTS pegawai (
+    id TEXT PRIMARY KEY,
+    nip TEXT UNIQUE,
+    nama TEXT NOT NULL DEFAULT '',
+    unit TEXT
+);
+CREATE INDEX IF NOT EXISTS pegawai_unit ON pegawai(unit, nama);
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    entity TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    pegawai_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    author TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    outcome TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    pegawai_id TEXT,
+    detail TEXT,
+    remote TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_pegawai ON audit(pegawai_id, seq);
+"#;
+
+#[derive(Clone)]
+pub struct SqliteStorage {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStorage {
+    pub fn open(path: &Path) -> StoreResult<SqliteStorage> {
+        let conn = Connection::open(path)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;",
+        )?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(SqliteStorage { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn entity_name(e: Entity) -> String {
+    serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn entity_from(name: &str) -> Option<Entity> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}
+
+fn read_user(conn: &Connection, username: &str) -> StoreResult<Option<User>> {
+    let row = conn
+        .query_row(
+            "SELECT username, password_hash, role, pegawai_id, disabled FROM users WHERE username = ?1",
+            [username],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, bool>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((username, password_hash, role, pegawai_id, disabled)) = row else { return Ok(None) };
+    let mut st = conn.prepare_cached("SELECT unit FROM user_units WHERE username = ?1 ORDER BY unit")?;
+    let units = st.query_map([&username], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    Ok(Some(User {
+        username,
+        password_hash,
+        role: Role::parse(&role).unwrap_or(Role::Personal),
+        pegawai_id,
+        units,
+        disabled,
+    }))
+}
+
+fn pegawai_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PegawaiEntry> {
+    Ok(PegawaiEntry {
+        id: r.get(0)?,
+        nip: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        nama: r.get(2)?,
+        unit: r.get(3)?,
+    })
+}
+
+#[async_trait]
+impl Storage for SqliteStorage {
+    async fn user(&self, username: &str) -> StoreResult<Option<User>> {
+        let username = username.to_string();
+        self.run(move |c| read_user(c, &username)).await
+    }
+
+    async fn upsert_user(&self, user: &User) -> StoreResult<()> {
+        let u = user.clone();
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO users (username, password_hash, role, pegawai_id, disabled) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
+                 pegawai_id = excluded.pegawai_id, disabled = excluded.disabled",
+                params![u.username, u.password_hash, u.role.as_str(), u.pegawai_id, u.disabled],
+            )?;
+            tx.execute("DELETE FROM user_units WHERE username = ?1", [&u.username])?;
+            for unit in &u.units {
+                tx.execute("INSERT INTO user_units (username, unit) VALUES (?1, ?2)", params![u.username, unit])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        self.run(|c| {
+            let names: Vec<String> = c
+                .prepare("SELECT username FROM users ORDER BY username")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut out = Vec::with_capacity(names.len());
+            for n in names {
+                if let Some(u) = read_user(c, &n)? {
+                    out.push(u);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn insert_token(&self, t: &Token) -> StoreResult<()> {
+        let t = t.clone();
+        self.run(move |c| {
+            let kind = if t.kind == TokenKind::Access { "access" } else { "refresh" };
+            c.execute(
+                "INSERT INTO tokens (hash, username, kind, expires_at, revoked, family) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![t.hash, t.username, kind, t.expires_at, t.revoked, t.family],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn token(&self, hash: &str) -> StoreResult<Option<Token>> {
+        let hash = hash.to_string();
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT hash, username, kind, expires_at, revoked, family FROM tokens WHERE hash = ?1",
+                [hash],
+                |r| {
+                    Ok(Token {
+                        hash: r.get(0)?,
+                        username: r.get(1)?,
+                        kind: if r.get::<_, String>(2)? == "access" { TokenKind::Access } else { TokenKind::Refresh },
+                        expires_at: r.get(3)?,
+                        revoked: r.get(4)?,
+                        family: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn revoke_token(&self, hash: &str) -> StoreResult<()> {
+        let hash = hash.to_string();
+        self.run(move |c| {
+            c.execute("UPDATE tokens SET revoked = 1 WHERE hash = ?1", [hash])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn revoke_family(&self, family: &str) -> StoreResult<()> {
+        let family = family.to_string();
+        self.run(move |c| {
+            c.execute("UPDATE tokens SET revoked = 1 WHERE family = ?1", [family])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn revoke_user_tokens(&self, username: &str) -> StoreResult<()> {
+        let username = username.to_string();
+        self.run(move |c| {
+            c.execute("UPDATE tokens SET revoked = 1 WHERE username = ?1", [username])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn login_failures_since(&self, key: &str, since: i64) -> StoreResult<u32> {
+        let key = key.to_string();
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
+                params![key, since],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+    }
+
+    async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()> {
+        let key = key.to_string();
+        self.run(move |c| {
+            c.execute("INSERT INTO login_failures (key, at) VALUES (?1, ?2)", params![key, at])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        let key = key.to_string();
+        self.run(move |c| {
+            c.execute("DELETE FROM login_failures WHERE key = ?1", [key])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn pegawai_by_nip(&self, nip: &str) -> StoreResult<Option<PegawaiEntry>> {
+        let nip = nip.to_string();
+        self.run(move |c| {
+            Ok(c.query_row("SELECT id, nip, nama, unit FROM pegawai WHERE nip = ?1", [nip], pegawai_row).optional()?)
+        })
+        .await
+    }
+
+    async fn pegawai_by_id(&self, id: &str) -> StoreResult<Option<PegawaiEntry>> {
+        let id = id.to_string();
+        self.run(move |c| {
+            Ok(c.query_row("SELECT id, nip, nama, unit FROM pegawai WHERE id = ?1", [id], pegawai_row).optional()?)
+        })
+        .await
+    }
+
+    async fn list_pegawai(&self, unit: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<PegawaiEntry>> {
+        let unit = unit.map(str::to_string);
+        self.run(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, nip, nama, unit FROM pegawai WHERE (?1 IS NULL OR unit = ?1) ORDER BY nama, nip LIMIT ?2 OFFSET ?3",
+            )?;
+            let rows = st.query_map(params![unit, limit, offset], pegawai_row)?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>> {
+        let id = pegawai_id.to_string();
+        self.run(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT entity, row_id, state FROM rows WHERE pegawai_id = ?1 ORDER BY entity, row_id",
+            )?;
+            let raw = st
+                .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut out = Vec::with_capacity(raw.len());
+            for (e, row, state) in raw {
+                if let Some(e) = entity_from(&e) {
+                    out.push((e, row, serde_json::from_str(&state)?));
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn row_owner(&self, entity: Entity, row_id: &str) -> StoreResult<Option<String>> {
+        let (entity, row_id) = (entity_name(entity), row_id.to_string());
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT pegawai_id FROM rows WHERE entity = ?1 AND row_id = ?2",
+                params![entity, row_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn outcome_of(&self, change_id: &str) -> StoreResult<Option<ChangeOutcome>> {
+        let id = change_id.to_string();
+        self.run(move |c| {
+            let s: Option<String> =
+                c.query_row("SELECT outcome FROM changes WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            Ok(s.map(|s| serde_json::from_str(&s)).transpose()?)
+        })
+        .await
+    }
+
+    async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome> {
+        let author = author.to_string();
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // A retry of a change already taken gets the first answer, and nothing changes.
+            if let Some(s) = tx
+                .query_row("SELECT outcome FROM changes WHERE id = ?1", [&change.id], |r| r.get::<_, String>(0))
+                .optional()?
+            {
+                return Ok(serde_json::from_str(&s)?);
+            }
+            let entity = entity_name(change.entity);
+            let mut state: RowState = match tx
+                .query_row(
+                    "SELECT state FROM rows WHERE entity = ?1 AND row_id = ?2",
+                    params![entity, change.row],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?
+            {
+                Some(s) => serde_json::from_str(&s)?,
+                None => RowState::default(),
+            };
+            let merged = merge(&mut state, &change);
+            let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
+                OutcomeStatus::Applied
+            } else {
+                OutcomeStatus::Superseded
+            };
+            tx.execute(
+                "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')",
+                params![
+                    change.id,
+                    entity,
+                    change.row,
+                    change.pegawai,
+                    serde_json::to_string(&change)?,
+                    author,
+                    now_text(),
+                    if status == OutcomeStatus::Applied { "applied" } else { "superseded" }
+                ],
+            )?;
+            let seq = tx.last_insert_rowid();
+            let outcome = ChangeOutcome {
+                id: change.id.clone(),
+                status,
+                seq: Some(seq),
+                superseded: merged.superseded,
+                code: None,
+                message: None,
+            };
+            tx.execute(
+                "UPDATE changes SET outcome = ?1 WHERE seq = ?2",
+                params![serde_json::to_string(&outcome)?, seq],
+            )?;
+            tx.execute(
+                "INSERT INTO rows (entity, row_id, pegawai_id, state, seq) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(entity, row_id) DO UPDATE SET state = excluded.state, seq = excluded.seq",
+                params![entity, change.row, change.pegawai, serde_json::to_string(&state)?, seq],
+            )?;
+            if change.entity == Entity::DataUtama {
+                let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
+                tx.execute(
+                    "INSERT INTO pegawai (id, nip, nama, unit) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(id) DO UPDATE SET nip = excluded.nip, nama = excluded.nama, unit = excluded.unit",
+                    params![change.row, text("nip_baru"), text("nama").unwrap_or_default(), text("unit")],
+                )?;
+            }
+            tx.commit()?;
+            Ok(outcome)
+        })
+        .await
+    }
+
+    async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()> {
+        let author = author.to_string();
+        let outcome = serde_json::to_string(outcome)?;
+        self.run(move |c| {
+            c.execute(
+                "INSERT OR IGNORE INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'refused', ?8)",
+                params![change.id, entity_name(change.entity), change.row, change.pegawai, serde_json::to_string(&change)?, author, now_text(), outcome],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>> {
+        self.run(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT seq, body FROM changes WHERE seq > ?1 AND status != 'refused' ORDER BY seq LIMIT ?2",
+            )?;
+            let raw = st
+                .query_map(params![cursor, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut out = Vec::with_capacity(raw.len());
+            for (seq, body) in raw {
+                out.push(LoggedChange { seq, change: serde_json::from_str(&body)? });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        pegawai_id: Option<&str>,
+        detail: Option<serde_json::Value>,
+        remote: Option<&str>,
+    ) -> StoreResult<()> {
+        let (actor, action, pegawai_id, remote) =
+            (actor.to_string(), action.to_string(), pegawai_id.map(str::to_string), remote.map(str::to_string));
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO audit (at, actor, action, pegawai_id, detail, remote) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![now_text(), actor, action, pegawai_id, detail.map(|d| d.to_string()), remote],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn audit_list(&self, pegawai_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditRow>> {
+        let pegawai_id = pegawai_id.map(str::to_string);
+        self.run(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT seq, at, actor, action, pegawai_id, detail, remote FROM audit
+                 WHERE (?1 IS NULL OR pegawai_id = ?1) ORDER BY seq DESC LIMIT ?2",
+            )?;
+            let rows = st
+                .query_map(params![pegawai_id, limit], |r| {
+                    Ok(AuditRow {
+                        seq: r.get(0)?,
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        pegawai_id: r.get(4)?,
+                        detail: r.get::<_, Option<String>>(5)?.and_then(|d| serde_json::from_str(&d).ok()),
+                        remote: r.get(6)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+}

@@ -1,0 +1,388 @@
+//! The hub over real HTTP on loopback: login, refresh, logout and rate limiting; the
+//! authorization table as a matrix of role x action x own/other unit; push and pull round
+//! trips; duplicate pushes; refusals with stable codes; malformed bodies.
+
+use berkas_core::sync::{Hlc, HlcClock};
+use berkas_server::store::SqliteStorage;
+use berkas_server::{demo, router, AppState};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+const PW: &str = "rahasia-demo";
+
+struct Hub {
+    base: String,
+    http: Client,
+    asn: Vec<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+async fn hub() -> Hub {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
+    let state = AppState::new(store).expect("state");
+    let summary = demo::seed(&state, PW, 20).await.expect("seed");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    Hub { base, http: Client::new(), asn: summary.asn, _dir: dir }
+}
+
+impl Hub {
+    fn nip_in(&self, unit: &str, nth: usize) -> String {
+        self.asn.iter().filter(|(_, u)| u == unit).nth(nth).expect("asn").0.clone()
+    }
+
+    async fn login(&self, user: &str) -> String {
+        let r = self
+            .http
+            .post(format!("{}/v1/auth/login", self.base))
+            .json(&json!({"username": user, "password": PW}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::OK, "login {user}");
+        r.json::<Value>().await.expect("json")["access_token"].as_str().expect("token").to_string()
+    }
+
+    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("x-berkas-protocol", "1")
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn push(&self, token: &str, changes: Value) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(format!("{}/v1/sync/push", self.base))
+            .bearer_auth(token)
+            .header("x-berkas-protocol", "1")
+            .json(&json!({ "changes": changes }))
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A data utama field change of `nip`'s record, as a device would stamp it.
+    async fn field_change(&self, admin: &str, nip: &str, field: &str, value: &str, wall_ms: u64) -> Value {
+        let (_, rec) = self.get(admin, &format!("/v1/pegawai/{nip}")).await;
+        let id = rec["id"].as_str().expect("id").to_string();
+        json!({
+            "id": uuid::Uuid::now_v7().to_string(), "entity": "data_utama", "row": id, "pegawai": id,
+            "fields": { field: value }, "hlc": Hlc { wall_ms, counter: 0 }, "device": "test-device",
+        })
+    }
+}
+
+#[tokio::test]
+async fn login_refresh_rotation_logout_and_rate_limit() {
+    let h = hub().await;
+    let url = |p: &str| format!("{}{p}", h.base);
+    let r = h
+        .http
+        .post(url("/v1/auth/login"))
+        .json(&json!({"username": "fas-a", "password": PW}))
+        .send()
+        .await
+        .expect("send");
+    let pair: Value = r.json().await.expect("json");
+    assert_eq!(pair["principal"]["role"], "fasilitator");
+    assert_eq!(pair["principal"]["units"], json!(["UNIT-A"]));
+
+    // Rotation: the new pair works, the old refresh token used again ends the session.
+    let r = h
+        .http
+        .post(url("/v1/auth/refresh"))
+        .json(&json!({"refresh_token": pair["refresh_token"]}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let pair2: Value = r.json().await.expect("json");
+    let r = h
+        .http
+        .post(url("/v1/auth/refresh"))
+        .json(&json!({"refresh_token": pair["refresh_token"]}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "auth.refresh_reused");
+    let (s, _) = h.get(pair2["access_token"].as_str().expect("t"), "/v1/me").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "the reused family is revoked");
+
+    // Logout ends the session.
+    let t = h.login("fas-b").await;
+    assert_eq!(h.get(&t, "/v1/me").await.0, StatusCode::OK);
+    let r = h.http.post(url("/v1/auth/logout")).bearer_auth(&t).send().await.expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(h.get(&t, "/v1/me").await.0, StatusCode::UNAUTHORIZED);
+
+    // Unknown user and wrong password look the same; the sixth try is rate limited.
+    for user in ["nobody", "admin"] {
+        let r = h
+            .http
+            .post(url("/v1/auth/login"))
+            .json(&json!({"username": user, "password": "wrong-password"}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "auth.invalid_credentials");
+    }
+    for _ in 0..4 {
+        h.http
+            .post(url("/v1/auth/login"))
+            .json(&json!({"username": "admin", "password": "x"}))
+            .send()
+            .await
+            .expect("send");
+    }
+    let r = h
+        .http
+        .post(url("/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": PW}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert_eq!(h.get("bka_not-a-token", "/v1/me").await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn password_change_only_by_the_owner_with_the_old_password() {
+    let h = hub().await;
+    let t = h.login("fas-a").await;
+    let url = format!("{}/v1/auth/password", h.base);
+    let r = h
+        .http
+        .post(&url)
+        .bearer_auth(&t)
+        .json(&json!({"old_password": "wrong", "new_password": "baru-rahasia-1"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = h
+        .http
+        .post(&url)
+        .bearer_auth(&t)
+        .json(&json!({"old_password": PW, "new_password": "baru-rahasia-1"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(h.get(&t, "/v1/me").await.0, StatusCode::UNAUTHORIZED, "other sessions end");
+    let r = h
+        .http
+        .post(format!("{}/v1/auth/login", h.base))
+        .json(&json!({"username": "fas-a", "password": "baru-rahasia-1"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn authorization_matrix() {
+    let h = hub().await;
+    let admin = h.login("admin").await;
+    let a0 = h.nip_in("UNIT-A", 0);
+    let a1 = h.nip_in("UNIT-A", 1);
+    let b0 = h.nip_in("UNIT-B", 0);
+    let tokens = [
+        ("admin", admin.clone()),
+        ("fas-a", h.login("fas-a").await),
+        ("fas-b", h.login("fas-b").await),
+        ("asn-a0", h.login(&a0).await),
+    ];
+    let tok = |who: &str| tokens.iter().find(|(n, _)| *n == who).expect("who").1.clone();
+
+    // (who, record, expected status of GET)
+    let reads = [
+        ("admin", &a0, 200),
+        ("admin", &b0, 200),
+        ("fas-a", &a0, 200),
+        ("fas-a", &b0, 404),
+        ("fas-b", &a0, 404),
+        ("fas-b", &b0, 200),
+        ("asn-a0", &a0, 200),
+        ("asn-a0", &a1, 404),
+    ];
+    for (who, nip, want) in reads {
+        let (s, body) = h.get(&tok(who), &format!("/v1/pegawai/{nip}")).await;
+        assert_eq!(s.as_u16(), want, "{who} reads {nip}");
+        if want == 404 {
+            let (s2, missing) = h.get(&tok(who), "/v1/pegawai/199901012020011999").await;
+            assert_eq!((s2, &missing), (s, &body), "out of scope looks exactly like not existing");
+        }
+    }
+    // Unit lists.
+    for (who, unit, want) in [
+        ("admin", "UNIT-B", 200),
+        ("fas-a", "UNIT-A", 200),
+        ("fas-a", "UNIT-B", 403),
+        ("fas-b", "UNIT-A", 403),
+        ("asn-a0", "UNIT-A", 403),
+    ] {
+        let (s, body) = h.get(&tok(who), &format!("/v1/pegawai?unit={unit}&limit=100")).await;
+        assert_eq!(s.as_u16(), want, "{who} lists {unit}");
+        if want == 200 {
+            assert_eq!(body.as_array().expect("list").len(), 20);
+        }
+    }
+    // Writes: (who, record, field, value, expected outcome status, code)
+    let writes = [
+        ("asn-a0", &a0, "no_hp", "081311112222", "applied", None),
+        ("asn-a0", &a1, "no_hp", "081311112223", "refused", Some("forbidden.scope")),
+        ("asn-a0", &a0, "gol_ruang_akhir_id", "44", "refused", Some("forbidden.field")),
+        ("fas-a", &a0, "no_hp", "081311112224", "refused", Some("forbidden.field")),
+        ("fas-a", &a0, "email", "x@mail.example.id", "refused", Some("forbidden.field")),
+        ("fas-a", &a0, "gol_ruang_akhir_id", "44", "refused", Some("forbidden.field")),
+        ("fas-b", &a0, "alamat", "Jl. X", "refused", Some("forbidden.scope")),
+        ("admin", &a0, "gol_ruang_akhir_id", "44", "applied", None),
+        ("admin", &a0, "no_hp", "081311112225", "refused", Some("forbidden.field")),
+    ];
+    for (i, (who, nip, field, value, want, code)) in writes.iter().enumerate() {
+        let change = h.field_change(&admin, nip, field, value, 2_000_000_000_000 + i as u64).await;
+        let (s, body) = h.push(&tok(who), json!([change])).await;
+        assert_eq!(s, StatusCode::OK);
+        let o = &body["outcomes"][0];
+        assert_eq!(o["status"], *want, "{who} writes {field} of {nip}: {o}");
+        if let Some(code) = code {
+            assert_eq!(o["code"], *code, "{who} writes {field}");
+        }
+    }
+    let (_, rec) = h.get(&admin, &format!("/v1/pegawai/{a0}")).await;
+    assert_eq!(rec["data_utama"]["no_hp"], "+6281311112222", "only the owner's phone change holds");
+    assert_eq!(rec["data_utama"]["gol_ruang_akhir_id"], "44");
+    // The instansi audit log is for administrators; an ASN sees their own trail.
+    assert_eq!(h.get(&tok("fas-a"), "/v1/audit").await.0, StatusCode::FORBIDDEN);
+    let (s, trail) = h.get(&tok("asn-a0"), &format!("/v1/pegawai/{a0}/audit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        trail.as_array().expect("trail").iter().any(|e| e["actor"] == "fas-a" && e["action"] == "read"),
+        "reads are audited"
+    );
+    assert_eq!(h.get(&tok("asn-a0"), &format!("/v1/pegawai/{a1}/audit")).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn push_pull_round_trip_duplicates_and_superseded() {
+    let h = hub().await;
+    let admin = h.login("admin").await;
+    let a0 = h.nip_in("UNIT-A", 0);
+    let asn = h.login(&a0).await;
+    let fas_a = h.login("fas-a").await;
+    let fas_b = h.login("fas-b").await;
+    let (_, start) = h.get(&fas_a, "/v1/sync/pull?cursor=0&limit=5000").await;
+    let cursor_a = start["next_cursor"].as_i64().expect("cursor");
+    assert!(start["changes"].as_array().expect("changes").iter().all(|c| c["entity"] != "riwayat_hukdis"));
+
+    let now = HlcClock::now_ms();
+    let change = h.field_change(&admin, &a0, "alamat", "Jl. Merdeka 17", now).await;
+    let (_, first) = h.push(&asn, json!([change.clone()])).await;
+    assert_eq!(first["outcomes"][0]["status"], "applied");
+    let (_, again) = h.push(&asn, json!([change.clone()])).await;
+    assert_eq!(again["outcomes"][0], first["outcomes"][0], "a retry gets the same answer");
+
+    // An older write to the same field loses and is told what won.
+    let older = h.field_change(&admin, &a0, "alamat", "Jl. Lama 1", now - 60_000).await;
+    let (_, lost) = h.push(&asn, json!([older])).await;
+    assert_eq!(lost["outcomes"][0]["status"], "superseded");
+    assert_eq!(lost["outcomes"][0]["superseded"]["alamat"], "Jl. Merdeka 17");
+
+    let (_, page) = h.get(&fas_a, &format!("/v1/sync/pull?cursor={cursor_a}")).await;
+    let got: Vec<&Value> =
+        page["changes"].as_array().expect("changes").iter().filter(|c| c["id"] == change["id"]).collect();
+    assert_eq!(got.len(), 1, "pulled exactly once");
+    assert_eq!(got[0]["fields"]["alamat"], "Jl. Merdeka 17");
+    let (_, page_b) = h.get(&fas_b, &format!("/v1/sync/pull?cursor={cursor_a}")).await;
+    assert!(
+        page_b["changes"].as_array().expect("changes").iter().all(|c| c["id"] != change["id"]),
+        "UNIT-B does not see UNIT-A"
+    );
+    let (_, rec) = h.get(&admin, &format!("/v1/pegawai/{a0}")).await;
+    assert_eq!(rec["data_utama"]["alamat"], "Jl. Merdeka 17");
+
+    // Paging: small pages walk the whole log without gaps or repeats.
+    let mut seen = std::collections::HashSet::new();
+    let mut cursor = 0;
+    loop {
+        let (_, p) = h.get(&admin, &format!("/v1/sync/pull?cursor={cursor}&limit=37")).await;
+        for c in p["changes"].as_array().expect("changes") {
+            assert!(seen.insert(c["seq"].as_i64().expect("seq")), "repeated");
+        }
+        cursor = p["next_cursor"].as_i64().expect("cursor");
+        if !p["has_more"].as_bool().expect("bool") {
+            break;
+        }
+    }
+    assert!(seen.len() > 100);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_a_clear_error_and_nothing_stored() {
+    let h = hub().await;
+    let admin = h.login("admin").await;
+    let a0 = h.nip_in("UNIT-A", 0);
+    let asn = h.login(&a0).await;
+    let (_, before) = h.get(&admin, &format!("/v1/pegawai/{a0}")).await;
+
+    let bad_phone = h.field_change(&admin, &a0, "no_hp", "021-555", HlcClock::now_ms()).await;
+    let (_, r) = h.push(&asn, json!([bad_phone])).await;
+    assert_eq!(
+        (r["outcomes"][0]["status"].as_str(), r["outcomes"][0]["code"].as_str()),
+        (Some("refused"), Some("phone.not_mobile"))
+    );
+    let unknown = h.field_change(&admin, &a0, "hobi", "x", HlcClock::now_ms()).await;
+    let (_, r) = h.push(&asn, json!([unknown])).await;
+    assert_eq!(r["outcomes"][0]["code"], "field.unknown");
+
+    for body in ["{\"changes\": [", "{\"changes\": 7}", "not json"] {
+        let r = h
+            .http
+            .post(format!("{}/v1/sync/push", h.base))
+            .bearer_auth(&asn)
+            .header("x-berkas-protocol", "1")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        assert!(r.status().is_client_error(), "{body}");
+        let v: Value = r.json().await.expect("json error");
+        assert_eq!(v["error"]["code"], "request.malformed", "{body}");
+    }
+    let r = h
+        .http
+        .post(format!("{}/v1/sync/push", h.base))
+        .bearer_auth(&asn)
+        .json(&json!({"changes": []}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::UPGRADE_REQUIRED);
+    let r = h
+        .http
+        .get(format!("{}/v1/sync/pull", h.base))
+        .bearer_auth(&asn)
+        .header("x-berkas-protocol", "2")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "protocol.upgrade_required");
+
+    let (_, after) = h.get(&admin, &format!("/v1/pegawai/{a0}")).await;
+    assert_eq!(before["data_utama"], after["data_utama"], "refused input changed the record");
+}
