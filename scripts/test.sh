@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
 section() { printf '\n==> %s\n' "$*"; }
 
 section "system packages"
-packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3)
+packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3 postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -32,6 +32,18 @@ cargo fmt --all -- --check
 section "lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+section "PostgreSQL for the server tests"
+read -r BERKAS_TEST_POSTGRES pg_dir < <(bash scripts/postgres.sh)
+export BERKAS_TEST_POSTGRES
+stop_postgres() {
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg_dir/data" -m fast stop >/dev/null 2>&1 || true
+  else "$pgbin/pg_ctl" -D "$pg_dir/data" -m fast stop >/dev/null 2>&1 || true; fi
+  rm -rf "$pg_dir"
+}
+trap stop_postgres EXIT
+echo "ok: $BERKAS_TEST_POSTGRES"
+
 section "tests"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
@@ -44,7 +56,7 @@ section "OS keyring tests (kernel keyring + Secret Service, no mock)"
 # crate's real backends, as on a desktop. The keyring files go to a fresh directory so that a
 # login keyring left on the machine (with another password) cannot lock the run.
 keyring_home=$(mktemp -d)
-trap 'rm -rf "$keyring_home"' EXIT
+trap 'rm -rf "$keyring_home"; stop_postgres' EXIT
 XDG_DATA_HOME="$keyring_home" keyctl session - bash -c '
   dbus-run-session -- bash -c "
     eval \$(printf berkas-ci | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)

@@ -1,7 +1,7 @@
 //! `berkas-server`: serve the hub, seed and serve the demo instansi, manage accounts.
 
 use berkas_core::authz::Role;
-use berkas_server::store::{SqliteStorage, Storage, User};
+use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
 use berkas_server::{demo, router, AppState};
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
@@ -19,12 +19,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the hub from DIR (embedded SQLite).
+    /// Serve the hub from DIR (embedded SQLite, or PostgreSQL with --database).
     Serve {
         #[arg(long)]
         data: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// postgres://user:password@host:port/db instead of the embedded SQLite.
+        #[arg(long, env = "BERKAS_DATABASE_URL")]
+        database: Option<String>,
     },
     /// Seed a demo instansi into DIR (once) and serve it.
     Demo {
@@ -38,6 +41,9 @@ enum Command {
         /// ASN per unit.
         #[arg(long, default_value_t = 24)]
         per_unit: u64,
+        /// postgres://user:password@host:port/db instead of the embedded SQLite.
+        #[arg(long, env = "BERKAS_DATABASE_URL")]
+        database: Option<String>,
     },
     /// Accounts.
     #[command(subcommand)]
@@ -81,6 +87,19 @@ enum UserCmd {
     },
 }
 
+/// The hub's storage: PostgreSQL when a URL is given, else SQLite under the data dir.
+async fn open_any(data: &Path, database: Option<&str>) -> Result<Arc<dyn Storage>, String> {
+    match database {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(Arc::new(
+            PostgresStorage::connect(url).await.map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?,
+        )),
+        Some(other) => {
+            Err(format!("--database must be a postgres:// URL, not {:?}", other.split(':').next().unwrap_or("")))
+        }
+        None => Ok(open(data)?),
+    }
+}
+
 fn open(data: &Path) -> Result<Arc<SqliteStorage>, String> {
     std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     SqliteStorage::open(&data.join("berkas-server.db")).map(Arc::new).map_err(|e| e.to_string())
@@ -108,12 +127,12 @@ fn role_arg(s: &str) -> Result<Role, String> {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { data, listen } => {
-            let store = open(&data)?;
+        Command::Serve { data, listen, database } => {
+            let store = open_any(&data, database.as_deref()).await?;
             serve(AppState::new(store).map_err(|e| e.message)?, listen).await
         }
-        Command::Demo { data, listen, password, per_unit } => {
-            let store = open(&data)?;
+        Command::Demo { data, listen, password, per_unit, database } => {
+            let store = open_any(&data, database.as_deref()).await?;
             let state = AppState::new(store).map_err(|e| e.message)?;
             let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;
             println!(

@@ -3,7 +3,7 @@
 //! trips; duplicate pushes; refusals with stable codes; malformed bodies.
 
 use berkas_core::sync::{Hlc, HlcClock};
-use berkas_server::store::SqliteStorage;
+use berkas_server::store::{PostgresStorage, SqliteStorage, Storage};
 use berkas_server::{demo, router, AppState};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -18,9 +18,34 @@ struct Hub {
     _dir: tempfile::TempDir,
 }
 
-async fn hub() -> Hub {
+#[derive(Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database on the PostgreSQL server `scripts/test.sh` starts.
+async fn postgres_store() -> Arc<dyn Storage> {
+    let admin = std::env::var("BERKAS_TEST_POSTGRES").expect(
+        "BERKAS_TEST_POSTGRES is not set: run scripts/test.sh, which starts a PostgreSQL server for these tests",
+    );
+    let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.expect("connect to PostgreSQL");
+    tokio::spawn(conn);
+    let db = format!("berkas_test_{}", uuid::Uuid::now_v7().simple());
+    client.batch_execute(&format!("CREATE DATABASE {db}")).await.expect("create database");
+    let url = match admin.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{db}"),
+        None => panic!("BERKAS_TEST_POSTGRES must end in /DATABASE"),
+    };
+    Arc::new(PostgresStorage::connect(&url).await.expect("open postgres storage"))
+}
+
+async fn hub(backend: Backend) -> Hub {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
+    let store: Arc<dyn Storage> = match backend {
+        Backend::Sqlite => Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open")),
+        Backend::Postgres => postgres_store().await,
+    };
     let state = AppState::new(store).expect("state");
     let summary = demo::seed(&state, PW, 20).await.expect("seed");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -84,9 +109,8 @@ impl Hub {
     }
 }
 
-#[tokio::test]
-async fn login_refresh_rotation_logout_and_rate_limit() {
-    let h = hub().await;
+async fn login_refresh_rotation_logout_and_rate_limit(backend: Backend) {
+    let h = hub(backend).await;
     let url = |p: &str| format!("{}{p}", h.base);
     let r = h
         .http
@@ -159,9 +183,8 @@ async fn login_refresh_rotation_logout_and_rate_limit() {
     assert_eq!(h.get("bka_not-a-token", "/v1/me").await.0, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn password_change_only_by_the_owner_with_the_old_password() {
-    let h = hub().await;
+async fn password_change_only_by_the_owner_with_the_old_password(backend: Backend) {
+    let h = hub(backend).await;
     let t = h.login("fas-a").await;
     let url = format!("{}/v1/auth/password", h.base);
     let r = h
@@ -193,9 +216,8 @@ async fn password_change_only_by_the_owner_with_the_old_password() {
     assert_eq!(r.status(), StatusCode::OK);
 }
 
-#[tokio::test]
-async fn authorization_matrix() {
-    let h = hub().await;
+async fn authorization_matrix(backend: Backend) {
+    let h = hub(backend).await;
     let admin = h.login("admin").await;
     let a0 = h.nip_in("UNIT-A", 0);
     let a1 = h.nip_in("UNIT-A", 1);
@@ -277,9 +299,8 @@ async fn authorization_matrix() {
     assert_eq!(h.get(&tok("asn-a0"), &format!("/v1/pegawai/{a1}/audit")).await.0, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn push_pull_round_trip_duplicates_and_superseded() {
-    let h = hub().await;
+async fn push_pull_round_trip_duplicates_and_superseded(backend: Backend) {
+    let h = hub(backend).await;
     let admin = h.login("admin").await;
     let a0 = h.nip_in("UNIT-A", 0);
     let asn = h.login(&a0).await;
@@ -331,9 +352,8 @@ async fn push_pull_round_trip_duplicates_and_superseded() {
     assert!(seen.len() > 100);
 }
 
-#[tokio::test]
-async fn bad_input_is_refused_with_a_clear_error_and_nothing_stored() {
-    let h = hub().await;
+async fn bad_input_is_refused_with_a_clear_error_and_nothing_stored(backend: Backend) {
+    let h = hub(backend).await;
     let admin = h.login("admin").await;
     let a0 = h.nip_in("UNIT-A", 0);
     let asn = h.login(&a0).await;
@@ -386,3 +406,23 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_stored() {
     let (_, after) = h.get(&admin, &format!("/v1/pegawai/{a0}")).await;
     assert_eq!(before["data_utama"], after["data_utama"], "refused input changed the record");
 }
+
+/// Every case runs against both storage backends.
+macro_rules! on_every_backend {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $case() { super::$case(super::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $case() { super::$case(super::Backend::Postgres).await } )*
+        }
+    };
+}
+
+on_every_backend!(
+    login_refresh_rotation_logout_and_rate_limit,
+    password_change_only_by_the_owner_with_the_old_password,
+    authorization_matrix,
+    push_pull_round_trip_duplicates_and_superseded,
+    bad_input_is_refused_with_a_clear_error_and_nothing_stored
+);

@@ -2,8 +2,10 @@
 //! same API and run the same test suite. Implementations only move data; authorization and
 //! validation happen before, and the merge is core's.
 
+mod postgres;
 mod sqlite;
 
+pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
 
 use async_trait::async_trait;
@@ -18,6 +20,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("stored JSON is damaged: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("postgres: {0}")]
+    Postgres(String),
     #[error("storage task failed: {0}")]
     Task(String),
 }

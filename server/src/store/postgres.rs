@@ -1,0 +1,470 @@
+//! PostgreSQL storage, for an instansi that outgrows one machine: the same tables and the same
+//! semantics as SQLite. Writes to one row are serialised with a transaction-scoped advisory
+//! lock, so concurrent pushes to a row merge one after the other; servers stay stateless.
+
+use async_trait::async_trait;
+use berkas_core::authz::Role;
+use berkas_core::model::{Entity, Value};
+use berkas_core::sync::{merge, Change, ChangeOutcome, OutcomeStatus, RowState};
+use deadpool_postgres::{Config, Pool, Runtime};
+use tokio_postgres::NoTls;
+
+use super::{AuditRow, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind, User};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    pegawai_id TEXT,
+    disabled BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS user_units (
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    unit TEXT NOT NULL,
+    PRIMARY KEY (username, unit)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    revoked BOOLEAN NOT NULL DEFAULT FALSE,
+    family TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_family ON tokens(family);
+CREATE INDEX IF NOT EXISTS tokens_user ON tokens(username);
+CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures(key, at);
+CREATE TABLE IF NOT EXISTS rows (
+    entity TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    pegawai_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (entity, row_id)
+);
+CREATE INDEX IF NOT EXISTS rows_pegawai ON rows(pegawai_id);
+CREATE TABLE IF NOT EXISTS pegawai (
+    id TEXT PRIMARY KEY,
+    nip TEXT UNIQUE,
+    nama TEXT NOT NULL DEFAULT '',
+    unit TEXT
+);
+CREATE INDEX IF NOT EXISTS pegawai_unit ON pegawai(unit, nama);
+CREATE TABLE IF NOT EXISTS changes (
+    seq BIGSERIAL PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    entity TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    pegawai_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    author TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    outcome TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq BIGSERIAL PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    pegawai_id TEXT,
+    detail TEXT,
+    remote TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_pegawai ON audit(pegawai_id, seq);
+"#;
+
+#[derive(Clone)]
+pub struct PostgresStorage {
+    pool: Pool,
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> StoreError {
+        StoreError::Postgres(e.to_string())
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(e: deadpool_postgres::PoolError) -> StoreError {
+        StoreError::Postgres(e.to_string())
+    }
+}
+
+fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn entity_name(e: Entity) -> String {
+    serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn entity_from(name: &str) -> Option<Entity> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}
+
+fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {
+    PegawaiEntry {
+        id: r.get(0),
+        nip: r.get::<_, Option<String>>(1).unwrap_or_default(),
+        nama: r.get(2),
+        unit: r.get(3),
+    }
+}
+
+impl PostgresStorage {
+    /// Connects to `url` (`postgres://user:pass@host:port/db`) and creates the tables.
+    pub async fn connect(url: &str) -> StoreResult<PostgresStorage> {
+        let mut cfg = Config::new();
+        cfg.url = Some(url.to_string());
+        let pool = cfg.create_pool(Some(Runtime::Tokio1), NoTls).map_err(|e| StoreError::Postgres(e.to_string()))?;
+        let client = pool.get().await?;
+        client.batch_execute(SCHEMA).await?;
+        Ok(PostgresStorage { pool })
+    }
+
+    async fn read_user(client: &impl tokio_postgres::GenericClient, username: &str) -> StoreResult<Option<User>> {
+        let Some(r) = client
+            .query_opt(
+                "SELECT username, password_hash, role, pegawai_id, disabled FROM users WHERE username = $1",
+                &[&username],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let units = client
+            .query("SELECT unit FROM user_units WHERE username = $1 ORDER BY unit", &[&username])
+            .await?
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect();
+        let role: String = r.get(2);
+        Ok(Some(User {
+            username: r.get(0),
+            password_hash: r.get(1),
+            role: Role::parse(&role).unwrap_or(Role::Personal),
+            pegawai_id: r.get(3),
+            units,
+            disabled: r.get(4),
+        }))
+    }
+}
+
+#[async_trait]
+impl Storage for PostgresStorage {
+    async fn user(&self, username: &str) -> StoreResult<Option<User>> {
+        let client = self.pool.get().await?;
+        Self::read_user(&**client, username).await
+    }
+
+    async fn upsert_user(&self, u: &User) -> StoreResult<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "INSERT INTO users (username, password_hash, role, pegawai_id, disabled) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
+             pegawai_id = EXCLUDED.pegawai_id, disabled = EXCLUDED.disabled",
+            &[&u.username, &u.password_hash, &u.role.as_str(), &u.pegawai_id, &u.disabled],
+        )
+        .await?;
+        tx.execute("DELETE FROM user_units WHERE username = $1", &[&u.username]).await?;
+        for unit in &u.units {
+            tx.execute("INSERT INTO user_units (username, unit) VALUES ($1, $2)", &[&u.username, unit]).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        let client = self.pool.get().await?;
+        let names: Vec<String> =
+            client.query("SELECT username FROM users ORDER BY username", &[]).await?.iter().map(|r| r.get(0)).collect();
+        let mut out = Vec::with_capacity(names.len());
+        for n in names {
+            if let Some(u) = Self::read_user(&**client, &n).await? {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn insert_token(&self, t: &Token) -> StoreResult<()> {
+        let client = self.pool.get().await?;
+        let kind = if t.kind == TokenKind::Access { "access" } else { "refresh" };
+        client
+            .execute(
+                "INSERT INTO tokens (hash, username, kind, expires_at, revoked, family) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&t.hash, &t.username, &kind, &t.expires_at, &t.revoked, &t.family],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn token(&self, hash: &str) -> StoreResult<Option<Token>> {
+        let client = self.pool.get().await?;
+        let r = client
+            .query_opt("SELECT hash, username, kind, expires_at, revoked, family FROM tokens WHERE hash = $1", &[&hash])
+            .await?;
+        Ok(r.map(|r| Token {
+            hash: r.get(0),
+            username: r.get(1),
+            kind: if r.get::<_, String>(2) == "access" { TokenKind::Access } else { TokenKind::Refresh },
+            expires_at: r.get(3),
+            revoked: r.get(4),
+            family: r.get(5),
+        }))
+    }
+
+    async fn revoke_token(&self, hash: &str) -> StoreResult<()> {
+        self.pool.get().await?.execute("UPDATE tokens SET revoked = TRUE WHERE hash = $1", &[&hash]).await?;
+        Ok(())
+    }
+
+    async fn revoke_family(&self, family: &str) -> StoreResult<()> {
+        self.pool.get().await?.execute("UPDATE tokens SET revoked = TRUE WHERE family = $1", &[&family]).await?;
+        Ok(())
+    }
+
+    async fn revoke_user_tokens(&self, username: &str) -> StoreResult<()> {
+        self.pool.get().await?.execute("UPDATE tokens SET revoked = TRUE WHERE username = $1", &[&username]).await?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since: i64) -> StoreResult<u32> {
+        let r = self
+            .pool
+            .get()
+            .await?
+            .query_one("SELECT count(*) FROM login_failures WHERE key = $1 AND at >= $2", &[&key, &since])
+            .await?;
+        Ok(r.get::<_, i64>(0) as u32)
+    }
+
+    async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()> {
+        self.pool.get().await?.execute("INSERT INTO login_failures (key, at) VALUES ($1, $2)", &[&key, &at]).await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        self.pool.get().await?.execute("DELETE FROM login_failures WHERE key = $1", &[&key]).await?;
+        Ok(())
+    }
+
+    async fn pegawai_by_nip(&self, nip: &str) -> StoreResult<Option<PegawaiEntry>> {
+        let r =
+            self.pool.get().await?.query_opt("SELECT id, nip, nama, unit FROM pegawai WHERE nip = $1", &[&nip]).await?;
+        Ok(r.as_ref().map(pegawai_of))
+    }
+
+    async fn pegawai_by_id(&self, id: &str) -> StoreResult<Option<PegawaiEntry>> {
+        let r =
+            self.pool.get().await?.query_opt("SELECT id, nip, nama, unit FROM pegawai WHERE id = $1", &[&id]).await?;
+        Ok(r.as_ref().map(pegawai_of))
+    }
+
+    async fn list_pegawai(&self, unit: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<PegawaiEntry>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT id, nip, nama, unit FROM pegawai WHERE ($1::TEXT IS NULL OR unit = $1) ORDER BY nama, nip LIMIT $2 OFFSET $3",
+                &[&unit, &i64::from(limit), &i64::from(offset)],
+            )
+            .await?;
+        Ok(rows.iter().map(pegawai_of).collect())
+    }
+
+    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT entity, row_id, state FROM rows WHERE pegawai_id = $1 ORDER BY entity, row_id",
+                &[&pegawai_id],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            if let Some(e) = entity_from(r.get(0)) {
+                out.push((e, r.get(1), serde_json::from_str(r.get(2))?));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn row_owner(&self, entity: Entity, row_id: &str) -> StoreResult<Option<String>> {
+        let r = self
+            .pool
+            .get()
+            .await?
+            .query_opt(
+                "SELECT pegawai_id FROM rows WHERE entity = $1 AND row_id = $2",
+                &[&entity_name(entity), &row_id],
+            )
+            .await?;
+        Ok(r.map(|r| r.get(0)))
+    }
+
+    async fn outcome_of(&self, change_id: &str) -> StoreResult<Option<ChangeOutcome>> {
+        let r = self.pool.get().await?.query_opt("SELECT outcome FROM changes WHERE id = $1", &[&change_id]).await?;
+        Ok(r.map(|r| serde_json::from_str(r.get(0))).transpose()?)
+    }
+
+    async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let entity = entity_name(change.entity);
+        // One writer per row at a time; a second push of the same change id waits here too.
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&format!("{entity}/{}", change.row)]).await?;
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&format!("change/{}", change.id)]).await?;
+        if let Some(r) = tx.query_opt("SELECT outcome FROM changes WHERE id = $1", &[&change.id]).await? {
+            return Ok(serde_json::from_str(r.get(0))?);
+        }
+        let mut state: RowState = match tx
+            .query_opt("SELECT state FROM rows WHERE entity = $1 AND row_id = $2", &[&entity, &change.row])
+            .await?
+        {
+            Some(r) => serde_json::from_str(r.get(0))?,
+            None => RowState::default(),
+        };
+        let merged = merge(&mut state, &change);
+        let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
+            OutcomeStatus::Applied
+        } else {
+            OutcomeStatus::Superseded
+        };
+        let status_text = if status == OutcomeStatus::Applied { "applied" } else { "superseded" };
+        let r = tx
+            .query_one(
+                "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '') RETURNING seq",
+                &[
+                    &change.id,
+                    &entity,
+                    &change.row,
+                    &change.pegawai,
+                    &serde_json::to_string(&change)?,
+                    &author,
+                    &now_text(),
+                    &status_text,
+                ],
+            )
+            .await?;
+        let seq: i64 = r.get(0);
+        let outcome = ChangeOutcome {
+            id: change.id.clone(),
+            status,
+            seq: Some(seq),
+            superseded: merged.superseded,
+            code: None,
+            message: None,
+        };
+        tx.execute("UPDATE changes SET outcome = $1 WHERE seq = $2", &[&serde_json::to_string(&outcome)?, &seq])
+            .await?;
+        tx.execute(
+            "INSERT INTO rows (entity, row_id, pegawai_id, state, seq) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (entity, row_id) DO UPDATE SET state = EXCLUDED.state, seq = EXCLUDED.seq",
+            &[&entity, &change.row, &change.pegawai, &serde_json::to_string(&state)?, &seq],
+        )
+        .await?;
+        if change.entity == Entity::DataUtama {
+            let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
+            tx.execute(
+                "INSERT INTO pegawai (id, nip, nama, unit) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET nip = EXCLUDED.nip, nama = EXCLUDED.nama, unit = EXCLUDED.unit",
+                &[&change.row, &text("nip_baru"), &text("nama").unwrap_or_default(), &text("unit")],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'refused', $8) ON CONFLICT (id) DO NOTHING",
+                &[
+                    &change.id,
+                    &entity_name(change.entity),
+                    &change.row,
+                    &change.pegawai,
+                    &serde_json::to_string(&change)?,
+                    &author,
+                    &now_text(),
+                    &serde_json::to_string(outcome)?,
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT seq, body FROM changes WHERE seq > $1 AND status <> 'refused' ORDER BY seq LIMIT $2",
+                &[&cursor, &i64::from(limit)],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(LoggedChange { seq: r.get(0), change: serde_json::from_str(r.get(1))? });
+        }
+        Ok(out)
+    }
+
+    async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        pegawai_id: Option<&str>,
+        detail: Option<serde_json::Value>,
+        remote: Option<&str>,
+    ) -> StoreResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO audit (at, actor, action, pegawai_id, detail, remote) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&now_text(), &actor, &action, &pegawai_id, &detail.map(|d| d.to_string()), &remote],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_list(&self, pegawai_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditRow>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT seq, at, actor, action, pegawai_id, detail, remote FROM audit
+                 WHERE ($1::TEXT IS NULL OR pegawai_id = $1) ORDER BY seq DESC LIMIT $2",
+                &[&pegawai_id, &i64::from(limit)],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AuditRow {
+                seq: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                action: r.get(3),
+                pegawai_id: r.get(4),
+                detail: r.get::<_, Option<String>>(5).and_then(|d| serde_json::from_str(&d).ok()),
+                remote: r.get(6),
+            })
+            .collect())
+    }
+}
