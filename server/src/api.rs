@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use crate::auth::{self, Caller};
+use crate::blobs::BlobStore;
 use crate::error::{ApiError, ApiJson};
 use crate::service::{self, PullPage, RecordView};
 use crate::store::{AuditRow, PegawaiEntry, Storage};
@@ -20,13 +21,14 @@ use crate::{PROTOCOL_HEADER, PROTOCOL_VERSION};
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Storage>,
+    pub blobs: Arc<dyn BlobStore>,
     /// A real argon2id hash to verify against when the username is unknown (constant timing).
     pub dummy_hash: String,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Storage>) -> Result<AppState, ApiError> {
-        Ok(AppState { store, dummy_hash: auth::hash_password("berkas-dummy-password")? })
+    pub fn new(store: Arc<dyn Storage>, blobs: Arc<dyn BlobStore>) -> Result<AppState, ApiError> {
+        Ok(AppState { store, blobs, dummy_hash: auth::hash_password("berkas-dummy-password")? })
     }
 }
 
@@ -49,6 +51,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pegawai/{nip}", get(get_pegawai))
         .route("/v1/pegawai/{nip}/audit", get(pegawai_audit))
         .route("/v1/audit", get(audit_all))
+        .route(
+            "/v1/blobs/{sha256}",
+            get(crate::blob_api::get_blob).head(crate::blob_api::head_blob).put(crate::blob_api::put_blob),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(crate::blobs::MAX_CHUNK + 64 * 1024))
         .merge(sync)
         .with_state(state)
 }
@@ -96,8 +103,22 @@ async fn push(
         ));
     }
     let mut outcomes = Vec::with_capacity(req.changes.len());
+    let mut touched: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for change in req.changes {
-        outcomes.push(service::push_one(&state, &caller.principal, change).await?);
+        let pegawai = change.pegawai.clone();
+        let o = service::push_one(&state, &caller.principal, change).await?;
+        if o.seq.is_some() {
+            *touched.entry(pegawai).or_default() += 1;
+        }
+        outcomes.push(o);
+    }
+    // One audit entry per record written, with where the write came from.
+    for (pegawai, n) in touched {
+        let detail = serde_json::json!({ "changes": n });
+        state
+            .store
+            .audit(&caller.principal.username, "write", Some(&pegawai), Some(detail), caller.remote.as_deref())
+            .await?;
     }
     Ok(Json(PushResponse { outcomes }))
 }
@@ -119,7 +140,12 @@ async fn pull(
     caller: Caller,
     Query(q): Query<PullQuery>,
 ) -> Result<Json<PullPage>, ApiError> {
-    Ok(Json(service::pull(&state, &caller.principal, q.cursor, q.limit).await?))
+    let page = service::pull(&state, &caller.principal, q.cursor, q.limit).await?;
+    if !page.changes.is_empty() {
+        let detail = serde_json::json!({ "cursor": q.cursor, "changes": page.changes.len() });
+        state.store.audit(&caller.principal.username, "pull", None, Some(detail), caller.remote.as_deref()).await?;
+    }
+    Ok(Json(page))
 }
 
 async fn get_pegawai(
@@ -128,7 +154,7 @@ async fn get_pegawai(
     Path(nip): Path<String>,
 ) -> Result<Json<RecordView>, ApiError> {
     let view = service::read_record(&state, &caller.principal, &nip).await?;
-    state.store.audit(&caller.principal.username, "read", Some(&view.id), None, None).await?;
+    state.store.audit(&caller.principal.username, "read", Some(&view.id), None, caller.remote.as_deref()).await?;
     Ok(Json(view))
 }
 

@@ -183,6 +183,8 @@ pub struct Caller {
     pub user: User,
     pub principal: Principal,
     pub family: String,
+    /// Where the request came from (for the audit trail), when the server knows it.
+    pub remote: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -206,7 +208,9 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|u| !u.disabled)
             .ok_or_else(|| ApiError::unauthorized("account disabled"))?;
         let principal = principal_of(&user);
-        Ok(Caller { user, principal, family: t.family })
+        let remote =
+            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(Caller { user, principal, family: t.family, remote })
     }
 }
 

@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod auth;
+pub mod blob_api;
+pub mod blobs;
 pub mod demo;
 pub mod error;
 pub mod service;

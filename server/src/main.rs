@@ -1,6 +1,7 @@
 //! `berkas-server`: serve the hub, seed and serve the demo instansi, manage accounts.
 
 use berkas_core::authz::Role;
+use berkas_server::blobs::FsBlobStore;
 use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
 use berkas_server::{demo, router, AppState};
 use clap::{Parser, Subcommand};
@@ -100,6 +101,10 @@ async fn open_any(data: &Path, database: Option<&str>) -> Result<Arc<dyn Storage
     }
 }
 
+fn blobs(data: &Path) -> Result<Arc<FsBlobStore>, String> {
+    FsBlobStore::new(&data.join("blobs")).map(Arc::new).map_err(|e| format!("cannot create the blob store: {e}"))
+}
+
 fn open(data: &Path) -> Result<Arc<SqliteStorage>, String> {
     std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     SqliteStorage::open(&data.join("berkas-server.db")).map(Arc::new).map_err(|e| e.to_string())
@@ -113,7 +118,7 @@ async fn serve(state: AppState, listen: SocketAddr) -> Result<(), String> {
         tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("berkas-server listening on http://{addr}");
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -129,11 +134,11 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve { data, listen, database } => {
             let store = open_any(&data, database.as_deref()).await?;
-            serve(AppState::new(store).map_err(|e| e.message)?, listen).await
+            serve(AppState::new(store, blobs(&data)?).map_err(|e| e.message)?, listen).await
         }
         Command::Demo { data, listen, password, per_unit, database } => {
             let store = open_any(&data, database.as_deref()).await?;
-            let state = AppState::new(store).map_err(|e| e.message)?;
+            let state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
             let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;
             println!(
                 "demo instansi {}: {} ASN in UNIT-A and UNIT-B; accounts admin, fas-a, fas-b and each ASN by NIP",

@@ -46,11 +46,14 @@ async fn hub(backend: Backend) -> Hub {
         Backend::Sqlite => Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open")),
         Backend::Postgres => postgres_store().await,
     };
-    let state = AppState::new(store).expect("state");
+    let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
+    let state = AppState::new(store, blobs).expect("state");
     let summary = demo::seed(&state, PW, 20).await.expect("seed");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    tokio::spawn(async move {
+        axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+    });
     Hub { base, http: Client::new(), asn: summary.asn, _dir: dir }
 }
 
@@ -407,6 +410,79 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_stored(backend: Bac
     assert_eq!(before["data_utama"], after["data_utama"], "refused input changed the record");
 }
 
+async fn blob_upload_resumes_after_a_cut_dedups_and_checks_the_hash(backend: Backend) {
+    let h = hub(backend).await;
+    use sha2::Digest;
+    let admin = h.login("admin").await;
+    let owner = h.login(&h.nip_in("UNIT-A", 0)).await;
+    let other = h.login(&h.nip_in("UNIT-A", 1)).await;
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i.wrapping_mul(7) % 251) as u8).collect();
+    let sha = hex::encode(sha2::Sha256::digest(&data));
+    let url = format!("{}/v1/blobs/{sha}", h.base);
+    let head = |t: &str| h.http.head(&url).bearer_auth(t.to_string()).send();
+    let put = |t: &str, offset: usize, body: Vec<u8>| {
+        h.http.put(format!("{url}?offset={offset}&total={}", data.len())).bearer_auth(t.to_string()).body(body).send()
+    };
+    let offset_of = |r: &reqwest::Response| {
+        r.headers()["x-berkas-upload-offset"].to_str().expect("ascii").parse::<u64>().expect("number")
+    };
+
+    let r = head(&owner).await.expect("head");
+    assert_eq!((r.status(), offset_of(&r)), (StatusCode::NOT_FOUND, 0));
+    let r = put(&owner, 0, data[..100_000].to_vec()).await.expect("put");
+    assert_eq!(r.json::<Value>().await.expect("json"), json!({"offset": 100_000, "complete": false}));
+    // The connection was cut after the client sent more than the server kept: it asks, and resumes.
+    let r = put(&owner, 200_000, data[200_000..].to_vec()).await.expect("put");
+    assert_eq!((r.status(), offset_of(&r)), (StatusCode::CONFLICT, 100_000));
+    let r = head(&owner).await.expect("head");
+    assert_eq!(offset_of(&r), 100_000);
+    let r = put(&owner, 100_000, data[100_000..].to_vec()).await.expect("put");
+    assert_eq!(r.json::<Value>().await.expect("json"), json!({"offset": 300_000, "complete": true}));
+    let r = head(&owner).await.expect("head");
+    assert_eq!(r.status(), StatusCode::OK);
+    // Already held: nothing is sent again.
+    let r = put(&owner, 0, Vec::new()).await.expect("put");
+    assert_eq!(r.json::<Value>().await.expect("json")["complete"], true);
+
+    let get = |t: &str, range: Option<&str>| {
+        let mut rq = h.http.get(&url).bearer_auth(t.to_string());
+        if let Some(r) = range {
+            rq = rq.header("range", r.to_string());
+        }
+        rq.send()
+    };
+    let r = get(&owner, None).await.expect("get");
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), data);
+    let r = get(&owner, Some("bytes=10-19")).await.expect("get");
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.headers()["content-range"], "bytes 10-19/300000");
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), data[10..20].to_vec());
+    assert_eq!(get(&admin, None).await.expect("get").status(), StatusCode::OK);
+    // Someone else must prove they hold the bytes; until then the blob is not theirs to read.
+    assert_eq!(get(&other, None).await.expect("get").status(), StatusCode::NOT_FOUND);
+    let r = head(&other).await.expect("head");
+    assert_eq!((r.status(), offset_of(&r)), (StatusCode::NOT_FOUND, 0));
+
+    // A corrupt upload (bytes that do not hash to the name) is refused and discarded.
+    let mut bad = data.clone();
+    bad[123] ^= 0xff;
+    let bad_sha = hex::encode(sha2::Sha256::digest(&data[..1000]));
+    let r = h
+        .http
+        .put(format!("{}/v1/blobs/{bad_sha}?offset=0&total=1000", h.base))
+        .bearer_auth(&owner)
+        .body(bad[..1000].to_vec())
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "blob.hash_mismatch");
+    let r = h.http.head(format!("{}/v1/blobs/{bad_sha}", h.base)).bearer_auth(&owner).send().await.expect("head");
+    assert_eq!((r.status(), offset_of(&r)), (StatusCode::NOT_FOUND, 0));
+    let r = h.http.get(format!("{}/v1/blobs/not-a-hash", h.base)).bearer_auth(&owner).send().await.expect("get");
+    assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "blob.bad_name");
+}
+
 /// Every case runs against both storage backends.
 macro_rules! on_every_backend {
     ($($case:ident),* $(,)?) => {
@@ -424,5 +500,6 @@ on_every_backend!(
     password_change_only_by_the_owner_with_the_old_password,
     authorization_matrix,
     push_pull_round_trip_duplicates_and_superseded,
-    bad_input_is_refused_with_a_clear_error_and_nothing_stored
+    bad_input_is_refused_with_a_clear_error_and_nothing_stored,
+    blob_upload_resumes_after_a_cut_dedups_and_checks_the_hash,
 );

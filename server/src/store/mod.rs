@@ -116,6 +116,10 @@ pub trait Storage: Send + Sync + 'static {
     /// Applied and superseded changes after `cursor`, oldest first.
     async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>>;
 
+    /// Who has proven they hold a blob (uploaded its bytes).
+    async fn add_blob_owner(&self, sha256: &str, username: &str) -> StoreResult<()>;
+    async fn blob_owned_by(&self, sha256: &str, username: &str) -> StoreResult<bool>;
+
     async fn audit(
         &self,
         actor: &str,

@@ -74,6 +74,11 @@ CREATE TABLE IF NOT EXISTS audit (
     remote TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_pegawai ON audit(pegawai_id, seq);
+CREATE TABLE IF NOT EXISTS blob_owners (
+    sha256 TEXT NOT NULL,
+    username TEXT NOT NULL,
+    PRIMARY KEY (sha256, username)
+);
 "#;
 
 #[derive(Clone)]
@@ -422,6 +427,28 @@ impl Storage for PostgresStorage {
             out.push(LoggedChange { seq: r.get(0), change: serde_json::from_str(r.get(1))? });
         }
         Ok(out)
+    }
+
+    async fn add_blob_owner(&self, sha256: &str, username: &str) -> StoreResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO blob_owners (sha256, username) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&sha256, &username],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn blob_owned_by(&self, sha256: &str, username: &str) -> StoreResult<bool> {
+        let r = self
+            .pool
+            .get()
+            .await?
+            .query_one("SELECT count(*) FROM blob_owners WHERE sha256 = $1 AND username = $2", &[&sha256, &username])
+            .await?;
+        Ok(r.get::<_, i64>(0) > 0)
     }
 
     async fn audit(

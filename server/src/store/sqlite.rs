@@ -74,6 +74,11 @@ CREATE TABLE IF NOT EXISTS audit (
     remote TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_pegawai ON audit(pegawai_id, seq);
+CREATE TABLE IF NOT EXISTS blob_owners (
+    sha256 TEXT NOT NULL,
+    username TEXT NOT NULL,
+    PRIMARY KEY (sha256, username)
+);
 "#;
 
 #[derive(Clone)]
@@ -465,6 +470,28 @@ impl Storage for SqliteStorage {
                 out.push(LoggedChange { seq, change: serde_json::from_str(&body)? });
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn add_blob_owner(&self, sha256: &str, username: &str) -> StoreResult<()> {
+        let (sha, user) = (sha256.to_string(), username.to_string());
+        self.run(move |c| {
+            c.execute("INSERT OR IGNORE INTO blob_owners (sha256, username) VALUES (?1, ?2)", params![sha, user])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn blob_owned_by(&self, sha256: &str, username: &str) -> StoreResult<bool> {
+        let (sha, user) = (sha256.to_string(), username.to_string());
+        self.run(move |c| {
+            let n: i64 = c.query_row(
+                "SELECT count(*) FROM blob_owners WHERE sha256 = ?1 AND username = ?2",
+                params![sha, user],
+                |r| r.get(0),
+            )?;
+            Ok(n > 0)
         })
         .await
     }
