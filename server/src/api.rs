@@ -10,6 +10,11 @@ use berkas_core::authz::{Action, Role, Target};
 use berkas_core::sync::{Change, ChangeOutcome};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+
+/// Largest JSON request body (after decompression): a push of 1,000 changes fits easily.
+pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 
 use crate::auth::{self, Caller};
 use crate::blobs::BlobStore;
@@ -37,7 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
         .route_layer(middleware::from_fn(require_protocol));
-    Router::new()
+    let api = Router::new()
         .route(
             "/v1/health",
             get(|| async { Json(serde_json::json!({ "status": "ok", "protocol": PROTOCOL_VERSION })) }),
@@ -51,13 +56,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pegawai/{nip}", get(get_pegawai))
         .route("/v1/pegawai/{nip}/audit", get(pegawai_audit))
         .route("/v1/audit", get(audit_all))
+        .merge(sync)
+        // JSON travels compressed when the client asks (gzip or zstd, both ways); a compressed
+        // request is limited after decompression, so a small bomb cannot grow past the limit.
+        .layer(CompressionLayer::new().gzip(true).zstd(true))
+        .layer(RequestDecompressionLayer::new().gzip(true).zstd(true))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON_BODY));
+    // Documents are already compressed (JPEG, PDF); their chunks go as they are.
+    let blobs = Router::new()
         .route(
             "/v1/blobs/{sha256}",
             get(crate::blob_api::get_blob).head(crate::blob_api::head_blob).put(crate::blob_api::put_blob),
         )
-        .layer(axum::extract::DefaultBodyLimit::max(crate::blobs::MAX_CHUNK + 64 * 1024))
-        .merge(sync)
-        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(crate::blobs::MAX_CHUNK + 64 * 1024));
+    api.merge(blobs).with_state(state)
 }
 
 /// Sync needs a client that speaks this protocol; an older or newer one is told to upgrade.

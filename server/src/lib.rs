@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod service;
 pub mod store;
+pub mod tls;
 
 pub use api::{router, AppState};
 pub use error::ApiError;

@@ -29,6 +29,8 @@ enum Command {
         /// postgres://user:password@host:port/db instead of the embedded SQLite.
         #[arg(long, env = "BERKAS_DATABASE_URL")]
         database: Option<String>,
+        #[command(flatten)]
+        tls: Tls,
     },
     /// Seed a demo instansi into DIR (once) and serve it.
     Demo {
@@ -45,10 +47,23 @@ enum Command {
         /// postgres://user:password@host:port/db instead of the embedded SQLite.
         #[arg(long, env = "BERKAS_DATABASE_URL")]
         database: Option<String>,
+        #[command(flatten)]
+        tls: Tls,
     },
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
+}
+
+/// TLS: without a certificate the hub serves plain HTTP, and then only on loopback.
+#[derive(clap::Args)]
+struct Tls {
+    /// PEM certificate chain.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -110,9 +125,12 @@ fn open(data: &Path) -> Result<Arc<SqliteStorage>, String> {
     SqliteStorage::open(&data.join("berkas-server.db")).map(Arc::new).map_err(|e| e.to_string())
 }
 
-async fn serve(state: AppState, listen: SocketAddr) -> Result<(), String> {
+async fn serve(state: AppState, listen: SocketAddr, tls: Tls) -> Result<(), String> {
+    if let (Some(cert), Some(key)) = (tls.tls_cert, tls.tls_key) {
+        return berkas_server::tls::serve_tls(state, listen, &cert, &key).await;
+    }
     if !listen.ip().is_loopback() {
-        return Err(format!("refusing plain HTTP on {listen}: without TLS the hub listens on loopback only"));
+        return Err(format!("refusing plain HTTP on {listen}: give --tls-cert and --tls-key, or listen on loopback"));
     }
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -132,11 +150,11 @@ fn role_arg(s: &str) -> Result<Role, String> {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { data, listen, database } => {
+        Command::Serve { data, listen, database, tls } => {
             let store = open_any(&data, database.as_deref()).await?;
-            serve(AppState::new(store, blobs(&data)?).map_err(|e| e.message)?, listen).await
+            serve(AppState::new(store, blobs(&data)?).map_err(|e| e.message)?, listen, tls).await
         }
-        Command::Demo { data, listen, password, per_unit, database } => {
+        Command::Demo { data, listen, password, per_unit, database, tls } => {
             let store = open_any(&data, database.as_deref()).await?;
             let state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
             let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;
@@ -148,7 +166,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             if let Some((nip, unit)) = summary.asn.first() {
                 println!("for example: ASN {nip} ({unit})");
             }
-            serve(state, listen).await
+            serve(state, listen, tls).await
         }
         Command::User(cmd) => user(cmd).await,
     }

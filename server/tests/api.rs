@@ -503,3 +503,96 @@ on_every_backend!(
     bad_input_is_refused_with_a_clear_error_and_nothing_stored,
     blob_upload_resumes_after_a_cut_dedups_and_checks_the_hash,
 );
+
+#[tokio::test]
+async fn compressed_bodies_both_ways_and_a_corrupt_one_refused() {
+    use std::io::Write;
+    let h = hub(Backend::Sqlite).await;
+    let admin = h.login("admin").await;
+    let a0 = h.nip_in("UNIT-A", 0);
+    let asn = h.login(&a0).await;
+    let change = h.field_change(&admin, &a0, "alamat", "Jl. Gzip 1", HlcClock::now_ms()).await;
+    let body = serde_json::to_vec(&json!({ "changes": [change] })).expect("json");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&body).expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    let r = h
+        .http
+        .post(format!("{}/v1/sync/push", h.base))
+        .bearer_auth(&asn)
+        .header("x-berkas-protocol", "1")
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(gz.clone())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.json::<Value>().await.expect("json")["outcomes"][0]["status"], "applied");
+
+    // A response compressed with zstd when asked, smaller than the plain one.
+    let raw = Client::builder().no_gzip().no_zstd().build().expect("client");
+    let pull = |enc: &'static str| {
+        raw.get(format!("{}/v1/sync/pull?cursor=0&limit=2000", h.base))
+            .bearer_auth(&admin)
+            .header("x-berkas-protocol", "1")
+            .header("accept-encoding", enc)
+            .send()
+    };
+    let plain = pull("identity").await.expect("send");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_len = plain.bytes().await.expect("bytes").len();
+    let zstd = pull("zstd").await.expect("send");
+    assert_eq!(zstd.headers()["content-encoding"], "zstd");
+    let zstd_len = zstd.bytes().await.expect("bytes").len();
+    assert!(zstd_len * 4 < plain_len, "zstd {zstd_len} bytes vs plain {plain_len}");
+
+    let mut broken = gz;
+    broken.truncate(broken.len() / 2);
+    let r = h
+        .http
+        .post(format!("{}/v1/sync/push", h.base))
+        .bearer_auth(&asn)
+        .header("x-berkas-protocol", "1")
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(broken)
+        .send()
+        .await
+        .expect("send");
+    assert!(r.status().is_client_error(), "a truncated gzip body is refused, got {}", r.status());
+}
+
+#[tokio::test]
+async fn tls_serves_https_and_plain_http_is_for_loopback_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
+    let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
+    let state = AppState::new(store, blobs).expect("state");
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
+    let cert_pem = certified.cert.pem();
+    let addr = berkas_server::tls::spawn_tls(
+        state,
+        "127.0.0.1:0".parse().expect("addr"),
+        cert_pem.clone().into_bytes(),
+        certified.key_pair.serialize_pem().into_bytes(),
+    )
+    .await
+    .expect("tls");
+    let client = Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert_pem.as_bytes()).expect("pem"))
+        .resolve("localhost", addr)
+        .build()
+        .expect("client");
+    let r = client.get(format!("https://localhost:{}/v1/health", addr.port())).send().await.expect("https");
+    assert_eq!(r.json::<Value>().await.expect("json")["status"], "ok");
+    assert!(Client::new().get(format!("http://{addr}/v1/health")).send().await.is_err(), "plain HTTP on the TLS port");
+
+    // Without a certificate the binary refuses anything but loopback.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_berkas-server"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--data"])
+        .arg(dir.path().join("other"))
+        .output()
+        .expect("run berkas-server");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"), "{}", String::from_utf8_lossy(&out.stderr));
+}
