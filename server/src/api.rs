@@ -139,6 +139,8 @@ async fn push(
 struct PullQuery {
     #[serde(default)]
     cursor: i64,
+    /// The scope version the device's copy was pulled under.
+    scope: Option<i64>,
     #[serde(default = "default_limit")]
     limit: u32,
 }
@@ -152,7 +154,7 @@ async fn pull(
     caller: Caller,
     Query(q): Query<PullQuery>,
 ) -> Result<Json<PullPage>, ApiError> {
-    let page = service::pull(&state, &caller.principal, q.cursor, q.limit).await?;
+    let page = service::pull(&state, &caller.principal, caller.user.scope_version, q.scope, q.cursor, q.limit).await?;
     if !page.changes.is_empty() {
         let detail = serde_json::json!({ "cursor": q.cursor, "changes": page.changes.len() });
         state.store.audit(&caller.principal.username, "pull", None, Some(detail), caller.remote.as_deref()).await?;

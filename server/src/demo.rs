@@ -45,6 +45,7 @@ pub async fn seed(state: &AppState, password: &str, per_unit: u64) -> Result<Dem
         pegawai_id,
         units,
         disabled: false,
+        scope_version: 1,
     };
     state.store.upsert_user(&account("admin", Role::Admin, None, vec![])).await?;
     state.store.upsert_user(&account("fas-a", Role::Fasilitator, None, vec!["UNIT-A".into()])).await?;

@@ -206,6 +206,7 @@ async fn user(cmd: UserCmd) -> Result<(), String> {
                     pegawai_id,
                     units,
                     disabled: false,
+                    scope_version: 1,
                 })
                 .await
                 .map_err(|e| e.to_string())?;
@@ -219,11 +220,16 @@ async fn user(cmd: UserCmd) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("no account {username}"))?;
+            let before = (u.role, u.units.clone());
             if let Some(r) = role {
                 u.role = role_arg(&r)?;
             }
             if let Some(units) = units {
                 u.units = units;
+            }
+            if before != (u.role, u.units.clone()) {
+                // Devices of this account must purge and pull what it may see now.
+                u.scope_version += 1;
             }
             u.disabled = false;
             store.upsert_user(&u).await.map_err(|e| e.to_string())?;

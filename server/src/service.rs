@@ -112,7 +112,18 @@ pub async fn push_one(state: &AppState, principal: &Principal, mut change: Chang
         }
     }
     change.fields = clean;
+    let moved_from = entry.as_ref().and_then(|e| e.unit.clone());
+    let moves = change.entity == Entity::DataUtama && change.fields.contains_key("unit");
+    let pegawai_id = change.pegawai.clone();
     let outcome = state.store.apply(change, &principal.username).await?;
+    if moves {
+        // A mutasi: the facilitators of the old and the new unit now see different records.
+        let now_in = state.store.pegawai_by_id(&pegawai_id).await?.and_then(|e| e.unit);
+        if now_in != moved_from {
+            let units: Vec<String> = moved_from.into_iter().chain(now_in).collect();
+            state.store.bump_scope_of_units(&units).await?;
+        }
+    }
     Ok(outcome)
 }
 
@@ -128,11 +139,29 @@ pub struct PullPage {
     pub changes: Vec<PulledChange>,
     pub next_cursor: i64,
     pub has_more: bool,
+    /// The caller's current scope version; send it back as `scope` on the next pull.
+    pub scope_version: i64,
+    /// What the caller may see changed since the `scope` they sent: purge the local copy and
+    /// pull again from cursor 0.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub scope_reset: bool,
 }
 
 /// Changes after `cursor` that the caller may see, at most `limit`; the cursor moves past the
 /// ones they may not see too.
-pub async fn pull(state: &AppState, principal: &Principal, cursor: i64, limit: u32) -> Result<PullPage, ApiError> {
+pub async fn pull(
+    state: &AppState,
+    principal: &Principal,
+    scope_version: i64,
+    known_scope: Option<i64>,
+    cursor: i64,
+    limit: u32,
+) -> Result<PullPage, ApiError> {
+    if known_scope.is_some_and(|k| k != scope_version) {
+        return Ok(PullPage { changes: Vec::new(), next_cursor: 0, has_more: true, scope_version, scope_reset: true });
+    }
+    let page =
+        |changes, next_cursor, has_more| PullPage { changes, next_cursor, has_more, scope_version, scope_reset: false };
     let limit = limit.clamp(1, 5000);
     let mut units: HashMap<String, Option<String>> = HashMap::new();
     let mut out = Vec::new();
@@ -142,7 +171,7 @@ pub async fn pull(state: &AppState, principal: &Principal, cursor: i64, limit: u
         let exhausted = batch.len() < 1000;
         for logged in batch {
             if out.len() as u32 >= limit {
-                return Ok(PullPage { changes: out, next_cursor: next, has_more: true });
+                return Ok(page(out, next, true));
             }
             next = logged.seq;
             let pid = logged.change.pegawai.clone();
@@ -156,7 +185,7 @@ pub async fn pull(state: &AppState, principal: &Principal, cursor: i64, limit: u
             }
         }
         if exhausted {
-            return Ok(PullPage { changes: out, next_cursor: next, has_more: false });
+            return Ok(page(out, next, false));
         }
     }
 }

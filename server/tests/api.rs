@@ -483,6 +483,48 @@ async fn blob_upload_resumes_after_a_cut_dedups_and_checks_the_hash(backend: Bac
     assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "blob.bad_name");
 }
 
+async fn mutasi_resets_the_scope_of_both_units(backend: Backend) {
+    let h = hub(backend).await;
+    let admin = h.login("admin").await;
+    let fas_a = h.login("fas-a").await;
+    let fas_b = h.login("fas-b").await;
+    let a0 = h.nip_in("UNIT-A", 0);
+    let (_, pa) = h.get(&fas_a, "/v1/sync/pull?cursor=0&limit=5000").await;
+    let (_, pb) = h.get(&fas_b, "/v1/sync/pull?cursor=0&limit=5000").await;
+    let (va, vb) = (pa["scope_version"].as_i64().expect("v"), pb["scope_version"].as_i64().expect("v"));
+    let (_, rec) = h.get(&admin, &format!("/v1/pegawai/{a0}")).await;
+    let a0_id = rec["id"].as_str().expect("id").to_string();
+    assert!(pa["changes"].as_array().expect("c").iter().any(|c| c["pegawai"] == a0_id.as_str()));
+
+    let moved = h.field_change(&admin, &a0, "unit", "UNIT-B", HlcClock::now_ms()).await;
+    let (_, r) = h.push(&admin, json!([moved])).await;
+    assert_eq!(r["outcomes"][0]["status"], "applied");
+
+    let (_, reset_a) = h.get(&fas_a, &format!("/v1/sync/pull?cursor={}&scope={va}", pa["next_cursor"])).await;
+    assert_eq!(reset_a["scope_reset"], true);
+    let va2 = reset_a["scope_version"].as_i64().expect("v");
+    assert!(va2 > va);
+    let (_, again_a) = h.get(&fas_a, &format!("/v1/sync/pull?cursor=0&limit=5000&scope={va2}")).await;
+    assert!(again_a.get("scope_reset").is_none());
+    assert!(
+        again_a["changes"].as_array().expect("c").iter().all(|c| c["pegawai"] != a0_id.as_str()),
+        "UNIT-A no longer sees the moved ASN"
+    );
+    assert_eq!(h.get(&fas_a, &format!("/v1/pegawai/{a0}")).await.0, StatusCode::NOT_FOUND);
+
+    let (_, reset_b) = h.get(&fas_b, &format!("/v1/sync/pull?cursor={}&scope={vb}", pb["next_cursor"])).await;
+    assert_eq!(reset_b["scope_reset"], true);
+    let vb2 = reset_b["scope_version"].as_i64().expect("v");
+    let (_, again_b) = h.get(&fas_b, &format!("/v1/sync/pull?cursor=0&limit=5000&scope={vb2}")).await;
+    let history = again_b["changes"].as_array().expect("c").iter().filter(|c| c["pegawai"] == a0_id.as_str()).count();
+    assert!(history > 1, "UNIT-B gets the moved ASN's whole history, not only the move");
+    // An account whose scope did not change is not reset.
+    let (_, adm) = h.get(&admin, "/v1/sync/pull?cursor=0&limit=1").await;
+    let v = adm["scope_version"].as_i64().expect("v");
+    let (_, adm2) = h.get(&admin, &format!("/v1/sync/pull?cursor=0&limit=1&scope={v}")).await;
+    assert!(adm2.get("scope_reset").is_none());
+}
+
 /// Every case runs against both storage backends.
 macro_rules! on_every_backend {
     ($($case:ident),* $(,)?) => {
@@ -502,6 +544,7 @@ on_every_backend!(
     push_pull_round_trip_duplicates_and_superseded,
     bad_input_is_refused_with_a_clear_error_and_nothing_stored,
     blob_upload_resumes_after_a_cut_dedups_and_checks_the_hash,
+    mutasi_resets_the_scope_of_both_units,
 );
 
 #[tokio::test]

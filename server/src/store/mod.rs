@@ -37,6 +37,9 @@ pub struct User {
     pub pegawai_id: Option<String>,
     pub units: Vec<String>,
     pub disabled: bool,
+    /// Changes whenever what this account may see changes (role, units, a mutasi in or out
+    /// of its units); devices holding another version must purge and pull again.
+    pub scope_version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +91,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn user(&self, username: &str) -> StoreResult<Option<User>>;
     async fn upsert_user(&self, user: &User) -> StoreResult<()>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// A pegawai moved between units: the facilitators of those units see a different set.
+    async fn bump_scope_of_units(&self, units: &[String]) -> StoreResult<()>;
 
     async fn insert_token(&self, token: &Token) -> StoreResult<()>;
     async fn token(&self, hash: &str) -> StoreResult<Option<Token>>;

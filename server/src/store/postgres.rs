@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL,
     pegawai_id TEXT,
-    disabled BOOLEAN NOT NULL DEFAULT FALSE
+    disabled BOOLEAN NOT NULL DEFAULT FALSE,
+    scope_version BIGINT NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS user_units (
     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
@@ -133,7 +134,7 @@ impl PostgresStorage {
     async fn read_user(client: &impl tokio_postgres::GenericClient, username: &str) -> StoreResult<Option<User>> {
         let Some(r) = client
             .query_opt(
-                "SELECT username, password_hash, role, pegawai_id, disabled FROM users WHERE username = $1",
+                "SELECT username, password_hash, role, pegawai_id, disabled, scope_version FROM users WHERE username = $1",
                 &[&username],
             )
             .await?
@@ -154,6 +155,7 @@ impl PostgresStorage {
             pegawai_id: r.get(3),
             units,
             disabled: r.get(4),
+            scope_version: r.get(5),
         }))
     }
 }
@@ -169,10 +171,10 @@ impl Storage for PostgresStorage {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         tx.execute(
-            "INSERT INTO users (username, password_hash, role, pegawai_id, disabled) VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO users (username, password_hash, role, pegawai_id, disabled, scope_version) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
-             pegawai_id = EXCLUDED.pegawai_id, disabled = EXCLUDED.disabled",
-            &[&u.username, &u.password_hash, &u.role.as_str(), &u.pegawai_id, &u.disabled],
+             pegawai_id = EXCLUDED.pegawai_id, disabled = EXCLUDED.disabled, scope_version = EXCLUDED.scope_version",
+            &[&u.username, &u.password_hash, &u.role.as_str(), &u.pegawai_id, &u.disabled, &u.scope_version],
         )
         .await?;
         tx.execute("DELETE FROM user_units WHERE username = $1", &[&u.username]).await?;
@@ -194,6 +196,20 @@ impl Storage for PostgresStorage {
             }
         }
         Ok(out)
+    }
+
+    async fn bump_scope_of_units(&self, units: &[String]) -> StoreResult<()> {
+        let client = self.pool.get().await?;
+        for unit in units {
+            client
+                .execute(
+                    "UPDATE users SET scope_version = scope_version + 1
+                     WHERE username IN (SELECT username FROM user_units WHERE unit = $1)",
+                    &[unit],
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     async fn insert_token(&self, t: &Token) -> StoreResult<()> {

@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL,
     pegawai_id TEXT,
-    disabled INTEGER NOT NULL DEFAULT 0
+    disabled INTEGER NOT NULL DEFAULT 0,
+    scope_version INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS user_units (
     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
@@ -126,7 +127,7 @@ fn entity_from(name: &str) -> Option<Entity> {
 fn read_user(conn: &Connection, username: &str) -> StoreResult<Option<User>> {
     let row = conn
         .query_row(
-            "SELECT username, password_hash, role, pegawai_id, disabled FROM users WHERE username = ?1",
+            "SELECT username, password_hash, role, pegawai_id, disabled, scope_version FROM users WHERE username = ?1",
             [username],
             |r| {
                 Ok((
@@ -135,11 +136,12 @@ fn read_user(conn: &Connection, username: &str) -> StoreResult<Option<User>> {
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, bool>(4)?,
+                    r.get::<_, i64>(5)?,
                 ))
             },
         )
         .optional()?;
-    let Some((username, password_hash, role, pegawai_id, disabled)) = row else { return Ok(None) };
+    let Some((username, password_hash, role, pegawai_id, disabled, scope_version)) = row else { return Ok(None) };
     let mut st = conn.prepare_cached("SELECT unit FROM user_units WHERE username = ?1 ORDER BY unit")?;
     let units = st.query_map([&username], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
     Ok(Some(User {
@@ -149,6 +151,7 @@ fn read_user(conn: &Connection, username: &str) -> StoreResult<Option<User>> {
         pegawai_id,
         units,
         disabled,
+        scope_version,
     }))
 }
 
@@ -173,10 +176,10 @@ impl Storage for SqliteStorage {
         self.run(move |c| {
             let tx = c.transaction()?;
             tx.execute(
-                "INSERT INTO users (username, password_hash, role, pegawai_id, disabled) VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO users (username, password_hash, role, pegawai_id, disabled, scope_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
-                 pegawai_id = excluded.pegawai_id, disabled = excluded.disabled",
-                params![u.username, u.password_hash, u.role.as_str(), u.pegawai_id, u.disabled],
+                 pegawai_id = excluded.pegawai_id, disabled = excluded.disabled, scope_version = excluded.scope_version",
+                params![u.username, u.password_hash, u.role.as_str(), u.pegawai_id, u.disabled, u.scope_version],
             )?;
             tx.execute("DELETE FROM user_units WHERE username = ?1", [&u.username])?;
             for unit in &u.units {
@@ -201,6 +204,21 @@ impl Storage for SqliteStorage {
                 }
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn bump_scope_of_units(&self, units: &[String]) -> StoreResult<()> {
+        let units = units.to_vec();
+        self.run(move |c| {
+            for unit in units {
+                c.execute(
+                    "UPDATE users SET scope_version = scope_version + 1
+                     WHERE username IN (SELECT username FROM user_units WHERE unit = ?1)",
+                    [unit],
+                )?;
+            }
+            Ok(())
         })
         .await
     }
