@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Entity, Owner};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Every ASN: their own record.
@@ -95,6 +96,7 @@ pub fn scope(role: Role, action: Action) -> Scope {
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Principal {
     pub username: String,
     pub role: Role,

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use berkas_core::authz::{Action, Role, Target};
 use berkas_core::sync::{Change, ChangeOutcome};
@@ -19,9 +19,13 @@ pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 use crate::auth::{self, Caller};
 use crate::blobs::BlobStore;
 use crate::error::{ApiError, ApiJson};
+use crate::openapi::{ApiDoc, ErrorBody};
 use crate::service::{self, PullPage, RecordView};
 use crate::store::{AuditRow, PegawaiEntry, Storage};
 use crate::{PROTOCOL_HEADER, PROTOCOL_VERSION};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -38,24 +42,28 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let sync = Router::new()
-        .route("/v1/sync/push", post(push))
-        .route("/v1/sync/pull", get(pull))
+    let (router, doc) = documented_router();
+    let doc = Arc::new(doc);
+    router.route("/v1/openapi.json", get(move || async move { Json((*doc).clone()) })).with_state(state)
+}
+
+/// The routes and their OpenAPI document, built together.
+pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let sync = OpenApiRouter::new()
+        .routes(routes!(push))
+        .routes(routes!(pull))
         .route_layer(middleware::from_fn(require_protocol));
-    let api = Router::new()
-        .route(
-            "/v1/health",
-            get(|| async { Json(serde_json::json!({ "status": "ok", "protocol": PROTOCOL_VERSION })) }),
-        )
-        .route("/v1/auth/login", post(auth::login))
-        .route("/v1/auth/refresh", post(auth::refresh))
-        .route("/v1/auth/logout", post(auth::logout))
-        .route("/v1/auth/password", post(auth::change_password))
-        .route("/v1/me", get(me))
-        .route("/v1/pegawai", get(list_pegawai))
-        .route("/v1/pegawai/{nip}", get(get_pegawai))
-        .route("/v1/pegawai/{nip}/audit", get(pegawai_audit))
-        .route("/v1/audit", get(audit_all))
+    let api = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(me))
+        .routes(routes!(list_pegawai))
+        .routes(routes!(get_pegawai))
+        .routes(routes!(pegawai_audit))
+        .routes(routes!(audit_all))
         .merge(sync)
         // JSON travels compressed when the client asks (gzip or zstd, both ways); a compressed
         // request is limited after decompression, so a small bomb cannot grow past the limit.
@@ -63,13 +71,15 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestDecompressionLayer::new().gzip(true).zstd(true))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON_BODY));
     // Documents are already compressed (JPEG, PDF); their chunks go as they are.
-    let blobs = Router::new()
-        .route(
-            "/v1/blobs/{sha256}",
-            get(crate::blob_api::get_blob).head(crate::blob_api::head_blob).put(crate::blob_api::put_blob),
-        )
+    let blobs = OpenApiRouter::new()
+        .routes(routes!(crate::blob_api::head_blob, crate::blob_api::put_blob, crate::blob_api::get_blob))
         .layer(axum::extract::DefaultBodyLimit::max(crate::blobs::MAX_CHUNK + 64 * 1024));
-    api.merge(blobs).with_state(state)
+    api.merge(blobs).split_for_parts()
+}
+
+#[utoipa::path(get, path = "/v1/health", tag = "auth", responses((status = 200, body = Object, description = "status and protocol version")))]
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok", "protocol": PROTOCOL_VERSION }))
 }
 
 /// Sync needs a client that speaks this protocol; an older or newer one is told to upgrade.
@@ -86,16 +96,18 @@ async fn require_protocol(req: Request, next: Next) -> Response {
     }
 }
 
+#[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = berkas_core::authz::Principal), (status = 401, body = ErrorBody)))]
 async fn me(caller: Caller) -> Json<berkas_core::authz::Principal> {
     Json(caller.principal)
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PushRequest {
     pub changes: Vec<Change>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PushResponse {
     pub outcomes: Vec<ChangeOutcome>,
 }
@@ -103,6 +115,10 @@ pub struct PushResponse {
 /// Largest batch accepted in one push.
 pub const MAX_PUSH: usize = 1000;
 
+#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", security(("bearer" = [])), request_body = PushRequest,
+    params(("x-berkas-protocol" = u32, Header, description = "protocol version, 1")),
+    responses((status = 200, body = PushResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 426, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn push(
     State(state): State<AppState>,
     caller: Caller,
@@ -135,7 +151,8 @@ async fn push(
     Ok(Json(PushResponse { outcomes }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PullQuery {
     #[serde(default)]
     cursor: i64,
@@ -149,6 +166,9 @@ fn default_limit() -> u32 {
     500
 }
 
+#[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", security(("bearer" = [])),
+    params(PullQuery, ("x-berkas-protocol" = u32, Header, description = "protocol version, 1")),
+    responses((status = 200, body = PullPage), (status = 401, body = ErrorBody), (status = 426, body = ErrorBody)))]
 async fn pull(
     State(state): State<AppState>,
     caller: Caller,
@@ -162,6 +182,9 @@ async fn pull(
     Ok(Json(page))
 }
 
+#[utoipa::path(get, path = "/v1/pegawai/{nip}", tag = "records", security(("bearer" = [])),
+    params(("nip" = String, Path)),
+    responses((status = 200, body = RecordView), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn get_pegawai(
     State(state): State<AppState>,
     caller: Caller,
@@ -172,7 +195,8 @@ async fn get_pegawai(
     Ok(Json(view))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     unit: Option<String>,
     #[serde(default = "default_limit")]
@@ -181,6 +205,8 @@ struct ListQuery {
     offset: u32,
 }
 
+#[utoipa::path(get, path = "/v1/pegawai", tag = "records", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = Vec<PegawaiEntry>), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list_pegawai(
     State(state): State<AppState>,
     caller: Caller,
@@ -203,6 +229,9 @@ async fn list_pegawai(
     Ok(Json(list))
 }
 
+#[utoipa::path(get, path = "/v1/pegawai/{nip}/audit", tag = "audit", security(("bearer" = [])),
+    params(("nip" = String, Path)),
+    responses((status = 200, body = Vec<AuditRow>), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn pegawai_audit(
     State(state): State<AppState>,
     caller: Caller,
@@ -215,6 +244,8 @@ async fn pegawai_audit(
     Ok(Json(state.store.audit_list(Some(&entry.id), 500).await?))
 }
 
+#[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("bearer" = [])),
+    responses((status = 200, body = Vec<AuditRow>), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn audit_all(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<AuditRow>>, ApiError> {
     if caller.principal.role != Role::Admin {
         return Err(ApiError::forbidden("forbidden.role", "the instansi audit log is for administrators"));

@@ -46,6 +46,10 @@ fn blob_error(e: BlobError) -> ApiError {
 }
 
 /// 200 when the caller holds the complete blob; otherwise 404 with the offset to continue from.
+#[utoipa::path(head, path = "/v1/blobs/{sha256}", tag = "blobs", security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "SHA-256 of the bytes, 64 hex digits")),
+    responses((status = 200, headers(("x-berkas-upload-offset" = u64))), (status = 404, headers(("x-berkas-upload-offset" = u64))),
+        (status = 400, body = crate::openapi::ErrorBody), (status = 401, body = crate::openapi::ErrorBody)))]
 pub async fn head_blob(
     State(state): State<AppState>,
     caller: Caller,
@@ -66,18 +70,25 @@ pub async fn head_blob(
     Ok(r)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PutQuery {
     offset: u64,
     total: u64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UploadState {
     pub offset: u64,
     pub complete: bool,
 }
 
+#[utoipa::path(put, path = "/v1/blobs/{sha256}", tag = "blobs", security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "SHA-256 of the bytes, 64 hex digits"), PutQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "a chunk of at most 8 MiB"),
+    responses((status = 200, body = UploadState), (status = 409, body = crate::openapi::ErrorBody, headers(("x-berkas-upload-offset" = u64))),
+        (status = 422, body = crate::openapi::ErrorBody), (status = 413, body = crate::openapi::ErrorBody),
+        (status = 400, body = crate::openapi::ErrorBody), (status = 401, body = crate::openapi::ErrorBody)))]
 pub async fn put_blob(
     State(state): State<AppState>,
     caller: Caller,
@@ -130,6 +141,13 @@ fn parse_range(v: &str, total: u64) -> Option<(u64, u64)> {
     (start < end && start < total).then_some((start, end))
 }
 
+#[utoipa::path(get, path = "/v1/blobs/{sha256}", tag = "blobs", security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "SHA-256 of the bytes, 64 hex digits"),
+        ("range" = Option<String>, Header, description = "bytes=a-b")),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, body = crate::openapi::ErrorBody), (status = 416, body = crate::openapi::ErrorBody),
+        (status = 400, body = crate::openapi::ErrorBody), (status = 401, body = crate::openapi::ErrorBody)))]
 pub async fn get_blob(
     State(state): State<AppState>,
     caller: Caller,

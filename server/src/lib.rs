@@ -9,6 +9,7 @@ pub mod blob_api;
 pub mod blobs;
 pub mod demo;
 pub mod error;
+pub mod openapi;
 pub mod service;
 pub mod store;
 pub mod tls;

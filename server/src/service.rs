@@ -127,14 +127,14 @@ pub async fn push_one(state: &AppState, principal: &Principal, mut change: Chang
     Ok(outcome)
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PulledChange {
     pub seq: i64,
     #[serde(flatten)]
     pub change: Change,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PullPage {
     pub changes: Vec<PulledChange>,
     pub next_cursor: i64,
@@ -190,13 +190,13 @@ pub async fn pull(
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RecordRow {
     pub id: String,
     pub values: FieldMap,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RecordView {
     pub id: String,
     pub nip: String,

@@ -7,6 +7,7 @@ use super::Hlc;
 use crate::model::{Entity, FieldMap};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// UUIDv7, unique per change; the server deduplicates on it.
     pub id: String,
@@ -20,6 +21,8 @@ pub struct Change {
     pub delete: bool,
     #[serde(default)]
     pub fields: FieldMap,
+    /// Hybrid logical clock, `WALLMS-COUNTER` (fixed width).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "001763900000000-000000"))]
     pub hlc: Hlc,
     pub device: String,
     /// The server sequence the author had seen of this row, for the conflict log.
@@ -28,6 +31,7 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeStatus {
     /// Every field (or the delete) took effect.
@@ -40,6 +44,7 @@ pub enum OutcomeStatus {
 
 /// The server's answer for one change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeOutcome {
     pub id: String,
     pub status: OutcomeStatus,

@@ -61,7 +61,7 @@ pub enum TokenKind {
 }
 
 /// The searchable facts of a pegawai, kept from their data utama row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PegawaiEntry {
     pub id: String,
     pub nip: String,
@@ -75,7 +75,7 @@ pub struct LoggedChange {
     pub change: Change,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditRow {
     pub seq: i64,
     pub at: String,

@@ -1,0 +1,222 @@
+//! The OpenAPI document served at /v1/openapi.json is checked against what the handlers do:
+//! every documented operation is called, every answer's status is documented for it, and every
+//! JSON answer validates against the documented schema.
+
+use berkas_core::sync::{Hlc, HlcClock};
+use berkas_server::store::SqliteStorage;
+use berkas_server::{demo, router, AppState};
+use reqwest::{Client, Method, Response};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+const PW: &str = "rahasia-demo";
+
+struct Checker {
+    doc: Value,
+    seen: BTreeSet<(String, String)>,
+}
+
+fn pointer_escape(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+impl Checker {
+    /// Checks one answer against the document and returns its JSON body (if any).
+    async fn check(&mut self, method: &str, path: &str, r: Response) -> (u16, Value) {
+        let status = r.status().as_u16();
+        let op = &self.doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        self.seen.insert((method.to_string(), path.to_string()));
+        let documented = &op["responses"][status.to_string()];
+        assert!(documented.is_object(), "{method} {path} answered {status}, which is not documented");
+        let is_json = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/json"));
+        if !is_json {
+            return (status, Value::Null);
+        }
+        let body: Value = r.json().await.expect("json");
+        let pointer =
+            format!("/paths/{}/{method}/responses/{status}/content/application~1json/schema", pointer_escape(path));
+        assert!(
+            self.doc.pointer(&pointer).is_some(),
+            "{method} {path} {status} sends JSON but documents no JSON schema"
+        );
+        let validator = jsonschema::options()
+            .with_resource(
+                "urn:berkas:openapi",
+                jsonschema::Resource::from_contents(self.doc.clone()).expect("resource"),
+            )
+            .build(
+                &json!({ "$ref": format!("urn:berkas:openapi#{}", pointer.replace('{', "%7B").replace('}', "%7D")) }),
+            )
+            .expect("schema compiles");
+        let errors: Vec<String> =
+            validator.iter_errors(&body).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+        assert!(errors.is_empty(), "{method} {path} {status}: body does not match the document: {errors:?}\n{body}");
+        (status, body)
+    }
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers_as_documented() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
+    let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
+    let state = AppState::new(store, blobs).expect("state");
+    let summary = demo::seed(&state, PW, 3).await.expect("seed");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let http = Client::new();
+    let doc: Value = http.get(format!("{base}/v1/openapi.json")).send().await.expect("doc").json().await.expect("json");
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    let mut c = Checker { doc: doc.clone(), seen: BTreeSet::new() };
+    let nip = summary.asn[0].0.clone();
+
+    let call = |m: Method, path: String, token: Option<&str>| {
+        let mut rq = http.request(m, format!("{base}{path}")).header("x-berkas-protocol", "1");
+        if let Some(t) = token {
+            rq = rq.bearer_auth(t.to_string());
+        }
+        rq
+    };
+    let r = call(Method::GET, "/v1/health".into(), None).send().await.expect("send");
+    c.check("get", "/v1/health", r).await;
+    let r = call(Method::POST, "/v1/auth/login".into(), None)
+        .json(&json!({"username": "admin", "password": "wrong-one"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/auth/login", r).await.0, 401);
+    let r = call(Method::POST, "/v1/auth/login".into(), None)
+        .json(&json!({"username": "admin", "password": PW}))
+        .send()
+        .await
+        .expect("send");
+    let (_, pair) = c.check("post", "/v1/auth/login", r).await;
+    let r = call(Method::POST, "/v1/auth/refresh".into(), None)
+        .json(&json!({"refresh_token": pair["refresh_token"]}))
+        .send()
+        .await
+        .expect("send");
+    let (_, pair) = c.check("post", "/v1/auth/refresh", r).await;
+    let admin = pair["access_token"].as_str().expect("token").to_string();
+    let r = call(Method::POST, "/v1/auth/login".into(), None)
+        .json(&json!({"username": "fas-a", "password": PW}))
+        .send()
+        .await
+        .expect("send");
+    let fas = c.check("post", "/v1/auth/login", r).await.1["access_token"].as_str().expect("token").to_string();
+
+    let r = call(Method::GET, "/v1/me".into(), Some(&admin)).send().await.expect("send");
+    c.check("get", "/v1/me", r).await;
+    let r = call(Method::GET, "/v1/me".into(), None).send().await.expect("send");
+    c.check("get", "/v1/me", r).await;
+    let r = call(Method::GET, "/v1/pegawai?unit=UNIT-A".into(), Some(&admin)).send().await.expect("send");
+    c.check("get", "/v1/pegawai", r).await;
+    let r = call(Method::GET, "/v1/pegawai?unit=UNIT-B".into(), Some(&fas)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/pegawai", r).await.0, 403);
+    let r = call(Method::GET, format!("/v1/pegawai/{nip}"), Some(&admin)).send().await.expect("send");
+    let (_, rec) = c.check("get", "/v1/pegawai/{nip}", r).await;
+    let r = call(Method::GET, "/v1/pegawai/199001012020011999".into(), Some(&admin)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/pegawai/{nip}", r).await.0, 404);
+    let r = call(Method::GET, format!("/v1/pegawai/{nip}/audit"), Some(&admin)).send().await.expect("send");
+    c.check("get", "/v1/pegawai/{nip}/audit", r).await;
+    let r = call(Method::GET, "/v1/audit".into(), Some(&admin)).send().await.expect("send");
+    c.check("get", "/v1/audit", r).await;
+    let r = call(Method::GET, "/v1/audit".into(), Some(&fas)).send().await.expect("send");
+    c.check("get", "/v1/audit", r).await;
+
+    let id = rec["id"].as_str().expect("id");
+    let change = json!({"id": uuid::Uuid::now_v7().to_string(), "entity": "data_utama", "row": id, "pegawai": id,
+        "fields": {"gol_ruang_akhir_id": "34"}, "hlc": Hlc { wall_ms: HlcClock::now_ms(), counter: 0 }, "device": "t"});
+    let r = call(Method::POST, "/v1/sync/push".into(), Some(&admin))
+        .json(&json!({"changes": [change]}))
+        .send()
+        .await
+        .expect("send");
+    c.check("post", "/v1/sync/push", r).await;
+    let r = http
+        .post(format!("{base}/v1/sync/push"))
+        .bearer_auth(&admin)
+        .json(&json!({"changes": []}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/sync/push", r).await.0, 426);
+    let r = call(Method::POST, "/v1/sync/push".into(), Some(&admin))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .expect("send");
+    c.check("post", "/v1/sync/push", r).await;
+    let r = call(Method::GET, "/v1/sync/pull?cursor=0&limit=50".into(), Some(&fas)).send().await.expect("send");
+    c.check("get", "/v1/sync/pull", r).await;
+
+    let data = b"berkas test document".to_vec();
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&data))
+    };
+    let r = call(Method::HEAD, format!("/v1/blobs/{sha}"), Some(&admin)).send().await.expect("send");
+    c.check("head", "/v1/blobs/{sha256}", r).await;
+    let r = call(Method::PUT, format!("/v1/blobs/{sha}?offset=5&total={}", data.len()), Some(&admin))
+        .body(data.clone())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("put", "/v1/blobs/{sha256}", r).await.0, 409);
+    let r = call(Method::PUT, format!("/v1/blobs/{sha}?offset=0&total={}", data.len()), Some(&admin))
+        .body(data.clone())
+        .send()
+        .await
+        .expect("send");
+    c.check("put", "/v1/blobs/{sha256}", r).await;
+    let r = call(Method::GET, format!("/v1/blobs/{sha}"), Some(&admin))
+        .header("range", "bytes=0-5")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("get", "/v1/blobs/{sha256}", r).await.0, 206);
+    let r = call(Method::GET, format!("/v1/blobs/{sha}"), Some(&fas)).send().await.expect("send");
+    c.check("get", "/v1/blobs/{sha256}", r).await;
+
+    let r = call(Method::POST, "/v1/auth/password".into(), Some(&fas))
+        .json(&json!({"old_password": PW, "new_password": "x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/auth/password", r).await.0, 400);
+    let r = call(Method::POST, "/v1/auth/logout".into(), Some(&fas)).send().await.expect("send");
+    c.check("post", "/v1/auth/logout", r).await;
+
+    // The schemas have teeth: a record without its fields, or an outcome with an unknown
+    // status, does not validate.
+    for (pointer, bad) in [
+        ("/paths/~1v1~1pegawai~1%7Bnip%7D/get/responses/200/content/application~1json/schema", json!({"id": 1})),
+        (
+            "/paths/~1v1~1sync~1push/post/responses/200/content/application~1json/schema",
+            json!({"outcomes": [{"id": "x", "status": "maybe"}]}),
+        ),
+    ] {
+        let v = jsonschema::options()
+            .with_resource("urn:berkas:openapi", jsonschema::Resource::from_contents(doc.clone()).expect("resource"))
+            .build(&json!({ "$ref": format!("urn:berkas:openapi#{pointer}") }))
+            .expect("schema compiles");
+        assert!(!v.is_valid(&bad), "{pointer} accepted {bad}");
+    }
+
+    // Nothing documented that does not exist: every operation in the document was called.
+    let mut documented = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for method in ops.as_object().expect("ops").keys() {
+            documented.insert((method.clone(), path.clone()));
+        }
+    }
+    assert_eq!(documented, c.seen, "documented operations not exercised (or the reverse)");
+}
