@@ -130,24 +130,17 @@ async fn push(
             format!("push at most {MAX_PUSH} changes at a time"),
         ));
     }
-    let mut outcomes = Vec::with_capacity(req.changes.len());
+    let pegawai: Vec<String> = req.changes.iter().map(|c| c.pegawai.clone()).collect();
+    let outcomes = service::push_batch(&state, &caller.principal, req.changes).await?;
     let mut touched: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for change in req.changes {
-        let pegawai = change.pegawai.clone();
-        let o = service::push_one(&state, &caller.principal, change).await?;
+    for (p, o) in pegawai.into_iter().zip(&outcomes) {
         if o.seq.is_some() {
-            *touched.entry(pegawai).or_default() += 1;
+            *touched.entry(p).or_default() += 1;
         }
-        outcomes.push(o);
     }
     // One audit entry per record written, with where the write came from.
-    for (pegawai, n) in touched {
-        let detail = serde_json::json!({ "changes": n });
-        state
-            .store
-            .audit(&caller.principal.username, "write", Some(&pegawai), Some(detail), caller.remote.as_deref())
-            .await?;
-    }
+    let entries = touched.into_iter().map(|(p, n)| (p, serde_json::json!({ "changes": n }))).collect();
+    state.store.audit_many(&caller.principal.username, "write", entries, caller.remote.as_deref()).await?;
     Ok(Json(PushResponse { outcomes }))
 }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::api::AppState;
 use crate::error::ApiError;
-use crate::store::PegawaiEntry;
+use crate::store::{BatchItem, PegawaiEntry};
 
 fn refused(change: &Change, code: &str, message: impl Into<String>) -> ChangeOutcome {
     ChangeOutcome {
@@ -67,64 +67,99 @@ fn judge(
     None
 }
 
-/// Judges and applies one pushed change. Retries of a change already seen get the first answer.
-pub async fn push_one(state: &AppState, principal: &Principal, mut change: Change) -> Result<ChangeOutcome, ApiError> {
-    if change.id.is_empty() || change.row.is_empty() || change.pegawai.is_empty() {
+/// Judges and applies a pushed batch: one round trip to learn what is known, judging in
+/// memory, one transaction to write. Retries of a change already seen get the first answer.
+pub async fn push_batch(
+    state: &AppState,
+    principal: &Principal,
+    changes: Vec<Change>,
+) -> Result<Vec<ChangeOutcome>, ApiError> {
+    if changes.iter().any(|c| c.id.is_empty() || c.row.is_empty() || c.pegawai.is_empty()) {
         return Err(ApiError::bad_request("sync.bad_change", "every change needs id, row and pegawai"));
     }
-    if let Some(o) = state.store.outcome_of(&change.id).await? {
-        return Ok(o);
-    }
-    let entry = state.store.pegawai_by_id(&change.pegawai).await?;
-    let rows = match &entry {
-        Some(_) => state.store.rows_of(&change.pegawai).await?,
-        None => Vec::new(),
-    };
-    let row = rows.iter().find(|(e, id, _)| *e == change.entity && *id == change.row);
-    // A row id that belongs to another pegawai cannot be reached through this one.
-    if row.is_none() {
-        if let Some(other) = state.store.row_owner(change.entity, &change.row).await? {
-            if other != change.pegawai {
-                let o = refused(&change, "row.pegawai_mismatch", "this row belongs to another record");
-                state.store.record_refusal(change, &principal.username, &o).await?;
-                return Ok(o);
+    let ids = changes.iter().map(|c| c.id.clone()).collect();
+    let mut pegawai_ids: Vec<String> = changes.iter().map(|c| c.pegawai.clone()).collect();
+    pegawai_ids.sort();
+    pegawai_ids.dedup();
+    let rows = changes.iter().map(|c| (c.entity, c.row.clone())).collect();
+    let ctx = state.store.batch_context(ids, pegawai_ids, rows).await?;
+    let mut entries = ctx.pegawai.clone();
+    let mut owners = ctx.row_owners.clone();
+    let mut known: Vec<Option<ChangeOutcome>> = Vec::with_capacity(changes.len());
+    let mut items = Vec::new();
+    let mut moved_units: Vec<String> = Vec::new();
+    for mut change in changes {
+        if let Some(o) = ctx.outcomes.get(&change.id) {
+            known.push(Some(o.clone()));
+            continue;
+        }
+        known.push(None);
+        if owners.get(&(change.entity, change.row.clone())).is_some_and(|owner| *owner != change.pegawai) {
+            let o = refused(&change, "row.pegawai_mismatch", "this row belongs to another record");
+            items.push(BatchItem::Refuse(change, o));
+            continue;
+        }
+        let row_exists = owners.contains_key(&(change.entity, change.row.clone()));
+        if let Some((code, message)) = judge(principal, &change, entries.get(&change.pegawai), row_exists) {
+            let o = refused(&change, &code, message);
+            items.push(BatchItem::Refuse(change, o));
+            continue;
+        }
+        let def = change.entity.def();
+        let mut clean = FieldMap::new();
+        let mut bad = None;
+        for (name, value) in std::mem::take(&mut change.fields) {
+            let Some(field) = def.field(&name) else { continue };
+            match normalize(field, value) {
+                Ok(v) => {
+                    clean.insert(name, v);
+                }
+                Err(e) => {
+                    bad = Some(refused(&change, &e.code, format!("{}: {}", e.field, e.message)));
+                    break;
+                }
             }
         }
-    }
-    if let Some((code, message)) = judge(principal, &change, entry.as_ref(), row.is_some()) {
-        let o = refused(&change, &code, message);
-        state.store.record_refusal(change, &principal.username, &o).await?;
-        return Ok(o);
-    }
-    let def = change.entity.def();
-    let mut clean = FieldMap::new();
-    for (name, value) in std::mem::take(&mut change.fields) {
-        let Some(field) = def.field(&name) else { continue };
-        match normalize(field, value) {
-            Ok(v) => {
-                clean.insert(name, v);
-            }
-            Err(e) => {
-                let o = refused(&change, &e.code, format!("{}: {}", e.field, e.message));
-                state.store.record_refusal(change, &principal.username, &o).await?;
-                return Ok(o);
+        if let Some(o) = bad {
+            items.push(BatchItem::Refuse(change, o));
+            continue;
+        }
+        change.fields = clean;
+        if change.entity == Entity::DataUtama {
+            let new_unit = change.fields.get("unit").and_then(|v| v.as_str()).map(str::to_string);
+            match entries.get_mut(&change.pegawai) {
+                // A mutasi: the facilitators of the old and the new unit see different records.
+                Some(e) if change.fields.contains_key("unit") && e.unit != new_unit => {
+                    moved_units.extend(e.unit.iter().cloned().chain(new_unit.iter().cloned()));
+                    e.unit = new_unit;
+                }
+                Some(_) => {}
+                // A pegawai created by this batch: later changes in it may refer to them.
+                None => {
+                    let text = |f: &str| change.fields.get(f).and_then(|v| v.as_str()).map(str::to_string);
+                    entries.insert(
+                        change.pegawai.clone(),
+                        PegawaiEntry {
+                            id: change.pegawai.clone(),
+                            nip: text("nip_baru").unwrap_or_default(),
+                            nama: text("nama").unwrap_or_default(),
+                            unit: new_unit,
+                        },
+                    );
+                }
             }
         }
+        owners.insert((change.entity, change.row.clone()), change.pegawai.clone());
+        items.push(BatchItem::Apply(change));
     }
-    change.fields = clean;
-    let moved_from = entry.as_ref().and_then(|e| e.unit.clone());
-    let moves = change.entity == Entity::DataUtama && change.fields.contains_key("unit");
-    let pegawai_id = change.pegawai.clone();
-    let outcome = state.store.apply(change, &principal.username).await?;
-    if moves {
-        // A mutasi: the facilitators of the old and the new unit now see different records.
-        let now_in = state.store.pegawai_by_id(&pegawai_id).await?.and_then(|e| e.unit);
-        if now_in != moved_from {
-            let units: Vec<String> = moved_from.into_iter().chain(now_in).collect();
-            state.store.bump_scope_of_units(&units).await?;
-        }
+    let mut written = state.store.apply_batch(items, &principal.username).await?.into_iter();
+    let outcomes = known.into_iter().map(|k| k.or_else(|| written.next())).collect::<Option<Vec<_>>>();
+    if !moved_units.is_empty() {
+        moved_units.sort();
+        moved_units.dedup();
+        state.store.bump_scope_of_units(&moved_units).await?;
     }
-    Ok(outcome)
+    outcomes.ok_or_else(|| ApiError::internal("the store answered fewer outcomes than changes"))
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]

@@ -69,6 +69,20 @@ pub struct PegawaiEntry {
     pub unit: Option<String>,
 }
 
+/// One change of a pushed batch, judged.
+#[derive(Debug, Clone)]
+pub enum BatchItem {
+    Apply(Change),
+    Refuse(Change, ChangeOutcome),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BatchContext {
+    pub outcomes: std::collections::HashMap<String, ChangeOutcome>,
+    pub pegawai: std::collections::HashMap<String, PegawaiEntry>,
+    pub row_owners: std::collections::HashMap<(Entity, String), String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct LoggedChange {
     pub seq: i64,
@@ -118,6 +132,17 @@ pub trait Storage: Send + Sync + 'static {
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome>;
     /// Records a refused change so that a retry gets the same answer.
     async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()>;
+    /// A whole pushed batch in one transaction: accepted changes merged and logged, refused
+    /// ones logged; outcomes in order.
+    async fn apply_batch(&self, items: Vec<BatchItem>, author: &str) -> StoreResult<Vec<ChangeOutcome>>;
+    /// What judging a batch needs, in one round trip: outcomes of change ids seen before, the
+    /// pegawai entries, and the owners of existing rows.
+    async fn batch_context(
+        &self,
+        change_ids: Vec<String>,
+        pegawai_ids: Vec<String>,
+        rows: Vec<(Entity, String)>,
+    ) -> StoreResult<BatchContext>;
     /// Applied and superseded changes after `cursor`, oldest first.
     async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>>;
 
@@ -131,6 +156,14 @@ pub trait Storage: Send + Sync + 'static {
         action: &str,
         pegawai_id: Option<&str>,
         detail: Option<serde_json::Value>,
+        remote: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Several audit entries of one action in one write (one per record a push touched).
+    async fn audit_many(
+        &self,
+        actor: &str,
+        action: &str,
+        entries: Vec<(String, serde_json::Value)>,
         remote: Option<&str>,
     ) -> StoreResult<()>;
     async fn audit_list(&self, pegawai_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditRow>>;

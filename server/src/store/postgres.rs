@@ -7,9 +7,13 @@ use berkas_core::authz::Role;
 use berkas_core::model::{Entity, Value};
 use berkas_core::sync::{merge, Change, ChangeOutcome, OutcomeStatus, RowState};
 use deadpool_postgres::{Config, Pool, Runtime};
+use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
-use super::{AuditRow, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind, User};
+use super::{
+    AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind,
+    User,
+};
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS users (
@@ -337,95 +341,64 @@ impl Storage for PostgresStorage {
     }
 
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome> {
+        let mut out = self.apply_batch(vec![BatchItem::Apply(change)], author).await?;
+        out.pop().ok_or_else(|| StoreError::Task("empty batch".into()))
+    }
+
+    async fn apply_batch(&self, items: Vec<BatchItem>, author: &str) -> StoreResult<Vec<ChangeOutcome>> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        let entity = entity_name(change.entity);
-        // One writer per row at a time; a second push of the same change id waits here too.
-        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&format!("{entity}/{}", change.row)]).await?;
-        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&format!("change/{}", change.id)]).await?;
-        if let Some(r) = tx.query_opt("SELECT outcome FROM changes WHERE id = $1", &[&change.id]).await? {
-            return Ok(serde_json::from_str(r.get(0))?);
-        }
-        let mut state: RowState = match tx
-            .query_opt("SELECT state FROM rows WHERE entity = $1 AND row_id = $2", &[&entity, &change.row])
-            .await?
-        {
-            Some(r) => serde_json::from_str(r.get(0))?,
-            None => RowState::default(),
-        };
-        let merged = merge(&mut state, &change);
-        let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
-            OutcomeStatus::Applied
-        } else {
-            OutcomeStatus::Superseded
-        };
-        let status_text = if status == OutcomeStatus::Applied { "applied" } else { "superseded" };
-        let r = tx
-            .query_one(
-                "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '') RETURNING seq",
-                &[
-                    &change.id,
-                    &entity,
-                    &change.row,
-                    &change.pegawai,
-                    &serde_json::to_string(&change)?,
-                    &author,
-                    &now_text(),
-                    &status_text,
-                ],
-            )
-            .await?;
-        let seq: i64 = r.get(0);
-        let outcome = ChangeOutcome {
-            id: change.id.clone(),
-            status,
-            seq: Some(seq),
-            superseded: merged.superseded,
-            code: None,
-            message: None,
-        };
-        tx.execute("UPDATE changes SET outcome = $1 WHERE seq = $2", &[&serde_json::to_string(&outcome)?, &seq])
-            .await?;
-        tx.execute(
-            "INSERT INTO rows (entity, row_id, pegawai_id, state, seq) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (entity, row_id) DO UPDATE SET state = EXCLUDED.state, seq = EXCLUDED.seq",
-            &[&entity, &change.row, &change.pegawai, &serde_json::to_string(&state)?, &seq],
-        )
-        .await?;
-        if change.entity == Entity::DataUtama {
-            let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
-            tx.execute(
-                "INSERT INTO pegawai (id, nip, nama, unit) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (id) DO UPDATE SET nip = EXCLUDED.nip, nama = EXCLUDED.nama, unit = EXCLUDED.unit",
-                &[&change.row, &text("nip_baru"), &text("nama").unwrap_or_default(), &text("unit")],
-            )
-            .await?;
+        // Writers to the change log take turns: sequence order is then commit order, so a pull
+        // that has read up to N never misses a change numbered below N committed later.
+        tx.execute("SELECT pg_advisory_xact_lock(7426)", &[]).await?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in &items {
+            out.push(match item {
+                BatchItem::Apply(change) => apply_in(&tx, change, author).await?,
+                BatchItem::Refuse(change, outcome) => {
+                    tx.execute(
+                        "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'refused', $8) ON CONFLICT (id) DO NOTHING",
+                        &[&change.id, &entity_name(change.entity), &change.row, &change.pegawai, &serde_json::to_string(change)?, &author, &now_text(), &serde_json::to_string(outcome)?],
+                    )
+                    .await?;
+                    outcome.clone()
+                }
+            });
         }
         tx.commit().await?;
-        Ok(outcome)
+        Ok(out)
+    }
+
+    async fn batch_context(
+        &self,
+        change_ids: Vec<String>,
+        pegawai_ids: Vec<String>,
+        rows: Vec<(Entity, String)>,
+    ) -> StoreResult<BatchContext> {
+        let client = self.pool.get().await?;
+        let mut ctx = BatchContext::default();
+        for r in client.query("SELECT id, outcome FROM changes WHERE id = ANY($1)", &[&change_ids]).await? {
+            ctx.outcomes.insert(r.get(0), serde_json::from_str(r.get(1))?);
+        }
+        for r in client.query("SELECT id, nip, nama, unit FROM pegawai WHERE id = ANY($1)", &[&pegawai_ids]).await? {
+            let e = pegawai_of(&r);
+            ctx.pegawai.insert(e.id.clone(), e);
+        }
+        let row_ids: Vec<String> = rows.iter().map(|(_, r)| r.clone()).collect();
+        for r in client.query("SELECT entity, row_id, pegawai_id FROM rows WHERE row_id = ANY($1)", &[&row_ids]).await?
+        {
+            if let Some(e) = entity_from(r.get(0)) {
+                if rows.iter().any(|(want, id)| *want == e && id == r.get::<_, &str>(1)) {
+                    ctx.row_owners.insert((e, r.get(1)), r.get(2));
+                }
+            }
+        }
+        Ok(ctx)
     }
 
     async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()> {
-        self.pool
-            .get()
-            .await?
-            .execute(
-                "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'refused', $8) ON CONFLICT (id) DO NOTHING",
-                &[
-                    &change.id,
-                    &entity_name(change.entity),
-                    &change.row,
-                    &change.pegawai,
-                    &serde_json::to_string(&change)?,
-                    &author,
-                    &now_text(),
-                    &serde_json::to_string(outcome)?,
-                ],
-            )
-            .await?;
-        Ok(())
+        self.apply_batch(vec![BatchItem::Refuse(change, outcome.clone())], author).await.map(|_| ())
     }
 
     async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>> {
@@ -486,6 +459,28 @@ impl Storage for PostgresStorage {
         Ok(())
     }
 
+    async fn audit_many(
+        &self,
+        actor: &str,
+        action: &str,
+        entries: Vec<(String, serde_json::Value)>,
+        remote: Option<&str>,
+    ) -> StoreResult<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let at = now_text();
+        let st = tx
+            .prepare(
+                "INSERT INTO audit (at, actor, action, pegawai_id, detail, remote) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .await?;
+        for (pegawai, detail) in entries {
+            tx.execute(&st, &[&at, &actor, &action, &pegawai, &detail.to_string(), &remote]).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn audit_list(&self, pegawai_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditRow>> {
         let rows = self
             .pool
@@ -510,4 +505,80 @@ impl Storage for PostgresStorage {
             })
             .collect())
     }
+}
+
+/// Merges one allowed change into its row and logs it, inside the caller's transaction (which
+/// holds the log's write lock). Independent statements are pipelined: two round trips a change.
+async fn apply_in(tx: &tokio_postgres::Transaction<'_>, change: &Change, author: &str) -> StoreResult<ChangeOutcome> {
+    let entity = entity_name(change.entity);
+    let p_seen: [&(dyn ToSql + Sync); 1] = [&change.id];
+    let p_row: [&(dyn ToSql + Sync); 2] = [&entity, &change.row];
+    let (seen, row, seq) = tokio::try_join!(
+        tx.query_opt("SELECT outcome FROM changes WHERE id = $1", &p_seen),
+        tx.query_opt("SELECT state FROM rows WHERE entity = $1 AND row_id = $2", &p_row),
+        tx.query_one("SELECT nextval(pg_get_serial_sequence('changes', 'seq'))", &[]),
+    )?;
+    if let Some(r) = seen {
+        return Ok(serde_json::from_str(r.get(0))?);
+    }
+    let mut state: RowState = match row {
+        Some(r) => serde_json::from_str(r.get(0))?,
+        None => RowState::default(),
+    };
+    let seq: i64 = seq.get(0);
+    let merged = merge(&mut state, change);
+    let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
+        OutcomeStatus::Applied
+    } else {
+        OutcomeStatus::Superseded
+    };
+    let status_text = if status == OutcomeStatus::Applied { "applied" } else { "superseded" };
+    let outcome = ChangeOutcome {
+        id: change.id.clone(),
+        status,
+        seq: Some(seq),
+        superseded: merged.superseded,
+        code: None,
+        message: None,
+    };
+    let (body, outcome_text, state_text) =
+        (serde_json::to_string(change)?, serde_json::to_string(&outcome)?, serde_json::to_string(&state)?);
+    let received = now_text();
+    let p_log: [&(dyn ToSql + Sync); 10] = [
+        &seq,
+        &change.id,
+        &entity,
+        &change.row,
+        &change.pegawai,
+        &body,
+        &author,
+        &received,
+        &status_text,
+        &outcome_text,
+    ];
+    let log = tx.execute(
+        "INSERT INTO changes (seq, id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &p_log,
+    );
+    let p_state: [&(dyn ToSql + Sync); 5] = [&entity, &change.row, &change.pegawai, &state_text, &seq];
+    let row = tx.execute(
+        "INSERT INTO rows (entity, row_id, pegawai_id, state, seq) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (entity, row_id) DO UPDATE SET state = EXCLUDED.state, seq = EXCLUDED.seq",
+        &p_state,
+    );
+    if change.entity == Entity::DataUtama {
+        let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
+        let (nip, nama, unit) = (text("nip_baru"), text("nama").unwrap_or_default(), text("unit"));
+        let p_index: [&(dyn ToSql + Sync); 4] = [&change.row, &nip, &nama, &unit];
+        let index = tx.execute(
+            "INSERT INTO pegawai (id, nip, nama, unit) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE SET nip = EXCLUDED.nip, nama = EXCLUDED.nama, unit = EXCLUDED.unit",
+            &p_index,
+        );
+        tokio::try_join!(log, row, index)?;
+    } else {
+        tokio::try_join!(log, row)?;
+    }
+    Ok(outcome)
 }

@@ -9,7 +9,10 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use super::{AuditRow, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind, User};
+use super::{
+    AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind,
+    User,
+};
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS users (
@@ -387,92 +390,63 @@ impl Storage for SqliteStorage {
     }
 
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome> {
+        let mut out = self.apply_batch(vec![BatchItem::Apply(change)], author).await?;
+        out.pop().ok_or_else(|| StoreError::Task("empty batch".into()))
+    }
+
+    async fn apply_batch(&self, items: Vec<BatchItem>, author: &str) -> StoreResult<Vec<ChangeOutcome>> {
         let author = author.to_string();
         self.run(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            // A retry of a change already taken gets the first answer, and nothing changes.
-            if let Some(s) = tx
-                .query_row("SELECT outcome FROM changes WHERE id = ?1", [&change.id], |r| r.get::<_, String>(0))
-                .optional()?
-            {
-                return Ok(serde_json::from_str(&s)?);
-            }
-            let entity = entity_name(change.entity);
-            let mut state: RowState = match tx
-                .query_row(
-                    "SELECT state FROM rows WHERE entity = ?1 AND row_id = ?2",
-                    params![entity, change.row],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?
-            {
-                Some(s) => serde_json::from_str(&s)?,
-                None => RowState::default(),
-            };
-            let merged = merge(&mut state, &change);
-            let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
-                OutcomeStatus::Applied
-            } else {
-                OutcomeStatus::Superseded
-            };
-            tx.execute(
-                "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')",
-                params![
-                    change.id,
-                    entity,
-                    change.row,
-                    change.pegawai,
-                    serde_json::to_string(&change)?,
-                    author,
-                    now_text(),
-                    if status == OutcomeStatus::Applied { "applied" } else { "superseded" }
-                ],
-            )?;
-            let seq = tx.last_insert_rowid();
-            let outcome = ChangeOutcome {
-                id: change.id.clone(),
-                status,
-                seq: Some(seq),
-                superseded: merged.superseded,
-                code: None,
-                message: None,
-            };
-            tx.execute(
-                "UPDATE changes SET outcome = ?1 WHERE seq = ?2",
-                params![serde_json::to_string(&outcome)?, seq],
-            )?;
-            tx.execute(
-                "INSERT INTO rows (entity, row_id, pegawai_id, state, seq) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(entity, row_id) DO UPDATE SET state = excluded.state, seq = excluded.seq",
-                params![entity, change.row, change.pegawai, serde_json::to_string(&state)?, seq],
-            )?;
-            if change.entity == Entity::DataUtama {
-                let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
-                tx.execute(
-                    "INSERT INTO pegawai (id, nip, nama, unit) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT(id) DO UPDATE SET nip = excluded.nip, nama = excluded.nama, unit = excluded.unit",
-                    params![change.row, text("nip_baru"), text("nama").unwrap_or_default(), text("unit")],
-                )?;
+            let mut out = Vec::with_capacity(items.len());
+            for item in &items {
+                out.push(match item {
+                    BatchItem::Apply(change) => apply_in(&tx, change, &author)?,
+                    BatchItem::Refuse(change, outcome) => {
+                        refuse_in(&tx, change, &author, outcome)?;
+                        outcome.clone()
+                    }
+                });
             }
             tx.commit()?;
-            Ok(outcome)
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn batch_context(
+        &self,
+        change_ids: Vec<String>,
+        pegawai_ids: Vec<String>,
+        rows: Vec<(Entity, String)>,
+    ) -> StoreResult<BatchContext> {
+        self.run(move |c| {
+            let mut ctx = BatchContext::default();
+            let mut st = c.prepare_cached("SELECT outcome FROM changes WHERE id = ?1")?;
+            for id in change_ids {
+                if let Some(s) = st.query_row([&id], |r| r.get::<_, String>(0)).optional()? {
+                    ctx.outcomes.insert(id, serde_json::from_str(&s)?);
+                }
+            }
+            let mut st = c.prepare_cached("SELECT id, nip, nama, unit FROM pegawai WHERE id = ?1")?;
+            for id in pegawai_ids {
+                if let Some(e) = st.query_row([&id], pegawai_row).optional()? {
+                    ctx.pegawai.insert(id, e);
+                }
+            }
+            let mut st = c.prepare_cached("SELECT pegawai_id FROM rows WHERE entity = ?1 AND row_id = ?2")?;
+            for (e, row) in rows {
+                if let Some(owner) = st.query_row(params![entity_name(e), row], |r| r.get::<_, String>(0)).optional()? {
+                    ctx.row_owners.insert((e, row), owner);
+                }
+            }
+            Ok(ctx)
         })
         .await
     }
 
     async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()> {
-        let author = author.to_string();
-        let outcome = serde_json::to_string(outcome)?;
-        self.run(move |c| {
-            c.execute(
-                "INSERT OR IGNORE INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'refused', ?8)",
-                params![change.id, entity_name(change.entity), change.row, change.pegawai, serde_json::to_string(&change)?, author, now_text(), outcome],
-            )?;
-            Ok(())
-        })
-        .await
+        self.apply_batch(vec![BatchItem::Refuse(change, outcome.clone())], author).await.map(|_| ())
     }
 
     async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>> {
@@ -534,6 +508,31 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn audit_many(
+        &self,
+        actor: &str,
+        action: &str,
+        entries: Vec<(String, serde_json::Value)>,
+        remote: Option<&str>,
+    ) -> StoreResult<()> {
+        let (actor, action, remote) = (actor.to_string(), action.to_string(), remote.map(str::to_string));
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let at = now_text();
+            {
+                let mut st = tx.prepare_cached(
+                    "INSERT INTO audit (at, actor, action, pegawai_id, detail, remote) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for (pegawai, detail) in entries {
+                    st.execute(params![at, actor, action, pegawai, detail.to_string(), remote])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn audit_list(&self, pegawai_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditRow>> {
         let pegawai_id = pegawai_id.map(str::to_string);
         self.run(move |c| {
@@ -558,4 +557,92 @@ impl Storage for SqliteStorage {
         })
         .await
     }
+}
+
+/// Merges one allowed change into its row and logs it, inside the caller's transaction.
+fn apply_in(tx: &rusqlite::Transaction<'_>, change: &Change, author: &str) -> StoreResult<ChangeOutcome> {
+    // A retry of a change already taken gets the first answer, and nothing changes.
+    if let Some(s) =
+        tx.query_row("SELECT outcome FROM changes WHERE id = ?1", [&change.id], |r| r.get::<_, String>(0)).optional()?
+    {
+        return Ok(serde_json::from_str(&s)?);
+    }
+    let entity = entity_name(change.entity);
+    let mut state: RowState = match tx
+        .query_row("SELECT state FROM rows WHERE entity = ?1 AND row_id = ?2", params![entity, change.row], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+    {
+        Some(s) => serde_json::from_str(&s)?,
+        None => RowState::default(),
+    };
+    let merged = merge(&mut state, change);
+    let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
+        OutcomeStatus::Applied
+    } else {
+        OutcomeStatus::Superseded
+    };
+    tx.execute(
+        "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')",
+        params![
+            change.id,
+            entity,
+            change.row,
+            change.pegawai,
+            serde_json::to_string(&change)?,
+            author,
+            now_text(),
+            if status == OutcomeStatus::Applied { "applied" } else { "superseded" }
+        ],
+    )?;
+    let seq = tx.last_insert_rowid();
+    let outcome = ChangeOutcome {
+        id: change.id.clone(),
+        status,
+        seq: Some(seq),
+        superseded: merged.superseded,
+        code: None,
+        message: None,
+    };
+    tx.execute("UPDATE changes SET outcome = ?1 WHERE seq = ?2", params![serde_json::to_string(&outcome)?, seq])?;
+    tx.execute(
+        "INSERT INTO rows (entity, row_id, pegawai_id, state, seq) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(entity, row_id) DO UPDATE SET state = excluded.state, seq = excluded.seq",
+        params![entity, change.row, change.pegawai, serde_json::to_string(&state)?, seq],
+    )?;
+    if change.entity == Entity::DataUtama {
+        let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
+        tx.execute(
+            "INSERT INTO pegawai (id, nip, nama, unit) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(id) DO UPDATE SET nip = excluded.nip, nama = excluded.nama, unit = excluded.unit",
+            params![change.row, text("nip_baru"), text("nama").unwrap_or_default(), text("unit")],
+        )?;
+    }
+    Ok(outcome)
+}
+
+/// Logs a refused change (once) inside the caller's transaction.
+fn refuse_in(
+    tx: &rusqlite::Transaction<'_>,
+    change: &Change,
+    author: &str,
+    outcome: &ChangeOutcome,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'refused', ?8)",
+        params![
+            change.id,
+            entity_name(change.entity),
+            change.row,
+            change.pegawai,
+            serde_json::to_string(change)?,
+            author,
+            now_text(),
+            serde_json::to_string(outcome)?
+        ],
+    )?;
+    Ok(())
 }
