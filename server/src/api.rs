@@ -33,11 +33,20 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// A real argon2id hash to verify against when the username is unknown (constant timing).
     pub dummy_hash: String,
+    /// Lifetimes of access and refresh tokens, in seconds.
+    pub access_ttl: i64,
+    pub refresh_ttl: i64,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Storage>, blobs: Arc<dyn BlobStore>) -> Result<AppState, ApiError> {
-        Ok(AppState { store, blobs, dummy_hash: auth::hash_password("berkas-dummy-password")? })
+        Ok(AppState {
+            store,
+            blobs,
+            dummy_hash: auth::hash_password("berkas-dummy-password")?,
+            access_ttl: auth::ACCESS_TTL_SECS,
+            refresh_ttl: auth::REFRESH_TTL_SECS,
+        })
     }
 }
 

@@ -84,7 +84,7 @@ async fn issue(state: &AppState, user: &User, family: Option<String>) -> Result<
             hash: sha256_hex(&access),
             username: user.username.clone(),
             kind: TokenKind::Access,
-            expires_at: t + ACCESS_TTL_SECS,
+            expires_at: t + state.access_ttl,
             revoked: false,
             family: family.clone(),
         })
@@ -95,7 +95,7 @@ async fn issue(state: &AppState, user: &User, family: Option<String>) -> Result<
             hash: sha256_hex(&refresh),
             username: user.username.clone(),
             kind: TokenKind::Refresh,
-            expires_at: t + REFRESH_TTL_SECS,
+            expires_at: t + state.refresh_ttl,
             revoked: false,
             family,
         })
@@ -103,7 +103,7 @@ async fn issue(state: &AppState, user: &User, family: Option<String>) -> Result<
     Ok(TokenPair {
         access_token: access,
         refresh_token: refresh,
-        expires_in: ACCESS_TTL_SECS,
+        expires_in: state.access_ttl,
         principal: principal_of(user),
     })
 }

@@ -639,3 +639,51 @@ async fn tls_serves_https_and_plain_http_is_for_loopback_only() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[tokio::test]
+async fn expired_tokens_are_refused_with_their_own_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
+    let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
+    let mut state = AppState::new(store, blobs).expect("state");
+    demo::seed(&state, PW, 1).await.expect("seed");
+    state.access_ttl = 1;
+    state.refresh_ttl = 3;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let http = Client::new();
+    let pair: Value = http
+        .post(format!("{base}/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": PW}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(pair["expires_in"], 1);
+    let me = |t: String| http.get(format!("{base}/v1/me")).bearer_auth(t).send();
+    assert_eq!(me(pair["access_token"].as_str().expect("t").into()).await.expect("me").status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let r = me(pair["access_token"].as_str().expect("t").into()).await.expect("me");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "auth.expired");
+    // The refresh token still works, once; after its own lifetime it is refused too.
+    let r = http
+        .post(format!("{base}/v1/auth/refresh"))
+        .json(&json!({"refresh_token": pair["refresh_token"]}))
+        .send()
+        .await
+        .expect("refresh");
+    assert_eq!(r.status(), StatusCode::OK);
+    let fresh: Value = r.json().await.expect("json");
+    tokio::time::sleep(std::time::Duration::from_millis(4100)).await;
+    let r = http
+        .post(format!("{base}/v1/auth/refresh"))
+        .json(&json!({"refresh_token": fresh["refresh_token"]}))
+        .send()
+        .await
+        .expect("refresh");
+    assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "auth.expired");
+}
