@@ -28,6 +28,20 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Storage timestamps: UTC, milliseconds.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// An entity's name as stored (its serde name, e.g. `riwayat_golongan`).
+pub(crate) fn entity_name(e: Entity) -> String {
+    serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+pub(crate) fn entity_from(name: &str) -> Option<Entity> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct User {
     pub username: String,

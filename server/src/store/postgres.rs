@@ -11,8 +11,8 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
 use super::{
-    AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind,
-    User,
+    entity_from, entity_name, now_text, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage,
+    StoreError, StoreResult, Token, TokenKind, User,
 };
 
 const SCHEMA: &str = r#"
@@ -101,18 +101,6 @@ impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(e: deadpool_postgres::PoolError) -> StoreError {
         StoreError::Postgres(e.to_string())
     }
-}
-
-fn now_text() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-fn entity_name(e: Entity) -> String {
-    serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn entity_from(name: &str) -> Option<Entity> {
-    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
 }
 
 fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::{
-    AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind,
-    User,
+    entity_from, entity_name, now_text, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage,
+    StoreError, StoreResult, Token, TokenKind, User,
 };
 
 const SCHEMA: &str = r#"
@@ -113,18 +113,6 @@ impl SqliteStorage {
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
     }
-}
-
-fn now_text() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-fn entity_name(e: Entity) -> String {
-    serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn entity_from(name: &str) -> Option<Entity> {
-    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
 }
 
 fn read_user(conn: &Connection, username: &str) -> StoreResult<Option<User>> {
