@@ -138,14 +138,8 @@ pub trait Storage: Send + Sync + 'static {
     /// Every row of a pegawai with its merged state.
     async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>>;
 
-    /// The pegawai a row belongs to, if the row exists.
-    async fn row_owner(&self, entity: Entity, row_id: &str) -> StoreResult<Option<String>>;
-    /// The stored outcome of a change id, if it was seen before (pushes are idempotent).
-    async fn outcome_of(&self, change_id: &str) -> StoreResult<Option<ChangeOutcome>>;
     /// Merges an allowed, valid change into its row and appends it to the log, atomically.
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome>;
-    /// Records a refused change so that a retry gets the same answer.
-    async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()>;
     /// A whole pushed batch in one transaction: accepted changes merged and logged, refused
     /// ones logged; outcomes in order.
     async fn apply_batch(&self, items: Vec<BatchItem>, author: &str) -> StoreResult<Vec<ChangeOutcome>>;

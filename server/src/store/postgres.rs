@@ -310,24 +310,6 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
-    async fn row_owner(&self, entity: Entity, row_id: &str) -> StoreResult<Option<String>> {
-        let r = self
-            .pool
-            .get()
-            .await?
-            .query_opt(
-                "SELECT pegawai_id FROM rows WHERE entity = $1 AND row_id = $2",
-                &[&entity_name(entity), &row_id],
-            )
-            .await?;
-        Ok(r.map(|r| r.get(0)))
-    }
-
-    async fn outcome_of(&self, change_id: &str) -> StoreResult<Option<ChangeOutcome>> {
-        let r = self.pool.get().await?.query_opt("SELECT outcome FROM changes WHERE id = $1", &[&change_id]).await?;
-        Ok(r.map(|r| serde_json::from_str(r.get(0))).transpose()?)
-    }
-
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome> {
         let mut out = self.apply_batch(vec![BatchItem::Apply(change)], author).await?;
         out.pop().ok_or_else(|| StoreError::Task("empty batch".into()))
@@ -383,10 +365,6 @@ impl Storage for PostgresStorage {
             }
         }
         Ok(ctx)
-    }
-
-    async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()> {
-        self.apply_batch(vec![BatchItem::Refuse(change, outcome.clone())], author).await.map(|_| ())
     }
 
     async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>> {

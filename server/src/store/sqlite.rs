@@ -354,29 +354,6 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn row_owner(&self, entity: Entity, row_id: &str) -> StoreResult<Option<String>> {
-        let (entity, row_id) = (entity_name(entity), row_id.to_string());
-        self.run(move |c| {
-            Ok(c.query_row(
-                "SELECT pegawai_id FROM rows WHERE entity = ?1 AND row_id = ?2",
-                params![entity, row_id],
-                |r| r.get(0),
-            )
-            .optional()?)
-        })
-        .await
-    }
-
-    async fn outcome_of(&self, change_id: &str) -> StoreResult<Option<ChangeOutcome>> {
-        let id = change_id.to_string();
-        self.run(move |c| {
-            let s: Option<String> =
-                c.query_row("SELECT outcome FROM changes WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-            Ok(s.map(|s| serde_json::from_str(&s)).transpose()?)
-        })
-        .await
-    }
-
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome> {
         let mut out = self.apply_batch(vec![BatchItem::Apply(change)], author).await?;
         out.pop().ok_or_else(|| StoreError::Task("empty batch".into()))
@@ -431,10 +408,6 @@ impl Storage for SqliteStorage {
             Ok(ctx)
         })
         .await
-    }
-
-    async fn record_refusal(&self, change: Change, author: &str, outcome: &ChangeOutcome) -> StoreResult<()> {
-        self.apply_batch(vec![BatchItem::Refuse(change, outcome.clone())], author).await.map(|_| ())
     }
 
     async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>> {
