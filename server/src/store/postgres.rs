@@ -1,6 +1,6 @@
 //! PostgreSQL storage, for an instansi that outgrows one machine: the same tables and the same
-//! semantics as SQLite. Writes to one row are serialised with a transaction-scoped advisory
-//! lock, so concurrent pushes to a row merge one after the other; servers stay stateless.
+//! semantics as SQLite. Pushes take turns on one transaction-scoped advisory lock, so sequence
+//! order is commit order (a pull cursor never skips a change); servers stay stateless.
 
 use async_trait::async_trait;
 use berkas_core::authz::Role;
