@@ -6,6 +6,7 @@ mod check;
 mod import;
 mod output;
 mod pegawai;
+mod sync;
 
 use berkas_core::secrets::SecretStoreKind;
 use berkas_core::Berkas;
@@ -65,6 +66,33 @@ enum Command {
         units: Vec<String>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Sign in to a Berkas hub (the password is read from a prompt or standard input).
+    Login {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        password_stdin: bool,
+        /// PEM certificate of the hub's own CA (a BKD hub with a private certificate).
+        #[arg(long)]
+        ca_cert: Option<PathBuf>,
+    },
+    /// End the hub session and forget its tokens.
+    Logout,
+    /// Push local changes, then pull what changed on the hub.
+    Sync,
+    /// Sync state: hub, account, last sync, outbox and conflicts.
+    Status,
+    /// The outbox of local changes.
+    #[command(subcommand)]
+    Outbox(sync::OutboxCmd),
+    /// Local edits that lost to later ones.
+    Conflicts {
+        /// Include conflicts already dismissed.
+        #[arg(long)]
+        all: bool,
     },
     /// The audit trail of one pegawai's record.
     Audit {
@@ -148,6 +176,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", serde_json::to_string_pretty(&docs).map_err(|e| CliError::from(std::io::Error::other(e)))?);
             Ok(())
         }
+        Command::Login { server, user, password_stdin, ca_cert } => {
+            sync::login(&ctx, &server, &user, password_stdin, ca_cert.as_deref())
+        }
+        Command::Logout => sync::logout(&ctx),
+        Command::Sync => sync::sync(&ctx),
+        Command::Status => sync::status(&ctx),
+        Command::Outbox(c) => sync::outbox(&ctx, c),
+        Command::Conflicts { all } => sync::conflicts(&ctx, all),
         Command::Audit { nip, limit } => {
             let b = ctx.open()?;
             let trail = b.audit_trail(&nip, limit)?;

@@ -74,7 +74,12 @@ impl From<berkas_core::Error> for CliError {
             berkas_core::Error::Invalid(_) => "invalid input".to_string(),
             other => other.to_string(),
         };
-        CliError { code: e.code().into(), message, fields, bad_input }
+        // The hub's own code is the useful one (auth.invalid_credentials, forbidden.scope ...).
+        let code = match &e {
+            berkas_core::Error::Hub { code, .. } => code.clone(),
+            other => other.code().to_string(),
+        };
+        CliError { code, message, fields, bad_input }
     }
 }
 

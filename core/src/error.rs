@@ -33,6 +33,18 @@ pub enum Error {
     DuplicateNip,
     #[error("{0}")]
     BadDocument(String),
+    #[error("not signed in to a Berkas hub; run `berkas login` first")]
+    NotLoggedIn,
+    #[error("cannot reach the hub: {0}")]
+    Network(String),
+    #[error("the hub answered {status} {code}: {message}")]
+    Hub { status: u16, code: String, message: String },
+    #[error("this version of Berkas is too old for the hub; update the app")]
+    UpgradeRequired,
+    #[error("the sign-in to the hub has ended; log in again")]
+    SessionEnded,
+    #[error("sync was cancelled; everything done before is kept")]
+    Cancelled,
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("I/O error: {0}")]
@@ -53,6 +65,12 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::DuplicateNip => "duplicate_nip",
             Error::BadDocument(_) => "bad_document",
+            Error::NotLoggedIn => "sync.not_logged_in",
+            Error::Network(_) => "sync.network",
+            Error::Hub { .. } => "sync.hub",
+            Error::UpgradeRequired => "sync.upgrade_required",
+            Error::SessionEnded => "sync.session_ended",
+            Error::Cancelled => "sync.cancelled",
             Error::Sql(_) => "database",
             Error::Io(_) => "io",
         }

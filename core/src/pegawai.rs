@@ -14,6 +14,7 @@ use crate::model::{
 use crate::profile::Berkas;
 use crate::store::records::{self, RowData};
 use crate::store::refs::{RefCache, RefCheck};
+use crate::store::replica::{self, LocalWrite};
 use crate::store::search::{self, ListFilter, PegawaiSummary};
 use crate::store::{audit, new_id, now, AuditEntry};
 
@@ -133,6 +134,20 @@ pub(crate) fn warnings_for(du: &FieldMap) -> Vec<Warning> {
     out
 }
 
+/// Queues the fields an edit really changed for sync.
+fn record_diff(
+    conn: &Connection,
+    actor: &str,
+    entity: Entity,
+    row: &str,
+    pegawai: &str,
+    diff: &BTreeMap<String, (Value, Value)>,
+) -> Result<()> {
+    let fields = diff.iter().map(|(k, (_, new))| (k.clone(), new.clone())).collect();
+    let old = diff.iter().map(|(k, (old, _))| (k.clone(), old.clone())).collect();
+    replica::record_local(conn, actor, LocalWrite { entity, row, pegawai, fields, old, created: false, delete: false })
+}
+
 fn field_names(m: &FieldMap) -> serde_json::Value {
     serde_json::Value::Array(m.keys().map(|k| serde_json::Value::String(k.clone())).collect())
 }
@@ -185,6 +200,17 @@ impl Berkas {
             Some(&id),
             Some(&serde_json::json!({ "fields": field_names(&du) })),
         )?;
+        let old = du.keys().map(|k| (k.clone(), Value::Null)).collect();
+        let write = LocalWrite {
+            entity: Entity::DataUtama,
+            row: &id,
+            pegawai: &id,
+            fields: du.clone(),
+            old,
+            created: true,
+            delete: false,
+        };
+        replica::record_local(&tx, self.actor(), write)?;
         let score = records::refresh_completeness(&tx, &id)?.map(|c| c.score).unwrap_or(0);
         tx.commit()?;
         Ok(AddedPegawai { id, nip, completeness: score, warnings: warnings_for(&du) })
@@ -218,6 +244,7 @@ impl Berkas {
                 Some(&id),
                 Some(&diff_json(&diff)),
             )?;
+            record_diff(&tx, self.actor(), Entity::DataUtama, &id, &id, &diff)?;
             records::refresh_completeness(&tx, &id)?;
         }
         tx.commit()?;
@@ -256,6 +283,10 @@ impl Berkas {
             Some(&pegawai_id),
             Some(&serde_json::json!({ "fields": field_names(&values) })),
         )?;
+        let old = values.keys().map(|k| (k.clone(), Value::Null)).collect();
+        let write =
+            LocalWrite { entity, row: &id, pegawai: &pegawai_id, fields: values, old, created: true, delete: false };
+        replica::record_local(&tx, self.actor(), write)?;
         records::refresh_completeness(&tx, &pegawai_id)?;
         tx.commit()?;
         Ok(id)
@@ -282,6 +313,7 @@ impl Berkas {
                 Some(&pegawai_id),
                 Some(&diff_json(&diff)),
             )?;
+            record_diff(&tx, self.actor(), entity, row_id, &pegawai_id, &diff)?;
             records::refresh_completeness(&tx, &pegawai_id)?;
         }
         tx.commit()?;
@@ -309,6 +341,16 @@ impl Berkas {
             Some(&pegawai_id),
             Some(&serde_json::json!({ "old": row.values })),
         )?;
+        let write = LocalWrite {
+            entity,
+            row: row_id,
+            pegawai: &pegawai_id,
+            fields: FieldMap::new(),
+            old: row.values.clone(),
+            created: false,
+            delete: true,
+        };
+        replica::record_local(&tx, self.actor(), write)?;
         records::refresh_completeness(&tx, &pegawai_id)?;
         tx.commit()?;
         Ok(())

@@ -117,6 +117,15 @@ impl Berkas {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    pub(crate) fn secrets(&self) -> &dyn SecretStore {
+        self.secrets.as_ref()
+    }
+
+    /// Name of a secret of this profile in the secret store.
+    pub(crate) fn secret_name(&self, what: &str) -> String {
+        format!("berkas/{}/{what}", self.config.id)
+    }
+
     pub(crate) fn actor(&self) -> &str {
         &self.config.user
     }

@@ -1,6 +1,13 @@
-//! Helpers for cross-component tests: finding the workspace's built binaries.
+//! Helpers for cross-component tests: the workspace's built binaries, a real `berkas-server`
+//! process on loopback, and devices (profiles) that sync with it.
 
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use berkas_core::secrets::{MemorySecretStore, SecretStoreKind};
+use berkas_core::Berkas;
 
 /// Path of a binary built from this workspace (`target/<profile>/<name>`), found next to the
 /// running test executable. The workspace build (`scripts/test.sh`) builds every binary first.
@@ -11,4 +18,52 @@ pub fn bin(name: &str) -> PathBuf {
     let path = dir.join(name);
     assert!(path.exists(), "{} is not built; run `cargo build --workspace --bins` first", path.display());
     path
+}
+
+pub const DEMO_PASSWORD: &str = "demo-berkas-uji";
+
+/// A `berkas-server demo` process on a free loopback port; killed when dropped.
+pub struct HubProcess {
+    child: Child,
+    pub url: String,
+    pub data: PathBuf,
+}
+
+impl HubProcess {
+    /// Seeds the demo instansi (`per_unit` ASN in each of UNIT-A and UNIT-B) under `data`.
+    pub fn demo(data: &Path, per_unit: u32) -> HubProcess {
+        let mut child = Command::new(bin("berkas-server"))
+            .args(["demo", "--listen", "127.0.0.1:0", "--password", DEMO_PASSWORD, "--per-unit"])
+            .arg(per_unit.to_string())
+            .arg("--data")
+            .arg(data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start berkas-server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines.next().expect("berkas-server ended before listening").expect("read stdout");
+            if let Some(addr) = line.strip_prefix("berkas-server listening on ") {
+                break addr.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        HubProcess { child, url, data: data.to_path_buf() }
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A device: a fresh profile with its key in memory (the OS keyring has its own tests).
+pub fn device(dir: &Path, name: &str) -> Berkas {
+    let secrets = Arc::new(MemorySecretStore::default());
+    Berkas::init_with(&dir.join(name), SecretStoreKind::File, secrets, name).expect("init device profile")
 }

@@ -154,6 +154,25 @@ impl Entity {
         DEFS.iter().find(|d| d.table == table).map(|d| d.entity)
     }
 
+    /// The name on the wire and in sync tables (`data_utama`, `riwayat_golongan` ...).
+    pub fn key(self) -> &'static str {
+        static KEYS: OnceLock<HashMap<Entity, String>> = OnceLock::new();
+        let keys = KEYS.get_or_init(|| {
+            Entity::ALL
+                .iter()
+                .map(|e| {
+                    let name = serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string));
+                    (*e, name.unwrap_or_default())
+                })
+                .collect()
+        });
+        keys.get(&self).map(String::as_str).unwrap_or_default()
+    }
+
+    pub fn from_key(key: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.key() == key)
+    }
+
     pub fn from_siasn_key(key: &str) -> Option<Entity> {
         DEFS.iter().find(|d| d.siasn_key == key).map(|d| d.entity)
     }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod records;
 pub mod refs;
+pub(crate) mod replica;
 pub mod schema;
 pub mod search;
 

@@ -3,9 +3,13 @@
 //! endpoints, are built on these so both judge a change the same way.
 
 mod change;
+mod client;
 mod hlc;
+mod local;
 mod merge;
 
 pub use change::{Change, ChangeOutcome, OutcomeStatus};
+pub use client::{CancelToken, HubPrincipal, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 pub use hlc::{Hlc, HlcClock, Stamp};
+pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};
 pub use merge::{merge, MergeOutcome, RowState};

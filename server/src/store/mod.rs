@@ -35,11 +35,11 @@ pub(crate) fn now_text() -> String {
 
 /// An entity's name as stored (its serde name, e.g. `riwayat_golongan`).
 pub(crate) fn entity_name(e: Entity) -> String {
-    serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    e.key().to_string()
 }
 
 pub(crate) fn entity_from(name: &str) -> Option<Entity> {
-    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+    Entity::from_key(name)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

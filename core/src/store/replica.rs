@@ -1,0 +1,492 @@
+//! The device's side of sync, in SQL: per-field stamps of every synced row, the outbox that a
+//! local write fills in the same transaction as the row, the remote changes a pull merges in,
+//! and the answers a push brings back. Callers own the transaction; nothing here commits.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::records::{self, RowData};
+use super::{new_id, now};
+use crate::error::{Error, Result};
+use crate::model::{Entity, FieldMap, Value};
+use crate::sync::{merge, Change, ChangeOutcome, Hlc, HlcClock, OutcomeStatus, RowState, Stamp};
+
+fn entity_key(e: Entity) -> &'static str {
+    e.key()
+}
+
+pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?.execute([key, value])?;
+    Ok(())
+}
+
+pub(crate) fn meta_delete(conn: &Connection, key: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM meta WHERE key = ?1")?.execute([key])?;
+    Ok(())
+}
+
+/// This device's id, made on first use and kept with the data (a restored backup is the same
+/// device, which is right: its stamps continue).
+pub(crate) fn device_id(conn: &Connection) -> Result<String> {
+    if let Some(d) = meta_get(conn, "sync.device")? {
+        return Ok(d);
+    }
+    let d = new_id();
+    meta_set(conn, "sync.device", &d)?;
+    Ok(d)
+}
+
+fn clock(conn: &Connection) -> Result<HlcClock> {
+    let last = meta_get(conn, "sync.hlc")?.and_then(|s| s.parse::<Hlc>().ok()).unwrap_or_default();
+    Ok(HlcClock::new(last))
+}
+
+/// A new stamp of this device's clock, persisted with the write it stamps.
+pub(crate) fn tick(conn: &Connection) -> Result<Hlc> {
+    let mut c = clock(conn)?;
+    let h = c.tick(HlcClock::now_ms());
+    meta_set(conn, "sync.hlc", &h.to_string())?;
+    Ok(h)
+}
+
+fn observe(conn: &Connection, seen: Hlc) -> Result<()> {
+    let mut c = clock(conn)?;
+    if seen > c.last() {
+        c.observe(seen);
+        meta_set(conn, "sync.hlc", &seen.to_string())?;
+    }
+    Ok(())
+}
+
+/// What sync knows of one row beyond its values.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SyncMeta {
+    pub stamps: BTreeMap<String, Stamp>,
+    pub tombstone: Option<Stamp>,
+    pub server_seq: Option<i64>,
+    pub mine: BTreeMap<String, i64>,
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::BadDocument(e.to_string()))
+}
+
+fn from_json<T: for<'de> Deserialize<'de>>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| Error::BadDocument(format!("stored {what} is damaged: {e}")))
+}
+
+pub(crate) fn load_meta(conn: &Connection, entity: Entity, row: &str) -> Result<Option<SyncMeta>> {
+    type Found = (String, Option<String>, Option<i64>, Option<String>);
+    let found: Option<Found> = conn
+        .prepare_cached("SELECT stamps, tombstone, server_seq, mine FROM sync_row WHERE entity = ?1 AND row_id = ?2")?
+        .query_row([entity_key(entity), row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((stamps, tombstone, server_seq, mine)) = found else { return Ok(None) };
+    Ok(Some(SyncMeta {
+        stamps: from_json(&stamps, "stamps")?,
+        tombstone: tombstone.map(|t| from_json(&t, "tombstone")).transpose()?,
+        server_seq,
+        mine: mine.map(|m| from_json(&m, "own writes")).transpose()?.unwrap_or_default(),
+    }))
+}
+
+pub(crate) fn save_meta(conn: &Connection, entity: Entity, row: &str, pegawai: &str, m: &SyncMeta) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO sync_row (entity, row_id, pegawai_id, stamps, tombstone, server_seq, mine)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        entity_key(entity),
+        row,
+        pegawai,
+        json(&m.stamps)?,
+        m.tombstone.as_ref().map(json).transpose()?,
+        m.server_seq,
+        (!m.mine.is_empty()).then(|| json(&m.mine)).transpose()?
+    ])?;
+    Ok(())
+}
+
+/// What a change replaced, so that discarding it can put the row back.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Prior {
+    /// Old value of every field the change sets (Null when it had none).
+    pub values: FieldMap,
+    /// Old stamp of those fields (absent: never synced).
+    pub stamps: BTreeMap<String, Stamp>,
+    /// The row did not exist before the change.
+    #[serde(default)]
+    pub created: bool,
+    /// For a delete: the whole row as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<FieldMap>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tombstone: Option<Stamp>,
+}
+
+/// One local write, about to be recorded.
+pub(crate) struct LocalWrite<'a> {
+    pub entity: Entity,
+    pub row: &'a str,
+    pub pegawai: &'a str,
+    /// New values of the fields that really changed (Null empties a field).
+    pub fields: FieldMap,
+    /// Their values before.
+    pub old: FieldMap,
+    pub created: bool,
+    /// A delete: `old` is then the whole row.
+    pub delete: bool,
+}
+
+/// Records a local write in the outbox and stamps its fields, inside the caller's transaction.
+/// Pending (never sent) changes to the same fields are folded into this one, so a field edited
+/// 300 times offline travels once and the outbox does not grow with the number of edits.
+pub(crate) fn record_local(conn: &Connection, author: &str, w: LocalWrite<'_>) -> Result<()> {
+    if w.fields.is_empty() && !w.delete {
+        return Ok(());
+    }
+    let device = device_id(conn)?;
+    let hlc = tick(conn)?;
+    let stamp = Stamp { hlc, device: device.clone() };
+    let mut meta = load_meta(conn, w.entity, w.row)?.unwrap_or_default();
+    let mut prior = Prior { created: w.created, ..Prior::default() };
+    for (f, old) in &w.old {
+        if w.delete || w.fields.contains_key(f) {
+            prior.values.insert(f.clone(), old.clone());
+            if let Some(s) = meta.stamps.get(f) {
+                prior.stamps.insert(f.clone(), s.clone());
+            }
+        }
+    }
+    if w.delete {
+        prior.row = Some(w.old.clone());
+        prior.tombstone = meta.tombstone.clone();
+        prior.stamps = meta.stamps.clone();
+    }
+
+    // Fold pending changes of this row into the new one.
+    let mut never_synced = meta.server_seq.is_none();
+    let pending: Vec<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT seq, change, prior FROM outbox WHERE entity = ?1 AND row_id = ?2 AND state = 'pending' ORDER BY seq",
+        )?
+        .query_map([entity_key(w.entity), w.row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let others: i64 = conn
+        .prepare_cached("SELECT count(*) FROM outbox WHERE entity = ?1 AND row_id = ?2 AND state <> 'pending'")?
+        .query_row([entity_key(w.entity), w.row], |r| r.get(0))?;
+    never_synced &= others == 0;
+    let mut created_offline = false;
+    for (seq, change_json, prior_json) in pending {
+        let mut older: Change = from_json(&change_json, "outbox change")?;
+        let older_prior: Prior = from_json(&prior_json, "outbox prior")?;
+        created_offline |= older_prior.created;
+        let take: Vec<String> = if w.delete {
+            older.fields.keys().cloned().collect()
+        } else {
+            older.fields.keys().filter(|f| w.fields.contains_key(*f)).cloned().collect()
+        };
+        for f in &take {
+            older.fields.remove(f);
+            // The value before the first of the folded edits is what a discard restores.
+            if let Some(v) = older_prior.values.get(f) {
+                prior.values.insert(f.clone(), v.clone());
+            }
+            match older_prior.stamps.get(f) {
+                Some(s) => prior.stamps.insert(f.clone(), s.clone()),
+                None => prior.stamps.remove(f),
+            };
+            if let Some(row) = prior.row.as_mut() {
+                if let Some(v) = older_prior.values.get(f) {
+                    row.insert(f.clone(), v.clone());
+                }
+            }
+        }
+        prior.created |= older_prior.created && older.fields.is_empty();
+        if older.fields.is_empty() && !older.delete {
+            conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?.execute([seq])?;
+        } else if !take.is_empty() {
+            conn.prepare_cached("UPDATE outbox SET change = ?1, updated_at = ?2 WHERE seq = ?3")?.execute(params![
+                json(&older)?,
+                now(),
+                seq
+            ])?;
+        }
+    }
+
+    if w.delete && never_synced && created_offline {
+        // Made and removed offline: the hub never needs to hear of it.
+        conn.prepare_cached("DELETE FROM outbox WHERE entity = ?1 AND row_id = ?2")?
+            .execute([entity_key(w.entity), w.row])?;
+        conn.prepare_cached("DELETE FROM sync_row WHERE entity = ?1 AND row_id = ?2")?
+            .execute([entity_key(w.entity), w.row])?;
+        return Ok(());
+    }
+
+    let change = Change {
+        id: new_id(),
+        entity: w.entity,
+        row: w.row.to_string(),
+        pegawai: w.pegawai.to_string(),
+        delete: w.delete,
+        fields: if w.delete { FieldMap::new() } else { w.fields.clone() },
+        hlc,
+        device,
+        base: meta.server_seq,
+    };
+    if w.delete {
+        meta.tombstone = Some(stamp);
+    } else {
+        for f in w.fields.keys() {
+            meta.stamps.insert(f.clone(), stamp.clone());
+        }
+    }
+    save_meta(conn, w.entity, w.row, w.pegawai, &meta)?;
+    let at = now();
+    conn.prepare_cached(
+        "INSERT INTO outbox (id, entity, row_id, pegawai_id, author, change, prior, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+    )?
+    .execute(params![
+        change.id,
+        entity_key(w.entity),
+        w.row,
+        w.pegawai,
+        author,
+        json(&change)?,
+        json(&prior)?,
+        at
+    ])?;
+    Ok(())
+}
+
+/// Who applies pulled changes here.
+pub(crate) struct RemoteContext<'a> {
+    pub actor: &'a str,
+    pub device: &'a str,
+}
+
+fn log_conflict(
+    conn: &Connection,
+    change_id: &str,
+    c: &Change,
+    field: &str,
+    mine: &Value,
+    theirs: &Value,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO conflict (change_id, entity, row_id, pegawai_id, field, mine, theirs, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        change_id,
+        entity_key(c.entity),
+        c.row,
+        c.pegawai,
+        field,
+        json(mine)?,
+        json(theirs)?,
+        now()
+    ])?;
+    Ok(())
+}
+
+/// What became of one pulled change on this device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Applied {
+    Changed,
+    /// Nothing new (our own change coming back, or an older write).
+    Unchanged,
+    /// Its record is not on this device (or its NIP is taken by a record made here).
+    Orphan,
+}
+
+/// Merges one pulled change into the local row, with the same rule the hub used.
+pub(crate) fn apply_remote(
+    conn: &Connection,
+    seq: i64,
+    change: &Change,
+    ctx: &RemoteContext<'_>,
+    touched: &mut BTreeSet<String>,
+) -> Result<Applied> {
+    let actor = ctx.actor;
+    let def = change.entity.def();
+    let mut meta = load_meta(conn, change.entity, &change.row)?.unwrap_or_default();
+    let current = records::load_row(conn, def, &change.row)?;
+    let mut state = RowState {
+        values: current.as_ref().map(|r| r.values.clone()).unwrap_or_default(),
+        stamps: std::mem::take(&mut meta.stamps),
+        tombstone: meta.tombstone.take(),
+    };
+    let before = state.values.clone();
+    let out = merge(&mut state, change);
+    observe(conn, change.hlc)?;
+    for f in out.applied.iter().filter(|_| change.device != ctx.device) {
+        // Our own write, overwritten by someone who had not seen it: show it to us.
+        if let Some(my_seq) = meta.mine.remove(f) {
+            let unseen = change.base.is_none_or(|b| b < my_seq);
+            let mine = before.get(f).cloned().unwrap_or(Value::Null);
+            let theirs = state.values.get(f).cloned().unwrap_or(Value::Null);
+            if unseen && mine != theirs {
+                log_conflict(conn, &change.id, change, f, &mine, &theirs)?;
+            }
+        }
+    }
+    meta.stamps = state.stamps.clone();
+    meta.tombstone = state.tombstone.clone();
+    meta.server_seq = Some(meta.server_seq.map_or(seq, |s| s.max(seq)));
+    let at = now();
+    let result = match (&current, state.is_live()) {
+        (Some(_), false) => {
+            records::delete_row(conn, def, &change.row)?;
+            Applied::Changed
+        }
+        (None, false) => Applied::Unchanged,
+        (Some(_), true) => {
+            let set: FieldMap =
+                out.applied.iter().map(|f| (f.clone(), state.values.get(f).cloned().unwrap_or(Value::Null))).collect();
+            let diff = records::update_row(conn, def, &change.row, &set, actor, &at)?;
+            if diff.is_empty() {
+                Applied::Unchanged
+            } else {
+                Applied::Changed
+            }
+        }
+        (None, true) => {
+            if !can_insert(conn, change, &state.values)? {
+                return Ok(Applied::Orphan);
+            }
+            let pegawai_id = (change.entity != Entity::DataUtama).then(|| change.pegawai.clone());
+            let row = RowData::new(change.row.clone(), pegawai_id, None, state.values.clone());
+            records::insert_row(conn, def, &row, actor, &at)?;
+            Applied::Changed
+        }
+    };
+    save_meta(conn, change.entity, &change.row, &change.pegawai, &meta)?;
+    if result == Applied::Changed {
+        touched.insert(change.pegawai.clone());
+    }
+    Ok(result)
+}
+
+fn can_insert(conn: &Connection, change: &Change, values: &FieldMap) -> Result<bool> {
+    if change.entity == Entity::DataUtama {
+        let Some(nip) = values.get("nip_baru").and_then(Value::as_str) else { return Ok(false) };
+        return Ok(records::pegawai_id_by_nip(conn, nip)?.is_none());
+    }
+    let exists: Option<i64> = conn
+        .prepare_cached("SELECT 1 FROM pegawai WHERE id = ?1")?
+        .query_row([&change.pegawai], |r| r.get(0))
+        .optional()?;
+    Ok(exists.is_some())
+}
+
+/// An outbox item ready to send.
+pub(crate) struct Outgoing {
+    pub seq: i64,
+    pub change: Change,
+}
+
+/// Up to `limit` items to send after local sequence `after`: pending ones, and ones sent before
+/// whose answer never arrived (the hub deduplicates by id, so resending is safe).
+pub(crate) fn outgoing(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Outgoing>> {
+    let rows: Vec<(i64, String)> = conn
+        .prepare_cached(
+            "SELECT seq, change FROM outbox WHERE seq > ?1 AND state IN ('pending', 'uploading') ORDER BY seq LIMIT ?2",
+        )?
+        .query_map(params![after, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    rows.into_iter().map(|(seq, c)| Ok(Outgoing { seq, change: from_json(&c, "outbox change")? })).collect()
+}
+
+pub(crate) fn mark_uploading(conn: &Connection, items: &[Outgoing]) -> Result<()> {
+    let at = now();
+    let mut st = conn.prepare_cached("UPDATE outbox SET state = 'uploading', updated_at = ?1 WHERE seq = ?2")?;
+    for i in items {
+        st.execute(params![at, i.seq])?;
+    }
+    Ok(())
+}
+
+/// Counts of what a push's answers did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PushCounts {
+    pub applied: u64,
+    pub superseded: u64,
+    pub refused: u64,
+}
+
+/// Stores the hub's answers: applied and superseded items leave the outbox (losing fields go
+/// to the conflict log); refused ones stay, with the reason, until their author acts.
+pub(crate) fn take_outcomes(conn: &Connection, items: &[Outgoing], outcomes: &[ChangeOutcome]) -> Result<PushCounts> {
+    let by_id: BTreeMap<&str, &Outgoing> = items.iter().map(|i| (i.change.id.as_str(), i)).collect();
+    let mut counts = PushCounts::default();
+    let at = now();
+    for o in outcomes {
+        let Some(item) = by_id.get(o.id.as_str()) else { continue };
+        let c = &item.change;
+        match o.status {
+            OutcomeStatus::Applied | OutcomeStatus::Superseded => {
+                conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?.execute([item.seq])?;
+                if let (Some(seq), Some(mut meta)) = (o.seq, load_meta(conn, c.entity, &c.row)?) {
+                    meta.server_seq = Some(meta.server_seq.map_or(seq, |s| s.max(seq)));
+                    let stamp = Stamp { hlc: c.hlc, device: c.device.clone() };
+                    for f in c.fields.keys() {
+                        if meta.stamps.get(f) == Some(&stamp) && !o.superseded.contains_key(f) {
+                            meta.mine.insert(f.clone(), seq);
+                        }
+                    }
+                    save_meta(conn, c.entity, &c.row, &c.pegawai, &meta)?;
+                }
+                if o.status == OutcomeStatus::Applied {
+                    counts.applied += 1;
+                } else {
+                    counts.superseded += 1;
+                }
+                for (field, theirs) in &o.superseded {
+                    let mine = c.fields.get(field).cloned().unwrap_or(Value::Null);
+                    log_conflict(conn, &c.id, c, field, &mine, theirs)?;
+                }
+            }
+            OutcomeStatus::Refused => {
+                counts.refused += 1;
+                conn.prepare_cached(
+                    "UPDATE outbox SET state = 'refused', attempts = attempts + 1, code = ?1, message = ?2, updated_at = ?3
+                     WHERE seq = ?4",
+                )?
+                .execute(params![o.code, o.message, at, item.seq])?;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// A batch the hub could not take as a whole failed again for this one item: count it, and
+/// set it aside as wedged after `max_attempts`, so the rest of the queue moves on.
+pub(crate) fn note_failure(conn: &Connection, seq: i64, code: &str, message: &str, max_attempts: u32) -> Result<bool> {
+    conn.prepare_cached(
+        "UPDATE outbox SET attempts = attempts + 1, code = ?1, message = ?2, updated_at = ?3,
+         state = CASE WHEN attempts + 1 >= ?4 THEN 'wedged' ELSE 'pending' END WHERE seq = ?5",
+    )?
+    .execute(params![code, message, now(), max_attempts, seq])?;
+    let state: Option<String> =
+        conn.prepare_cached("SELECT state FROM outbox WHERE seq = ?1")?.query_row([seq], |r| r.get(0)).optional()?;
+    Ok(state.as_deref() == Some("wedged"))
+}
+
+/// After a scope reset: forgets every record the device may no longer be shown, except those
+/// with local changes still waiting (they are the author's and must not vanish).
+pub(crate) fn purge_replica(conn: &Connection) -> Result<u64> {
+    let n = conn.execute(
+        "DELETE FROM pegawai WHERE id NOT IN (SELECT pegawai_id FROM outbox)
+         AND id IN (SELECT pegawai_id FROM sync_row)",
+        [],
+    )?;
+    conn.execute("DELETE FROM sync_row WHERE pegawai_id NOT IN (SELECT pegawai_id FROM outbox)", [])?;
+    Ok(n as u64)
+}

@@ -1,0 +1,599 @@
+//! The HTTP client of a device: login, then sync = push the outbox in batches, then pull by
+//! cursor. Every step that changes local state is one transaction, so a cut, a crash or a
+//! cancellation at any moment leaves the device consistent, and the next sync continues: the
+//! hub deduplicates resent changes by id, and the pull cursor moves with the rows it brought.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::TransactionBehavior;
+
+use crate::error::{Error, Result};
+use crate::profile::Berkas;
+use crate::secrets::Secret;
+use crate::store::records;
+use crate::store::replica::{self, meta_get, meta_set, Applied, Outgoing, PushCounts, RemoteContext};
+use crate::sync::{Change, ChangeOutcome};
+
+pub const PROTOCOL_HEADER: &str = "x-berkas-protocol";
+pub const PROTOCOL_VERSION: &str = "1";
+
+/// Stops a running sync between two steps (and during a wait or a request); what was
+/// committed before stays.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken {
+    flag: Arc<AtomicBool>,
+    notify: Arc<tokio::sync::Notify>,
+}
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    async fn cancelled(&self) {
+        loop {
+            let waiter = self.notify.notified();
+            if self.is_cancelled() {
+                return;
+            }
+            waiter.await;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    Push,
+    Pull,
+}
+
+/// Progress as a sync goes: items done in this phase and bytes moved so far.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncProgress {
+    pub phase: SyncPhase,
+    pub items: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+pub type ProgressFn = Arc<dyn Fn(&SyncProgress) + Send + Sync>;
+
+#[derive(Clone)]
+pub struct SyncOptions {
+    /// Changes per push request (the hub takes at most 1,000).
+    pub push_batch: usize,
+    /// Changes per pull page.
+    pub pull_page: u32,
+    /// Tries of one request before the sync gives up (network errors, 5xx, 429).
+    pub max_attempts: u32,
+    /// Times an item may break a push on its own before it is set aside as wedged.
+    pub wedge_after: u32,
+    /// First retry delay; doubled each time, with jitter, at most 10 s.
+    pub backoff: Duration,
+    pub cancel: CancelToken,
+    pub progress: Option<ProgressFn>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> SyncOptions {
+        SyncOptions {
+            push_batch: 500,
+            pull_page: 1000,
+            max_attempts: 5,
+            wedge_after: 3,
+            backoff: Duration::from_millis(250),
+            cancel: CancelToken::default(),
+            progress: None,
+        }
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    pub pushed: u64,
+    pub applied: u64,
+    pub superseded: u64,
+    pub refused: u64,
+    pub wedged: u64,
+    pub pulled: u64,
+    /// Pulled changes that changed something here.
+    pub changed: u64,
+    /// Pulled changes whose record is not on this device.
+    pub orphans: u64,
+    pub scope_reset: bool,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+/// Who the hub says we are after login.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HubPrincipal {
+    pub username: String,
+    pub role: String,
+    #[serde(default)]
+    pub pegawai_id: Option<String>,
+    #[serde(default)]
+    pub units: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenPair {
+    access_token: String,
+    refresh_token: String,
+    expires_in: u64,
+    #[serde(default)]
+    principal: Option<HubPrincipal>,
+}
+
+#[derive(Deserialize)]
+struct HubErrorBody {
+    error: HubErrorInner,
+}
+
+#[derive(Deserialize)]
+struct HubErrorInner {
+    code: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct PushBody<'a> {
+    changes: Vec<&'a Change>,
+}
+
+#[derive(Deserialize)]
+struct PushAnswer {
+    outcomes: Vec<ChangeOutcome>,
+}
+
+#[derive(Deserialize)]
+struct PulledChange {
+    seq: i64,
+    #[serde(flatten)]
+    change: Change,
+}
+
+#[derive(Deserialize)]
+struct PullPage {
+    changes: Vec<PulledChange>,
+    next_cursor: i64,
+    has_more: bool,
+    scope_version: i64,
+    #[serde(default)]
+    scope_reset: bool,
+}
+
+fn now_ms() -> u64 {
+    crate::sync::HlcClock::now_ms()
+}
+
+fn hub_error(status: u16, body: &[u8]) -> Error {
+    match serde_json::from_slice::<HubErrorBody>(body) {
+        Ok(b) => Error::Hub { status, code: b.error.code, message: b.error.message },
+        Err(_) => Error::Hub { status, code: "unknown".into(), message: "the hub's answer was not understood".into() },
+    }
+}
+
+/// One answered request.
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+}
+
+struct Hub {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Hub {
+    fn new(base: &str, ca_pem: Option<&str>) -> Result<Hub> {
+        let mut b = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .user_agent(concat!("berkas/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = ca_pem {
+            let cert = reqwest::Certificate::from_pem(pem.as_bytes())
+                .map_err(|e| Error::BadDocument(format!("the hub's CA certificate is not valid PEM: {e}")))?;
+            b = b.add_root_certificate(cert);
+        }
+        let http = b.build().map_err(|e| Error::Network(e.to_string()))?;
+        let base = base.trim_end_matches('/').to_string();
+        if !(base.starts_with("https://") || base.starts_with("http://")) {
+            return Err(Error::invalid("server", "server.url", "must start with https:// (or http:// on loopback)"));
+        }
+        Ok(Hub { http, base })
+    }
+
+    /// Sends a request, retrying what may succeed later (no answer, a cut answer, 5xx, 408,
+    /// 429) with exponential backoff and jitter. Any other answer is returned as it is.
+    async fn call(
+        &self,
+        opts: &SyncOptions,
+        build: &(dyn Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder + Sync),
+    ) -> Result<Answer> {
+        let mut last = String::new();
+        for attempt in 0..opts.max_attempts.max(1) {
+            if attempt > 0 {
+                let exp = opts.backoff.saturating_mul(1 << (attempt - 1).min(6)).min(Duration::from_secs(10));
+                let mut r = [0u8; 2];
+                let _ = getrandom::fill(&mut r);
+                let jitter = 0.5 + f64::from(u16::from_le_bytes(r)) / f64::from(u16::MAX) / 2.0;
+                tokio::select! {
+                    _ = tokio::time::sleep(exp.mul_f64(jitter)) => {}
+                    _ = opts.cancel.cancelled() => return Err(Error::Cancelled),
+                }
+            }
+            if opts.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let request = async {
+                let resp = build(&self.http, &self.base).send().await?;
+                let status = resp.status().as_u16();
+                let body = resp.bytes().await?;
+                Ok::<_, reqwest::Error>(Answer { status, body: body.to_vec() })
+            };
+            let result = tokio::select! {
+                r = request => r,
+                _ = opts.cancel.cancelled() => return Err(Error::Cancelled),
+            };
+            match result {
+                Ok(a) if a.status >= 500 || a.status == 408 || a.status == 429 => {
+                    last = format!("the hub answered {}", a.status);
+                }
+                Ok(a) => return Ok(a),
+                Err(e) => last = describe(&e),
+            }
+        }
+        Err(Error::Network(last))
+    }
+}
+
+/// A network error without URLs (they may carry a NIP).
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the answer was cut or damaged"
+    } else {
+        "the request failed"
+    };
+    let mut source = std::error::Error::source(e);
+    let mut detail = String::new();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?)
+}
+
+impl Berkas {
+    fn hub(&self) -> Result<Hub> {
+        let (server, ca) = {
+            let store = self.store();
+            (meta_get(&store.conn, "sync.server")?, meta_get(&store.conn, "sync.ca_pem")?)
+        };
+        Hub::new(&server.ok_or(Error::NotLoggedIn)?, ca.as_deref())
+    }
+
+    fn save_tokens(&self, t: &TokenPair) -> Result<()> {
+        self.secrets().put(&self.secret_name("sync-refresh"), &Secret::new(t.refresh_token.clone().into_bytes()))?;
+        let expires = now_ms() + t.expires_in.saturating_mul(1000);
+        let access = format!("{expires} {}", t.access_token);
+        self.secrets().put(&self.secret_name("sync-access"), &Secret::new(access.into_bytes()))?;
+        Ok(())
+    }
+
+    /// Signs this profile in to a hub. The refresh token goes to the profile's secret store,
+    /// never to a file of ours. Switching to another hub or account is refused while changes of
+    /// the previous one wait in the outbox; otherwise the local copy is re-pulled.
+    pub async fn login(
+        &self,
+        server: &str,
+        username: &str,
+        password: &str,
+        ca_pem: Option<&str>,
+    ) -> Result<HubPrincipal> {
+        let hub = Hub::new(server, ca_pem)?;
+        let opts = SyncOptions { max_attempts: 2, ..SyncOptions::default() };
+        let body = serde_json::json!({ "username": username, "password": password });
+        let a = hub.call(&opts, &|c, base| c.post(format!("{base}/v1/auth/login")).json(&body)).await?;
+        if a.status != 200 {
+            return Err(hub_error(a.status, &a.body));
+        }
+        let pair: TokenPair = serde_json::from_slice(&a.body)
+            .map_err(|e| Error::Network(format!("the hub's login answer was not understood: {e}")))?;
+        let principal =
+            pair.principal.clone().ok_or_else(|| Error::Network("the hub did not say who we are".into()))?;
+        {
+            let mut store = self.store();
+            let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let same = meta_get(&tx, "sync.server")?.as_deref() == Some(hub.base.as_str())
+                && meta_get(&tx, "sync.user")?.as_deref() == Some(principal.username.as_str());
+            if !same {
+                let waiting: i64 = tx.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+                if waiting > 0 && meta_get(&tx, "sync.user")?.is_some() {
+                    return Err(Error::invalid(
+                        "user",
+                        "sync.outbox_not_empty",
+                        format!("{waiting} change(s) of the previous account wait in the outbox; sync or discard them first"),
+                    ));
+                }
+                replica::purge_replica(&tx)?;
+                replica::meta_delete(&tx, "sync.cursor")?;
+                replica::meta_delete(&tx, "sync.scope")?;
+            }
+            meta_set(&tx, "sync.server", &hub.base)?;
+            meta_set(&tx, "sync.user", &principal.username)?;
+            meta_set(&tx, "sync.role", &principal.role)?;
+            match ca_pem {
+                Some(pem) => meta_set(&tx, "sync.ca_pem", pem)?,
+                None => replica::meta_delete(&tx, "sync.ca_pem")?,
+            }
+            replica::device_id(&tx)?;
+            tx.commit()?;
+        }
+        self.save_tokens(&pair)?;
+        Ok(principal)
+    }
+
+    /// Ends the session on the hub (best effort) and forgets the tokens here.
+    pub async fn logout(&self) -> Result<()> {
+        if let (Ok(hub), Ok(Some(token))) = (self.hub(), self.stored_access()) {
+            let opts = SyncOptions { max_attempts: 1, ..SyncOptions::default() };
+            let _ = hub.call(&opts, &|c, base| c.post(format!("{base}/v1/auth/logout")).bearer_auth(&token)).await;
+        }
+        self.secrets().delete(&self.secret_name("sync-refresh"))?;
+        self.secrets().delete(&self.secret_name("sync-access"))?;
+        Ok(())
+    }
+
+    fn stored_access(&self) -> Result<Option<String>> {
+        let Some(s) = self.secrets().get(&self.secret_name("sync-access"))? else { return Ok(None) };
+        let text = String::from_utf8_lossy(s.expose()).to_string();
+        let Some((exp, token)) = text.split_once(' ') else { return Ok(None) };
+        // A minute of margin: a token must not expire in the middle of a page.
+        Ok((exp.parse::<u64>().unwrap_or(0) > now_ms() + 60_000).then(|| token.to_string()))
+    }
+
+    async fn access_token(&self, hub: &Hub, opts: &SyncOptions, force: bool) -> Result<String> {
+        if !force {
+            if let Some(t) = self.stored_access()? {
+                return Ok(t);
+            }
+        }
+        let refresh = self.secrets().get(&self.secret_name("sync-refresh"))?.ok_or(Error::NotLoggedIn)?;
+        let body = serde_json::json!({ "refresh_token": String::from_utf8_lossy(refresh.expose()) });
+        let a = hub.call(opts, &|c, base| c.post(format!("{base}/v1/auth/refresh")).json(&body)).await?;
+        match a.status {
+            200 => {
+                let pair: TokenPair = serde_json::from_slice(&a.body)
+                    .map_err(|e| Error::Network(format!("the hub's token answer was not understood: {e}")))?;
+                self.save_tokens(&pair)?;
+                Ok(pair.access_token)
+            }
+            401 => Err(Error::SessionEnded),
+            s => Err(hub_error(s, &a.body)),
+        }
+    }
+
+    /// Pushes the outbox, then pulls what changed. Safe to cancel or kill at any moment.
+    pub async fn sync(&self, opts: &SyncOptions) -> Result<SyncReport> {
+        let hub = self.hub()?;
+        let mut report = SyncReport::default();
+        let mut token = self.access_token(&hub, opts, false).await?;
+        self.push_all(&hub, opts, &mut token, &mut report).await?;
+        self.pull_all(&hub, opts, &mut token, &mut report).await?;
+        let store = self.store();
+        meta_set(&store.conn, "sync.last", &crate::store::now())?;
+        Ok(report)
+    }
+
+    /// An authorised request; an expired access token is refreshed once.
+    async fn authed(
+        &self,
+        hub: &Hub,
+        opts: &SyncOptions,
+        token: &mut String,
+        build: &(dyn Fn(&reqwest::Client, &str, &str) -> reqwest::RequestBuilder + Sync),
+    ) -> Result<Answer> {
+        for second in [false, true] {
+            let t = token.clone();
+            let a = hub.call(opts, &|c, base| build(c, base, &t).header(PROTOCOL_HEADER, PROTOCOL_VERSION)).await?;
+            match a.status {
+                401 if !second => *token = self.access_token(hub, opts, true).await?,
+                401 => return Err(Error::SessionEnded),
+                426 => return Err(Error::UpgradeRequired),
+                _ => return Ok(a),
+            }
+        }
+        Err(Error::SessionEnded)
+    }
+
+    fn progress(&self, opts: &SyncOptions, phase: SyncPhase, items: u64, report: &SyncReport) {
+        if let Some(p) = &opts.progress {
+            p(&SyncProgress { phase, items, bytes_sent: report.bytes_sent, bytes_received: report.bytes_received });
+        }
+    }
+
+    async fn push_all(&self, hub: &Hub, opts: &SyncOptions, token: &mut String, report: &mut SyncReport) -> Result<()> {
+        let mut after = 0;
+        loop {
+            if opts.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let items = {
+                let mut store = self.store();
+                let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let items = replica::outgoing(&tx, after, opts.push_batch.clamp(1, 1000))?;
+                replica::mark_uploading(&tx, &items)?;
+                tx.commit()?;
+                items
+            };
+            let Some(last) = items.last() else { return Ok(()) };
+            after = last.seq;
+            self.push_items(hub, opts, token, report, items).await?;
+            self.progress(opts, SyncPhase::Push, report.pushed, report);
+        }
+    }
+
+    /// Pushes a batch. When the hub refuses the batch as a whole (a body it cannot read), the
+    /// batch is split until the item at fault is alone; that item is counted and, after
+    /// `wedge_after` such failures, set aside so the rest of the queue moves.
+    async fn push_items(
+        &self,
+        hub: &Hub,
+        opts: &SyncOptions,
+        token: &mut String,
+        report: &mut SyncReport,
+        items: Vec<Outgoing>,
+    ) -> Result<()> {
+        let mut stack = vec![items];
+        while let Some(items) = stack.pop() {
+            let json = serde_json::to_vec(&PushBody { changes: items.iter().map(|i| &i.change).collect() })
+                .map_err(|e| Error::BadDocument(e.to_string()))?;
+            let compressed = json.len() > 4096;
+            let body = if compressed { gzip(&json)? } else { json };
+            report.bytes_sent += body.len() as u64;
+            let a = self
+                .authed(hub, opts, token, &|c, base, t| {
+                    let r = c
+                        .post(format!("{base}/v1/sync/push"))
+                        .bearer_auth(t)
+                        .header("content-type", "application/json")
+                        .body(body.clone());
+                    if compressed {
+                        r.header("content-encoding", "gzip")
+                    } else {
+                        r
+                    }
+                })
+                .await?;
+            report.bytes_received += a.body.len() as u64;
+            match a.status {
+                200 => {
+                    let answer: PushAnswer = serde_json::from_slice(&a.body)
+                        .map_err(|e| Error::Network(format!("the hub's push answer was not understood: {e}")))?;
+                    let counts: PushCounts = {
+                        let mut store = self.store();
+                        let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                        let counts = replica::take_outcomes(&tx, &items, &answer.outcomes)?;
+                        tx.commit()?;
+                        counts
+                    };
+                    report.pushed += items.len() as u64;
+                    report.applied += counts.applied;
+                    report.superseded += counts.superseded;
+                    report.refused += counts.refused;
+                }
+                400 | 413 | 415 | 422 if items.len() > 1 => {
+                    let mut items = items;
+                    let second = items.split_off(items.len() / 2);
+                    stack.push(second);
+                    stack.push(items);
+                }
+                400 | 413 | 415 | 422 => {
+                    let Error::Hub { code, message, .. } = hub_error(a.status, &a.body) else { continue };
+                    let wedged = {
+                        let store = self.store();
+                        replica::note_failure(&store.conn, items[0].seq, &code, &message, opts.wedge_after)?
+                    };
+                    report.wedged += u64::from(wedged);
+                }
+                s => return Err(hub_error(s, &a.body)),
+            }
+        }
+        Ok(())
+    }
+
+    async fn pull_all(&self, hub: &Hub, opts: &SyncOptions, token: &mut String, report: &mut SyncReport) -> Result<()> {
+        let (actor, device) = {
+            let store = self.store();
+            let actor = meta_get(&store.conn, "sync.user")?.unwrap_or_else(|| self.actor().to_string());
+            (actor, replica::device_id(&store.conn)?)
+        };
+        let ctx = RemoteContext { actor: &actor, device: &device };
+        let mut items = 0u64;
+        loop {
+            if opts.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let (cursor, scope) = {
+                let store = self.store();
+                let cursor: i64 = meta_get(&store.conn, "sync.cursor")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+                (cursor, meta_get(&store.conn, "sync.scope")?)
+            };
+            let limit = opts.pull_page.clamp(1, 5000);
+            let a = self
+                .authed(hub, opts, token, &|c, base, t| {
+                    let mut q = vec![("cursor", cursor.to_string()), ("limit", limit.to_string())];
+                    if let Some(s) = &scope {
+                        q.push(("scope", s.clone()));
+                    }
+                    c.get(format!("{base}/v1/sync/pull")).query(&q).bearer_auth(t)
+                })
+                .await?;
+            report.bytes_received += a.body.len() as u64;
+            if a.status != 200 {
+                return Err(hub_error(a.status, &a.body));
+            }
+            let page: PullPage = serde_json::from_slice(&a.body)
+                .map_err(|e| Error::Network(format!("the hub's pull answer was not understood: {e}")))?;
+            {
+                let mut store = self.store();
+                let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                if page.scope_reset {
+                    replica::purge_replica(&tx)?;
+                    meta_set(&tx, "sync.cursor", "0")?;
+                    meta_set(&tx, "sync.scope", &page.scope_version.to_string())?;
+                    tx.commit()?;
+                    report.scope_reset = true;
+                    continue;
+                }
+                let mut touched = BTreeSet::new();
+                for p in &page.changes {
+                    match replica::apply_remote(&tx, p.seq, &p.change, &ctx, &mut touched)? {
+                        Applied::Changed => report.changed += 1,
+                        Applied::Unchanged => {}
+                        Applied::Orphan => report.orphans += 1,
+                    }
+                }
+                for pegawai in &touched {
+                    records::refresh_completeness(&tx, pegawai)?;
+                }
+                meta_set(&tx, "sync.cursor", &page.next_cursor.to_string())?;
+                meta_set(&tx, "sync.scope", &page.scope_version.to_string())?;
+                tx.commit()?;
+            }
+            items += page.changes.len() as u64;
+            report.pulled += page.changes.len() as u64;
+            self.progress(opts, SyncPhase::Pull, items, report);
+            if !page.has_more {
+                return Ok(());
+            }
+        }
+    }
+}

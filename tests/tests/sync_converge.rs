@@ -1,0 +1,150 @@
+//! Devices against a real hub process: an ASN's phone and laptop and the BKD's admin edit the
+//! same record offline and sync in every order; all copies converge, each person's fields are
+//! kept, and the edit that lost is in its author's conflict log. Refused changes stay visible.
+
+use berkas_core::model::{FieldMap, Value};
+use berkas_core::sync::{OutboxState, RecordSyncState, SyncOptions};
+use berkas_core::{Berkas, ListFilter};
+use berkas_tests::{device, HubProcess, DEMO_PASSWORD};
+
+fn text(v: &str) -> Value {
+    Value::Text(v.to_string())
+}
+
+fn set(pairs: &[(&str, &str)]) -> FieldMap {
+    pairs.iter().map(|(k, v)| (k.to_string(), text(v))).collect()
+}
+
+async fn sync(b: &Berkas) -> berkas_core::sync::SyncReport {
+    b.sync(&SyncOptions::default()).await.expect("sync")
+}
+
+fn data_utama(b: &Berkas, nip: &str) -> FieldMap {
+    b.pegawai(nip).expect("record on device").data_utama.values
+}
+
+fn unit_nips(b: &Berkas, unit: &str) -> Vec<String> {
+    let filter = ListFilter { unit: Some(unit.into()), limit: 100, ..ListFilter::default() };
+    b.list_pegawai(&filter).expect("list").into_iter().map(|p| p.nip).collect()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn offline_edits_converge_in_every_order_and_the_loser_sees_the_conflict() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 8);
+    let admin = device(tmp.path(), "admin");
+    admin.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("admin login");
+    let first = sync(&admin).await;
+    assert_eq!(admin.count_pegawai().expect("count"), 16, "admin pulls the whole instansi: {first:?}");
+    let fas = device(tmp.path(), "fas-a");
+    fas.login(&hub.url, "fas-a", DEMO_PASSWORD, None).await.expect("fas login");
+    sync(&fas).await;
+    let unit_a = unit_nips(&admin, "UNIT-A");
+    assert_eq!(unit_nips(&fas, "UNIT-A"), unit_a);
+    assert_eq!(fas.count_pegawai().expect("count"), 8, "a facilitator holds only their unit");
+
+    let orders: [[usize; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    for (round, order) in orders.iter().enumerate() {
+        let nip = &unit_a[round];
+        let phone = device(tmp.path(), &format!("phone-{round}"));
+        let laptop = device(tmp.path(), &format!("laptop-{round}"));
+        for d in [&phone, &laptop] {
+            d.login(&hub.url, nip, DEMO_PASSWORD, None).await.expect("asn login");
+            sync(d).await;
+            assert_eq!(d.count_pegawai().expect("count"), 1, "an ASN holds only their own record");
+        }
+        sync(&admin).await;
+
+        // Offline: the phone edits the phone number, the laptop later the same field and the
+        // address; the admin a field of the SK. Three devices, one record.
+        phone.edit_pegawai(nip, &set(&[("no_hp", "081234500001")])).expect("phone edit");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        laptop.edit_pegawai(nip, &set(&[("no_hp", "081234500002"), ("alamat", "Jl. Laptop 2")])).expect("laptop");
+        admin.edit_pegawai(nip, &set(&[("jabatan_nama", &format!("Analis Kepegawaian {round}"))])).expect("admin");
+        assert_eq!(phone.record_sync_state(nip).expect("state"), RecordSyncState::Pending);
+
+        let devices = [&phone, &laptop, &admin];
+        for &i in order {
+            sync(devices[i]).await;
+        }
+        for d in devices.iter().chain([&&fas]) {
+            sync(d).await;
+        }
+        let want = data_utama(&admin, nip);
+        assert_eq!(want.get("no_hp"), Some(&text("+6281234500002")), "order {order:?}: the later edit wins");
+        assert_eq!(want.get("alamat"), Some(&text("Jl. Laptop 2")));
+        assert_eq!(want.get("jabatan_nama"), Some(&text(&format!("Analis Kepegawaian {round}"))));
+        for (name, d) in [("phone", &phone), ("laptop", &laptop), ("fas-a", &fas)] {
+            assert_eq!(data_utama(d, nip), want, "order {order:?}: {name} converged with admin");
+            assert!(d.outbox().expect("outbox").is_empty(), "{name}: outbox settled");
+        }
+        let lost = phone.conflicts(false).expect("conflicts");
+        assert_eq!(lost.len(), 1, "order {order:?}: the phone's losing edit is logged: {lost:?}");
+        assert_eq!((lost[0].field.as_str(), &lost[0].mine), ("no_hp", &text("+6281234500001")));
+        assert_eq!(lost[0].theirs, text("+6281234500002"));
+        assert!(laptop.conflicts(false).expect("conflicts").is_empty());
+        assert_eq!(phone.record_sync_state(nip).expect("state"), RecordSyncState::Conflict);
+        phone.dismiss_conflict(lost[0].id).expect("dismiss");
+        assert_eq!(phone.record_sync_state(nip).expect("state"), RecordSyncState::Synced);
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_refused_change_stays_visible_until_discarded_and_discard_restores_the_value() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 2);
+    let admin = device(tmp.path(), "admin");
+    admin.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+    sync(&admin).await;
+    let nip = unit_nips(&admin, "UNIT-A").remove(0);
+    let phone = device(tmp.path(), "phone");
+    phone.login(&hub.url, &nip, DEMO_PASSWORD, None).await.expect("login");
+    sync(&phone).await;
+    let before = data_utama(&phone, &nip);
+
+    // An ASN may not change their own jabatan: that comes from an SK, through the BKD.
+    phone.edit_pegawai(&nip, &set(&[("jabatan_nama", "Kepala Badan"), ("alamat", "Jl. Baru 1")])).expect("edit");
+    let report = sync(&phone).await;
+    assert_eq!((report.pushed, report.refused), (1, 1), "{report:?}");
+    let outbox = phone.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].state, OutboxState::Refused);
+    assert_eq!(outbox[0].code.as_deref(), Some("forbidden.field"));
+    assert!(outbox[0].message.as_deref().unwrap_or_default().contains("jabatan_nama"));
+    assert_eq!(phone.record_sync_state(&nip).expect("state"), RecordSyncState::Refused);
+    // The refusal does not block later changes.
+    phone.edit_pegawai(&nip, &set(&[("no_hp", "081299900001")])).expect("edit");
+    let report = sync(&phone).await;
+    assert_eq!((report.pushed, report.applied), (1, 1), "{report:?}");
+    sync(&admin).await;
+    assert_eq!(data_utama(&admin, &nip).get("no_hp"), Some(&text("+6281299900001")));
+    assert_eq!(data_utama(&admin, &nip).get("jabatan_nama"), before.get("jabatan_nama"), "refused: hub unchanged");
+
+    phone.outbox_discard(&outbox[0].id).expect("discard");
+    let after = data_utama(&phone, &nip);
+    assert_eq!(after.get("jabatan_nama"), before.get("jabatan_nama"), "discard puts back the hub's value");
+    assert_eq!(after.get("alamat"), before.get("alamat"));
+    assert!(phone.outbox().expect("outbox").is_empty());
+    assert_eq!(phone.record_sync_state(&nip).expect("state"), RecordSyncState::Synced);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn bad_credentials_and_a_missing_login_are_clear_errors_and_change_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 1);
+    let d = device(tmp.path(), "d");
+    match d.sync(&SyncOptions::default()).await {
+        Err(berkas_core::Error::NotLoggedIn) => {}
+        other => panic!("expected NotLoggedIn, got {other:?}"),
+    }
+    match d.login(&hub.url, "admin", "salah", None).await {
+        Err(berkas_core::Error::Hub { status: 401, code, .. }) => assert_eq!(code, "auth.invalid_credentials"),
+        other => panic!("expected 401, got {other:?}"),
+    }
+    assert_eq!(d.sync_status().expect("status").server, None, "a failed login leaves no half-session");
+    let nowhere = "http://127.0.0.1:9";
+    match d.login(nowhere, "admin", DEMO_PASSWORD, None).await {
+        Err(berkas_core::Error::Network(_)) => {}
+        other => panic!("expected a network error, got {other:?}"),
+    }
+}
