@@ -82,7 +82,11 @@ enum Command {
     /// End the hub session and forget its tokens.
     Logout,
     /// Push local changes, then pull what changed on the hub.
-    Sync,
+    Sync {
+        /// Changes per push request (smaller on a poor connection).
+        #[arg(long, default_value_t = 500)]
+        push_batch: usize,
+    },
     /// Sync state: hub, account, last sync, outbox and conflicts.
     Status,
     /// The outbox of local changes.
@@ -180,7 +184,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             sync::login(&ctx, &server, &user, password_stdin, ca_cert.as_deref())
         }
         Command::Logout => sync::logout(&ctx),
-        Command::Sync => sync::sync(&ctx),
+        Command::Sync { push_batch } => sync::sync(&ctx, push_batch),
         Command::Status => sync::status(&ctx),
         Command::Outbox(c) => sync::outbox(&ctx, c),
         Command::Conflicts { all } => sync::conflicts(&ctx, all),

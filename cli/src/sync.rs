@@ -59,9 +59,9 @@ pub fn logout(ctx: &Ctx) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn sync(ctx: &Ctx) -> Result<(), CliError> {
+pub fn sync(ctx: &Ctx, push_batch: usize) -> Result<(), CliError> {
     let b = ctx.open()?;
-    let mut opts = SyncOptions::default();
+    let mut opts = SyncOptions { push_batch, ..SyncOptions::default() };
     if !ctx.out.json && std::io::stderr().is_terminal() {
         opts.progress = Some(Arc::new(|p: &SyncProgress| {
             let phase = match p.phase {

@@ -1,6 +1,8 @@
 //! Helpers for cross-component tests: the workspace's built binaries, a real `berkas-server`
 //! process on loopback, and devices (profiles) that sync with it.
 
+pub mod proxy;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -66,4 +68,60 @@ impl Drop for HubProcess {
 pub fn device(dir: &Path, name: &str) -> Berkas {
     let secrets = Arc::new(MemorySecretStore::default());
     Berkas::init_with(&dir.join(name), SecretStoreKind::File, secrets, name).expect("init device profile")
+}
+
+/// Every change in the hub's log that `user` may see, from the start, as JSON (the raw
+/// protocol, independent of the client under test).
+pub async fn hub_log(url: &str, user: &str) -> Vec<serde_json::Value> {
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{url}/v1/auth/login"))
+        .json(&serde_json::json!({ "username": user, "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("login answer");
+    let token = login["access_token"].as_str().expect("token").to_string();
+    let mut out = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let page: serde_json::Value = http
+            .get(format!("{url}/v1/sync/pull?cursor={cursor}&limit=5000"))
+            .bearer_auth(&token)
+            .header("x-berkas-protocol", "1")
+            .send()
+            .await
+            .expect("pull")
+            .json()
+            .await
+            .expect("page");
+        out.extend(page["changes"].as_array().expect("changes").iter().cloned());
+        cursor = page["next_cursor"].as_i64().expect("cursor");
+        if page["has_more"] != serde_json::Value::Bool(true) {
+            return out;
+        }
+    }
+}
+
+/// A deterministic pseudo-random sequence for tests (xorshift), seeded per test.
+pub struct TestRng(u64);
+
+impl TestRng {
+    pub fn new(seed: u64) -> TestRng {
+        TestRng(seed.max(1))
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }

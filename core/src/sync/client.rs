@@ -81,6 +81,10 @@ pub struct SyncOptions {
     pub wedge_after: u32,
     /// First retry delay; doubled each time, with jitter, at most 10 s.
     pub backoff: Duration,
+    /// Longest wait for one request's answer.
+    pub timeout: Duration,
+    /// Bytes per blob upload request (the hub takes at most 8 MiB).
+    pub blob_chunk: usize,
     pub cancel: CancelToken,
     pub progress: Option<ProgressFn>,
 }
@@ -93,6 +97,8 @@ impl Default for SyncOptions {
             max_attempts: 5,
             wedge_after: 3,
             backoff: Duration::from_millis(250),
+            timeout: Duration::from_secs(120),
+            blob_chunk: 4 << 20,
             cancel: CancelToken::default(),
             progress: None,
         }
@@ -179,7 +185,7 @@ fn now_ms() -> u64 {
     crate::sync::HlcClock::now_ms()
 }
 
-fn hub_error(status: u16, body: &[u8]) -> Error {
+pub(super) fn hub_error(status: u16, body: &[u8]) -> Error {
     match serde_json::from_slice::<HubErrorBody>(body) {
         Ok(b) => Error::Hub { status, code: b.error.code, message: b.error.message },
         Err(_) => Error::Hub { status, code: "unknown".into(), message: "the hub's answer was not understood".into() },
@@ -187,21 +193,22 @@ fn hub_error(status: u16, body: &[u8]) -> Error {
 }
 
 /// One answered request.
-struct Answer {
-    status: u16,
-    body: Vec<u8>,
+pub(super) struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub headers: reqwest::header::HeaderMap,
 }
 
-struct Hub {
+pub(super) struct Hub {
     http: reqwest::Client,
     base: String,
 }
 
 impl Hub {
-    fn new(base: &str, ca_pem: Option<&str>) -> Result<Hub> {
+    fn new(base: &str, ca_pem: Option<&str>, timeout: Duration) -> Result<Hub> {
         let mut b = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(120))
+            .connect_timeout(Duration::from_secs(10).min(timeout))
+            .timeout(timeout)
             .user_agent(concat!("berkas/", env!("CARGO_PKG_VERSION")));
         if let Some(pem) = ca_pem {
             let cert = reqwest::Certificate::from_pem(pem.as_bytes())
@@ -218,7 +225,7 @@ impl Hub {
 
     /// Sends a request, retrying what may succeed later (no answer, a cut answer, 5xx, 408,
     /// 429) with exponential backoff and jitter. Any other answer is returned as it is.
-    async fn call(
+    pub(super) async fn call(
         &self,
         opts: &SyncOptions,
         build: &(dyn Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder + Sync),
@@ -241,8 +248,9 @@ impl Hub {
             let request = async {
                 let resp = build(&self.http, &self.base).send().await?;
                 let status = resp.status().as_u16();
+                let headers = resp.headers().clone();
                 let body = resp.bytes().await?;
-                Ok::<_, reqwest::Error>(Answer { status, body: body.to_vec() })
+                Ok::<_, reqwest::Error>(Answer { status, body: body.to_vec(), headers })
             };
             let result = tokio::select! {
                 r = request => r,
@@ -291,12 +299,12 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
 }
 
 impl Berkas {
-    fn hub(&self) -> Result<Hub> {
+    pub(super) fn hub(&self, opts: &SyncOptions) -> Result<Hub> {
         let (server, ca) = {
             let store = self.store();
             (meta_get(&store.conn, "sync.server")?, meta_get(&store.conn, "sync.ca_pem")?)
         };
-        Hub::new(&server.ok_or(Error::NotLoggedIn)?, ca.as_deref())
+        Hub::new(&server.ok_or(Error::NotLoggedIn)?, ca.as_deref(), opts.timeout)
     }
 
     fn save_tokens(&self, t: &TokenPair) -> Result<()> {
@@ -317,8 +325,8 @@ impl Berkas {
         password: &str,
         ca_pem: Option<&str>,
     ) -> Result<HubPrincipal> {
-        let hub = Hub::new(server, ca_pem)?;
         let opts = SyncOptions { max_attempts: 2, ..SyncOptions::default() };
+        let hub = Hub::new(server, ca_pem, opts.timeout)?;
         let body = serde_json::json!({ "username": username, "password": password });
         let a = hub.call(&opts, &|c, base| c.post(format!("{base}/v1/auth/login")).json(&body)).await?;
         if a.status != 200 {
@@ -362,8 +370,8 @@ impl Berkas {
 
     /// Ends the session on the hub (best effort) and forgets the tokens here.
     pub async fn logout(&self) -> Result<()> {
-        if let (Ok(hub), Ok(Some(token))) = (self.hub(), self.stored_access()) {
-            let opts = SyncOptions { max_attempts: 1, ..SyncOptions::default() };
+        let opts = SyncOptions { max_attempts: 1, ..SyncOptions::default() };
+        if let (Ok(hub), Ok(Some(token))) = (self.hub(&opts), self.stored_access()) {
             let _ = hub.call(&opts, &|c, base| c.post(format!("{base}/v1/auth/logout")).bearer_auth(&token)).await;
         }
         self.secrets().delete(&self.secret_name("sync-refresh"))?;
@@ -379,7 +387,7 @@ impl Berkas {
         Ok((exp.parse::<u64>().unwrap_or(0) > now_ms() + 60_000).then(|| token.to_string()))
     }
 
-    async fn access_token(&self, hub: &Hub, opts: &SyncOptions, force: bool) -> Result<String> {
+    pub(super) async fn access_token(&self, hub: &Hub, opts: &SyncOptions, force: bool) -> Result<String> {
         if !force {
             if let Some(t) = self.stored_access()? {
                 return Ok(t);
@@ -402,7 +410,7 @@ impl Berkas {
 
     /// Pushes the outbox, then pulls what changed. Safe to cancel or kill at any moment.
     pub async fn sync(&self, opts: &SyncOptions) -> Result<SyncReport> {
-        let hub = self.hub()?;
+        let hub = self.hub(opts)?;
         let mut report = SyncReport::default();
         let mut token = self.access_token(&hub, opts, false).await?;
         self.push_all(&hub, opts, &mut token, &mut report).await?;
@@ -413,7 +421,7 @@ impl Berkas {
     }
 
     /// An authorised request; an expired access token is refreshed once.
-    async fn authed(
+    pub(super) async fn authed(
         &self,
         hub: &Hub,
         opts: &SyncOptions,

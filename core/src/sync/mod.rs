@@ -2,12 +2,14 @@
 //! the deterministic field-level merge. The device's outbox and HTTP client, and the server's
 //! endpoints, are built on these so both judge a change the same way.
 
+mod blobs;
 mod change;
 mod client;
 mod hlc;
 mod local;
 mod merge;
 
+pub use blobs::BlobTransfer;
 pub use change::{Change, ChangeOutcome, OutcomeStatus};
 pub use client::{CancelToken, HubPrincipal, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 pub use hlc::{Hlc, HlcClock, Stamp};

@@ -48,3 +48,11 @@ CREATE TABLE conflict (
     dismissed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX conflict_pegawai ON conflict(pegawai_id);
+-- Document bytes this device has sent or holds, by SHA-256. "uploaded" is set only once the
+-- hub has confirmed the hash; "cached" means the bytes are in the profile's blob cache.
+CREATE TABLE blob (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;

@@ -1,0 +1,165 @@
+//! Sync through a proxy that drops connections, cuts requests and answers and delays them:
+//! syncing again until it succeeds must leave the hub with every change exactly once and every
+//! device with the hub's records; a blob upload cut anywhere resumes and arrives intact.
+
+use berkas_core::model::{FieldMap, Value};
+use berkas_core::sync::SyncOptions;
+use berkas_core::{Berkas, ListFilter};
+use berkas_tests::proxy::{FaultPlan, FaultProxy};
+use berkas_tests::{device, hub_log, HubProcess, DEMO_PASSWORD};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+fn faulty_opts() -> SyncOptions {
+    SyncOptions {
+        push_batch: 7,
+        pull_page: 13,
+        // Every fault surfaces as a failed sync, so the next sync has to pick up the pieces.
+        max_attempts: 1,
+        backoff: Duration::from_millis(2),
+        timeout: Duration::from_millis(800),
+        blob_chunk: 256 << 10,
+        ..SyncOptions::default()
+    }
+}
+
+/// Syncs until a sync succeeds; returns how many tries failed.
+async fn sync_until_done(b: &Berkas) -> u32 {
+    let mut failed = 0;
+    loop {
+        match b.sync(&faulty_opts()).await {
+            Ok(_) if b.outbox().expect("outbox").is_empty() => return failed,
+            Ok(r) => panic!("a sync that succeeded left the outbox non-empty: {r:?}"),
+            Err(berkas_core::Error::Network(_)) => failed += 1,
+            Err(e) => panic!("only network errors are expected through the proxy, got {e:?}"),
+        }
+        assert!(failed < 500, "sync never got through");
+    }
+}
+
+async fn login_until_done(b: &Berkas, url: &str, user: &str) {
+    for _ in 0..100 {
+        match b.login(url, user, DEMO_PASSWORD, None).await {
+            Ok(_) => return,
+            Err(berkas_core::Error::Network(_)) => continue,
+            Err(e) => panic!("login: {e:?}"),
+        }
+    }
+    panic!("login never got through");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn dropped_cut_and_delayed_connections_lose_and_double_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 30);
+    let proxy = FaultProxy::start(&hub.url, FaultPlan::new(0xfa17, 35, Duration::from_millis(1200)));
+
+    let laptop = device(tmp.path(), "laptop");
+    login_until_done(&laptop, &proxy.url, "admin").await;
+    let failed_first = sync_until_done(&laptop).await;
+    assert_eq!(laptop.count_pegawai().expect("count"), 60);
+    let nips: Vec<String> = laptop
+        .list_pegawai(&ListFilter { limit: 100, ..ListFilter::default() })
+        .expect("list")
+        .into_iter()
+        .map(|p| p.nip)
+        .collect();
+    let fields = ["jabatan_nama", "nomor_sk_pns", "gelar_belakang", "kartu_asn", "karis_karsu"];
+    for (i, nip) in nips.iter().enumerate() {
+        for (j, field) in fields.iter().enumerate() {
+            let mut set = FieldMap::new();
+            set.insert(field.to_string(), Value::Text(format!("v{i}-{j}")));
+            laptop.edit_pegawai(nip, &set).expect("edit");
+        }
+    }
+    let created: BTreeSet<String> = laptop.outbox().expect("outbox").into_iter().map(|i| i.id).collect();
+    assert_eq!(created.len(), nips.len() * fields.len());
+    let failed_push = sync_until_done(&laptop).await;
+    assert!(proxy.faults() > 0 && failed_first + failed_push > 0, "the proxy must really have hurt");
+
+    let device_id = laptop.sync_status().expect("status").device.expect("device");
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for c in hub_log(&hub.url, "admin").await.iter().filter(|c| c["device"] == device_id.as_str()) {
+        *seen.entry(c["id"].as_str().expect("id").to_string()).or_default() += 1;
+    }
+    assert_eq!(seen.keys().cloned().collect::<BTreeSet<_>>(), created, "every change arrived");
+    assert!(seen.values().all(|n| *n == 1), "none arrived twice");
+
+    // A second device pulls everything through the same faults and ends equal.
+    let phone = device(tmp.path(), "phone");
+    login_until_done(&phone, &proxy.url, "admin").await;
+    sync_until_done(&phone).await;
+    for nip in &nips {
+        assert_eq!(
+            phone.pegawai(nip).expect("phone").data_utama.values,
+            laptop.pegawai(nip).expect("laptop").data_utama.values
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_blob_upload_cut_in_the_middle_resumes_and_arrives_intact() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 1);
+    let proxy = FaultProxy::start(&hub.url, FaultPlan::new(0xb10b, 0, Duration::ZERO));
+    let laptop = device(tmp.path(), "laptop");
+    login_until_done(&laptop, &proxy.url, "admin").await;
+    // Every connection now dies after 0.3-0.9 MB: inside the second to fourth 256 KiB chunk.
+    proxy.set_plan(FaultPlan::cut_requests(0xb10b, 300_000, 900_000));
+
+    let file = tmp.path().join("sk-pangkat.pdf");
+    let mut bytes = Vec::with_capacity(3 << 20);
+    let mut x: u32 = 7;
+    while bytes.len() < (3 << 20) + 1234 {
+        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    std::fs::write(&file, &bytes).expect("write file");
+
+    let mut cuts = 0;
+    let mut resumed = false;
+    let sha = loop {
+        match laptop.upload_blob(&file, &faulty_opts()).await {
+            Ok(t) => {
+                resumed |= t.resumed_from > 0;
+                break t.sha256;
+            }
+            Err(berkas_core::Error::Network(_)) => cuts += 1,
+            Err(e) => panic!("upload: {e:?}"),
+        }
+        assert!(cuts < 300, "upload never completed");
+        assert_ne!(laptop.blob_state(&file_sha(&bytes)).expect("state").as_deref(), Some("uploaded"));
+    };
+    assert_eq!(sha, file_sha(&bytes));
+    assert!(cuts > 0 && resumed, "the upload must have been cut and resumed from the hub's offset");
+    assert_eq!(laptop.blob_state(&sha).expect("state").as_deref(), Some("uploaded"));
+    let again = laptop.upload_blob(&file, &faulty_opts()).await;
+    if let Ok(t) = again {
+        assert_eq!(t.transferred, 0, "the hub has it: nothing is sent twice");
+    }
+
+    // Another device fetches it through the faults; the cache holds exactly the bytes.
+    let desk = device(tmp.path(), "desk");
+    proxy.set_plan(FaultPlan::new(0xd0c, 30, Duration::from_millis(300)));
+    login_until_done(&desk, &proxy.url, "admin").await;
+    let mut tries = 0;
+    let path = loop {
+        match desk.fetch_blob(&sha, &faulty_opts()).await {
+            Ok((p, _)) => break p,
+            Err(berkas_core::Error::Network(_)) => tries += 1,
+            Err(e) => panic!("fetch: {e:?}"),
+        }
+        assert!(tries < 300, "download never completed");
+    };
+    assert_eq!(std::fs::read(path).expect("cached"), bytes);
+    assert_eq!(desk.blob_state(&sha).expect("state").as_deref(), Some("cached"));
+}
+
+fn file_sha(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let digest = berkas_tests::sha256(bytes);
+    digest.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
