@@ -64,6 +64,7 @@ impl FaultPlan {
 pub struct FaultProxy {
     pub url: String,
     plan: Arc<Mutex<FaultPlan>>,
+    poison: Arc<Mutex<Option<Vec<u8>>>>,
     faults: Arc<AtomicU64>,
     stopped: Arc<AtomicBool>,
 }
@@ -77,7 +78,8 @@ impl FaultProxy {
         let plan = Arc::new(Mutex::new(plan));
         let faults = Arc::new(AtomicU64::new(0));
         let stopped = Arc::new(AtomicBool::new(false));
-        let (p, f, s) = (plan.clone(), faults.clone(), stopped.clone());
+        let poison: Arc<Mutex<Option<Vec<u8>>>> = Arc::new(Mutex::new(None));
+        let (p, f, s, po) = (plan.clone(), faults.clone(), stopped.clone(), poison.clone());
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 if s.load(Ordering::SeqCst) {
@@ -89,15 +91,24 @@ impl FaultProxy {
                     f.fetch_add(1, Ordering::SeqCst);
                 }
                 let (target, f) = (target.clone(), f.clone());
-                std::thread::spawn(move || relay(client, &target, fault, &f));
+                let marker = po.lock().ok().and_then(|m| m.clone());
+                std::thread::spawn(move || relay(client, &target, fault, &f, marker));
             }
         });
-        FaultProxy { url, plan, faults, stopped }
+        FaultProxy { url, plan, poison, faults, stopped }
     }
 
     /// Connections dropped, delayed or cut so far.
     pub fn faults(&self) -> u64 {
         self.faults.load(Ordering::SeqCst)
+    }
+
+    /// Answers `400 bad request` to any request containing `marker` (on new connections), as
+    /// a hub or middlebox that cannot take one particular item would.
+    pub fn poison(&self, marker: Option<&str>) {
+        if let Ok(mut p) = self.poison.lock() {
+            *p = marker.map(|m| m.as_bytes().to_vec());
+        }
     }
 
     pub fn set_plan(&self, plan: FaultPlan) {
@@ -114,7 +125,18 @@ impl Drop for FaultProxy {
     }
 }
 
-fn copy(mut from: TcpStream, mut to: TcpStream, limit: Option<usize>, delay: Option<Duration>, cuts: &AtomicU64) {
+const POISONED: &[u8] = b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 73\r\n\r\n{\"error\":{\"code\":\"proxy.poisoned\",\"message\":\"this item cannot be taken\"}}";
+
+struct Copy<'a> {
+    limit: Option<usize>,
+    delay: Option<Duration>,
+    cuts: &'a AtomicU64,
+    /// Request direction only: the marker, and where to answer when it shows.
+    poison: Option<(Vec<u8>, TcpStream)>,
+}
+
+fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
+    let Copy { limit, delay, cuts, mut poison } = how;
     let mut buf = [0u8; 16 * 1024];
     let mut sent = 0usize;
     let mut delayed = delay.is_none();
@@ -123,6 +145,12 @@ fn copy(mut from: TcpStream, mut to: TcpStream, limit: Option<usize>, delay: Opt
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        if let Some((marker, answer)) = poison.as_mut() {
+            if buf[..n].windows(marker.len()).any(|w| w == marker.as_slice()) {
+                let _ = answer.write_all(POISONED);
+                break;
+            }
+        }
         if !delayed {
             std::thread::sleep(delay.unwrap_or_default());
             delayed = true;
@@ -144,7 +172,7 @@ fn copy(mut from: TcpStream, mut to: TcpStream, limit: Option<usize>, delay: Opt
     let _ = to.shutdown(Shutdown::Both);
 }
 
-fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>) {
+fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, marker: Option<Vec<u8>>) {
     if matches!(fault, Fault::Drop) {
         let _ = client.shutdown(Shutdown::Both);
         return;
@@ -159,7 +187,11 @@ fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>) {
         _ => (None, None, None),
     };
     let up_cuts = cuts.clone();
-    let up = std::thread::spawn(move || copy(c2, u2, req_limit, None, &up_cuts));
-    copy(upstream, client, resp_limit, delay, cuts);
+    let poison = match (marker, client.try_clone()) {
+        (Some(m), Ok(answer)) => Some((m, answer)),
+        _ => None,
+    };
+    let up = std::thread::spawn(move || copy(c2, u2, Copy { limit: req_limit, delay: None, cuts: &up_cuts, poison }));
+    copy(upstream, client, Copy { limit: resp_limit, delay, cuts, poison: None });
     let _ = up.join();
 }

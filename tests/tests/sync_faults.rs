@@ -163,3 +163,48 @@ fn file_sha(bytes: &[u8]) -> String {
         s
     })
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_item_the_hub_keeps_refusing_is_wedged_and_the_rest_of_the_queue_moves() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 3);
+    let proxy = FaultProxy::start(&hub.url, FaultPlan::new(1, 0, Duration::ZERO));
+    let laptop = device(tmp.path(), "laptop");
+    login_until_done(&laptop, &proxy.url, "admin").await;
+    laptop.sync(&SyncOptions::default()).await.expect("first sync");
+    let nips: Vec<String> = laptop
+        .list_pegawai(&ListFilter { limit: 10, ..ListFilter::default() })
+        .expect("list")
+        .into_iter()
+        .map(|p| p.nip)
+        .collect();
+    for (i, nip) in nips.iter().enumerate() {
+        let mut set = FieldMap::new();
+        let value = if i == 2 { "RACUN-7f3a".to_string() } else { format!("Jabatan {i}") };
+        set.insert("jabatan_nama".into(), Value::Text(value));
+        laptop.edit_pegawai(nip, &set).expect("edit");
+    }
+    proxy.poison(Some("RACUN-7f3a"));
+    let opts = SyncOptions { push_batch: 4, wedge_after: 3, ..SyncOptions::default() };
+    let mut wedged = 0;
+    for _ in 0..3 {
+        let r = laptop.sync(&opts).await.expect("a bad item does not fail the sync");
+        wedged += r.wedged;
+    }
+    assert_eq!(wedged, 1, "wedged after three failures of its own");
+    let outbox = laptop.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1, "every other change went through: {outbox:?}");
+    assert_eq!(outbox[0].state, berkas_core::sync::OutboxState::Wedged);
+    assert_eq!(outbox[0].code.as_deref(), Some("proxy.poisoned"));
+    assert_eq!(outbox[0].attempts, 3);
+    // Wedged items are not sent again by themselves.
+    let r = laptop.sync(&opts).await.expect("sync");
+    assert_eq!(r.pushed, 0);
+
+    // The cause is gone (a fixed hub); the author retries the one item.
+    proxy.poison(None);
+    laptop.outbox_retry(&outbox[0].id).expect("retry");
+    let r = laptop.sync(&opts).await.expect("sync");
+    assert_eq!((r.pushed, r.applied), (1, 1), "{r:?}");
+    assert!(laptop.outbox().expect("outbox").is_empty());
+}

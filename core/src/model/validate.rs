@@ -46,10 +46,19 @@ pub fn parse_date(s: &str) -> Option<Option<NaiveDate>> {
     NaiveDate::from_ymd_opt(y as i32, m, d).map(Some)
 }
 
+/// Longest text a field may hold.
+pub const MAX_TEXT_BYTES: usize = 4000;
+
 /// Normalises a value for a field: trims text, parses and canonicalises identifiers, dates and
-/// numbers. Empty text becomes `Null`.
+/// numbers. Empty text becomes `Null`. Text longer than [`MAX_TEXT_BYTES`] is refused.
 pub fn normalize(def: &FieldDef, value: Value) -> Result<Value, FieldError> {
     let name = def.name;
+    if let Value::Text(s) = &value {
+        // No field of a personnel record is an essay; a huge value is a mistake or an attack.
+        if s.len() > MAX_TEXT_BYTES {
+            return Err(FieldError::new(name, "field.too_long", format!("is longer than {MAX_TEXT_BYTES} bytes")));
+        }
+    }
     let text = match value {
         Value::Null => return Ok(Value::Null),
         // Values already in their stored form pass without a copy (imports are hot).
@@ -128,6 +137,14 @@ pub fn normalize(def: &FieldDef, value: Value) -> Result<Value, FieldError> {
 mod tests {
     use super::*;
     use crate::model::Entity;
+
+    #[test]
+    fn overlong_text_is_refused_by_name() {
+        let def = Entity::DataUtama.def().field("alamat").expect("alamat");
+        let err = normalize(def, Value::Text("x".repeat(MAX_TEXT_BYTES + 1))).expect_err("too long");
+        assert_eq!((err.field.as_str(), err.code.as_str()), ("alamat", "field.too_long"));
+        assert!(normalize(def, Value::Text("x".repeat(MAX_TEXT_BYTES))).is_ok());
+    }
 
     fn field(name: &str) -> &'static FieldDef {
         Entity::DataUtama.def().field(name).expect("field")

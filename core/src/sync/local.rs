@@ -292,6 +292,12 @@ impl Berkas {
         })
     }
 
+    /// Makes the next sync pull the whole visible log again, keeping everything here: a repair
+    /// for support, and harmless, since applying a change twice changes nothing.
+    pub fn resync_from_start(&self) -> Result<()> {
+        replica::meta_set(&self.store().conn, "sync.cursor", "0")
+    }
+
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let store = self.store();
         let c = &store.conn;
