@@ -8,65 +8,13 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use berkas_core::authz::Role;
-use berkas_core::sync::{Hlc, HlcClock};
-use berkas_core::synth::{pegawai_document, Rng};
-use berkas_server::blobs::FsBlobStore;
-use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
-use berkas_server::{router, AppState};
+use berkas_bench::{records, start_hub};
+use berkas_server::store::{PostgresStorage, SqliteStorage, Storage};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const BATCH: usize = 500;
-
-/// ~1 KB data-utama changes for `n` new pegawai, the same for both servers.
-fn records(n: usize) -> Vec<Value> {
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
-    let mut rng = Rng::new(7);
-    let mut clock = HlcClock::default();
-    (0..n)
-        .map(|i| {
-            let doc = pegawai_document(&mut rng, i as u64, if i % 2 == 0 { "UNIT-A" } else { "UNIT-B" }, today);
-            let du = &doc["dataUtama"];
-            let id = uuid::Uuid::now_v7().to_string();
-            // Official fields only: the pushing account is an administrator, and contact data
-            // has a single other writer (the ASN).
-            let mut fields: serde_json::Map<String, Value> = [
-                ("nip_baru", "nipBaru"),
-                ("nama", "nama"),
-                ("tempat_lahir", "tempatLahir"),
-                ("tgl_lahir", "tglLahir"),
-                ("jenis_kelamin", "jenisKelamin"),
-                ("jenis_pegawai_id", "jenisPegawaiId"),
-                ("kedudukan_pns_id", "kedudukanPnsId"),
-                ("tk_pendidikan_terakhir_id", "tkPendidikanTerakhirId"),
-                ("tmt_cpns", "tmtCpns"),
-                ("nomor_sk_cpns", "nomorSkCpns"),
-                ("tmt_pns", "tmtPns"),
-                ("nomor_sk_pns", "nomorSkPns"),
-                ("unit", "unitBerkas"),
-                ("jenis_jabatan_id", "jenisJabatanId"),
-                ("jabatan_nama", "jabatanNama"),
-                ("tmt_jabatan", "tmtJabatan"),
-                ("gol_ruang_akhir_id", "golRuangAkhirId"),
-                ("tmt_gol_akhir", "tmtGolAkhir"),
-                ("mk_tahun", "mkTahun"),
-                ("mk_bulan", "mkBulan"),
-            ]
-            .iter()
-            .map(|(k, s)| (k.to_string(), du[*s].clone()))
-            .collect();
-            // Pad to the ~1 KB records the PouchDB baseline uses.
-            fields.insert("unor_id".into(), json!(format!("{:0>120}", i)));
-            fields.insert("kartu_asn".into(), json!(format!("KARPEG-{:0>90}", i)));
-            fields.insert("karis_karsu".into(), json!(format!("KARIS-{:0>90}", i)));
-            let hlc: Hlc = clock.tick(HlcClock::now_ms());
-            json!({"id": uuid::Uuid::now_v7().to_string(), "entity": "data_utama", "row": id, "pegawai": id,
-                   "fields": fields, "hlc": hlc, "device": "bench"})
-        })
-        .collect()
-}
 
 // --- the naive reference: a table, an INSERT per record, SELECT for the pull ---------------
 type Naive = Arc<Mutex<rusqlite::Connection>>;
@@ -117,37 +65,6 @@ async fn start_naive(dir: &std::path::Path) -> String {
     let base = format!("http://{}", l.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(l, app).await });
     base
-}
-
-async fn start_hub(store: Arc<dyn Storage>, dir: &std::path::Path) -> (String, String) {
-    let blobs = Arc::new(FsBlobStore::new(&dir.join("blobs")).expect("blobs"));
-    let state = AppState::new(store.clone(), blobs).expect("state");
-    let hash = berkas_server::auth::hash_password("bench-password").expect("hash");
-    store
-        .upsert_user(&User {
-            username: "admin".into(),
-            password_hash: hash,
-            role: Role::Admin,
-            pegawai_id: None,
-            units: vec![],
-            disabled: false,
-            scope_version: 1,
-        })
-        .await
-        .expect("admin");
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", l.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(l, router(state)).await });
-    let token: Value = reqwest::Client::new()
-        .post(format!("{base}/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": "bench-password"}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    (base, token["access_token"].as_str().expect("token").to_string())
 }
 
 struct Run {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Value {
@@ -15,6 +15,45 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Text(String),
+}
+
+/// Read straight from the JSON token (a derived `untagged` enum buffers every value first, which
+/// made sync pages twice as slow to read). Accepts null, booleans, integers and strings.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text, an integer, a boolean or null")
+            }
+            fn visit_unit<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_none<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+                Value::deserialize(d)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+                Ok(Value::Bool(b))
+            }
+            fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+                Ok(Value::Int(i))
+            }
+            fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Value, E> {
+                i64::try_from(u).map(Value::Int).map_err(|_| E::custom("integer is too large"))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+                Ok(Value::Text(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Value, E> {
+                Ok(Value::Text(s))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Field name -> value, ordered so that output is stable.

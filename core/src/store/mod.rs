@@ -62,6 +62,9 @@ impl Store {
              PRAGMA busy_timeout = 5000;
              PRAGMA cache_size = -16000;",
         )?;
+        // Twenty entity tables, each with several statements: the default cache of 16 would
+        // re-parse SQL on every sync page and import batch.
+        conn.set_prepared_statement_cache_capacity(256);
         schema::migrate_to(&mut conn, schema::LATEST)?;
         Ok(Store { conn, refs: RefCache::default() })
     }

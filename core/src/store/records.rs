@@ -41,6 +41,8 @@ struct Sql {
     insert_scored: String,
     select_by_id: String,
     select_by_pegawai: String,
+    /// Rows of many pegawai at once (ids as a JSON array in ?1).
+    select_by_pegawai_many: String,
 }
 
 fn sql(def: &'static EntityDef) -> &'static Sql {
@@ -78,6 +80,10 @@ fn sql(def: &'static EntityDef) -> &'static Sql {
                         insert_scored,
                         select_by_id: format!("{select} WHERE id = ?1"),
                         select_by_pegawai: by_pegawai,
+                        select_by_pegawai_many: format!(
+                            "{select} WHERE {} IN (SELECT value FROM json_each(?1)) ORDER BY id",
+                            if is_riwayat(d) { "pegawai_id" } else { "id" }
+                        ),
                     },
                 )
             })
@@ -248,6 +254,46 @@ pub(crate) fn refresh_completeness(conn: &Connection, pegawai_id: &str) -> Resul
     let c = completeness::evaluate(&du, &riwayat, &docs);
     store_score(conn, pegawai_id, c.score)?;
     Ok(Some(c))
+}
+
+/// Recomputes the completeness of many pegawai with one query per table (a sync page touches
+/// hundreds at once; one by one would be twenty queries each).
+pub(crate) fn refresh_completeness_many(conn: &Connection, ids: &[&str]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(ids).map_err(|e| crate::Error::BadDocument(e.to_string()))?;
+    let mut du: BTreeMap<String, RowData> = BTreeMap::new();
+    let def = Entity::DataUtama.def();
+    let mut st = conn.prepare_cached(&sql(def).select_by_pegawai_many)?;
+    for row in st.query_map([&list], |r| read_row(def, r))? {
+        let row = row?;
+        du.insert(row.id.clone(), row);
+    }
+    let mut riwayat: BTreeMap<String, RiwayatRows> = BTreeMap::new();
+    for e in Entity::riwayat() {
+        let def = e.def();
+        let mut st = conn.prepare_cached(&sql(def).select_by_pegawai_many)?;
+        for row in st.query_map([&list], |r| read_row(def, r))? {
+            let row = row?;
+            let owner = row.pegawai_id.clone().unwrap_or_default();
+            riwayat.entry(owner).or_default().entry(e).or_default().push(row);
+        }
+    }
+    let mut docs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut st = conn.prepare_cached(
+        "SELECT pegawai_id, row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id IN (SELECT value FROM json_each(?1))",
+    )?;
+    for row in st.query_map([&list], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
+        let (p, r, d) = row?;
+        docs.entry(p).or_default().push((r, d));
+    }
+    let none = RiwayatRows::new();
+    for (id, row) in &du {
+        let c = completeness::evaluate(row, riwayat.get(id).unwrap_or(&none), docs.get(id).map_or(&[], Vec::as_slice));
+        store_score(conn, id, c.score)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn store_score(conn: &Connection, pegawai_id: &str, score: u8) -> Result<()> {

@@ -54,7 +54,7 @@ pub(crate) fn tick(conn: &Connection) -> Result<Hlc> {
     Ok(h)
 }
 
-fn observe(conn: &Connection, seen: Hlc) -> Result<()> {
+pub(crate) fn observe(conn: &Connection, seen: Hlc) -> Result<()> {
     let mut c = clock(conn)?;
     if seen > c.last() {
         c.observe(seen);
@@ -70,6 +70,40 @@ pub(crate) struct SyncMeta {
     pub tombstone: Option<Stamp>,
     pub server_seq: Option<i64>,
     pub mine: BTreeMap<String, i64>,
+}
+
+/// Stamps as stored: each distinct stamp once, and the fields that carry it (a row written in
+/// one go has one stamp for all its fields; spelling it per field would triple the row's size).
+#[derive(Serialize, Deserialize)]
+struct CompactStamps {
+    s: Vec<Stamp>,
+    f: BTreeMap<String, usize>,
+}
+
+fn stamps_json(stamps: &BTreeMap<String, Stamp>) -> Result<String> {
+    let mut distinct: Vec<&Stamp> = Vec::new();
+    let mut f = BTreeMap::new();
+    for (field, stamp) in stamps {
+        let i = match distinct.iter().position(|s| *s == stamp) {
+            Some(i) => i,
+            None => {
+                distinct.push(stamp);
+                distinct.len() - 1
+            }
+        };
+        f.insert(field.clone(), i);
+    }
+    json(&CompactStamps { s: distinct.into_iter().cloned().collect(), f })
+}
+
+fn stamps_from_json(text: &str) -> Result<BTreeMap<String, Stamp>> {
+    let c: CompactStamps = from_json(text, "stamps")?;
+    c.f.into_iter()
+        .map(|(field, i)| {
+            let s = c.s.get(i).cloned().ok_or_else(|| Error::BadDocument("stored stamps are damaged".into()))?;
+            Ok((field, s))
+        })
+        .collect()
 }
 
 fn json<T: Serialize>(v: &T) -> Result<String> {
@@ -88,7 +122,7 @@ pub(crate) fn load_meta(conn: &Connection, entity: Entity, row: &str) -> Result<
         .optional()?;
     let Some((stamps, tombstone, server_seq, mine)) = found else { return Ok(None) };
     Ok(Some(SyncMeta {
-        stamps: from_json(&stamps, "stamps")?,
+        stamps: stamps_from_json(&stamps)?,
         tombstone: tombstone.map(|t| from_json(&t, "tombstone")).transpose()?,
         server_seq,
         mine: mine.map(|m| from_json(&m, "own writes")).transpose()?.unwrap_or_default(),
@@ -104,7 +138,7 @@ pub(crate) fn save_meta(conn: &Connection, entity: Entity, row: &str, pegawai: &
         entity_key(entity),
         row,
         pegawai,
-        json(&m.stamps)?,
+        stamps_json(&m.stamps)?,
         m.tombstone.as_ref().map(json).transpose()?,
         m.server_seq,
         (!m.mine.is_empty()).then(|| json(&m.mine)).transpose()?
@@ -325,7 +359,6 @@ pub(crate) fn apply_remote(
     };
     let before = state.values.clone();
     let out = merge(&mut state, change);
-    observe(conn, change.hlc)?;
     for f in out.applied.iter().filter(|_| change.device != ctx.device) {
         // Our own write, overwritten by someone who had not seen it: show it to us.
         if let Some(my_seq) = meta.mine.remove(f) {

@@ -17,7 +17,7 @@ use crate::profile::Berkas;
 use crate::secrets::Secret;
 use crate::store::records;
 use crate::store::replica::{self, meta_get, meta_set, Applied, Outgoing, PushCounts, RemoteContext};
-use crate::sync::{Change, ChangeOutcome};
+use crate::sync::{Change, ChangeOutcome, PulledChange};
 
 pub const PROTOCOL_HEADER: &str = "x-berkas-protocol";
 pub const PROTOCOL_VERSION: &str = "1";
@@ -165,13 +165,6 @@ struct PushAnswer {
 }
 
 #[derive(Deserialize)]
-struct PulledChange {
-    seq: i64,
-    #[serde(flatten)]
-    change: Change,
-}
-
-#[derive(Deserialize)]
 struct PullPage {
     changes: Vec<PulledChange>,
     next_cursor: i64,
@@ -199,6 +192,7 @@ pub(super) struct Answer {
     pub headers: reqwest::header::HeaderMap,
 }
 
+#[derive(Clone)]
 pub(super) struct Hub {
     http: reqwest::Client,
     base: String,
@@ -290,6 +284,31 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         format!("{kind}: {detail}")
     }
+}
+
+fn pull_query(cursor: i64, limit: u32, scope: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut q = vec![("cursor", cursor.to_string()), ("limit", limit.to_string())];
+    if let Some(s) = scope {
+        q.push(("scope", s.to_string()));
+    }
+    q
+}
+
+/// Fetches one pull page on its own task, so the hub prepares it while this device applies
+/// the previous one.
+async fn fetch_page(
+    hub: Hub,
+    opts: SyncOptions,
+    token: String,
+    cursor: i64,
+    scope: Option<String>,
+    limit: u32,
+) -> Result<Answer> {
+    let q = pull_query(cursor, limit, scope.as_deref());
+    hub.call(&opts, &|c, base| {
+        c.get(format!("{base}/v1/sync/pull")).query(&q).bearer_auth(&token).header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+    })
+    .await
 }
 
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
@@ -545,6 +564,7 @@ impl Berkas {
         };
         let ctx = RemoteContext { actor: &actor, device: &device };
         let mut items = 0u64;
+        let mut prefetched: Option<(i64, Option<String>, tokio::task::JoinHandle<Result<Answer>>)> = None;
         loop {
             if opts.cancel.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -555,21 +575,46 @@ impl Berkas {
                 (cursor, meta_get(&store.conn, "sync.scope")?)
             };
             let limit = opts.pull_page.clamp(1, 5000);
-            let a = self
-                .authed(hub, opts, token, &|c, base, t| {
-                    let mut q = vec![("cursor", cursor.to_string()), ("limit", limit.to_string())];
-                    if let Some(s) = &scope {
-                        q.push(("scope", s.clone()));
-                    }
-                    c.get(format!("{base}/v1/sync/pull")).query(&q).bearer_auth(t)
-                })
-                .await?;
+            // The page asked for while the previous one was being applied, if it is the one
+            // needed; anything unusual about it (an error, an expired token) is handled by
+            // asking again the ordinary way.
+            let early = match prefetched.take() {
+                Some((c, sc, handle)) if c == cursor && sc == scope => match handle.await {
+                    Ok(Ok(a)) if a.status == 200 => Some(a),
+                    _ => None,
+                },
+                Some((_, _, handle)) => {
+                    handle.abort();
+                    None
+                }
+                None => None,
+            };
+            let a = match early {
+                Some(a) => a,
+                None => {
+                    self.authed(hub, opts, token, &|c, base, t| {
+                        c.get(format!("{base}/v1/sync/pull"))
+                            .query(&pull_query(cursor, limit, scope.as_deref()))
+                            .bearer_auth(t)
+                    })
+                    .await?
+                }
+            };
             report.bytes_received += a.body.len() as u64;
             if a.status != 200 {
                 return Err(hub_error(a.status, &a.body));
             }
             let page: PullPage = serde_json::from_slice(&a.body)
                 .map_err(|e| Error::Network(format!("the hub's pull answer was not understood: {e}")))?;
+            let count = page.changes.len();
+            let has_more = page.has_more;
+            if has_more && !page.scope_reset {
+                let next = (page.next_cursor, Some(page.scope_version.to_string()));
+                let task = fetch_page(hub.clone(), opts.clone(), token.clone(), next.0, next.1.clone(), limit);
+                prefetched = Some((next.0, next.1, tokio::spawn(task)));
+                // Let the request go out before this thread is busy applying the page.
+                tokio::task::yield_now().await;
+            }
             {
                 let mut store = self.store();
                 let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -581,25 +626,33 @@ impl Berkas {
                     report.scope_reset = true;
                     continue;
                 }
+                let (next_cursor, scope_version) = (page.next_cursor, page.scope_version);
                 let mut touched = BTreeSet::new();
-                for p in &page.changes {
-                    match replica::apply_remote(&tx, p.seq, &p.change, &ctx, &mut touched)? {
+                // The search index is filled once per page, not row by row.
+                let fts_mark = crate::store::search::defer_index(&tx)?;
+                let latest = page.changes.iter().map(|p| p.hlc).max();
+                for p in page.changes {
+                    let (seq, change) = p.into_change();
+                    match replica::apply_remote(&tx, seq, &change, &ctx, &mut touched)? {
                         Applied::Changed => report.changed += 1,
                         Applied::Unchanged => {}
                         Applied::Orphan => report.orphans += 1,
                     }
                 }
-                for pegawai in &touched {
-                    records::refresh_completeness(&tx, pegawai)?;
+                crate::store::search::index_deferred(&tx, fts_mark)?;
+                if let Some(latest) = latest {
+                    replica::observe(&tx, latest)?;
                 }
-                meta_set(&tx, "sync.cursor", &page.next_cursor.to_string())?;
-                meta_set(&tx, "sync.scope", &page.scope_version.to_string())?;
+                let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
+                records::refresh_completeness_many(&tx, &touched)?;
+                meta_set(&tx, "sync.cursor", &next_cursor.to_string())?;
+                meta_set(&tx, "sync.scope", &scope_version.to_string())?;
                 tx.commit()?;
             }
-            items += page.changes.len() as u64;
-            report.pulled += page.changes.len() as u64;
+            items += count as u64;
+            report.pulled += count as u64;
             self.progress(opts, SyncPhase::Pull, items, report);
-            if !page.has_more {
+            if !has_more {
                 return Ok(());
             }
         }

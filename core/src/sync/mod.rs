@@ -10,7 +10,7 @@ mod local;
 mod merge;
 
 pub use blobs::BlobTransfer;
-pub use change::{Change, ChangeOutcome, OutcomeStatus};
+pub use change::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
 pub use client::{CancelToken, HubPrincipal, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 pub use hlc::{Hlc, HlcClock, Stamp};
 pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};

@@ -100,7 +100,13 @@ pub struct BatchContext {
 #[derive(Debug, Clone)]
 pub struct LoggedChange {
     pub seq: i64,
-    pub change: Change,
+    pub entity: Entity,
+    pub pegawai: String,
+    /// The change as stored: JSON of a `Change`, passed on to pulls without a round trip
+    /// through the types.
+    pub body: String,
+    /// The unit the change's pegawai is in now (visibility is judged on the current unit).
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -373,13 +373,22 @@ impl Storage for PostgresStorage {
             .get()
             .await?
             .query(
-                "SELECT seq, body FROM changes WHERE seq > $1 AND status <> 'refused' ORDER BY seq LIMIT $2",
+                "SELECT c.seq, c.body, p.unit, c.entity, c.pegawai_id FROM changes c
+                 LEFT JOIN pegawai p ON p.id = c.pegawai_id
+                 WHERE c.seq > $1 AND c.status <> 'refused' ORDER BY c.seq LIMIT $2",
                 &[&cursor, &i64::from(limit)],
             )
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            out.push(LoggedChange { seq: r.get(0), change: serde_json::from_str(r.get(1))? });
+            let entity: &str = r.get(3);
+            out.push(LoggedChange {
+                seq: r.get(0),
+                body: r.get(1),
+                unit: r.get(2),
+                entity: entity_from(entity).unwrap_or(Entity::DataUtama),
+                pegawai: r.get(4),
+            });
         }
         Ok(out)
     }

@@ -413,16 +413,21 @@ impl Storage for SqliteStorage {
     async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>> {
         self.run(move |c| {
             let mut st = c.prepare_cached(
-                "SELECT seq, body FROM changes WHERE seq > ?1 AND status != 'refused' ORDER BY seq LIMIT ?2",
+                "SELECT c.seq, c.body, p.unit, c.entity, c.pegawai_id FROM changes c
+                 LEFT JOIN pegawai p ON p.id = c.pegawai_id
+                 WHERE c.seq > ?1 AND c.status != 'refused' ORDER BY c.seq LIMIT ?2",
             )?;
-            let raw = st
-                .query_map(params![cursor, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut out = Vec::with_capacity(raw.len());
-            for (seq, body) in raw {
-                out.push(LoggedChange { seq, change: serde_json::from_str(&body)? });
-            }
-            Ok(out)
+            let rows = st.query_map(params![cursor, limit], |r| {
+                let entity: String = r.get(3)?;
+                Ok(LoggedChange {
+                    seq: r.get(0)?,
+                    body: r.get(1)?,
+                    unit: r.get(2)?,
+                    entity: entity_from(&entity).unwrap_or(Entity::DataUtama),
+                    pegawai: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
     }
