@@ -148,3 +148,32 @@ async fn bad_credentials_and_a_missing_login_are_clear_errors_and_change_nothing
         other => panic!("expected a network error, got {other:?}"),
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_mutasi_moves_the_record_between_the_facilitators_devices() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 4);
+    let admin = device(tmp.path(), "admin");
+    admin.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+    sync(&admin).await;
+    let (fas_a, fas_b) = (device(tmp.path(), "fas-a"), device(tmp.path(), "fas-b"));
+    fas_a.login(&hub.url, "fas-a", DEMO_PASSWORD, None).await.expect("login");
+    fas_b.login(&hub.url, "fas-b", DEMO_PASSWORD, None).await.expect("login");
+    sync(&fas_a).await;
+    sync(&fas_b).await;
+    assert_eq!((fas_a.count_pegawai().expect("n"), fas_b.count_pegawai().expect("n")), (4, 4));
+
+    let moved = unit_nips(&admin, "UNIT-A").remove(0);
+    admin.edit_pegawai(&moved, &set(&[("unit", "UNIT-B")])).expect("mutasi");
+    sync(&admin).await;
+
+    let a = sync(&fas_a).await;
+    assert!(a.scope_reset, "UNIT-A's facilitator is told to start over: {a:?}");
+    assert_eq!(fas_a.count_pegawai().expect("n"), 3);
+    assert!(matches!(fas_a.pegawai(&moved), Err(berkas_core::Error::NotFound(_))), "gone from UNIT-A's laptop");
+    let b = sync(&fas_b).await;
+    assert!(b.scope_reset, "{b:?}");
+    assert_eq!(fas_b.count_pegawai().expect("n"), 5);
+    assert_eq!(data_utama(&fas_b, &moved), data_utama(&admin, &moved), "UNIT-B gets the whole record");
+    assert_eq!(unit_nips(&fas_b, "UNIT-B").len(), 5);
+}
