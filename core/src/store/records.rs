@@ -289,10 +289,19 @@ pub(crate) fn refresh_completeness_many(conn: &Connection, ids: &[&str]) -> Resu
         docs.entry(p).or_default().push((r, d));
     }
     let none = RiwayatRows::new();
-    for (id, row) in &du {
-        let c = completeness::evaluate(row, riwayat.get(id).unwrap_or(&none), docs.get(id).map_or(&[], Vec::as_slice));
-        store_score(conn, id, c.score)?;
-    }
+    let scores: Vec<(&str, u8)> = du
+        .iter()
+        .map(|(id, row)| {
+            let docs = docs.get(id).map_or(&[][..], Vec::as_slice);
+            (id.as_str(), completeness::evaluate(row, riwayat.get(id).unwrap_or(&none), docs).score)
+        })
+        .collect();
+    let scores = serde_json::to_string(&scores).map_err(|e| crate::Error::BadDocument(e.to_string()))?;
+    conn.prepare_cached(
+        "UPDATE pegawai SET completeness = json_extract(s.value, '$[1]') FROM json_each(?1) AS s
+         WHERE pegawai.id = json_extract(s.value, '$[0]')",
+    )?
+    .execute([scores])?;
     Ok(())
 }
 

@@ -351,6 +351,11 @@ pub(crate) fn apply_remote(
     let actor = ctx.actor;
     let def = change.entity.def();
     let mut meta = load_meta(conn, change.entity, &change.row)?.unwrap_or_default();
+    if change.device == ctx.device && holds_already(&meta, change) {
+        // Our own change coming back, and this device still holds it (or something newer):
+        // nothing to read or write. After a purge the stamps are gone and it is applied.
+        return Ok(Applied::Unchanged);
+    }
     let current = records::load_row(conn, def, &change.row)?;
     let mut state = RowState {
         values: current.as_ref().map(|r| r.values.clone()).unwrap_or_default(),
@@ -405,6 +410,14 @@ pub(crate) fn apply_remote(
         touched.insert(change.pegawai.clone());
     }
     Ok(result)
+}
+
+fn holds_already(meta: &SyncMeta, change: &Change) -> bool {
+    let stamp = Stamp { hlc: change.hlc, device: change.device.clone() };
+    if change.delete {
+        return meta.tombstone.as_ref().is_some_and(|t| *t >= stamp);
+    }
+    change.fields.keys().all(|f| meta.stamps.get(f).is_some_and(|s| *s >= stamp))
 }
 
 fn can_insert(conn: &Connection, change: &Change, values: &FieldMap) -> Result<bool> {
