@@ -97,6 +97,9 @@ enum Command {
         /// Include conflicts already dismissed.
         #[arg(long)]
         all: bool,
+        /// Mark a conflict as seen (it stays in the log).
+        #[arg(long, value_name = "ID")]
+        dismiss: Option<i64>,
     },
     /// The audit trail of one pegawai's record.
     Audit {
@@ -187,7 +190,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sync { push_batch } => sync::sync(&ctx, push_batch),
         Command::Status => sync::status(&ctx),
         Command::Outbox(c) => sync::outbox(&ctx, c),
-        Command::Conflicts { all } => sync::conflicts(&ctx, all),
+        Command::Conflicts { all, dismiss } => sync::conflicts(&ctx, all, dismiss),
         Command::Audit { nip, limit } => {
             let b = ctx.open()?;
             let trail = b.audit_trail(&nip, limit)?;

@@ -148,15 +148,30 @@ pub fn outbox(ctx: &Ctx, cmd: OutboxCmd) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn conflicts(ctx: &Ctx, all: bool) -> Result<(), CliError> {
+pub fn conflicts(ctx: &Ctx, all: bool, dismiss: Option<i64>) -> Result<(), CliError> {
     let b = ctx.open()?;
+    if let Some(id) = dismiss {
+        b.dismiss_conflict(id)?;
+        ctx.out.emit(&serde_json::json!({ "dismissed": id }), || "Konflik ditandai sudah dilihat.".into());
+        return Ok(());
+    }
     let list = b.conflicts(all)?;
     ctx.out.emit(&list, || {
         if list.is_empty() {
             return "Tidak ada konflik.".into();
         }
         list.iter()
-            .map(|c| format!("{}  {}.{}: milik Anda {} -> berlaku {}", c.at, c.entity.key(), c.field, c.mine, c.theirs))
+            .map(|c| {
+                format!(
+                    "#{} {}  {}.{}: milik Anda {} -> berlaku {}",
+                    c.id,
+                    c.at,
+                    c.entity.key(),
+                    c.field,
+                    c.mine,
+                    c.theirs
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     });

@@ -16,9 +16,9 @@ pub struct Missing {
     /// `field`, `rows` (the group has no row at all) or `document`.
     pub kind: &'static str,
     /// Field name or `id_ref_dokumen`.
-    pub what: String,
+    pub what: &'static str,
     /// Label in Bahasa Indonesia.
-    pub label: String,
+    pub label: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,8 +53,8 @@ pub fn evaluate(du: &RowData, riwayat: &BTreeMap<Entity, Vec<RowData>>, docs: &[
                         entity: def.entity,
                         row_id: row_id.map(str::to_string),
                         kind: "field",
-                        what: f.name.to_string(),
-                        label: f.label.to_string(),
+                        what: f.name,
+                        label: f.label,
                     });
                 }
             }
@@ -65,8 +65,8 @@ pub fn evaluate(du: &RowData, riwayat: &BTreeMap<Entity, Vec<RowData>>, docs: &[
                         entity: def.entity,
                         row_id: row_id.map(str::to_string),
                         kind: "document",
-                        what: d.id_ref_dokumen.to_string(),
-                        label: d.label.to_string(),
+                        what: d.id_ref_dokumen,
+                        label: d.label,
                     });
                 }
             }
@@ -79,13 +79,7 @@ pub fn evaluate(du: &RowData, riwayat: &BTreeMap<Entity, Vec<RowData>>, docs: &[
         if def.required_rows {
             total += 1;
             if rows.is_empty() {
-                missing.push(Missing {
-                    entity: e,
-                    row_id: None,
-                    kind: "rows",
-                    what: def.table.into(),
-                    label: def.label.into(),
-                });
+                missing.push(Missing { entity: e, row_id: None, kind: "rows", what: def.table, label: def.label });
             }
         }
         for row in rows {

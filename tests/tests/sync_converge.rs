@@ -177,3 +177,40 @@ async fn a_mutasi_moves_the_record_between_the_facilitators_devices() {
     assert_eq!(data_utama(&fas_b, &moved), data_utama(&admin, &moved), "UNIT-B gets the whole record");
     assert_eq!(unit_nips(&fas_b, "UNIT-B").len(), 5);
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_cancelled_sync_keeps_whole_pages_only_and_the_next_sync_finishes() {
+    use std::sync::{Arc, Mutex};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 30);
+    let laptop = device(tmp.path(), "laptop");
+    laptop.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+    let seen: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+    let opts = SyncOptions { pull_page: 50, ..SyncOptions::default() };
+    let (cancel, log) = (opts.cancel.clone(), seen.clone());
+    let opts = SyncOptions {
+        progress: Some(Arc::new(move |p: &berkas_core::sync::SyncProgress| {
+            let mut log = log.lock().expect("log");
+            log.push((p.items, p.bytes_received));
+            if log.len() == 3 {
+                cancel.cancel();
+            }
+        })),
+        ..opts
+    };
+    match laptop.sync(&opts).await {
+        Err(berkas_core::Error::Cancelled) => {}
+        other => panic!("expected Cancelled, got {other:?}"),
+    }
+    let progress = seen.lock().expect("log").clone();
+    assert_eq!(progress.len(), 3, "{progress:?}");
+    assert!(progress.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1), "progress only grows: {progress:?}");
+    let kept = laptop.count_pegawai().expect("count");
+    let cursor = laptop.sync_status().expect("status").cursor;
+    assert!(kept > 0 && kept < 60, "whole pages kept, not everything: {kept}");
+    assert!(cursor > 0, "the cursor moved with the pages that were applied");
+
+    let report = laptop.sync(&SyncOptions::default()).await.expect("sync again");
+    assert_eq!(laptop.count_pegawai().expect("count"), 60, "{report:?}");
+    assert_eq!(laptop.integrity_check().expect("check"), Vec::<String>::new());
+}

@@ -39,7 +39,12 @@ fn new_device(dir: &Path) -> Berkas {
 fn child_sync(profile: &Path) -> (serde_json::Value, Duration, f64) {
     let exe = std::env::current_exe().expect("exe");
     let t = Instant::now();
-    let out = std::process::Command::new(exe).arg("child-sync").arg(profile).output().expect("run child");
+    // BERKAS_BENCH_WRAP="perf record -g -o /tmp/device.perf --" profiles the device alone.
+    let wrap = std::env::var("BERKAS_BENCH_WRAP").unwrap_or_default();
+    let mut cmd: Vec<String> = wrap.split_whitespace().map(str::to_string).collect();
+    cmd.push(exe.to_string_lossy().to_string());
+    let out =
+        std::process::Command::new(&cmd[0]).args(&cmd[1..]).arg("child-sync").arg(profile).output().expect("run child");
     let elapsed = t.elapsed();
     eprint!("{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "child sync failed: {}", String::from_utf8_lossy(&out.stderr));

@@ -286,6 +286,26 @@ fn describe(e: &reqwest::Error) -> String {
     }
 }
 
+/// For the length of a pull: no automatic WAL checkpoint after every few pages (each one syncs
+/// the disk twice) and a bigger page cache; one checkpoint when it ends, however it ends.
+struct BulkWrites<'a>(&'a Berkas);
+
+impl<'a> BulkWrites<'a> {
+    fn start(b: &'a Berkas) -> Result<BulkWrites<'a>> {
+        b.store().conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536;")?;
+        Ok(BulkWrites(b))
+    }
+}
+
+impl Drop for BulkWrites<'_> {
+    fn drop(&mut self) {
+        // Best effort: a failed checkpoint leaves a longer WAL, never a wrong database.
+        let _ = self.0.store().conn.execute_batch(
+            "PRAGMA cache_size = -16000; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);",
+        );
+    }
+}
+
 fn pull_query(cursor: i64, limit: u32, scope: Option<&str>) -> Vec<(&'static str, String)> {
     let mut q = vec![("cursor", cursor.to_string()), ("limit", limit.to_string())];
     if let Some(s) = scope {
@@ -563,6 +583,7 @@ impl Berkas {
             (actor, replica::device_id(&store.conn)?)
         };
         let ctx = RemoteContext { actor: &actor, device: &device };
+        let _bulk = BulkWrites::start(self)?;
         let mut items = 0u64;
         let mut prefetched: Option<(i64, Option<String>, tokio::task::JoinHandle<Result<Answer>>)> = None;
         loop {
