@@ -34,6 +34,9 @@ pub struct Berkas {
     config: ProfileConfig,
     store: Mutex<Store>,
     secrets: Arc<dyn SecretStore>,
+    /// The HTTP client of the hub this profile syncs with, kept so that connections (and TLS
+    /// sessions) live across syncs and uploads.
+    hub: Mutex<Option<crate::sync::CachedHub>>,
 }
 
 impl Berkas {
@@ -73,7 +76,7 @@ impl Berkas {
         };
         let json = serde_json::to_vec_pretty(&config).map_err(|e| Error::BadDocument(e.to_string()))?;
         std::fs::write(&profile_path, json)?;
-        Ok(Berkas { dir: dir.to_path_buf(), config, store: Mutex::new(store), secrets })
+        Ok(Berkas { dir: dir.to_path_buf(), config, store: Mutex::new(store), secrets, hub: Mutex::default() })
     }
 
     /// Opens the profile in `dir` with the secret store it was created with.
@@ -92,7 +95,7 @@ impl Berkas {
     fn open_config(dir: &Path, config: ProfileConfig, secrets: Arc<dyn SecretStore>) -> Result<Berkas> {
         let key = secrets.get(&config.key_name())?.ok_or_else(|| Error::KeyMissing { store: secrets.describe() })?;
         let store = Store::open(&dir.join(DATABASE_FILE), &key)?;
-        Ok(Berkas { dir: dir.to_path_buf(), config, store: Mutex::new(store), secrets })
+        Ok(Berkas { dir: dir.to_path_buf(), config, store: Mutex::new(store), secrets, hub: Mutex::default() })
     }
 
     pub fn dir(&self) -> &Path {
@@ -115,6 +118,10 @@ impl Berkas {
         // A panic while holding the lock cannot leave a half-written row (SQLite rolls back an
         // open transaction), so a poisoned lock is safe to take over.
         self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn hub_cache(&self) -> MutexGuard<'_, Option<crate::sync::CachedHub>> {
+        self.hub.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub(crate) fn secrets(&self) -> &dyn SecretStore {

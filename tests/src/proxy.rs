@@ -90,9 +90,8 @@ impl FaultProxy {
                 if matches!(fault, Fault::Drop | Fault::Delay(_)) {
                     f.fetch_add(1, Ordering::SeqCst);
                 }
-                let (target, f) = (target.clone(), f.clone());
-                let marker = po.lock().ok().and_then(|m| m.clone());
-                std::thread::spawn(move || relay(client, &target, fault, &f, marker));
+                let (target, f, po) = (target.clone(), f.clone(), po.clone());
+                std::thread::spawn(move || relay(client, &target, fault, &f, po));
             }
         });
         FaultProxy { url, plan, poison, faults, stopped }
@@ -103,8 +102,8 @@ impl FaultProxy {
         self.faults.load(Ordering::SeqCst)
     }
 
-    /// Answers `400 bad request` to any request containing `marker` (on new connections), as
-    /// a hub or middlebox that cannot take one particular item would.
+    /// Answers `400 bad request` to any request containing `marker`, as a hub or middlebox
+    /// that cannot take one particular item would.
     pub fn poison(&self, marker: Option<&str>) {
         if let Ok(mut p) = self.poison.lock() {
             *p = marker.map(|m| m.as_bytes().to_vec());
@@ -131,8 +130,8 @@ struct Copy<'a> {
     limit: Option<usize>,
     delay: Option<Duration>,
     cuts: &'a AtomicU64,
-    /// Request direction only: the marker, and where to answer when it shows.
-    poison: Option<(Vec<u8>, TcpStream)>,
+    /// Request direction only: the marker (looked up at every read), and where to answer.
+    poison: Option<(Arc<Mutex<Option<Vec<u8>>>>, TcpStream)>,
 }
 
 fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
@@ -146,7 +145,8 @@ fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
             Ok(n) => n,
         };
         if let Some((marker, answer)) = poison.as_mut() {
-            if buf[..n].windows(marker.len()).any(|w| w == marker.as_slice()) {
+            let marker = marker.lock().ok().and_then(|m| m.clone());
+            if marker.is_some_and(|m| buf[..n].windows(m.len()).any(|w| w == m.as_slice())) {
                 let _ = answer.write_all(POISONED);
                 break;
             }
@@ -172,7 +172,7 @@ fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
     let _ = to.shutdown(Shutdown::Both);
 }
 
-fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, marker: Option<Vec<u8>>) {
+fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, marker: Arc<Mutex<Option<Vec<u8>>>>) {
     if matches!(fault, Fault::Drop) {
         let _ = client.shutdown(Shutdown::Both);
         return;
@@ -187,10 +187,7 @@ fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, m
         _ => (None, None, None),
     };
     let up_cuts = cuts.clone();
-    let poison = match (marker, client.try_clone()) {
-        (Some(m), Ok(answer)) => Some((m, answer)),
-        _ => None,
-    };
+    let poison = client.try_clone().ok().map(|answer| (marker, answer));
     let up = std::thread::spawn(move || copy(c2, u2, Copy { limit: req_limit, delay: None, cuts: &up_cuts, poison }));
     copy(upstream, client, Copy { limit: resp_limit, delay, cuts, poison: None });
     let _ = up.join();

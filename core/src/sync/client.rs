@@ -192,6 +192,12 @@ pub(super) struct Answer {
     pub headers: reqwest::header::HeaderMap,
 }
 
+/// A built client and what it was built for (a new hub, CA or timeout builds a new one).
+pub(crate) struct CachedHub {
+    key: (String, Option<String>, Duration),
+    hub: Hub,
+}
+
 #[derive(Clone)]
 pub(super) struct Hub {
     http: reqwest::Client,
@@ -343,7 +349,15 @@ impl Berkas {
             let store = self.store();
             (meta_get(&store.conn, "sync.server")?, meta_get(&store.conn, "sync.ca_pem")?)
         };
-        Hub::new(&server.ok_or(Error::NotLoggedIn)?, ca.as_deref(), opts.timeout)
+        let server = server.ok_or(Error::NotLoggedIn)?;
+        let key = (server, ca, opts.timeout);
+        let mut cache = self.hub_cache();
+        if let Some(c) = cache.as_ref().filter(|c| c.key == key) {
+            return Ok(c.hub.clone());
+        }
+        let hub = Hub::new(&key.0, key.1.as_deref(), opts.timeout)?;
+        *cache = Some(CachedHub { key, hub: hub.clone() });
+        Ok(hub)
     }
 
     fn save_tokens(&self, t: &TokenPair) -> Result<()> {
