@@ -61,10 +61,13 @@ impl FaultPlan {
     }
 }
 
+/// The bytes that make the proxy refuse a request, if any; changeable while it runs.
+type Marker = Arc<Mutex<Option<Vec<u8>>>>;
+
 pub struct FaultProxy {
     pub url: String,
     plan: Arc<Mutex<FaultPlan>>,
-    poison: Arc<Mutex<Option<Vec<u8>>>>,
+    poison: Marker,
     faults: Arc<AtomicU64>,
     stopped: Arc<AtomicBool>,
 }
@@ -78,7 +81,7 @@ impl FaultProxy {
         let plan = Arc::new(Mutex::new(plan));
         let faults = Arc::new(AtomicU64::new(0));
         let stopped = Arc::new(AtomicBool::new(false));
-        let poison: Arc<Mutex<Option<Vec<u8>>>> = Arc::new(Mutex::new(None));
+        let poison: Marker = Arc::new(Mutex::new(None));
         let (p, f, s, po) = (plan.clone(), faults.clone(), stopped.clone(), poison.clone());
         std::thread::spawn(move || {
             for client in listener.incoming() {
@@ -131,7 +134,7 @@ struct Copy<'a> {
     delay: Option<Duration>,
     cuts: &'a AtomicU64,
     /// Request direction only: the marker (looked up at every read), and where to answer.
-    poison: Option<(Arc<Mutex<Option<Vec<u8>>>>, TcpStream)>,
+    poison: Option<(Marker, TcpStream)>,
 }
 
 fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
@@ -172,7 +175,7 @@ fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
     let _ = to.shutdown(Shutdown::Both);
 }
 
-fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, marker: Arc<Mutex<Option<Vec<u8>>>>) {
+fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, marker: Marker) {
     if matches!(fault, Fault::Drop) {
         let _ = client.shutdown(Shutdown::Both);
         return;
