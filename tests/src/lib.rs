@@ -34,11 +34,22 @@ pub struct HubProcess {
 impl HubProcess {
     /// Seeds the demo instansi (`per_unit` ASN in each of UNIT-A and UNIT-B) under `data`.
     pub fn demo(data: &Path, per_unit: u32) -> HubProcess {
+        Self::start(data, per_unit, &[])
+    }
+
+    /// The same over HTTPS with the given PEM certificate and key files.
+    pub fn demo_tls(data: &Path, per_unit: u32, cert: &Path, key: &Path) -> HubProcess {
+        let (cert, key) = (cert.to_string_lossy(), key.to_string_lossy());
+        Self::start(data, per_unit, &["--tls-cert", &cert, "--tls-key", &key])
+    }
+
+    fn start(data: &Path, per_unit: u32, extra: &[&str]) -> HubProcess {
         let mut child = Command::new(bin("berkas-server"))
             .args(["demo", "--listen", "127.0.0.1:0", "--password", DEMO_PASSWORD, "--per-unit"])
             .arg(per_unit.to_string())
             .arg("--data")
             .arg(data)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -220,6 +220,14 @@ impl Hub {
         if !(base.starts_with("https://") || base.starts_with("http://")) {
             return Err(Error::invalid("server", "server.url", "must start with https:// (or http:// on loopback)"));
         }
+        if base.starts_with("http://") && !is_loopback(&base) {
+            // Personal data never crosses a network in clear text.
+            return Err(Error::invalid(
+                "server",
+                "server.insecure",
+                "plain http:// is only allowed to this machine; use https://",
+            ));
+        }
         Ok(Hub { http, base })
     }
 
@@ -266,6 +274,17 @@ impl Hub {
         }
         Err(Error::Network(last))
     }
+}
+
+/// Whether an `http://` URL points at this machine.
+fn is_loopback(url: &str) -> bool {
+    let rest = url.trim_start_matches("http://");
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A network error without URLs (they may carry a NIP).
@@ -691,5 +710,26 @@ impl Berkas {
                 return Ok(());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_this_machine() {
+        for ok in ["http://127.0.0.1:8080", "http://localhost:8080/", "http://[::1]:80", "http://127.0.0.2"] {
+            assert!(is_loopback(ok), "{ok}");
+        }
+        for bad in ["http://10.0.0.5:8080", "http://bkd.example.go.id", "http://127.0.0.1.evil.id:80"] {
+            assert!(!is_loopback(bad), "{bad}");
+        }
+        match Hub::new("http://bkd.example.go.id", None, Duration::from_secs(1)) {
+            Err(Error::Invalid(f)) => assert_eq!(f[0].code, "server.insecure"),
+            Err(other) => panic!("expected server.insecure, got {other:?}"),
+            Ok(_) => panic!("expected server.insecure, got a client"),
+        }
+        assert!(Hub::new("https://bkd.example.go.id", None, Duration::from_secs(1)).is_ok());
     }
 }
