@@ -451,11 +451,13 @@ pub(crate) fn outgoing(conn: &Connection, after: i64, limit: usize) -> Result<Ve
 }
 
 pub(crate) fn mark_uploading(conn: &Connection, items: &[Outgoing]) -> Result<()> {
-    let at = now();
-    let mut st = conn.prepare_cached("UPDATE outbox SET state = 'uploading', updated_at = ?1 WHERE seq = ?2")?;
-    for i in items {
-        st.execute(params![at, i.seq])?;
-    }
+    let (Some(first), Some(last)) = (items.first(), items.last()) else { return Ok(()) };
+    // The items are every pending or uploading one in this range (refused and wedged ones,
+    // which were not taken, are the only others), so one statement marks them all.
+    conn.prepare_cached(
+        "UPDATE outbox SET state = 'uploading', updated_at = ?1 WHERE seq BETWEEN ?2 AND ?3 AND state = 'pending'",
+    )?
+    .execute(params![now(), first.seq, last.seq])?;
     Ok(())
 }
 
