@@ -51,6 +51,15 @@ else
   cargo test --workspace --locked --no-fail-fast
 fi
 
+section "bindings: Python, generated from the library by the pinned uniffi-bindgen"
+cargo build -p berkas-ffi --features bindgen --locked
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+py_out="$target_dir/bindings/python"
+rm -rf "$py_out"
+"$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/debug/libberkas_ffi.so" --language python --out-dir "$py_out" >/dev/null
+cp "$target_dir/debug/libberkas_ffi.so" "$py_out/"
+PYTHONPATH="$py_out" python3 bindings/tests/smoke.py
+
 section "OS keyring tests (kernel keyring + Secret Service, no mock)"
 # A fresh session keyring and D-Bus session with an unlocked gnome-keyring: the keyring
 # crate's real backends, as on a desktop. The keyring files go to a fresh directory so that a

@@ -1,1 +1,17 @@
+//! berkas-ffi: the core facade for Kotlin (Android), Swift and Python through uniffi. Thin
+//! wrappers only: every method converts arguments, calls `berkas_core`, and maps the result and
+//! the error; no logic lives here.
 
+uniffi::setup_scaffolding!();
+
+mod error;
+mod identifiers;
+mod keys;
+mod profile;
+mod sync;
+
+pub use error::BerkasError;
+pub use identifiers::{parse_nip, NipFacts};
+pub use keys::KeyStore;
+pub use profile::BerkasProfile;
+pub use sync::{CancelHandle, ConflictEntry, OutboxEntry, SyncListener, SyncStatusInfo, SyncSummary};
