@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
 section() { printf '\n==> %s\n' "$*"; }
 
 section "system packages"
-packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3 postgresql)
+packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3 postgresql libjna-java libjna-jni junit4)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -59,6 +59,38 @@ rm -rf "$py_out"
 "$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/debug/libberkas_ffi.so" --language python --out-dir "$py_out" >/dev/null
 cp "$target_dir/debug/libberkas_ffi.so" "$py_out/"
 PYTHONPATH="$py_out" python3 bindings/tests/smoke.py
+
+section "bindings: Kotlin on the host JVM against a real hub"
+# kotlinc and kotlinx-coroutines from npm (Debian's coroutines are too old); JNA and JUnit 4
+# from Debian. Installed once into the target dir.
+kotlin_home="$target_dir/tools/node_modules/kotlin-compiler"
+if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
+  npm install --prefix "$target_dir/tools" --no-audit --no-fund --silent kotlin-compiler@2.4.20
+fi
+kt_out="$target_dir/bindings/kotlin"
+rm -rf "$kt_out"
+# bindings/uniffi.toml (package name, omit_checksums) is read from the crate by library mode.
+"$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/debug/libberkas_ffi.so" --language kotlin \
+  --no-format --out-dir "$kt_out" >/dev/null
+kt_cp="/usr/share/java/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar:/usr/share/java/junit4.jar"
+kt_cp="$kt_cp:$kotlin_home/lib/kotlin-test.jar:$kotlin_home/lib/kotlin-test-junit.jar"
+"$kotlin_home/bin/kotlinc" -nowarn "$kt_out"/id/berkas/core/*.kt bindings/tests/kotlin/*.kt -cp "$kt_cp" -d "$kt_out/tests.jar"
+# The workspace tests above built the hub (its integration tests need the binary).
+hub_dir=$(mktemp -d)
+"$target_dir/debug/berkas-server" demo --data "$hub_dir/data" --listen 127.0.0.1:0 --password kotlin-ci \
+  --per-unit 3 >"$hub_dir/log" 2>&1 &
+hub_pid=$!
+for _ in $(seq 1 100); do grep -q "listening on" "$hub_dir/log" && break; sleep 0.1; done
+hub_url=$(sed -n 's/^berkas-server listening on \(.*\)$/\1/p' "$hub_dir/log")
+hub_nip=$(sed -n 's/^for example: ASN \([0-9]*\).*/\1/p' "$hub_dir/log")
+status=0
+BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip" \
+  java -Djna.library.path="$target_dir/debug" \
+  -cp "$kt_out/tests.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
+  org.junit.runner.JUnitCore BindingsTest || status=$?
+kill "$hub_pid" 2>/dev/null || true
+rm -rf "$hub_dir"
+[ "$status" -eq 0 ]
 
 section "OS keyring tests (kernel keyring + Secret Service, no mock)"
 # A fresh session keyring and D-Bus session with an unlocked gnome-keyring: the keyring

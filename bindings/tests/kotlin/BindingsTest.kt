@@ -1,0 +1,107 @@
+// The generated Kotlin bindings on the host JVM against the host build of the library, and a
+// real berkas-server on loopback (BERKAS_HUB_URL, BERKAS_HUB_PASSWORD and one ASN's NIP in
+// BERKAS_HUB_NIP, from the hub that scripts/test.sh starts): what the Android app's
+// repositories will do.
+
+import id.berkas.core.BerkasException
+import id.berkas.core.BerkasProfile
+import id.berkas.core.CancelHandle
+import id.berkas.core.KeyStore
+import id.berkas.core.SyncListener
+import id.berkas.core.parseNip
+import kotlinx.coroutines.runBlocking
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
+import org.junit.Test
+import java.nio.file.Files
+import java.util.concurrent.ConcurrentHashMap
+
+/** Stands in for the Android Keystore-backed store of the app. */
+class MapKeys : KeyStore {
+    val items = ConcurrentHashMap<String, ByteArray>()
+    override fun get(name: String): ByteArray? = items[name]
+    override fun put(name: String, value: ByteArray): Boolean { items[name] = value; return true }
+    override fun delete(name: String) { items.remove(name) }
+    override fun describe(): String = "kotlin map"
+}
+
+class BindingsTest {
+    private val hub: String = System.getenv("BERKAS_HUB_URL") ?: error("BERKAS_HUB_URL is not set")
+    private val password: String = System.getenv("BERKAS_HUB_PASSWORD") ?: error("BERKAS_HUB_PASSWORD is not set")
+
+    private fun newProfile(name: String, keys: KeyStore = MapKeys()): BerkasProfile {
+        val dir = Files.createTempDirectory("berkas-kt").resolve(name)
+        return BerkasProfile.create(dir.toString(), "kotlin", keys)
+    }
+
+    private fun code(block: () -> Unit): String {
+        try {
+            block()
+        } catch (e: BerkasException.Failed) {
+            return e.code
+        }
+        fail("expected a BerkasException")
+        return ""
+    }
+
+    @Test
+    fun profileKeyLivesInTheAppsStoreAndIsNeededToOpen() {
+        val keys = MapKeys()
+        val dir = Files.createTempDirectory("berkas-kt").resolve("p").toString()
+        val p = BerkasProfile.create(dir, "kotlin", keys)
+        assertTrue(p.schemaVersion() >= 5u)
+        assertEquals(1, keys.items.size)
+        assertEquals(32, keys.items.values.first().size)
+        p.close()
+        assertEquals(0uL, BerkasProfile.open(dir, keys).countPegawai())
+        assertEquals("profile.key_missing", code { BerkasProfile.open(dir, MapKeys()) })
+    }
+
+    @Test
+    fun nipIsDecodedAndAMalformedOneNamesTheProblem() {
+        val f = parseNip("198503122010011002")
+        assertEquals(listOf("pns", "1985-03-12", "M"), listOf(f.kind, f.birthDate, f.sex))
+        assertTrue(code { parseNip("1985031220100110") }.startsWith("nip."))
+    }
+
+    @Test
+    fun loginSyncEditAndSeeTheChangeOnAnotherDevice() = runBlocking {
+        val laptop = newProfile("laptop")
+        assertEquals("auth.invalid_credentials", code { runBlocking { laptop.login(hub, "admin", "wrong", null) } })
+        assertEquals("admin", laptop.login(hub, "admin", password, null))
+        val phases = mutableListOf<String>()
+        val listener = object : SyncListener {
+            override fun onProgress(phase: String, items: ULong, bytes: ULong) { synchronized(phases) { phases.add(phase) } }
+        }
+        val first = laptop.sync(listener, CancelHandle())
+        assertTrue("pulled ${first.pulled}", first.pulled > 0uL)
+        assertTrue(phases.contains("pull"))
+        val count = laptop.countPegawai()
+        assertTrue(count > 0uL)
+
+        val nip = System.getenv("BERKAS_HUB_NIP") ?: error("BERKAS_HUB_NIP is not set")
+        assertTrue(laptop.recordJson(nip).contains(nip))
+        assertEquals(listOf("jabatan_nama"), laptop.editPegawai(nip, mapOf("jabatan_nama" to "Analis SDM Aparatur (Kotlin)")))
+        assertEquals("pending", laptop.recordSyncState(nip))
+        val pushed = laptop.sync(null, CancelHandle())
+        assertEquals(1uL, pushed.applied)
+        assertTrue(laptop.outbox().isEmpty())
+
+        val desk = newProfile("desk")
+        desk.login(hub, "admin", password, null)
+        desk.sync(null, CancelHandle())
+        assertTrue(desk.recordJson(nip).contains("Analis SDM Aparatur (Kotlin)"))
+
+        // A cancelled sync says so and keeps what it had.
+        val cancel = CancelHandle()
+        cancel.cancel()
+        assertEquals("sync.cancelled", code { runBlocking { newProfileLoggedIn().sync(null, cancel) } })
+    }
+
+    private suspend fun newProfileLoggedIn(): BerkasProfile {
+        val p = newProfile("cancelled")
+        p.login(hub, "admin", password, null)
+        return p
+    }
+}
