@@ -24,6 +24,24 @@ pub fn bin(name: &str) -> PathBuf {
 
 pub const DEMO_PASSWORD: &str = "demo-berkas-uji";
 
+/// Runs the `berkas` CLI on `profile`, with `stdin` written to it if given.
+pub fn berkas_cli(profile: &Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(bin("berkas"))
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run berkas");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    child.wait_with_output().expect("wait")
+}
+
 /// A `berkas-server demo` process on a free loopback port; killed when dropped.
 pub struct HubProcess {
     child: Child,

@@ -1,26 +1,8 @@
 //! The sync commands of `berkas` as a newcomer uses them against a hub: login (a wrong password
 //! is a clear error), sync, status, the outbox with a refused change, discard, conflicts.
 
-use berkas_tests::{bin, HubProcess, DEMO_PASSWORD};
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn berkas(profile: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(bin("berkas"))
-        .arg("--profile")
-        .arg(profile)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run berkas");
-    if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("stdin");
-    }
-    child.wait_with_output().expect("wait")
-}
+use berkas_tests::{berkas_cli as berkas, HubProcess, DEMO_PASSWORD};
+use std::process::Output;
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

@@ -4,28 +4,11 @@
 
 use berkas_core::model::{FieldMap, Value};
 use berkas_core::{Berkas, ListFilter};
-use berkas_tests::{bin, hub_log, HubProcess, TestRng, DEMO_PASSWORD};
+use berkas_tests::{berkas_cli as cli, bin, hub_log, HubProcess, TestRng, DEMO_PASSWORD};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn cli(profile: &Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
-    let mut child = Command::new(bin("berkas"))
-        .arg("--profile")
-        .arg(profile)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run berkas");
-    if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
-    }
-    child.wait_with_output().expect("wait")
-}
 
 /// Edits `count` (record, field) pairs not edited before; adds the new outbox ids to `seen`.
 fn edit(profile: &Path, nips: &[String], next: &mut usize, count: usize, seen: &mut BTreeSet<String>) {

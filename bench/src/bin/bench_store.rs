@@ -5,6 +5,7 @@
 //!
 //! `cargo run --release -p berkas-bench --bin bench-store -- [N]` (default 100000)
 
+use berkas_bench::peak_rss_mb;
 use berkas_core::model::Entity;
 use berkas_core::secrets::SecretStoreKind;
 use berkas_core::synth::{pegawai_document, Rng};
@@ -12,16 +13,6 @@ use berkas_core::Berkas;
 use serde_json::Value;
 use std::io::{BufRead, BufWriter, Write};
 use std::time::{Duration, Instant};
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
 
 fn json_to_sql(v: Option<&Value>) -> rusqlite::types::Value {
     match v {

@@ -57,11 +57,7 @@ async fn child_main(profile: &Path) {
     let t = Instant::now();
     let b = Berkas::open(profile).expect("open");
     let opened = t.elapsed();
-    let mut opts = SyncOptions::default();
-    if let Some(page) = std::env::var("BERKAS_BENCH_PULL_PAGE").ok().and_then(|v| v.parse().ok()) {
-        opts.pull_page = page;
-    }
-    let r = b.sync(&opts).await.expect("sync");
+    let r = b.sync(&SyncOptions::default()).await.expect("sync");
     let mut v = serde_json::to_value(&r).expect("json");
     v["open_s"] = json!(secs(opened));
     v["sync_s"] = json!(secs(t.elapsed() - opened));
@@ -166,7 +162,7 @@ async fn main() {
     let docs = !args.iter().any(|a| a == "--no-docs");
     let tmp = tempfile::tempdir().expect("tempdir");
     let store = Arc::new(SqliteStorage::open(&tmp.path().join("hub.db")).expect("hub store"));
-    let (hub, _) = start_hub(store, tmp.path()).await;
+    let (hub, token) = start_hub(store, tmp.path()).await;
     let relay = CountingRelay::start(&hub).await;
 
     let changes = records(n);
@@ -202,16 +198,6 @@ async fn main() {
     // How much of the pull is the hub's: the same pages fetched and dropped.
     let hub_pull = {
         let http = reqwest::Client::new();
-        let login: serde_json::Value = http
-            .post(format!("{hub}/v1/auth/login"))
-            .json(&json!({"username": "admin", "password": BENCH_PASSWORD}))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("json");
-        let token = login["access_token"].as_str().unwrap_or_default().to_string();
         let t = Instant::now();
         let mut cursor = 0;
         loop {

@@ -12,10 +12,6 @@ use crate::error::{Error, Result};
 use crate::model::{Entity, FieldMap, Value};
 use crate::sync::{merge, Change, ChangeOutcome, Hlc, HlcClock, OutcomeStatus, RowState, Stamp};
 
-fn entity_key(e: Entity) -> &'static str {
-    e.key()
-}
-
 pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
@@ -118,7 +114,7 @@ pub(crate) fn load_meta(conn: &Connection, entity: Entity, row: &str) -> Result<
     type Found = (String, Option<String>, Option<i64>, Option<String>);
     let found: Option<Found> = conn
         .prepare_cached("SELECT stamps, tombstone, server_seq, mine FROM sync_row WHERE entity = ?1 AND row_id = ?2")?
-        .query_row([entity_key(entity), row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row([entity.key(), row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
     let Some((stamps, tombstone, server_seq, mine)) = found else { return Ok(None) };
     Ok(Some(SyncMeta {
@@ -135,7 +131,7 @@ pub(crate) fn save_meta(conn: &Connection, entity: Entity, row: &str, pegawai: &
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
-        entity_key(entity),
+        entity.key(),
         row,
         pegawai,
         stamps_json(&m.stamps)?,
@@ -209,11 +205,11 @@ pub(crate) fn record_local(conn: &Connection, author: &str, w: LocalWrite<'_>) -
         .prepare_cached(
             "SELECT seq, change, prior FROM outbox WHERE entity = ?1 AND row_id = ?2 AND state = 'pending' ORDER BY seq",
         )?
-        .query_map([entity_key(w.entity), w.row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([w.entity.key(), w.row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let others: i64 = conn
         .prepare_cached("SELECT count(*) FROM outbox WHERE entity = ?1 AND row_id = ?2 AND state <> 'pending'")?
-        .query_row([entity_key(w.entity), w.row], |r| r.get(0))?;
+        .query_row([w.entity.key(), w.row], |r| r.get(0))?;
     never_synced &= others == 0;
     let mut created_offline = false;
     for (seq, change_json, prior_json) in pending {
@@ -256,9 +252,9 @@ pub(crate) fn record_local(conn: &Connection, author: &str, w: LocalWrite<'_>) -
     if w.delete && never_synced && created_offline {
         // Made and removed offline: the hub never needs to hear of it.
         conn.prepare_cached("DELETE FROM outbox WHERE entity = ?1 AND row_id = ?2")?
-            .execute([entity_key(w.entity), w.row])?;
+            .execute([w.entity.key(), w.row])?;
         conn.prepare_cached("DELETE FROM sync_row WHERE entity = ?1 AND row_id = ?2")?
-            .execute([entity_key(w.entity), w.row])?;
+            .execute([w.entity.key(), w.row])?;
         return Ok(());
     }
 
@@ -286,16 +282,7 @@ pub(crate) fn record_local(conn: &Connection, author: &str, w: LocalWrite<'_>) -
         "INSERT INTO outbox (id, entity, row_id, pegawai_id, author, change, prior, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
     )?
-    .execute(params![
-        change.id,
-        entity_key(w.entity),
-        w.row,
-        w.pegawai,
-        author,
-        json(&change)?,
-        json(&prior)?,
-        at
-    ])?;
+    .execute(params![change.id, w.entity.key(), w.row, w.pegawai, author, json(&change)?, json(&prior)?, at])?;
     Ok(())
 }
 
@@ -317,16 +304,7 @@ fn log_conflict(
         "INSERT INTO conflict (change_id, entity, row_id, pegawai_id, field, mine, theirs, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![
-        change_id,
-        entity_key(c.entity),
-        c.row,
-        c.pegawai,
-        field,
-        json(mine)?,
-        json(theirs)?,
-        now()
-    ])?;
+    .execute(params![change_id, c.entity.key(), c.row, c.pegawai, field, json(mine)?, json(theirs)?, now()])?;
     Ok(())
 }
 
@@ -413,7 +391,7 @@ pub(crate) fn apply_remote(
 }
 
 fn holds_already(meta: &SyncMeta, change: &Change) -> bool {
-    let stamp = Stamp { hlc: change.hlc, device: change.device.clone() };
+    let stamp = change.stamp();
     if change.delete {
         return meta.tombstone.as_ref().is_some_and(|t| *t >= stamp);
     }
@@ -483,7 +461,7 @@ pub(crate) fn take_outcomes(conn: &Connection, items: &[Outgoing], outcomes: &[C
                 conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?.execute([item.seq])?;
                 if let (Some(seq), Some(mut meta)) = (o.seq, load_meta(conn, c.entity, &c.row)?) {
                     meta.server_seq = Some(meta.server_seq.map_or(seq, |s| s.max(seq)));
-                    let stamp = Stamp { hlc: c.hlc, device: c.device.clone() };
+                    let stamp = c.stamp();
                     for f in c.fields.keys() {
                         if meta.stamps.get(f) == Some(&stamp) && !o.superseded.contains_key(f) {
                             meta.mine.insert(f.clone(), seq);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Hlc;
+use super::{Hlc, Stamp};
 use crate::model::{Entity, FieldMap};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,13 @@ pub struct Change {
     /// The server sequence the author had seen of this row, for the conflict log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<i64>,
+}
+
+impl Change {
+    /// The last-writer-wins key of every field this change sets.
+    pub fn stamp(&self) -> Stamp {
+        Stamp { hlc: self.hlc, device: self.device.clone() }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

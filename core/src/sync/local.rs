@@ -10,7 +10,7 @@ use crate::profile::Berkas;
 use crate::store::records::{self, RowData};
 use crate::store::replica::{self, meta_get, Prior};
 use crate::store::{audit, now};
-use crate::sync::{Change, Stamp};
+use crate::sync::Change;
 
 /// Where an outbox item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -168,7 +168,7 @@ impl Berkas {
         let change: Change = serde_json::from_str(&change).map_err(bad)?;
         let prior: Prior = serde_json::from_str(&prior).map_err(bad)?;
         let def = change.entity.def();
-        let mine = Stamp { hlc: change.hlc, device: change.device.clone() };
+        let mine = change.stamp();
         let mut meta = replica::load_meta(&tx, change.entity, &change.row)?.unwrap_or_default();
         let at = now();
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;

@@ -43,7 +43,7 @@ pub struct MergeOutcome {
 }
 
 pub fn merge(state: &mut RowState, change: &Change) -> MergeOutcome {
-    let stamp = Stamp { hlc: change.hlc, device: change.device.clone() };
+    let stamp = change.stamp();
     let mut out = MergeOutcome::default();
     if change.delete {
         if state.tombstone.as_ref().is_none_or(|t| stamp >= *t) {
