@@ -33,6 +33,9 @@ pub enum Error {
     DuplicateNip,
     #[error("{0}")]
     BadDocument(String),
+    /// A document refused or damaged; `code` is `doc.*` (see `docs::codes`).
+    #[error("{message}")]
+    Document { code: &'static str, message: String },
     #[error("not signed in to a Berkas hub; run `berkas login` first")]
     NotLoggedIn,
     #[error("cannot reach the hub: {0}")]
@@ -65,6 +68,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::DuplicateNip => "duplicate_nip",
             Error::BadDocument(_) => "bad_document",
+            Error::Document { code, .. } => code,
             Error::NotLoggedIn => "sync.not_logged_in",
             Error::Network(_) => "sync.network",
             Error::Hub { .. } => "sync.hub",
@@ -74,6 +78,10 @@ impl Error {
             Error::Sql(_) => "database",
             Error::Io(_) => "io",
         }
+    }
+
+    pub(crate) fn document(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Document { code, message: message.into() }
     }
 
     pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Error {

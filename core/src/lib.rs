@@ -8,6 +8,7 @@
 
 pub mod authz;
 pub mod completeness;
+pub mod docs;
 pub mod error;
 pub mod model;
 mod pegawai;

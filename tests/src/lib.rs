@@ -1,6 +1,7 @@
 //! Helpers for cross-component tests: the workspace's built binaries, a real `berkas-server`
 //! process on loopback, and devices (profiles) that sync with it.
 
+pub mod pages;
 pub mod proxy;
 
 use std::io::{BufRead, BufReader};

@@ -1,0 +1,124 @@
+//! Documents: capture pipeline and encrypted store.
+//!
+//! A capture goes intake (recognise the bytes by content, refuse bombs) -> normalise (EXIF
+//! orientation, optional crop quad with perspective correction, downscale, recompress to a
+//! target size, no metadata carried over) -> readability check -> one JPEG, or one PDF for
+//! several pages -> sealed under the profile's document key, named by SHA-256.
+//!
+//! Everything here works on bytes in memory: plaintext never touches the disk (a document is
+//! a few MB; a 50 MP photo decodes at a reduced DCT scale, see `image`).
+
+pub(crate) mod crypt;
+mod image;
+mod intake;
+mod pdf;
+mod readability;
+mod store;
+
+use serde::{Deserialize, Serialize};
+
+pub use intake::{prepare, prepare_one, Format, PageInput, Prepared};
+pub use readability::{Problem, Readability, ReadabilityThresholds, Verdict};
+pub use store::{DocLink, DocumentInfo, NewDocument};
+
+/// Stable error codes of refused documents (`Error::Document`).
+pub mod codes {
+    pub const UNSUPPORTED: &str = "doc.unsupported";
+    pub const EMPTY: &str = "doc.empty";
+    pub const TOO_LARGE: &str = "doc.too_large";
+    pub const TOO_MANY_PIXELS: &str = "doc.too_many_pixels";
+    pub const TOO_MANY_PAGES: &str = "doc.too_many_pages";
+    pub const TRUNCATED: &str = "doc.truncated";
+    pub const CORRUPT: &str = "doc.corrupt";
+    pub const ENCRYPTED_PDF: &str = "doc.pdf_encrypted";
+    pub const MIXED: &str = "doc.mixed_pdf";
+    pub const BAD_CROP: &str = "doc.bad_crop";
+    pub const UNREADABLE: &str = "doc.unreadable";
+    pub const TAMPERED: &str = "doc.tampered";
+}
+
+/// Limits that refuse a file before it can exhaust memory (decompression bombs).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IntakeLimits {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest image by its declared pixel count (width x height), checked before decoding.
+    pub max_pixels: u64,
+    /// Longest side in pixels.
+    pub max_dimension: u32,
+    /// Most pages in one PDF, or images combined into one.
+    pub max_pages: u32,
+}
+
+impl Default for IntakeLimits {
+    fn default() -> Self {
+        // 50 MP phones exist (8160 x 6144): room for them, not for a 1-gigapixel bomb.
+        IntakeLimits { max_file_bytes: 40 << 20, max_pixels: 80_000_000, max_dimension: 16_384, max_pages: 100 }
+    }
+}
+
+/// How images are normalised.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NormaliseOptions {
+    /// Long edge of a normalised page; A4 at ~170 dpi stays readable.
+    pub max_long_edge: u32,
+    /// Size a page's JPEG should stay under; quality steps down (then the size) until it does.
+    pub target_bytes_per_page: u64,
+    /// JPEG quality tried first.
+    pub quality: u8,
+    /// Lowest quality before the image is made smaller instead.
+    pub min_quality: u8,
+    /// Long edge of the thumbnail.
+    pub thumbnail_edge: u32,
+}
+
+impl Default for NormaliseOptions {
+    fn default() -> Self {
+        NormaliseOptions {
+            max_long_edge: 2000,
+            target_bytes_per_page: 600_000,
+            quality: 82,
+            min_quality: 50,
+            thumbnail_edge: 320,
+        }
+    }
+}
+
+/// Everything a capture is judged by; the defaults suit SK, ijazah and SKP pages.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CaptureOptions {
+    pub limits: IntakeLimits,
+    pub normalise: NormaliseOptions,
+    pub readability: ReadabilityThresholds,
+    /// Wrap a single image in a PDF too (SIASN wants PDF for most `id_ref_dokumen`).
+    pub single_image_as_pdf: bool,
+}
+
+/// A point in the displayed image (after EXIF orientation), in pixels of the original.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+/// The corners of a page as the capture UI found or the user dragged them: top-left,
+/// top-right, bottom-right, bottom-left.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CropQuad(pub [Point; 4]);
+
+impl CropQuad {
+    /// Parses `x1,y1,x2,y2,x3,y3,x4,y4`.
+    pub fn parse(s: &str) -> Option<CropQuad> {
+        let v: Vec<f32> = s.split(',').map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
+        if v.len() != 8 || v.iter().any(|x| !x.is_finite()) {
+            return None;
+        }
+        Some(CropQuad(std::array::from_fn(|i| Point { x: v[2 * i], y: v[2 * i + 1] })))
+    }
+}
+
+/// SHA-256 in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
