@@ -3,6 +3,7 @@
 //! message names what was wrong), 1 anything else.
 
 mod check;
+mod doc;
 mod import;
 mod output;
 mod pegawai;
@@ -51,6 +52,9 @@ enum Command {
     /// Riwayat rows of a pegawai.
     #[command(subcommand)]
     Riwayat(pegawai::RiwayatCmd),
+    /// Documents: capture, check, list, export.
+    #[command(subcommand)]
+    Doc(doc::DocCmd),
     /// Import SIASN data.
     #[command(subcommand)]
     Import(import::ImportCmd),
@@ -170,6 +174,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Check(c) => check::run(&ctx, c),
         Command::Pegawai(c) => pegawai::run(&ctx, c),
         Command::Riwayat(c) => pegawai::run_riwayat(&ctx, c),
+        Command::Doc(c) => doc::run(&ctx, c),
         Command::Import(c) => import::run(&ctx, c),
         Command::Export(c) => import::run_export(&ctx, c),
         Command::Synth { count, units, seed } => {
