@@ -90,7 +90,8 @@ impl CaptureArgs {
             .crop
             .iter()
             .map(|c| {
-                CropQuad::parse(c).ok_or_else(|| CliError::usage(format!("--crop wants 8 numbers x1,y1,...,x4,y4, not {c}")))
+                CropQuad::parse(c)
+                    .ok_or_else(|| CliError::usage(format!("--crop wants 8 numbers x1,y1,...,x4,y4, not {c}")))
             })
             .map(|r| r.map(Some))
             .collect::<Result<_, _>>()?;

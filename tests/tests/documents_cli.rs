@@ -7,7 +7,12 @@ use serde_json::Value;
 const NIP: &str = "198503122010011002";
 
 fn json(out: &std::process::Output) -> Value {
-    assert!(out.status.success(), "failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("json output")
 }
 
@@ -16,7 +21,11 @@ fn doc_commands_end_to_end() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = dir.path().join("profile");
     assert!(berkas(&p, &["init", "--secret-store", "file"], None).status.success());
-    let add = berkas(&p, &["pegawai", "add", "--set", &format!("nip_baru={NIP}"), "--set", "nama=Siti Aminah", "--set", "unit=UNIT-A"], None);
+    let add = berkas(
+        &p,
+        &["pegawai", "add", "--set", &format!("nip_baru={NIP}"), "--set", "nama=Siti Aminah", "--set", "unit=UNIT-A"],
+        None,
+    );
     assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
 
     let page = pages::scanned_page(1700, 2200);
@@ -24,7 +33,8 @@ fn doc_commands_end_to_end() {
     let two = dir.path().join("hal-2.dat"); // the name says nothing; the content is PNG
     std::fs::write(&one, pages::jpeg(&page, 92, None)).expect("write");
     std::fs::write(&two, pages::png(&page)).expect("write");
-    let args = ["doc", "add", "--nip", NIP, "--type", "872", "--json", one.to_str().expect("p"), two.to_str().expect("p")];
+    let args =
+        ["doc", "add", "--nip", NIP, "--type", "872", "--json", one.to_str().expect("p"), two.to_str().expect("p")];
     let v = json(&berkas(&p, &args, None));
     let doc = &v["document"];
     assert_eq!(doc["mime"], "application/pdf");
