@@ -113,6 +113,12 @@ fn bad_files_are_refused_with_a_reason() {
         assert_eq!(code, codes::TOO_MANY_PIXELS, "{msg}");
         assert!(msg.contains("MP"), "{msg}");
     }
+    // Found by the fuzzer: a 3 KB WebP whose EXIF chunk claims 2.4 GB (the decoder allocated
+    // it before reading).
+    let webp =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/webp-huge-exif-chunk.webp")).expect("fixture");
+    let (code, msg) = refused(&webp, &o);
+    assert_eq!(code, codes::TRUNCATED, "{msg}");
     let mut small = opts();
     small.limits.max_file_bytes = 1000;
     assert_eq!(refused(&page, &small).0, codes::TOO_LARGE);

@@ -138,7 +138,7 @@ async fn a_blob_upload_cut_in_the_middle_resumes_and_arrives_intact() {
         assert_eq!(t.transferred, 0, "the hub has it: nothing is sent twice");
     }
 
-    // Another device fetches it through the faults; the cache holds exactly the bytes.
+    // Another device fetches it through the faults; its store holds exactly the bytes, sealed.
     let desk = device(tmp.path(), "desk");
     proxy.set_plan(FaultPlan::new(0xd0c, 30, Duration::from_millis(300)));
     login_until_done(&desk, &proxy.url, "admin").await;
@@ -151,7 +151,12 @@ async fn a_blob_upload_cut_in_the_middle_resumes_and_arrives_intact() {
         }
         assert!(tries < 300, "download never completed");
     };
-    assert_eq!(std::fs::read(path).expect("cached"), bytes);
+    assert_eq!(desk.blob_bytes(&sha).expect("stored"), bytes);
+    let sealed = std::fs::read(path).expect("sealed file");
+    assert!(
+        sealed.starts_with(b"BKSDOC01") && !sealed.windows(64).any(|w| w == &bytes[4096..4160]),
+        "plaintext on disk"
+    );
     assert_eq!(desk.blob_state(&sha).expect("state").as_deref(), Some("cached"));
 }
 

@@ -118,7 +118,7 @@ fn valid_sha(sha: &str) -> bool {
 }
 
 impl Berkas {
-    fn doc_key(&self, create: bool) -> Result<Secret> {
+    pub(crate) fn doc_key(&self, create: bool) -> Result<Secret> {
         let name = self.secret_name("doc-key");
         if let Some(k) = self.secrets().get(&name)? {
             return Ok(k);

@@ -1,15 +1,16 @@
 //! Document bytes to and from the hub. Uploads go in chunks and always continue from the
 //! offset the hub reports, so a cut costs at most the chunk in flight; the local state says
 //! "uploaded" only after the hub has checked the hash. Downloads resume with `Range` into a
-//! partial file and are hash-checked before they enter the cache.
+//! sealed partial file and are hash-checked before they enter the document store (sealed too:
+//! see `docs::crypt`).
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::client::{hub_error, SyncOptions};
+use crate::docs::crypt;
 use crate::error::{Error, Result};
 use crate::profile::Berkas;
 use crate::store::now;
@@ -32,22 +33,6 @@ struct PutAnswer {
 }
 
 const OFFSET_HEADER: &str = "x-berkas-upload-offset";
-
-fn sha256_file(path: &Path) -> Result<(String, u64)> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((hex::encode(h.finalize()), size))
-}
 
 fn valid_sha(sha: &str) -> bool {
     sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -76,14 +61,26 @@ impl Berkas {
             .optional()?)
     }
 
-    /// Where the cache keeps the bytes of `sha256`.
-    pub fn blob_cache_path(&self, sha256: &str) -> PathBuf {
-        self.dir().join("blobs").join(sha256)
-    }
-
     /// Uploads a file, continuing wherever an earlier try was cut.
     pub async fn upload_blob(&self, path: &Path, opts: &SyncOptions) -> Result<BlobTransfer> {
-        let (sha, size) = sha256_file(path)?;
+        let bytes = std::fs::read(path)?;
+        self.upload_bytes(&bytes, opts).await
+    }
+
+    /// Uploads a stored document's bytes (decrypted in memory only).
+    pub async fn upload_document(&self, id: &str, opts: &SyncOptions) -> Result<BlobTransfer> {
+        let bytes = self.document_bytes(id)?;
+        self.upload_bytes(&bytes, opts).await
+    }
+
+    /// The bytes of a blob this device holds (a document it made or fetched), checked.
+    pub fn blob_bytes(&self, sha256: &str) -> Result<Vec<u8>> {
+        self.open_sealed(sha256)
+    }
+
+    async fn upload_bytes(&self, bytes: &[u8], opts: &SyncOptions) -> Result<BlobTransfer> {
+        let sha = crate::docs::sha256_hex(bytes);
+        let size = bytes.len() as u64;
         if self.blob_state(&sha)?.as_deref() != Some("uploaded") {
             self.set_blob_state(&sha, size, "pending")?;
         }
@@ -98,8 +95,7 @@ impl Berkas {
             transfer.resumed_from = size;
             return Ok(transfer);
         }
-        let mut file = std::fs::File::open(path)?;
-        let mut buf = vec![0u8; opts.blob_chunk.clamp(64 << 10, 8 << 20)];
+        let chunk_size = opts.blob_chunk.clamp(64 << 10, 8 << 20) as u64;
         // Each round either moves the offset forward or learns the hub's; a hub that does
         // neither many times over is a fault, not a reason to loop forever.
         let mut stalls = 0;
@@ -107,10 +103,12 @@ impl Berkas {
             if opts.cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
-            file.seek(SeekFrom::Start(offset))?;
-            let want = ((size - offset) as usize).min(buf.len());
-            file.read_exact(&mut buf[..want])?;
-            let chunk = buf[..want].to_vec();
+            let end = (offset + chunk_size).min(size);
+            let Some(slice) = bytes.get(offset as usize..end as usize) else {
+                return Err(Error::Network(format!("the hub asked for offset {offset} of a {size}-byte blob")));
+            };
+            let want = slice.len();
+            let chunk = slice.to_vec();
             let a = self
                 .authed(&hub, opts, &mut token, &|c, base, t| {
                     c.put(format!("{}?offset={offset}&total={size}", url(base)))
@@ -141,22 +139,26 @@ impl Berkas {
         }
     }
 
-    /// The bytes of a blob from the cache, fetched from the hub first if needed (resuming a
-    /// partial download). The hash is checked before the file enters the cache.
+    /// A blob fetched into this device's document store (sealed), from the hub if it is not
+    /// there yet, resuming a partial download. The partial file is sealed too, a record per
+    /// answer, so no plaintext reaches the disk; the hash is checked before the bytes enter the
+    /// store.
     pub async fn fetch_blob(&self, sha256: &str, opts: &SyncOptions) -> Result<(PathBuf, BlobTransfer)> {
         if !valid_sha(sha256) {
             return Err(Error::invalid("sha256", "blob.bad_name", "must be 64 lower-case hex digits"));
         }
-        let dest = self.blob_cache_path(sha256);
+        let dest = self.document_path(sha256);
         if dest.exists() {
-            let size = std::fs::metadata(&dest)?.len();
+            let size = self.blob_size(sha256)?.unwrap_or(0);
             return Ok((dest, BlobTransfer { sha256: sha256.into(), size, transferred: 0, resumed_from: size }));
         }
         std::fs::create_dir_all(dest.parent().unwrap_or(self.dir()))?;
         let part = dest.with_extension("part");
+        let key = self.doc_key(true)?;
+        let mut pieces = read_part(&key, sha256, &part)?;
+        let start: u64 = pieces.iter().map(|p| p.len() as u64).sum();
         let hub = self.hub(opts)?;
         let mut token = self.access_token(&hub, opts, false).await?;
-        let start = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
         let mut transfer = BlobTransfer { sha256: sha256.into(), size: 0, transferred: 0, resumed_from: start };
         let a = self
             .authed(&hub, opts, &mut token, &|c, base, t| {
@@ -168,28 +170,78 @@ impl Berkas {
                 }
             })
             .await?;
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&part)?;
         match a.status {
             206 => {}
             200 => {
-                f.set_len(0)?;
+                pieces.clear();
+                std::fs::File::create(&part)?;
                 transfer.resumed_from = 0;
             }
             416 => {} // the partial file already holds everything
             s => return Err(hub_error(s, &a.body)),
         }
-        f.write_all(&a.body)?;
-        f.sync_all()?;
-        drop(f);
+        if !a.body.is_empty() {
+            append_part(&key, sha256, &part, pieces.len(), &a.body)?;
+            pieces.push(a.body.to_vec());
+        }
         transfer.transferred = a.body.len() as u64;
-        let (got, size) = sha256_file(&part)?;
-        if got != sha256 {
+        let plain = pieces.concat();
+        if crate::docs::sha256_hex(&plain) != sha256 {
             let _ = std::fs::remove_file(&part);
             return Err(Error::BadDocument(format!("the downloaded bytes do not match {sha256}; discarded")));
         }
-        std::fs::rename(&part, &dest)?;
-        transfer.size = size;
-        self.set_blob_state(sha256, size, "cached")?;
+        self.put_sealed(sha256, &plain)?;
+        let _ = std::fs::remove_file(&part);
+        transfer.size = plain.len() as u64;
+        self.set_blob_state(sha256, transfer.size, "cached")?;
         Ok((dest, transfer))
     }
+
+    fn blob_size(&self, sha256: &str) -> Result<Option<u64>> {
+        use rusqlite::OptionalExtension;
+        let size: Option<i64> = self
+            .store()
+            .conn
+            .query_row("SELECT size FROM blob WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .optional()?;
+        Ok(size.map(|s| s as u64))
+    }
+}
+
+fn part_name(sha: &str, index: usize) -> String {
+    format!("{sha}/part/{index}")
+}
+
+/// The pieces of a sealed partial download, in order. A record cut by a crash, or one that
+/// does not open, ends the list and is cut off the file.
+fn read_part(key: &crate::secrets::Secret, sha: &str, part: &Path) -> Result<Vec<Vec<u8>>> {
+    let bytes = match std::fs::read(part) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(e.into()),
+    };
+    let mut pieces = vec![];
+    let mut at = 0usize;
+    while let Some(head) = bytes.get(at..at + 4) {
+        let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let Some(sealed) = bytes.get(at + 4..at + 4 + len) else { break };
+        match crypt::open(key, &part_name(sha, pieces.len()), sealed) {
+            Ok(p) => pieces.push(p),
+            Err(_) => break,
+        }
+        at += 4 + len;
+    }
+    if at < bytes.len() {
+        std::fs::OpenOptions::new().write(true).open(part)?.set_len(at as u64)?;
+    }
+    Ok(pieces)
+}
+
+fn append_part(key: &crate::secrets::Secret, sha: &str, part: &Path, index: usize, piece: &[u8]) -> Result<()> {
+    let sealed = crypt::seal(key, &part_name(sha, index), piece)?;
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(part)?;
+    f.write_all(&(sealed.len() as u32).to_le_bytes())?;
+    f.write_all(&sealed)?;
+    f.sync_all()?;
+    Ok(())
 }
