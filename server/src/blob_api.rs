@@ -6,7 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use berkas_core::authz::Role;
+use berkas_core::authz::{Role, Target};
+use berkas_core::model::Entity;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -30,9 +31,15 @@ fn check_name(sha: &str) -> Result<(), ApiError> {
 }
 
 async fn may_read(state: &AppState, caller: &Caller, sha: &str) -> Result<bool, ApiError> {
-    // Administrators, and whoever proved they hold the bytes. Readers of the records a document
-    // supports get access with the document metadata (issue: document capture).
-    Ok(caller.principal.role == Role::Admin || state.store.blob_owned_by(sha, &caller.principal.username).await?)
+    // Administrators, whoever proved they hold the bytes, and whoever may read the documents of
+    // a pegawai whose document row names them (the ASN, the facilitator of the unit).
+    if caller.principal.role == Role::Admin || state.store.blob_owned_by(sha, &caller.principal.username).await? {
+        return Ok(true);
+    }
+    let readers = state.store.blob_pegawai(sha).await?;
+    Ok(readers
+        .iter()
+        .any(|(id, unit)| caller.principal.may_read(Entity::Dokumen, Target { pegawai_id: id, unit: unit.as_deref() })))
 }
 
 fn blob_error(e: BlobError) -> ApiError {

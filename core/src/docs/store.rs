@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use super::{codes, crypt, prepare, sha256_hex, CaptureOptions, PageInput, Prepared, Readability, Verdict};
 use crate::error::{Error, Result};
-use crate::model::Entity;
+use crate::model::{Entity, FieldMap, Value};
 use crate::profile::Berkas;
 use crate::secrets::Secret;
 use crate::store::refs::RefCheck;
+use crate::store::replica::{self, LocalWrite};
 use crate::store::{audit, new_id, now, records};
 
 /// What a document supports.
@@ -89,7 +90,7 @@ fn read_info(r: &Row<'_>) -> rusqlite::Result<DocumentInfo> {
         height: r.get(12)?,
         file_name: r.get(13)?,
         readability: readability.and_then(|j| serde_json::from_str(&j).ok()),
-        readability_override: r.get(15)?,
+        readability_override: r.get::<_, Option<bool>>(15)?.unwrap_or(false),
         has_thumbnail: r.get(16)?,
         created_at: r.get(17)?,
         changed_by: r.get(18)?,
@@ -262,7 +263,16 @@ impl Berkas {
         let mut store = self.store();
         let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = now();
-        let readability = serde_json::to_string(&p.readability).map_err(|e| Error::BadDocument(e.to_string()))?;
+        // The verdict travels as a field: keep it within a text field's size (the first problems
+        // say enough; the count of the rest is kept).
+        let mut verdict = p.readability.clone();
+        let more = verdict.problems.len().saturating_sub(6);
+        verdict.problems.truncate(6);
+        let mut readability = serde_json::to_value(&verdict).map_err(|e| Error::BadDocument(e.to_string()))?;
+        if more > 0 {
+            readability["more_problems"] = more.into();
+        }
+        let readability = readability.to_string();
         let overridden = p.readability.verdict == Verdict::Flagged && new.keep_unreadable;
         tx.execute(
             "INSERT INTO dokumen (id, pegawai_id, id_ref_dokumen, entity, row_id, sha256, nama_file, mime, size,
@@ -304,6 +314,23 @@ impl Berkas {
             Some(pegawai_id),
             Some(&detail),
         )?;
+        // The metadata syncs like a riwayat row; the bytes follow as a blob.
+        let fields = records::load_row(&tx, Entity::Dokumen.def(), id)?.map(|r| r.values).unwrap_or_default();
+        let old: FieldMap = fields.keys().map(|k| (k.clone(), Value::Null)).collect();
+        let write = LocalWrite {
+            entity: Entity::Dokumen,
+            row: id,
+            pegawai: pegawai_id,
+            fields,
+            old,
+            created: true,
+            delete: false,
+        };
+        replica::record_local(&tx, self.actor(), write)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO blob (sha256, size, state, updated_at) VALUES (?1, ?2, 'pending', ?3)",
+            params![p.sha256, p.size as i64, at],
+        )?;
         records::refresh_completeness(&tx, pegawai_id)?;
         tx.commit()?;
         Ok(())
@@ -319,6 +346,31 @@ impl Berkas {
         // Only ciphertext is ever on disk, so removing the files is enough.
         let _ = std::fs::remove_file(self.document_path(sha));
         let _ = std::fs::remove_file(self.thumbnail_path(sha));
+    }
+
+    /// Removes sealed files no document row names any more (a delete or a scope change pulled
+    /// from the hub). Partial downloads stay. Returns how many documents' files went.
+    pub fn prune_document_files(&self) -> Result<usize> {
+        let names: std::collections::HashSet<String> = {
+            let store = self.store();
+            let mut st = store.conn.prepare("SELECT DISTINCT sha256 FROM dokumen WHERE sha256 IS NOT NULL")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+            rows
+        };
+        let mut pruned = 0;
+        let Ok(shards) = std::fs::read_dir(self.dir().join("docs")) else { return Ok(0) };
+        for shard in shards.flatten() {
+            for f in std::fs::read_dir(shard.path()).into_iter().flatten().flatten() {
+                let path = f.path();
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                let sha = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                if matches!(ext, "bin" | "thumb") && valid_sha(sha) && !names.contains(sha) {
+                    std::fs::remove_file(&path)?;
+                    pruned += usize::from(ext == "bin");
+                }
+            }
+        }
+        Ok(pruned)
     }
 
     /// One document's metadata.
@@ -380,7 +432,18 @@ impl Berkas {
         {
             let mut store = self.store();
             let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let old = records::load_row(&tx, Entity::Dokumen.def(), id)?.map(|r| r.values).unwrap_or_default();
             tx.execute("DELETE FROM dokumen WHERE id = ?1", [id])?;
+            let write = LocalWrite {
+                entity: Entity::Dokumen,
+                row: id,
+                pegawai: &info.pegawai_id,
+                fields: FieldMap::new(),
+                old,
+                created: false,
+                delete: true,
+            };
+            replica::record_local(&tx, self.actor(), write)?;
             let detail = serde_json::json!({ "sha256": info.sha256, "id_ref_dokumen": info.id_ref_dokumen });
             let at = now();
             audit::record(

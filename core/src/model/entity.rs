@@ -82,6 +82,8 @@ pub enum Entity {
     RiwayatUnor,
     RiwayatKesehatan,
     Cuti,
+    /// Metadata of a captured document (the bytes travel as a blob named by `sha256`).
+    Dokumen,
 }
 
 #[derive(Debug)]
@@ -118,7 +120,7 @@ impl EntityDef {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 20] = [
+    pub const ALL: [Entity; 21] = [
         Entity::DataUtama,
         Entity::RiwayatGolongan,
         Entity::RiwayatPmk,
@@ -139,11 +141,16 @@ impl Entity {
         Entity::RiwayatUnor,
         Entity::RiwayatKesehatan,
         Entity::Cuti,
+        Entity::Dokumen,
     ];
 
-    /// The riwayat groups (everything but data utama).
+    /// The riwayat groups (everything but data utama and document metadata).
     pub fn riwayat() -> impl Iterator<Item = Entity> {
-        Entity::ALL.into_iter().filter(|e| *e != Entity::DataUtama)
+        Entity::ALL.into_iter().filter(|e| e.is_riwayat())
+    }
+
+    pub fn is_riwayat(self) -> bool {
+        !matches!(self, Entity::DataUtama | Entity::Dokumen)
     }
 
     pub fn def(self) -> &'static EntityDef {
@@ -449,6 +456,24 @@ const CUTI: &[FieldDef] = &[
     f("keterangan", "keterangan", Text, Admin, "Keterangan"),
 ];
 
+/// Document metadata as it syncs; `has_thumbnail` and `created_at` stay on the device.
+#[rustfmt::skip]
+const DOKUMEN: &[FieldDef] = &[
+    req("id_ref_dokumen", "idRefDokumen", Text, Personal, "Jenis dokumen"),
+    req("entity", "entitas", Text, Personal, "Kelompok yang didukung"),
+    req("row_id", "idBaris", Text, Personal, "Baris yang didukung"),
+    req("sha256", "sha256", Text, Personal, "SHA-256"),
+    f("nama_file", "namaFile", Text, Personal, "Nama berkas"),
+    req("mime", "mime", Text, Personal, "Jenis berkas"),
+    req("size", "ukuran", Int, Personal, "Ukuran (byte)"),
+    f("original_size", "ukuranAsli", Int, Personal, "Ukuran asli (byte)"),
+    f("pages", "halaman", Int, Personal, "Jumlah halaman"),
+    f("width", "lebar", Int, Personal, "Lebar (px)"),
+    f("height", "tinggi", Int, Personal, "Tinggi (px)"),
+    f("readability", "keterbacaan", Text, Personal, "Hasil pemeriksaan keterbacaan"),
+    f("readability_override", "tetapDisimpan", Bool, Personal, "Tetap disimpan walau ditandai"),
+];
+
 #[allow(clippy::too_many_arguments)]
 const fn def(
     entity: Entity,
@@ -468,7 +493,7 @@ const fn def(
 /// Every entity. Document ids are SIASN `id_ref_dokumen` where SIASN has one; Berkas-local
 /// names (`sk_kp`, `ijazah` ...) where the SIASN list has none.
 #[rustfmt::skip]
-pub static DEFS: [EntityDef; 20] = [
+pub static DEFS: [EntityDef; 21] = [
     def(Entity::DataUtama, "pegawai", "Data utama", "dataUtama", Some(1), Admin, false, true, DATA_UTAMA, &[doc("889", "SK CPNS"), doc("888", "SPMT"), doc("pas_foto", "Pas foto")]),
     def(Entity::RiwayatGolongan, "riwayat_golongan", "Riwayat golongan", "golongan", Some(5), Admin, false, true, GOLONGAN, &[doc("sk_kp", "SK kenaikan pangkat")]),
     def(Entity::RiwayatPmk, "riwayat_pmk", "Riwayat PMK", "pmk", Some(6), Admin, false, false, PMK, &[doc("sk_pmk", "SK PMK")]),
@@ -489,6 +514,7 @@ pub static DEFS: [EntityDef; 20] = [
     def(Entity::RiwayatUnor, "riwayat_unor", "Riwayat unit organisasi", "pnsUnor", Some(21), Admin, false, false, UNOR, &[]),
     def(Entity::RiwayatKesehatan, "riwayat_kesehatan", "Riwayat kesehatan", "kesehatan", Some(28), Personal, true, false, KESEHATAN, &[]),
     def(Entity::Cuti, "cuti", "Cuti", "cuti", None, Admin, false, false, CUTI, &[]),
+    def(Entity::Dokumen, "dokumen", "Dokumen", "dokumen", None, Personal, false, false, DOKUMEN, &[]),
 ];
 
 #[cfg(test)]

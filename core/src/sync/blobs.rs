@@ -78,7 +78,17 @@ impl Berkas {
         self.open_sealed(sha256)
     }
 
-    async fn upload_bytes(&self, bytes: &[u8], opts: &SyncOptions) -> Result<BlobTransfer> {
+    /// Blobs of this device's documents that the hub does not have yet.
+    pub(crate) fn pending_blobs(&self) -> Result<Vec<String>> {
+        let store = self.store();
+        let mut st = store.conn.prepare(
+            "SELECT DISTINCT d.sha256 FROM dokumen d JOIN blob b ON b.sha256 = d.sha256 WHERE b.state = 'pending'",
+        )?;
+        let shas = st.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(shas.into_iter().filter(|s| self.has_document_bytes(s)).collect())
+    }
+
+    pub(crate) async fn upload_bytes(&self, bytes: &[u8], opts: &SyncOptions) -> Result<BlobTransfer> {
         let sha = crate::docs::sha256_hex(bytes);
         let size = bytes.len() as u64;
         if self.blob_state(&sha)?.as_deref() != Some("uploaded") {

@@ -121,6 +121,8 @@ pub struct SyncReport {
     pub scope_reset: bool,
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// Document blobs uploaded before their metadata was pushed.
+    pub blobs_uploaded: u64,
 }
 
 /// Who the hub says we are after login.
@@ -485,8 +487,15 @@ impl Berkas {
         let hub = self.hub(opts)?;
         let mut report = SyncReport::default();
         let mut token = self.access_token(&hub, opts, false).await?;
+        // Bytes before metadata: whoever pulls a document row can fetch what it names.
+        for sha in self.pending_blobs()? {
+            let t = self.upload_bytes(&self.blob_bytes(&sha)?, opts).await?;
+            report.blobs_uploaded += 1;
+            report.bytes_sent += t.transferred;
+        }
         self.push_all(&hub, opts, &mut token, &mut report).await?;
         self.pull_all(&hub, opts, &mut token, &mut report).await?;
+        self.prune_document_files()?;
         let store = self.store();
         meta_set(&store.conn, "sync.last", &crate::store::now())?;
         Ok(report)

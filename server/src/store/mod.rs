@@ -163,6 +163,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Who has proven they hold a blob (uploaded its bytes).
     async fn add_blob_owner(&self, sha256: &str, username: &str) -> StoreResult<()>;
     async fn blob_owned_by(&self, sha256: &str, username: &str) -> StoreResult<bool>;
+    /// The pegawai (id, unit) whose live document rows name this blob: whoever may read their
+    /// documents may read the bytes.
+    async fn blob_pegawai(&self, sha256: &str) -> StoreResult<Vec<(String, Option<String>)>>;
 
     async fn audit(
         &self,

@@ -415,6 +415,26 @@ impl Storage for PostgresStorage {
         Ok(r.get::<_, i64>(0) > 0)
     }
 
+    async fn blob_pegawai(&self, sha256: &str) -> StoreResult<Vec<(String, Option<String>)>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT r.pegawai_id, p.unit, r.state FROM rows r LEFT JOIN pegawai p ON p.id = r.pegawai_id
+                 WHERE r.entity = 'dokumen' AND (r.state::jsonb -> 'values' ->> 'sha256') = $1",
+                &[&sha256],
+            )
+            .await?;
+        let mut out = vec![];
+        for r in rows {
+            if serde_json::from_str::<RowState>(r.get(2))?.is_live() {
+                out.push((r.get(0), r.get(1)));
+            }
+        }
+        Ok(out)
+    }
+
     async fn audit(
         &self,
         actor: &str,

@@ -454,6 +454,29 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn blob_pegawai(&self, sha256: &str) -> StoreResult<Vec<(String, Option<String>)>> {
+        let sha = sha256.to_string();
+        self.run(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT r.pegawai_id, p.unit, r.state FROM rows r LEFT JOIN pegawai p ON p.id = r.pegawai_id
+                 WHERE r.entity = 'dokumen' AND json_extract(r.state, '$.values.sha256') = ?1",
+            )?;
+            let raw = st
+                .query_map([sha], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut out = vec![];
+            for (id, unit, state) in raw {
+                if serde_json::from_str::<RowState>(&state)?.is_live() {
+                    out.push((id, unit));
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn audit(
         &self,
         actor: &str,

@@ -9,7 +9,9 @@ ALTER TABLE dokumen ADD COLUMN original_size INTEGER;
 -- JSON of the readability verdict, and whether the uploader kept a flagged document anyway
 -- (the facilitator sees both).
 ALTER TABLE dokumen ADD COLUMN readability TEXT;
-ALTER TABLE dokumen ADD COLUMN readability_override INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dokumen ADD COLUMN readability_override INTEGER;
+-- Rows sync like riwayat rows (entity `dokumen`); SIASN DMS ids where known.
+ALTER TABLE dokumen ADD COLUMN siasn_id TEXT;
 ALTER TABLE dokumen ADD COLUMN has_thumbnail INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE dokumen ADD COLUMN created_at TEXT;
 CREATE INDEX dokumen_sha ON dokumen(sha256);
