@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
 section() { printf '\n==> %s\n' "$*"; }
 
 section "system packages"
-packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3 postgresql libjna-java libjna-jni junit4)
+packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3 postgresql libjna-java libjna-jni junit4 fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -85,7 +85,7 @@ hub_url=$(sed -n 's/^berkas-server listening on \(.*\)$/\1/p' "$hub_dir/log")
 hub_nip=$(sed -n 's/^for example: ASN \([0-9]*\).*/\1/p' "$hub_dir/log")
 status=0
 BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip" \
-  java -Djna.library.path="$target_dir/debug" \
+  java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" \
   -cp "$kt_out/tests.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
   org.junit.runner.JUnitCore BindingsTest || status=$?
 kill "$hub_pid" 2>/dev/null || true

@@ -4,12 +4,14 @@
 
 uniffi::setup_scaffolding!();
 
+mod documents;
 mod error;
 mod identifiers;
 mod keys;
 mod profile;
 mod sync;
 
+pub use documents::{CapturePage, CaptureResult, DocumentEntry, DocumentLink, ReadabilityProblem};
 pub use error::BerkasError;
 pub use identifiers::{parse_nip, NipFacts};
 pub use keys::KeyStore;

@@ -41,6 +41,8 @@ pub struct SyncSummary {
     pub pulled: u64,
     pub scope_reset: bool,
     pub open_conflicts: u64,
+    /// Document blobs sent before their metadata.
+    pub blobs_uploaded: u64,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -116,6 +118,7 @@ impl BerkasProfile {
             pulled: r.pulled,
             scope_reset: r.scope_reset,
             open_conflicts: self.inner.sync_status()?.conflicts,
+            blobs_uploaded: r.blobs_uploaded,
         })
     }
 }

@@ -1,6 +1,7 @@
 """Smoke test of the generated Python bindings (a second consumer of the same library as
 Kotlin): a profile whose key lives in a store implemented in Python, reopened, refused
-without its key; NIP decoding and a malformed NIP's error code.
+without its key; NIP decoding and a malformed NIP's error code; a capture that is not an
+image refused with its code.
 
 usage: PYTHONPATH=DIR_WITH_berkas_ffi.py_AND_THE_LIBRARY python3 bindings/tests/smoke.py
 """
@@ -49,6 +50,11 @@ def main():
             raise AssertionError("found a record in an empty profile")
         except b.BerkasError.Failed as e:
             assert e.code == "not_found", e.code
+        try:
+            again.check_document([b.CapturePage(bytes=b"bukan gambar", crop=None)])
+            raise AssertionError("text was accepted as a document")
+        except b.BerkasError.Failed as e:
+            assert e.code == "doc.unsupported", e.code
 
     facts = b.parse_nip("198503122010011002")
     assert (facts.kind, facts.birth_date, facts.sex) == ("pns", "1985-03-12", "M"), facts

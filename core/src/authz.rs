@@ -51,6 +51,10 @@ pub enum Action {
     WriteOfficial,
     /// Record verification decisions on proposed changes and documents.
     Verify,
+    /// Add or remove a document (its metadata row): the ASN for their own record, the
+    /// facilitator for their units (they often scan for the ASN), the BKD for everyone (it
+    /// issues the SKs).
+    AddDocument,
     /// Read the audit trail of a record.
     ReadAudit,
     /// Add users, grant and revoke roles and unit assignments.
@@ -77,6 +81,9 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Personal, Action::ReadConfidential, Scope::Own),
     (Role::Personal, Action::WritePersonal, Scope::Own),
     (Role::Personal, Action::ReadAudit, Scope::Own),
+    (Role::Personal, Action::AddDocument, Scope::Own),
+    (Role::Fasilitator, Action::AddDocument, Scope::Unit),
+    (Role::Admin, Action::AddDocument, Scope::Instansi),
     (Role::Fasilitator, Action::Read, Scope::Unit),
     (Role::Fasilitator, Action::ReadConfidential, Scope::Own),
     (Role::Fasilitator, Action::WritePersonal, Scope::Own),
@@ -140,6 +147,9 @@ pub fn is_confidential(entity: Entity) -> bool {
 /// The action that writing a field of `entity` needs: the field's single owner decides.
 pub fn write_action(entity: Entity, field: &str) -> Option<Action> {
     let owner = entity.def().field(field)?.owner;
+    if entity == Entity::Dokumen {
+        return Some(Action::AddDocument);
+    }
     Some(match owner {
         Owner::Personal => Action::WritePersonal,
         Owner::Admin => Action::WriteOfficial,
@@ -148,6 +158,9 @@ pub fn write_action(entity: Entity, field: &str) -> Option<Action> {
 
 /// The action that adding or deleting a row of `entity` needs.
 pub fn row_action(entity: Entity) -> Action {
+    if entity == Entity::Dokumen {
+        return Action::AddDocument;
+    }
     match entity.def().owner {
         Owner::Personal => Action::WritePersonal,
         Owner::Admin => Action::WriteOfficial,
@@ -203,5 +216,10 @@ mod tests {
         assert_eq!(write_action(Entity::DataUtama, "nope"), None);
         assert_eq!(row_action(Entity::Anak), Action::WritePersonal);
         assert_eq!(row_action(Entity::RiwayatHukdis), Action::WriteOfficial);
+        assert_eq!(row_action(Entity::Dokumen), Action::AddDocument);
+        assert_eq!(write_action(Entity::Dokumen, "readability"), Some(Action::AddDocument));
+        assert_eq!(scope(Role::Personal, Action::AddDocument), Scope::Own);
+        assert_eq!(scope(Role::Fasilitator, Action::AddDocument), Scope::Unit);
+        assert_eq!(scope(Role::Admin, Action::AddDocument), Scope::Instansi);
     }
 }

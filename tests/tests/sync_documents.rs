@@ -83,9 +83,25 @@ async fn a_document_reaches_the_units_facilitator_and_no_one_else() {
         .expect("get");
     assert_eq!(raw.status().as_u16(), 404, "another unit's facilitator may not read the blob");
 
+    // The facilitator scans a document for the ASN; it reaches the phone.
+    let scan = pages::jpeg(&pages::scanned_page(1700, 2200), 90, None);
+    let for_asn = NewDocument {
+        id_ref_dokumen: "887",
+        files: vec![PageInput { bytes: &scan, crop: None }],
+        keep_unreadable: false,
+        ..new.clone()
+    };
+    let (scanned, _) = fas_a.add_document(&for_asn, &CaptureOptions::default()).expect("facilitator adds");
+    let up = sync(&fas_a).await;
+    assert_eq!((up.blobs_uploaded, up.refused), (1, 0), "{up:?}");
+    sync(&phone).await;
+    assert!(phone.documents(&nip).expect("documents").iter().any(|d| d.id == scanned.id));
+    phone.fetch_blob(&scanned.sha256, &SyncOptions::default()).await.expect("the ASN fetches the scan");
+
     phone.delete_document(&doc.id).expect("delete");
     sync(&phone).await;
     sync(&fas_a).await;
-    assert!(fas_a.documents(&nip).expect("documents").is_empty(), "the delete travels");
+    let left: Vec<String> = fas_a.documents(&nip).expect("documents").into_iter().map(|d| d.id).collect();
+    assert_eq!(left, [scanned.id.as_str()], "the delete travels, the other document stays");
     assert!(!fas_a.document_path(&d.sha256).exists(), "and the sealed file goes with it");
 }

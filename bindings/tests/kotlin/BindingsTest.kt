@@ -6,6 +6,8 @@
 import id.berkas.core.BerkasException
 import id.berkas.core.BerkasProfile
 import id.berkas.core.CancelHandle
+import id.berkas.core.CapturePage
+import id.berkas.core.DocumentLink
 import id.berkas.core.KeyStore
 import id.berkas.core.SyncListener
 import id.berkas.core.parseNip
@@ -88,15 +90,47 @@ class BindingsTest {
         assertEquals(1uL, pushed.applied)
         assertTrue(laptop.outbox().isEmpty())
 
+        // A document captured here (a page drawn with AWT, as a camera would hand it over).
+        val doc = laptop.addDocument(nip, "889", DocumentLink.DataUtama, listOf(CapturePage(pagePhoto(), null)), "sk-cpns.jpg", false)
+        assertEquals("readable", doc.verdict)
+        assertEquals("image/jpeg", doc.mime)
+        assertTrue(laptop.documentThumbnail(doc.id) != null)
+        val withDoc = laptop.sync(null, CancelHandle())
+        assertEquals(1uL, withDoc.blobsUploaded)
+        assertEquals("refused: ${laptop.outbox()}", 0uL, withDoc.refused)
+        assertEquals(1uL, withDoc.applied)
+        // Not an image: refused with a code the UI can word.
+        assertEquals("doc.unsupported", code { laptop.checkDocument(listOf(CapturePage("catatan".toByteArray(), null))) })
+
         val desk = newProfile("desk")
         desk.login(hub, "admin", password, null)
         desk.sync(null, CancelHandle())
         assertTrue(desk.recordJson(nip).contains("Analis SDM Aparatur (Kotlin)"))
+        val seen = desk.documents(nip).single { it.id == doc.id }
+        assertEquals(doc.sha256, seen.sha256)
 
         // A cancelled sync says so and keeps what it had.
         val cancel = CancelHandle()
         cancel.cancel()
         assertEquals("sync.cancelled", code { runBlocking { newProfileLoggedIn().sync(null, cancel) } })
+    }
+
+    /** A typeset page as a JPEG, like a phone camera's output (AWT, headless). */
+    private fun pagePhoto(): ByteArray {
+        val img = java.awt.image.BufferedImage(1240, 1754, java.awt.image.BufferedImage.TYPE_INT_RGB)
+        val g = img.createGraphics()
+        g.color = java.awt.Color(250, 250, 247)
+        g.fillRect(0, 0, img.width, img.height)
+        g.color = java.awt.Color(20, 20, 20)
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON)
+        g.font = java.awt.Font(java.awt.Font.SERIF, java.awt.Font.PLAIN, 30)
+        val line = "KEPUTUSAN BUPATI NOMOR 800/123/BKPSDM/2026 TENTANG PENGANGKATAN CPNS"
+        var y = 120
+        while (y < img.height - 100) { g.drawString(line, 90, y); y += 48 }
+        g.dispose()
+        val out = java.io.ByteArrayOutputStream()
+        javax.imageio.ImageIO.write(img, "jpg", out)
+        return out.toByteArray()
     }
 
     private suspend fun newProfileLoggedIn(): BerkasProfile {
