@@ -271,3 +271,33 @@ fn stored_documents_are_ciphertext_and_deleting_leaves_no_plaintext() {
         assert!(trail.iter().any(|a| a.action == action), "no {action} in the audit trail");
     }
 }
+
+#[test]
+fn document_types_are_checked_against_the_siasn_table_and_berkas_own_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let b = profile(dir.path());
+    let table =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/siasn-referensi/dokumen.json.gz");
+    b.import_referensi_file(&table).expect("dokumen reference table");
+    let page = pages::jpeg(&pages::scanned_page(1700, 2200), 90, None);
+    let add = |id_ref: &str| {
+        let new = NewDocument {
+            nip: NIP,
+            id_ref_dokumen: id_ref,
+            link: DocLink::DataUtama,
+            files: vec![PageInput { bytes: &page, crop: None }],
+            file_name: None,
+            keep_unreadable: false,
+        };
+        b.add_document(&new, &opts()).map(|(info, _)| info)
+    };
+    let sk = add("889").expect("SK CPNS is in SIASN's list");
+    assert_eq!(sk.jenis.as_deref().map(|j| !j.is_empty()), Some(true), "the type's name comes from the table");
+    add("pas_foto").expect("Berkas' own name for a document SIASN's list lacks");
+    let err = add("99999").expect_err("unknown type");
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("id_ref_dokumen") || format!("{err:?}").contains("dokumen.unknown_type"));
+    let err = add("../x").expect_err("not a code");
+    assert!(format!("{err:?}").contains("dokumen.bad_type"));
+    assert_eq!(b.documents(NIP).expect("list").len(), 2, "refusals store nothing");
+}

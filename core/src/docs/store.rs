@@ -188,7 +188,7 @@ impl Berkas {
     /// unless `keep_unreadable`; nothing is stored on any refusal.
     pub fn add_document(&self, new: &NewDocument<'_>, opts: &CaptureOptions) -> Result<(DocumentInfo, Prepared)> {
         let id_ref = new.id_ref_dokumen.trim();
-        if id_ref.is_empty() || id_ref.len() > 16 || !id_ref.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if id_ref.is_empty() || id_ref.len() > 32 || !id_ref.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             return Err(Error::invalid("id_ref_dokumen", "dokumen.bad_type", "must be a SIASN document type code"));
         }
         let (pegawai_id, entity, row_id) = self.resolve_link(new.nip, &new.link, id_ref)?;
@@ -228,7 +228,9 @@ impl Berkas {
     fn resolve_link(&self, nip: &str, link: &DocLink, id_ref: &str) -> Result<(String, String, String)> {
         let store = self.store();
         let pegawai_id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
-        if store.refs.check(&store.conn, "dokumen", id_ref)? == RefCheck::Unknown {
+        // Berkas' own names (`ijazah`, `sk_kp` ...) stand for documents SIASN's list lacks.
+        let local = crate::model::entity::DEFS.iter().flat_map(|d| d.documents).any(|d| d.id_ref_dokumen == id_ref);
+        if !local && store.refs.check(&store.conn, "dokumen", id_ref)? == RefCheck::Unknown {
             return Err(Error::invalid(
                 "id_ref_dokumen",
                 "dokumen.unknown_type",
