@@ -4,6 +4,7 @@
 
 mod check;
 mod doc;
+mod due;
 mod import;
 mod output;
 mod pegawai;
@@ -55,6 +56,17 @@ enum Command {
     /// Documents: capture, check, list, export.
     #[command(subcommand)]
     Doc(doc::DocCmd),
+    /// Who is due for kenaikan pangkat, gaji berkala, pensiun or Satya Lencana in a period.
+    Due {
+        /// kp, kgb, pensiun or satyalencana.
+        kind: String,
+        /// The month of the TMT, YYYY-MM.
+        #[arg(long)]
+        period: String,
+        /// Only this unit.
+        #[arg(long)]
+        unit: Option<String>,
+    },
     /// Import SIASN data.
     #[command(subcommand)]
     Import(import::ImportCmd),
@@ -175,6 +187,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Pegawai(c) => pegawai::run(&ctx, c),
         Command::Riwayat(c) => pegawai::run_riwayat(&ctx, c),
         Command::Doc(c) => doc::run(&ctx, c),
+        Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),
         Command::Import(c) => import::run(&ctx, c),
         Command::Export(c) => import::run_export(&ctx, c),
         Command::Synth { count, units, seed } => {

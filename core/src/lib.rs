@@ -9,6 +9,7 @@
 pub mod authz;
 pub mod completeness;
 pub mod docs;
+pub mod due;
 pub mod error;
 pub mod model;
 mod pegawai;

@@ -119,9 +119,12 @@ pub fn pegawai_document(rng: &mut Rng, index: u64, unit: &str, today: NaiveDate)
     let female = rng.below(2) == 1;
     let first = if female { rng.pick(FEMALE) } else { rng.pick(MALE) };
     let nama = format!("{} {} {}", first, if female { rng.pick(FEMALE) } else { rng.pick(MALE) }, rng.pick(FAMILY));
-    // (birth date, sequence) is unique per index below 999 x 12,000, so NIPs never collide.
+    // Births spread over 1966-1998 (some near BUP, as in a real instansi). Indexes with the
+    // same sequence number differ by a multiple of 999, and their birth dates then differ by a
+    // multiple of 6,788 days mod 12,000: distinct for the first 3,000 of them, so NIPs never
+    // collide below ~3 million pegawai.
     let base = NaiveDate::from_ymd_opt(1966, 1, 1).unwrap_or(today);
-    let birth = base + chrono::Days::new(((index / 999) * 7919) % 12_000);
+    let birth = base + chrono::Days::new(((index / 999) * 7919 + index * 131) % 12_000);
     let birth_year = birth.year();
 
     let age_at_cpns = 23 + rng.below(10) as i32;

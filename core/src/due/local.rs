@@ -1,0 +1,86 @@
+//! `Berkas::due`: the rules over the records on this device.
+
+use std::collections::HashMap;
+
+use super::{evaluate, DueEntry, DueKind, DueRecord, DueReport, DueRules, DueUnknown, Judgement, Period, RefLookup};
+use crate::error::Result;
+use crate::model::Value;
+use crate::profile::Berkas;
+use crate::store::records;
+
+/// The two reference facts the rules need, read once per run from the loaded tables.
+#[derive(Default)]
+pub struct TableRefs {
+    usia_bup: HashMap<String, u32>,
+    tingkat: HashMap<String, String>,
+}
+
+impl RefLookup for TableRefs {
+    fn usia_bup(&self, jf: &str) -> Option<u32> {
+        self.usia_bup.get(jf).copied()
+    }
+    fn tingkat_hukuman(&self, id: &str) -> Option<String> {
+        self.tingkat.get(id).cloned()
+    }
+}
+
+fn attr_map(conn: &rusqlite::Connection, table: &str, attr: &str) -> Result<HashMap<String, String>> {
+    let mut st = conn.prepare("SELECT id, attrs FROM ref_row WHERE tbl = ?1 AND attrs IS NOT NULL")?;
+    let rows = st.query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (id, attrs) = row?;
+        let v: serde_json::Value = serde_json::from_str(&attrs).unwrap_or_default();
+        let val = match &v[attr] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => continue,
+        };
+        out.insert(id, val);
+    }
+    Ok(out)
+}
+
+impl Berkas {
+    /// Who among the records on this device is due for `kind` in `period` (`YYYY-MM`), and
+    /// which records lack what the rule needs.
+    pub fn due(&self, kind: DueKind, period: &str, rules: &DueRules, unit: Option<&str>) -> Result<DueReport> {
+        let period = Period::parse(period)?;
+        let store = self.store();
+        let conn = &store.conn;
+        let refs = TableRefs {
+            usia_bup: attr_map(conn, "jabatanFungsional", "usiaBup")?
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v.parse().ok()?)))
+                .collect(),
+            tingkat: attr_map(conn, "jenisHukuman", "jenisTingkatHukumanId")?,
+        };
+        let ids: Vec<String> = conn
+            .prepare("SELECT id FROM pegawai WHERE ?1 IS NULL OR unit = ?1 ORDER BY nama, nip_baru")?
+            .query_map([unit], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut report = DueReport { period: period.to_string(), ..DueReport::default() };
+        for id in ids {
+            let Some((du, riwayat)) = records::load_all(conn, &id)? else { continue };
+            let rows = riwayat.iter().flat_map(|(e, rows)| rows.iter().map(move |r| (*e, &r.values))).collect();
+            let record = DueRecord { data_utama: &du.values, rows };
+            let text = |f: &str| du.values.get(f).and_then(Value::as_str).unwrap_or_default().to_string();
+            match evaluate(kind, period, rules, &record, &refs) {
+                Judgement::Due { tmt, reason } => report.due.push(DueEntry {
+                    pegawai_id: id.clone(),
+                    nip: text("nip_baru"),
+                    nama: text("nama"),
+                    unit: Some(text("unit")).filter(|u| !u.is_empty()),
+                    kind,
+                    tmt: tmt.to_string(),
+                    reason,
+                }),
+                Judgement::NotDue => {}
+                Judgement::Unknown(missing) => {
+                    report.unknown.push(DueUnknown { nip: text("nip_baru"), nama: text("nama"), missing })
+                }
+            }
+        }
+        Ok(report)
+    }
+}

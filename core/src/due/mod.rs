@@ -1,0 +1,170 @@
+//! Who is due for what in a period: kenaikan pangkat reguler, kenaikan gaji berkala, pensiun
+//! BUP, Satya Lencana Karya Satya. Pure rules over a record (data utama and riwayat), so the
+//! device and the hub give the same answer; the numbers that change with regulations live in
+//! [`DueRules`].
+//!
+//! A period is a month, `YYYY-MM`, and means the TMT of the 1st of that month: "usul pensiun
+//! periode Januari 2027" lists those whose TMT pensiun is 1 January 2027, as the BKD works.
+
+mod local;
+mod rules;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub use local::TableRefs;
+pub use rules::{evaluate, DueRecord, RefLookup};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueKind {
+    /// Kenaikan pangkat reguler.
+    Kp,
+    /// Kenaikan gaji berkala.
+    Kgb,
+    /// Pensiun at the batas usia pensiun.
+    Pensiun,
+    /// Satya Lencana Karya Satya (10, 20, 30 years).
+    SatyaLencana,
+}
+
+impl DueKind {
+    pub fn parse(s: &str) -> Option<DueKind> {
+        match s {
+            "kp" => Some(DueKind::Kp),
+            "kgb" => Some(DueKind::Kgb),
+            "pensiun" => Some(DueKind::Pensiun),
+            "satyalencana" | "satya_lencana" => Some(DueKind::SatyaLencana),
+            _ => None,
+        }
+    }
+}
+
+/// A month; its TMT is the 1st.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Period {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Period {
+    /// Parses `YYYY-MM`.
+    pub fn parse(s: &str) -> Result<Period> {
+        let bad = || Error::invalid("period", "period.format", "must be a month YYYY-MM, e.g. 2027-01");
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let (year, month) = (y.parse::<i32>().map_err(|_| bad())?, m.parse::<u32>().map_err(|_| bad())?);
+        if !(1..=12).contains(&month) || !(1900..=2200).contains(&year) {
+            return Err(bad());
+        }
+        Ok(Period { year, month })
+    }
+
+    pub fn tmt(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn of(d: NaiveDate) -> Period {
+        Period { year: d.year(), month: d.month() }
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// The months in which KP takes effect, from a date on (regulations change; the latest entry
+/// whose `from` is not after the period applies).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KpPeriods {
+    pub from: NaiveDate,
+    pub months: Vec<u32>,
+    /// The rule it follows, for the message.
+    pub basis: String,
+}
+
+/// The numbers of the rules, as configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DueRules {
+    /// BUP of administrasi and JF without their own `usiaBup`.
+    pub bup_default: u32,
+    /// BUP of pimpinan tinggi (eselon I and II).
+    pub bup_jpt: u32,
+    /// Eselon ids that are JPT.
+    pub jpt_eselon: Vec<String>,
+    /// Years in the current pangkat before KP reguler.
+    pub kp_years: u32,
+    pub kp_periods: Vec<KpPeriods>,
+    /// The highest golongan of PNS (no KP beyond it).
+    pub golongan_max: String,
+    /// KGB every this many years of masa kerja golongan.
+    pub kgb_years: u32,
+    /// Satya Lencana milestones.
+    pub satya_years: Vec<u32>,
+    /// `jenisTingkatHukumanId` levels that bar Satya Lencana (sedang, berat).
+    pub satya_barring_hukdis: Vec<String>,
+}
+
+impl Default for DueRules {
+    fn default() -> Self {
+        let date = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MIN);
+        DueRules {
+            bup_default: 58,
+            bup_jpt: 60,
+            jpt_eselon: ["10", "11", "12", "21", "22"].map(String::from).to_vec(),
+            kp_years: 4,
+            kp_periods: vec![
+                KpPeriods { from: date(1900, 1), months: vec![4, 10], basis: "April dan Oktober".into() },
+                KpPeriods { from: date(2023, 6), months: vec![2, 4, 6, 8, 10, 12], basis: "Per BKN 4/2023".into() },
+                KpPeriods { from: date(2025, 10), months: (1..=12).collect(), basis: "Per BKN 4/2025".into() },
+            ],
+            golongan_max: "45".into(),
+            kgb_years: 2,
+            satya_years: vec![10, 20, 30],
+            satya_barring_hukdis: vec!["S".into(), "B".into()],
+        }
+    }
+}
+
+/// One ASN due in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueEntry {
+    pub pegawai_id: String,
+    pub nip: String,
+    pub nama: String,
+    pub unit: Option<String>,
+    pub kind: DueKind,
+    /// The TMT it takes effect (`YYYY-MM-DD`).
+    pub tmt: String,
+    /// Why, in Bahasa Indonesia (e.g. "BUP 58 tahun, lahir 1968-12-03").
+    pub reason: String,
+}
+
+/// A record the rules could not judge, and what it lacks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueUnknown {
+    pub nip: String,
+    pub nama: String,
+    pub missing: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DueReport {
+    pub period: String,
+    pub due: Vec<DueEntry>,
+    pub unknown: Vec<DueUnknown>,
+}
+
+/// What judging one record gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Judgement {
+    Due { tmt: NaiveDate, reason: String },
+    NotDue,
+    Unknown(String),
+}

@@ -1,0 +1,324 @@
+//! The rules, one function each, over plain field maps.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use super::{DueKind, DueRules, Judgement, Period};
+use crate::model::{Entity, FieldMap, Value};
+
+/// A record as the rules see it: data utama and every riwayat row with its group.
+pub struct DueRecord<'a> {
+    pub data_utama: &'a FieldMap,
+    pub rows: Vec<(Entity, &'a FieldMap)>,
+}
+
+/// Reference facts the rules need: a JF's own BUP, a hukuman's level.
+pub trait RefLookup {
+    /// `usiaBup` of a jabatan fungsional, if the table is loaded and gives one.
+    fn usia_bup(&self, jabatan_fungsional_id: &str) -> Option<u32>;
+    /// `jenisTingkatHukumanId` (R ringan, S sedang, B berat) of a jenis hukuman.
+    fn tingkat_hukuman(&self, jenis_hukuman_id: &str) -> Option<String>;
+}
+
+fn text<'a>(m: &'a FieldMap, f: &str) -> Option<&'a str> {
+    m.get(f).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+fn date(m: &FieldMap, f: &str) -> Option<NaiveDate> {
+    m.get(f).and_then(Value::as_date)
+}
+
+fn int(m: &FieldMap, f: &str) -> Option<i64> {
+    match m.get(f) {
+        Some(Value::Int(i)) => Some(*i),
+        Some(Value::Text(t)) => t.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn plus_years(d: NaiveDate, years: u32) -> Option<NaiveDate> {
+    d.checked_add_months(Months::new(years * 12))
+}
+
+/// Whole months from `a` to `b` (negative if `b` is earlier), counting a month only once its
+/// day is reached.
+fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
+    let m = (b.year() as i64 - a.year() as i64) * 12 + b.month() as i64 - a.month() as i64;
+    if b >= a && b.day() < a.day() {
+        m - 1
+    } else if b < a && b.day() > a.day() {
+        m + 1
+    } else {
+        m
+    }
+}
+
+/// Judges one record for one kind of event in `period`.
+pub fn evaluate(kind: DueKind, period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup) -> Judgement {
+    match kind {
+        DueKind::Pensiun => pensiun(period, rules, r, refs),
+        DueKind::Kp => kp(period, rules, r, refs),
+        DueKind::Kgb => kgb(period, rules, r),
+        DueKind::SatyaLencana => satya(period, rules, r, refs),
+    }
+}
+
+/// The BUP of this ASN and why.
+fn bup(rules: &DueRules, du: &FieldMap, refs: &dyn RefLookup) -> (u32, String) {
+    if let Some(jf) = text(du, "jabatan_fungsional_id") {
+        if let Some(age) = refs.usia_bup(jf).filter(|a| *a > 0) {
+            return (age, format!("BUP jabatan fungsional {age} tahun"));
+        }
+    }
+    if text(du, "eselon_id").is_some_and(|e| rules.jpt_eselon.iter().any(|j| j == e)) {
+        return (rules.bup_jpt, format!("BUP pimpinan tinggi {} tahun", rules.bup_jpt));
+    }
+    (rules.bup_default, format!("BUP {} tahun", rules.bup_default))
+}
+
+/// TMT pensiun: the 1st of the month after the month in which the BUP birthday falls (a
+/// 29 February birthday falls in February every year, so it needs no special case).
+pub(crate) fn tmt_pensiun(born: NaiveDate, bup: u32) -> Option<NaiveDate> {
+    let birth_month = NaiveDate::from_ymd_opt(born.year() + bup as i32, born.month(), 1)?;
+    birth_month.checked_add_months(Months::new(1))
+}
+
+fn pensiun(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup) -> Judgement {
+    let du = r.data_utama;
+    let Some(born) = date(du, "tgl_lahir") else { return Judgement::Unknown("tgl_lahir".into()) };
+    let (age, why) = bup(rules, du, refs);
+    match tmt_pensiun(born, age) {
+        Some(tmt) if tmt == period.tmt() => Judgement::Due { tmt, reason: format!("{why}, lahir {born}") },
+        Some(_) => Judgement::NotDue,
+        None => Judgement::Unknown("tgl_lahir".into()),
+    }
+}
+
+fn is_pns_golongan(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() == 2 && (b'1'..=b'4').contains(&b[0]) && (b'1'..=b'5').contains(&b[1])
+}
+
+fn kp(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup) -> Judgement {
+    let du = r.data_utama;
+    let tmt = period.tmt();
+    let Some(periods) = rules.kp_periods.iter().filter(|p| p.from <= tmt).max_by_key(|p| p.from) else {
+        return Judgement::NotDue;
+    };
+    if !periods.months.contains(&period.month) {
+        return Judgement::NotDue;
+    }
+    let Some(gol) = text(du, "gol_ruang_akhir_id") else { return Judgement::Unknown("gol_ruang_akhir_id".into()) };
+    if !is_pns_golongan(gol) || gol == rules.golongan_max {
+        return Judgement::NotDue; // PPPK, or at the top
+    }
+    let Some(since) = date(du, "tmt_gol_akhir") else { return Judgement::Unknown("tmt_gol_akhir".into()) };
+    // Retired by then: no KP.
+    if let Some(born) = date(du, "tgl_lahir") {
+        if tmt_pensiun(born, bup(rules, du, refs).0).is_some_and(|p| p <= tmt) {
+            return Judgement::NotDue;
+        }
+    }
+    match plus_years(since, rules.kp_years) {
+        Some(ready) if ready <= tmt => {
+            let years = months_between(since, tmt) / 12;
+            Judgement::Due {
+                tmt,
+                reason: format!(
+                    "{years} tahun dalam pangkat sejak {since} (minimal {}; {})",
+                    rules.kp_years, periods.basis
+                ),
+            }
+        }
+        Some(_) => Judgement::NotDue,
+        None => Judgement::Unknown("tmt_gol_akhir".into()),
+    }
+}
+
+/// Masa kerja golongan (months) at `at`, from the latest golongan SK that gives one, else from
+/// the data utama as of TMT golongan terakhir.
+fn mkg_months(r: &DueRecord<'_>, at: NaiveDate) -> Option<i64> {
+    let from_riwayat = r
+        .rows
+        .iter()
+        .filter(|(e, _)| *e == Entity::RiwayatGolongan)
+        .filter_map(|(_, m)| {
+            let tmt = date(m, "tmt_golongan")?;
+            let mk = int(m, "mk_golongan_tahun")? * 12 + int(m, "mk_golongan_bulan").unwrap_or(0);
+            Some((tmt, mk))
+        })
+        .max_by_key(|(tmt, _)| *tmt);
+    let (base, mk) = match from_riwayat {
+        Some(x) => x,
+        None => {
+            let du = r.data_utama;
+            (date(du, "tmt_gol_akhir")?, int(du, "mk_tahun")? * 12 + int(du, "mk_bulan").unwrap_or(0))
+        }
+    };
+    Some(mk + months_between(base, at))
+}
+
+fn kgb(period: Period, rules: &DueRules, r: &DueRecord<'_>) -> Judgement {
+    let tmt = period.tmt();
+    let Some(mkg) = mkg_months(r, tmt) else { return Judgement::Unknown("masa kerja golongan".into()) };
+    let step = rules.kgb_years as i64 * 12;
+    if mkg > 0 && step > 0 && mkg % step == 0 {
+        // Reached exactly at this TMT: the month before it was one short.
+        Judgement::Due { tmt, reason: format!("masa kerja golongan {} tahun", mkg / 12) }
+    } else {
+        Judgement::NotDue
+    }
+}
+
+fn satya(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup) -> Judgement {
+    let du = r.data_utama;
+    let Some(cpns) = date(du, "tmt_cpns") else { return Judgement::Unknown("tmt_cpns".into()) };
+    let Some(years) =
+        rules.satya_years.iter().copied().find(|y| plus_years(cpns, *y).is_some_and(|d| Period::of(d) == period))
+    else {
+        return Judgement::NotDue;
+    };
+    // Continuous service: no CLTN; no hukuman disiplin sedang or berat.
+    if r.rows.iter().any(|(e, _)| *e == Entity::RiwayatCltn) {
+        return Judgement::NotDue;
+    }
+    for (_, h) in r.rows.iter().filter(|(e, _)| *e == Entity::RiwayatHukdis) {
+        let Some(jenis) = text(h, "jenis_hukuman_id") else { continue };
+        match refs.tingkat_hukuman(jenis) {
+            Some(t) if rules.satya_barring_hukdis.contains(&t) => return Judgement::NotDue,
+            Some(_) => {}
+            None => return Judgement::Unknown("tingkat hukuman disiplin (tabel jenisHukuman)".into()),
+        }
+    }
+    let tmt = plus_years(cpns, years).unwrap_or(cpns);
+    Judgement::Due { tmt, reason: format!("{years} tahun masa kerja sejak TMT CPNS {cpns}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Refs;
+    impl RefLookup for Refs {
+        fn usia_bup(&self, jf: &str) -> Option<u32> {
+            (jf == "GURU").then_some(60)
+        }
+        fn tingkat_hukuman(&self, id: &str) -> Option<String> {
+            match id {
+                "1" => Some("R".into()),
+                "7" => Some("S".into()),
+                _ => None,
+            }
+        }
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    fn du(pairs: &[(&str, &str)]) -> FieldMap {
+        pairs.iter().map(|(k, v)| (k.to_string(), Value::Text(v.to_string()))).collect()
+    }
+
+    fn judge(kind: DueKind, period: &str, du: &FieldMap, rows: Vec<(Entity, &FieldMap)>) -> Judgement {
+        let r = DueRecord { data_utama: du, rows };
+        evaluate(kind, Period::parse(period).expect("period"), &DueRules::default(), &r, &Refs)
+    }
+
+    fn due(j: &Judgement) -> Option<NaiveDate> {
+        match j {
+            Judgement::Due { tmt, .. } => Some(*tmt),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn tmt_pensiun_is_the_first_of_the_month_after_the_bup_birthday() {
+        for (born, bup, tmt) in [
+            ("1969-01-15", 58, "2027-02-01"),
+            ("1969-01-31", 58, "2027-02-01"),
+            ("1969-01-01", 58, "2027-02-01"),
+            ("1968-12-31", 58, "2027-01-01"),
+            ("1968-02-29", 58, "2026-03-01"),
+            ("1966-02-28", 60, "2026-03-01"),
+            ("1961-11-30", 65, "2026-12-01"),
+        ] {
+            assert_eq!(tmt_pensiun(d(born), bup), Some(d(tmt)), "{born} BUP {bup}");
+        }
+    }
+
+    #[test]
+    fn pensiun_uses_the_jf_bup_then_jpt_then_the_default() {
+        let plain = du(&[("tgl_lahir", "1968-12-03")]);
+        assert_eq!(due(&judge(DueKind::Pensiun, "2027-01", &plain, vec![])), Some(d("2027-01-01")));
+        assert_eq!(due(&judge(DueKind::Pensiun, "2026-12", &plain, vec![])), None);
+        assert_eq!(due(&judge(DueKind::Pensiun, "2027-02", &plain, vec![])), None);
+        let guru = du(&[("tgl_lahir", "1966-12-03"), ("jabatan_fungsional_id", "GURU")]);
+        assert_eq!(due(&judge(DueKind::Pensiun, "2027-01", &guru, vec![])), Some(d("2027-01-01")));
+        let jpt = du(&[("tgl_lahir", "1966-12-03"), ("eselon_id", "21")]);
+        assert_eq!(due(&judge(DueKind::Pensiun, "2027-01", &jpt, vec![])), Some(d("2027-01-01")));
+        let unknown_jf = du(&[("tgl_lahir", "1968-12-03"), ("jabatan_fungsional_id", "X")]);
+        assert_eq!(due(&judge(DueKind::Pensiun, "2027-01", &unknown_jf, vec![])), Some(d("2027-01-01")));
+        assert_eq!(judge(DueKind::Pensiun, "2027-01", &du(&[]), vec![]), Judgement::Unknown("tgl_lahir".into()));
+    }
+
+    #[test]
+    fn kp_needs_four_full_years_and_a_kp_month() {
+        let r = du(&[("gol_ruang_akhir_id", "32"), ("tmt_gol_akhir", "2022-04-01"), ("tgl_lahir", "1985-03-12")]);
+        assert_eq!(due(&judge(DueKind::Kp, "2026-04", &r, vec![])), Some(d("2026-04-01")));
+        assert_eq!(due(&judge(DueKind::Kp, "2026-03", &r, vec![])), None, "four years minus one month");
+        let day_short = du(&[("gol_ruang_akhir_id", "32"), ("tmt_gol_akhir", "2022-04-02")]);
+        assert_eq!(due(&judge(DueKind::Kp, "2026-04", &day_short, vec![])), None, "four years minus one day");
+        // Before October 2025 only the period months count.
+        let old = du(&[("gol_ruang_akhir_id", "32"), ("tmt_gol_akhir", "2019-01-01")]);
+        assert_eq!(due(&judge(DueKind::Kp, "2024-03", &old, vec![])), None, "March was no KP month in 2024");
+        assert_eq!(due(&judge(DueKind::Kp, "2024-04", &old, vec![])), Some(d("2024-04-01")));
+        assert_eq!(due(&judge(DueKind::Kp, "2023-02", &old, vec![])), None, "April/October before June 2023");
+        let top = du(&[("gol_ruang_akhir_id", "45"), ("tmt_gol_akhir", "2010-04-01")]);
+        assert_eq!(due(&judge(DueKind::Kp, "2026-04", &top, vec![])), None, "IV/e is the top");
+        let retired = du(&[("gol_ruang_akhir_id", "32"), ("tmt_gol_akhir", "2010-04-01"), ("tgl_lahir", "1968-02-10")]);
+        assert_eq!(due(&judge(DueKind::Kp, "2026-04", &retired, vec![])), None, "pensiun on 2026-03-01");
+    }
+
+    #[test]
+    fn kgb_falls_every_two_years_of_masa_kerja_golongan() {
+        let mut g = FieldMap::new();
+        g.insert("tmt_golongan".into(), Value::Text("2020-04-01".into()));
+        g.insert("mk_golongan_tahun".into(), Value::Int(3));
+        g.insert("mk_golongan_bulan".into(), Value::Int(6));
+        let dum = du(&[]);
+        // MKG 3y6m on 2020-04-01 -> 4y on 2020-10-01, 6y on 2022-10-01.
+        for (period, is_due) in [("2020-10", true), ("2021-10", false), ("2022-10", true), ("2022-09", false)] {
+            let j = judge(DueKind::Kgb, period, &dum, vec![(Entity::RiwayatGolongan, &g)]);
+            assert_eq!(due(&j).is_some(), is_due, "{period}: {j:?}");
+        }
+        assert!(matches!(judge(DueKind::Kgb, "2022-10", &dum, vec![]), Judgement::Unknown(_)));
+    }
+
+    #[test]
+    fn satya_lencana_at_10_20_30_years_without_cltn_or_heavy_hukdis() {
+        let r = du(&[("tmt_cpns", "2016-03-01")]);
+        assert_eq!(due(&judge(DueKind::SatyaLencana, "2026-03", &r, vec![])), Some(d("2026-03-01")));
+        assert_eq!(due(&judge(DueKind::SatyaLencana, "2026-04", &r, vec![])), None);
+        let r20 = du(&[("tmt_cpns", "2006-03-31")]);
+        assert_eq!(due(&judge(DueKind::SatyaLencana, "2026-03", &r20, vec![])), Some(d("2026-03-31")));
+        let light = du(&[("jenis_hukuman_id", "1")]);
+        let heavy = du(&[("jenis_hukuman_id", "7")]);
+        let odd = du(&[("jenis_hukuman_id", "99")]);
+        let cltn = FieldMap::new();
+        assert!(due(&judge(DueKind::SatyaLencana, "2026-03", &r, vec![(Entity::RiwayatHukdis, &light)])).is_some());
+        assert_eq!(due(&judge(DueKind::SatyaLencana, "2026-03", &r, vec![(Entity::RiwayatHukdis, &heavy)])), None);
+        assert_eq!(due(&judge(DueKind::SatyaLencana, "2026-03", &r, vec![(Entity::RiwayatCltn, &cltn)])), None);
+        assert!(matches!(
+            judge(DueKind::SatyaLencana, "2026-03", &r, vec![(Entity::RiwayatHukdis, &odd)]),
+            Judgement::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn periods_parse_strictly() {
+        assert_eq!(Period::parse("2027-01").expect("ok").tmt(), d("2027-01-01"));
+        for bad in ["2027-1", "2027-13", "27-01", "2027/01", "", "2027-00"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
