@@ -57,23 +57,31 @@ fn main() {
     }
     let rounds: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(7);
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("foto-12mp.jpg");
     let (stored, _) = berkas_tests::pages::phone_photo(11);
-    let jpeg = berkas_tests::pages::jpeg(&stored, 92, Some(&berkas_tests::pages::exif(6)));
-    std::fs::write(&input, &jpeg).expect("write input");
     let decoded_mb = (stored.width() * stored.height() * 3) as f64 / (1 << 20) as f64;
-    println!(
-        "input: {}x{} JPEG q92, EXIF orientation 6, {:.2} MB; decoded RGB {:.1} MB",
-        stored.width(),
-        stored.height(),
-        jpeg.len() as f64 / (1 << 20) as f64,
-        decoded_mb
-    );
+    let jpeg = berkas_tests::pages::jpeg(&stored, 92, Some(&berkas_tests::pages::exif(6)));
+    // The same photo as PNG: no shrink-on-load is possible, the whole image is decoded.
+    let png = berkas_tests::pages::png(&stored);
+    let (w, h) = (stored.width(), stored.height());
     drop(stored);
+    for (name, bytes, file) in
+        [("JPEG q92, EXIF orientation 6", jpeg, "foto.jpg"), ("PNG (no orientation)", png, "foto.png")]
+    {
+        let input = dir.path().join(file);
+        std::fs::write(&input, &bytes).expect("write input");
+        println!(
+            "\ninput: {w}x{h} {name}, {:.2} MB; decoded RGB {decoded_mb:.1} MB",
+            bytes.len() as f64 / (1 << 20) as f64
+        );
+        run_case(&input, dir.path(), decoded_mb, rounds);
+    }
+}
+
+fn run_case(input: &Path, dir: &Path, decoded_mb: f64, rounds: usize) {
     let me = std::env::current_exe().expect("exe");
     let me = me.to_str().expect("utf-8 path");
-    let ours_out = dir.path().join("berkas.jpg");
-    let vips_out = dir.path().join("vips.jpg");
+    let ours_out = dir.join("berkas.jpg");
+    let vips_out = dir.join("vips.jpg");
     let (inp, oo) = (input.to_str().expect("p"), ours_out.to_str().expect("p"));
     // Same job: fit into 2000x2000, auto-rotate (vipsthumbnail's default), JPEG at Berkas'
     // first quality.
