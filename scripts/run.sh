@@ -25,4 +25,6 @@ if [ ! -f "$profile/profile.json" ]; then
 fi
 echo "Local CLI profile: $berkas --profile $profile info"
 echo "Hub accounts: admin, fas-a, fas-b and each ASN by NIP; password: $password"
-exec target/release/berkas-server demo --data "$demo/hub" --listen "$listen" --password "$password"
+refs=()
+[ -d ../shared/data/siasn-referensi ] && refs=(--referensi ../shared/data/siasn-referensi)
+exec target/release/berkas-server demo --data "$demo/hub" --listen "$listen" --password "$password" "${refs[@]}"

@@ -36,6 +36,8 @@ pub struct AppState {
     /// Lifetimes of access and refresh tokens, in seconds.
     pub access_ttl: i64,
     pub refresh_ttl: i64,
+    /// Reference facts the due rules need (from `--referensi DIR`; empty without).
+    pub refs: Arc<berkas_core::due::TableRefs>,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             dummy_hash: auth::hash_password("berkas-dummy-password")?,
             access_ttl: auth::ACCESS_TTL_SECS,
             refresh_ttl: auth::REFRESH_TTL_SECS,
+            refs: Arc::default(),
         })
     }
 }
@@ -73,6 +76,7 @@ pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(get_pegawai))
         .routes(routes!(pegawai_audit))
         .routes(routes!(audit_all))
+        .routes(routes!(crate::due_api::due))
         .merge(sync)
         // JSON travels compressed when the client asks (gzip or zstd, both ways); a compressed
         // request is limited after decompression, so a small bomb cannot grow past the limit.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod blob_api;
 pub mod blobs;
 pub mod demo;
+pub mod due_api;
 pub mod error;
 pub mod openapi;
 pub mod service;

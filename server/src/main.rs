@@ -1,6 +1,8 @@
 //! `berkas-server`: serve the hub, seed and serve the demo instansi, manage accounts.
 
 use berkas_core::authz::Role;
+use berkas_core::due::TableRefs;
+use berkas_core::refdata::{parse_table, read_json_file};
 use berkas_server::blobs::FsBlobStore;
 use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
 use berkas_server::{demo, router, AppState};
@@ -29,6 +31,9 @@ enum Command {
         /// postgres://user:password@host:port/db instead of the embedded SQLite.
         #[arg(long, env = "BERKAS_DATABASE_URL")]
         database: Option<String>,
+        /// SIASN reference tables (jabatanFungsional, jenisHukuman) for the due rules.
+        #[arg(long)]
+        referensi: Option<PathBuf>,
         #[command(flatten)]
         tls: Tls,
     },
@@ -47,6 +52,9 @@ enum Command {
         /// postgres://user:password@host:port/db instead of the embedded SQLite.
         #[arg(long, env = "BERKAS_DATABASE_URL")]
         database: Option<String>,
+        /// SIASN reference tables (jabatanFungsional, jenisHukuman) for the due rules.
+        #[arg(long)]
+        referensi: Option<PathBuf>,
         #[command(flatten)]
         tls: Tls,
     },
@@ -144,19 +152,41 @@ async fn serve(state: AppState, listen: SocketAddr, tls: Tls) -> Result<(), Stri
         .map_err(|e| e.to_string())
 }
 
+/// The reference facts of the due rules, from SIASN tables in `dir` (`.json` or `.json.gz`).
+fn load_refs(dir: Option<&Path>) -> Result<TableRefs, String> {
+    let Some(dir) = dir else { return Ok(TableRefs::default()) };
+    let mut tables = Vec::new();
+    for name in ["jabatanFungsional", "jenisHukuman"] {
+        let Some(path) =
+            [format!("{name}.json.gz"), format!("{name}.json")].iter().map(|f| dir.join(f)).find(|p| p.exists())
+        else {
+            return Err(format!("{}: no {name}.json(.gz)", dir.display()));
+        };
+        let bytes = read_json_file(&path).map_err(|e| e.to_string())?;
+        tables.push(parse_table(name, &bytes).map_err(|e| e.to_string())?);
+    }
+    let refs = TableRefs::from_tables(&tables);
+    let (jf, hukuman) = refs.sizes();
+    println!("reference facts: usiaBup of {jf} jabatan fungsional, level of {hukuman} jenis hukuman");
+    Ok(refs)
+}
+
 fn role_arg(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| format!("--role must be personal, fasilitator or admin, not {s}"))
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { data, listen, database, tls } => {
+        Command::Serve { data, listen, database, referensi, tls } => {
             let store = open_any(&data, database.as_deref()).await?;
-            serve(AppState::new(store, blobs(&data)?).map_err(|e| e.message)?, listen, tls).await
+            let mut state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
+            state.refs = Arc::new(load_refs(referensi.as_deref())?);
+            serve(state, listen, tls).await
         }
-        Command::Demo { data, listen, password, per_unit, database, tls } => {
+        Command::Demo { data, listen, password, per_unit, database, referensi, tls } => {
             let store = open_any(&data, database.as_deref()).await?;
-            let state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
+            let mut state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
+            state.refs = Arc::new(load_refs(referensi.as_deref())?);
             let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;
             println!(
                 "demo instansi {}: {} ASN in UNIT-A and UNIT-B; accounts admin, fas-a, fas-b and each ASN by NIP",

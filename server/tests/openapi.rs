@@ -130,6 +130,12 @@ async fn every_documented_operation_answers_as_documented() {
     c.check("get", "/v1/audit", r).await;
     let r = call(Method::GET, "/v1/audit".into(), Some(&fas)).send().await.expect("send");
     c.check("get", "/v1/audit", r).await;
+    let r = call(Method::GET, "/v1/due/pensiun?period=2027-01".into(), Some(&fas)).send().await.expect("send");
+    c.check("get", "/v1/due/{kind}", r).await;
+    let r = call(Method::GET, "/v1/due/pensiun?period=2027-13".into(), Some(&fas)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/due/{kind}", r).await.0, 400);
+    let r = call(Method::GET, "/v1/due/kp?period=2027-01&unit=UNIT-B".into(), Some(&fas)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/due/{kind}", r).await.0, 403);
 
     let id = rec["id"].as_str().expect("id");
     let change = json!({"id": uuid::Uuid::now_v7().to_string(), "entity": "data_utama", "row": id, "pegawai": id,

@@ -1,9 +1,23 @@
 //! `berkas due pensiun --period ... --json` on the demo instansi lists exactly the ASN whose
-//! BUP falls due in that month (TMT pensiun the 1st), worked out here from their birth dates.
+//! BUP falls due in that month (TMT pensiun the 1st), worked out here from their birth dates;
+//! the hub answers the facilitator the same from its own rows.
 
 use berkas_core::ListFilter;
 use berkas_tests::{berkas_cli as berkas, device, HubProcess, DEMO_PASSWORD};
 use std::collections::{BTreeMap, BTreeSet};
+
+async fn token(url: &str, user: &str) -> String {
+    let v: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/v1/auth/login"))
+        .json(&serde_json::json!({ "username": user, "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("login json");
+    v["access_token"].as_str().expect("access token").to_string()
+}
 
 /// TMT pensiun at BUP 58 (the demo sets no JF or eselon): the 1st of the month after the
 /// birth month, 58 years on.
@@ -60,6 +74,27 @@ async fn due_pensiun_on_the_demo_lists_exactly_those_reaching_bup() {
             assert_eq!(d["tmt"].as_str(), Some(format!("{period}-01").as_str()));
         }
         assert_eq!(v["unknown"].as_array().map(Vec::len), Some(0));
+        // The hub gives the facilitator the same answer from its own rows.
+        let hub_view: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/v1/due/pensiun?period={period}", hub.url))
+            .bearer_auth(token(&hub.url, "fas-a").await)
+            .send()
+            .await
+            .expect("due from the hub")
+            .json()
+            .await
+            .expect("json");
+        let strip = |v: &serde_json::Value| -> Vec<(String, String, String)> {
+            let mut rows: Vec<_> = v["due"]
+                .as_array()
+                .expect("due")
+                .iter()
+                .map(|d| (d["nip"].to_string(), d["tmt"].to_string(), d["reason"].to_string()))
+                .collect();
+            rows.sort();
+            rows
+        };
+        assert_eq!(strip(&hub_view), strip(&v), "hub and device disagree for {period}");
     }
     let bad = berkas(&cli, &["due", "pensiun", "--period", "2027-13"], None);
     assert_eq!(bad.status.code(), Some(2));

@@ -24,6 +24,42 @@ impl RefLookup for TableRefs {
     }
 }
 
+impl TableRefs {
+    /// From parsed reference tables (the hub reads them from files): `jabatanFungsional`
+    /// (`usiaBup`) and `jenisHukuman` (`jenisTingkatHukumanId`); others are ignored.
+    pub fn from_tables(tables: &[crate::refdata::ParsedTable]) -> TableRefs {
+        let mut refs = TableRefs::default();
+        for t in tables {
+            for row in &t.rows {
+                let attr = |name: &str| match row.attrs.get(name) {
+                    Some(serde_json::Value::String(s)) => Some(s.clone()),
+                    Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                    _ => None,
+                };
+                match t.name.as_str() {
+                    "jabatanFungsional" => {
+                        if let Some(age) = attr("usiaBup").and_then(|a| a.parse().ok()) {
+                            refs.usia_bup.insert(row.id.clone(), age);
+                        }
+                    }
+                    "jenisHukuman" => {
+                        if let Some(level) = attr("jenisTingkatHukumanId") {
+                            refs.tingkat.insert(row.id.clone(), level);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        refs
+    }
+
+    /// Tables it holds facts from, for the hub's start-up line.
+    pub fn sizes(&self) -> (usize, usize) {
+        (self.usia_bup.len(), self.tingkat.len())
+    }
+}
+
 fn attr_map(conn: &rusqlite::Connection, table: &str, attr: &str) -> Result<HashMap<String, String>> {
     let mut st = conn.prepare("SELECT id, attrs FROM ref_row WHERE tbl = ?1 AND attrs IS NOT NULL")?;
     let rows = st.query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;

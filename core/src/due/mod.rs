@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 pub use local::TableRefs;
 pub use rules::{evaluate, DueRecord, RefLookup};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DueKind {
@@ -133,6 +134,7 @@ impl Default for DueRules {
 }
 
 /// One ASN due in the period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DueEntry {
     pub pegawai_id: String,
@@ -147,6 +149,7 @@ pub struct DueEntry {
 }
 
 /// A record the rules could not judge, and what it lacks.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DueUnknown {
     pub nip: String,
@@ -154,6 +157,7 @@ pub struct DueUnknown {
     pub missing: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DueReport {
     pub period: String,
