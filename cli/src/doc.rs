@@ -3,6 +3,7 @@
 
 use berkas_core::docs::{CaptureOptions, CropQuad, DocLink, DocumentInfo, NewDocument, PageInput, Prepared, Verdict};
 use berkas_core::model::Entity;
+use berkas_core::sync::SyncOptions;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -46,7 +47,9 @@ pub enum DocCmd {
     },
     /// One document's metadata and readability verdict.
     Show { id: String },
-    /// Write the document's bytes (decrypted) to a file.
+    /// Download a synced document's bytes from the hub (and make its thumbnail).
+    Fetch { id: String },
+    /// Write the document's bytes (decrypted) to a file; fetched from the hub first if needed.
     Export {
         id: String,
         #[arg(long, short)]
@@ -242,8 +245,25 @@ pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
             });
             Ok(())
         }
+        DocCmd::Fetch { id } => {
+            let b = ctx.open()?;
+            let fetched = crate::sync::runtime()?.block_on(b.fetch_document(&id, &SyncOptions::default()))?;
+            let v = serde_json::json!({ "id": id, "downloaded": fetched });
+            ctx.out.emit(&v, || {
+                if fetched {
+                    format!("Dokumen {id} diunduh")
+                } else {
+                    format!("Dokumen {id} sudah ada di perangkat ini")
+                }
+            });
+            Ok(())
+        }
         DocCmd::Export { id, out } => {
             let b = ctx.open()?;
+            let d = b.document(&id)?;
+            if !b.has_document_bytes(&d.sha256) {
+                crate::sync::runtime()?.block_on(b.fetch_document(&id, &SyncOptions::default()))?;
+            }
             let n = b.export_document(&id, &out)?;
             let v = serde_json::json!({ "id": id, "path": out, "size": n });
             ctx.out.emit(&v, || format!("{} ({}) ditulis ke {}", id, human_bytes(n), display(&out)));

@@ -18,7 +18,7 @@ pub enum OutboxCmd {
     Discard { id: String },
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }
 

@@ -66,9 +66,13 @@ async fn a_document_reaches_the_units_facilitator_and_no_one_else() {
     let verdict = d.readability.as_ref().expect("verdict travels");
     assert_eq!(verdict.verdict, Verdict::Flagged);
     assert_eq!(verdict.problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(), ["blurred"]);
-    let (_, t) = fas_a.fetch_blob(&d.sha256, &SyncOptions::default()).await.expect("facilitator fetches the bytes");
-    assert_eq!(t.size, prepared.size);
+    // Metadata first; the bytes on demand, with a thumbnail made on arrival.
+    assert_eq!(fas_a.document_bytes(&d.id).expect_err("not yet").code(), "doc.not_downloaded");
+    assert!(fas_a.fetch_document(&d.id, &SyncOptions::default()).await.expect("facilitator fetches the bytes"));
+    assert!(!fas_a.fetch_document(&d.id, &SyncOptions::default()).await.expect("once"), "fetched once");
     assert_eq!(fas_a.document_bytes(&d.id).expect("open"), prepared.bytes);
+    let thumb = fas_a.document_thumbnail(&d.id).expect("thumbnail").expect("made on fetch");
+    assert!(thumb.starts_with(&[0xFF, 0xD8, 0xFF]) && thumb.len() < prepared.bytes.len() / 4);
 
     let fas_b = device(tmp.path(), "fas-b");
     fas_b.login(&hub.url, "fas-b", DEMO_PASSWORD, None).await.expect("fas-b login");

@@ -35,6 +35,7 @@ pub mod codes {
     pub const BAD_CROP: &str = "doc.bad_crop";
     pub const UNREADABLE: &str = "doc.unreadable";
     pub const TAMPERED: &str = "doc.tampered";
+    pub const NOT_DOWNLOADED: &str = "doc.not_downloaded";
 }
 
 /// Limits that refuse a file before it can exhaust memory (decompression bombs).
@@ -115,6 +116,12 @@ impl CropQuad {
         }
         Some(CropQuad(std::array::from_fn(|i| Point { x: v[2 * i], y: v[2 * i + 1] })))
     }
+}
+
+/// A small JPEG of a stored JPEG (decoded at a reduced DCT scale).
+pub(crate) fn thumbnail_of_jpeg(jpeg: &[u8], edge: u32) -> crate::error::Result<Vec<u8>> {
+    let d = image::decode(jpeg, Format::Jpeg, &IntakeLimits::default(), edge, None)?;
+    image::encode_jpeg(&image::fit(d.img, edge)?, 70)
 }
 
 /// SHA-256 in lower-case hex.

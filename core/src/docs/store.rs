@@ -162,11 +162,15 @@ impl Berkas {
     /// Opens the sealed bytes of `sha256`, checking them against the name.
     pub(crate) fn open_sealed(&self, sha256: &str) -> Result<Vec<u8>> {
         let path = self.document_path(sha256);
-        let sealed = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NotFound("document file")),
-            Err(e) => return Err(e.into()),
-        };
+        let sealed =
+            match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::document(
+                    codes::NOT_DOWNLOADED,
+                    "the document's bytes are not on this device yet; fetch them (berkas doc fetch ID) while online",
+                )),
+                Err(e) => return Err(e.into()),
+            };
         let plain = crypt::open(&self.doc_key(false)?, sha256, &sealed)?;
         if sha256_hex(&plain) != sha256 {
             return Err(Error::document(codes::TAMPERED, "the stored document does not match its SHA-256"));
@@ -406,6 +410,30 @@ impl Berkas {
         }
         let sealed = std::fs::read(self.thumbnail_path(&info.sha256))?;
         Ok(Some(crypt::open(&self.doc_key(false)?, &format!("{}/thumb", info.sha256), &sealed)?))
+    }
+
+    /// Fetches a synced document's bytes from the hub if this device does not hold them yet,
+    /// and makes its thumbnail. Returns whether anything was downloaded.
+    pub async fn fetch_document(&self, id: &str, opts: &crate::sync::SyncOptions) -> Result<bool> {
+        let info = self.document(id)?;
+        if self.has_document_bytes(&info.sha256) {
+            return Ok(false);
+        }
+        self.fetch_blob(&info.sha256, opts).await?;
+        self.make_thumbnail(&info.sha256, &info.mime)?;
+        Ok(true)
+    }
+
+    /// A thumbnail for fetched image bytes (a capture makes its own), marked on the rows.
+    pub(crate) fn make_thumbnail(&self, sha: &str, mime: &str) -> Result<()> {
+        if mime != "image/jpeg" || self.thumbnail_path(sha).exists() {
+            return Ok(());
+        }
+        let bytes = self.open_sealed(sha)?;
+        let thumb = super::thumbnail_of_jpeg(&bytes, 320)?;
+        write_atomic(&self.thumbnail_path(sha), &crypt::seal(&self.doc_key(true)?, &format!("{sha}/thumb"), &thumb)?)?;
+        self.store().conn.execute("UPDATE dokumen SET has_thumbnail = 1 WHERE sha256 = ?1", [sha])?;
+        Ok(())
     }
 
     /// Writes the plaintext to `dest` (a place the user chose) and records the export.
