@@ -6,6 +6,7 @@ mod check;
 mod doc;
 mod due;
 mod import;
+mod layanan;
 mod output;
 mod pegawai;
 mod sync;
@@ -67,6 +68,9 @@ enum Command {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// Layanan kepegawaian: the catalogue and document checklists.
+    #[command(subcommand)]
+    Layanan(layanan::LayananCmd),
     /// Import SIASN data.
     #[command(subcommand)]
     Import(import::ImportCmd),
@@ -187,6 +191,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Pegawai(c) => pegawai::run(&ctx, c),
         Command::Riwayat(c) => pegawai::run_riwayat(&ctx, c),
         Command::Doc(c) => doc::run(&ctx, c),
+        Command::Layanan(c) => layanan::run(&ctx, c),
         Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),
         Command::Import(c) => import::run(&ctx, c),
         Command::Export(c) => import::run_export(&ctx, c),

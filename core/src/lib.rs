@@ -11,6 +11,7 @@ pub mod completeness;
 pub mod docs;
 pub mod due;
 pub mod error;
+pub mod forms;
 pub mod model;
 mod pegawai;
 mod profile;

@@ -1,0 +1,96 @@
+//! `berkas layanan`: the layanan catalogue in force, and a layanan's document checklist held
+//! against a record.
+
+use berkas_core::forms::LineStatus;
+use clap::Subcommand;
+use std::path::PathBuf;
+
+use crate::output::CliError;
+use crate::pegawai::parse_sets;
+use crate::Ctx;
+
+#[derive(Subcommand)]
+pub enum LayananCmd {
+    /// The layanan of the catalogue in force (active ones; --all for every one).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Which documents a layanan needs for this record, which are stored, what is missing.
+    Checklist {
+        /// Layanan id (see `layanan list`), e.g. pensiun_reguler.
+        id: String,
+        #[arg(long)]
+        nip: String,
+        /// Request field values the conditions read, e.g. --set pendidikan_berubah=ya.
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// The request whose attachments count.
+        #[arg(long)]
+        usulan: Option<String>,
+    },
+    /// Install a catalogue a BKD published (JSON); it must pass the checks and be newer.
+    Install { file: PathBuf },
+}
+
+fn status_text(s: LineStatus) -> &'static str {
+    match s {
+        LineStatus::Lengkap => "lengkap",
+        LineStatus::Kurang => "KURANG",
+        LineStatus::TidakPerlu => "tidak perlu",
+        LineStatus::DilampirkanPadaUsulan => "dilampirkan pada usulan",
+    }
+}
+
+pub fn run(ctx: &Ctx, cmd: LayananCmd) -> Result<(), CliError> {
+    let b = ctx.open()?;
+    match cmd {
+        LayananCmd::List { all } => {
+            let catalog = b.layanan_catalog()?;
+            let list: Vec<_> = catalog.layanan.iter().filter(|l| all || l.aktif).collect();
+            ctx.out.emit(&list, || {
+                let mut s = format!("Katalog layanan versi {} ({})", catalog.version, catalog.published);
+                for l in &list {
+                    s.push_str(&format!(
+                        "\n{:<26} {:<44} v{} {} dokumen{}{}",
+                        l.id,
+                        l.nama,
+                        l.versi,
+                        l.dokumen.len(),
+                        if l.aktif { "" } else { ", nonaktif" },
+                        if l.konfirmasi_bkd { ", daftar bawaan (perlu dikonfirmasi BKD)" } else { "" }
+                    ));
+                }
+                s
+            });
+        }
+        LayananCmd::Checklist { id, nip, set, usulan } => {
+            let answers = parse_sets(&set)?;
+            let c = b.layanan_checklist(&nip, &id, &answers, usulan.as_deref())?;
+            ctx.out.emit(&c, || {
+                let mut s =
+                    format!("{} (v{}): {}", c.nama, c.versi, if c.complete { "lengkap" } else { "belum lengkap" });
+                for l in &c.lines {
+                    let count = if l.needed > 1 { format!(" {}/{}", l.have.len(), l.needed) } else { String::new() };
+                    s.push_str(&format!(
+                        "\n  [{}{}] {}{}",
+                        status_text(l.status),
+                        count,
+                        l.label,
+                        if l.wajib { "" } else { " (opsional)" }
+                    ));
+                }
+                s
+            });
+        }
+        LayananCmd::Install { file } => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| CliError::usage(format!("cannot read {}: {e}", file.display())))?;
+            let version = b.install_layanan_catalog(&json)?;
+            ctx.out.emit(&serde_json::json!({ "version": version }), || {
+                format!("Katalog layanan versi {version} dipasang")
+            });
+        }
+    }
+    Ok(())
+}
