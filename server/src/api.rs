@@ -38,6 +38,9 @@ pub struct AppState {
     pub refresh_ttl: i64,
     /// Reference facts the due rules need (from `--referensi DIR`; empty without).
     pub refs: Arc<berkas_core::due::TableRefs>,
+    /// Reference codes pushed values are checked against: the built-in tables, plus those of
+    /// `--referensi DIR`.
+    pub codes: Arc<berkas_core::refdata::CodeSets>,
 }
 
 impl AppState {
@@ -48,7 +51,8 @@ impl AppState {
             dummy_hash: auth::hash_password("berkas-dummy-password")?,
             access_ttl: auth::ACCESS_TTL_SECS,
             refresh_ttl: auth::REFRESH_TTL_SECS,
-            refs: Arc::default(),
+            refs: Arc::new(berkas_core::due::TableRefs::from_tables(&berkas_core::refdata::builtin_tables())),
+            codes: Arc::new(berkas_core::refdata::CodeSets::with_builtin(vec![])),
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use berkas_core::authz::Role;
 use berkas_core::due::TableRefs;
-use berkas_core::refdata::{parse_table, read_json_file};
+use berkas_core::refdata::{builtin_tables, parse_table, read_json_file, table_name_of, CodeSets};
 use berkas_server::blobs::FsBlobStore;
 use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
 use berkas_server::{demo, router, AppState};
@@ -152,23 +152,30 @@ async fn serve(state: AppState, listen: SocketAddr, tls: Tls) -> Result<(), Stri
         .map_err(|e| e.to_string())
 }
 
-/// The reference facts of the due rules, from SIASN tables in `dir` (`.json` or `.json.gz`).
-fn load_refs(dir: Option<&Path>) -> Result<TableRefs, String> {
-    let Some(dir) = dir else { return Ok(TableRefs::default()) };
+/// The SIASN reference tables in `dir` (`*.json` or `*.json.gz`): the codes pushed values are
+/// checked against, and the facts of the due rules.
+fn load_refs(dir: Option<&Path>) -> Result<(CodeSets, TableRefs), String> {
+    // The built-in tables first, as a device has them: both sides judge alike.
+    let Some(dir) = dir else { return Ok((CodeSets::with_builtin(vec![]), TableRefs::from_tables(&builtin_tables()))) };
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut tables = Vec::new();
-    for name in ["jabatanFungsional", "jenisHukuman"] {
-        let Some(path) =
-            [format!("{name}.json.gz"), format!("{name}.json")].iter().map(|f| dir.join(f)).find(|p| p.exists())
-        else {
-            return Err(format!("{}: no {name}.json(.gz)", dir.display()));
-        };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = table_name_of(&path) else { continue };
         let bytes = read_json_file(&path).map_err(|e| e.to_string())?;
-        tables.push(parse_table(name, &bytes).map_err(|e| e.to_string())?);
+        tables.push(parse_table(&name, &bytes).map_err(|e| e.to_string())?);
     }
-    let refs = TableRefs::from_tables(&tables);
+    if !tables.iter().any(|t| t.name == "jabatanFungsional") {
+        return Err(format!("{}: no jabatanFungsional.json(.gz); is this the SIASN reference folder?", dir.display()));
+    }
+    let refs = TableRefs::from_tables(&builtin_tables().into_iter().chain(tables.iter().cloned()).collect::<Vec<_>>());
     let (jf, hukuman) = refs.sizes();
-    println!("reference facts: usiaBup of {jf} jabatan fungsional, level of {hukuman} jenis hukuman");
-    Ok(refs)
+    let codes = CodeSets::with_builtin(tables);
+    println!(
+        "reference tables: {}; usiaBup of {jf} jabatan fungsional, level of {hukuman} jenis hukuman",
+        codes.table_count()
+    );
+    Ok((codes, refs))
 }
 
 fn role_arg(s: &str) -> Result<Role, String> {
@@ -180,13 +187,15 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve { data, listen, database, referensi, tls } => {
             let store = open_any(&data, database.as_deref()).await?;
             let mut state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
-            state.refs = Arc::new(load_refs(referensi.as_deref())?);
+            let (codes, refs) = load_refs(referensi.as_deref())?;
+            (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
             serve(state, listen, tls).await
         }
         Command::Demo { data, listen, password, per_unit, database, referensi, tls } => {
             let store = open_any(&data, database.as_deref()).await?;
             let mut state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
-            state.refs = Arc::new(load_refs(referensi.as_deref())?);
+            let (codes, refs) = load_refs(referensi.as_deref())?;
+            (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
             let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;
             println!(
                 "demo instansi {}: {} ASN in UNIT-A and UNIT-B; accounts admin, fas-a, fas-b and each ASN by NIP",

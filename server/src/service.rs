@@ -3,7 +3,8 @@
 //! normalised by core's field definitions; the merge is core's.
 
 use berkas_core::authz::{row_action, write_action, Action, Principal, Target};
-use berkas_core::model::{normalize, Entity, FieldMap};
+use berkas_core::model::{normalize, Entity, FieldKind, FieldMap, Value};
+use berkas_core::refdata::CodeCheck;
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -113,6 +114,16 @@ pub async fn push_batch(
             let Some(field) = def.field(&name) else { continue };
             match normalize(field, value) {
                 Ok(v) => {
+                    // The same reference check a device makes, so an old or foreign client cannot
+                    // put a code the tables do not know into the official record.
+                    if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
+                        if state.codes.check(tables, code) == CodeCheck::Unknown {
+                            let tables = tables.replace('|', " or ");
+                            let msg = format!("{name}: code {code} is not in reference table {tables}");
+                            bad = Some(refused(&change, "field.unknown_code", msg));
+                            break;
+                        }
+                    }
                     clean.insert(name, v);
                 }
                 Err(e) => {

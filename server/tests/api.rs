@@ -371,6 +371,13 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_stored(backend: Bac
     let unknown = h.field_change(&admin, &a0, "hobi", "x", HlcClock::now_ms()).await;
     let (_, r) = h.push(&asn, json!([unknown])).await;
     assert_eq!(r["outcomes"][0]["code"], "field.unknown");
+    // A reference code the hub's tables do not know (agama is built in), whatever the client.
+    let bad_code = h.field_change(&admin, &a0, "agama_id", "99", HlcClock::now_ms()).await;
+    let (_, r) = h.push(&asn, json!([bad_code])).await;
+    assert_eq!(
+        (r["outcomes"][0]["status"].as_str(), r["outcomes"][0]["code"].as_str()),
+        (Some("refused"), Some("field.unknown_code"))
+    );
 
     for body in ["{\"changes\": [", "{\"changes\": 7}", "not json"] {
         let r = h

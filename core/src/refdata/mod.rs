@@ -181,3 +181,51 @@ mod tests {
         assert_eq!(table_name_of(Path::new("README.md")), None);
     }
 }
+
+/// Reference codes held in memory, per table (the hub's copy; a device keeps them in SQLite).
+#[derive(Debug, Default)]
+pub struct CodeSets {
+    tables: std::collections::HashMap<String, std::collections::HashSet<String>>,
+}
+
+/// Whether a code is known to the loaded tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCheck {
+    Known,
+    Unknown,
+    /// None of the tables is loaded: the code cannot be checked.
+    NotLoaded,
+}
+
+impl CodeSets {
+    /// The built-in tables plus `extra` (a later table of the same name replaces the earlier).
+    pub fn with_builtin(extra: Vec<ParsedTable>) -> CodeSets {
+        let mut sets = CodeSets::default();
+        for t in builtin_tables().into_iter().chain(extra) {
+            sets.tables.insert(t.name.clone(), t.rows.into_iter().map(|r| r.id).collect());
+        }
+        sets
+    }
+
+    pub fn table_count(&self) -> usize {
+        self.tables.len()
+    }
+
+    /// Checks `code` against `tables` (alternatives separated by `|`, as field kinds name them).
+    pub fn check(&self, tables: &str, code: &str) -> CodeCheck {
+        let mut loaded = false;
+        for t in tables.split('|') {
+            if let Some(set) = self.tables.get(t) {
+                loaded = true;
+                if set.contains(code) {
+                    return CodeCheck::Known;
+                }
+            }
+        }
+        if loaded {
+            CodeCheck::Unknown
+        } else {
+            CodeCheck::NotLoaded
+        }
+    }
+}
