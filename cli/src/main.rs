@@ -5,6 +5,7 @@
 mod check;
 mod doc;
 mod due;
+mod form;
 mod import;
 mod layanan;
 mod output;
@@ -68,6 +69,12 @@ enum Command {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// Layanan requests: fill, submit, follow.
+    #[command(subcommand)]
+    Form(form::FormCmd),
+    /// The facilitator's queue of requests and decisions.
+    #[command(subcommand)]
+    Verify(form::VerifyCmd),
     /// Layanan kepegawaian: the catalogue and document checklists.
     #[command(subcommand)]
     Layanan(layanan::LayananCmd),
@@ -192,6 +199,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Riwayat(c) => pegawai::run_riwayat(&ctx, c),
         Command::Doc(c) => doc::run(&ctx, c),
         Command::Layanan(c) => layanan::run(&ctx, c),
+        Command::Form(c) => form::run(&ctx, c),
+        Command::Verify(c) => form::run_verify(&ctx, c),
         Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),
         Command::Import(c) => import::run(&ctx, c),
         Command::Export(c) => import::run_export(&ctx, c),

@@ -55,6 +55,10 @@ pub enum Action {
     /// facilitator for their units (they often scan for the ASN), the BKD for everyone (it
     /// issues the SKs).
     AddDocument,
+    /// Make and move a layanan request: the ASN fills and submits their own, the facilitator
+    /// of the unit (and the BKD) reviews and decides. Which statuses each may set is checked
+    /// by [`usulan_write_allowed`].
+    Usulan,
     /// Read the audit trail of a record.
     ReadAudit,
     /// Add users, grant and revoke roles and unit assignments.
@@ -84,6 +88,9 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Personal, Action::AddDocument, Scope::Own),
     (Role::Fasilitator, Action::AddDocument, Scope::Unit),
     (Role::Admin, Action::AddDocument, Scope::Instansi),
+    (Role::Personal, Action::Usulan, Scope::Own),
+    (Role::Fasilitator, Action::Usulan, Scope::Unit),
+    (Role::Admin, Action::Usulan, Scope::Instansi),
     (Role::Fasilitator, Action::Read, Scope::Unit),
     (Role::Fasilitator, Action::ReadConfidential, Scope::Own),
     (Role::Fasilitator, Action::WritePersonal, Scope::Own),
@@ -150,6 +157,9 @@ pub fn write_action(entity: Entity, field: &str) -> Option<Action> {
     if entity == Entity::Dokumen {
         return Some(Action::AddDocument);
     }
+    if entity == Entity::Usulan {
+        return Some(Action::Usulan);
+    }
     Some(match owner {
         Owner::Personal => Action::WritePersonal,
         Owner::Admin => Action::WriteOfficial,
@@ -161,9 +171,27 @@ pub fn row_action(entity: Entity) -> Action {
     if entity == Entity::Dokumen {
         return Action::AddDocument;
     }
+    if entity == Entity::Usulan {
+        return Action::Usulan;
+    }
     match entity.def().owner {
         Owner::Personal => Action::WritePersonal,
         Owner::Admin => Action::WriteOfficial,
+    }
+}
+
+/// Whether `role` may put a request into `status`, and change `field` of it: the ASN drafts,
+/// submits and resubmits and owns the answers; reviewers move it through review to a decision.
+pub fn usulan_write_allowed(role: Role, field: &str, status: Option<&str>) -> bool {
+    let asn_fields = ["layanan_id", "layanan_versi", "answers"];
+    match role {
+        Role::Personal => {
+            field != "status_reason" && status.is_none_or(|s| matches!(s, "DRAFT" | "SUBMITTED" | "RESUBMITTED"))
+        }
+        Role::Fasilitator | Role::Admin => {
+            !asn_fields.contains(&field)
+                && status.is_none_or(|s| matches!(s, "IN_REVIEW" | "RETURNED" | "APPROVED" | "REJECTED" | "COMPLETED"))
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! may pull, and assemble a record for reading. Authorization is core's rule table; values are
 //! normalised by core's field definitions; the merge is core's.
 
-use berkas_core::authz::{row_action, write_action, Action, Principal, Target};
+use berkas_core::authz::{row_action, usulan_write_allowed, write_action, Action, Principal, Target};
 use berkas_core::model::{normalize, Entity, FieldKind, FieldMap, Value};
 use berkas_core::refdata::CodeCheck;
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
@@ -64,6 +64,19 @@ fn judge(
                 return Some(("forbidden.field".into(), format!("your role may not change {field} of this record")));
             }
             Some(_) => {}
+        }
+        // A request: the ASN fills and submits, reviewers decide; each only their part.
+        if change.entity == Entity::Usulan {
+            let status = change.fields.get("status").and_then(|v| v.as_str());
+            if !usulan_write_allowed(principal.role, field, status) {
+                return Some((
+                    "forbidden.usulan".into(),
+                    format!(
+                        "your role may not set {field}{} of a request",
+                        status.map(|s| format!(" to {s}")).unwrap_or_default()
+                    ),
+                ));
+            }
         }
     }
     None

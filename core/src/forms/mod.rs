@@ -5,6 +5,7 @@
 
 mod checklist;
 mod facade;
+mod usulan;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::Entity;
 
 pub use checklist::{checklist, Checklist, ChecklistLine, LineStatus};
+pub use usulan::{StatusEntry, UsulanInfo};
 
 const BUILTIN: &str = include_str!("layanan.json");
 

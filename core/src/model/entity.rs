@@ -84,6 +84,8 @@ pub enum Entity {
     Cuti,
     /// Metadata of a captured document (the bytes travel as a blob named by `sha256`).
     Dokumen,
+    /// A layanan request and its status.
+    Usulan,
 }
 
 #[derive(Debug)]
@@ -120,7 +122,7 @@ impl EntityDef {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 21] = [
+    pub const ALL: [Entity; 22] = [
         Entity::DataUtama,
         Entity::RiwayatGolongan,
         Entity::RiwayatPmk,
@@ -142,15 +144,16 @@ impl Entity {
         Entity::RiwayatKesehatan,
         Entity::Cuti,
         Entity::Dokumen,
+        Entity::Usulan,
     ];
 
-    /// The riwayat groups (everything but data utama and document metadata).
+    /// The riwayat groups (everything but data utama, document metadata and requests).
     pub fn riwayat() -> impl Iterator<Item = Entity> {
         Entity::ALL.into_iter().filter(|e| e.is_riwayat())
     }
 
     pub fn is_riwayat(self) -> bool {
-        !matches!(self, Entity::DataUtama | Entity::Dokumen)
+        !matches!(self, Entity::DataUtama | Entity::Dokumen | Entity::Usulan)
     }
 
     pub fn def(self) -> &'static EntityDef {
@@ -474,6 +477,23 @@ const DOKUMEN: &[FieldDef] = &[
     f("readability_override", "tetapDisimpan", Bool, Personal, "Tetap disimpan walau ditandai"),
 ];
 
+/// Status codes of a layanan request.
+pub const USULAN_STATUS: &[&str] =
+    &["DRAFT", "SUBMITTED", "IN_REVIEW", "RETURNED", "RESUBMITTED", "APPROVED", "REJECTED", "COMPLETED"];
+
+/// A layanan request: the ASN fills and submits, the facilitator decides; both travel.
+#[rustfmt::skip]
+const USULAN: &[FieldDef] = &[
+    req("layanan_id", "layananId", Text, Personal, "Layanan"),
+    f("layanan_versi", "layananVersi", Int, Personal, "Versi layanan"),
+    f("answers", "isian", Text, Personal, "Isian formulir"),
+    req("status", "status", Choice(USULAN_STATUS), Personal, "Status"),
+    f("status_at", "statusTanggal", Text, Personal, "Waktu status"),
+    f("status_by", "statusOleh", Text, Personal, "Status oleh"),
+    f("status_reason", "statusAlasan", Text, Personal, "Alasan"),
+    f("history", "riwayatStatus", Text, Personal, "Riwayat status"),
+];
+
 #[allow(clippy::too_many_arguments)]
 const fn def(
     entity: Entity,
@@ -493,7 +513,7 @@ const fn def(
 /// Every entity. Document ids are SIASN `id_ref_dokumen` where SIASN has one; Berkas-local
 /// names (`sk_kp`, `ijazah` ...) where the SIASN list has none.
 #[rustfmt::skip]
-pub static DEFS: [EntityDef; 21] = [
+pub static DEFS: [EntityDef; 22] = [
     def(Entity::DataUtama, "pegawai", "Data utama", "dataUtama", Some(1), Admin, false, true, DATA_UTAMA, &[doc("889", "SK CPNS"), doc("888", "SPMT"), doc("pas_foto", "Pas foto")]),
     def(Entity::RiwayatGolongan, "riwayat_golongan", "Riwayat golongan", "golongan", Some(5), Admin, false, true, GOLONGAN, &[doc("sk_kp", "SK kenaikan pangkat")]),
     def(Entity::RiwayatPmk, "riwayat_pmk", "Riwayat PMK", "pmk", Some(6), Admin, false, false, PMK, &[doc("sk_pmk", "SK PMK")]),
@@ -515,6 +535,7 @@ pub static DEFS: [EntityDef; 21] = [
     def(Entity::RiwayatKesehatan, "riwayat_kesehatan", "Riwayat kesehatan", "kesehatan", Some(28), Personal, true, false, KESEHATAN, &[]),
     def(Entity::Cuti, "cuti", "Cuti", "cuti", None, Admin, false, false, CUTI, &[]),
     def(Entity::Dokumen, "dokumen", "Dokumen", "dokumen", None, Personal, false, false, DOKUMEN, &[]),
+    def(Entity::Usulan, "usulan", "Usulan layanan", "usulan", None, Personal, false, false, USULAN, &[]),
 ];
 
 #[cfg(test)]

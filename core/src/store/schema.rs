@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_documents_completeness.sql"),
     include_str!("migrations/0005_sync.sql"),
     include_str!("migrations/0006_document_store.sql"),
+    include_str!("migrations/0007_usulan.sql"),
 ];
 
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
