@@ -141,3 +141,51 @@ fn layanan_from_the_command_line_and_a_bkd_update() {
     let again = berkas(&p, &["layanan", "install", file.to_str().expect("p")], None);
     assert_eq!(again.status.code(), Some(2), "same version again is refused");
 }
+
+#[test]
+fn form_and_verify_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("profile");
+    assert!(berkas(&p, &["init", "--secret-store", "file"], None).status.success());
+    let add = berkas(
+        &p,
+        &["pegawai", "add", "--set", &format!("nip_baru={NIP}"), "--set", "nama=Bambang", "--set", "unit=UNIT-A"],
+        None,
+    );
+    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    let json = |out: std::process::Output| -> serde_json::Value {
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let draft = json(berkas(&p, &["form", "fill", "kartu_pegawai", "--nip", NIP, "--json"], None));
+    let id = draft["id"].as_str().expect("id").to_string();
+    assert_eq!(draft["status"], "DRAFT");
+    let refused = berkas(&p, &["form", "submit", &id, "--json"], None);
+    assert_eq!(refused.status.code(), Some(2));
+    let err: serde_json::Value = serde_json::from_slice(&refused.stdout).expect("json error");
+    assert_eq!(err["error"]["fields"].as_array().map(Vec::len), Some(2), "{err}");
+    let bad = berkas(&p, &["form", "fill", "--id", &id, "--set", "hobi=x"], None);
+    assert_eq!(bad.status.code(), Some(2), "an unknown answer is refused");
+
+    let page = dir.path().join("p.jpg");
+    std::fs::write(&page, pages::jpeg(&pages::scanned_page(1700, 2200), 90, None)).expect("write");
+    for t in ["887", "pas_foto"] {
+        json(berkas(&p, &["doc", "add", "--nip", NIP, "--type", t, page.to_str().expect("p"), "--json"], None));
+    }
+    assert_eq!(json(berkas(&p, &["form", "submit", &id, "--json"], None))["status"], "SUBMITTED");
+    let queue = json(berkas(&p, &["verify", "queue", "--json"], None));
+    assert_eq!(queue.as_array().map(Vec::len), Some(1));
+    let returned = json(berkas(&p, &["verify", "return", &id, "--reason", "Foto buram", "--json"], None));
+    assert_eq!(
+        (returned["status"].as_str(), returned["status_reason"].as_str()),
+        (Some("RETURNED"), Some("Foto buram"))
+    );
+    let status = berkas(&p, &["form", "status", &id], None);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.contains("RETURNED") && text.contains("Foto buram"), "{text}");
+}
