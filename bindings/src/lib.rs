@@ -6,6 +6,7 @@ uniffi::setup_scaffolding!();
 
 mod documents;
 mod error;
+mod forms;
 mod identifiers;
 mod keys;
 mod profile;
@@ -13,6 +14,7 @@ mod sync;
 
 pub use documents::{CapturePage, CaptureResult, DocumentEntry, DocumentLink, ReadabilityProblem};
 pub use error::BerkasError;
+pub use forms::{ChecklistEntry, LayananEntry, StatusStep, UsulanEntry};
 pub use identifiers::{parse_nip, NipFacts};
 pub use keys::KeyStore;
 pub use profile::BerkasProfile;

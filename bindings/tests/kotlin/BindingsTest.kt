@@ -99,6 +99,15 @@ class BindingsTest {
         assertEquals(1uL, withDoc.blobsUploaded)
         assertEquals("refused: ${laptop.outbox()}", 0uL, withDoc.refused)
         assertEquals(1uL, withDoc.applied)
+        // A layanan request: refused while its documents are missing, with their codes.
+        assertTrue(laptop.layananList().any { it.id == "kartu_pegawai" })
+        val usulan = laptop.createUsulan(nip, "karis_karsu", emptyMap())
+        val missing = try { laptop.submitUsulan(usulan); fail("submitted without documents"); emptyList<String>() }
+            catch (e: BerkasException.Failed) { e.fields }
+        assertTrue(missing.toString(), missing.isNotEmpty() && missing.all { it.endsWith("usulan.missing_document") })
+        assertEquals("DRAFT", laptop.usulan(usulan).status)
+        assertTrue(laptop.layananChecklist(nip, "karis_karsu", emptyMap(), usulan).any { it.status == "kurang" })
+
         // Not an image: refused with a code the UI can word.
         assertEquals("doc.unsupported", code { laptop.checkDocument(listOf(CapturePage("catatan".toByteArray(), null))) })
 

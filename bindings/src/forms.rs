@@ -1,0 +1,172 @@
+//! Layanan and requests for the app: the catalogue, a checklist held against the record,
+//! drafts, submit, decisions, status with history.
+
+use berkas_core::forms::{ChecklistLine, LineStatus, UsulanInfo};
+use berkas_core::model::{FieldMap, Value};
+use std::collections::HashMap;
+
+use crate::error::Result;
+use crate::profile::BerkasProfile;
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LayananEntry {
+    pub id: String,
+    pub nama: String,
+    pub kelompok: String,
+    pub versi: u32,
+    pub aktif: bool,
+    /// Request fields as `name:kind:required` (kind text, int, bool, date, month).
+    pub fields: Vec<String>,
+    pub documents: u32,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ChecklistEntry {
+    pub id: String,
+    pub label: String,
+    pub required: bool,
+    pub needed: u32,
+    pub have: u32,
+    /// `lengkap`, `kurang`, `tidak_perlu`, `dilampirkan_pada_usulan`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct StatusStep {
+    pub status: String,
+    pub at: String,
+    pub by: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct UsulanEntry {
+    pub id: String,
+    pub nip: String,
+    pub layanan_id: String,
+    pub answers: HashMap<String, String>,
+    pub status: String,
+    pub status_at: Option<String>,
+    pub status_reason: Option<String>,
+    pub history: Vec<StatusStep>,
+    pub queued: bool,
+}
+
+fn answers(input: HashMap<String, String>) -> FieldMap {
+    input.into_iter().map(|(k, v)| (k, if v.is_empty() { Value::Null } else { Value::Text(v) })).collect()
+}
+
+fn line(l: ChecklistLine) -> ChecklistEntry {
+    ChecklistEntry {
+        status: match l.status {
+            LineStatus::Lengkap => "lengkap",
+            LineStatus::Kurang => "kurang",
+            LineStatus::TidakPerlu => "tidak_perlu",
+            LineStatus::DilampirkanPadaUsulan => "dilampirkan_pada_usulan",
+        }
+        .to_string(),
+        have: l.have.len() as u32,
+        id: l.id,
+        label: l.label,
+        required: l.wajib,
+        needed: l.needed,
+    }
+}
+
+fn entry(u: UsulanInfo) -> UsulanEntry {
+    UsulanEntry {
+        answers: u
+            .answers
+            .into_iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    Value::Text(t) => t,
+                    Value::Int(i) => i.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Null => String::new(),
+                };
+                (k, text)
+            })
+            .collect(),
+        history: u
+            .history
+            .into_iter()
+            .map(|h| StatusStep { status: h.status, at: h.at, by: h.by, reason: h.reason })
+            .collect(),
+        id: u.id,
+        nip: u.nip,
+        layanan_id: u.layanan_id,
+        status: u.status,
+        status_at: u.status_at,
+        status_reason: u.status_reason,
+        queued: u.queued,
+    }
+}
+
+#[uniffi::export]
+impl BerkasProfile {
+    /// Active layanan of the catalogue in force.
+    pub fn layanan_list(&self) -> Result<Vec<LayananEntry>> {
+        let c = self.inner.layanan_catalog()?;
+        Ok(c.layanan
+            .into_iter()
+            .filter(|l| l.aktif)
+            .map(|l| LayananEntry {
+                fields: l
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_string));
+                        format!("{}:{}:{}", f.name, kind.unwrap_or_default(), f.required)
+                    })
+                    .collect(),
+                documents: l.dokumen.len() as u32,
+                id: l.id,
+                nama: l.nama,
+                kelompok: l.kelompok,
+                versi: l.versi,
+                aktif: l.aktif,
+            })
+            .collect())
+    }
+
+    /// The layanan's documents for this record: what is there, what is missing.
+    pub fn layanan_checklist(
+        &self,
+        nip: String,
+        layanan: String,
+        answers_so_far: HashMap<String, String>,
+        usulan: Option<String>,
+    ) -> Result<Vec<ChecklistEntry>> {
+        let c = self.inner.layanan_checklist(&nip, &layanan, &answers(answers_so_far), usulan.as_deref())?;
+        Ok(c.lines.into_iter().map(line).collect())
+    }
+
+    /// Starts a draft request; returns its id.
+    pub fn create_usulan(
+        &self,
+        nip: String,
+        layanan: String,
+        answers_so_far: HashMap<String, String>,
+    ) -> Result<String> {
+        Ok(self.inner.create_usulan(&nip, &layanan, &answers(answers_so_far))?)
+    }
+
+    pub fn update_usulan(&self, id: String, changes: HashMap<String, String>) -> Result<UsulanEntry> {
+        Ok(entry(self.inner.update_usulan(&id, &answers(changes))?))
+    }
+
+    /// Submits (or resubmits); refused with `usulan.*` codes in `fields` for what is missing.
+    pub fn submit_usulan(&self, id: String) -> Result<UsulanEntry> {
+        Ok(entry(self.inner.submit_usulan(&id)?))
+    }
+
+    pub fn usulan(&self, id: String) -> Result<UsulanEntry> {
+        Ok(entry(self.inner.usulan(&id)?))
+    }
+
+    /// Requests of a pegawai (or all on this device).
+    pub fn usulan_list(&self, nip: Option<String>) -> Result<Vec<UsulanEntry>> {
+        Ok(self.inner.usulan_list(nip.as_deref(), &[])?.into_iter().map(entry).collect())
+    }
+}
