@@ -192,6 +192,29 @@ impl BerkasProfile {
         Ok(entry(self.inner.add_document(&new, &CaptureOptions::default())?.0))
     }
 
+    /// Adds a document from a file the app holds (a PDF picked from storage, a camera file).
+    pub fn add_document_from_path(
+        &self,
+        nip: String,
+        id_ref_dokumen: String,
+        link_to: DocumentLink,
+        path: String,
+        keep_unreadable: bool,
+    ) -> Result<DocumentEntry> {
+        let opts = CaptureOptions::default();
+        let path = std::path::Path::new(&path);
+        let bytes = berkas_core::docs::read_file(path, &opts.limits)?;
+        let new = NewDocument {
+            nip: &nip,
+            id_ref_dokumen: &id_ref_dokumen,
+            link: link(link_to)?,
+            files: vec![PageInput { bytes: &bytes, crop: None }],
+            file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            keep_unreadable,
+        };
+        Ok(entry(self.inner.add_document(&new, &opts)?.0))
+    }
+
     pub fn documents(&self, nip: String) -> Result<Vec<DocumentEntry>> {
         Ok(self.inner.documents(&nip)?.into_iter().map(entry).collect())
     }

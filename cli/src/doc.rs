@@ -104,9 +104,13 @@ impl CaptureArgs {
 }
 
 fn read_files(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, CliError> {
+    let limits = CaptureOptions::default().limits;
     files
         .iter()
-        .map(|f| std::fs::read(f).map_err(|e| CliError::usage(format!("cannot read {}: {e}", f.display()))))
+        .map(|f| match berkas_core::docs::read_file(f, &limits) {
+            Err(berkas_core::Error::Io(e)) => Err(CliError::usage(format!("cannot read {}: {e}", f.display()))),
+            other => Ok(other?),
+        })
         .collect()
 }
 

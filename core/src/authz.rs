@@ -51,9 +51,9 @@ pub enum Action {
     WriteOfficial,
     /// Record verification decisions on proposed changes and documents.
     Verify,
-    /// Add or remove a document (its metadata row): the ASN for their own record, the
-    /// facilitator for their units (they often scan for the ASN), the BKD for everyone (it
-    /// issues the SKs).
+    /// Add or remove a document (its metadata row): the ASN for their own record, the BKD for
+    /// everyone (it issues the SKs). A facilitator writes only verification decisions on the
+    /// records of their units, so only their own documents.
     AddDocument,
     /// Make and move a layanan request: the ASN fills and submits their own, the facilitator
     /// of the unit (and the BKD) reviews and decides. Which statuses each may set is checked
@@ -86,7 +86,7 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Personal, Action::WritePersonal, Scope::Own),
     (Role::Personal, Action::ReadAudit, Scope::Own),
     (Role::Personal, Action::AddDocument, Scope::Own),
-    (Role::Fasilitator, Action::AddDocument, Scope::Unit),
+    (Role::Fasilitator, Action::AddDocument, Scope::Own),
     (Role::Admin, Action::AddDocument, Scope::Instansi),
     (Role::Personal, Action::Usulan, Scope::Own),
     (Role::Fasilitator, Action::Usulan, Scope::Unit),
@@ -247,7 +247,7 @@ mod tests {
         assert_eq!(row_action(Entity::Dokumen), Action::AddDocument);
         assert_eq!(write_action(Entity::Dokumen, "readability"), Some(Action::AddDocument));
         assert_eq!(scope(Role::Personal, Action::AddDocument), Scope::Own);
-        assert_eq!(scope(Role::Fasilitator, Action::AddDocument), Scope::Unit);
+        assert_eq!(scope(Role::Fasilitator, Action::AddDocument), Scope::Own);
         assert_eq!(scope(Role::Admin, Action::AddDocument), Scope::Instansi);
     }
 }

@@ -122,6 +122,14 @@ fn bad_files_are_refused_with_a_reason() {
     let mut small = opts();
     small.limits.max_file_bytes = 1000;
     assert_eq!(refused(&page, &small).0, codes::TOO_LARGE);
+    // From a path, an oversize file is refused before it is read.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let huge = dir.path().join("besar.jpg");
+    std::fs::File::create(&huge).and_then(|f| f.set_len(41 << 20)).expect("sparse file");
+    assert_eq!(docs::read_file(&huge, &o.limits).expect_err("too large").code(), codes::TOO_LARGE);
+    let fine = dir.path().join("kecil.jpg");
+    std::fs::write(&fine, &page).expect("write");
+    assert_eq!(docs::read_file(&fine, &o.limits).expect("read"), page);
 
     // Corners that are not a page.
     let crossed = CropQuad([

@@ -87,7 +87,9 @@ async fn a_document_reaches_the_units_facilitator_and_no_one_else() {
         .expect("get");
     assert_eq!(raw.status().as_u16(), 404, "another unit's facilitator may not read the blob");
 
-    // The facilitator scans a document for the ASN; it reaches the phone.
+    // A facilitator writes only decisions: a document they add to the ASN's record is refused
+    // by the hub. The BKD's admin adds the SK it issued; it reaches the phone and the
+    // facilitator.
     let scan = pages::jpeg(&pages::scanned_page(1700, 2200), 90, None);
     let for_asn = NewDocument {
         id_ref_dokumen: "887",
@@ -95,8 +97,16 @@ async fn a_document_reaches_the_units_facilitator_and_no_one_else() {
         keep_unreadable: false,
         ..new.clone()
     };
-    let (scanned, _) = fas_a.add_document(&for_asn, &CaptureOptions::default()).expect("facilitator adds");
+    let (not_theirs, _) = fas_a.add_document(&for_asn, &CaptureOptions::default()).expect("a local add");
     let up = sync(&fas_a).await;
+    assert_eq!(up.refused, 1, "{up:?}");
+    fas_a.outbox_discard(&fas_a.outbox().expect("outbox")[0].id).expect("discard");
+    assert!(fas_a.documents(&nip).expect("documents").iter().all(|d| d.id != not_theirs.id));
+    let admin = device(tmp.path(), "admin");
+    admin.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("admin login");
+    sync(&admin).await;
+    let (scanned, _) = admin.add_document(&for_asn, &CaptureOptions::default()).expect("admin adds");
+    let up = sync(&admin).await;
     assert_eq!((up.blobs_uploaded, up.refused), (1, 0), "{up:?}");
     sync(&phone).await;
     assert!(phone.documents(&nip).expect("documents").iter().any(|d| d.id == scanned.id));

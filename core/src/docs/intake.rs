@@ -101,6 +101,19 @@ pub struct Prepared {
     pub thumbnail: Option<Vec<u8>>,
 }
 
+/// Reads a file for intake, refusing one over the size limit before reading it (a 4 GB "photo"
+/// is never loaded).
+pub fn read_file(path: &std::path::Path, limits: &super::IntakeLimits) -> Result<Vec<u8>> {
+    let len = std::fs::metadata(path)?.len();
+    if len > limits.max_file_bytes {
+        return Err(Error::document(
+            codes::TOO_LARGE,
+            format!("the file is {:.1} MB; the limit is {:.0} MB", mb(len), mb(limits.max_file_bytes)),
+        ));
+    }
+    Ok(std::fs::read(path)?)
+}
+
 /// Intake of a single file (what the fuzz target drives).
 pub fn prepare_one(bytes: &[u8], opts: &CaptureOptions) -> Result<Prepared> {
     prepare(&[PageInput { bytes, crop: None }], opts)

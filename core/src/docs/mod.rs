@@ -17,7 +17,7 @@ mod store;
 
 use serde::{Deserialize, Serialize};
 
-pub use intake::{prepare, prepare_one, Format, PageInput, Prepared};
+pub use intake::{prepare, prepare_one, read_file, Format, PageInput, Prepared};
 pub use readability::{Problem, Readability, ReadabilityThresholds, Verdict};
 pub use store::{DocLink, DocumentInfo, NewDocument};
 
