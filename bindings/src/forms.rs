@@ -2,11 +2,11 @@
 //! drafts, submit, decisions, status with history.
 
 use berkas_core::forms::{ChecklistLine, LineStatus, UsulanInfo};
-use berkas_core::model::{FieldMap, Value};
+use berkas_core::model::Value;
 use std::collections::HashMap;
 
 use crate::error::Result;
-use crate::profile::BerkasProfile;
+use crate::profile::{fields, BerkasProfile};
 
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct LayananEntry {
@@ -50,10 +50,6 @@ pub struct UsulanEntry {
     pub status_reason: Option<String>,
     pub history: Vec<StatusStep>,
     pub queued: bool,
-}
-
-fn answers(input: HashMap<String, String>) -> FieldMap {
-    input.into_iter().map(|(k, v)| (k, if v.is_empty() { Value::Null } else { Value::Text(v) })).collect()
 }
 
 fn line(l: ChecklistLine) -> ChecklistEntry {
@@ -138,7 +134,7 @@ impl BerkasProfile {
         answers_so_far: HashMap<String, String>,
         usulan: Option<String>,
     ) -> Result<Vec<ChecklistEntry>> {
-        let c = self.inner.layanan_checklist(&nip, &layanan, &answers(answers_so_far), usulan.as_deref())?;
+        let c = self.inner.layanan_checklist(&nip, &layanan, &fields(answers_so_far), usulan.as_deref())?;
         Ok(c.lines.into_iter().map(line).collect())
     }
 
@@ -149,11 +145,11 @@ impl BerkasProfile {
         layanan: String,
         answers_so_far: HashMap<String, String>,
     ) -> Result<String> {
-        Ok(self.inner.create_usulan(&nip, &layanan, &answers(answers_so_far))?)
+        Ok(self.inner.create_usulan(&nip, &layanan, &fields(answers_so_far))?)
     }
 
     pub fn update_usulan(&self, id: String, changes: HashMap<String, String>) -> Result<UsulanEntry> {
-        Ok(entry(self.inner.update_usulan(&id, &answers(changes))?))
+        Ok(entry(self.inner.update_usulan(&id, &fields(changes))?))
     }
 
     /// Submits (or resubmits); refused with `usulan.*` codes in `fields` for what is missing.

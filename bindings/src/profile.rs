@@ -15,7 +15,8 @@ pub struct BerkasProfile {
     pub(crate) inner: Arc<Berkas>,
 }
 
-fn fields(input: HashMap<String, String>) -> FieldMap {
+/// Text values from the app; an empty string empties the field.
+pub(crate) fn fields(input: HashMap<String, String>) -> FieldMap {
     input.into_iter().map(|(k, v)| (k, if v.is_empty() { Value::Null } else { Value::Text(v) })).collect()
 }
 

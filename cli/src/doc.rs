@@ -77,6 +77,12 @@ pub struct CaptureArgs {
 }
 
 impl CaptureArgs {
+    /// The files' bytes with their crop corners, in order.
+    fn pages<'a>(&self, bytes: &'a [Vec<u8>]) -> Result<Vec<PageInput<'a>>, CliError> {
+        let quads = self.quads(bytes.len())?;
+        Ok(bytes.iter().zip(quads).map(|(b, crop)| PageInput { bytes: b, crop }).collect())
+    }
+
     fn options(&self) -> CaptureOptions {
         let mut o = CaptureOptions::default();
         o.normalise.max_long_edge = self.max_edge;
@@ -186,9 +192,7 @@ pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
             let b = ctx.open()?;
             let link = parse_link(row.as_deref(), usulan.as_deref())?;
             let bytes = read_files(&files)?;
-            let quads = capture.quads(files.len())?;
-            let inputs: Vec<PageInput<'_>> =
-                bytes.iter().zip(quads).map(|(b, crop)| PageInput { bytes: b, crop }).collect();
+            let inputs = capture.pages(&bytes)?;
             let file_name = files.first().and_then(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned());
             let new = NewDocument {
                 nip: &nip,
@@ -205,9 +209,7 @@ pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
         }
         DocCmd::Check { capture, files } => {
             let bytes = read_files(&files)?;
-            let quads = capture.quads(files.len())?;
-            let inputs: Vec<PageInput<'_>> =
-                bytes.iter().zip(quads).map(|(b, crop)| PageInput { bytes: b, crop }).collect();
+            let inputs = capture.pages(&bytes)?;
             let prepared = berkas_core::docs::prepare(&inputs, &capture.options())?;
             ctx.out.emit(&prepared, || prepared_text(&prepared));
             Ok(())

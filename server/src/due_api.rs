@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use berkas_core::authz::Role;
-use berkas_core::due::{evaluate, DueEntry, DueKind, DueRecord, DueReport, DueRules, DueUnknown, Judgement, Period};
+use berkas_core::due::{DueKind, DueRecord, DueReport, DueRules, Period, Who};
 use berkas_core::model::{Entity, FieldMap, Value};
 use serde::Deserialize;
 
@@ -83,19 +83,8 @@ pub async fn due(
             rows: rows.iter().filter(|(en, _)| en.is_riwayat()).map(|(en, v)| (*en, v)).collect(),
         };
         let nama = du.get("nama").and_then(Value::as_str).unwrap_or(&e.nama).to_string();
-        match evaluate(kind, period, &rules, &record, state.refs.as_ref()) {
-            Judgement::Due { tmt, reason } => report.due.push(DueEntry {
-                pegawai_id: e.id.clone(),
-                nip: e.nip.clone(),
-                nama,
-                unit: e.unit.clone(),
-                kind,
-                tmt: tmt.to_string(),
-                reason,
-            }),
-            Judgement::NotDue => {}
-            Judgement::Unknown(missing) => report.unknown.push(DueUnknown { nip: e.nip.clone(), nama, missing }),
-        }
+        let who = Who { pegawai_id: e.id.clone(), nip: e.nip.clone(), nama, unit: e.unit.clone() };
+        report.judge(kind, period, &rules, who, &record, state.refs.as_ref());
     }
     let detail = serde_json::json!({ "kind": kind, "period": report.period, "due": report.due.len() });
     state.store.audit(&p.username, "due", None, Some(detail), None).await?;

@@ -100,11 +100,9 @@ pub fn device(dir: &Path, name: &str) -> Berkas {
     Berkas::init_with(&dir.join(name), SecretStoreKind::File, secrets, name).expect("init device profile")
 }
 
-/// Every change in the hub's log that `user` may see, from the start, as JSON (the raw
-/// protocol, independent of the client under test).
-pub async fn hub_log(url: &str, user: &str) -> Vec<serde_json::Value> {
-    let http = reqwest::Client::new();
-    let login: serde_json::Value = http
+/// An access token of a demo account, by the raw protocol.
+pub async fn access_token(url: &str, user: &str) -> String {
+    let login: serde_json::Value = reqwest::Client::new()
         .post(format!("{url}/v1/auth/login"))
         .json(&serde_json::json!({ "username": user, "password": DEMO_PASSWORD }))
         .send()
@@ -113,7 +111,14 @@ pub async fn hub_log(url: &str, user: &str) -> Vec<serde_json::Value> {
         .json()
         .await
         .expect("login answer");
-    let token = login["access_token"].as_str().expect("token").to_string();
+    login["access_token"].as_str().expect("token").to_string()
+}
+
+/// Every change in the hub's log that `user` may see, from the start, as JSON (the raw
+/// protocol, independent of the client under test).
+pub async fn hub_log(url: &str, user: &str) -> Vec<serde_json::Value> {
+    let http = reqwest::Client::new();
+    let token = access_token(url, user).await;
     let mut out = Vec::new();
     let mut cursor = 0;
     loop {

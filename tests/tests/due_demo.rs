@@ -3,21 +3,8 @@
 //! the hub answers the facilitator the same from its own rows.
 
 use berkas_core::ListFilter;
-use berkas_tests::{berkas_cli as berkas, device, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{access_token, berkas_cli as berkas, device, HubProcess, DEMO_PASSWORD};
 use std::collections::{BTreeMap, BTreeSet};
-
-async fn token(url: &str, user: &str) -> String {
-    let v: serde_json::Value = reqwest::Client::new()
-        .post(format!("{url}/v1/auth/login"))
-        .json(&serde_json::json!({ "username": user, "password": DEMO_PASSWORD }))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("login json");
-    v["access_token"].as_str().expect("access token").to_string()
-}
 
 /// TMT pensiun at BUP 58 (the demo sets no JF or eselon): the 1st of the month after the
 /// birth month, 58 years on.
@@ -77,7 +64,7 @@ async fn due_pensiun_on_the_demo_lists_exactly_those_reaching_bup() {
         // The hub gives the facilitator the same answer from its own rows.
         let hub_view: serde_json::Value = reqwest::Client::new()
             .get(format!("{}/v1/due/pensiun?period={period}", hub.url))
-            .bearer_auth(token(&hub.url, "fas-a").await)
+            .bearer_auth(access_token(&hub.url, "fas-a").await)
             .send()
             .await
             .expect("due from the hub")

@@ -100,10 +100,9 @@ fn pensiun_checklist_follows_the_family_and_the_request() {
     assert_eq!(b.layanan_checklist(NIP, "tidak_ada", &none, None).expect_err("unknown").code(), "not_found");
 }
 
-#[test]
-fn layanan_from_the_command_line_and_a_bkd_update() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let p = dir.path().join("profile");
+/// A CLI profile holding one pegawai.
+fn cli_profile(dir: &std::path::Path) -> std::path::PathBuf {
+    let p = dir.join("profile");
     assert!(berkas(&p, &["init", "--secret-store", "file"], None).status.success());
     let add = berkas(
         &p,
@@ -111,6 +110,13 @@ fn layanan_from_the_command_line_and_a_bkd_update() {
         None,
     );
     assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    p
+}
+
+#[test]
+fn layanan_from_the_command_line_and_a_bkd_update() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = cli_profile(dir.path());
     let out = berkas(&p, &["layanan", "list", "--json"], None);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let groups: std::collections::BTreeSet<&str> =
@@ -145,14 +151,7 @@ fn layanan_from_the_command_line_and_a_bkd_update() {
 #[test]
 fn form_and_verify_from_the_command_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let p = dir.path().join("profile");
-    assert!(berkas(&p, &["init", "--secret-store", "file"], None).status.success());
-    let add = berkas(
-        &p,
-        &["pegawai", "add", "--set", &format!("nip_baru={NIP}"), "--set", "nama=Bambang", "--set", "unit=UNIT-A"],
-        None,
-    );
-    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    let p = cli_profile(dir.path());
     let json = |out: std::process::Output| -> serde_json::Value {
         assert!(
             out.status.success(),

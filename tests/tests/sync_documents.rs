@@ -6,23 +6,10 @@
 use berkas_core::docs::{CaptureOptions, DocLink, NewDocument, PageInput, Verdict};
 use berkas_core::sync::SyncOptions;
 use berkas_core::{Berkas, ListFilter};
-use berkas_tests::{device, pages, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{access_token, device, pages, HubProcess, DEMO_PASSWORD};
 
 async fn sync(b: &Berkas) -> berkas_core::sync::SyncReport {
     b.sync(&SyncOptions::default()).await.expect("sync")
-}
-
-async fn token(url: &str, user: &str) -> String {
-    let v: serde_json::Value = reqwest::Client::new()
-        .post(format!("{url}/v1/auth/login"))
-        .json(&serde_json::json!({ "username": user, "password": DEMO_PASSWORD }))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("login json");
-    v["access_token"].as_str().expect("access token").to_string()
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -81,7 +68,7 @@ async fn a_document_reaches_the_units_facilitator_and_no_one_else() {
     assert!(fas_b.fetch_blob(&d.sha256, &SyncOptions::default()).await.is_err());
     let raw = reqwest::Client::new()
         .get(format!("{}/v1/blobs/{}", hub.url, d.sha256))
-        .bearer_auth(token(&hub.url, "fas-b").await)
+        .bearer_auth(access_token(&hub.url, "fas-b").await)
         .send()
         .await
         .expect("get");

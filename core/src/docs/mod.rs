@@ -13,7 +13,7 @@ mod image;
 mod intake;
 mod pdf;
 mod readability;
-mod store;
+pub(crate) mod store;
 
 use serde::{Deserialize, Serialize};
 

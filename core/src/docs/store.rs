@@ -114,7 +114,12 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn valid_sha(sha: &str) -> bool {
+/// The name a thumbnail is sealed under (bound to its document).
+fn thumb_name(sha: &str) -> String {
+    format!("{sha}/thumb")
+}
+
+pub(crate) fn valid_sha(sha: &str) -> bool {
     sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
@@ -157,6 +162,15 @@ impl Berkas {
             write_atomic(&path, &sealed)?;
         }
         Ok(path)
+    }
+
+    /// Seals a thumbnail beside its document, unless one is there.
+    fn put_thumbnail(&self, sha: &str, jpeg: &[u8]) -> Result<()> {
+        let path = self.thumbnail_path(sha);
+        if !path.exists() {
+            write_atomic(&path, &crypt::seal(&self.doc_key(true)?, &thumb_name(sha), jpeg)?)?;
+        }
+        Ok(())
     }
 
     /// Opens the sealed bytes of `sha256`, checking them against the name.
@@ -213,10 +227,7 @@ impl Berkas {
         let existed = self.document_path(&sha).exists();
         self.put_sealed(&sha, &prepared.bytes)?;
         if let Some(t) = &prepared.thumbnail {
-            let path = self.thumbnail_path(&sha);
-            if !path.exists() {
-                write_atomic(&path, &crypt::seal(&self.doc_key(true)?, &format!("{sha}/thumb"), t)?)?;
-            }
+            self.put_thumbnail(&sha, t)?;
         }
         let id = new_id();
         let stored = self.insert_document_row(&id, &pegawai_id, id_ref, &entity, &row_id, &prepared, new);
@@ -409,7 +420,7 @@ impl Berkas {
             return Ok(None);
         }
         let sealed = std::fs::read(self.thumbnail_path(&info.sha256))?;
-        Ok(Some(crypt::open(&self.doc_key(false)?, &format!("{}/thumb", info.sha256), &sealed)?))
+        Ok(Some(crypt::open(&self.doc_key(false)?, &thumb_name(&info.sha256), &sealed)?))
     }
 
     /// Fetches a synced document's bytes from the hub if this device does not hold them yet,
@@ -430,8 +441,7 @@ impl Berkas {
             return Ok(());
         }
         let bytes = self.open_sealed(sha)?;
-        let thumb = super::thumbnail_of_jpeg(&bytes, 320)?;
-        write_atomic(&self.thumbnail_path(sha), &crypt::seal(&self.doc_key(true)?, &format!("{sha}/thumb"), &thumb)?)?;
+        self.put_thumbnail(sha, &super::thumbnail_of_jpeg(&bytes, 320)?)?;
         self.store().conn.execute("UPDATE dokumen SET has_thumbnail = 1 WHERE sha256 = ?1", [sha])?;
         Ok(())
     }

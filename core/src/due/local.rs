@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{evaluate, DueEntry, DueKind, DueRecord, DueReport, DueRules, DueUnknown, Judgement, Period, RefLookup};
+use super::{DueKind, DueRecord, DueReport, DueRules, Period, RefLookup, Who};
 use crate::error::Result;
 use crate::model::Value;
 use crate::profile::Berkas;
@@ -101,21 +101,13 @@ impl Berkas {
             let rows = riwayat.iter().flat_map(|(e, rows)| rows.iter().map(move |r| (*e, &r.values))).collect();
             let record = DueRecord { data_utama: &du.values, rows };
             let text = |f: &str| du.values.get(f).and_then(Value::as_str).unwrap_or_default().to_string();
-            match evaluate(kind, period, rules, &record, &refs) {
-                Judgement::Due { tmt, reason } => report.due.push(DueEntry {
-                    pegawai_id: id.clone(),
-                    nip: text("nip_baru"),
-                    nama: text("nama"),
-                    unit: Some(text("unit")).filter(|u| !u.is_empty()),
-                    kind,
-                    tmt: tmt.to_string(),
-                    reason,
-                }),
-                Judgement::NotDue => {}
-                Judgement::Unknown(missing) => {
-                    report.unknown.push(DueUnknown { nip: text("nip_baru"), nama: text("nama"), missing })
-                }
-            }
+            let who = Who {
+                pegawai_id: id.clone(),
+                nip: text("nip_baru"),
+                nama: text("nama"),
+                unit: Some(text("unit")).filter(|u| !u.is_empty()),
+            };
+            report.judge(kind, period, rules, who, &record, &refs);
         }
         Ok(report)
     }

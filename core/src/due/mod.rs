@@ -165,6 +165,41 @@ pub struct DueReport {
     pub unknown: Vec<DueUnknown>,
 }
 
+/// Who a judgement is about.
+pub struct Who {
+    pub pegawai_id: String,
+    pub nip: String,
+    pub nama: String,
+    pub unit: Option<String>,
+}
+
+impl DueReport {
+    /// Judges one record and files the answer: due, or cannot be judged (and why).
+    pub fn judge(
+        &mut self,
+        kind: DueKind,
+        period: Period,
+        rules: &DueRules,
+        who: Who,
+        record: &DueRecord<'_>,
+        refs: &dyn RefLookup,
+    ) {
+        match evaluate(kind, period, rules, record, refs) {
+            Judgement::Due { tmt, reason } => self.due.push(DueEntry {
+                pegawai_id: who.pegawai_id,
+                nip: who.nip,
+                nama: who.nama,
+                unit: who.unit,
+                kind,
+                tmt: tmt.to_string(),
+                reason,
+            }),
+            Judgement::NotDue => {}
+            Judgement::Unknown(missing) => self.unknown.push(DueUnknown { nip: who.nip, nama: who.nama, missing }),
+        }
+    }
+}
+
 /// What judging one record gave.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Judgement {

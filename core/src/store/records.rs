@@ -31,7 +31,8 @@ impl RowData {
     }
 }
 
-fn is_riwayat(def: &EntityDef) -> bool {
+/// Every table but `pegawai` hangs off a pegawai (riwayat, documents, requests).
+fn has_pegawai_column(def: &EntityDef) -> bool {
     def.entity != Entity::DataUtama
 }
 
@@ -53,7 +54,7 @@ fn sql(def: &'static EntityDef) -> &'static Sql {
             .map(|e| {
                 let d = e.def();
                 let mut cols: Vec<&str> = vec!["id"];
-                if is_riwayat(d) {
+                if has_pegawai_column(d) {
                     cols.extend(["pegawai_id", "siasn_id"]);
                 }
                 cols.extend(d.fields.iter().map(|f| f.name));
@@ -68,7 +69,7 @@ fn sql(def: &'static EntityDef) -> &'static Sql {
                     cols.len() + 1
                 );
                 let select = format!("SELECT {} FROM {}", cols.join(", "), d.table);
-                let by_pegawai = if is_riwayat(d) {
+                let by_pegawai = if has_pegawai_column(d) {
                     format!("{select} WHERE pegawai_id = ?1 ORDER BY id")
                 } else {
                     format!("{select} WHERE id = ?1")
@@ -82,7 +83,7 @@ fn sql(def: &'static EntityDef) -> &'static Sql {
                         select_by_pegawai: by_pegawai,
                         select_by_pegawai_many: format!(
                             "{select} WHERE {} IN (SELECT value FROM json_each(?1)) ORDER BY id",
-                            if is_riwayat(d) { "pegawai_id" } else { "id" }
+                            if has_pegawai_column(d) { "pegawai_id" } else { "id" }
                         ),
                     },
                 )
@@ -117,7 +118,7 @@ fn insert(
 ) -> Result<()> {
     let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(def.fields.len() + 6);
     values.push(&row.id);
-    if is_riwayat(def) {
+    if has_pegawai_column(def) {
         values.push(&row.pegawai_id);
         values.push(&row.siasn_id);
     }
@@ -185,7 +186,7 @@ fn read_row(def: &'static EntityDef, r: &rusqlite::Row<'_>) -> rusqlite::Result<
     let mut i = 0;
     let id: String = r.get(i)?;
     i += 1;
-    let (pegawai_id, siasn_id) = if is_riwayat(def) {
+    let (pegawai_id, siasn_id) = if has_pegawai_column(def) {
         i += 2;
         (r.get(1)?, r.get(2)?)
     } else {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::client::{hub_error, SyncOptions};
 use crate::docs::crypt;
+use crate::docs::store::valid_sha;
 use crate::error::{Error, Result};
 use crate::profile::Berkas;
 use crate::store::now;
@@ -33,10 +34,6 @@ struct PutAnswer {
 }
 
 const OFFSET_HEADER: &str = "x-berkas-upload-offset";
-
-fn valid_sha(sha: &str) -> bool {
-    sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
 
 fn offset_of(a: &super::client::Answer) -> Option<u64> {
     a.headers.get(OFFSET_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
