@@ -1,8 +1,11 @@
 //! `berkas form` (the ASN: fill, submit, follow a layanan request) and `berkas verify` (the
 //! facilitator: the queue and decisions).
 
-use berkas_core::forms::UsulanInfo;
+use berkas_core::docs::{DocPutusan, DocumentInfo};
+use berkas_core::forms::{FieldDecision, Putusan, UsulanInfo, VerifikasiIsian};
+use berkas_core::model::Value;
 use clap::Subcommand;
+use serde::Serialize;
 
 use crate::output::CliError;
 use crate::pegawai::parse_sets;
@@ -34,8 +37,26 @@ pub enum FormCmd {
 
 #[derive(Subcommand)]
 pub enum VerifyCmd {
-    /// Submitted and resubmitted requests on this device, waiting for a decision.
+    /// Requests and documents on this device waiting for a decision.
     Queue,
+    /// A data-update request: each proposed value beside the official one, and its decision.
+    Show { id: String },
+    /// Decide one proposed value: setuju|kembalikan|tolak (approve|return|reject).
+    Field {
+        id: String,
+        field: String,
+        decision: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Decide a document: diterima|dikembalikan|ditolak|tidak-asli (not authentic records a
+    /// written warning on the uploader's record).
+    Doc {
+        id: String,
+        decision: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Take a request into review.
     Review { id: String },
     /// Return a request for correction, saying what to fix.
@@ -73,7 +94,52 @@ fn text(u: &UsulanInfo) -> String {
             s.push_str(&format!(": {r}"));
         }
     }
+    for (field, k) in &u.keputusan {
+        s.push_str(&format!("\n    isian {field}: {:?}", k.putusan));
+        if let Some(r) = &k.alasan {
+            s.push_str(&format!(" ({r})"));
+        }
+    }
     s
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::Text(t) => t.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => if *b { "ya" } else { "tidak" }.into(),
+    }
+}
+
+fn lines_text(lines: &[VerifikasiIsian]) -> String {
+    let mut out = format!("{:<26} {:<28} {:<28} keputusan", "isian", "data resmi", "usulan");
+    for l in lines {
+        let k = match (&l.keputusan, l.tertunda) {
+            (_, true) => "menunggu".to_string(),
+            (Some(k), false) => {
+                format!("{:?}{}", k.putusan, k.alasan.as_ref().map(|a| format!(" ({a})")).unwrap_or_default())
+            }
+            (None, false) => String::new(),
+        };
+        let resmi = l.resmi.as_ref().map(show).unwrap_or_else(|| "(baris baru)".into());
+        out.push_str(&format!("\n{:<26} {:<28} {:<28} {k}", l.label, resmi, show(&l.usul)));
+    }
+    out
+}
+
+fn doc_text(d: &DocumentInfo) -> String {
+    let v = d
+        .verifikasi
+        .as_ref()
+        .map(|v| format!("{}{}", v.putusan, v.alasan.as_ref().map(|a| format!(" ({a})")).unwrap_or_default()));
+    format!("{}  {:<14} {} {}  {}", d.id, d.id_ref_dokumen, d.entity, d.mime, v.unwrap_or_else(|| "menunggu".into()))
+}
+
+#[derive(Serialize)]
+struct Queue {
+    usulan: Vec<UsulanInfo>,
+    dokumen: Vec<DocumentInfo>,
 }
 
 pub fn run(ctx: &Ctx, cmd: FormCmd) -> Result<(), CliError> {
@@ -106,14 +172,36 @@ pub fn run_verify(ctx: &Ctx, cmd: VerifyCmd) -> Result<(), CliError> {
     let b = ctx.open()?;
     let u = match cmd {
         VerifyCmd::Queue => {
-            let list = b.usulan_list(None, &["SUBMITTED", "RESUBMITTED", "IN_REVIEW"])?;
-            ctx.out.emit(&list, || {
-                if list.is_empty() {
-                    "Tidak ada usulan yang menunggu.".into()
-                } else {
-                    list.iter().map(text).collect::<Vec<_>>().join("\n")
+            let q = Queue {
+                usulan: b.usulan_list(None, &["SUBMITTED", "RESUBMITTED", "IN_REVIEW"])?,
+                dokumen: b.document_queue()?,
+            };
+            ctx.out.emit(&q, || {
+                if q.usulan.is_empty() && q.dokumen.is_empty() {
+                    return "Tidak ada usulan atau dokumen yang menunggu.".into();
                 }
+                let u = q.usulan.iter().map(text);
+                let d = q.dokumen.iter().map(doc_text);
+                u.chain(d).collect::<Vec<_>>().join("\n")
             });
+            return Ok(());
+        }
+        VerifyCmd::Show { id } => {
+            let lines = b.verifikasi_usulan(&id)?;
+            ctx.out.emit(&lines, || lines_text(&lines));
+            return Ok(());
+        }
+        VerifyCmd::Field { id, field, decision, reason } => {
+            let putusan = Putusan::parse(&decision)
+                .ok_or_else(|| CliError::usage(format!("{decision}: say setuju, kembalikan or tolak")))?;
+            b.review_usulan(&id, &[FieldDecision { field, putusan, alasan: reason }])?
+        }
+        VerifyCmd::Doc { id, decision, reason } => {
+            let putusan = DocPutusan::parse(&decision).ok_or_else(|| {
+                CliError::usage(format!("{decision}: say diterima, dikembalikan, ditolak or tidak-asli"))
+            })?;
+            let d = b.verify_document(&id, putusan, reason.as_deref())?;
+            ctx.out.emit(&d, || doc_text(&d));
             return Ok(());
         }
         VerifyCmd::Review { id } => b.decide_usulan(&id, "IN_REVIEW", None)?,

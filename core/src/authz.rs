@@ -154,29 +154,23 @@ pub fn is_confidential(entity: Entity) -> bool {
 /// The action that writing a field of `entity` needs: the field's single owner decides.
 pub fn write_action(entity: Entity, field: &str) -> Option<Action> {
     let owner = entity.def().field(field)?.owner;
-    if entity == Entity::Dokumen {
-        return Some(Action::AddDocument);
-    }
-    if entity == Entity::Usulan {
-        return Some(Action::Usulan);
-    }
-    Some(match owner {
-        Owner::Personal => Action::WritePersonal,
-        Owner::Admin => Action::WriteOfficial,
+    Some(match (owner, entity) {
+        (Owner::Verifier, _) => Action::Verify,
+        (_, Entity::Dokumen) => Action::AddDocument,
+        (_, Entity::Usulan) => Action::Usulan,
+        (Owner::Personal, _) => Action::WritePersonal,
+        (Owner::Admin, _) => Action::WriteOfficial,
     })
 }
 
 /// The action that adding or deleting a row of `entity` needs.
 pub fn row_action(entity: Entity) -> Action {
-    if entity == Entity::Dokumen {
-        return Action::AddDocument;
-    }
-    if entity == Entity::Usulan {
-        return Action::Usulan;
-    }
-    match entity.def().owner {
-        Owner::Personal => Action::WritePersonal,
-        Owner::Admin => Action::WriteOfficial,
+    match (entity.def().owner, entity) {
+        (Owner::Verifier, _) => Action::Verify,
+        (_, Entity::Dokumen) => Action::AddDocument,
+        (_, Entity::Usulan) => Action::Usulan,
+        (Owner::Personal, _) => Action::WritePersonal,
+        (Owner::Admin, _) => Action::WriteOfficial,
     }
 }
 
@@ -186,7 +180,8 @@ pub fn usulan_write_allowed(role: Role, field: &str, status: Option<&str>) -> bo
     let asn_fields = ["layanan_id", "layanan_versi", "answers"];
     match role {
         Role::Personal => {
-            field != "status_reason" && status.is_none_or(|s| matches!(s, "DRAFT" | "SUBMITTED" | "RESUBMITTED"))
+            field != "status_reason"
+                && status.is_none_or(|s| matches!(s, "DRAFT" | "SUBMITTED" | "RESUBMITTED" | "APPLIED"))
         }
         Role::Fasilitator | Role::Admin => {
             !asn_fields.contains(&field)

@@ -253,6 +253,12 @@ impl Berkas {
 
     /// Adds a riwayat row to a pegawai; returns the new row id.
     pub fn add_riwayat(&self, nip: &str, entity: Entity, input: &FieldMap) -> Result<String> {
+        self.add_riwayat_row(nip, entity, input, new_id())
+    }
+
+    /// Adds a riwayat row under a given id (a data-update request's rows take the request's
+    /// id, so applying it twice adds nothing twice).
+    pub(crate) fn add_riwayat_row(&self, nip: &str, entity: Entity, input: &FieldMap, id: String) -> Result<String> {
         if entity == Entity::DataUtama {
             return Err(Error::invalid("entity", "entity.not_riwayat", "data utama is not a riwayat group"));
         }
@@ -262,7 +268,6 @@ impl Berkas {
         let values = validate(&s.conn, &s.refs, def, input.clone())?;
         let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let pegawai_id = records::pegawai_id_by_nip(&tx, nip)?.ok_or(Error::NotFound("pegawai"))?;
-        let id = new_id();
         let at = now();
         let row = RowData {
             id: id.clone(),

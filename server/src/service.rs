@@ -3,6 +3,8 @@
 //! normalised by core's field definitions; the merge is core's.
 
 use berkas_core::authz::{row_action, usulan_write_allowed, write_action, Action, Principal, Target};
+use berkas_core::docs::sha256_hex;
+use berkas_core::forms::{approved_change, LayananCatalog};
 use berkas_core::model::{normalize, Entity, FieldKind, FieldMap, Value};
 use berkas_core::refdata::CodeCheck;
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
@@ -103,7 +105,13 @@ pub async fn push_batch(
     let mut known: Vec<Option<ChangeOutcome>> = Vec::with_capacity(changes.len());
     let mut items = Vec::new();
     let mut moved_units: Vec<String> = Vec::new();
+    let mut approvals: Vec<(usize, Change)> = Vec::new();
     for mut change in changes {
+        if change.entity == Entity::Usulan
+            && matches!(change.fields.get("status").and_then(|v| v.as_str()), Some("APPROVED" | "COMPLETED"))
+        {
+            approvals.push((known.len(), change.clone()));
+        }
         if let Some(o) = ctx.outcomes.get(&change.id) {
             known.push(Some(o.clone()));
             continue;
@@ -184,7 +192,70 @@ pub async fn push_batch(
         moved_units.dedup();
         state.store.bump_scope_of_units(&moved_units).await?;
     }
-    outcomes.ok_or_else(|| ApiError::internal("the store answered fewer outcomes than changes"))
+    let outcomes = outcomes.ok_or_else(|| ApiError::internal("the store answered fewer outcomes than changes"))?;
+    // A retried approval (known already) is looked at again: if the hub stopped between the
+    // approval and its application, the retry completes it; the derived id keeps it single.
+    let accepted = approvals.into_iter().filter(|(i, _)| outcomes[*i].status != OutcomeStatus::Refused);
+    for (_, approval) in accepted {
+        apply_approved(state, principal, &approval).await?;
+    }
+    Ok(outcomes)
+}
+
+/// An approved data-update request becomes one change of the official record, made by the
+/// hub in the approver's name at the approval's clock, which every device then pulls. The
+/// rule for what an approval changes is core's ([`approved_change`]).
+async fn apply_approved(state: &AppState, principal: &Principal, approval: &Change) -> Result<(), ApiError> {
+    let rows = state.store.rows_of(&approval.pegawai).await?;
+    let Some((_, _, usulan)) =
+        rows.iter().find(|(e, id, r)| *e == Entity::Usulan && *id == approval.row && r.is_live())
+    else {
+        return Ok(());
+    };
+    let catalog = LayananCatalog::builtin();
+    let Some((entity, row, fields)) = approved_change(&catalog, &approval.row, &approval.pegawai, &usulan.values)
+    else {
+        return Ok(());
+    };
+    let h = sha256_hex(format!("berkas-apply:{}", approval.id).as_bytes());
+    let id = format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]);
+    let ctx = state.store.batch_context(vec![id.clone()], vec![], vec![]).await?;
+    if ctx.outcomes.contains_key(&id) {
+        return Ok(());
+    }
+    let def = entity.def();
+    let mut clean = FieldMap::new();
+    for (name, value) in fields {
+        let Some(field) = def.field(&name) else { continue };
+        // Checked on the device when proposed; a value the hub cannot accept stays unapplied
+        // rather than putting a bad value into the official record.
+        match normalize(field, value) {
+            Ok(Value::Text(code)) if matches!(field.kind, FieldKind::Ref(t) if state.codes.check(t, &code) == CodeCheck::Unknown) =>
+            {
+                eprintln!("warning: an approved {name} has an unknown code; not applied");
+            }
+            Ok(v) => {
+                clean.insert(name, v);
+            }
+            Err(e) => eprintln!("warning: an approved {name} is not valid ({}); not applied", e.code),
+        }
+    }
+    if clean.is_empty() {
+        return Ok(());
+    }
+    let derived = Change {
+        id,
+        entity,
+        row,
+        pegawai: approval.pegawai.clone(),
+        delete: false,
+        fields: clean,
+        hlc: approval.hlc,
+        device: "hub".into(),
+        base: None,
+    };
+    state.store.apply_batch(vec![BatchItem::Apply(derived)], &principal.username).await?;
+    Ok(())
 }
 
 /// A stored change with its sequence put in front, as raw JSON: a pull page is mostly bytes

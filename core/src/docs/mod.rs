@@ -1,4 +1,4 @@
-//! Documents: capture pipeline and encrypted store.
+//! Documents: capture pipeline, encrypted store and verification.
 //!
 //! A capture goes intake (recognise the bytes by content, refuse bombs) -> normalise (EXIF
 //! orientation, optional crop quad with perspective correction, downscale, recompress to a
@@ -14,12 +14,14 @@ mod intake;
 mod pdf;
 mod readability;
 pub(crate) mod store;
+mod verify;
 
 use serde::{Deserialize, Serialize};
 
 pub use intake::{prepare, prepare_one, read_file, Format, PageInput, Prepared};
 pub use readability::{Problem, Readability, ReadabilityThresholds, Verdict};
-pub use store::{DocLink, DocumentInfo, NewDocument};
+pub use store::{DocLink, DocumentInfo, NewDocument, Verifikasi};
+pub use verify::{DocPutusan, Teguran};
 
 /// Stable error codes of refused documents (`Error::Document`).
 pub mod codes {

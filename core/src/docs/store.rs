@@ -65,11 +65,22 @@ pub struct DocumentInfo {
     pub has_thumbnail: bool,
     pub created_at: Option<String>,
     pub changed_by: String,
+    /// The facilitator's decision (`DITERIMA`, `DIKEMBALIKAN`, `DITOLAK`, `TIDAK_ASLI`), when made.
+    pub verifikasi: Option<Verifikasi>,
+}
+
+/// A facilitator's decision on a document, as the ASN sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verifikasi {
+    pub putusan: String,
+    pub alasan: Option<String>,
+    pub oleh: Option<String>,
+    pub pada: Option<String>,
 }
 
 const COLUMNS: &str = "d.id, d.pegawai_id, d.id_ref_dokumen, r.nama, d.entity, d.row_id, d.sha256, d.mime, d.size, \
      d.original_size, d.pages, d.width, d.height, d.nama_file, d.readability, d.readability_override, d.has_thumbnail, \
-     d.created_at, d.changed_by";
+     d.created_at, d.changed_by, d.verifikasi, d.verifikasi_alasan, d.verifikasi_oleh, d.verifikasi_pada";
 const FROM: &str = "FROM dokumen d LEFT JOIN ref_row r ON r.tbl = 'dokumen' AND r.id = d.id_ref_dokumen";
 
 fn read_info(r: &Row<'_>) -> rusqlite::Result<DocumentInfo> {
@@ -94,6 +105,10 @@ fn read_info(r: &Row<'_>) -> rusqlite::Result<DocumentInfo> {
         has_thumbnail: r.get(16)?,
         created_at: r.get(17)?,
         changed_by: r.get(18)?,
+        verifikasi: match r.get::<_, Option<String>>(19)? {
+            Some(putusan) => Some(Verifikasi { putusan, alasan: r.get(20)?, oleh: r.get(21)?, pada: r.get(22)? }),
+            None => None,
+        },
     })
 }
 
@@ -241,10 +256,12 @@ impl Berkas {
     }
 
     fn resolve_link(&self, nip: &str, link: &DocLink, id_ref: &str) -> Result<(String, String, String)> {
+        // Berkas' own names (`ijazah`, `sk_kp`, a checklist's `surat_pengantar` ...) stand for
+        // documents SIASN's list lacks.
+        let local = crate::model::entity::DEFS.iter().flat_map(|d| d.documents).any(|d| d.id_ref_dokumen == id_ref)
+            || self.layanan_catalog()?.layanan.iter().flat_map(|l| &l.dokumen).any(|d| d.id == id_ref);
         let store = self.store();
         let pegawai_id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
-        // Berkas' own names (`ijazah`, `sk_kp` ...) stand for documents SIASN's list lacks.
-        let local = crate::model::entity::DEFS.iter().flat_map(|d| d.documents).any(|d| d.id_ref_dokumen == id_ref);
         if !local && store.refs.check(&store.conn, "dokumen", id_ref)? == RefCheck::Unknown {
             return Err(Error::invalid(
                 "id_ref_dokumen",

@@ -47,7 +47,9 @@ impl Berkas {
         let catalog = self.layanan_catalog()?;
         let def = catalog.get(layanan).ok_or(Error::NotFound("layanan"))?;
         let record = self.pegawai(nip)?;
-        let docs = self.documents(nip)?;
+        // A document the facilitator did not accept covers nothing: it has to be replaced.
+        let mut docs = self.documents(nip)?;
+        docs.retain(|d| d.verifikasi.as_ref().is_none_or(|v| v.putusan == "DITERIMA"));
         Ok(checklist(def, &record.riwayat, &docs, answers, usulan, crate::model::today()))
     }
 }

@@ -6,6 +6,7 @@
 mod checklist;
 mod facade;
 mod usulan;
+mod verifikasi;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,7 @@ use crate::model::Entity;
 
 pub use checklist::{checklist, Checklist, ChecklistLine, LineStatus};
 pub use usulan::{StatusEntry, UsulanInfo};
+pub use verifikasi::{approved_change, FieldDecision, Keputusan, Putusan, VerifikasiIsian};
 
 const BUILTIN: &str = include_str!("layanan.json");
 
@@ -41,8 +43,30 @@ pub struct LayananDef {
     /// The SOP this version follows.
     #[serde(default)]
     pub sop: Option<String>,
+    /// A data-update form (pemutakhiran): its answers are values of the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ubah: Option<Ubah>,
     pub fields: Vec<FormField>,
     pub dokumen: Vec<ChecklistItem>,
+}
+
+/// What a data-update form changes. Field names are the record's own field names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ubah {
+    /// `data_utama` or a riwayat group (`anak`, `riwayat_pendidikan` ...).
+    pub entitas: String,
+    /// Official data: a facilitator decides per field and the approved values are applied by
+    /// the hub. Otherwise the ASN's own data (contact, family), applied when submitted.
+    pub verifikasi: bool,
+    /// Adds a row (a child, a diploma) rather than changing data utama.
+    #[serde(default)]
+    pub baris_baru: bool,
+}
+
+impl Ubah {
+    pub fn entity(&self) -> Option<Entity> {
+        Entity::from_key(&self.entitas)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +159,9 @@ impl LayananCatalog {
             if !ids.insert(l.id.as_str()) {
                 return bad(format!("layanan {} is defined twice", l.id));
             }
+            if let Some(u) = &l.ubah {
+                check_ubah(l, u).or_else(|msg| bad(format!("{}: {msg}", l.id)))?;
+            }
             let mut lines = std::collections::HashSet::new();
             for d in &l.dokumen {
                 if !lines.insert((d.id.as_str(), d.dari.as_str())) {
@@ -178,6 +205,35 @@ impl LayananCatalog {
     }
 }
 
+/// A data-update form may only name fields of its group, each owned by the ASN when it
+/// applies at once and official when it needs verification: the single-writer rule, kept
+/// by the catalogue too.
+fn check_ubah(l: &LayananDef, u: &Ubah) -> std::result::Result<(), String> {
+    use crate::model::Owner;
+    let entity = u.entity().ok_or_else(|| format!("changes an unknown group {}", u.entitas))?;
+    if entity != Entity::DataUtama && !entity.is_riwayat() {
+        return Err(format!("{} is not a record group", u.entitas));
+    }
+    if (entity == Entity::DataUtama) == u.baris_baru {
+        return Err("data utama is changed in place, a riwayat group only gets new rows".into());
+    }
+    for f in &l.fields {
+        let def = entity.def().field(&f.name).ok_or_else(|| format!("{} has no field {}", u.entitas, f.name))?;
+        let want = if u.verifikasi { Owner::Admin } else { Owner::Personal };
+        if def.owner != want {
+            let whose = if u.verifikasi { "the ASN's own" } else { "official" };
+            return Err(format!("{} is {whose} data, which this form cannot change", f.name));
+        }
+    }
+    if u.baris_baru {
+        let named = |n: &str| l.fields.iter().any(|f| f.name == n && f.required);
+        if let Some(f) = entity.def().fields.iter().find(|f| f.required && !named(f.name)) {
+            return Err(format!("a new {} row needs {}, which is no required field of the form", u.entitas, f.name));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,8 +262,11 @@ mod tests {
             "DUPAK",
             "Pindah jabatan pelaksana",
         ];
-        assert_eq!(groups, want.into_iter().collect(), "the 18 layanan of domain.md");
-        assert!(c.layanan.iter().all(|l| l.aktif && !l.dokumen.is_empty()));
+        let want: std::collections::BTreeSet<&str> = want.into_iter().chain(["Pemutakhiran data"]).collect();
+        assert_eq!(groups, want, "the 18 layanan of domain.md and the data-update forms");
+        assert!(c.layanan.iter().all(|l| l.aktif && (l.ubah.is_some() || !l.dokumen.is_empty())));
+        let ubah: Vec<&str> = c.layanan.iter().filter(|l| l.ubah.is_some()).map(|l| l.id.as_str()).collect();
+        assert!(ubah.contains(&"pemutakhiran_kontak") && ubah.contains(&"koreksi_data_utama"), "{ubah:?}");
     }
 
     #[test]
@@ -223,5 +282,17 @@ mod tests {
         c.layanan[0].dokumen[0].kondisi = Some(Kondisi { field: Some("tidak_ada".into()), ..Kondisi::default() });
         assert!(LayananCatalog::parse(&serde_json::to_string(&c).expect("json")).is_err());
         assert!(LayananCatalog::parse("{\"version\": 1}").is_err());
+        // A form that lets the ASN write official data directly, or names a field the group
+        // lacks, is refused.
+        let mut c = LayananCatalog::parse(BUILTIN).expect("builtin");
+        let kontak = c.layanan.iter_mut().find(|l| l.id == "pemutakhiran_kontak").expect("kontak");
+        kontak.fields[0].name = "tgl_lahir".into();
+        let err = LayananCatalog::parse(&serde_json::to_string(&c).expect("json")).expect_err("official field");
+        assert!(format!("{err:?}").contains("tgl_lahir is official data"), "{err:?}");
+        let mut c = LayananCatalog::parse(BUILTIN).expect("builtin");
+        let koreksi = c.layanan.iter_mut().find(|l| l.id == "koreksi_data_utama").expect("koreksi");
+        koreksi.fields[0].name = "warna_favorit".into();
+        let err = LayananCatalog::parse(&serde_json::to_string(&c).expect("json")).expect_err("unknown field");
+        assert!(format!("{err:?}").contains("has no field warna_favorit"), "{err:?}");
     }
 }

@@ -35,6 +35,8 @@ pub struct UsulanInfo {
     pub status_by: Option<String>,
     pub status_reason: Option<String>,
     pub history: Vec<StatusEntry>,
+    /// A data-update request's decisions per field (reasons for returned fields included).
+    pub keputusan: std::collections::BTreeMap<String, super::Keputusan>,
     /// A change of it waits for the next sync (made offline).
     pub queued: bool,
 }
@@ -102,6 +104,19 @@ fn to_json(m: &impl Serialize) -> Result<String> {
 }
 
 impl Berkas {
+    /// The answers checked by kind, and for a data-update form by the record's own rules too
+    /// (NIK structure, phone, e-mail, reference codes), so a bad value is refused while the
+    /// ASN is still filling in, not at the facilitator's desk.
+    fn checked_answers(&self, def: &LayananDef, answers: &FieldMap) -> Result<FieldMap> {
+        let out = check_answers(def, answers)?;
+        let Some(entity) = def.ubah.as_ref().and_then(|u| u.entity()) else { return Ok(out) };
+        let (nulls, values): (FieldMap, FieldMap) = out.into_iter().partition(|(_, v)| matches!(v, Value::Null));
+        let store = self.store();
+        let mut clean = crate::pegawai::validate(&store.conn, &store.refs, entity.def(), values)?;
+        clean.extend(nulls);
+        Ok(clean)
+    }
+
     fn usulan_row(&self, id: &str) -> Result<(FieldMap, String)> {
         let store = self.store();
         let row = records::load_row(&store.conn, Entity::Usulan.def(), id)?.ok_or(Error::NotFound("usulan"))?;
@@ -133,6 +148,7 @@ impl Berkas {
             status_by: text(&v, "status_by"),
             status_reason: text(&v, "status_reason"),
             history: text(&v, "history").and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default(),
+            keputusan: super::verifikasi::decisions_of(&v),
             queued: queued > 0,
         })
     }
@@ -165,7 +181,7 @@ impl Berkas {
         if !def.aktif {
             return Err(Error::invalid("layanan", "layanan.inactive", "this layanan is switched off by the BKD"));
         }
-        let answers = check_answers(def, answers)?;
+        let answers = self.checked_answers(def, answers)?;
         let at = now();
         let history =
             vec![StatusEntry { status: "DRAFT".into(), at: at.clone(), by: self.actor().into(), reason: None }];
@@ -189,13 +205,24 @@ impl Berkas {
         let catalog = self.layanan_catalog()?;
         let def = catalog.get(&u.layanan_id).ok_or(Error::NotFound("layanan"))?;
         let mut merged = u.answers.clone();
-        merged.extend(check_answers(def, answers)?);
+        merged.extend(self.checked_answers(def, answers)?);
         let change: FieldMap = [("answers".to_string(), Value::Text(to_json(&merged)?))].into_iter().collect();
         self.edit_riwayat(Entity::Usulan, id, &change)?;
         self.usulan(id)
     }
 
     fn move_usulan(&self, u: &UsulanInfo, status: &str, reason: Option<&str>) -> Result<UsulanInfo> {
+        self.move_usulan_with(u, status, reason, FieldMap::new())
+    }
+
+    /// A status step, with other fields of the same writer in the same change.
+    pub(crate) fn move_usulan_with(
+        &self,
+        u: &UsulanInfo,
+        status: &str,
+        reason: Option<&str>,
+        extra: FieldMap,
+    ) -> Result<UsulanInfo> {
         let at = now();
         let mut history = u.history.clone();
         history.push(StatusEntry {
@@ -206,7 +233,7 @@ impl Berkas {
         });
         let skip = history.len().saturating_sub(HISTORY_KEPT);
         history.drain(..skip);
-        let mut change = FieldMap::new();
+        let mut change = extra;
         change.insert("status".into(), Value::Text(status.into()));
         change.insert("status_at".into(), Value::Text(at));
         change.insert("status_by".into(), Value::Text(self.actor().into()));
@@ -249,10 +276,37 @@ impl Berkas {
                 format!("{} ({} of {})", l.label, l.have.len(), l.needed),
             ));
         }
+        if let Some(ubah) = &def.ubah {
+            if !u.answers.values().any(|v| !matches!(v, Value::Null)) {
+                missing.push(FieldError::new("answers", "usulan.empty", "the form proposes no value"));
+            }
+            if missing.is_empty() && !ubah.verifikasi {
+                return self.apply_own_data(&u, ubah);
+            }
+        }
         if !missing.is_empty() {
             return Err(Error::Invalid(missing));
         }
         self.move_usulan(&u, next, None)
+    }
+
+    /// A data-update form of the ASN's own data (contact, family) applies when submitted: the
+    /// record change and the request's step are two queued changes. Applying twice changes
+    /// nothing twice (a new row takes the request's id), so a crash between them is healed by
+    /// submitting again.
+    fn apply_own_data(&self, u: &UsulanInfo, ubah: &super::Ubah) -> Result<UsulanInfo> {
+        let values: FieldMap =
+            u.answers.iter().filter(|(_, v)| !matches!(v, Value::Null)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let entity = ubah.entity().ok_or(Error::NotFound("layanan"))?;
+        if ubah.baris_baru {
+            let exists = records::load_row(&self.store().conn, entity.def(), &u.id)?.is_some();
+            if !exists {
+                self.add_riwayat_row(&u.nip, entity, &values, u.id.clone())?;
+            }
+        } else {
+            self.edit_pegawai(&u.nip, &values)?;
+        }
+        self.move_usulan(u, "APPLIED", None)
     }
 
     /// A reviewer's step: `IN_REVIEW`, `RETURNED` (for correction), `APPROVED`, `REJECTED`,
@@ -276,6 +330,10 @@ impl Berkas {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if matches!(status.as_str(), "RETURNED" | "REJECTED") && reason.is_none() {
             return Err(Error::invalid("reason", "usulan.reason_required", "say why, so the ASN can act on it"));
+        }
+        let catalog = self.layanan_catalog()?;
+        if status == "APPROVED" && super::verifikasi::verified_form(&catalog, &u.layanan_id).is_some() {
+            return self.approve_all_fields(id);
         }
         self.move_usulan(&u, &status, reason)
     }

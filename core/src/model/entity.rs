@@ -15,6 +15,9 @@ pub enum Owner {
     Personal,
     /// Official career data from an SK, confidential hukdis: the BKD.
     Admin,
+    /// Verification decisions and the warnings they record: the facilitator of the unit (and
+    /// the BKD).
+    Verifier,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +89,8 @@ pub enum Entity {
     Dokumen,
     /// A layanan request and its status.
     Usulan,
+    /// A written warning (teguran tertulis) recorded when a document proved not authentic.
+    Teguran,
 }
 
 #[derive(Debug)]
@@ -122,7 +127,7 @@ impl EntityDef {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 22] = [
+    pub const ALL: [Entity; 23] = [
         Entity::DataUtama,
         Entity::RiwayatGolongan,
         Entity::RiwayatPmk,
@@ -145,15 +150,16 @@ impl Entity {
         Entity::Cuti,
         Entity::Dokumen,
         Entity::Usulan,
+        Entity::Teguran,
     ];
 
-    /// The riwayat groups (everything but data utama, document metadata and requests).
+    /// The riwayat groups (everything but data utama, document metadata, requests and warnings).
     pub fn riwayat() -> impl Iterator<Item = Entity> {
         Entity::ALL.into_iter().filter(|e| e.is_riwayat())
     }
 
     pub fn is_riwayat(self) -> bool {
-        !matches!(self, Entity::DataUtama | Entity::Dokumen | Entity::Usulan)
+        !matches!(self, Entity::DataUtama | Entity::Dokumen | Entity::Usulan | Entity::Teguran)
     }
 
     pub fn def(self) -> &'static EntityDef {
@@ -189,7 +195,7 @@ impl Entity {
 }
 
 use FieldKind::*;
-use Owner::{Admin, Personal};
+use Owner::{Admin, Personal, Verifier};
 
 const fn f(name: &'static str, siasn: &'static str, kind: FieldKind, owner: Owner, label: &'static str) -> FieldDef {
     FieldDef { name, siasn, kind, owner, required: false, label }
@@ -475,11 +481,18 @@ const DOKUMEN: &[FieldDef] = &[
     f("height", "tinggi", Int, Personal, "Tinggi (px)"),
     f("readability", "keterbacaan", Text, Personal, "Hasil pemeriksaan keterbacaan"),
     f("readability_override", "tetapDisimpan", Bool, Personal, "Tetap disimpan walau ditandai"),
+    f("verifikasi", "verifikasi", Choice(VERIFIKASI_DOKUMEN), Verifier, "Hasil verifikasi"),
+    f("verifikasi_alasan", "verifikasiAlasan", Text, Verifier, "Alasan verifikasi"),
+    f("verifikasi_oleh", "verifikasiOleh", Text, Verifier, "Diverifikasi oleh"),
+    f("verifikasi_pada", "verifikasiPada", Text, Verifier, "Waktu verifikasi"),
 ];
+
+/// A facilitator's decision on a document.
+pub const VERIFIKASI_DOKUMEN: &[&str] = &["DITERIMA", "DIKEMBALIKAN", "DITOLAK", "TIDAK_ASLI"];
 
 /// Status codes of a layanan request.
 pub const USULAN_STATUS: &[&str] =
-    &["DRAFT", "SUBMITTED", "IN_REVIEW", "RETURNED", "RESUBMITTED", "APPROVED", "REJECTED", "COMPLETED"];
+    &["DRAFT", "SUBMITTED", "IN_REVIEW", "RETURNED", "RESUBMITTED", "APPROVED", "REJECTED", "COMPLETED", "APPLIED"];
 
 /// A layanan request: the ASN fills and submits, the facilitator decides; both travel.
 #[rustfmt::skip]
@@ -492,6 +505,16 @@ const USULAN: &[FieldDef] = &[
     f("status_by", "statusOleh", Text, Personal, "Status oleh"),
     f("status_reason", "statusAlasan", Text, Personal, "Alasan"),
     f("history", "riwayatStatus", Text, Personal, "Riwayat status"),
+    f("keputusan", "keputusan", Text, Verifier, "Keputusan per isian"),
+];
+
+/// A written warning from verification; the BKD decides whether a hukdis follows.
+#[rustfmt::skip]
+const TEGURAN: &[FieldDef] = &[
+    req("tanggal", "tanggal", Date, Verifier, "Tanggal"),
+    f("dokumen_id", "dokumenId", Text, Verifier, "Dokumen"),
+    req("alasan", "alasan", Text, Verifier, "Alasan"),
+    f("oleh", "oleh", Text, Verifier, "Dicatat oleh"),
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -513,7 +536,7 @@ const fn def(
 /// Every entity. Document ids are SIASN `id_ref_dokumen` where SIASN has one; Berkas-local
 /// names (`sk_kp`, `ijazah` ...) where the SIASN list has none.
 #[rustfmt::skip]
-pub static DEFS: [EntityDef; 22] = [
+pub static DEFS: [EntityDef; 23] = [
     def(Entity::DataUtama, "pegawai", "Data utama", "dataUtama", Some(1), Admin, false, true, DATA_UTAMA, &[doc("889", "SK CPNS"), doc("888", "SPMT"), doc("pas_foto", "Pas foto")]),
     def(Entity::RiwayatGolongan, "riwayat_golongan", "Riwayat golongan", "golongan", Some(5), Admin, false, true, GOLONGAN, &[doc("sk_kp", "SK kenaikan pangkat")]),
     def(Entity::RiwayatPmk, "riwayat_pmk", "Riwayat PMK", "pmk", Some(6), Admin, false, false, PMK, &[doc("sk_pmk", "SK PMK")]),
@@ -536,6 +559,7 @@ pub static DEFS: [EntityDef; 22] = [
     def(Entity::Cuti, "cuti", "Cuti", "cuti", None, Admin, false, false, CUTI, &[]),
     def(Entity::Dokumen, "dokumen", "Dokumen", "dokumen", None, Personal, false, false, DOKUMEN, &[]),
     def(Entity::Usulan, "usulan", "Usulan layanan", "usulan", None, Personal, false, false, USULAN, &[]),
+    def(Entity::Teguran, "teguran", "Teguran tertulis", "teguran", None, Verifier, true, false, TEGURAN, &[]),
 ];
 
 #[cfg(test)]

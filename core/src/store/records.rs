@@ -221,9 +221,13 @@ pub(crate) fn pegawai_id_by_nip(conn: &Connection, nip: &str) -> Result<Option<S
     Ok(conn.prepare_cached("SELECT id FROM pegawai WHERE nip_baru = ?1")?.query_row([nip], |r| r.get(0)).optional()?)
 }
 
-/// Document links of a pegawai: (row id, id_ref_dokumen).
+/// Document links of a pegawai that count: (row id, id_ref_dokumen). A document returned,
+/// rejected or found not authentic counts for nothing until it is replaced.
 pub(crate) fn document_links(conn: &Connection, pegawai_id: &str) -> Result<Vec<(String, String)>> {
-    let mut st = conn.prepare_cached("SELECT row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id = ?1")?;
+    let mut st = conn.prepare_cached(
+        "SELECT row_id, id_ref_dokumen FROM dokumen
+          WHERE pegawai_id = ?1 AND (verifikasi IS NULL OR verifikasi = 'DITERIMA')",
+    )?;
     let rows = st.query_map([pegawai_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -283,7 +287,8 @@ pub(crate) fn refresh_completeness_many(conn: &Connection, ids: &[&str]) -> Resu
     }
     let mut docs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     let mut st = conn.prepare_cached(
-        "SELECT pegawai_id, row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id IN (SELECT value FROM json_each(?1))",
+        "SELECT pegawai_id, row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id IN (SELECT value FROM json_each(?1))
+           AND (verifikasi IS NULL OR verifikasi = 'DITERIMA')",
     )?;
     for row in st.query_map([&list], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
         let (p, r, d) = row?;

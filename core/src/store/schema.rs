@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_sync.sql"),
     include_str!("migrations/0006_document_store.sql"),
     include_str!("migrations/0007_usulan.sql"),
+    include_str!("migrations/0008_verifikasi.sql"),
 ];
 
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,22 @@
+-- 0008: verification. A facilitator's decisions are their own fields (single writer): per
+-- field of a request (`usulan.keputusan`, JSON by field name) and per document (`dokumen`
+-- columns). A document found not authentic records a written warning (teguran) on the
+-- uploader's record.
+ALTER TABLE usulan ADD COLUMN keputusan TEXT;
+ALTER TABLE dokumen ADD COLUMN verifikasi TEXT;
+ALTER TABLE dokumen ADD COLUMN verifikasi_alasan TEXT;
+ALTER TABLE dokumen ADD COLUMN verifikasi_oleh TEXT;
+ALTER TABLE dokumen ADD COLUMN verifikasi_pada TEXT;
+CREATE INDEX dokumen_verifikasi ON dokumen(verifikasi);
+CREATE TABLE teguran (
+    id TEXT PRIMARY KEY,
+    pegawai_id TEXT NOT NULL REFERENCES pegawai(id) ON DELETE CASCADE,
+    siasn_id TEXT,
+    tanggal TEXT,
+    dokumen_id TEXT,
+    alasan TEXT,
+    oleh TEXT,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+);
+CREATE INDEX teguran_pegawai ON teguran(pegawai_id);
