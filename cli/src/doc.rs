@@ -23,8 +23,11 @@ pub enum DocCmd {
         #[arg(long, conflicts_with = "usulan")]
         row: Option<String>,
         /// The layanan request it supports.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "proposal")]
         usulan: Option<String>,
+        /// The instansi's proposal it belongs to (surat pengantar, DPCP ...).
+        #[arg(long, conflicts_with = "row")]
+        proposal: Option<String>,
         /// Keep it although the readability check flags it (the facilitator sees this).
         #[arg(long)]
         keep: bool,
@@ -120,9 +123,12 @@ fn read_files(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, CliError> {
         .collect()
 }
 
-fn parse_link(row: Option<&str>, usulan: Option<&str>) -> Result<DocLink, CliError> {
+fn parse_link(row: Option<&str>, usulan: Option<&str>, proposal: Option<&str>) -> Result<DocLink, CliError> {
     if let Some(id) = usulan {
         return Ok(DocLink::Usulan { id: id.to_string() });
+    }
+    if let Some(id) = proposal {
+        return Ok(DocLink::Proposal { id: id.to_string() });
     }
     let Some(row) = row else { return Ok(DocLink::DataUtama) };
     let (entity, row_id) =
@@ -188,9 +194,9 @@ fn info_text(d: &DocumentInfo) -> String {
 
 pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
     match cmd {
-        DocCmd::Add { nip, id_ref_dokumen, row, usulan, keep, capture, files } => {
+        DocCmd::Add { nip, id_ref_dokumen, row, usulan, proposal, keep, capture, files } => {
             let b = ctx.open()?;
-            let link = parse_link(row.as_deref(), usulan.as_deref())?;
+            let link = parse_link(row.as_deref(), usulan.as_deref(), proposal.as_deref())?;
             let bytes = read_files(&files)?;
             let inputs = capture.pages(&bytes)?;
             let file_name = files.first().and_then(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned());

@@ -10,6 +10,7 @@ mod import;
 mod layanan;
 mod output;
 mod pegawai;
+mod propose;
 mod sync;
 
 use berkas_core::secrets::SecretStoreKind;
@@ -69,6 +70,9 @@ enum Command {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// Proposals to BKN for those due (KPO, PPO, KGB, Satya Lencana): draft, send, answer.
+    #[command(subcommand)]
+    Propose(propose::ProposeCmd),
     /// Layanan requests: fill, submit, follow.
     #[command(subcommand)]
     Form(form::FormCmd),
@@ -200,6 +204,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Doc(c) => doc::run(&ctx, c),
         Command::Layanan(c) => layanan::run(&ctx, c),
         Command::Form(c) => form::run(&ctx, c),
+        Command::Propose(c) => propose::run(&ctx, c),
         Command::Verify(c) => form::run_verify(&ctx, c),
         Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),
         Command::Import(c) => import::run(&ctx, c),

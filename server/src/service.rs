@@ -47,9 +47,14 @@ fn judge(
     if entry.is_none() && change.entity != Entity::DataUtama {
         return Some(("pegawai.unknown".into(), "no pegawai with this id".into()));
     }
+    // The instansi's own papers of a proposal (surat pengantar, DPCP) are its facilitator's.
+    let of_proposal = change.entity == Entity::Dokumen
+        && change.fields.get("entity").and_then(|v| v.as_str()) == Some(Entity::Proposal.key());
+    let adjust = |a: Action| if of_proposal && a == Action::AddDocument { Action::Verify } else { a };
     let creating_or_deleting = change.delete || !row_exists;
     if creating_or_deleting {
-        let action = if change.entity == Entity::DataUtama { Action::WriteOfficial } else { row_action(change.entity) };
+        let action =
+            if change.entity == Entity::DataUtama { Action::WriteOfficial } else { adjust(row_action(change.entity)) };
         if !principal.may(action, target) {
             return Some((
                 "forbidden.row".into(),
@@ -62,7 +67,7 @@ fn judge(
             None => {
                 return Some(("field.unknown".into(), format!("{} has no field {field}", change.entity.def().table)))
             }
-            Some(action) if !principal.may(action, target) => {
+            Some(action) if !principal.may(adjust(action), target) => {
                 return Some(("forbidden.field".into(), format!("your role may not change {field} of this record")));
             }
             Some(_) => {}

@@ -26,6 +26,8 @@ pub enum DocLink {
     Riwayat { entity: Entity, row_id: String },
     /// A layanan request (usulan).
     Usulan { id: String },
+    /// A proposal of the instansi (surat pengantar, DPCP ...): the facilitator attaches them.
+    Proposal { id: String },
 }
 
 /// A document to add.
@@ -280,6 +282,7 @@ impl Berkas {
                 (pegawai_id, entity.key().to_string(), row_id.clone())
             }
             DocLink::Usulan { id } => (pegawai_id, "usulan".into(), id.clone()),
+            DocLink::Proposal { id } => (pegawai_id, "proposal".into(), id.clone()),
         })
     }
 

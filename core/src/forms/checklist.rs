@@ -130,9 +130,18 @@ pub fn checklist(
                     lines.push(line(item.jumlah, vec![], LineStatus::DilampirkanPadaUsulan));
                     continue;
                 };
-                (item.jumlah, of_type.filter(|d| d.entity == "usulan" && d.row_id == u).map(|d| d.id.clone()).collect())
+                (
+                    item.jumlah,
+                    of_type
+                        .filter(|d| matches!(d.entity.as_str(), "usulan" | "proposal") && d.row_id == u)
+                        .map(|d| d.id.clone())
+                        .collect(),
+                )
             }
-            "data_utama" => (item.jumlah, of_type.filter(|d| d.entity != "usulan").map(|d| d.id.clone()).collect()),
+            "data_utama" => (
+                item.jumlah,
+                of_type.filter(|d| !matches!(d.entity.as_str(), "usulan" | "proposal")).map(|d| d.id.clone()).collect(),
+            ),
             group => {
                 let rows = Entity::from_key(group).and_then(|e| riwayat.get(&e)).map(Vec::as_slice).unwrap_or(&[]);
                 let rows = qualifying(item, rows, today);

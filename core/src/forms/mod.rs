@@ -5,6 +5,7 @@
 
 mod checklist;
 mod facade;
+mod proposal;
 mod usulan;
 mod verifikasi;
 
@@ -14,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::Entity;
 
 pub use checklist::{checklist, Checklist, ChecklistLine, LineStatus};
+pub use proposal::ProposalInfo;
 pub use usulan::{StatusEntry, UsulanInfo};
 pub use verifikasi::{approved_change, FieldDecision, Keputusan, Putusan, VerifikasiIsian};
 

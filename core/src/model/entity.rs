@@ -91,6 +91,8 @@ pub enum Entity {
     Usulan,
     /// A written warning (teguran tertulis) recorded when a document proved not authentic.
     Teguran,
+    /// A proposal the instansi sends to BKN for an ASN found due (KPO, PPO, KGB, Satya Lencana).
+    Proposal,
 }
 
 #[derive(Debug)]
@@ -127,7 +129,7 @@ impl EntityDef {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 23] = [
+    pub const ALL: [Entity; 24] = [
         Entity::DataUtama,
         Entity::RiwayatGolongan,
         Entity::RiwayatPmk,
@@ -151,15 +153,16 @@ impl Entity {
         Entity::Dokumen,
         Entity::Usulan,
         Entity::Teguran,
+        Entity::Proposal,
     ];
 
-    /// The riwayat groups (everything but data utama, document metadata, requests and warnings).
+    /// The riwayat groups (everything but data utama, documents, requests, warnings, proposals).
     pub fn riwayat() -> impl Iterator<Item = Entity> {
         Entity::ALL.into_iter().filter(|e| e.is_riwayat())
     }
 
     pub fn is_riwayat(self) -> bool {
-        !matches!(self, Entity::DataUtama | Entity::Dokumen | Entity::Usulan | Entity::Teguran)
+        !matches!(self, Entity::DataUtama | Entity::Dokumen | Entity::Usulan | Entity::Teguran | Entity::Proposal)
     }
 
     pub fn def(self) -> &'static EntityDef {
@@ -508,6 +511,30 @@ const USULAN: &[FieldDef] = &[
     f("keputusan", "keputusan", Text, Verifier, "Keputusan per isian"),
 ];
 
+/// Steps of a proposal: drafted, sent to BKN/Kanreg, and its answer: ACC (approved, with the
+/// nota persetujuan teknis), TMS (tidak memenuhi syarat) or BTL (berkas tidak lengkap).
+pub const PROPOSAL_STATUS: &[&str] = &["DRAFT", "DIKIRIM", "ACC", "TMS", "BTL"];
+
+/// What a proposal is for.
+pub const PROPOSAL_JENIS: &[&str] = &["KP", "KGB", "PENSIUN", "SATYA_LENCANA"];
+
+/// A proposal of the instansi: the facilitator's rows from start to answer.
+#[rustfmt::skip]
+const PROPOSAL: &[FieldDef] = &[
+    req("jenis", "jenis", Choice(PROPOSAL_JENIS), Verifier, "Jenis usul"),
+    req("layanan_id", "layananId", Text, Verifier, "Layanan"),
+    req("periode", "periode", Text, Verifier, "Periode"),
+    req("tmt", "tmt", Date, Verifier, "TMT"),
+    f("keterangan", "keterangan", Text, Verifier, "Keterangan"),
+    f("answers", "isian", Text, Verifier, "Isian"),
+    req("status", "status", Choice(PROPOSAL_STATUS), Verifier, "Status"),
+    f("status_at", "statusTanggal", Text, Verifier, "Waktu status"),
+    f("status_by", "statusOleh", Text, Verifier, "Status oleh"),
+    f("alasan", "alasan", Text, Verifier, "Alasan TMS/BTL"),
+    f("nomor_pertek", "nomorPertek", Text, Verifier, "Nomor pertimbangan teknis"),
+    f("history", "riwayatStatus", Text, Verifier, "Riwayat status"),
+];
+
 /// A written warning from verification; the BKD decides whether a hukdis follows.
 #[rustfmt::skip]
 const TEGURAN: &[FieldDef] = &[
@@ -536,7 +563,7 @@ const fn def(
 /// Every entity. Document ids are SIASN `id_ref_dokumen` where SIASN has one; Berkas-local
 /// names (`sk_kp`, `ijazah` ...) where the SIASN list has none.
 #[rustfmt::skip]
-pub static DEFS: [EntityDef; 23] = [
+pub static DEFS: [EntityDef; 24] = [
     def(Entity::DataUtama, "pegawai", "Data utama", "dataUtama", Some(1), Admin, false, true, DATA_UTAMA, &[doc("889", "SK CPNS"), doc("888", "SPMT"), doc("pas_foto", "Pas foto")]),
     def(Entity::RiwayatGolongan, "riwayat_golongan", "Riwayat golongan", "golongan", Some(5), Admin, false, true, GOLONGAN, &[doc("sk_kp", "SK kenaikan pangkat")]),
     def(Entity::RiwayatPmk, "riwayat_pmk", "Riwayat PMK", "pmk", Some(6), Admin, false, false, PMK, &[doc("sk_pmk", "SK PMK")]),
@@ -560,6 +587,7 @@ pub static DEFS: [EntityDef; 23] = [
     def(Entity::Dokumen, "dokumen", "Dokumen", "dokumen", None, Personal, false, false, DOKUMEN, &[]),
     def(Entity::Usulan, "usulan", "Usulan layanan", "usulan", None, Personal, false, false, USULAN, &[]),
     def(Entity::Teguran, "teguran", "Teguran tertulis", "teguran", None, Verifier, true, false, TEGURAN, &[]),
+    def(Entity::Proposal, "proposal", "Usul ke BKN", "proposal", None, Verifier, false, false, PROPOSAL, &[]),
 ];
 
 #[cfg(test)]

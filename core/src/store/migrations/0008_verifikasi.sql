@@ -20,3 +20,26 @@ CREATE TABLE teguran (
     changed_by TEXT NOT NULL
 );
 CREATE INDEX teguran_pegawai ON teguran(pegawai_id);
+-- Proposals the instansi sends to BKN/Kanreg (KPO, PPO, KGB, Satya Lencana) for an ASN found
+-- due; the facilitator's own rows. Their documents link as entity `proposal`.
+CREATE TABLE proposal (
+    id TEXT PRIMARY KEY,
+    pegawai_id TEXT NOT NULL REFERENCES pegawai(id) ON DELETE CASCADE,
+    siasn_id TEXT,
+    jenis TEXT,
+    layanan_id TEXT,
+    periode TEXT,
+    tmt TEXT,
+    keterangan TEXT,
+    answers TEXT,
+    status TEXT,
+    status_at TEXT,
+    status_by TEXT,
+    alasan TEXT,
+    nomor_pertek TEXT,
+    history TEXT,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+);
+CREATE INDEX proposal_pegawai ON proposal(pegawai_id);
+CREATE INDEX proposal_periode ON proposal(jenis, periode);
