@@ -31,6 +31,9 @@ pub enum LayananCmd {
     },
     /// Install a catalogue a BKD published (JSON); it must pass the checks and be newer.
     Install { file: PathBuf },
+    /// Publish a catalogue to the hub (BKD administrators); every device takes it at its next
+    /// sync.
+    Publish { file: PathBuf },
 }
 
 fn status_text(s: LineStatus) -> &'static str {
@@ -89,6 +92,15 @@ pub fn run(ctx: &Ctx, cmd: LayananCmd) -> Result<(), CliError> {
             let version = b.install_layanan_catalog(&json)?;
             ctx.out.emit(&serde_json::json!({ "version": version }), || {
                 format!("Katalog layanan versi {version} dipasang")
+            });
+        }
+        LayananCmd::Publish { file } => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| CliError::usage(format!("cannot read {}: {e}", file.display())))?;
+            let opts = berkas_core::sync::SyncOptions::default();
+            let version = crate::sync::runtime()?.block_on(b.publish_layanan_catalog(&json, &opts))?;
+            ctx.out.emit(&serde_json::json!({ "version": version }), || {
+                format!("Katalog layanan versi {version} berlaku di server; perangkat menerimanya saat sinkronisasi")
             });
         }
     }

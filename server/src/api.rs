@@ -81,6 +81,7 @@ pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pegawai_audit))
         .routes(routes!(audit_all))
         .routes(routes!(crate::due_api::due))
+        .routes(routes!(crate::layanan_api::get_catalog, crate::layanan_api::put_catalog))
         .merge(sync)
         // JSON travels compressed when the client asks (gzip or zstd, both ways); a compressed
         // request is limited after decompression, so a small bomb cannot grow past the limit.

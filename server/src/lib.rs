@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod demo;
 pub mod due_api;
 pub mod error;
+pub mod layanan_api;
 pub mod openapi;
 pub mod service;
 pub mod store;

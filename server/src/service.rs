@@ -4,7 +4,7 @@
 
 use berkas_core::authz::{row_action, usulan_write_allowed, write_action, Action, Principal, Target};
 use berkas_core::docs::sha256_hex;
-use berkas_core::forms::{approved_change, LayananCatalog};
+use berkas_core::forms::approved_change;
 use berkas_core::model::{normalize, Entity, FieldKind, FieldMap, Value};
 use berkas_core::refdata::CodeCheck;
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
@@ -217,7 +217,7 @@ async fn apply_approved(state: &AppState, principal: &Principal, approval: &Chan
     else {
         return Ok(());
     };
-    let catalog = LayananCatalog::builtin();
+    let catalog = crate::layanan_api::catalog(state).await?;
     let Some((entity, row, fields)) = approved_change(&catalog, &approval.row, &approval.pegawai, &usulan.values)
     else {
         return Ok(());

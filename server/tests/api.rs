@@ -533,6 +533,72 @@ async fn mutasi_resets_the_scope_of_both_units(backend: Backend) {
 }
 
 /// Every case runs against both storage backends.
+/// A facilitator's approval of a data correction is applied by the hub to the official
+/// record, once however often the approval is retried; the catalogue in force is the one an
+/// administrator published.
+async fn approved_corrections_are_applied_once_and_catalogues_published(backend: Backend) {
+    let hub = hub(backend).await;
+    let nip = hub.nip_in("UNIT-A", 0);
+    let (asn, fas, admin) = (hub.login(&nip).await, hub.login("fas-a").await, hub.login("admin").await);
+    let (_, rec) = hub.get(&admin, &format!("/v1/pegawai/{nip}")).await;
+    let pegawai = rec["id"].as_str().expect("id").to_string();
+    let row = uuid::Uuid::now_v7().to_string();
+    let answers = json!({ "tempat_lahir": "Kota Baru" }).to_string();
+    // Stamped now: an approval older than the record's last official edit would lose to it.
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as u64;
+    let submit = json!({
+        "id": uuid::Uuid::now_v7().to_string(), "entity": "usulan", "row": row, "pegawai": pegawai,
+        "fields": { "layanan_id": "koreksi_data_utama", "answers": answers, "status": "SUBMITTED" },
+        "hlc": Hlc { wall_ms: now_ms, counter: 0 }, "device": "phone",
+    });
+    let (status, out) = hub.push(&asn, json!([submit])).await;
+    assert_eq!((status, out["outcomes"][0]["status"].as_str()), (StatusCode::OK, Some("applied")), "{out}");
+    let decision = json!({ "tempat_lahir": {
+        "putusan": "SETUJU", "nilai": "Kota Baru", "putaran": 1, "oleh": "fas-a", "pada": "2026-11-25T00:00:00Z" } });
+    let approve = json!({
+        "id": uuid::Uuid::now_v7().to_string(), "entity": "usulan", "row": row, "pegawai": pegawai,
+        "fields": { "keputusan": decision.to_string(), "status": "APPROVED" },
+        "hlc": Hlc { wall_ms: now_ms + 1, counter: 0 }, "device": "laptop",
+    });
+    for _ in 0..3 {
+        let (status, out) = hub.push(&fas, json!([approve.clone()])).await;
+        assert_eq!((status, out["outcomes"][0]["status"].as_str()), (StatusCode::OK, Some("applied")), "{out}");
+    }
+    let (_, rec) = hub.get(&admin, &format!("/v1/pegawai/{nip}")).await;
+    assert_eq!(rec["data_utama"]["tempat_lahir"], "Kota Baru");
+    let (_, page) = hub.get(&admin, "/v1/sync/pull?cursor=0&limit=5000").await;
+    let applied = page["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["entity"] == "data_utama" && c["fields"]["tempat_lahir"] == "Kota Baru")
+        .count();
+    assert_eq!(applied, 1, "applied exactly once");
+    // The ASN cannot approve their own correction.
+    let mut own = approve.clone();
+    own["id"] = json!(uuid::Uuid::now_v7().to_string());
+    let (_, out) = hub.push(&asn, json!([own])).await;
+    assert_eq!(out["outcomes"][0]["code"], "forbidden.field", "{out}");
+
+    let (_, catalog) = hub.get(&fas, "/v1/layanan?have=0").await;
+    let version = catalog["version"].as_u64().expect("version");
+    let mut newer = catalog.clone();
+    newer["version"] = json!(version + 1);
+    let r = hub
+        .http
+        .put(format!("{}/v1/layanan", hub.base))
+        .bearer_auth(&admin)
+        .body(newer.to_string())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let (status, _) = hub.get(&fas, &format!("/v1/layanan?have={}", version + 1)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, now) = hub.get(&fas, &format!("/v1/layanan?have={version}")).await;
+    assert_eq!(now["version"].as_u64(), Some(version + 1), "the published catalogue is in force");
+}
+
 macro_rules! on_every_backend {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -552,6 +618,7 @@ on_every_backend!(
     bad_input_is_refused_with_a_clear_error_and_nothing_stored,
     blob_upload_resumes_after_a_cut_dedups_and_checks_the_hash,
     mutasi_resets_the_scope_of_both_units,
+    approved_corrections_are_applied_once_and_catalogues_published,
 );
 
 #[tokio::test]

@@ -192,6 +192,22 @@ async fn every_documented_operation_answers_as_documented() {
     let r = call(Method::GET, format!("/v1/blobs/{sha}"), Some(&fas)).send().await.expect("send");
     c.check("get", "/v1/blobs/{sha256}", r).await;
 
+    // The layanan catalogue: read by anyone signed in, published by an administrator only.
+    let r = call(Method::GET, "/v1/layanan?have=0".into(), Some(&fas)).send().await.expect("send");
+    let (status, catalog) = c.check("get", "/v1/layanan", r).await;
+    assert_eq!((status, catalog["layanan"].is_array()), (200, true));
+    let r =
+        call(Method::GET, format!("/v1/layanan?have={}", catalog["version"]), Some(&fas)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/layanan", r).await.0, 204);
+    let r = call(Method::PUT, "/v1/layanan".into(), Some(&fas)).body(catalog.to_string()).send().await.expect("send");
+    assert_eq!(c.check("put", "/v1/layanan", r).await.0, 403);
+    let r = call(Method::PUT, "/v1/layanan".into(), Some(&admin)).body("{\"version\": 9}").send().await.expect("send");
+    assert_eq!(c.check("put", "/v1/layanan", r).await.0, 400);
+    let mut newer = catalog.clone();
+    newer["version"] = json!(catalog["version"].as_u64().expect("version") + 1);
+    let r = call(Method::PUT, "/v1/layanan".into(), Some(&admin)).body(newer.to_string()).send().await.expect("send");
+    assert_eq!(c.check("put", "/v1/layanan", r).await.0, 200);
+
     let r = call(Method::POST, "/v1/auth/password".into(), Some(&fas))
         .json(&json!({"old_password": PW, "new_password": "x"}))
         .send()

@@ -1,10 +1,11 @@
 //! Layanan checklists held against real records: conditions on the family and on the
-//! request's answers, one document per qualifying child, attachments of the request itself.
+//! request's answers, one document per qualifying child, attachments of the request itself;
+//! a catalogue the BKD publishes on the hub reaching devices at sync.
 
 use berkas_core::docs::{CaptureOptions, DocLink, NewDocument, PageInput};
-use berkas_core::forms::{Checklist, LineStatus};
+use berkas_core::forms::{Checklist, LayananCatalog, LineStatus};
 use berkas_core::model::{Entity, FieldMap, Value};
-use berkas_core::Berkas;
+use berkas_core::{Berkas, Error, ListFilter};
 use berkas_tests::{berkas_cli as berkas, device, pages};
 
 const NIP: &str = "196805122000031002";
@@ -189,4 +190,43 @@ fn form_and_verify_from_the_command_line() {
     let status = berkas(&p, &["form", "status", &id], None);
     let text = String::from_utf8_lossy(&status.stdout);
     assert!(text.contains("RETURNED") && text.contains("Foto buram"), "{text}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_bkd_publishes_a_catalogue_and_every_device_takes_it_at_its_next_sync() {
+    use berkas_core::sync::SyncOptions;
+    use berkas_tests::{HubProcess, DEMO_PASSWORD};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 3);
+    let admin = device(tmp.path(), "admin");
+    admin.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+    let fas = device(tmp.path(), "fas-a");
+    fas.login(&hub.url, "fas-a", DEMO_PASSWORD, None).await.expect("login");
+    let opts = SyncOptions::default();
+    let first = fas.sync(&opts).await.expect("sync");
+    assert_eq!(first.layanan_version, None, "the hub holds the shipped catalogue");
+
+    let mut c = LayananCatalog::builtin();
+    let shipped = c.version;
+    c.version += 1;
+    c.layanan.iter_mut().find(|l| l.id == "kartu_pegawai").expect("kartu_pegawai").aktif = false;
+    let json = serde_json::to_string(&c).expect("json");
+    let hub_code = |e: Error| match e {
+        Error::Hub { code, .. } => code,
+        other => panic!("expected the hub's refusal, got {other:?}"),
+    };
+    assert_eq!(hub_code(fas.publish_layanan_catalog(&json, &opts).await.expect_err("not admin")), "forbidden.role");
+    assert_eq!(admin.publish_layanan_catalog(&json, &opts).await.expect("publish"), shipped + 1);
+    let again = admin.publish_layanan_catalog(&json, &opts).await.expect_err("same version");
+    assert_eq!(hub_code(again), "layanan.not_newer");
+
+    let r = fas.sync(&opts).await.expect("sync");
+    assert_eq!(r.layanan_version, Some(shipped + 1));
+    assert_eq!(fas.layanan_catalog().expect("catalog").version, shipped + 1);
+    let nip = fas.list_pegawai(&ListFilter { limit: 1, ..ListFilter::default() }).expect("list")[0].nip.clone();
+    match fas.create_usulan(&nip, "kartu_pegawai", &FieldMap::new()) {
+        Err(Error::Invalid(f)) => assert_eq!(f[0].code, "layanan.inactive"),
+        other => panic!("a switched-off layanan took a request: {other:?}"),
+    }
+    assert_eq!(fas.sync(&opts).await.expect("sync").layanan_version, None, "asked once, answered once");
 }

@@ -123,6 +123,9 @@ pub struct SyncReport {
     pub bytes_received: u64,
     /// Document blobs uploaded before their metadata was pushed.
     pub blobs_uploaded: u64,
+    /// The version of a newer layanan catalogue received from the hub.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layanan_version: Option<u32>,
 }
 
 /// Who the hub says we are after login.
@@ -495,6 +498,7 @@ impl Berkas {
         }
         self.push_all(&hub, opts, &mut token, &mut report).await?;
         self.pull_all(&hub, opts, &mut token, &mut report).await?;
+        report.layanan_version = self.pull_layanan(&hub, opts, &mut token).await?;
         self.prune_document_files()?;
         let store = self.store();
         meta_set(&store.conn, "sync.last", &crate::store::now())?;

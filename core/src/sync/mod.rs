@@ -3,6 +3,7 @@
 //! endpoints, are built on these so both judge a change the same way.
 
 mod blobs;
+mod catalog;
 mod change;
 mod client;
 mod hlc;

@@ -134,6 +134,10 @@ pub trait Storage: Send + Sync + 'static {
     async fn revoke_family(&self, family: &str) -> StoreResult<()>;
     async fn revoke_user_tokens(&self, username: &str) -> StoreResult<()>;
 
+    /// Hub-wide settings (the layanan catalogue in force ...).
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+
     async fn login_failures_since(&self, key: &str, since: i64) -> StoreResult<u32>;
     async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;

@@ -84,6 +84,7 @@ CREATE TABLE IF NOT EXISTS blob_owners (
     username TEXT NOT NULL,
     PRIMARY KEY (sha256, username)
 );
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#;
 
 #[derive(Clone)]
@@ -254,6 +255,23 @@ impl Storage for PostgresStorage {
             .query_one("SELECT count(*) FROM login_failures WHERE key = $1 AND at >= $2", &[&key, &since])
             .await?;
         Ok(r.get::<_, i64>(0) as u32)
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        let r = self.pool.get().await?.query_opt("SELECT value FROM settings WHERE key = $1", &[&key]).await?;
+        Ok(r.map(|r| r.get(0)))
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&key, &value],
+            )
+            .await?;
+        Ok(())
     }
 
     async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()> {

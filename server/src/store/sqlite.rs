@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS blob_owners (
     username TEXT NOT NULL,
     PRIMARY KEY (sha256, username)
 );
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#;
 
 #[derive(Clone)]
@@ -284,6 +285,26 @@ impl Storage for SqliteStorage {
                 params![key, since],
                 |r| r.get(0),
             )?)
+        })
+        .await
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        let key = key.to_string();
+        self.run(move |c| {
+            Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        })
+        .await
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
         })
         .await
     }
