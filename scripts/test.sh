@@ -75,6 +75,9 @@ rm -rf "$kt_out"
 kt_cp="/usr/share/java/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar:/usr/share/java/junit4.jar"
 kt_cp="$kt_cp:$kotlin_home/lib/kotlin-test.jar:$kotlin_home/lib/kotlin-test-junit.jar"
 "$kotlin_home/bin/kotlinc" -nowarn "$kt_out"/id/berkas/core/*.kt bindings/tests/kotlin/*.kt -cp "$kt_cp" -d "$kt_out/tests.jar"
+# The Android app's logic module (mobile/logic) with its tests, over the same bindings.
+"$kotlin_home/bin/kotlinc" -nowarn "$kt_out"/id/berkas/core/*.kt mobile/logic/src/main/kotlin/id/berkas/app/logic/*.kt \
+  mobile/logic/src/test/kotlin/id/berkas/app/logic/*.kt -cp "$kt_cp" -d "$kt_out/app-logic.jar"
 # The workspace tests above built the hub (its integration tests need the binary).
 hub_dir=$(mktemp -d)
 "$target_dir/debug/berkas-server" demo --data "$hub_dir/data" --listen 127.0.0.1:0 --password kotlin-ci \
@@ -88,6 +91,26 @@ BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip
   java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" \
   -cp "$kt_out/tests.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
   org.junit.runner.JUnitCore BindingsTest || status=$?
+mark="$hub_dir/phone-number"
+BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip" BERKAS_KT_MARK="$mark" \
+  java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" \
+  -cp "$kt_out/app-logic.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
+  org.junit.runner.JUnitCore id.berkas.app.logic.AppLogicTest || status=$?
+# The phone number the app's logic saved reaches the berkas CLI on another profile.
+if [ "$status" -eq 0 ]; then
+  cli=("$target_dir/debug/berkas" --profile "$hub_dir/cli")
+  "${cli[@]}" init --secret-store file >/dev/null
+  echo kotlin-ci | "${cli[@]}" login --server "$hub_url" --user admin --password-stdin >/dev/null
+  "${cli[@]}" sync >/dev/null
+  "${cli[@]}" pegawai show "$hub_nip" --json > "$hub_dir/record.json"
+  python3 - "$hub_dir/record.json" "$(cat "$mark")" <<'PY' || status=$?
+import json, sys
+record = json.load(open(sys.argv[1]))
+got = record["data_utama"]["values"].get("no_hp")
+assert got == sys.argv[2], f"the CLI sees no_hp {got!r}, the app saved {sys.argv[2]!r}"
+print(f"the berkas CLI on another profile sees the phone number saved through Kotlin: {got}")
+PY
+fi
 kill "$hub_pid" 2>/dev/null || true
 rm -rf "$hub_dir"
 [ "$status" -eq 0 ]

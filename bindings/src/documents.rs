@@ -62,6 +62,10 @@ pub struct DocumentEntry {
     pub readability_override: bool,
     pub has_thumbnail: bool,
     pub created_at: Option<String>,
+    /// The facilitator's decision (`DITERIMA`, `DIKEMBALIKAN`, `DITOLAK`, `TIDAK_ASLI`), if any.
+    pub decision: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_by: Option<String>,
 }
 
 /// What a document supports.
@@ -129,6 +133,9 @@ fn entry(d: DocumentInfo) -> DocumentEntry {
         readability_override: d.readability_override,
         has_thumbnail: d.has_thumbnail,
         created_at: d.created_at,
+        decision: d.verifikasi.as_ref().map(|v| v.putusan.clone()),
+        decision_reason: d.verifikasi.as_ref().and_then(|v| v.alasan.clone()),
+        decided_by: d.verifikasi.and_then(|v| v.oleh),
     }
 }
 

@@ -49,7 +49,18 @@ pub struct UsulanEntry {
     pub status_at: Option<String>,
     pub status_reason: Option<String>,
     pub history: Vec<StatusStep>,
+    /// A data-update request's decisions per field, with the reasons of returned fields.
+    pub decisions: Vec<FieldDecisionEntry>,
     pub queued: bool,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct FieldDecisionEntry {
+    pub field: String,
+    /// `SETUJU`, `KEMBALIKAN` or `TOLAK`.
+    pub decision: String,
+    pub reason: Option<String>,
+    pub by: String,
 }
 
 fn line(l: ChecklistLine) -> ChecklistEntry {
@@ -71,6 +82,19 @@ fn line(l: ChecklistLine) -> ChecklistEntry {
 
 fn entry(u: UsulanInfo) -> UsulanEntry {
     UsulanEntry {
+        decisions: u
+            .keputusan
+            .into_iter()
+            .map(|(field, k)| FieldDecisionEntry {
+                field,
+                decision: serde_json::to_value(k.putusan)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                reason: k.alasan,
+                by: k.oleh,
+            })
+            .collect(),
         answers: u
             .answers
             .into_iter()

@@ -10,12 +10,14 @@ mod forms;
 mod identifiers;
 mod keys;
 mod profile;
+mod record;
 mod sync;
 
 pub use documents::{CapturePage, CaptureResult, DocumentEntry, DocumentLink, ReadabilityProblem};
 pub use error::BerkasError;
-pub use forms::{ChecklistEntry, LayananEntry, StatusStep, UsulanEntry};
+pub use forms::{ChecklistEntry, FieldDecisionEntry, LayananEntry, StatusStep, UsulanEntry};
 pub use identifiers::{parse_nip, NipFacts};
 pub use keys::KeyStore;
 pub use profile::BerkasProfile;
+pub use record::{FieldEntry, MissingEntry, ProposalEntry, RecordView, RiwayatGroup, RiwayatRow, TeguranEntry};
 pub use sync::{CancelHandle, ConflictEntry, OutboxEntry, SyncListener, SyncStatusInfo, SyncSummary};

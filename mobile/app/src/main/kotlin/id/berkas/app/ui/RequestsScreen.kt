@@ -1,0 +1,45 @@
+package id.berkas.app.ui
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.material3.Button
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import id.berkas.app.R
+import id.berkas.app.logic.RequestsViewModel
+
+/** Requests with their status, the facilitator's reasons, and the checklist of the open one. */
+@Composable
+fun RequestsScreen(nip: String, vm: RequestsViewModel, modifier: Modifier) {
+    val state by vm.state.collectAsStateWithLifecycle()
+    LaunchedEffect(nip) { vm.load(nip) }
+    LazyColumn(modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        item { Button(onClick = { vm.start(nip, "karis_karsu", emptyMap()) }) { Text(stringResource(R.string.requests_new)) } }
+        state.current?.let { u ->
+            item {
+                Text(u.layananId, style = MaterialTheme.typography.titleMedium)
+                Text(vm.statusText(u))
+                if (state.reasons.isNotEmpty()) {
+                    Text(stringResource(R.string.requests_reasons), style = MaterialTheme.typography.titleSmall)
+                    state.reasons.forEach { Text(it) }
+                }
+                Text(stringResource(R.string.requests_checklist), style = MaterialTheme.typography.titleSmall)
+            }
+            items(state.checklist) { l -> Text("${if (l.status == "lengkap") "✓" else "•"} ${l.label} (${l.have}/${l.needed})") }
+            item {
+                state.missing.forEach { Text(it, color = MaterialTheme.colorScheme.error) }
+                Button(onClick = { vm.submit(nip, u.id) }) { Text(stringResource(R.string.requests_submit)) }
+            }
+        }
+        items(state.requests) { u -> Text("${u.layananId} · ${vm.statusText(u)}") }
+    }
+}

@@ -1,0 +1,84 @@
+package id.berkas.app.logic
+
+/** The languages of the UI: Bahasa Indonesia by default, English on request. */
+enum class Lang { ID, EN }
+
+/**
+ * What the user reads for a core error code. Core gives stable codes (`nik.length`,
+ * `usulan.missing_document` ...) and an English detail for support; the words on screen are
+ * chosen here, in both languages, so the phone never shows a raw code or a stack trace.
+ */
+object Messages {
+    private val texts: Map<String, Pair<String, String>> = mapOf(
+        "auth.invalid_credentials" to ("NIP/nama pengguna atau kata sandi salah." to "Wrong NIP/username or password."),
+        "auth.rate_limited" to ("Terlalu banyak percobaan. Coba lagi beberapa menit lagi." to "Too many attempts. Try again in a few minutes."),
+        "sync.network" to ("Tidak ada koneksi ke server. Perubahan disimpan dan dikirim saat sinkronisasi berikutnya." to
+            "No connection to the server. Your changes are kept and sent at the next sync."),
+        "sync.cancelled" to ("Sinkronisasi dibatalkan. Yang sudah terkirim tetap tersimpan." to "Sync cancelled. What was sent is kept."),
+        "sync.session_ended" to ("Sesi berakhir. Silakan masuk lagi." to "Your session ended. Please sign in again."),
+        "sync.upgrade_required" to ("Perbarui aplikasi Berkas untuk melanjutkan sinkronisasi." to "Update the Berkas app to keep syncing."),
+        "sync.not_logged_in" to ("Belum masuk ke server." to "Not signed in to a server."),
+        "profile.key_missing" to ("Kunci data di perangkat ini hilang. Masuk lagi untuk memulihkan data dari server." to
+            "This device's data key is missing. Sign in again to restore your data from the server."),
+        "nik.length" to ("NIK harus 16 angka sesuai KTP." to "NIK must be the 16 digits on the ID card."),
+        "nik.not_digit" to ("NIK hanya berisi angka." to "NIK holds digits only."),
+        "nik.province" to ("Kode provinsi dalam NIK tidak valid." to "The NIK's province code is not valid."),
+        "nik.kabupaten" to ("Kode kabupaten/kota dalam NIK tidak valid." to "The NIK's regency code is not valid."),
+        "nik.kecamatan" to ("Kode kecamatan dalam NIK tidak valid." to "The NIK's district code is not valid."),
+        "nik.serial" to ("Nomor urut dalam NIK tidak valid." to "The NIK's serial number is not valid."),
+        "nik.birth_date" to ("Tanggal lahir dalam NIK tidak valid." to "The birth date inside the NIK is not valid."),
+        "phone.not_mobile" to ("Nomor HP harus nomor seluler Indonesia (08... atau +628...)." to
+            "The phone must be an Indonesian mobile number (08... or +628...)."),
+        "phone.length" to ("Panjang nomor HP tidak wajar." to "The phone number has an unusual length."),
+        "phone.prefix" to ("Nomor HP harus diawali 08 atau +628." to "The phone must start with 08 or +628."),
+        "phone.invalid_char" to ("Nomor HP hanya berisi angka." to "The phone number holds digits only."),
+        "email.at" to ("Alamat email harus berisi @." to "An e-mail address needs an @."),
+        "email.domain" to ("Domain email tidak valid." to "The e-mail's domain is not valid."),
+        "email.local" to ("Bagian sebelum @ tidak valid." to "The part before @ is not valid."),
+        "email.not_go_id" to ("Email dinas harus beralamat go.id." to "The official e-mail must be a go.id address."),
+        "field.date" to ("Tanggal harus berformat TTTT-BB-HH." to "Dates are YYYY-MM-DD."),
+        "field.required" to ("Wajib diisi." to "Required."),
+        "usulan.missing_document" to ("Dokumen belum dilampirkan" to "Document not attached yet"),
+        "usulan.missing_answer" to ("Isian wajib belum diisi" to "A required answer is missing"),
+        "usulan.unknown_field" to ("Isian ini tidak ada pada formulir." to "This form has no such field."),
+        "usulan.empty" to ("Formulir belum berisi perubahan." to "The form proposes no change yet."),
+        "layanan.inactive" to ("Layanan ini sedang ditutup oleh BKD." to "This service is switched off by the BKD."),
+        "doc.unsupported" to ("Berkas ini bukan foto (JPEG/PNG/WebP) atau PDF." to "This file is not a photo (JPEG/PNG/WebP) or a PDF."),
+        "doc.unreadable" to ("Dokumen kurang terbaca. Foto ulang, atau simpan tetap jika memang sudah sebaik mungkin." to
+            "The document is hard to read. Take it again, or keep it if this is the best copy."),
+        "doc.truncated" to ("Berkas terpotong (belum selesai diunduh atau disalin)." to "The file is cut short (not fully downloaded or copied)."),
+        "doc.too_large" to ("Berkas terlalu besar." to "The file is too large."),
+        "forbidden.field" to ("Data ini bukan milik Anda untuk diubah; ajukan usul perbaikan." to
+            "This data is not yours to change; propose a correction."),
+        "forbidden.scope" to ("Data ini di luar kewenangan Anda." to "This record is outside your scope."),
+    )
+
+    private val generic = "Terjadi kesalahan" to "Something went wrong"
+
+    /** The sentence for `code`; an unknown code still gets a sentence, with the code for support. */
+    fun text(code: String, lang: Lang): String {
+        val pair = texts[code] ?: texts[code.substringBefore(':')]
+        if (pair != null) return if (lang == Lang.ID) pair.first else pair.second
+        val head = if (lang == Lang.ID) generic.first else generic.second
+        return "$head ($code)."
+    }
+
+    /** Words for a request or proposal status. */
+    fun status(status: String, lang: Lang): String {
+        val id = mapOf(
+            "DRAFT" to "Draf", "SUBMITTED" to "Diajukan", "IN_REVIEW" to "Sedang diverifikasi",
+            "RETURNED" to "Dikembalikan untuk perbaikan", "RESUBMITTED" to "Diajukan ulang", "APPROVED" to "Disetujui",
+            "REJECTED" to "Ditolak", "COMPLETED" to "Selesai", "APPLIED" to "Diterapkan",
+            "DIKIRIM" to "Dikirim ke BKN", "ACC" to "Disetujui BKN (ACC)", "TMS" to "Tidak memenuhi syarat (TMS)",
+            "BTL" to "Berkas tidak lengkap (BTL)",
+        )
+        val en = mapOf(
+            "DRAFT" to "Draft", "SUBMITTED" to "Submitted", "IN_REVIEW" to "In review",
+            "RETURNED" to "Returned for correction", "RESUBMITTED" to "Resubmitted", "APPROVED" to "Approved",
+            "REJECTED" to "Rejected", "COMPLETED" to "Completed", "APPLIED" to "Applied",
+            "DIKIRIM" to "Sent to BKN", "ACC" to "Approved by BKN (ACC)", "TMS" to "Not eligible (TMS)",
+            "BTL" to "Incomplete papers (BTL)",
+        )
+        return (if (lang == Lang.ID) id else en)[status] ?: status
+    }
+}

@@ -1,0 +1,103 @@
+package id.berkas.app.logic
+
+import id.berkas.core.BerkasException
+import id.berkas.core.BerkasProfile
+import id.berkas.core.CancelHandle
+import id.berkas.core.CapturePage
+import id.berkas.core.CaptureResult
+import id.berkas.core.ChecklistEntry
+import id.berkas.core.ConflictEntry
+import id.berkas.core.DocumentEntry
+import id.berkas.core.DocumentLink
+import id.berkas.core.KeyStore
+import id.berkas.core.OutboxEntry
+import id.berkas.core.RecordView
+import id.berkas.core.SyncListener
+import id.berkas.core.SyncStatusInfo
+import id.berkas.core.SyncSummary
+import id.berkas.core.UsulanEntry
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
+import java.io.File
+
+/** A failure the UI can word: the core's stable code and, for bad input, the fields at fault. */
+data class Problem(val code: String, val fields: Map<String, String> = emptyMap()) {
+    fun message(lang: Lang): String = Messages.text(code, lang)
+}
+
+/** The outcome of a repository call: a value or a [Problem]. */
+sealed interface Outcome<out T> {
+    data class Ok<T>(val value: T) : Outcome<T>
+    data class Failed(val problem: Problem) : Outcome<Nothing>
+}
+
+internal fun problemOf(e: BerkasException): Problem = when (e) {
+    is BerkasException.Failed -> Problem(
+        e.code,
+        e.fields.associate { f -> f.substringBefore(": ") to f.substringAfter(": ", "") },
+    )
+}
+
+/**
+ * The app's one door to the core: a profile per signed-in person, opened with the key from the
+ * app's [KeyStore] (Android Keystore on the phone). Blocking core calls run on [io]; sync and
+ * login are suspending already. Every call answers an [Outcome], never throws at the UI.
+ */
+class BerkasRepository(
+    private val dir: File,
+    private val keys: KeyStore,
+    private val io: CoroutineDispatcher = Dispatchers.IO,
+) {
+    @Volatile private var opened: BerkasProfile? = null
+
+    /** The profile on this device, created on first use. */
+    fun profile(user: String = "asn"): BerkasProfile = opened ?: synchronized(this) {
+        opened ?: (if (File(dir, "profile.json").exists()) {
+            BerkasProfile.open(dir.path, keys)
+        } else {
+            dir.mkdirs()
+            BerkasProfile.create(dir.path, user, keys)
+        }).also { opened = it }
+    }
+
+    private suspend fun <T> call(block: suspend () -> T): Outcome<T> = try {
+        Outcome.Ok(block())
+    } catch (e: BerkasException) {
+        Outcome.Failed(problemOf(e))
+    }
+
+    private suspend fun <T> blocking(block: () -> T): Outcome<T> = withContext(io) { call { block() } }
+
+    suspend fun login(server: String, user: String, password: String): Outcome<String> =
+        call { profile(user).login(server, user, password, null) }
+
+    suspend fun sync(listener: SyncListener?, cancel: CancelHandle): Outcome<SyncSummary> =
+        call { profile().sync(listener, cancel) }
+
+    suspend fun status(): Outcome<SyncStatusInfo> = blocking { profile().syncStatus() }
+    suspend fun outbox(): Outcome<List<OutboxEntry>> = blocking { profile().outbox() }
+    suspend fun conflicts(): Outcome<List<ConflictEntry>> = blocking { profile().conflicts() }
+    suspend fun retry(id: String): Outcome<Unit> = blocking { profile().outboxRetry(id) }
+    suspend fun discard(id: String): Outcome<Unit> = blocking { profile().outboxDiscard(id) }
+    suspend fun dismissConflict(id: Long): Outcome<Unit> = blocking { profile().dismissConflict(id) }
+
+    suspend fun record(nip: String): Outcome<RecordView> = blocking { profile().record(nip) }
+    suspend fun syncState(nip: String): Outcome<String> = blocking { profile().recordSyncState(nip) }
+
+    suspend fun startForm(nip: String, layanan: String, answers: Map<String, String>): Outcome<String> =
+        blocking { profile().createUsulan(nip, layanan, answers) }
+    suspend fun updateForm(id: String, answers: Map<String, String>): Outcome<UsulanEntry> =
+        blocking { profile().updateUsulan(id, answers) }
+    suspend fun submit(id: String): Outcome<UsulanEntry> = blocking { profile().submitUsulan(id) }
+    suspend fun request(id: String): Outcome<UsulanEntry> = blocking { profile().usulan(id) }
+    suspend fun requests(nip: String): Outcome<List<UsulanEntry>> = blocking { profile().usulanList(nip) }
+    suspend fun checklist(nip: String, layanan: String, answers: Map<String, String>, usulan: String?):
+        Outcome<List<ChecklistEntry>> = blocking { profile().layananChecklist(nip, layanan, answers, usulan) }
+
+    suspend fun checkCapture(pages: List<CapturePage>): Outcome<CaptureResult> =
+        blocking { profile().checkDocument(pages) }
+    suspend fun addDocument(nip: String, type: String, link: DocumentLink, pages: List<CapturePage>, keep: Boolean):
+        Outcome<DocumentEntry> = blocking { profile().addDocument(nip, type, link, pages, null, keep) }
+    suspend fun documents(nip: String): Outcome<List<DocumentEntry>> = blocking { profile().documents(nip) }
+}

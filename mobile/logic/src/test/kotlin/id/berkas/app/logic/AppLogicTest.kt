@@ -1,0 +1,151 @@
+package id.berkas.app.logic
+
+// The app's logic (repositories and view-models over the generated bindings) on the host JVM,
+// against a real berkas-server on loopback started by scripts/test.sh: BERKAS_HUB_URL,
+// BERKAS_HUB_PASSWORD, an ASN's NIP in BERKAS_HUB_NIP, and BERKAS_KT_MARK, a file where the
+// phone number saved here is written for the CLI to find on another profile.
+
+import id.berkas.core.CancelHandle
+import id.berkas.core.CapturePage
+import id.berkas.core.KeyStore
+import kotlinx.coroutines.runBlocking
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Test
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.ConcurrentHashMap
+
+/** Stands in for the Android Keystore-backed store. */
+class MemoryKeys : KeyStore {
+    private val items = ConcurrentHashMap<String, ByteArray>()
+    override fun get(name: String): ByteArray? = items[name]
+    override fun put(name: String, value: ByteArray): Boolean { items[name] = value; return true }
+    override fun delete(name: String) { items.remove(name) }
+    override fun describe(): String = "test memory"
+}
+
+class AppLogicTest {
+    private val hub = System.getenv("BERKAS_HUB_URL") ?: error("BERKAS_HUB_URL is not set")
+    private val password = System.getenv("BERKAS_HUB_PASSWORD") ?: error("BERKAS_HUB_PASSWORD is not set")
+    private val nip = System.getenv("BERKAS_HUB_NIP") ?: error("BERKAS_HUB_NIP is not set")
+
+    private fun repo(name: String) = BerkasRepository(Files.createTempDirectory("berkas-app").resolve(name).toFile(), MemoryKeys())
+
+    @Test
+    fun signInProblemsAreWordedInBothLanguages() = runBlocking {
+        val vm = LoginViewModel(repo("login"), this)
+        vm.login("ftp://hub", nip, "x").join()
+        assertTrue(vm.state.value.error!!.contains("https://"))
+        vm.login(hub, nip, "salah-sekali").join()
+        assertEquals(Messages.text("auth.invalid_credentials", Lang.ID), vm.state.value.error)
+        assertTrue(vm.state.value.error!!.contains("kata sandi"))
+        vm.lang = Lang.EN
+        vm.login(hub, nip, "salah-sekali").join()
+        assertEquals("Wrong NIP/username or password.", vm.state.value.error)
+        vm.login(hub, nip, password).join()
+        assertEquals("personal", vm.state.value.role)
+        assertNull(vm.state.value.error)
+    }
+
+    @Test
+    fun anAsnKeepsTheirRecordUpToDateFromThePhone() = runBlocking {
+        val repo = repo("phone")
+        LoginViewModel(repo, this).login(hub, nip, password).join()
+        val sync = SyncViewModel(repo, this)
+        sync.sync().join()
+        assertNull(sync.state.value.error)
+        assertTrue("pulled ${sync.state.value.last}", sync.state.value.last!!.pulled > 0uL)
+
+        val record = RecordViewModel(repo, this)
+        record.load(nip).join()
+        val r = record.state.value.record!!
+        assertEquals(nip, r.nip)
+        assertTrue(r.nama.isNotBlank())
+        assertTrue(r.completeness.toInt() in 0..100)
+        assertTrue(record.state.value.ownFields.any { it.name == "no_hp" })
+        assertTrue("official data is not the ASN's to edit", r.dataUtama.single { it.name == "tgl_lahir" }.own.not())
+
+        // A bad NIK is named under its field, in Indonesian; nothing is stored.
+        val contact = ContactViewModel(repo, this)
+        contact.save(nip, mapOf("nik" to "12345")).join()
+        assertEquals(Messages.text("nik.length", Lang.ID), contact.state.value.fieldErrors["nik"])
+        assertNull(contact.state.value.saved)
+        val digits = (1000..9999).random()
+        contact.save(nip, mapOf("no_hp" to "0812-3456-$digits")).join()
+        assertEquals("APPLIED", contact.state.value.saved?.status)
+        record.load(nip).join()
+        val phone = record.state.value.record!!.dataUtama.single { it.name == "no_hp" }.value
+        assertEquals("+628123456$digits", phone)
+        assertEquals("pending", record.state.value.syncState)
+        sync.sync().join()
+        assertNull(sync.state.value.error)
+        assertTrue(sync.state.value.problems.isEmpty())
+        System.getenv("BERKAS_KT_MARK")?.let { File(it).writeText(phone) }
+
+        // A request refused with what is missing, worded; a capture checked before it is kept.
+        val requests = RequestsViewModel(repo, this)
+        requests.start(nip, "karis_karsu", emptyMap()).join()
+        val id = requests.state.value.current!!.id
+        requests.submit(nip, id).join()
+        assertTrue(requests.state.value.missing.toString(), requests.state.value.missing.isNotEmpty())
+        assertTrue(requests.state.value.missing.all { it.startsWith(Messages.text("usulan.missing_document", Lang.ID)) })
+        assertEquals("Draf", requests.statusText(requests.state.value.current!!).substringBefore(" ("))
+        val docs = DocumentsViewModel(repo, this)
+        docs.check(listOf(CapturePage("bukan foto".toByteArray(), null))).join()
+        assertEquals(Messages.text("doc.unsupported", Lang.ID), docs.state.value.error)
+        docs.check(listOf(CapturePage(blurredPage(), null))).join()
+        assertEquals("flagged", docs.state.value.preview?.verdict)
+        assertTrue(docs.state.value.warnings.toString(), docs.state.value.warnings.isNotEmpty())
+    }
+
+    @Test
+    fun aLosingEditShowsAsAConflictWithBothValuesAndACancelKeepsWhatWasDone() = runBlocking {
+        val phone = repo("phone2")
+        val tablet = repo("tablet")
+        for (r in listOf(phone, tablet)) {
+            LoginViewModel(r, this).login(hub, nip, password).join()
+            SyncViewModel(r, this).sync().join()
+        }
+        ContactViewModel(phone, this).save(nip, mapOf("alamat" to "Jl. Melati 1 (ponsel)")).join()
+        Thread.sleep(5)
+        ContactViewModel(tablet, this).save(nip, mapOf("alamat" to "Jl. Melati 2 (tablet)")).join()
+        SyncViewModel(tablet, this).sync().join()
+        val sync = SyncViewModel(phone, this)
+        sync.sync().join()
+        val c = sync.state.value.conflicts.firstOrNull { it.field == "alamat" }
+        assertNotNull("the phone's losing edit is shown: ${sync.state.value.conflicts}", c)
+        assertEquals("Jl. Melati 1 (ponsel)", c!!.mine)
+        assertEquals("Jl. Melati 2 (tablet)", c.theirs)
+        sync.dismiss(c.id).join()
+        assertTrue(sync.state.value.conflicts.none { it.id == c.id })
+
+        val cancelled = CancelHandle()
+        cancelled.cancel()
+        sync.sync(cancelled).join()
+        assertEquals(Messages.text("sync.cancelled", Lang.ID), sync.state.value.error)
+        assertEquals(false, sync.state.value.running)
+    }
+
+    /** A page photographed out of focus (AWT, headless). */
+    private fun blurredPage(): ByteArray {
+        val img = java.awt.image.BufferedImage(1240, 1754, java.awt.image.BufferedImage.TYPE_INT_RGB)
+        val g = img.createGraphics()
+        g.color = java.awt.Color(250, 250, 247)
+        g.fillRect(0, 0, img.width, img.height)
+        g.color = java.awt.Color(20, 20, 20)
+        g.font = java.awt.Font(java.awt.Font.SERIF, java.awt.Font.PLAIN, 30)
+        var y = 120
+        while (y < img.height - 100) { g.drawString("SURAT KEPUTUSAN NOMOR 800/123/2026", 90, y); y += 48 }
+        g.dispose()
+        val k = 25
+        // EDGE_NO_OP: a zero-filled edge would be a sharp black frame.
+        val kernel = java.awt.image.Kernel(k, k, FloatArray(k * k) { 1f / (k * k) })
+        val blurred = java.awt.image.ConvolveOp(kernel, java.awt.image.ConvolveOp.EDGE_NO_OP, null).filter(img, null)
+        val out = java.io.ByteArrayOutputStream()
+        javax.imageio.ImageIO.write(blurred, "jpg", out)
+        return out.toByteArray()
+    }
+}
