@@ -1,6 +1,6 @@
 package id.berkas.app.ui
 
-import android.graphics.Bitmap
+import android.net.Uri
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.Arrangement
@@ -19,35 +19,40 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
+import androidx.core.content.FileProvider
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import id.berkas.app.R
 import id.berkas.app.logic.DocumentsViewModel
 import id.berkas.core.CapturePage
 import id.berkas.core.DocumentLink
-import java.io.ByteArrayOutputStream
+import java.io.File
 
 /**
- * Capture through the camera app (full-resolution capture with CameraX's ImageCapture, or ML
- * Kit's document scanner where Google Play services exist, hands over JPEG bytes the same way);
- * the readability message shows before the document is kept.
+ * Capture through the camera app at full resolution into a private cache file (CameraX's
+ * ImageCapture, or ML Kit's document scanner where Google Play services exist, hand over JPEG
+ * bytes the same way); the core orients, crops, downsizes and judges it, and the readability
+ * message shows before the document is kept. The cache file is deleted once read.
  */
 @Composable
 fun DocumentsScreen(nip: String, vm: DocumentsViewModel, modifier: Modifier) {
     val state by vm.state.collectAsStateWithLifecycle()
+    val context = LocalContext.current
     var pages by remember { mutableStateOf<List<CapturePage>>(emptyList()) }
-    val camera = rememberLauncherForActivityResult(ActivityResultContracts.TakePicturePreview()) { bmp: Bitmap? ->
-        if (bmp != null) {
-            val out = ByteArrayOutputStream()
-            bmp.compress(Bitmap.CompressFormat.JPEG, 95, out)
-            pages = listOf(CapturePage(out.toByteArray(), null))
+    val shot = remember { File(context.cacheDir, "capture.jpg") }
+    val uri: Uri = remember { FileProvider.getUriForFile(context, "${context.packageName}.capture", shot) }
+    val camera = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { taken ->
+        if (taken && shot.exists()) {
+            pages = listOf(CapturePage(shot.readBytes(), null))
+            shot.delete()
             vm.check(pages)
         }
     }
     LaunchedEffect(nip) { vm.load(nip) }
     LazyColumn(modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        item { Button(onClick = { camera.launch(null) }) { Text(stringResource(R.string.documents_capture)) } }
+        item { Button(onClick = { camera.launch(uri) }) { Text(stringResource(R.string.documents_capture)) } }
         state.preview?.let { p ->
             item {
                 state.warnings.forEach { Text(it, color = MaterialTheme.colorScheme.error) }
@@ -55,7 +60,7 @@ fun DocumentsScreen(nip: String, vm: DocumentsViewModel, modifier: Modifier) {
                     Button(onClick = { vm.save(nip, "889", DocumentLink.DataUtama, pages, p.verdict == "flagged") }) {
                         Text(stringResource(if (p.verdict == "flagged") R.string.documents_keep_anyway else R.string.save))
                     }
-                    OutlinedButton(onClick = { camera.launch(null) }) { Text(stringResource(R.string.documents_retake)) }
+                    OutlinedButton(onClick = { camera.launch(uri) }) { Text(stringResource(R.string.documents_retake)) }
                 }
             }
         }

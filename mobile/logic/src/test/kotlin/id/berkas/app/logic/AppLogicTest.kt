@@ -8,6 +8,7 @@ package id.berkas.app.logic
 import id.berkas.core.CancelHandle
 import id.berkas.core.CapturePage
 import id.berkas.core.KeyStore
+import id.berkas.core.SyncListener
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
@@ -127,6 +128,22 @@ class AppLogicTest {
         sync.sync(cancelled).join()
         assertEquals(Messages.text("sync.cancelled", Lang.ID), sync.state.value.error)
         assertEquals(false, sync.state.value.running)
+
+        // Cancelled mid-way, as the user taps "Batalkan" once the upload has begun: what was
+        // pushed stays pushed, the pull waits for the next sync.
+        ContactViewModel(phone, this).save(nip, mapOf("alamat" to "Jl. Melati 3 (ponsel)")).join()
+        val handle = CancelHandle()
+        val cancelOnFirstProgress = object : SyncListener {
+            override fun onProgress(phase: String, items: ULong, bytes: ULong) = handle.cancel()
+        }
+        val r = phone.sync(cancelOnFirstProgress, handle)
+        assertEquals("sync.cancelled", (r as Outcome.Failed).problem.code)
+        assertTrue("the edit went out before the cancel", (phone.outbox() as Outcome.Ok).value.isEmpty())
+        SyncViewModel(tablet, this).sync().join()
+        val seen = (tablet.record(nip) as Outcome.Ok).value.dataUtama.single { it.name == "alamat" }.value
+        assertEquals("Jl. Melati 3 (ponsel)", seen)
+        sync.sync().join()
+        assertNull(sync.state.value.error)
     }
 
     /** A page photographed out of focus (AWT, headless). */
