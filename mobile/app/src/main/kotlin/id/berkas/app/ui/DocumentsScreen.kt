@@ -25,6 +25,7 @@ import androidx.core.content.FileProvider
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import id.berkas.app.R
+import id.berkas.app.SyncWorker
 import id.berkas.app.logic.DocumentsViewModel
 import id.berkas.core.CapturePage
 import id.berkas.core.DocumentLink
@@ -57,7 +58,11 @@ fun DocumentsScreen(nip: String, vm: DocumentsViewModel, modifier: Modifier) {
             item {
                 state.warnings.forEach { Text(it, color = MaterialTheme.colorScheme.error) }
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    Button(onClick = { vm.save(nip, "889", DocumentLink.DataUtama, pages, p.verdict == "flagged") }) {
+                    Button(onClick = {
+                        vm.save(nip, "889", DocumentLink.DataUtama, pages, p.verdict == "flagged")
+                        // Documents go up on Wi-Fi by preference; records on any network.
+                        SyncWorker.request(context, largeFiles = true)
+                    }) {
                         Text(stringResource(if (p.verdict == "flagged") R.string.documents_keep_anyway else R.string.save))
                     }
                     OutlinedButton(onClick = { camera.launch(uri) }) { Text(stringResource(R.string.documents_retake)) }

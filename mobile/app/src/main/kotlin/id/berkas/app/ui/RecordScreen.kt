@@ -17,10 +17,12 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateMapOf
 import androidx.compose.runtime.remember
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import id.berkas.app.R
+import id.berkas.app.SyncWorker
 import id.berkas.app.logic.ContactViewModel
 import id.berkas.app.logic.RecordViewModel
 
@@ -29,6 +31,7 @@ import id.berkas.app.logic.RecordViewModel
 fun RecordScreen(nip: String, vm: RecordViewModel, contact: ContactViewModel, modifier: Modifier) {
     val state by vm.state.collectAsStateWithLifecycle()
     val form by contact.state.collectAsStateWithLifecycle()
+    val context = LocalContext.current
     val edits = remember { mutableStateMapOf<String, String>() }
     LaunchedEffect(nip, form.saved) { vm.load(nip) }
     val record = state.record ?: return
@@ -57,7 +60,10 @@ fun RecordScreen(nip: String, vm: RecordViewModel, contact: ContactViewModel, mo
             }
         }
         item {
-            Button(onClick = { contact.save(nip, edits.toMap()) }, enabled = !form.saving) { Text(stringResource(R.string.save)) }
+            Button(onClick = {
+                contact.save(nip, edits.toMap())
+                SyncWorker.request(context, largeFiles = false)
+            }, enabled = !form.saving) { Text(stringResource(R.string.save)) }
             if (form.saved != null) Text(stringResource(R.string.saved_waiting_sync))
             form.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
         }
