@@ -9,7 +9,8 @@ export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
 section() { printf '\n==> %s\n' "$*"; }
 
 section "system packages"
-packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3 postgresql libjna-java libjna-jni junit4 fonts-dejavu-core)
+packages=(pkg-config libssl-dev libdbus-1-dev dbus keyutils gnome-keyring sqlite3 postgresql libjna-java libjna-jni junit4 fonts-dejavu-core
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -25,6 +26,12 @@ if [ ! -d ../shared/data/siasn-referensi ]; then
   echo "error: ../shared/data/siasn-referensi is missing (the tests read SIASN reference tables from it)" >&2
   exit 1
 fi
+
+section "desktop UI: types, unit tests, build (Tauri embeds the build)"
+npm ci --prefix desktop/ui --no-audit --no-fund --silent
+npm --prefix desktop/ui run --silent check
+npm --prefix desktop/ui test --silent
+npm --prefix desktop/ui run --silent build
 
 section "format"
 cargo fmt --all -- --check

@@ -1,1 +1,34 @@
+//! Berkas for facilitators and administrators: a Tauri v2 app over berkas-core. The builder
+//! is generic over the runtime, so the command tests run on Tauri's mock runtime without a
+//! display; no Tauri type reaches core.
 
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod state;
+mod views;
+
+use tauri::{Builder, Runtime};
+
+pub use state::Desktop;
+
+/// The app: its state and every command.
+pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
+    builder.manage(desktop).invoke_handler(tauri::generate_handler![
+        commands::login,
+        commands::sync_now,
+        commands::cancel_sync,
+        commands::sync_status,
+        commands::pegawai_list,
+        commands::pegawai_search,
+        commands::pegawai_detail,
+        commands::verification_queue,
+        commands::verification_lines,
+        commands::verify_field,
+        commands::decide_request,
+        commands::verify_document,
+        commands::due_list,
+        commands::get_settings,
+        commands::set_language,
+    ])
+}

@@ -1,0 +1,139 @@
+//! The commands the UI invokes: each converts, calls core, and maps the error. Logic lives in
+//! berkas-core (and its conversions in `dto`), never here.
+
+use berkas_core::docs::DocPutusan;
+use berkas_core::due::{DueKind, DueRules};
+use berkas_core::forms::{FieldDecision, Putusan};
+use berkas_core::sync::{SyncOptions, SyncPhase};
+use berkas_core::ListFilter;
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+use crate::dto::*;
+use crate::error::{CmdResult, CommandError};
+use crate::state::Desktop;
+use crate::views;
+
+#[tauri::command]
+pub async fn login(state: State<'_, Desktop>, server: String, user: String, password: String) -> CmdResult<LoginInfo> {
+    let p = state.berkas()?.login(&server, &user, &password, None).await?;
+    Ok(LoginInfo { user: p.username, role: p.role })
+}
+
+/// Syncs now, emitting `sync-progress` events; `cancel_sync` stops it keeping what was done.
+#[tauri::command]
+pub async fn sync_now<R: Runtime>(app: AppHandle<R>, state: State<'_, Desktop>) -> CmdResult<SyncReportView> {
+    let opts = views::sync_options(&state, move |phase, items, bytes| {
+        let _ = app.emit("sync-progress", SyncProgressEvent { phase, items, bytes });
+    })?;
+    views::sync(&state, &opts).await
+}
+
+#[tauri::command]
+pub fn cancel_sync(state: State<'_, Desktop>) -> CmdResult<()> {
+    views::cancel(&state)
+}
+
+#[tauri::command]
+pub fn sync_status(state: State<'_, Desktop>) -> CmdResult<SyncStatusView> {
+    views::sync_status(&*state.berkas()?)
+}
+
+#[tauri::command]
+pub fn pegawai_list(state: State<'_, Desktop>, unit: Option<String>) -> CmdResult<Vec<PegawaiRow>> {
+    let rows = state.berkas()?.list_pegawai(&ListFilter { unit, ..ListFilter::default() })?;
+    Ok(rows.into_iter().map(PegawaiRow::from).collect())
+}
+
+/// Full-text search by name, NIP or NIK.
+#[tauri::command]
+pub fn pegawai_search(state: State<'_, Desktop>, query: String) -> CmdResult<Vec<PegawaiRow>> {
+    Ok(state.berkas()?.search(&query, 200)?.into_iter().map(PegawaiRow::from).collect())
+}
+
+#[tauri::command]
+pub fn pegawai_detail(state: State<'_, Desktop>, nip: String) -> CmdResult<PegawaiDetail> {
+    views::detail(&*state.berkas()?, &nip)
+}
+
+#[tauri::command]
+pub fn verification_queue(state: State<'_, Desktop>) -> CmdResult<QueueView> {
+    views::queue(&*state.berkas()?)
+}
+
+#[tauri::command]
+pub fn verification_lines(state: State<'_, Desktop>, id: String) -> CmdResult<Vec<VerifyLine>> {
+    Ok(state.berkas()?.verifikasi_usulan(&id)?.into_iter().map(VerifyLine::from).collect())
+}
+
+/// One field's decision: `setuju`, `kembalikan` or `tolak` (the last two with a reason).
+#[tauri::command]
+pub fn verify_field(
+    state: State<'_, Desktop>,
+    id: String,
+    field: String,
+    decision: String,
+    reason: Option<String>,
+) -> CmdResult<RequestView> {
+    let putusan = Putusan::parse(&decision).ok_or_else(|| CommandError::new("verifikasi.decision", decision))?;
+    Ok(state.berkas()?.review_usulan(&id, &[FieldDecision { field, putusan, alasan: reason }])?.into())
+}
+
+/// A step of a request: `IN_REVIEW`, `RETURNED`, `APPROVED`, `REJECTED`, `COMPLETED`.
+#[tauri::command]
+pub fn decide_request(
+    state: State<'_, Desktop>,
+    id: String,
+    status: String,
+    reason: Option<String>,
+) -> CmdResult<RequestView> {
+    Ok(state.berkas()?.decide_usulan(&id, &status, reason.as_deref())?.into())
+}
+
+/// `diterima`, `dikembalikan`, `ditolak` or `tidak_asli` (not authentic: records a teguran).
+#[tauri::command]
+pub fn verify_document(
+    state: State<'_, Desktop>,
+    id: String,
+    decision: String,
+    reason: Option<String>,
+) -> CmdResult<DocumentView> {
+    let putusan = DocPutusan::parse(&decision).ok_or_else(|| CommandError::new("verifikasi.decision", decision))?;
+    Ok(state.berkas()?.verify_document(&id, putusan, reason.as_deref())?.into())
+}
+
+/// Who is due for `kp`, `kgb`, `pensiun` or `satyalencana` in `period` (`YYYY-MM`).
+#[tauri::command]
+pub fn due_list(state: State<'_, Desktop>, kind: String, period: String) -> CmdResult<Vec<DueRow>> {
+    let kind = DueKind::parse(&kind).ok_or_else(|| CommandError::new("due.kind", kind))?;
+    let r = state.berkas()?.due(kind, &period, &DueRules::default(), None)?;
+    Ok(r.due.into_iter().map(|d| DueRow { nip: d.nip, nama: d.nama, tmt: d.tmt, reason: d.reason }).collect())
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, Desktop>) -> CmdResult<Settings> {
+    views::settings(&state)
+}
+
+#[tauri::command]
+pub fn set_language(state: State<'_, Desktop>, language: String) -> CmdResult<Settings> {
+    views::set_language(&state, &language)
+}
+
+pub(crate) fn phase_name(p: SyncPhase) -> String {
+    match p {
+        SyncPhase::Push => "push",
+        SyncPhase::Pull => "pull",
+    }
+    .into()
+}
+
+pub(crate) type ProgressSink = Box<dyn Fn(String, u64, u64) + Send + Sync>;
+
+pub(crate) fn options(sink: ProgressSink) -> SyncOptions {
+    SyncOptions {
+        progress: Some(std::sync::Arc::new(move |p| {
+            sink(phase_name(p.phase), p.items, p.bytes_sent + p.bytes_received)
+        })),
+        ..SyncOptions::default()
+    }
+}

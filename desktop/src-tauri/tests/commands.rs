@@ -1,0 +1,166 @@
+//! The desktop commands on Tauri's mock runtime (no display) against a real `berkas-server
+//! demo` on loopback: a facilitator signs in, syncs with progress events, lists and finds the
+//! unit's ASN, opens a record, and decides a correction an ASN's phone proposed; errors come
+//! back as one shape with a stable code. Also: the TypeScript types are not stale.
+
+use berkas_core::docs::{CaptureOptions, DocLink, NewDocument, PageInput};
+use berkas_core::model::{FieldMap, Value};
+use berkas_core::secrets::SecretStoreKind;
+use berkas_desktop::{app, Desktop};
+use berkas_tests::{device, pages, HubProcess, DEMO_PASSWORD};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::{Listener, WebviewWindow};
+
+fn invoke<T: DeserializeOwned>(
+    w: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<T, serde_json::Value> {
+    let r = tauri::test::get_ipc_response(
+        w,
+        tauri::webview::InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            // The local origin on Linux: app commands need no capability from it.
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )?;
+    Ok(r.deserialize::<T>().expect("the answer has the documented shape"))
+}
+
+fn window(dir: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let desktop = Desktop::new(dir.join("desktop"), SecretStoreKind::File);
+    let app = app(mock_builder(), desktop).build(mock_context(noop_assets())).expect("app");
+    let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    (app, w)
+}
+
+#[test]
+fn a_facilitator_signs_in_syncs_finds_an_asn_and_decides_a_correction() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 5);
+    let (app, w) = window(tmp.path());
+
+    let bad: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "login", json!({"server": hub.url, "user": "fas-a", "password": "salah"}))
+            .expect_err("a wrong password");
+    assert_eq!(bad["code"], "auth.invalid_credentials", "{bad}");
+    assert!(bad["message"].is_string() && bad["fields"].is_array());
+    let who: serde_json::Value =
+        invoke(&w, "login", json!({"server": hub.url, "user": "fas-a", "password": DEMO_PASSWORD})).expect("login");
+    assert_eq!((who["user"].as_str(), who["role"].as_str()), (Some("fas-a"), Some("fasilitator")));
+
+    let phases = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = phases.clone();
+    app.listen("sync-progress", move |e| {
+        let p: serde_json::Value = serde_json::from_str(e.payload()).expect("payload");
+        seen.lock().expect("lock").push(p["phase"].as_str().unwrap_or_default().to_string());
+    });
+    let report: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");
+    assert!(report["pulled"].as_u64().is_some_and(|n| n > 0), "{report}");
+    assert!(phases.lock().expect("lock").iter().any(|p| p == "pull"), "progress events reach the UI");
+
+    let list: Vec<serde_json::Value> = invoke(&w, "pegawai_list", json!({"unit": "UNIT-A"})).expect("list");
+    assert_eq!(list.len(), 5, "the facilitator's unit");
+    let nip = list[1]["nip"].as_str().expect("nip").to_string();
+    let nama = list[1]["nama"].as_str().expect("nama").to_string();
+    let found: Vec<serde_json::Value> =
+        invoke(&w, "pegawai_search", json!({"query": nama.split(' ').next().expect("a name")})).expect("search");
+    assert!(found.iter().any(|p| p["nip"] == nip.as_str()), "found by name");
+    let detail: serde_json::Value = invoke(&w, "pegawai_detail", json!({"nip": nip})).expect("detail");
+    assert_eq!(detail["nama"], nama.as_str());
+    assert!(detail["data_utama"].as_array().is_some_and(|f| f.iter().any(|f| f["name"] == "tempat_lahir")));
+    let missing: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "pegawai_detail", json!({"nip": "199001012020011001"}))
+            .expect_err("an unknown NIP");
+    assert_eq!(missing["code"], "not_found", "{missing}");
+
+    // The ASN's phone proposes a correction with a document.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let phone = device(tmp.path(), "phone");
+    let id = rt.block_on(async {
+        phone.login(&hub.url, &nip, DEMO_PASSWORD, None).await.expect("asn login");
+        phone.sync(&Default::default()).await.expect("sync");
+        let answers: FieldMap =
+            [("tempat_lahir".to_string(), Value::Text("Kota Mataram".into()))].into_iter().collect();
+        let id = phone.create_usulan(&nip, "koreksi_data_utama", &answers).expect("draft");
+        let page = pages::jpeg(&pages::scanned_page(1700, 2200), 90, None);
+        let new = NewDocument {
+            nip: &nip,
+            id_ref_dokumen: "dokumen_pendukung",
+            link: DocLink::Usulan { id: id.clone() },
+            files: vec![PageInput { bytes: &page, crop: None }],
+            file_name: None,
+            keep_unreadable: false,
+        };
+        phone.add_document(&new, &CaptureOptions::default()).expect("document");
+        phone.submit_usulan(&id).expect("submit");
+        phone.sync(&Default::default()).await.expect("sync");
+        id
+    });
+
+    let _: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");
+    let queue: serde_json::Value = invoke(&w, "verification_queue", json!({})).expect("queue");
+    assert_eq!(queue["requests"][0]["id"], id.as_str(), "{queue}");
+    let doc = queue["documents"][0]["id"].as_str().expect("a document waits").to_string();
+    let lines: Vec<serde_json::Value> = invoke(&w, "verification_lines", json!({"id": id})).expect("lines");
+    assert_eq!(lines[0]["proposed"], "Kota Mataram");
+    assert_eq!(
+        lines[0]["official"],
+        detail["data_utama"].as_array().expect("fields").iter().find(|f| f["name"] == "tempat_lahir").expect("field")
+            ["value"]
+    );
+    let no_reason: serde_json::Value = invoke::<serde_json::Value>(
+        &w,
+        "verify_field",
+        json!({"id": id, "field": "tempat_lahir", "decision": "kembalikan"}),
+    )
+    .expect_err("a return needs a reason");
+    assert_eq!(no_reason["fields"][0]["code"], "usulan.reason_required", "{no_reason}");
+    let approved: serde_json::Value =
+        invoke(&w, "verify_field", json!({"id": id, "field": "tempat_lahir", "decision": "setuju"})).expect("approve");
+    assert_eq!(approved["status"], "APPROVED");
+    let accepted: serde_json::Value =
+        invoke(&w, "verify_document", json!({"id": doc, "decision": "diterima"})).expect("accept the document");
+    assert_eq!(accepted["decision"], "DITERIMA");
+    let _: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");
+    let after: serde_json::Value = invoke(&w, "pegawai_detail", json!({"nip": nip})).expect("detail");
+    let tempat =
+        after["data_utama"].as_array().expect("fields").iter().find(|f| f["name"] == "tempat_lahir").expect("field")
+            ["value"]
+            .clone();
+    assert_eq!(tempat, "Kota Mataram", "the hub applied the approval and the laptop pulled it");
+
+    let status: serde_json::Value = invoke(&w, "sync_status", json!({})).expect("status");
+    assert_eq!(
+        (status["waiting"].as_u64(), status["problems"].as_array().map(Vec::len)),
+        (Some(0), Some(0)),
+        "{status}"
+    );
+    let lang: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "set_language", json!({"language": "fr"})).expect_err("fr");
+    assert_eq!(lang["code"], "settings.language");
+    let en: serde_json::Value = invoke(&w, "set_language", json!({"language": "en"})).expect("en");
+    assert_eq!(en["language"], "en");
+}
+
+#[test]
+fn the_typescript_bindings_are_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+    let want = berkas_desktop::dto::typescript();
+    if std::env::var_os("BERKAS_UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &want).expect("write bindings");
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "desktop/ui/src/bindings.ts is stale: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings"
+    );
+}

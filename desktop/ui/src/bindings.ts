@@ -1,0 +1,49 @@
+// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.
+// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings
+
+export type CommandError = { code: string, message: string, fields: Array<FieldProblem>, };
+
+export type FieldProblem = { field: string, code: string, message: string, };
+
+export type LoginInfo = { user: string, role: string, };
+
+export type PegawaiRow = { nip: string, nama: string, unit: string | null, golongan: string | null, completeness: number, };
+
+export type FieldText = { name: string, label: string, value: string, };
+
+export type RiwayatGroupView = { entity: string, label: string, rows: Array<Array<FieldText>>, };
+
+export type DocumentView = { id: string, jenis: string, entity: string, mime: string, size: number, pages: number | null, readable: boolean, kept_although_flagged: boolean, decision: string | null, decision_reason: string | null, };
+
+export type AuditView = { at: string, actor: string, action: string, entity: string | null, };
+
+export type PegawaiDetail = { nip: string, nama: string, completeness: number, missing: Array<string>, data_utama: Array<FieldText>, riwayat: Array<RiwayatGroupView>, documents: Array<DocumentView>, audit: Array<AuditView>, };
+
+export type StatusStepView = { status: string, at: string, by: string, reason: string | null, };
+
+export type RequestView = { id: string, nip: string, layanan: string, status: string, reason: string | null, answers: Array<[string, string]>, history: Array<StatusStepView>, queued: boolean, };
+
+export type VerifyLine = { field: string, label: string, 
+/**
+ * The record's value now; none for a new row.
+ */
+official: string | null, proposed: string, decision: string | null, reason: string | null, waiting: boolean, };
+
+export type QueueView = { requests: Array<RequestView>, documents: Array<DocumentView>, };
+
+export type DueRow = { nip: string, nama: string, tmt: string, reason: string, };
+
+export type SyncReportView = { pushed: number, pulled: number, refused: number, conflicts: number, };
+
+export type SyncProgressEvent = { phase: string, items: number, bytes: number, };
+
+export type SyncProblem = { id: string, entity: string, state: string, fields: Array<string>, code: string | null, reason: string | null, };
+
+export type SyncStatusView = { server: string | null, user: string | null, last_sync: string | null, waiting: number, problems: Array<SyncProblem>, conflicts: Array<[string, string, string]>, };
+
+export type Settings = { 
+/**
+ * `id` (default) or `en`.
+ */
+language: string, };
+

@@ -1,0 +1,33 @@
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  CommandError, DocumentView, DueRow, LoginInfo, PegawaiDetail, PegawaiRow, QueueView, RequestView,
+  Settings, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
+} from "../bindings";
+
+/** The commands, typed by the generated bindings; a failure rejects with a CommandError. */
+export const api = {
+  login: (server: string, user: string, password: string) => invoke<LoginInfo>("login", { server, user, password }),
+  syncNow: () => invoke<SyncReportView>("sync_now"),
+  cancelSync: () => invoke<void>("cancel_sync"),
+  syncStatus: () => invoke<SyncStatusView>("sync_status"),
+  pegawaiList: (unit: string | null) => invoke<PegawaiRow[]>("pegawai_list", { unit }),
+  pegawaiSearch: (query: string) => invoke<PegawaiRow[]>("pegawai_search", { query }),
+  pegawaiDetail: (nip: string) => invoke<PegawaiDetail>("pegawai_detail", { nip }),
+  queue: () => invoke<QueueView>("verification_queue"),
+  lines: (id: string) => invoke<VerifyLine[]>("verification_lines", { id }),
+  verifyField: (id: string, field: string, decision: string, reason: string | null) =>
+    invoke<RequestView>("verify_field", { id, field, decision, reason }),
+  decide: (id: string, status: string, reason: string | null) => invoke<RequestView>("decide_request", { id, status, reason }),
+  verifyDocument: (id: string, decision: string, reason: string | null) =>
+    invoke<DocumentView>("verify_document", { id, decision, reason }),
+  due: (kind: string, period: string) => invoke<DueRow[]>("due_list", { kind, period }),
+  settings: () => invoke<Settings>("get_settings"),
+  setLanguage: (language: string) => invoke<Settings>("set_language", { language }),
+  onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>
+    listen<SyncProgressEvent>("sync-progress", (e) => f(e.payload)),
+};
+
+export function isCommandError(e: unknown): e is CommandError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
