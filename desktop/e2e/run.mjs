@@ -102,6 +102,13 @@ try {
   await (await driver.$("#detail-name")).waitForDisplayed({ timeout: 10000 });
   assert.match(await (await driver.$("#detail-name")).getText(), new RegExp(nama.split(" ")[0]));
   await shot("03-rincian-asn.png");
+  // The document viewer: the bytes come from the hub on demand and show as an image.
+  await (await driver.$("[data-view-doc]")).click();
+  const image = await driver.$("#document-image");
+  await image.waitForDisplayed({ timeout: 20000 });
+  await driver.waitUntil(async () => (await driver.execute((el) => el.naturalWidth, image)) > 0, { timeout: 10000 });
+  await image.scrollIntoView();
+  await shot("03b-dokumen.png");
 
   // The verification queue: accept the document, return the field with a reason.
   await (await driver.$("#nav-queue")).click();

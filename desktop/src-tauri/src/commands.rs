@@ -89,6 +89,15 @@ pub fn decide_request(
     Ok(state.berkas()?.decide_usulan(&id, &status, reason.as_deref())?.into())
 }
 
+/// A document's bytes for the viewer, fetched from the hub first when this laptop holds only
+/// its metadata; sent raw (no JSON), decrypted only in memory.
+#[tauri::command]
+pub async fn document_content(state: State<'_, Desktop>, id: String) -> CmdResult<tauri::ipc::Response> {
+    let b = state.berkas()?;
+    b.fetch_document(&id, &SyncOptions::default()).await?;
+    Ok(tauri::ipc::Response::new(b.document_bytes(&id)?))
+}
+
 /// `diterima`, `dikembalikan`, `ditolak` or `tidak_asli` (not authentic: records a teguran).
 #[tauri::command]
 pub fn verify_document(

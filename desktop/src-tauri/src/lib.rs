@@ -27,6 +27,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
         commands::verify_field,
         commands::decide_request,
         commands::verify_document,
+        commands::document_content,
         commands::due_list,
         commands::get_settings,
         commands::set_language,

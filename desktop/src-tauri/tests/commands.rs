@@ -127,6 +127,24 @@ fn a_facilitator_signs_in_syncs_finds_an_asn_and_decides_a_correction() {
     let approved: serde_json::Value =
         invoke(&w, "verify_field", json!({"id": id, "field": "tempat_lahir", "decision": "setuju"})).expect("approve");
     assert_eq!(approved["status"], "APPROVED");
+    // The viewer's bytes: fetched from the hub on demand, sent raw, a JPEG.
+    let raw = tauri::test::get_ipc_response(
+        &w,
+        tauri::webview::InvokeRequest {
+            cmd: "document_content".into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(json!({"id": doc})),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .expect("document bytes");
+    match raw {
+        tauri::ipc::InvokeResponseBody::Raw(b) => assert_eq!(&b[..3], &[0xFF, 0xD8, 0xFF], "a JPEG"),
+        other => panic!("expected raw bytes, got {other:?}"),
+    }
     let accepted: serde_json::Value =
         invoke(&w, "verify_document", json!({"id": doc, "decision": "diterima"})).expect("accept the document");
     assert_eq!(accepted["decision"], "DITERIMA");

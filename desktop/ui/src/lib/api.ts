@@ -21,6 +21,7 @@ export const api = {
   decide: (id: string, status: string, reason: string | null) => invoke<RequestView>("decide_request", { id, status, reason }),
   verifyDocument: (id: string, decision: string, reason: string | null) =>
     invoke<DocumentView>("verify_document", { id, decision, reason }),
+  documentContent: (id: string) => invoke<ArrayBuffer>("document_content", { id }),
   due: (kind: string, period: string) => invoke<DueRow[]>("due_list", { kind, period }),
   settings: () => invoke<Settings>("get_settings"),
   setLanguage: (language: string) => invoke<Settings>("set_language", { language }),
