@@ -11,6 +11,7 @@ mod layanan;
 mod output;
 mod pegawai;
 mod propose;
+mod report;
 mod sync;
 
 use berkas_core::secrets::SecretStoreKind;
@@ -70,6 +71,9 @@ enum Command {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// Reports: the daftar nominatif (CSV, XLSX, PDF) and verification progress.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// Proposals to BKN for those due (KPO, PPO, KGB, Satya Lencana): draft, send, answer.
     #[command(subcommand)]
     Propose(propose::ProposeCmd),
@@ -205,6 +209,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Layanan(c) => layanan::run(&ctx, c),
         Command::Form(c) => form::run(&ctx, c),
         Command::Propose(c) => propose::run(&ctx, c),
+        Command::Report(c) => report::run(&ctx, c),
         Command::Verify(c) => form::run_verify(&ctx, c),
         Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),
         Command::Import(c) => import::run(&ctx, c),

@@ -16,6 +16,7 @@ pub mod model;
 mod pegawai;
 mod profile;
 pub mod refdata;
+pub mod reports;
 pub mod secrets;
 pub mod siasn;
 pub mod store;

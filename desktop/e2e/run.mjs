@@ -125,6 +125,11 @@ try {
   await driver.waitUntil(async () => !(await (await driver.$('[data-return="tempat_lahir"]')).isExisting()), { timeout: 10000 });
   await shot("05-dikembalikan.png");
 
+  // Reports: the completeness chart and verification progress.
+  await (await driver.$("#nav-reports")).click();
+  await (await driver.$("svg rect")).waitForDisplayed({ timeout: 10000 });
+  await shot("05b-laporan.png");
+
   // Sync, then the ASN's CLI sees the return and its reason.
   await (await driver.$("#nav-sync")).click();
   await (await driver.$("#sync-now")).click();

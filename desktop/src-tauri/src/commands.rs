@@ -118,6 +118,24 @@ pub fn due_list(state: State<'_, Desktop>, kind: String, period: String) -> CmdR
     Ok(r.due.into_iter().map(|d| DueRow { nip: d.nip, nama: d.nama, tmt: d.tmt, reason: d.reason }).collect())
 }
 
+/// Completeness bands and verification progress, for the report charts.
+#[tauri::command]
+pub fn report_progress(state: State<'_, Desktop>, unit: Option<String>) -> CmdResult<ProgressView> {
+    Ok(state.berkas()?.work_progress(unit.as_deref())?.into())
+}
+
+/// Writes the daftar nominatif as `csv`, `xlsx` or `pdf` into `dir` (default: the user's
+/// downloads folder); returns the file's path.
+#[tauri::command]
+pub fn export_nominatif(
+    state: State<'_, Desktop>,
+    unit: Option<String>,
+    format: String,
+    dir: Option<String>,
+) -> CmdResult<String> {
+    views::export_nominatif(&*state.berkas()?, unit.as_deref(), &format, dir.map(Into::into))
+}
+
 #[tauri::command]
 pub fn get_settings(state: State<'_, Desktop>) -> CmdResult<Settings> {
     views::settings(&state)

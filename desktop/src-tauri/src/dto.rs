@@ -236,6 +236,36 @@ pub struct SyncStatusView {
     pub conflicts: Vec<(String, String, String)>,
 }
 
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProgressView {
+    /// Records per completeness band: 0-24, 25-49, 50-74, 75-99, 100.
+    #[ts(type = "number[]")]
+    pub completeness_bands: Vec<u64>,
+    #[ts(type = "number")]
+    pub requests_waiting: u64,
+    #[ts(type = "number")]
+    pub requests_returned: u64,
+    #[ts(type = "number")]
+    pub requests_decided: u64,
+    #[ts(type = "number")]
+    pub documents_waiting: u64,
+    #[ts(type = "number")]
+    pub documents_decided: u64,
+}
+
+impl From<berkas_core::reports::Progress> for ProgressView {
+    fn from(p: berkas_core::reports::Progress) -> ProgressView {
+        ProgressView {
+            completeness_bands: p.completeness_bands.to_vec(),
+            requests_waiting: p.requests_waiting,
+            requests_returned: p.requests_returned,
+            requests_decided: p.requests_decided,
+            documents_waiting: p.documents_waiting,
+            documents_decided: p.documents_decided,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Settings {
     /// `id` (default) or `en`.
@@ -263,6 +293,7 @@ pub fn typescript() -> String {
         SyncProgressEvent::decl(),
         SyncProblem::decl(),
         SyncStatusView::decl(),
+        ProgressView::decl(),
         Settings::decl(),
     ];
     let mut out = String::from("// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.\n// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings\n\n");

@@ -29,6 +29,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
         commands::verify_document,
         commands::document_content,
         commands::due_list,
+        commands::report_progress,
+        commands::export_nominatif,
         commands::get_settings,
         commands::set_language,
     ])

@@ -124,3 +124,34 @@ pub fn set_language(state: &Desktop, language: &str) -> CmdResult<Settings> {
     *state.lang.lock().map_err(|_| poisoned())? = language.into();
     settings(state)
 }
+
+/// Where exports go by default: the XDG downloads folder, else ~/Downloads.
+fn export_dir() -> std::path::PathBuf {
+    if let Some(d) = std::env::var_os("XDG_DOWNLOAD_DIR") {
+        return d.into();
+    }
+    std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join("Downloads")).unwrap_or_else(|| ".".into())
+}
+
+pub fn export_nominatif(
+    b: &Berkas,
+    unit: Option<&str>,
+    format: &str,
+    dir: Option<std::path::PathBuf>,
+) -> CmdResult<String> {
+    use berkas_core::reports::{to_csv, to_pdf, to_xlsx, ReportFormat};
+    let f = ReportFormat::parse(format).ok_or_else(|| CommandError::new("report.format", "csv, xlsx or pdf"))?;
+    let n = b.daftar_nominatif(unit)?;
+    let bytes = match f {
+        ReportFormat::Csv => to_csv(&n),
+        ReportFormat::Xlsx => to_xlsx(&n)?,
+        ReportFormat::Pdf => to_pdf(&n),
+    };
+    let dir = dir.unwrap_or_else(export_dir);
+    let io = |e: std::io::Error| CommandError::new("report.io", e.to_string());
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let day = n.dibuat.get(..10).unwrap_or("hari-ini");
+    let path = dir.join(format!("daftar-nominatif-{}-{day}.{}", unit.unwrap_or("semua"), f.extension()));
+    std::fs::write(&path, bytes).map_err(io)?;
+    Ok(path.display().to_string())
+}

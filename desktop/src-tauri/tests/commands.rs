@@ -156,6 +156,20 @@ fn a_facilitator_signs_in_syncs_finds_an_asn_and_decides_a_correction() {
             .clone();
     assert_eq!(tempat, "Kota Mataram", "the hub applied the approval and the laptop pulled it");
 
+    // Reports: the chart counts and the daftar nominatif as a file.
+    let progress: serde_json::Value = invoke(&w, "report_progress", json!({"unit": "UNIT-A"})).expect("progress");
+    let bands: u64 = progress["completeness_bands"].as_array().expect("bands").iter().filter_map(|b| b.as_u64()).sum();
+    assert_eq!(bands, 5, "{progress}");
+    assert_eq!(progress["requests_decided"], 1, "{progress}");
+    let out = tmp.path().join("exports");
+    let path: String =
+        invoke(&w, "export_nominatif", json!({"unit": "UNIT-A", "format": "xlsx", "dir": out})).expect("export");
+    assert!(std::fs::read(&path).expect("the file").starts_with(b"PK"), "{path}");
+    let bad: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "export_nominatif", json!({"unit": null, "format": "doc", "dir": out}))
+            .expect_err("doc");
+    assert_eq!(bad["code"], "report.format");
+
     let status: serde_json::Value = invoke(&w, "sync_status", json!({})).expect("status");
     assert_eq!(
         (status["waiting"].as_u64(), status["problems"].as_array().map(Vec::len)),

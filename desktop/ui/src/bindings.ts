@@ -41,6 +41,12 @@ export type SyncProblem = { id: string, entity: string, state: string, fields: A
 
 export type SyncStatusView = { server: string | null, user: string | null, last_sync: string | null, waiting: number, problems: Array<SyncProblem>, conflicts: Array<[string, string, string]>, };
 
+export type ProgressView = { 
+/**
+ * Records per completeness band: 0-24, 25-49, 50-74, 75-99, 100.
+ */
+completeness_bands: number[], requests_waiting: number, requests_returned: number, requests_decided: number, documents_waiting: number, documents_decided: number, };
+
 export type Settings = { 
 /**
  * `id` (default) or `en`.

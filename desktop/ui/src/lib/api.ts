@@ -1,7 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
-  CommandError, DocumentView, DueRow, LoginInfo, PegawaiDetail, PegawaiRow, QueueView, RequestView,
+  CommandError, DocumentView, DueRow, LoginInfo, PegawaiDetail, PegawaiRow, ProgressView, QueueView, RequestView,
   Settings, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
 } from "../bindings";
 
@@ -23,6 +23,9 @@ export const api = {
     invoke<DocumentView>("verify_document", { id, decision, reason }),
   documentContent: (id: string) => invoke<ArrayBuffer>("document_content", { id }),
   due: (kind: string, period: string) => invoke<DueRow[]>("due_list", { kind, period }),
+  progress: (unit: string | null) => invoke<ProgressView>("report_progress", { unit }),
+  exportNominatif: (unit: string | null, format: string) =>
+    invoke<string>("export_nominatif", { unit, format, dir: null }),
   settings: () => invoke<Settings>("get_settings"),
   setLanguage: (language: string) => invoke<Settings>("set_language", { language }),
   onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>

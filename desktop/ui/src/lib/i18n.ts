@@ -38,6 +38,12 @@ const id = {
   language: "Bahasa",
   period: "Periode (TMT)",
   show: "Tampilkan",
+  reports: "Laporan",
+  nominatif: "Daftar nominatif",
+  savedTo: "Disimpan di",
+  completenessChart: "Kelengkapan data per ASN",
+  verificationProgress: "Kemajuan verifikasi",
+  requests: "Usulan",
 };
 
 export type Words = typeof id;
@@ -79,6 +85,12 @@ const en: Words = {
   language: "Language",
   period: "Period (TMT)",
   show: "Show",
+  reports: "Reports",
+  nominatif: "Staff list (daftar nominatif)",
+  savedTo: "Saved to",
+  completenessChart: "Record completeness per ASN",
+  verificationProgress: "Verification progress",
+  requests: "Requests",
 };
 
 export function words(lang: Lang): Words {
