@@ -118,6 +118,37 @@ pub fn due_list(state: State<'_, Desktop>, kind: String, period: String) -> CmdR
     Ok(r.due.into_iter().map(|d| DueRow { nip: d.nip, nama: d.nama, tmt: d.tmt, reason: d.reason }).collect())
 }
 
+/// Drafts a proposal for each ASN due for `kind` in `period` who has none yet.
+#[tauri::command]
+pub fn proposals_draft(state: State<'_, Desktop>, kind: String, period: String) -> CmdResult<Vec<ProposalView>> {
+    let kind = DueKind::parse(&kind).ok_or_else(|| CommandError::new("due.kind", kind))?;
+    let drafted = state.berkas()?.draft_proposals(kind, &period, &DueRules::default(), None)?;
+    Ok(drafted.into_iter().map(ProposalView::from).collect())
+}
+
+#[tauri::command]
+pub fn proposals_list(state: State<'_, Desktop>) -> CmdResult<Vec<ProposalView>> {
+    Ok(state.berkas()?.proposals(None, None)?.into_iter().map(ProposalView::from).collect())
+}
+
+/// Sends a complete proposal; refused with each missing document in `fields`.
+#[tauri::command]
+pub fn proposal_send(state: State<'_, Desktop>, id: String) -> CmdResult<ProposalView> {
+    Ok(state.berkas()?.send_proposal(&id)?.into())
+}
+
+/// BKN's answer: `ACC` (with the pertek number), `TMS` or `BTL` (with the reasons).
+#[tauri::command]
+pub fn proposal_answer(
+    state: State<'_, Desktop>,
+    id: String,
+    answer: String,
+    reason: Option<String>,
+    pertek: Option<String>,
+) -> CmdResult<ProposalView> {
+    Ok(state.berkas()?.answer_proposal(&id, &answer, reason.as_deref(), pertek.as_deref())?.into())
+}
+
 /// Completeness bands and verification progress, for the report charts.
 #[tauri::command]
 pub fn report_progress(state: State<'_, Desktop>, unit: Option<String>) -> CmdResult<ProgressView> {

@@ -237,6 +237,48 @@ pub struct SyncStatusView {
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
+pub struct ProposalView {
+    pub id: String,
+    pub nip: String,
+    pub nama: String,
+    /// `KP`, `KGB`, `PENSIUN`, `SATYA_LENCANA`.
+    pub jenis: String,
+    pub layanan: String,
+    pub periode: String,
+    pub tmt: String,
+    /// `DRAFT`, `DIKIRIM`, `ACC`, `TMS`, `BTL`.
+    pub status: String,
+    pub reason: Option<String>,
+    pub nomor_pertek: Option<String>,
+    /// Labels of the checklist documents still missing.
+    pub missing: Vec<String>,
+    pub history: Vec<StatusStepView>,
+}
+
+impl From<berkas_core::forms::ProposalInfo> for ProposalView {
+    fn from(p: berkas_core::forms::ProposalInfo) -> ProposalView {
+        ProposalView {
+            missing: p.checklist.missing.clone(),
+            history: p
+                .history
+                .into_iter()
+                .map(|h| StatusStepView { status: h.status, at: h.at, by: h.by, reason: h.reason })
+                .collect(),
+            id: p.id,
+            nip: p.nip,
+            nama: p.nama,
+            jenis: p.jenis,
+            layanan: p.layanan_id,
+            periode: p.periode,
+            tmt: p.tmt,
+            status: p.status,
+            reason: p.alasan,
+            nomor_pertek: p.nomor_pertek,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ProgressView {
     /// Records per completeness band: 0-24, 25-49, 50-74, 75-99, 100.
     #[ts(type = "number[]")]
@@ -293,6 +335,7 @@ pub fn typescript() -> String {
         SyncProgressEvent::decl(),
         SyncProblem::decl(),
         SyncStatusView::decl(),
+        ProposalView::decl(),
         ProgressView::decl(),
         Settings::decl(),
     ];

@@ -170,11 +170,36 @@ fn a_facilitator_signs_in_syncs_finds_an_asn_and_decides_a_correction() {
             .expect_err("doc");
     assert_eq!(bad["code"], "report.format");
 
+    // Proposals: drafted for those due, refused while papers are missing, answered only once sent.
+    let (period, due) = (2020..2060)
+        .flat_map(|y| (1..=12).map(move |m| format!("{y}-{m:02}")))
+        .map(|p| {
+            let d: Vec<serde_json::Value> =
+                invoke(&w, "due_list", json!({"kind": "pensiun", "period": p})).expect("due");
+            (p, d)
+        })
+        .find(|(_, d)| !d.is_empty())
+        .expect("someone in UNIT-A retires");
+    let drafted: Vec<serde_json::Value> =
+        invoke(&w, "proposals_draft", json!({"kind": "pensiun", "period": period})).expect("draft");
+    assert_eq!(drafted.len(), due.len());
+    assert_eq!(drafted[0]["status"], "DRAFT");
+    assert!(drafted[0]["missing"].as_array().is_some_and(|m| !m.is_empty()), "{}", drafted[0]);
+    let pid = drafted[0]["id"].as_str().expect("id").to_string();
+    let refused: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "proposal_send", json!({"id": pid})).expect_err("papers missing");
+    assert!(refused["fields"].as_array().is_some_and(|f| f.iter().all(|f| f["code"] == "usulan.missing_document")));
+    let early: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "proposal_answer", json!({"id": pid, "answer": "ACC"})).expect_err("not sent");
+    assert_eq!(early["fields"][0]["code"], "proposal.bad_step", "{early}");
+    let listed: Vec<serde_json::Value> = invoke(&w, "proposals_list", json!({})).expect("list");
+    assert_eq!(listed.len(), drafted.len());
+
     let status: serde_json::Value = invoke(&w, "sync_status", json!({})).expect("status");
     assert_eq!(
         (status["waiting"].as_u64(), status["problems"].as_array().map(Vec::len)),
-        (Some(0), Some(0)),
-        "{status}"
+        (Some(drafted.len() as u64), Some(0)),
+        "the drafts wait for the next sync: {status}"
     );
     let lang: serde_json::Value =
         invoke::<serde_json::Value>(&w, "set_language", json!({"language": "fr"})).expect_err("fr");

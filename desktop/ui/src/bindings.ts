@@ -41,6 +41,20 @@ export type SyncProblem = { id: string, entity: string, state: string, fields: A
 
 export type SyncStatusView = { server: string | null, user: string | null, last_sync: string | null, waiting: number, problems: Array<SyncProblem>, conflicts: Array<[string, string, string]>, };
 
+export type ProposalView = { id: string, nip: string, nama: string, 
+/**
+ * `KP`, `KGB`, `PENSIUN`, `SATYA_LENCANA`.
+ */
+jenis: string, layanan: string, periode: string, tmt: string, 
+/**
+ * `DRAFT`, `DIKIRIM`, `ACC`, `TMS`, `BTL`.
+ */
+status: string, reason: string | null, nomor_pertek: string | null, 
+/**
+ * Labels of the checklist documents still missing.
+ */
+missing: Array<string>, history: Array<StatusStepView>, };
+
 export type ProgressView = { 
 /**
  * Records per completeness band: 0-24, 25-49, 50-74, 75-99, 100.

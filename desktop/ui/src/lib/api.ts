@@ -1,7 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
-  CommandError, DocumentView, DueRow, LoginInfo, PegawaiDetail, PegawaiRow, ProgressView, QueueView, RequestView,
+  CommandError, DocumentView, DueRow, LoginInfo, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
 } from "../bindings";
 
@@ -23,6 +23,11 @@ export const api = {
     invoke<DocumentView>("verify_document", { id, decision, reason }),
   documentContent: (id: string) => invoke<ArrayBuffer>("document_content", { id }),
   due: (kind: string, period: string) => invoke<DueRow[]>("due_list", { kind, period }),
+  proposalsDraft: (kind: string, period: string) => invoke<ProposalView[]>("proposals_draft", { kind, period }),
+  proposals: () => invoke<ProposalView[]>("proposals_list"),
+  proposalSend: (id: string) => invoke<ProposalView>("proposal_send", { id }),
+  proposalAnswer: (id: string, answer: string, reason: string | null, pertek: string | null) =>
+    invoke<ProposalView>("proposal_answer", { id, answer, reason, pertek }),
   progress: (unit: string | null) => invoke<ProgressView>("report_progress", { unit }),
   exportNominatif: (unit: string | null, format: string) =>
     invoke<string>("export_nominatif", { unit, format, dir: null }),

@@ -44,6 +44,11 @@ const id = {
   completenessChart: "Kelengkapan data per ASN",
   verificationProgress: "Kemajuan verifikasi",
   requests: "Usulan",
+  draftProposals: "Buat usul untuk semua",
+  proposals: "Usul ke BKN",
+  send: "Kirim",
+  missingDocs: "Dokumen kurang",
+  pertek: "Nomor pertek",
 };
 
 export type Words = typeof id;
@@ -91,6 +96,11 @@ const en: Words = {
   completenessChart: "Record completeness per ASN",
   verificationProgress: "Verification progress",
   requests: "Requests",
+  draftProposals: "Draft proposals for all",
+  proposals: "Proposals to BKN",
+  send: "Send",
+  missingDocs: "Missing documents",
+  pertek: "Pertek number",
 };
 
 export function words(lang: Lang): Words {
