@@ -46,6 +46,7 @@ fas("sync");
 const unit = JSON.parse(fas("pegawai", "list", "--unit", "UNIT-A", "--json"));
 const nip = unit[1].nip;
 const nama = unit[1].nama;
+const nik = JSON.parse(fas("pegawai", "show", nip, "--json")).data_utama.values.nik;
 cli("init", "--secret-store", "file");
 cli("login", "--server", url, "--user", nip, "--password-stdin");
 cli("sync");
@@ -95,6 +96,11 @@ try {
   await driver.$(`[data-nip="${nip}"]`).waitForDisplayed({ timeout: 20000 });
   assert.equal(await driver.$$("[data-nip]").length > 1, true, "the unit's rows are listed");
   await shot("02-daftar-asn.png");
+  // A NIK finds its ASN through the full-text index; then a part of the name.
+  await search.setValue(nik);
+  await driver.waitUntil(async () => (await driver.$$("[data-nip]").length) === 1, { timeout: 10000 });
+  assert.equal(await (await driver.$("[data-nip]")).getAttribute("data-nip"), nip);
+  await search.clearValue();
   await search.setValue(nama.split(" ")[0]);
   const row = await driver.$(`[data-nip="${nip}"]`);
   await row.waitForDisplayed({ timeout: 10000 });
