@@ -2,7 +2,6 @@
 //! drafts, submit, decisions, status with history.
 
 use berkas_core::forms::{ChecklistLine, LineStatus, UsulanInfo};
-use berkas_core::model::Value;
 use std::collections::HashMap;
 
 use crate::error::Result;
@@ -95,19 +94,7 @@ fn entry(u: UsulanInfo) -> UsulanEntry {
                 by: k.oleh,
             })
             .collect(),
-        answers: u
-            .answers
-            .into_iter()
-            .map(|(k, v)| {
-                let text = match v {
-                    Value::Text(t) => t,
-                    Value::Int(i) => i.to_string(),
-                    Value::Bool(b) => b.to_string(),
-                    Value::Null => String::new(),
-                };
-                (k, text)
-            })
-            .collect(),
+        answers: u.answers.into_iter().map(|(k, v)| (k, v.to_text())).collect(),
         history: u
             .history
             .into_iter()

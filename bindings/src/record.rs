@@ -76,21 +76,12 @@ pub struct ProposalEntry {
     pub missing: Vec<String>,
 }
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Text(t) => t.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Bool(b) => b.to_string(),
-    }
-}
-
 fn entries(defs: &[FieldDef], values: &FieldMap) -> Vec<FieldEntry> {
     defs.iter()
         .map(|f| FieldEntry {
             name: f.name.to_string(),
             label: f.label.to_string(),
-            value: values.get(f.name).map(text).unwrap_or_default(),
+            value: values.get(f.name).map(Value::to_text).unwrap_or_default(),
             own: f.owner == Owner::Personal,
         })
         .collect()
@@ -99,7 +90,7 @@ fn entries(defs: &[FieldDef], values: &FieldMap) -> Vec<FieldEntry> {
 fn view(nip: String, r: PegawaiRecord) -> RecordView {
     let du = &r.data_utama.values;
     RecordView {
-        nama: du.get("nama").map(text).unwrap_or_default(),
+        nama: du.get("nama").map(Value::to_text).unwrap_or_default(),
         data_utama: entries(Entity::DataUtama.def().fields, du),
         riwayat: r
             .riwayat

@@ -160,3 +160,16 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).into()
 }
+
+/// Stores one page as a document of `nip` linked to `link`; returns its id.
+pub fn add_page(b: &Berkas, nip: &str, id_ref: &str, link: berkas_core::docs::DocLink, page: &[u8]) -> String {
+    let new = berkas_core::docs::NewDocument {
+        nip,
+        id_ref_dokumen: id_ref,
+        link,
+        files: vec![berkas_core::docs::PageInput { bytes: page, crop: None }],
+        file_name: None,
+        keep_unreadable: false,
+    };
+    b.add_document(&new, &berkas_core::docs::CaptureOptions::default()).expect("document").0.id
+}

@@ -4,28 +4,19 @@
 //! sent, returned BTL with reasons, sent again, ACC with the pertek; the ASN reads every step
 //! and cannot write any; the other unit's facilitator sees none of it.
 
-use berkas_core::docs::{CaptureOptions, DocLink, NewDocument, PageInput};
+use berkas_core::docs::DocLink;
 use berkas_core::due::{DueKind, DueRules};
 use berkas_core::model::{Entity, FieldMap, Value};
 use berkas_core::sync::{OutboxState, SyncOptions};
 use berkas_core::{Berkas, Error, ListFilter};
-use berkas_tests::{device, pages, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{add_page, device, pages, HubProcess, DEMO_PASSWORD};
 
 async fn sync(b: &Berkas) -> berkas_core::sync::SyncReport {
     b.sync(&SyncOptions::default()).await.expect("sync")
 }
 
 fn add_doc(b: &Berkas, nip: &str, id_ref: &str, link: DocLink) {
-    let page = pages::jpeg(&pages::scanned_page(1700, 2200), 90, None);
-    let new = NewDocument {
-        nip,
-        id_ref_dokumen: id_ref,
-        link,
-        files: vec![PageInput { bytes: &page, crop: None }],
-        file_name: None,
-        keep_unreadable: false,
-    };
-    b.add_document(&new, &CaptureOptions::default()).expect("document");
+    add_page(b, nip, id_ref, link, &pages::jpeg(&pages::scanned_page(1700, 2200), 90, None));
 }
 
 #[tokio::test(flavor = "current_thread")]

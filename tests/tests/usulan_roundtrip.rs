@@ -3,26 +3,14 @@
 //! reason, the ASN sees the reason, fixes and resubmits, the facilitator approves, the ASN sees
 //! it. A step outside the ASN's part is refused by the hub.
 
-use berkas_core::docs::{CaptureOptions, DocLink, NewDocument, PageInput};
+use berkas_core::docs::DocLink;
 use berkas_core::model::FieldMap;
 use berkas_core::sync::{OutboxState, SyncOptions};
 use berkas_core::{Berkas, Error, ListFilter};
-use berkas_tests::{device, pages, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{add_page, device, pages, HubProcess, DEMO_PASSWORD};
 
 async fn sync(b: &Berkas) -> berkas_core::sync::SyncReport {
     b.sync(&SyncOptions::default()).await.expect("sync")
-}
-
-fn add_doc(b: &Berkas, nip: &str, id_ref: &str, page: &[u8]) {
-    let new = NewDocument {
-        nip,
-        id_ref_dokumen: id_ref,
-        link: DocLink::DataUtama,
-        files: vec![PageInput { bytes: page, crop: None }],
-        file_name: None,
-        keep_unreadable: false,
-    };
-    b.add_document(&new, &CaptureOptions::default()).expect("document");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -52,8 +40,8 @@ async fn submit_offline_return_for_correction_resubmit_approve() {
         other => panic!("a request without its documents was submitted: {other:?}"),
     }
     let page = pages::jpeg(&pages::scanned_page(1700, 2200), 90, None);
-    add_doc(&phone, &nip, "887", &page);
-    add_doc(&phone, &nip, "pas_foto", &page);
+    add_page(&phone, &nip, "887", DocLink::DataUtama, &page);
+    add_page(&phone, &nip, "pas_foto", DocLink::DataUtama, &page);
     let submitted = phone.submit_usulan(&id).expect("submit");
     assert_eq!((submitted.status.as_str(), submitted.queued), ("SUBMITTED", true), "queued while offline");
     let report = sync(&phone).await;
@@ -77,7 +65,7 @@ async fn submit_offline_return_for_correction_resubmit_approve() {
     assert!(back.history.iter().all(|h| !h.at.is_empty()), "every step has its date");
     assert_eq!(back.history[2].by, "fas-a");
 
-    add_doc(&phone, &nip, "pas_foto", &pages::jpeg(&pages::scanned_page(1600, 2100), 90, None));
+    add_page(&phone, &nip, "pas_foto", DocLink::DataUtama, &pages::jpeg(&pages::scanned_page(1600, 2100), 90, None));
     assert_eq!(phone.submit_usulan(&id).expect("resubmit").status, "RESUBMITTED");
     sync(&phone).await;
     sync(&fas).await;

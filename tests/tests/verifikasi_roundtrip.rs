@@ -5,12 +5,12 @@
 //! device. Documents are decided one by one; a fake earns the uploader a teguran. The ASN's
 //! own contact data applies at once.
 
-use berkas_core::docs::{CaptureOptions, DocLink, DocPutusan, NewDocument, PageInput};
+use berkas_core::docs::{DocLink, DocPutusan};
 use berkas_core::forms::{FieldDecision, Putusan};
 use berkas_core::model::{Entity, FieldMap, Value};
 use berkas_core::sync::{OutboxState, SyncOptions};
 use berkas_core::{Berkas, Error, ListFilter};
-use berkas_tests::{device, pages, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{add_page, device, pages, HubProcess, DEMO_PASSWORD};
 
 async fn sync(b: &Berkas) -> berkas_core::sync::SyncReport {
     let r = b.sync(&SyncOptions::default()).await.expect("sync");
@@ -24,15 +24,7 @@ fn answers(pairs: &[(&str, &str)]) -> FieldMap {
 
 fn add_doc(b: &Berkas, nip: &str, id_ref: &str, usulan: &str, seed: u32) -> String {
     let page = pages::jpeg(&pages::scanned_page(1600 + seed, 2100), 90, None);
-    let new = NewDocument {
-        nip,
-        id_ref_dokumen: id_ref,
-        link: DocLink::Usulan { id: usulan.to_string() },
-        files: vec![PageInput { bytes: &page, crop: None }],
-        file_name: None,
-        keep_unreadable: false,
-    };
-    b.add_document(&new, &CaptureOptions::default()).expect("document").0.id
+    add_page(b, nip, id_ref, DocLink::Usulan { id: usulan.to_string() }, &page)
 }
 
 fn official(b: &Berkas, nip: &str, field: &str) -> Option<String> {

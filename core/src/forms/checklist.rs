@@ -47,6 +47,24 @@ pub struct Checklist {
     pub missing: Vec<String>,
 }
 
+impl Checklist {
+    /// One `usulan.missing_document` error per required line still short, as submit and send
+    /// refuse with: "label (have of needed)" under `dokumen:<id>`.
+    pub fn missing_errors(&self) -> Vec<crate::model::FieldError> {
+        self.lines
+            .iter()
+            .filter(|l| l.wajib && l.status == LineStatus::Kurang)
+            .map(|l| {
+                crate::model::FieldError::new(
+                    &format!("dokumen:{}", l.id),
+                    "usulan.missing_document",
+                    format!("{} ({} of {})", l.label, l.have.len(), l.needed),
+                )
+            })
+            .collect()
+    }
+}
+
 fn yes(v: Option<&Value>) -> bool {
     match v {
         Some(Value::Bool(b)) => *b,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{Checklist, StatusEntry};
 use crate::due::{DueKind, DueRules};
 use crate::error::{Error, Result};
-use crate::model::{Entity, FieldError, FieldMap, Value};
+use crate::model::{Entity, FieldMap, Value};
 use crate::profile::Berkas;
 use crate::store::{now, records};
 
@@ -180,19 +180,7 @@ impl Berkas {
                 format!("a {} proposal cannot be sent", p.status),
             ));
         }
-        let missing: Vec<FieldError> = p
-            .checklist
-            .lines
-            .iter()
-            .filter(|l| l.wajib && l.status == super::LineStatus::Kurang)
-            .map(|l| {
-                FieldError::new(
-                    &format!("dokumen:{}", l.id),
-                    "usulan.missing_document",
-                    format!("{} ({} of {})", l.label, l.have.len(), l.needed),
-                )
-            })
-            .collect();
+        let missing = p.checklist.missing_errors();
         if !missing.is_empty() {
             return Err(Error::Invalid(missing));
         }

@@ -268,14 +268,7 @@ impl Berkas {
                 missing.push(FieldError::new(&f.name, "usulan.missing_answer", format!("{} is required", f.label)));
             }
         }
-        let checklist = self.layanan_checklist(&u.nip, &u.layanan_id, &u.answers, Some(id))?;
-        for l in checklist.lines.iter().filter(|l| l.wajib && l.status == super::LineStatus::Kurang) {
-            missing.push(FieldError::new(
-                &format!("dokumen:{}", l.id),
-                "usulan.missing_document",
-                format!("{} ({} of {})", l.label, l.have.len(), l.needed),
-            ));
-        }
+        missing.extend(self.layanan_checklist(&u.nip, &u.layanan_id, &u.answers, Some(id))?.missing_errors());
         if let Some(ubah) = &def.ubah {
             if !u.answers.values().any(|v| !matches!(v, Value::Null)) {
                 missing.push(FieldError::new("answers", "usulan.empty", "the form proposes no value"));

@@ -64,6 +64,17 @@ impl Value {
         matches!(self, Value::Null) || matches!(self, Value::Text(s) if s.is_empty())
     }
 
+    /// The value as text an app can show and send back (`true`/`false` for yes/no, empty for
+    /// null): what the bindings hand across.
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(t) => t.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Bool(b) => b.to_string(),
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::Text(s) => Some(s),
