@@ -55,19 +55,27 @@ const page = join(work, "page.jpg");
 execFileSync("vips", ["text", join(work, "t.png"), "SURAT KETERANGAN TEMPAT LAHIR NOMOR 474/123/2026", "--dpi", "300", "--width", "1800"]);
 execFileSync("vips", ["invert", join(work, "t.png"), `${page}[Q=90]`]);
 cli("doc", "add", "--nip", nip, "--type", "dokumen_pendukung", "--usulan", draft.id, "--keep", page);
+// A second supporting document of two pages: the pipeline makes one PDF of them.
+const page2 = join(work, "page2.jpg");
+execFileSync("vips", ["text", join(work, "t2.png"), "HALAMAN KEDUA: KUTIPAN AKTA KELAHIRAN", "--dpi", "300", "--width", "1800"]);
+execFileSync("vips", ["invert", join(work, "t2.png"), `${page2}[Q=90]`]);
+cli("doc", "add", "--nip", nip, "--type", "dokumen_pendukung", "--usulan", draft.id, "--keep", page, page2);
 cli("form", "submit", draft.id);
 cli("sync");
 
-const driver = await remote({
-  hostname: "127.0.0.1",
-  port: 4444,
-  logLevel: "warn",
-  capabilities: {
-    browserName: "wry",
-    "wdio:enforceWebDriverClassic": true,
-    "tauri:options": { application: `${target}/berkas-desktop`, args: ["--profile", join(work, "desktop")] },
-  },
-});
+// The app on its own profile; a second session is a restart.
+const session = () =>
+  remote({
+    hostname: "127.0.0.1",
+    port: 4444,
+    logLevel: "warn",
+    capabilities: {
+      browserName: "wry",
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: `${target}/berkas-desktop`, args: ["--profile", join(work, "desktop")] },
+    },
+  });
+let driver = await session();
 
 // WebKit paints after the DOM settles; a screenshot taken at once can show the previous frame.
 const shot = async (name) => {
@@ -109,12 +117,28 @@ try {
   assert.match(await (await driver.$("#detail-name")).getText(), new RegExp(nama.split(" ")[0]));
   await shot("03-rincian-asn.png");
   // The document viewer: the bytes come from the hub on demand and show as an image.
-  await (await driver.$("[data-view-doc]")).click();
+  await (await driver.$('[data-view-doc][data-mime="image/jpeg"]')).click();
   const image = await driver.$("#document-image");
   await image.waitForDisplayed({ timeout: 20000 });
   await driver.waitUntil(async () => (await driver.execute((el) => el.naturalWidth, image)) > 0, { timeout: 10000 });
   await image.scrollIntoView();
   await shot("03b-dokumen.png");
+  // A PDF is drawn by pdf.js, page by page, with dark text on the white page.
+  await (await driver.$('[data-view-doc][data-mime="application/pdf"]')).click();
+  const pdf = await driver.$("#document-pdf");
+  await driver.waitUntil(async () => (await pdf.getAttribute("data-drawn")) === "1", { timeout: 20000 });
+  const inked = (el) => {
+    const d = el.getContext("2d").getImageData(0, 0, el.width, el.height).data;
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 16) if (d[i] < 100) dark++;
+    return dark;
+  };
+  assert.ok((await driver.execute(inked, pdf)) > 100, "the PDF's first page shows its text");
+  assert.match(await (await driver.$("#pdf-page")).getText(), /1 dari 2/);
+  await (await driver.$("#pdf-next")).click();
+  await driver.waitUntil(async () => (await pdf.getAttribute("data-drawn")) === "2", { timeout: 20000 });
+  await pdf.scrollIntoView();
+  await shot("03c-dokumen-pdf.png");
 
   // The verification queue: accept the document, return the field with a reason.
   await (await driver.$("#nav-queue")).click();
@@ -141,11 +165,30 @@ try {
   await (await driver.$("#sync-now")).click();
   await driver.waitUntil(async () => (await (await driver.$("#sync-now")).isEnabled()), { timeout: 30000 });
   await shot("06-sinkronisasi.png");
+
+  // Settings: English and a 5-minute background sync, kept across a restart that opens
+  // signed in; then back to Indonesian.
+  await (await driver.$("#nav-settings")).click();
+  await (await driver.$("#settings-account")).waitForDisplayed({ timeout: 10000 });
+  assert.match(await (await driver.$("#settings-account")).getText(), /fas-a/);
+  await (await driver.$("#settings-sync")).selectByAttribute("value", "5");
+  await (await driver.$("#settings-language")).selectByAttribute("value", "en");
+  await driver.waitUntil(async () => (await (await driver.$("#nav-settings")).getText()) === "Settings", { timeout: 10000 });
+  await shot("07-pengaturan-en.png");
   cli("sync");
   const status = JSON.parse(cli("form", "status", draft.id, "--json"));
   assert.equal(status.status, "RETURNED");
   assert.match(status.status_reason, /Mataram/);
   assert.equal(status.keputusan.tempat_lahir.putusan, "KEMBALIKAN");
+  await driver.deleteSession();
+  driver = await session();
+  const list = await driver.$("#search");
+  await list.waitForDisplayed({ timeout: 30000 });
+  assert.equal(await (await driver.$("#nav-settings")).getText(), "Settings", "the restart keeps English and the session");
+  await (await driver.$("#nav-settings")).click();
+  await driver.waitUntil(async () => (await (await driver.$("#settings-sync")).getValue()) === "5", { timeout: 10000 });
+  await (await driver.$("#settings-language")).selectByAttribute("value", "id");
+  await driver.waitUntil(async () => (await (await driver.$("#nav-settings")).getText()) === "Pengaturan", { timeout: 10000 });
   console.log(`e2e: fas-a returned tempat_lahir of ${nip} in the desktop app; the ASN's CLI shows: ${status.status_reason}`);
 } finally {
   await driver.deleteSession().catch(() => {});

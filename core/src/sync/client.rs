@@ -456,6 +456,12 @@ impl Berkas {
         Ok(())
     }
 
+    /// Whether this profile holds a session (a refresh token): an app opens on its records
+    /// instead of the sign-in form.
+    pub fn signed_in(&self) -> Result<bool> {
+        Ok(self.secrets().get(&self.secret_name("sync-refresh"))?.is_some())
+    }
+
     fn stored_access(&self) -> Result<Option<String>> {
         let Some(s) = self.secrets().get(&self.secret_name("sync-access"))? else { return Ok(None) };
         let text = String::from_utf8_lossy(s.expose()).to_string();

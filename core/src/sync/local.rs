@@ -83,6 +83,8 @@ pub enum RecordSyncState {
 pub struct SyncStatus {
     pub server: Option<String>,
     pub user: Option<String>,
+    /// The signed-in account's role on the hub (`asn`, `fasilitator`, `admin` ...).
+    pub role: Option<String>,
     pub device: Option<String>,
     pub cursor: i64,
     pub last_sync: Option<String>,
@@ -304,6 +306,7 @@ impl Berkas {
         let mut s = SyncStatus {
             server: meta_get(c, "sync.server")?,
             user: meta_get(c, "sync.user")?,
+            role: meta_get(c, "sync.role")?,
             device: meta_get(c, "sync.device")?,
             cursor: meta_get(c, "sync.cursor")?.and_then(|v| v.parse().ok()).unwrap_or(0),
             last_sync: meta_get(c, "sync.last")?,

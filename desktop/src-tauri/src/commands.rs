@@ -6,12 +6,12 @@ use berkas_core::due::{DueKind, DueRules};
 use berkas_core::forms::{FieldDecision, Putusan};
 use berkas_core::sync::{SyncOptions, SyncPhase};
 use berkas_core::ListFilter;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::dto::*;
 use crate::error::{CmdResult, CommandError};
 use crate::state::Desktop;
-use crate::views;
+use crate::{syncing, views};
 
 #[tauri::command]
 pub async fn login(state: State<'_, Desktop>, server: String, user: String, password: String) -> CmdResult<LoginInfo> {
@@ -19,18 +19,23 @@ pub async fn login(state: State<'_, Desktop>, server: String, user: String, pass
     Ok(LoginInfo { user: p.username, role: p.role })
 }
 
-/// Syncs now, emitting `sync-progress` events; `cancel_sync` stops it keeping what was done.
+/// Syncs now (after a running sync ends), emitting `sync-progress` and `sync-done`;
+/// `cancel_sync` stops it keeping what was done.
 #[tauri::command]
 pub async fn sync_now<R: Runtime>(app: AppHandle<R>, state: State<'_, Desktop>) -> CmdResult<SyncReportView> {
-    let opts = views::sync_options(&state, move |phase, items, bytes| {
-        let _ = app.emit("sync-progress", SyncProgressEvent { phase, items, bytes });
-    })?;
-    views::sync(&state, &opts).await
+    syncing::sync_now(&app, &state).await
 }
 
 #[tauri::command]
 pub fn cancel_sync(state: State<'_, Desktop>) -> CmdResult<()> {
-    views::cancel(&state)
+    syncing::cancel(&state)
+}
+
+/// Ends the session on the hub and forgets its tokens; the records stay on this laptop.
+#[tauri::command]
+pub async fn logout(state: State<'_, Desktop>) -> CmdResult<Settings> {
+    state.berkas()?.logout().await?;
+    views::settings(&state)
 }
 
 #[tauri::command]
@@ -174,7 +179,21 @@ pub fn get_settings(state: State<'_, Desktop>) -> CmdResult<Settings> {
 
 #[tauri::command]
 pub fn set_language(state: State<'_, Desktop>, language: String) -> CmdResult<Settings> {
-    views::set_language(&state, &language)
+    state.set_prefs(state.prefs()?.with_language(&language)?)?;
+    views::settings(&state)
+}
+
+/// Seconds between background syncs (0: only on demand).
+#[tauri::command]
+pub fn set_sync_interval(state: State<'_, Desktop>, seconds: u64) -> CmdResult<Settings> {
+    state.set_prefs(state.prefs()?.with_sync_secs(seconds)?)?;
+    views::settings(&state)
+}
+
+/// An instansi paper for a proposal: raw bytes, described by headers (see `views::attach_paper`).
+#[tauri::command]
+pub fn proposal_attach(state: State<'_, Desktop>, request: tauri::ipc::Request<'_>) -> CmdResult<ProposalView> {
+    views::attach_paper(&*state.berkas()?, &request)
 }
 
 pub(crate) fn phase_name(p: SyncPhase) -> String {

@@ -215,6 +215,14 @@ pub struct SyncProgressEvent {
     pub bytes: u64,
 }
 
+/// Sent when any sync ends, the user's or the background one: its report or its error.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncDoneEvent {
+    pub background: bool,
+    pub report: Option<SyncReportView>,
+    pub error: Option<crate::error::CommandError>,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SyncProblem {
     pub id: String,
@@ -252,13 +260,23 @@ pub struct ProposalView {
     pub nomor_pertek: Option<String>,
     /// Labels of the checklist documents still missing.
     pub missing: Vec<String>,
+    /// Of those, the instansi's papers (surat pengantar, DPCP ...) the facilitator attaches.
+    pub papers: Vec<PaperLine>,
     pub history: Vec<StatusStepView>,
 }
 
 impl From<berkas_core::forms::ProposalInfo> for ProposalView {
     fn from(p: berkas_core::forms::ProposalInfo) -> ProposalView {
+        use berkas_core::forms::LineStatus;
         ProposalView {
             missing: p.checklist.missing.clone(),
+            papers: p
+                .checklist
+                .lines
+                .iter()
+                .filter(|l| l.dari == "usulan" && l.wajib && l.status == LineStatus::Kurang)
+                .map(|l| PaperLine { id: l.id.clone(), label: l.label.clone() })
+                .collect(),
             history: p
                 .history
                 .into_iter()
@@ -276,6 +294,13 @@ impl From<berkas_core::forms::ProposalInfo> for ProposalView {
             nomor_pertek: p.nomor_pertek,
         }
     }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaperLine {
+    /// The document type (`id_ref_dokumen`) to attach it as.
+    pub id: String,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -312,6 +337,14 @@ impl From<berkas_core::reports::Progress> for ProgressView {
 pub struct Settings {
     /// `id` (default) or `en`.
     pub language: String,
+    /// Seconds between background syncs; 0 syncs only on demand.
+    #[ts(type = "number")]
+    pub sync_secs: u64,
+    pub server: Option<String>,
+    pub user: Option<String>,
+    pub role: Option<String>,
+    /// The profile holds a session: the app opens on the list, not the sign-in form.
+    pub signed_in: bool,
 }
 
 /// Every type the UI uses, rendered as TypeScript declarations, in a stable order.
@@ -333,8 +366,10 @@ pub fn typescript() -> String {
         DueRow::decl(),
         SyncReportView::decl(),
         SyncProgressEvent::decl(),
+        SyncDoneEvent::decl(),
         SyncProblem::decl(),
         SyncStatusView::decl(),
+        PaperLine::decl(),
         ProposalView::decl(),
         ProgressView::decl(),
         Settings::decl(),

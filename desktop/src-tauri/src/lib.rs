@@ -5,37 +5,48 @@
 pub mod commands;
 pub mod dto;
 pub mod error;
+mod prefs;
 pub mod state;
+mod syncing;
 mod views;
 
 use tauri::{Builder, Runtime};
 
 pub use state::Desktop;
 
-/// The app: its state and every command.
+/// The app: its state, the background sync, and every command.
 pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
-    builder.manage(desktop).invoke_handler(tauri::generate_handler![
-        commands::login,
-        commands::sync_now,
-        commands::cancel_sync,
-        commands::sync_status,
-        commands::pegawai_list,
-        commands::pegawai_search,
-        commands::pegawai_detail,
-        commands::verification_queue,
-        commands::verification_lines,
-        commands::verify_field,
-        commands::decide_request,
-        commands::verify_document,
-        commands::document_content,
-        commands::due_list,
-        commands::proposals_draft,
-        commands::proposals_list,
-        commands::proposal_send,
-        commands::proposal_answer,
-        commands::report_progress,
-        commands::export_nominatif,
-        commands::get_settings,
-        commands::set_language,
-    ])
+    builder
+        .manage(desktop)
+        .setup(|app| {
+            syncing::start_background(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::login,
+            commands::sync_now,
+            commands::cancel_sync,
+            commands::logout,
+            commands::sync_status,
+            commands::pegawai_list,
+            commands::pegawai_search,
+            commands::pegawai_detail,
+            commands::verification_queue,
+            commands::verification_lines,
+            commands::verify_field,
+            commands::decide_request,
+            commands::verify_document,
+            commands::document_content,
+            commands::due_list,
+            commands::proposals_draft,
+            commands::proposals_list,
+            commands::proposal_send,
+            commands::proposal_answer,
+            commands::report_progress,
+            commands::export_nominatif,
+            commands::get_settings,
+            commands::set_language,
+            commands::set_sync_interval,
+            commands::proposal_attach,
+        ])
 }

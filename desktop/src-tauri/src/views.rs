@@ -5,14 +5,9 @@
 use berkas_core::sync::SyncOptions;
 use berkas_core::Berkas;
 
-use crate::commands::{options, ProgressSink};
 use crate::dto::*;
 use crate::error::{CmdResult, CommandError};
 use crate::state::Desktop;
-
-fn poisoned() -> CommandError {
-    CommandError::new("internal", "a lock was poisoned")
-}
 
 pub fn detail(b: &Berkas, nip: &str) -> CmdResult<PegawaiDetail> {
     let r = b.pegawai(nip)?;
@@ -62,28 +57,11 @@ pub fn queue(b: &Berkas) -> CmdResult<QueueView> {
     })
 }
 
-pub fn sync_options(
-    state: &Desktop,
-    sink: impl Fn(String, u64, u64) + Send + Sync + 'static,
-) -> CmdResult<SyncOptions> {
-    let opts = options(Box::new(sink) as ProgressSink);
-    *state.sync.lock().map_err(|_| poisoned())? = Some(opts.cancel.clone());
-    Ok(opts)
-}
-
+/// Runs core's sync (the caller holds the gate) and words its report.
 pub async fn sync(state: &Desktop, opts: &SyncOptions) -> CmdResult<SyncReportView> {
     let b = state.berkas()?;
-    let r = b.sync(opts).await;
-    *state.sync.lock().map_err(|_| poisoned())? = None;
-    let r = r?;
+    let r = b.sync(opts).await?;
     Ok(SyncReportView { pushed: r.pushed, pulled: r.pulled, refused: r.refused, conflicts: b.sync_status()?.conflicts })
-}
-
-pub fn cancel(state: &Desktop) -> CmdResult<()> {
-    if let Some(t) = state.sync.lock().map_err(|_| poisoned())?.as_ref() {
-        t.cancel();
-    }
-    Ok(())
 }
 
 pub fn sync_status(b: &Berkas) -> CmdResult<SyncStatusView> {
@@ -114,15 +92,63 @@ pub fn sync_status(b: &Berkas) -> CmdResult<SyncStatusView> {
 }
 
 pub fn settings(state: &Desktop) -> CmdResult<Settings> {
-    Ok(Settings { language: state.lang.lock().map_err(|_| poisoned())?.clone() })
+    let p = state.prefs()?;
+    let b = state.berkas()?;
+    let s = b.sync_status()?;
+    Ok(Settings {
+        language: p.language,
+        sync_secs: p.sync_secs,
+        server: s.server,
+        user: s.user,
+        role: s.role,
+        signed_in: b.signed_in()?,
+    })
 }
 
-pub fn set_language(state: &Desktop, language: &str) -> CmdResult<Settings> {
-    if !matches!(language, "id" | "en") {
-        return Err(CommandError::new("settings.language", "the language is id or en"));
+/// An instansi paper attached to a proposal, sent raw: the file's bytes as the body, and the
+/// headers `proposal`, `dokumen` (its type), `file-name` (URI-encoded) and `keep` (`1` keeps
+/// a capture the readability check flagged).
+pub fn attach_paper(b: &Berkas, request: &tauri::ipc::Request<'_>) -> CmdResult<ProposalView> {
+    use berkas_core::docs::{CaptureOptions, DocLink, NewDocument, PageInput};
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let needed =
+        |name: &str| header(name).ok_or_else(|| CommandError::new("attach.header", format!("no {name} header")));
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::new("attach.body", "the file's bytes are sent raw, not as JSON"));
+    };
+    let (id, jenis) = (needed("proposal")?, needed("dokumen")?);
+    let proposal = b.proposal(&id)?;
+    let new = NewDocument {
+        nip: &proposal.nip,
+        id_ref_dokumen: &jenis,
+        link: DocLink::Proposal { id: id.clone() },
+        files: vec![PageInput { bytes, crop: None }],
+        file_name: header("file-name").map(|n| percent_decode(&n)),
+        keep_unreadable: header("keep").as_deref() == Some("1"),
+    };
+    b.add_document(&new, &CaptureOptions::default())?;
+    Ok(b.proposal(&id)?.into())
+}
+
+/// `encodeURIComponent` undone (headers are ASCII; file names often are not).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = (b[i] == b'%').then(|| s.get(i + 1..i + 3)).flatten().and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(v) => {
+                out.push(v);
+                i += 3;
+            }
+            None => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
     }
-    *state.lang.lock().map_err(|_| poisoned())? = language.into();
-    settings(state)
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Where exports go by default: the XDG downloads folder, else ~/Downloads.
@@ -154,4 +180,13 @@ pub fn export_nominatif(
     let path = dir.join(format!("daftar-nominatif-{}-{day}.{}", unit.unwrap_or("semua"), f.extension()));
     std::fs::write(&path, bytes).map_err(io)?;
     Ok(path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_come_back_from_uri_encoding() {
+        assert_eq!(super::percent_decode("SK%20Pangkat%20%E2%80%94%20III%2Fa.pdf"), "SK Pangkat — III/a.pdf");
+        assert_eq!(super::percent_decode("100%"), "100%", "a stray percent stays");
+    }
 }

@@ -35,9 +35,51 @@ fn invoke<T: DeserializeOwned>(
     Ok(r.deserialize::<T>().expect("the answer has the documented shape"))
 }
 
+/// A command whose body is raw bytes, described by headers (how the UI sends a file).
+fn invoke_raw(
+    w: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: Vec<u8>,
+    headers: &[(&'static str, &str)],
+) -> Result<serde_json::Value, serde_json::Value> {
+    let mut map = tauri::http::HeaderMap::new();
+    for (k, v) in headers {
+        map.insert(*k, tauri::http::HeaderValue::from_str(v).expect("ascii header"));
+    }
+    let r = tauri::test::get_ipc_response(
+        w,
+        tauri::webview::InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Raw(body),
+            headers: map,
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )?;
+    Ok(r.deserialize().expect("json"))
+}
+
+/// The first month from 2020 in which someone of the facilitator's unit is due to retire.
+fn first_pensiun(w: &WebviewWindow<MockRuntime>) -> (String, Vec<serde_json::Value>) {
+    (2020..2060)
+        .flat_map(|y| (1..=12).map(move |m| format!("{y}-{m:02}")))
+        .map(|p| {
+            let d: Vec<serde_json::Value> =
+                invoke(w, "due_list", json!({"kind": "pensiun", "period": p})).expect("due");
+            (p, d)
+        })
+        .find(|(_, d)| !d.is_empty())
+        .expect("someone in UNIT-A retires")
+}
+
 fn window(dir: &std::path::Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let desktop = Desktop::new(dir.join("desktop"), SecretStoreKind::File);
-    let app = app(mock_builder(), desktop).build(mock_context(noop_assets())).expect("app");
+    let mut app = app(mock_builder(), desktop).build(mock_context(noop_assets())).expect("app");
+    // One turn of the (mock) event loop runs the setup hook, which starts the background sync.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
     let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
     (app, w)
 }
@@ -171,15 +213,7 @@ fn a_facilitator_signs_in_syncs_finds_an_asn_and_decides_a_correction() {
     assert_eq!(bad["code"], "report.format");
 
     // Proposals: drafted for those due, refused while papers are missing, answered only once sent.
-    let (period, due) = (2020..2060)
-        .flat_map(|y| (1..=12).map(move |m| format!("{y}-{m:02}")))
-        .map(|p| {
-            let d: Vec<serde_json::Value> =
-                invoke(&w, "due_list", json!({"kind": "pensiun", "period": p})).expect("due");
-            (p, d)
-        })
-        .find(|(_, d)| !d.is_empty())
-        .expect("someone in UNIT-A retires");
+    let (period, due) = first_pensiun(&w);
     let drafted: Vec<serde_json::Value> =
         invoke(&w, "proposals_draft", json!({"kind": "pensiun", "period": period})).expect("draft");
     assert_eq!(drafted.len(), due.len());
@@ -206,6 +240,92 @@ fn a_facilitator_signs_in_syncs_finds_an_asn_and_decides_a_correction() {
     assert_eq!(lang["code"], "settings.language");
     let en: serde_json::Value = invoke(&w, "set_language", json!({"language": "en"})).expect("en");
     assert_eq!(en["language"], "en");
+}
+
+#[test]
+fn settings_survive_a_restart_the_background_sync_runs_and_papers_attach_to_a_proposal() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 5);
+    let (app, w) = window(tmp.path());
+    let fresh: serde_json::Value = invoke(&w, "get_settings", json!({})).expect("settings");
+    assert_eq!((fresh["language"].as_str(), fresh["signed_in"].as_bool()), (Some("id"), Some(false)), "{fresh}");
+    let _: serde_json::Value =
+        invoke(&w, "login", json!({"server": hub.url, "user": "fas-a", "password": DEMO_PASSWORD})).expect("login");
+    let _: serde_json::Value = invoke(&w, "set_language", json!({"language": "en"})).expect("en");
+
+    // The background sync: every second for this test, reported as `sync-done`.
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    let tx = Mutex::new(tx);
+    app.listen("sync-done", move |e| {
+        let _ = tx.lock().expect("lock").send(serde_json::from_str(e.payload()).expect("payload"));
+    });
+    let long: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "set_sync_interval", json!({"seconds": 100_000})).expect_err("over a day");
+    assert_eq!(long["code"], "settings.sync_interval");
+    let _: serde_json::Value = invoke(&w, "set_sync_interval", json!({"seconds": 1})).expect("every second");
+    let done = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("a background sync within a minute");
+    assert_eq!(done["background"], true, "{done}");
+    assert!(
+        done["report"]["pulled"].as_u64().is_some_and(|n| n > 0),
+        "the first background sync pulls the unit: {done}"
+    );
+    let settings: serde_json::Value = invoke(&w, "set_sync_interval", json!({"seconds": 0})).expect("off");
+    while rx.recv_timeout(std::time::Duration::from_secs(3)).is_ok() {} // one may have been running
+    assert!(rx.recv_timeout(std::time::Duration::from_secs(3)).is_err(), "switched off: no more syncs");
+    assert_eq!(
+        (settings["user"].as_str(), settings["role"].as_str(), settings["server"].as_str()),
+        (Some("fas-a"), Some("fasilitator"), Some(hub.url.trim_end_matches('/'))),
+        "{settings}"
+    );
+
+    // An instansi paper for a proposal, sent raw as the UI sends a file.
+    let (period, _) = first_pensiun(&w);
+    let drafted: Vec<serde_json::Value> =
+        invoke(&w, "proposals_draft", json!({"kind": "pensiun", "period": period})).expect("draft");
+    let pid = drafted[0]["id"].as_str().expect("id").to_string();
+    let papers: Vec<String> = drafted[0]["papers"]
+        .as_array()
+        .expect("papers")
+        .iter()
+        .filter_map(|p| p["id"].as_str().map(str::to_string))
+        .collect();
+    assert!(papers.iter().any(|p| p == "surat_pengantar"), "{}", drafted[0]);
+    let page = pages::jpeg(&pages::scanned_page(1700, 2200), 90, None);
+    let json_body: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "proposal_attach", json!({"proposal": pid})).expect_err("JSON, not bytes");
+    assert_eq!(json_body["code"], "attach.body");
+    let not_an_image =
+        invoke_raw(&w, "proposal_attach", b"hello".to_vec(), &[("proposal", &pid), ("dokumen", "surat_pengantar")])
+            .expect_err("text");
+    assert_eq!(not_an_image["code"], "doc.unsupported", "{not_an_image}");
+    let attached = invoke_raw(
+        &w,
+        "proposal_attach",
+        page,
+        &[("proposal", &pid), ("dokumen", "surat_pengantar"), ("file-name", "Surat%20pengantar.jpg")],
+    )
+    .expect("attached");
+    let left: Vec<&str> =
+        attached["papers"].as_array().expect("papers").iter().filter_map(|p| p["id"].as_str()).collect();
+    assert_eq!(left.len(), papers.len() - 1, "{attached}");
+    assert!(!left.contains(&"surat_pengantar"), "{attached}");
+
+    // A restart: the same profile opens signed in, in English, with the sync switched off.
+    drop(w);
+    drop(app);
+    let (_app2, w2) = window(tmp.path());
+    let back: serde_json::Value = invoke(&w2, "get_settings", json!({})).expect("settings");
+    assert_eq!(
+        (back["language"].as_str(), back["sync_secs"].as_u64(), back["signed_in"].as_bool(), back["user"].as_str()),
+        (Some("en"), Some(0), Some(true), Some("fas-a")),
+        "{back}"
+    );
+    let out: serde_json::Value = invoke(&w2, "logout", json!({})).expect("logout");
+    assert_eq!(out["signed_in"], false, "{out}");
+    let refused: serde_json::Value = invoke::<serde_json::Value>(&w2, "sync_now", json!({})).expect_err("signed out");
+    assert_eq!(refused["code"], "sync.not_logged_in", "{refused}");
+    let list: Vec<serde_json::Value> = invoke(&w2, "pegawai_list", json!({"unit": "UNIT-A"})).expect("list");
+    assert_eq!(list.len(), 5, "signing out keeps the records on this laptop");
 }
 
 #[test]

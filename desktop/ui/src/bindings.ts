@@ -37,9 +37,17 @@ export type SyncReportView = { pushed: number, pulled: number, refused: number, 
 
 export type SyncProgressEvent = { phase: string, items: number, bytes: number, };
 
+export type SyncDoneEvent = { background: boolean, report: SyncReportView | null, error: CommandError | null, };
+
 export type SyncProblem = { id: string, entity: string, state: string, fields: Array<string>, code: string | null, reason: string | null, };
 
 export type SyncStatusView = { server: string | null, user: string | null, last_sync: string | null, waiting: number, problems: Array<SyncProblem>, conflicts: Array<[string, string, string]>, };
+
+export type PaperLine = { 
+/**
+ * The document type (`id_ref_dokumen`) to attach it as.
+ */
+id: string, label: string, };
 
 export type ProposalView = { id: string, nip: string, nama: string, 
 /**
@@ -53,7 +61,11 @@ status: string, reason: string | null, nomor_pertek: string | null,
 /**
  * Labels of the checklist documents still missing.
  */
-missing: Array<string>, history: Array<StatusStepView>, };
+missing: Array<string>, 
+/**
+ * Of those, the instansi's papers (surat pengantar, DPCP ...) the facilitator attaches.
+ */
+papers: Array<PaperLine>, history: Array<StatusStepView>, };
 
 export type ProgressView = { 
 /**
@@ -65,5 +77,13 @@ export type Settings = {
 /**
  * `id` (default) or `en`.
  */
-language: string, };
+language: string, 
+/**
+ * Seconds between background syncs; 0 syncs only on demand.
+ */
+sync_secs: number, server: string | null, user: string | null, role: string | null, 
+/**
+ * The profile holds a session: the app opens on the list, not the sign-in form.
+ */
+signed_in: boolean, };
 

@@ -2,7 +2,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   CommandError, DocumentView, DueRow, LoginInfo, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
-  Settings, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
+  Settings, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
 } from "../bindings";
 
 /** The commands, typed by the generated bindings; a failure rejects with a CommandError. */
@@ -33,6 +33,17 @@ export const api = {
     invoke<string>("export_nominatif", { unit, format, dir: null }),
   settings: () => invoke<Settings>("get_settings"),
   setLanguage: (language: string) => invoke<Settings>("set_language", { language }),
+  setSyncInterval: (seconds: number) => invoke<Settings>("set_sync_interval", { seconds }),
+  logout: () => invoke<Settings>("logout"),
+  /** An instansi paper for a proposal: the file's bytes go raw, described by headers. */
+  attachPaper: (proposal: string, dokumen: string, file: File, keep: boolean) =>
+    file.arrayBuffer().then((bytes) =>
+      invoke<ProposalView>("proposal_attach", new Uint8Array(bytes), {
+        headers: { proposal, dokumen, "file-name": encodeURIComponent(file.name), keep: keep ? "1" : "0" },
+      }),
+    ),
+  onSyncDone: (f: (d: SyncDoneEvent) => void): Promise<UnlistenFn> =>
+    listen<SyncDoneEvent>("sync-done", (e) => f(e.payload)),
   onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>
     listen<SyncProgressEvent>("sync-progress", (e) => f(e.payload)),
 };
