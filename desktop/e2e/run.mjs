@@ -3,39 +3,17 @@
 // document of that ASN's correction, returns the field with a reason, syncs; the ASN's CLI
 // profile then sees the return and the reason. Screenshots of the main screens go to
 // $BERKAS_E2E_SHOTS. Run by scripts/test.sh (which starts Xvfb and tauri-driver).
-import { remote } from "webdriverio";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import { password, session as open, signIn, startHub, target } from "./harness.mjs";
 
-const target = process.env.BERKAS_TARGET ?? "target/debug";
 const shots = process.env.BERKAS_E2E_SHOTS ?? join(target, "e2e-screenshots");
-const password = "e2e-berkas";
 mkdirSync(shots, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "berkas-e2e-"));
-
-function waitFor(file, pattern, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    let text = "";
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      // not written yet
-    }
-    const m = text.match(pattern);
-    if (m) return m;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} in ${file}`);
-    execFileSync("sleep", ["0.1"]);
-  }
-}
-
-// The hub, with a log to read its address and an ASN's NIP from.
-const hubLog = join(work, "hub.log");
-const hub = spawn("bash", ["-c", `exec ${target}/berkas-server demo --data ${work}/hub --listen 127.0.0.1:0 --password ${password} --per-unit 3 > ${hubLog} 2>&1`]);
-const url = waitFor(hubLog, /^berkas-server listening on (.*)$/m)[1];
+const { url, hub } = startHub(work, 3);
 
 // The ASN proposes a correction with a supporting document from their own CLI profile.
 const cli = (...args) => execFileSync(`${target}/berkas`, ["--profile", join(work, "asn"), ...args], { input: password }).toString();
@@ -64,17 +42,7 @@ cli("form", "submit", draft.id);
 cli("sync");
 
 // The app on its own profile; a second session is a restart.
-const session = () =>
-  remote({
-    hostname: "127.0.0.1",
-    port: 4444,
-    logLevel: "warn",
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: `${target}/berkas-desktop`, args: ["--profile", join(work, "desktop")] },
-    },
-  });
+const session = () => open(join(work, "desktop"));
 let driver = await session();
 
 // WebKit paints after the DOM settles; a screenshot taken at once can show the previous frame.
@@ -86,10 +54,7 @@ const shot = async (name) => {
 try {
   await driver.setWindowSize(1280, 800).catch(() => {});
   // Sign in: the first screen speaks Indonesian.
-  await (await driver.$("#server")).setValue(url);
-  await (await driver.$("#user")).setValue("fas-a");
-  await (await driver.$("#password")).setValue("salah");
-  await (await driver.$("#signin")).click();
+  await signIn(driver, url, "fas-a", "salah");
   const err = await driver.$("#login-error");
   await err.waitForDisplayed({ timeout: 20000 });
   assert.match(await err.getText(), /kata sandi salah/i);
