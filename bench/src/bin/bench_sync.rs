@@ -65,8 +65,14 @@ async fn child_main(profile: &Path) {
     println!("{v}");
 }
 
-fn raw_insert(dir: &Path, rows: &[FieldMap]) -> Duration {
-    let conn = rusqlite::Connection::open(dir.join("raw.db")).expect("raw db");
+/// The same rows into one table in one transaction; `keyed` encrypts the file as a profile's
+/// is (SQLCipher with a raw 256-bit key), to show what encryption alone costs.
+fn raw_insert(dir: &Path, rows: &[FieldMap], keyed: bool) -> Duration {
+    let name = if keyed { "raw-keyed.db" } else { "raw.db" };
+    let conn = rusqlite::Connection::open(dir.join(name)).expect("raw db");
+    if keyed {
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", "42".repeat(32))).expect("key");
+    }
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").expect("pragmas");
     let cols: Vec<&String> = rows[0].keys().collect();
     let names = cols.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
@@ -220,7 +226,8 @@ async fn main() {
     };
 
     // The raw limit: the same rows into plain SQLite, the same JSON over one HTTP request.
-    let raw_db = raw_insert(tmp.path(), &rows);
+    let raw_db = raw_insert(tmp.path(), &rows, false);
+    let raw_keyed = raw_insert(tmp.path(), &rows, true);
     let all_json = serde_json::to_vec(&changes).expect("json");
     let raw_http = raw_transfer(all_json.clone()).await;
     let raw = raw_db + raw_http;
@@ -267,6 +274,7 @@ async fn main() {
     line("  of which the hub's pages", hub_pull, n, 0, None);
     line("raw limit: rusqlite insert", raw_db, n, 0, None);
     line("raw limit: one HTTP transfer", raw_http, n, all_json.len() as u64, None);
+    line("  (for scale: the insert encrypted)", raw_keyed, n, 0, None);
     line("incremental push (1%)", incr_push, changed.len(), incr_push_wire, None);
     line("incremental pull (1%)", incr_pull, changed.len(), incr_pull_wire, None);
     println!(
@@ -358,7 +366,7 @@ async fn main() {
     let mut summary = json!({
         "n": n, "local_write_s": secs(local_write), "push_s": secs(push), "push_wire": push_wire,
         "pull_s": secs(pull), "pull_wire": pull_wire, "pull_peak_rss_mb": pull_rss,
-        "raw_insert_s": secs(raw_db), "raw_http_s": secs(raw_http), "pull_vs_raw": pull_ratio,
+        "raw_insert_s": secs(raw_db), "raw_insert_keyed_s": secs(raw_keyed), "raw_http_s": secs(raw_http), "pull_vs_raw": pull_ratio,
         "incr_push_s": secs(incr_push), "incr_push_wire": incr_push_wire, "incr_pull_s": secs(incr_pull),
         "incr_pull_wire": incr_pull_wire, "changed_field_bytes": changed_bytes,
         "history_write_ms_early": early.as_secs_f64() * 1e3, "history_write_ms_late": late.as_secs_f64() * 1e3,

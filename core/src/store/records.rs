@@ -2,7 +2,7 @@
 //! data utama and every riwayat table, with the column list built once per entity.
 
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use crate::completeness::{self, Completeness};
@@ -263,21 +263,40 @@ pub(crate) fn refresh_completeness(conn: &Connection, pegawai_id: &str) -> Resul
 
 /// Recomputes the completeness of many pegawai with one query per table (a sync page touches
 /// hundreds at once; one by one would be twenty queries each).
-pub(crate) fn refresh_completeness_many(conn: &Connection, ids: &[&str]) -> Result<()> {
+/// Whether a table holds any row: a riwayat group nobody has is not read for every record.
+fn has_rows(conn: &Connection, table: &str) -> Result<bool> {
+    Ok(conn.prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table})"))?.query_row([], |r| r.get(0))?)
+}
+
+/// Recomputes and stores the completeness of the records `ids`. `known` holds data utama rows
+/// the caller already has in memory (a pull page has just written them), which are not read
+/// back; the others, and every riwayat and document, are read in one query per table.
+pub(crate) fn refresh_completeness_many(
+    conn: &Connection,
+    ids: &[&str],
+    known: &HashMap<String, RowData>,
+) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let list = serde_json::to_string(ids).map_err(|e| crate::Error::BadDocument(e.to_string()))?;
-    let mut du: BTreeMap<String, RowData> = BTreeMap::new();
-    let def = Entity::DataUtama.def();
-    let mut st = conn.prepare_cached(&sql(def).select_by_pegawai_many)?;
-    for row in st.query_map([&list], |r| read_row(def, r))? {
-        let row = row?;
-        du.insert(row.id.clone(), row);
+    let to_json = |v: &[&str]| serde_json::to_string(v).map_err(|e| crate::Error::BadDocument(e.to_string()));
+    let list = to_json(ids)?;
+    let unknown: Vec<&str> = ids.iter().copied().filter(|id| !known.contains_key(*id)).collect();
+    let mut loaded: BTreeMap<String, RowData> = BTreeMap::new();
+    if !unknown.is_empty() {
+        let def = Entity::DataUtama.def();
+        let mut st = conn.prepare_cached(&sql(def).select_by_pegawai_many)?;
+        for row in st.query_map([&to_json(&unknown)?], |r| read_row(def, r))? {
+            let row = row?;
+            loaded.insert(row.id.clone(), row);
+        }
     }
     let mut riwayat: BTreeMap<String, RiwayatRows> = BTreeMap::new();
     for e in Entity::riwayat() {
         let def = e.def();
+        if !has_rows(conn, def.table)? {
+            continue;
+        }
         let mut st = conn.prepare_cached(&sql(def).select_by_pegawai_many)?;
         for row in st.query_map([&list], |r| read_row(def, r))? {
             let row = row?;
@@ -286,20 +305,24 @@ pub(crate) fn refresh_completeness_many(conn: &Connection, ids: &[&str]) -> Resu
         }
     }
     let mut docs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let mut st = conn.prepare_cached(
-        "SELECT pegawai_id, row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id IN (SELECT value FROM json_each(?1))
-           AND (verifikasi IS NULL OR verifikasi = 'DITERIMA')",
-    )?;
-    for row in st.query_map([&list], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
-        let (p, r, d) = row?;
-        docs.entry(p).or_default().push((r, d));
+    if has_rows(conn, "dokumen")? {
+        let mut st = conn.prepare_cached(
+            "SELECT pegawai_id, row_id, id_ref_dokumen FROM dokumen WHERE pegawai_id IN (SELECT value FROM json_each(?1))
+               AND (verifikasi IS NULL OR verifikasi = 'DITERIMA')",
+        )?;
+        for row in st.query_map([&list], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
+            let (p, r, d) = row?;
+            docs.entry(p).or_default().push((r, d));
+        }
     }
     let none = RiwayatRows::new();
-    let scores: Vec<(&str, u8)> = du
+    // A record deleted since (in neither map) has nothing to score.
+    let scores: Vec<(&str, u8)> = ids
         .iter()
+        .filter_map(|id| known.get(*id).or_else(|| loaded.get(*id)).map(|row| (*id, row)))
         .map(|(id, row)| {
             let docs = docs.get(id).map_or(&[][..], Vec::as_slice);
-            (id.as_str(), completeness::evaluate(row, riwayat.get(id).unwrap_or(&none), docs).score)
+            (id, completeness::evaluate(row, riwayat.get(id).unwrap_or(&none), docs).score)
         })
         .collect();
     let scores = serde_json::to_string(&scores).map_err(|e| crate::Error::BadDocument(e.to_string()))?;

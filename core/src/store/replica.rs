@@ -4,13 +4,13 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::records::{self, RowData};
 use super::{new_id, now};
 use crate::error::{Error, Result};
 use crate::model::{Entity, FieldMap, Value};
-use crate::sync::{merge, Change, ChangeOutcome, Hlc, HlcClock, OutcomeStatus, RowState, Stamp};
+use crate::sync::{merge_owned, Change, ChangeOutcome, Hlc, HlcClock, OutcomeStatus, RowState, Stamp};
 
 pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
@@ -77,9 +77,10 @@ struct CompactStamps {
 }
 
 fn stamps_json(stamps: &BTreeMap<String, Stamp>) -> Result<String> {
+    use std::io::Write;
     let mut distinct: Vec<&Stamp> = Vec::new();
-    let mut f = BTreeMap::new();
-    for (field, stamp) in stamps {
+    let mut index = Vec::with_capacity(stamps.len());
+    for stamp in stamps.values() {
         let i = match distinct.iter().position(|s| *s == stamp) {
             Some(i) => i,
             None => {
@@ -87,9 +88,23 @@ fn stamps_json(stamps: &BTreeMap<String, Stamp>) -> Result<String> {
                 distinct.len() - 1
             }
         };
-        f.insert(field.clone(), i);
+        index.push(i);
     }
-    json(&CompactStamps { s: distinct.into_iter().cloned().collect(), f })
+    // Written straight out (a pull writes one per row): {"s":[stamps],"f":{"field":i,...}}.
+    let bad = |e: std::io::Error| Error::BadDocument(e.to_string());
+    let mut out = Vec::with_capacity(24 * stamps.len() + 96);
+    out.extend_from_slice(b"{\"s\":");
+    serde_json::to_writer(&mut out, &distinct).map_err(|e| Error::BadDocument(e.to_string()))?;
+    out.extend_from_slice(b",\"f\":{");
+    for (n, (field, i)) in stamps.keys().zip(index).enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, field).map_err(|e| Error::BadDocument(e.to_string()))?;
+        write!(out, ":{i}").map_err(bad)?;
+    }
+    out.extend_from_slice(b"}}");
+    String::from_utf8(out).map_err(|e| Error::BadDocument(e.to_string()))
 }
 
 fn stamps_from_json(text: &str) -> Result<BTreeMap<String, Stamp>> {
@@ -290,6 +305,8 @@ pub(crate) fn record_local(conn: &Connection, author: &str, w: LocalWrite<'_>) -
 pub(crate) struct RemoteContext<'a> {
     pub actor: &'a str,
     pub device: &'a str,
+    /// When the rows are written here (one time for a page).
+    pub at: &'a str,
 }
 
 fn log_conflict(
@@ -308,6 +325,14 @@ fn log_conflict(
     Ok(())
 }
 
+/// The records a pull page changed, and the data utama rows it left in memory, so that their
+/// completeness is computed without reading those rows back.
+#[derive(Debug, Default)]
+pub(crate) struct Touched {
+    pub ids: BTreeSet<String>,
+    pub data_utama: HashMap<String, RowData>,
+}
+
 /// What became of one pulled change on this device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Applied {
@@ -322,70 +347,87 @@ pub(crate) enum Applied {
 pub(crate) fn apply_remote(
     conn: &Connection,
     seq: i64,
-    change: &Change,
+    mut change: Change,
     ctx: &RemoteContext<'_>,
-    touched: &mut BTreeSet<String>,
+    touched: &mut Touched,
 ) -> Result<Applied> {
     let actor = ctx.actor;
     let def = change.entity.def();
     let mut meta = load_meta(conn, change.entity, &change.row)?.unwrap_or_default();
-    if change.device == ctx.device && holds_already(&meta, change) {
+    if change.device == ctx.device && holds_already(&meta, &change) {
         // Our own change coming back, and this device still holds it (or something newer):
         // nothing to read or write. After a purge the stamps are gone and it is applied.
         return Ok(Applied::Unchanged);
     }
     let current = records::load_row(conn, def, &change.row)?;
+    let existed = current.is_some();
     let mut state = RowState {
-        values: current.as_ref().map(|r| r.values.clone()).unwrap_or_default(),
+        values: current.map(|r| r.values).unwrap_or_default(),
         stamps: std::mem::take(&mut meta.stamps),
         tombstone: meta.tombstone.take(),
     };
-    let before = state.values.clone();
-    let out = merge(&mut state, change);
-    for f in out.applied.iter().filter(|_| change.device != ctx.device) {
+    // Only our own unsent writes can be overwritten unseen: the row before is kept for those.
+    let watch = change.device != ctx.device && !meta.mine.is_empty();
+    let before = if watch { state.values.clone() } else { FieldMap::new() };
+    // The change's values move into the row (a pull applies each change once).
+    let fields = std::mem::take(&mut change.fields);
+    let out = merge_owned(&mut state, change.stamp(), change.delete, fields);
+    for f in out.applied.iter().filter(|_| watch) {
         // Our own write, overwritten by someone who had not seen it: show it to us.
         if let Some(my_seq) = meta.mine.remove(f) {
             let unseen = change.base.is_none_or(|b| b < my_seq);
             let mine = before.get(f).cloned().unwrap_or(Value::Null);
             let theirs = state.values.get(f).cloned().unwrap_or(Value::Null);
             if unseen && mine != theirs {
-                log_conflict(conn, &change.id, change, f, &mine, &theirs)?;
+                log_conflict(conn, &change.id, &change, f, &mine, &theirs)?;
             }
         }
     }
-    meta.stamps = state.stamps.clone();
-    meta.tombstone = state.tombstone.clone();
+    let live = state.is_live();
+    meta.stamps = state.stamps;
+    meta.tombstone = state.tombstone;
     meta.server_seq = Some(meta.server_seq.map_or(seq, |s| s.max(seq)));
-    let at = now();
-    let result = match (&current, state.is_live()) {
-        (Some(_), false) => {
+    let at = ctx.at;
+    let data_utama = change.entity == Entity::DataUtama;
+    let result = match (existed, live) {
+        (true, false) => {
             records::delete_row(conn, def, &change.row)?;
+            if data_utama {
+                touched.data_utama.remove(&change.pegawai);
+            }
             Applied::Changed
         }
-        (None, false) => Applied::Unchanged,
-        (Some(_), true) => {
+        (false, false) => Applied::Unchanged,
+        (true, true) => {
             let set: FieldMap =
                 out.applied.iter().map(|f| (f.clone(), state.values.get(f).cloned().unwrap_or(Value::Null))).collect();
-            let diff = records::update_row(conn, def, &change.row, &set, actor, &at)?;
+            let diff = records::update_row(conn, def, &change.row, &set, actor, at)?;
+            if data_utama {
+                let row = RowData::new(change.row.clone(), None, None, state.values);
+                touched.data_utama.insert(change.pegawai.clone(), row);
+            }
             if diff.is_empty() {
                 Applied::Unchanged
             } else {
                 Applied::Changed
             }
         }
-        (None, true) => {
-            if !can_insert(conn, change, &state.values)? {
+        (false, true) => {
+            if !can_insert(conn, &change, &state.values)? {
                 return Ok(Applied::Orphan);
             }
-            let pegawai_id = (change.entity != Entity::DataUtama).then(|| change.pegawai.clone());
-            let row = RowData::new(change.row.clone(), pegawai_id, None, state.values.clone());
-            records::insert_row(conn, def, &row, actor, &at)?;
+            let pegawai_id = (!data_utama).then(|| change.pegawai.clone());
+            let row = RowData::new(change.row.clone(), pegawai_id, None, state.values);
+            records::insert_row(conn, def, &row, actor, at)?;
+            if data_utama {
+                touched.data_utama.insert(change.pegawai.clone(), row);
+            }
             Applied::Changed
         }
     };
     save_meta(conn, change.entity, &change.row, &change.pegawai, &meta)?;
     if result == Applied::Changed {
-        touched.insert(change.pegawai.clone());
+        touched.ids.insert(change.pegawai.clone());
     }
     Ok(result)
 }
@@ -515,4 +557,33 @@ pub(crate) fn purge_replica(conn: &Connection) -> Result<u64> {
     )?;
     conn.execute("DELETE FROM sync_row WHERE pegawai_id NOT IN (SELECT pegawai_id FROM outbox)", [])?;
     Ok(n as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_are_written_as_serde_would_and_read_back() {
+        let stamp = |wall: u64, device: &str| Stamp { hlc: Hlc { wall_ms: wall, counter: 0 }, device: device.into() };
+        let mut stamps = BTreeMap::new();
+        stamps.insert("nama".to_string(), stamp(1_700_000_000_000, "dev-a"));
+        stamps.insert("alamat \"rumah\"".to_string(), stamp(1_700_000_000_500, "dev-b"));
+        stamps.insert("nip_baru".to_string(), stamp(1_700_000_000_000, "dev-a"));
+        let text = stamps_json(&stamps).expect("json");
+        let serde = json(&CompactStamps {
+            s: vec![stamp(1_700_000_000_500, "dev-b"), stamp(1_700_000_000_000, "dev-a")],
+            f: [("alamat \"rumah\"", 0), ("nama", 1), ("nip_baru", 1)]
+                .into_iter()
+                .map(|(f, i)| (f.into(), i))
+                .collect(),
+        })
+        .expect("serde");
+        assert_eq!(text, serde, "the stored form is unchanged");
+        assert_eq!(stamps_from_json(&text).expect("read back"), stamps);
+        assert_eq!(
+            stamps_from_json(&stamps_json(&BTreeMap::new()).expect("empty")).expect("empty back"),
+            BTreeMap::new()
+        );
+    }
 }

@@ -4,7 +4,6 @@
 //! hub deduplicates resent changes by id, and the pull cursor moves with the rows it brought.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -361,6 +360,25 @@ async fn fetch_page(
     .await
 }
 
+fn parse_page(body: &[u8]) -> Result<PullPage> {
+    serde_json::from_slice(body).map_err(|e| Error::Network(format!("the hub's pull answer was not understood: {e}")))
+}
+
+/// A page fetched ahead, parsed on its own task too (when it is one), so that neither the
+/// transfer nor the parse waits for the page being applied.
+async fn fetch_and_parse(
+    hub: Hub,
+    opts: SyncOptions,
+    token: String,
+    cursor: i64,
+    scope: Option<String>,
+    limit: u32,
+) -> Result<(Answer, Option<Result<PullPage>>)> {
+    let a = fetch_page(hub, opts, token, cursor, scope, limit).await?;
+    let page = (a.status == 200).then(|| parse_page(&a.body));
+    Ok((a, page))
+}
+
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     enc.write_all(bytes)?;
@@ -634,10 +652,10 @@ impl Berkas {
             let actor = meta_get(&store.conn, "sync.user")?.unwrap_or_else(|| self.actor().to_string());
             (actor, replica::device_id(&store.conn)?)
         };
-        let ctx = RemoteContext { actor: &actor, device: &device };
         let _bulk = BulkWrites::start(self)?;
         let mut items = 0u64;
-        let mut prefetched: Option<(i64, Option<String>, tokio::task::JoinHandle<Result<Answer>>)> = None;
+        type Ahead = tokio::task::JoinHandle<Result<(Answer, Option<Result<PullPage>>)>>;
+        let mut prefetched: Option<(i64, Option<String>, Ahead)> = None;
         loop {
             if opts.cancel.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -653,7 +671,7 @@ impl Berkas {
             // asking again the ordinary way.
             let early = match prefetched.take() {
                 Some((c, sc, handle)) if c == cursor && sc == scope => match handle.await {
-                    Ok(Ok(a)) if a.status == 200 => Some(a),
+                    Ok(Ok((a, Some(page)))) if a.status == 200 => Some((a, Some(page))),
                     _ => None,
                 },
                 Some((_, _, handle)) => {
@@ -662,28 +680,32 @@ impl Berkas {
                 }
                 None => None,
             };
-            let a = match early {
-                Some(a) => a,
+            let (a, parsed) = match early {
+                Some(fetched) => fetched,
                 None => {
-                    self.authed(hub, opts, token, &|c, base, t| {
-                        c.get(format!("{base}/v1/sync/pull"))
-                            .query(&pull_query(cursor, limit, scope.as_deref()))
-                            .bearer_auth(t)
-                    })
-                    .await?
+                    let a = self
+                        .authed(hub, opts, token, &|c, base, t| {
+                            c.get(format!("{base}/v1/sync/pull"))
+                                .query(&pull_query(cursor, limit, scope.as_deref()))
+                                .bearer_auth(t)
+                        })
+                        .await?;
+                    (a, None)
                 }
             };
             report.bytes_received += a.body.len() as u64;
             if a.status != 200 {
                 return Err(hub_error(a.status, &a.body));
             }
-            let page: PullPage = serde_json::from_slice(&a.body)
-                .map_err(|e| Error::Network(format!("the hub's pull answer was not understood: {e}")))?;
+            let page = match parsed {
+                Some(page) => page?,
+                None => parse_page(&a.body)?,
+            };
             let count = page.changes.len();
             let has_more = page.has_more;
             if has_more && !page.scope_reset {
                 let next = (page.next_cursor, Some(page.scope_version.to_string()));
-                let task = fetch_page(hub.clone(), opts.clone(), token.clone(), next.0, next.1.clone(), limit);
+                let task = fetch_and_parse(hub.clone(), opts.clone(), token.clone(), next.0, next.1.clone(), limit);
                 prefetched = Some((next.0, next.1, tokio::spawn(task)));
                 // Let the request go out before this thread is busy applying the page.
                 tokio::task::yield_now().await;
@@ -700,13 +722,16 @@ impl Berkas {
                     continue;
                 }
                 let (next_cursor, scope_version) = (page.next_cursor, page.scope_version);
-                let mut touched = BTreeSet::new();
+                // One time for the page's rows: they are written in one transaction.
+                let at = crate::store::now();
+                let ctx = RemoteContext { actor: &actor, device: &device, at: &at };
+                let mut touched = replica::Touched::default();
                 // The search index is filled once per page, not row by row.
                 let fts_mark = crate::store::search::defer_index(&tx)?;
                 let latest = page.changes.iter().map(|p| p.hlc).max();
                 for p in page.changes {
                     let (seq, change) = p.into_change();
-                    match replica::apply_remote(&tx, seq, &change, &ctx, &mut touched)? {
+                    match replica::apply_remote(&tx, seq, change, &ctx, &mut touched)? {
                         Applied::Changed => report.changed += 1,
                         Applied::Unchanged => {}
                         Applied::Orphan => report.orphans += 1,
@@ -716,11 +741,13 @@ impl Berkas {
                 if let Some(latest) = latest {
                     replica::observe(&tx, latest)?;
                 }
-                let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
-                records::refresh_completeness_many(&tx, &touched)?;
+                let ids: Vec<&str> = touched.ids.iter().map(String::as_str).collect();
+                records::refresh_completeness_many(&tx, &ids, &touched.data_utama)?;
                 meta_set(&tx, "sync.cursor", &next_cursor.to_string())?;
                 meta_set(&tx, "sync.scope", &scope_version.to_string())?;
                 tx.commit()?;
+                // A page's rows are freed beside the next page's work, not before it.
+                std::thread::spawn(move || drop(touched));
             }
             items += count as u64;
             report.pulled += count as u64;

@@ -43,28 +43,52 @@ pub struct MergeOutcome {
 }
 
 pub fn merge(state: &mut RowState, change: &Change) -> MergeOutcome {
-    let stamp = change.stamp();
+    let fields = change.fields.iter().map(|(f, v)| (f.clone(), v.clone()));
+    merge_fields(state, change.stamp(), change.delete, fields)
+}
+
+/// `merge` taking the change's fields by value: a device applies each pulled change once, so
+/// its values move into the row instead of being copied.
+pub fn merge_owned(state: &mut RowState, stamp: Stamp, delete: bool, fields: FieldMap) -> MergeOutcome {
+    if !delete && state.stamps.is_empty() && state.values.is_empty() && state.tombstone.is_none() {
+        // A row this device has never seen (every row of a first pull): every field applies,
+        // and the maps are built whole from the sorted fields rather than one insert at a time.
+        state.stamps = fields.keys().map(|f| (f.clone(), stamp.clone())).collect();
+        let applied = fields.keys().cloned().collect();
+        state.values = fields.into_iter().filter(|(_, v)| !v.is_null()).collect();
+        return MergeOutcome { applied, ..MergeOutcome::default() };
+    }
+    merge_fields(state, stamp, delete, fields.into_iter())
+}
+
+fn merge_fields(
+    state: &mut RowState,
+    stamp: Stamp,
+    delete: bool,
+    fields: impl Iterator<Item = (String, Value)>,
+) -> MergeOutcome {
     let mut out = MergeOutcome::default();
-    if change.delete {
+    if delete {
         if state.tombstone.as_ref().is_none_or(|t| stamp >= *t) {
-            state.tombstone = Some(stamp.clone());
+            state.tombstone = Some(stamp);
             out.deleted = true;
         }
         return out;
     }
-    for (field, value) in &change.fields {
-        match state.stamps.get(field) {
+    for (field, value) in fields {
+        match state.stamps.get(&field) {
             Some(held) if *held > stamp => {
-                out.superseded.insert(field.clone(), state.values.get(field).cloned().unwrap_or(Value::Null));
+                let holds = state.values.get(&field).cloned().unwrap_or(Value::Null);
+                out.superseded.insert(field, holds);
             }
             _ => {
                 if value.is_null() {
-                    state.values.remove(field);
+                    state.values.remove(&field);
                 } else {
-                    state.values.insert(field.clone(), value.clone());
+                    state.values.insert(field.clone(), value);
                 }
                 state.stamps.insert(field.clone(), stamp.clone());
-                out.applied.push(field.clone());
+                out.applied.push(field);
             }
         }
     }
@@ -74,6 +98,48 @@ pub fn merge(state: &mut RowState, change: &Change) -> MergeOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merging_by_value_gives_what_merging_by_reference_gives() {
+        let stamp = |wall: u64| Stamp { hlc: crate::sync::Hlc { wall_ms: wall, counter: 0 }, device: "d".into() };
+        let fields =
+            |pairs: &[(&str, Value)]| -> FieldMap { pairs.iter().map(|(f, v)| (f.to_string(), v.clone())).collect() };
+        let first =
+            fields(&[("nama", Value::Text("A".into())), ("gelar", Value::Null), ("nip_baru", Value::Text("1".into()))]);
+        let later = fields(&[("nama", Value::Text("B".into())), ("alamat", Value::Text("Jl. C".into()))]);
+        let older = fields(&[("nama", Value::Text("Z".into())), ("gelar", Value::Text("S.T.".into()))]);
+        let steps = [
+            (first, stamp(5), false),
+            (later, stamp(9), false),
+            (older, stamp(7), false),
+            (FieldMap::new(), stamp(8), true),
+        ];
+        let (mut by_value, mut by_ref) = (RowState::default(), RowState::default());
+        for (f, s, delete) in steps {
+            let c = Change {
+                id: "x".into(),
+                entity: crate::model::Entity::DataUtama,
+                row: "r".into(),
+                pegawai: "r".into(),
+                delete,
+                fields: f.clone(),
+                hlc: s.hlc,
+                device: s.device.clone(),
+                base: None,
+            };
+            let a = merge(&mut by_ref, &c);
+            let b = merge_owned(&mut by_value, s, delete, f);
+            assert_eq!(a, b);
+            assert_eq!(by_ref, by_value);
+        }
+        assert_eq!(by_value.values.get("nama"), Some(&Value::Text("B".into())));
+        assert_eq!(
+            by_value.values.get("gelar"),
+            Some(&Value::Text("S.T.".into())),
+            "an older write to a field nobody wrote since"
+        );
+        assert!(by_value.is_live(), "the delete at 8 is older than the write at 9");
+    }
     use crate::model::Entity;
     use crate::sync::Hlc;
 

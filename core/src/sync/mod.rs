@@ -16,4 +16,4 @@ pub(crate) use client::CachedHub;
 pub use client::{CancelToken, HubPrincipal, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 pub use hlc::{Hlc, HlcClock, Stamp};
 pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};
-pub use merge::{merge, MergeOutcome, RowState};
+pub use merge::{merge, merge_owned, MergeOutcome, RowState};
