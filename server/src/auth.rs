@@ -162,13 +162,23 @@ pub async fn refresh(
     let token = state.store.token(&hash).await?.filter(|t| t.kind == TokenKind::Refresh);
     let Some(token) = token else { return Err(ApiError::unauthorized("unknown refresh token")) };
     if token.revoked {
-        // A rotated refresh token used again: someone holds a copy. End the whole session.
-        state.store.revoke_family(&token.family).await?;
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "auth.refresh_reused",
-            "this session was ended; log in again",
-        ));
+        // A rotated token again. The answer to a refresh can be lost on a bad connection, and
+        // the device then retries with the token it still holds: if the token that replaced
+        // it was never used, that is what happened, and it is replaced once more. If it was
+        // used, someone holds a copy: the whole session ends.
+        let unused = match state.store.successor(&hash).await? {
+            Some(next) => state.store.token(&next).await?.filter(|n| !n.revoked && n.expires_at >= now()),
+            None => None,
+        };
+        let Some(unused) = unused else {
+            state.store.revoke_family(&token.family).await?;
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "auth.refresh_reused",
+                "this session was ended; log in again",
+            ));
+        };
+        state.store.revoke_token(&unused.hash).await?;
     }
     if token.expires_at < now() {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "auth.expired", "the session expired; log in again"));
@@ -180,7 +190,9 @@ pub async fn refresh(
         .filter(|u| !u.disabled)
         .ok_or_else(|| ApiError::unauthorized("account disabled"))?;
     state.store.revoke_token(&hash).await?;
-    Ok(Json(issue(&state, &user, Some(token.family)).await?))
+    let pair = issue(&state, &user, Some(token.family)).await?;
+    state.store.set_successor(&hash, &sha256_hex(&pair.refresh_token)).await?;
+    Ok(Json(pair))
 }
 
 /// The authenticated caller of a request.

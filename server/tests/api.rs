@@ -126,27 +126,33 @@ async fn login_refresh_rotation_logout_and_rate_limit(backend: Backend) {
     assert_eq!(pair["principal"]["role"], "fasilitator");
     assert_eq!(pair["principal"]["units"], json!(["UNIT-A"]));
 
-    // Rotation: the new pair works, the old refresh token used again ends the session.
-    let r = h
-        .http
-        .post(url("/v1/auth/refresh"))
-        .json(&json!({"refresh_token": pair["refresh_token"]}))
-        .send()
-        .await
-        .expect("send");
+    // Rotation. An answer lost on the way (pair2 never reached the device): the old token,
+    // sent again while its successor is unused, gets a new pair, and the lost one is dead.
+    let refresh = |token: Value| {
+        let http = h.http.clone();
+        let u = url("/v1/auth/refresh");
+        async move { http.post(u).json(&json!({"refresh_token": token})).send().await.expect("send") }
+    };
+    let r = refresh(pair["refresh_token"].clone()).await;
     assert_eq!(r.status(), StatusCode::OK);
+    let lost: Value = r.json().await.expect("json");
+    let r = refresh(pair["refresh_token"].clone()).await;
+    assert_eq!(r.status(), StatusCode::OK, "a retry after a lost answer keeps the session");
     let pair2: Value = r.json().await.expect("json");
-    let r = h
-        .http
-        .post(url("/v1/auth/refresh"))
-        .json(&json!({"refresh_token": pair["refresh_token"]}))
-        .send()
-        .await
-        .expect("send");
+    assert_ne!(pair2["refresh_token"], lost["refresh_token"]);
+    assert_eq!(h.get(pair2["access_token"].as_str().expect("t"), "/v1/me").await.0, StatusCode::OK);
+    // The device uses its new pair; the first token used again after that is a copy in
+    // someone else's hands: the whole session ends.
+    let r = refresh(pair2["refresh_token"].clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let pair3: Value = r.json().await.expect("json");
+    let r = refresh(pair["refresh_token"].clone()).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "auth.refresh_reused");
-    let (s, _) = h.get(pair2["access_token"].as_str().expect("t"), "/v1/me").await;
+    let (s, _) = h.get(pair3["access_token"].as_str().expect("t"), "/v1/me").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "the reused family is revoked");
+    assert_eq!(refresh(pair3["refresh_token"].clone()).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(refresh(lost["refresh_token"].clone()).await.status(), StatusCode::UNAUTHORIZED);
 
     // Logout ends the session.
     let t = h.login("fas-b").await;

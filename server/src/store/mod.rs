@@ -133,6 +133,9 @@ pub trait Storage: Send + Sync + 'static {
     async fn revoke_token(&self, hash: &str) -> StoreResult<()>;
     async fn revoke_family(&self, family: &str) -> StoreResult<()>;
     async fn revoke_user_tokens(&self, username: &str) -> StoreResult<()>;
+    /// The refresh token (hash) that replaced a rotated one.
+    async fn successor(&self, hash: &str) -> StoreResult<Option<String>>;
+    async fn set_successor(&self, hash: &str, successor: &str) -> StoreResult<()>;
 
     /// Hub-wide settings (the layanan catalogue in force ...).
     async fn setting(&self, key: &str) -> StoreResult<Option<String>>;

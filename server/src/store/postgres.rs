@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 CREATE INDEX IF NOT EXISTS tokens_family ON tokens(family);
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(username);
+CREATE TABLE IF NOT EXISTS token_successors (hash TEXT PRIMARY KEY, successor TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures(key, at);
 CREATE TABLE IF NOT EXISTS rows (
@@ -255,6 +256,29 @@ impl Storage for PostgresStorage {
             .query_one("SELECT count(*) FROM login_failures WHERE key = $1 AND at >= $2", &[&key, &since])
             .await?;
         Ok(r.get::<_, i64>(0) as u32)
+    }
+
+    async fn successor(&self, hash: &str) -> StoreResult<Option<String>> {
+        let r = self
+            .pool
+            .get()
+            .await?
+            .query_opt("SELECT successor FROM token_successors WHERE hash = $1", &[&hash])
+            .await?;
+        Ok(r.map(|r| r.get(0)))
+    }
+
+    async fn set_successor(&self, hash: &str, successor: &str) -> StoreResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO token_successors (hash, successor) VALUES ($1, $2)
+                 ON CONFLICT (hash) DO UPDATE SET successor = excluded.successor",
+                &[&hash, &successor],
+            )
+            .await?;
+        Ok(())
     }
 
     async fn setting(&self, key: &str) -> StoreResult<Option<String>> {

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 CREATE INDEX IF NOT EXISTS tokens_family ON tokens(family);
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens(username);
+CREATE TABLE IF NOT EXISTS token_successors (hash TEXT PRIMARY KEY, successor TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures(key, at);
 CREATE TABLE IF NOT EXISTS rows (
@@ -285,6 +286,28 @@ impl Storage for SqliteStorage {
                 params![key, since],
                 |r| r.get(0),
             )?)
+        })
+        .await
+    }
+
+    async fn successor(&self, hash: &str) -> StoreResult<Option<String>> {
+        let hash = hash.to_string();
+        self.run(move |c| {
+            Ok(c.query_row("SELECT successor FROM token_successors WHERE hash = ?1", [hash], |r| r.get(0))
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn set_successor(&self, hash: &str, successor: &str) -> StoreResult<()> {
+        let (hash, successor) = (hash.to_string(), successor.to_string());
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO token_successors (hash, successor) VALUES (?1, ?2)
+                 ON CONFLICT (hash) DO UPDATE SET successor = excluded.successor",
+                params![hash, successor],
+            )?;
+            Ok(())
         })
         .await
     }
