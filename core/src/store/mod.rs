@@ -8,6 +8,7 @@ pub mod refs;
 pub(crate) mod replica;
 pub mod schema;
 pub mod search;
+mod stamps;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;

@@ -68,55 +68,6 @@ pub(crate) struct SyncMeta {
     pub mine: BTreeMap<String, i64>,
 }
 
-/// Stamps as stored: each distinct stamp once, and the fields that carry it (a row written in
-/// one go has one stamp for all its fields; spelling it per field would triple the row's size).
-#[derive(Serialize, Deserialize)]
-struct CompactStamps {
-    s: Vec<Stamp>,
-    f: BTreeMap<String, usize>,
-}
-
-fn stamps_json(stamps: &BTreeMap<String, Stamp>) -> Result<String> {
-    use std::io::Write;
-    let mut distinct: Vec<&Stamp> = Vec::new();
-    let mut index = Vec::with_capacity(stamps.len());
-    for stamp in stamps.values() {
-        let i = match distinct.iter().position(|s| *s == stamp) {
-            Some(i) => i,
-            None => {
-                distinct.push(stamp);
-                distinct.len() - 1
-            }
-        };
-        index.push(i);
-    }
-    // Written straight out (a pull writes one per row): {"s":[stamps],"f":{"field":i,...}}.
-    let bad = |e: std::io::Error| Error::BadDocument(e.to_string());
-    let mut out = Vec::with_capacity(24 * stamps.len() + 96);
-    out.extend_from_slice(b"{\"s\":");
-    serde_json::to_writer(&mut out, &distinct).map_err(|e| Error::BadDocument(e.to_string()))?;
-    out.extend_from_slice(b",\"f\":{");
-    for (n, (field, i)) in stamps.keys().zip(index).enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
-        serde_json::to_writer(&mut out, field).map_err(|e| Error::BadDocument(e.to_string()))?;
-        write!(out, ":{i}").map_err(bad)?;
-    }
-    out.extend_from_slice(b"}}");
-    String::from_utf8(out).map_err(|e| Error::BadDocument(e.to_string()))
-}
-
-fn stamps_from_json(text: &str) -> Result<BTreeMap<String, Stamp>> {
-    let c: CompactStamps = from_json(text, "stamps")?;
-    c.f.into_iter()
-        .map(|(field, i)| {
-            let s = c.s.get(i).cloned().ok_or_else(|| Error::BadDocument("stored stamps are damaged".into()))?;
-            Ok((field, s))
-        })
-        .collect()
-}
-
 fn json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::BadDocument(e.to_string()))
 }
@@ -133,7 +84,7 @@ pub(crate) fn load_meta(conn: &Connection, entity: Entity, row: &str) -> Result<
         .optional()?;
     let Some((stamps, tombstone, server_seq, mine)) = found else { return Ok(None) };
     Ok(Some(SyncMeta {
-        stamps: stamps_from_json(&stamps)?,
+        stamps: super::stamps::decode(entity, &stamps)?,
         tombstone: tombstone.map(|t| from_json(&t, "tombstone")).transpose()?,
         server_seq,
         mine: mine.map(|m| from_json(&m, "own writes")).transpose()?.unwrap_or_default(),
@@ -149,7 +100,7 @@ pub(crate) fn save_meta(conn: &Connection, entity: Entity, row: &str, pegawai: &
         entity.key(),
         row,
         pegawai,
-        stamps_json(&m.stamps)?,
+        super::stamps::encode(entity, &m.stamps)?,
         m.tombstone.as_ref().map(json).transpose()?,
         m.server_seq,
         (!m.mine.is_empty()).then(|| json(&m.mine)).transpose()?
@@ -557,33 +508,4 @@ pub(crate) fn purge_replica(conn: &Connection) -> Result<u64> {
     )?;
     conn.execute("DELETE FROM sync_row WHERE pegawai_id NOT IN (SELECT pegawai_id FROM outbox)", [])?;
     Ok(n as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stamps_are_written_as_serde_would_and_read_back() {
-        let stamp = |wall: u64, device: &str| Stamp { hlc: Hlc { wall_ms: wall, counter: 0 }, device: device.into() };
-        let mut stamps = BTreeMap::new();
-        stamps.insert("nama".to_string(), stamp(1_700_000_000_000, "dev-a"));
-        stamps.insert("alamat \"rumah\"".to_string(), stamp(1_700_000_000_500, "dev-b"));
-        stamps.insert("nip_baru".to_string(), stamp(1_700_000_000_000, "dev-a"));
-        let text = stamps_json(&stamps).expect("json");
-        let serde = json(&CompactStamps {
-            s: vec![stamp(1_700_000_000_500, "dev-b"), stamp(1_700_000_000_000, "dev-a")],
-            f: [("alamat \"rumah\"", 0), ("nama", 1), ("nip_baru", 1)]
-                .into_iter()
-                .map(|(f, i)| (f.into(), i))
-                .collect(),
-        })
-        .expect("serde");
-        assert_eq!(text, serde, "the stored form is unchanged");
-        assert_eq!(stamps_from_json(&text).expect("read back"), stamps);
-        assert_eq!(
-            stamps_from_json(&stamps_json(&BTreeMap::new()).expect("empty")).expect("empty back"),
-            BTreeMap::new()
-        );
-    }
 }

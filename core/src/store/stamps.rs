@@ -1,0 +1,184 @@
+//! How a synced row's per-field stamps are stored. Each distinct stamp is written once (a row
+//! written in one go has one stamp for all its fields), and the fields that carry it are named
+//! by their position in the entity's definition: one character per field, the stamp's index
+//! or `-` for a field never written. Spelled out by name, the stamps were larger than the row
+//! itself; by position they are a tenth of that, which a first pull of a whole unit writes
+//! once per row. Positions are stored, so fields are only ever appended to a definition
+//! (`stamp_positions.txt` and its test keep that). A field the definition does not know
+//! (written by a newer hub), or more distinct stamps than there are characters, falls back to
+//! naming the fields, and both forms are read.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
+use crate::model::Entity;
+use crate::sync::Stamp;
+
+const DIGITS: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const NONE: u8 = b'-';
+
+#[derive(Deserialize)]
+struct Stored {
+    s: Vec<Stamp>,
+    /// By position: one character per field of the definition.
+    #[serde(default)]
+    p: Option<String>,
+    /// By name (the fallback, and every row stored before positions).
+    #[serde(default)]
+    f: Option<BTreeMap<String, usize>>,
+}
+
+fn positions(entity: Entity) -> &'static HashMap<&'static str, usize> {
+    static ALL: OnceLock<BTreeMap<Entity, HashMap<&'static str, usize>>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        Entity::ALL
+            .iter()
+            .map(|e| (*e, e.def().fields.iter().enumerate().map(|(i, f)| (f.name, i)).collect()))
+            .collect()
+    });
+    // Every entity is in ALL; an empty map only makes the encoder name the fields.
+    static EMPTY: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+    all.get(&entity).unwrap_or_else(|| EMPTY.get_or_init(HashMap::new))
+}
+
+fn damaged(what: impl std::fmt::Display) -> Error {
+    Error::BadDocument(format!("stored stamps are damaged: {what}"))
+}
+
+pub(crate) fn encode(entity: Entity, stamps: &BTreeMap<String, Stamp>) -> Result<String> {
+    let mut distinct: Vec<&Stamp> = Vec::new();
+    let mut index = Vec::with_capacity(stamps.len());
+    for stamp in stamps.values() {
+        let i = match distinct.iter().position(|s| *s == stamp) {
+            Some(i) => i,
+            None => {
+                distinct.push(stamp);
+                distinct.len() - 1
+            }
+        };
+        index.push(i);
+    }
+    let mut out = Vec::with_capacity(4 * stamps.len() + 96);
+    out.extend_from_slice(b"{\"s\":");
+    serde_json::to_writer(&mut out, &distinct).map_err(damaged)?;
+    let at = positions(entity);
+    let placed: Option<Vec<usize>> = stamps.keys().map(|f| at.get(f.as_str()).copied()).collect();
+    match placed {
+        Some(placed) if distinct.len() <= DIGITS.len() => {
+            let mut p = vec![NONE; placed.iter().max().map_or(0, |m| m + 1)];
+            for (pos, i) in placed.into_iter().zip(index) {
+                p[pos] = DIGITS[i];
+            }
+            out.extend_from_slice(b",\"p\":\"");
+            out.extend_from_slice(&p);
+            out.extend_from_slice(b"\"}");
+        }
+        _ => {
+            out.extend_from_slice(b",\"f\":{");
+            for (n, (field, i)) in stamps.keys().zip(index).enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut out, field).map_err(damaged)?;
+                write!(out, ":{i}").map_err(damaged)?;
+            }
+            out.extend_from_slice(b"}}");
+        }
+    }
+    String::from_utf8(out).map_err(damaged)
+}
+
+pub(crate) fn decode(entity: Entity, text: &str) -> Result<BTreeMap<String, Stamp>> {
+    let c: Stored = serde_json::from_str(text).map_err(damaged)?;
+    let stamp = |i: usize| c.s.get(i).cloned().ok_or_else(|| damaged(format!("no stamp {i}")));
+    let mut out = BTreeMap::new();
+    if let Some(p) = &c.p {
+        let fields = entity.def().fields;
+        for (pos, ch) in p.bytes().enumerate().filter(|(_, ch)| *ch != NONE) {
+            let i = DIGITS.iter().position(|d| *d == ch).ok_or_else(|| damaged(format!("character {ch}")))?;
+            let field = fields.get(pos).ok_or_else(|| damaged(format!("position {pos} of {}", entity.key())))?;
+            out.insert(field.name.to_string(), stamp(i)?);
+        }
+    }
+    for (field, i) in c.f.into_iter().flatten() {
+        out.insert(field, stamp(i)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::Hlc;
+
+    fn stamp(wall: u64, device: &str) -> Stamp {
+        Stamp { hlc: Hlc { wall_ms: wall, counter: 0 }, device: device.into() }
+    }
+
+    #[test]
+    fn stamps_come_back_by_position_and_by_name() {
+        let fields = Entity::DataUtama.def().fields;
+        let mut stamps = BTreeMap::new();
+        for f in fields.iter().step_by(2) {
+            stamps.insert(f.name.to_string(), stamp(1_700_000_000_000, "dev-a"));
+        }
+        stamps.insert(fields[1].name.to_string(), stamp(1_700_000_000_500, "dev-b"));
+        let text = encode(Entity::DataUtama, &stamps).expect("encode");
+        assert!(text.contains("\"p\":") && !text.contains(fields[0].name), "{text}");
+        assert_eq!(decode(Entity::DataUtama, &text).expect("decode"), stamps);
+
+        // A field this version does not know: named, and read back the same.
+        stamps.insert("dari_versi_baru".into(), stamp(1_700_000_000_900, "dev-c"));
+        let text = encode(Entity::DataUtama, &stamps).expect("encode");
+        assert!(text.contains("\"f\":") && text.contains("dari_versi_baru"), "{text}");
+        assert_eq!(decode(Entity::DataUtama, &text).expect("decode"), stamps);
+
+        // The form rows were stored in before positions.
+        let old = r#"{"s":[{"hlc":"001700000000000-000000","device":"d"}],"f":{"nama":0}}"#;
+        let back = decode(Entity::DataUtama, old).expect("old form");
+        assert_eq!(back.get("nama").map(|s| s.device.as_str()), Some("d"));
+        assert_eq!(
+            decode(Entity::DataUtama, &encode(Entity::DataUtama, &BTreeMap::new()).expect("e")).expect("d").len(),
+            0
+        );
+        for bad in [
+            r#"{"s":[],"p":"0"}"#,
+            r#"{"s":[],"p":"!"}"#,
+            "{\"s\":[],\"p\":\"-\"",
+            r#"{"s":[{"hlc":"001700000000000-000000","device":"d"}],"p":"0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"}"#,
+        ] {
+            assert!(decode(Entity::DataUtama, bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Stored stamps name fields by position: an existing position must never change. A new
+    /// field goes at the end of its definition; then regenerate the list with
+    /// `BERKAS_UPDATE_GOLDEN=1 cargo test -p berkas-core stamp_positions`.
+    #[test]
+    fn stamp_positions_only_grow() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/stamp_positions.txt");
+        let now: String = Entity::ALL
+            .iter()
+            .map(|e| format!("{}: {}\n", e.key(), e.def().fields.iter().map(|f| f.name).collect::<Vec<_>>().join(" ")))
+            .collect();
+        if std::env::var_os("BERKAS_UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &now).expect("write");
+        }
+        let was = std::fs::read_to_string(&path).expect("src/store/stamp_positions.txt");
+        for line in was.lines() {
+            let (key, fields) = line.split_once(": ").expect("entity: fields");
+            let current = now.lines().find_map(|l| l.strip_prefix(&format!("{key}: "))).unwrap_or_default();
+            assert!(
+                current.split(' ').collect::<Vec<_>>().starts_with(&fields.split(' ').collect::<Vec<_>>()),
+                "{key}: the fields' positions changed; stored stamps would name the wrong fields. Append new fields at the end"
+            );
+        }
+        assert_eq!(
+            was, now,
+            "fields were appended: regenerate with BERKAS_UPDATE_GOLDEN=1 cargo test -p berkas-core stamp_positions"
+        );
+    }
+}
