@@ -671,7 +671,7 @@ impl Berkas {
             // asking again the ordinary way.
             let early = match prefetched.take() {
                 Some((c, sc, handle)) if c == cursor && sc == scope => match handle.await {
-                    Ok(Ok((a, Some(page)))) if a.status == 200 => Some((a, Some(page))),
+                    Ok(Ok((a, page))) if a.status == 200 => Some((a, page)),
                     _ => None,
                 },
                 Some((_, _, handle)) => {
@@ -746,8 +746,6 @@ impl Berkas {
                 meta_set(&tx, "sync.cursor", &next_cursor.to_string())?;
                 meta_set(&tx, "sync.scope", &scope_version.to_string())?;
                 tx.commit()?;
-                // A page's rows are freed beside the next page's work, not before it.
-                std::thread::spawn(move || drop(touched));
             }
             items += count as u64;
             report.pulled += count as u64;
