@@ -48,6 +48,12 @@ pub struct Checklist {
 }
 
 impl Checklist {
+    /// The required lines still short that come from `dari` (`usulan`: papers attached to the
+    /// request or proposal itself).
+    pub fn missing_from<'a>(&'a self, dari: &'a str) -> impl Iterator<Item = &'a ChecklistLine> + 'a {
+        self.lines.iter().filter(move |l| l.dari == dari && l.wajib && l.status == LineStatus::Kurang)
+    }
+
     /// One `usulan.missing_document` error per required line still short, as submit and send
     /// refuse with: "label (have of needed)" under `dokumen:<id>`.
     pub fn missing_errors(&self) -> Vec<crate::model::FieldError> {

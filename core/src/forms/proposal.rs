@@ -106,6 +106,30 @@ impl Berkas {
         Ok(out)
     }
 
+    /// Attaches one of the instansi's papers (surat pengantar, DPCP ...) to a proposal, as a
+    /// document of the proposal's ASN checked like any other; returns the proposal after.
+    pub fn attach_proposal_paper(
+        &self,
+        id: &str,
+        id_ref_dokumen: &str,
+        bytes: &[u8],
+        file_name: Option<String>,
+        keep_unreadable: bool,
+    ) -> Result<ProposalInfo> {
+        use crate::docs::{CaptureOptions, DocLink, NewDocument, PageInput};
+        let nip = self.proposal(id)?.nip;
+        let new = NewDocument {
+            nip: &nip,
+            id_ref_dokumen,
+            link: DocLink::Proposal { id: id.to_string() },
+            files: vec![PageInput { bytes, crop: None }],
+            file_name,
+            keep_unreadable,
+        };
+        self.add_document(&new, &CaptureOptions::default())?;
+        self.proposal(id)
+    }
+
     /// One proposal with its checklist.
     pub fn proposal(&self, id: &str) -> Result<ProposalInfo> {
         let (v, nip, nama) = {

@@ -343,29 +343,12 @@ fn pull_query(cursor: i64, limit: u32, scope: Option<&str>) -> Vec<(&'static str
     q
 }
 
-/// Fetches one pull page on its own task, so the hub prepares it while this device applies
-/// the previous one.
-async fn fetch_page(
-    hub: Hub,
-    opts: SyncOptions,
-    token: String,
-    cursor: i64,
-    scope: Option<String>,
-    limit: u32,
-) -> Result<Answer> {
-    let q = pull_query(cursor, limit, scope.as_deref());
-    hub.call(&opts, &|c, base| {
-        c.get(format!("{base}/v1/sync/pull")).query(&q).bearer_auth(&token).header(PROTOCOL_HEADER, PROTOCOL_VERSION)
-    })
-    .await
-}
-
 fn parse_page(body: &[u8]) -> Result<PullPage> {
     serde_json::from_slice(body).map_err(|e| Error::Network(format!("the hub's pull answer was not understood: {e}")))
 }
 
-/// A page fetched ahead, parsed on its own task too (when it is one), so that neither the
-/// transfer nor the parse waits for the page being applied.
+/// Fetches one pull page on its own task, so the hub prepares it while this device applies
+/// the previous one, and parses it there too (when it is one).
 async fn fetch_and_parse(
     hub: Hub,
     opts: SyncOptions,
@@ -374,7 +357,15 @@ async fn fetch_and_parse(
     scope: Option<String>,
     limit: u32,
 ) -> Result<(Answer, Option<Result<PullPage>>)> {
-    let a = fetch_page(hub, opts, token, cursor, scope, limit).await?;
+    let q = pull_query(cursor, limit, scope.as_deref());
+    let a = hub
+        .call(&opts, &|c, base| {
+            c.get(format!("{base}/v1/sync/pull"))
+                .query(&q)
+                .bearer_auth(&token)
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        })
+        .await?;
     let page = (a.status == 200).then(|| parse_page(&a.body));
     Ok((a, page))
 }

@@ -267,14 +267,11 @@ pub struct ProposalView {
 
 impl From<berkas_core::forms::ProposalInfo> for ProposalView {
     fn from(p: berkas_core::forms::ProposalInfo) -> ProposalView {
-        use berkas_core::forms::LineStatus;
         ProposalView {
             missing: p.checklist.missing.clone(),
             papers: p
                 .checklist
-                .lines
-                .iter()
-                .filter(|l| l.dari == "usulan" && l.wajib && l.status == LineStatus::Kurang)
+                .missing_from("usulan")
                 .map(|l| PaperLine { id: l.id.clone(), label: l.label.clone() })
                 .collect(),
             history: p

@@ -109,7 +109,6 @@ pub fn settings(state: &Desktop) -> CmdResult<Settings> {
 /// headers `proposal`, `dokumen` (its type), `file-name` (URI-encoded) and `keep` (`1` keeps
 /// a capture the readability check flagged).
 pub fn attach_paper(b: &Berkas, request: &tauri::ipc::Request<'_>) -> CmdResult<ProposalView> {
-    use berkas_core::docs::{CaptureOptions, DocLink, NewDocument, PageInput};
     let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let needed =
         |name: &str| header(name).ok_or_else(|| CommandError::new("attach.header", format!("no {name} header")));
@@ -117,17 +116,9 @@ pub fn attach_paper(b: &Berkas, request: &tauri::ipc::Request<'_>) -> CmdResult<
         return Err(CommandError::new("attach.body", "the file's bytes are sent raw, not as JSON"));
     };
     let (id, jenis) = (needed("proposal")?, needed("dokumen")?);
-    let proposal = b.proposal(&id)?;
-    let new = NewDocument {
-        nip: &proposal.nip,
-        id_ref_dokumen: &jenis,
-        link: DocLink::Proposal { id: id.clone() },
-        files: vec![PageInput { bytes, crop: None }],
-        file_name: header("file-name").map(|n| percent_decode(&n)),
-        keep_unreadable: header("keep").as_deref() == Some("1"),
-    };
-    b.add_document(&new, &CaptureOptions::default())?;
-    Ok(b.proposal(&id)?.into())
+    let name = header("file-name").map(|n| percent_decode(&n));
+    let keep = header("keep").as_deref() == Some("1");
+    Ok(b.attach_proposal_paper(&id, &jenis, bytes, name, keep)?.into())
 }
 
 /// `encodeURIComponent` undone (headers are ASCII; file names often are not).

@@ -14,24 +14,38 @@ use std::sync::{Arc, Mutex};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::{Listener, WebviewWindow};
 
-fn invoke<T: DeserializeOwned>(
+/// One IPC call as the WebView makes it, from the local origin (app commands need no
+/// capability from it); `headers` describe a raw body.
+fn ipc(
     w: &WebviewWindow<MockRuntime>,
     cmd: &str,
-    args: serde_json::Value,
-) -> Result<T, serde_json::Value> {
-    let r = tauri::test::get_ipc_response(
+    body: tauri::ipc::InvokeBody,
+    headers: &[(&'static str, &str)],
+) -> Result<tauri::ipc::InvokeResponseBody, serde_json::Value> {
+    let mut map = tauri::http::HeaderMap::new();
+    for (k, v) in headers {
+        map.insert(*k, tauri::http::HeaderValue::from_str(v).expect("ascii header"));
+    }
+    tauri::test::get_ipc_response(
         w,
         tauri::webview::InvokeRequest {
             cmd: cmd.into(),
             callback: tauri::ipc::CallbackFn(0),
             error: tauri::ipc::CallbackFn(1),
-            // The local origin on Linux: app commands need no capability from it.
             url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
+            body,
+            headers: map,
             invoke_key: INVOKE_KEY.to_string(),
         },
-    )?;
+    )
+}
+
+fn invoke<T: DeserializeOwned>(
+    w: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<T, serde_json::Value> {
+    let r = ipc(w, cmd, tauri::ipc::InvokeBody::Json(args), &[])?;
     Ok(r.deserialize::<T>().expect("the answer has the documented shape"))
 }
 
@@ -42,23 +56,7 @@ fn invoke_raw(
     body: Vec<u8>,
     headers: &[(&'static str, &str)],
 ) -> Result<serde_json::Value, serde_json::Value> {
-    let mut map = tauri::http::HeaderMap::new();
-    for (k, v) in headers {
-        map.insert(*k, tauri::http::HeaderValue::from_str(v).expect("ascii header"));
-    }
-    let r = tauri::test::get_ipc_response(
-        w,
-        tauri::webview::InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Raw(body),
-            headers: map,
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )?;
-    Ok(r.deserialize().expect("json"))
+    Ok(ipc(w, cmd, tauri::ipc::InvokeBody::Raw(body), headers)?.deserialize().expect("json"))
 }
 
 /// The first month from 2020 in which someone of the facilitator's unit is due to retire.
@@ -170,19 +168,8 @@ fn a_facilitator_signs_in_syncs_finds_an_asn_and_decides_a_correction() {
         invoke(&w, "verify_field", json!({"id": id, "field": "tempat_lahir", "decision": "setuju"})).expect("approve");
     assert_eq!(approved["status"], "APPROVED");
     // The viewer's bytes: fetched from the hub on demand, sent raw, a JPEG.
-    let raw = tauri::test::get_ipc_response(
-        &w,
-        tauri::webview::InvokeRequest {
-            cmd: "document_content".into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(json!({"id": doc})),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .expect("document bytes");
+    let raw =
+        ipc(&w, "document_content", tauri::ipc::InvokeBody::Json(json!({"id": doc})), &[]).expect("document bytes");
     match raw {
         tauri::ipc::InvokeResponseBody::Raw(b) => assert_eq!(&b[..3], &[0xFF, 0xD8, 0xFF], "a JPEG"),
         other => panic!("expected raw bytes, got {other:?}"),
