@@ -213,4 +213,25 @@ async fn a_cancelled_sync_keeps_whole_pages_only_and_the_next_sync_finishes() {
     let report = laptop.sync(&SyncOptions::default()).await.expect("sync again");
     assert_eq!(laptop.count_pegawai().expect("count"), 60, "{report:?}");
     assert_eq!(laptop.integrity_check().expect("check"), Vec::<String>::new());
+
+    // Two records with no riwayat yet, made on another device: their score is written as they
+    // arrive, the demo records' as their riwayat arrive (in other pages).
+    let desk = device(tmp.path(), "desk");
+    desk.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+    for (nip, nama) in [("198503122010011002", "Rina Wulandari"), ("196805122000031002", "Bambang Sutrisno")] {
+        desk.add_pegawai(&set(&[("nip_baru", nip), ("nama", nama), ("unit", "UNIT-A"), ("tempat_lahir", "Kupang")]))
+            .expect("add");
+    }
+    let sent = sync(&desk).await;
+    assert_eq!((sent.pushed, sent.refused), (2, 0), "{sent:?} {:?}", desk.outbox());
+    sync(&laptop).await;
+    let listed = laptop.list_pegawai(&ListFilter { limit: 100, ..ListFilter::default() }).expect("list");
+    assert_eq!(listed.len(), 62);
+    let mut without_riwayat = 0;
+    for p in listed {
+        let whole = laptop.pegawai(&p.nip).expect("record");
+        without_riwayat += usize::from(whole.riwayat.values().all(Vec::is_empty));
+        assert_eq!(p.completeness, whole.completeness.score, "stored score of {}", p.nip);
+    }
+    assert_eq!(without_riwayat, 2);
 }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::records::{self, RowData};
 use super::{new_id, now};
+use crate::completeness;
 use crate::error::{Error, Result};
 use crate::model::{Entity, FieldMap, Value};
 use crate::sync::{merge_owned, Change, ChangeOutcome, Hlc, HlcClock, OutcomeStatus, RowState, Stamp};
@@ -105,6 +106,16 @@ pub(crate) fn save_meta(conn: &Connection, entity: Entity, row: &str, pegawai: &
         m.server_seq,
         (!m.mine.is_empty()).then(|| json(&m.mine)).transpose()?
     ])?;
+    Ok(())
+}
+
+/// `save_meta` for a row first seen in a pull: its stamps, already encoded, and the sequence.
+fn save_first_meta(conn: &Connection, entity: Entity, row: &str, pegawai: &str, stamps: &str, seq: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO sync_row (entity, row_id, pegawai_id, stamps, tombstone, server_seq, mine)
+         VALUES (?1, ?2, ?3, ?4, NULL, ?5, NULL)",
+    )?
+    .execute(params![entity.key(), row, pegawai, stamps, seq])?;
     Ok(())
 }
 
@@ -304,7 +315,9 @@ pub(crate) fn apply_remote(
 ) -> Result<Applied> {
     let actor = ctx.actor;
     let def = change.entity.def();
-    let mut meta = load_meta(conn, change.entity, &change.row)?.unwrap_or_default();
+    let known = load_meta(conn, change.entity, &change.row)?;
+    let seen = known.is_some();
+    let mut meta = known.unwrap_or_default();
     if change.device == ctx.device && holds_already(&meta, &change) {
         // Our own change coming back, and this device still holds it (or something newer):
         // nothing to read or write. After a purge the stamps are gone and it is applied.
@@ -312,6 +325,9 @@ pub(crate) fn apply_remote(
     }
     let current = records::load_row(conn, def, &change.row)?;
     let existed = current.is_some();
+    if !seen && !existed && !change.delete {
+        return insert_unseen(conn, seq, change, ctx, touched);
+    }
     let mut state = RowState {
         values: current.map(|r| r.values).unwrap_or_default(),
         stamps: std::mem::take(&mut meta.stamps),
@@ -364,7 +380,7 @@ pub(crate) fn apply_remote(
             }
         }
         (false, true) => {
-            if !can_insert(conn, &change, &state.values)? {
+            if !can_insert(conn, change.entity, &change.pegawai, &state.values)? {
                 return Ok(Applied::Orphan);
             }
             let pegawai_id = (!data_utama).then(|| change.pegawai.clone());
@@ -383,6 +399,36 @@ pub(crate) fn apply_remote(
     Ok(result)
 }
 
+/// A row this device has neither stored nor synced (every row of a first pull): every field
+/// applies with the change's stamp, which is what the merge would decide, without its maps.
+fn insert_unseen(
+    conn: &Connection,
+    seq: i64,
+    change: Change,
+    ctx: &RemoteContext<'_>,
+    touched: &mut Touched,
+) -> Result<Applied> {
+    let stamps = super::stamps::encode_one(change.entity, change.fields.keys().map(String::as_str), &change.stamp())?;
+    let Change { entity, row: id, pegawai, fields, .. } = change;
+    let values: FieldMap = fields.into_iter().filter(|(_, v)| !v.is_null()).collect();
+    if !can_insert(conn, entity, &pegawai, &values)? {
+        return Ok(Applied::Orphan);
+    }
+    save_first_meta(conn, entity, &id, &pegawai, &stamps, seq)?;
+    if entity == Entity::DataUtama {
+        // A record new to this device has no riwayat or documents yet (they cascade with
+        // it), so its score is known now and written with the row.
+        let row = RowData::new(id, None, None, values);
+        let score = completeness::evaluate(&row, &records::RiwayatRows::new(), &[]).score;
+        records::insert_pegawai(conn, &row, score, ctx.actor, ctx.at)?;
+    } else {
+        let row = RowData::new(id, Some(pegawai.clone()), None, values);
+        records::insert_row(conn, entity.def(), &row, ctx.actor, ctx.at)?;
+        touched.ids.insert(pegawai);
+    }
+    Ok(Applied::Changed)
+}
+
 fn holds_already(meta: &SyncMeta, change: &Change) -> bool {
     let stamp = change.stamp();
     if change.delete {
@@ -391,15 +437,13 @@ fn holds_already(meta: &SyncMeta, change: &Change) -> bool {
     change.fields.keys().all(|f| meta.stamps.get(f).is_some_and(|s| *s >= stamp))
 }
 
-fn can_insert(conn: &Connection, change: &Change, values: &FieldMap) -> Result<bool> {
-    if change.entity == Entity::DataUtama {
+fn can_insert(conn: &Connection, entity: Entity, pegawai: &str, values: &FieldMap) -> Result<bool> {
+    if entity == Entity::DataUtama {
         let Some(nip) = values.get("nip_baru").and_then(Value::as_str) else { return Ok(false) };
         return Ok(records::pegawai_id_by_nip(conn, nip)?.is_none());
     }
-    let exists: Option<i64> = conn
-        .prepare_cached("SELECT 1 FROM pegawai WHERE id = ?1")?
-        .query_row([&change.pegawai], |r| r.get(0))
-        .optional()?;
+    let exists: Option<i64> =
+        conn.prepare_cached("SELECT 1 FROM pegawai WHERE id = ?1")?.query_row([pegawai], |r| r.get(0)).optional()?;
     Ok(exists.is_some())
 }
 

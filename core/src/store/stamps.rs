@@ -49,9 +49,28 @@ fn damaged(what: impl std::fmt::Display) -> Error {
 }
 
 pub(crate) fn encode(entity: Entity, stamps: &BTreeMap<String, Stamp>) -> Result<String> {
+    encode_fields(entity, stamps.len(), stamps.iter().map(|(f, s)| (f.as_str(), s)))
+}
+
+/// The stamps of a row whose every field was written by `stamp` (a row a pull sees for the
+/// first time), without building the map first.
+pub(crate) fn encode_one<'a>(
+    entity: Entity,
+    fields: impl Iterator<Item = &'a str> + ExactSizeIterator + Clone,
+    stamp: &Stamp,
+) -> Result<String> {
+    encode_fields(entity, fields.len(), fields.map(|f| (f, stamp)))
+}
+
+/// `stamps` in field-name order, as both maps keep them.
+fn encode_fields<'a>(
+    entity: Entity,
+    len: usize,
+    stamps: impl Iterator<Item = (&'a str, &'a Stamp)> + Clone,
+) -> Result<String> {
     let mut distinct: Vec<&Stamp> = Vec::new();
-    let mut index = Vec::with_capacity(stamps.len());
-    for stamp in stamps.values() {
+    let mut index = Vec::with_capacity(len);
+    for (_, stamp) in stamps.clone() {
         let i = match distinct.iter().position(|s| *s == stamp) {
             Some(i) => i,
             None => {
@@ -61,11 +80,11 @@ pub(crate) fn encode(entity: Entity, stamps: &BTreeMap<String, Stamp>) -> Result
         };
         index.push(i);
     }
-    let mut out = Vec::with_capacity(4 * stamps.len() + 96);
+    let mut out = Vec::with_capacity(4 * len + 96);
     out.extend_from_slice(b"{\"s\":");
     serde_json::to_writer(&mut out, &distinct).map_err(damaged)?;
     let at = positions(entity);
-    let placed: Option<Vec<usize>> = stamps.keys().map(|f| at.get(f.as_str()).copied()).collect();
+    let placed: Option<Vec<usize>> = stamps.clone().map(|(f, _)| at.get(f).copied()).collect();
     match placed {
         Some(placed) if distinct.len() <= DIGITS.len() => {
             let mut p = vec![NONE; placed.iter().max().map_or(0, |m| m + 1)];
@@ -78,7 +97,7 @@ pub(crate) fn encode(entity: Entity, stamps: &BTreeMap<String, Stamp>) -> Result
         }
         _ => {
             out.extend_from_slice(b",\"f\":{");
-            for (n, (field, i)) in stamps.keys().zip(index).enumerate() {
+            for (n, ((field, _), i)) in stamps.zip(index).enumerate() {
                 if n > 0 {
                     out.push(b',');
                 }
@@ -129,6 +148,19 @@ mod tests {
         let text = encode(Entity::DataUtama, &stamps).expect("encode");
         assert!(text.contains("\"p\":") && !text.contains(fields[0].name), "{text}");
         assert_eq!(decode(Entity::DataUtama, &text).expect("decode"), stamps);
+
+        // One stamp for every field, written without the map: the same text as with it.
+        let one = stamp(1_700_000_000_700, "dev-d");
+        let mut names: Vec<&str> = fields.iter().step_by(3).map(|f| f.name).collect();
+        names.push("dari_versi_baru");
+        for named in [&names[..names.len() - 1], &names[..]] {
+            let mut sorted = named.to_vec();
+            sorted.sort_unstable();
+            let map: BTreeMap<String, Stamp> = sorted.iter().map(|f| (f.to_string(), one.clone())).collect();
+            let text = encode_one(Entity::DataUtama, sorted.iter().copied(), &one).expect("encode one");
+            assert_eq!(text, encode(Entity::DataUtama, &map).expect("encode"));
+            assert_eq!(decode(Entity::DataUtama, &text).expect("decode"), map);
+        }
 
         // A field this version does not know: named, and read back the same.
         stamps.insert("dari_versi_baru".into(), stamp(1_700_000_000_900, "dev-c"));
