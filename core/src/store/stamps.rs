@@ -56,7 +56,7 @@ pub(crate) fn encode(entity: Entity, stamps: &BTreeMap<String, Stamp>) -> Result
 /// first time), without building the map first.
 pub(crate) fn encode_one<'a>(
     entity: Entity,
-    fields: impl Iterator<Item = &'a str> + ExactSizeIterator + Clone,
+    fields: impl ExactSizeIterator<Item = &'a str> + Clone,
     stamp: &Stamp,
 ) -> Result<String> {
     encode_fields(entity, fields.len(), fields.map(|f| (f, stamp)))
