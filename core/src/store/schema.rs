@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_document_store.sql"),
     include_str!("migrations/0007_usulan.sql"),
     include_str!("migrations/0008_verifikasi.sql"),
+    include_str!("migrations/0009_sync_row_lean.sql"),
 ];
 
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
