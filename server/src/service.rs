@@ -10,7 +10,7 @@ use berkas_core::refdata::CodeCheck;
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::api::AppState;
 use crate::error::ApiError;
@@ -105,6 +105,18 @@ pub async fn push_batch(
     pegawai_ids.dedup();
     let rows = changes.iter().map(|c| (c.entity, c.row.clone())).collect();
     let ctx = state.store.batch_context(ids, pegawai_ids, rows).await?;
+    // Who holds each NIP the batch sets: a NIP is one person's, so a second record with it
+    // (the same ASN typed in again on another device) is refused, not merged or failed.
+    let nips: Vec<String> = changes
+        .iter()
+        .filter(|c| c.entity == Entity::DataUtama)
+        .filter_map(|c| c.fields.get("nip_baru").and_then(|v| v.as_str()).map(str::to_string))
+        .collect();
+    let mut nip_holders: HashMap<String, String> = if nips.is_empty() {
+        HashMap::new()
+    } else {
+        state.store.pegawai_by_nips(nips).await?.into_iter().map(|e| (e.nip, e.id)).collect()
+    };
     let mut entries = ctx.pegawai.clone();
     let mut owners = ctx.row_owners.clone();
     let mut known: Vec<Option<ChangeOutcome>> = Vec::with_capacity(changes.len());
@@ -163,6 +175,21 @@ pub async fn push_batch(
             continue;
         }
         change.fields = clean;
+        if let Some(nip) =
+            change.fields.get("nip_baru").and_then(|v| v.as_str()).filter(|_| change.entity == Entity::DataUtama)
+        {
+            match nip_holders.get(nip) {
+                Some(holder) if *holder != change.pegawai => {
+                    let o = refused(&change, "nip.taken", format!("NIP {nip} is already another record's"));
+                    items.push(BatchItem::Refuse(change, o));
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    nip_holders.insert(nip.to_string(), change.pegawai.clone());
+                }
+            }
+        }
         if change.entity == Entity::DataUtama {
             let new_unit = change.fields.get("unit").and_then(|v| v.as_str()).map(str::to_string);
             match entries.get_mut(&change.pegawai) {

@@ -419,6 +419,28 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_stored(backend: Bac
         .expect("send");
     assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "protocol.upgrade_required");
 
+    // A NIP is one person's: a second record with a NIP held already, or set twice in one
+    // batch, is refused by name (the first of the batch stands).
+    let new_record = |nip: &str, nama: &str| {
+        let id = uuid::Uuid::now_v7().to_string();
+        json!({
+            "id": uuid::Uuid::now_v7().to_string(), "entity": "data_utama", "row": id, "pegawai": id,
+            "fields": { "nip_baru": nip, "nama": nama, "unit": "UNIT-A" },
+            "hlc": Hlc { wall_ms: HlcClock::now_ms(), counter: 0 }, "device": "test-device",
+        })
+    };
+    const FRESH: &str = "198503122010011002";
+    let batch = json!([new_record(&a0, "Salinan"), new_record(FRESH, "Rina"), new_record(FRESH, "Rina W.")]);
+    let (status, r) = h.push(&admin, batch).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let outcomes: Vec<(&str, &str)> = (0..3)
+        .map(|i| (r["outcomes"][i]["status"].as_str().unwrap_or("?"), r["outcomes"][i]["code"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(outcomes, [("refused", "nip.taken"), ("applied", ""), ("refused", "nip.taken")]);
+    assert!(r["outcomes"][2]["message"].as_str().is_some_and(|m| m.contains(FRESH)), "{r}");
+    let (_, fresh) = h.get(&admin, &format!("/v1/pegawai/{FRESH}")).await;
+    assert_eq!(fresh["data_utama"]["nama"], "Rina");
+
     let (_, after) = h.get(&admin, &format!("/v1/pegawai/{a0}")).await;
     assert_eq!(before["data_utama"], after["data_utama"], "refused input changed the record");
 }

@@ -2,7 +2,7 @@
 //! same record offline and sync in every order; all copies converge, each person's fields are
 //! kept, and the edit that lost is in its author's conflict log. Refused changes stay visible.
 
-use berkas_core::model::{FieldMap, Value};
+use berkas_core::model::{Entity, FieldMap, Value};
 use berkas_core::sync::{OutboxState, RecordSyncState, SyncOptions};
 use berkas_core::{Berkas, ListFilter};
 use berkas_tests::{device, HubProcess, DEMO_PASSWORD};
@@ -234,4 +234,49 @@ async fn a_cancelled_sync_keeps_whole_pages_only_and_the_next_sync_finishes() {
         assert_eq!(p.completeness, whole.completeness.score, "stored score of {}", p.nip);
     }
     assert_eq!(without_riwayat, 2);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_record_typed_in_twice_is_refused_and_the_hubs_copy_arrives_once_the_other_is_discarded() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 2);
+    let (desk, laptop) = (device(tmp.path(), "desk"), device(tmp.path(), "laptop"));
+    for d in [&desk, &laptop] {
+        d.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+        sync(d).await;
+    }
+    const NIP: &str = "198503122010011002";
+    desk.add_pegawai(&set(&[("nip_baru", NIP), ("nama", "Rina Wulandari"), ("unit", "UNIT-A")])).expect("add");
+    let sk = set(&[("sk_nomor", "800/12/BKD/2010"), ("sk_tanggal", "2010-01-05"), ("tmt_golongan", "2010-01-01")]);
+    desk.add_riwayat(NIP, Entity::RiwayatGolongan, &sk).expect("riwayat golongan");
+    let sent = sync(&desk).await;
+    assert_eq!((sent.applied, sent.refused), (2, 0), "{:?}", desk.outbox());
+
+    // The laptop, offline, types the same ASN in again (another record, same NIP) and edits
+    // someone else.
+    laptop.add_pegawai(&set(&[("nip_baru", NIP), ("nama", "Rina W."), ("unit", "UNIT-A")])).expect("add");
+    let other = unit_nips(&laptop, "UNIT-B")[0].clone();
+    laptop.edit_pegawai(&other, &set(&[("jabatan_nama", "Analis SDM")])).expect("edit");
+    let report = sync(&laptop).await;
+    assert_eq!((report.applied, report.refused, report.waiting), (1, 1, 2), "{report:?}");
+    let outbox = laptop.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1, "only the second record waits for its author: {outbox:?}");
+    assert_eq!(outbox[0].code.as_deref(), Some("nip.taken"));
+    assert!(outbox[0].message.as_deref().is_some_and(|m| m.contains(NIP)), "{outbox:?}");
+    assert_eq!(data_utama(&laptop, NIP)["nama"], text("Rina W."), "the laptop's copy stays until its author decides");
+    assert_eq!(data_utama(&laptop, &other)["jabatan_nama"], text("Analis SDM"));
+    // A second sync keeps waiting and loses nothing.
+    assert_eq!(sync(&laptop).await.waiting, 2);
+
+    // Discarding it puts the hub's record (and its riwayat) in its place at once.
+    laptop.outbox_discard(&outbox[0].id).expect("discard");
+    let record = laptop.pegawai(NIP).expect("the hub's record");
+    assert_eq!(record.data_utama.values, data_utama(&desk, NIP));
+    assert_eq!(record.riwayat.get(&Entity::RiwayatGolongan).map(Vec::len), Some(1));
+    assert_eq!(sync(&laptop).await.waiting, 0);
+    assert_eq!(laptop.integrity_check().expect("check"), Vec::<String>::new());
+    let listed = laptop.list_pegawai(&ListFilter { limit: 100, ..ListFilter::default() }).expect("list");
+    let mine = listed.iter().find(|p| p.nip == NIP).expect("listed");
+    assert_eq!(mine.completeness, record.completeness.score);
+    assert!(laptop.search("Wulandari", 5).expect("search").iter().any(|p| p.nip == NIP), "found by name");
 }

@@ -301,7 +301,11 @@ pub(crate) enum Applied {
     Changed,
     /// Nothing new (our own change coming back, or an older write).
     Unchanged,
-    /// Its record is not on this device (or its NIP is taken by a record made here).
+    /// Kept in `sync_parked` until its record can be stored here: the record's NIP belongs
+    /// to a record made on this device, or the record itself waits there.
+    Parked,
+    /// Its record is not on this device and nothing here waits for it (a record outside this
+    /// device's scope): dropped.
     Orphan,
 }
 
@@ -325,6 +329,9 @@ pub(crate) fn apply_remote(
     }
     let current = records::load_row(conn, def, &change.row)?;
     let existed = current.is_some();
+    if !existed && !change.delete && !can_insert(conn, change.entity, &change.pegawai, &change.fields)? {
+        return park_or_drop(conn, seq, &change);
+    }
     if !seen && !existed && !change.delete {
         return insert_unseen(conn, seq, change, ctx, touched);
     }
@@ -380,9 +387,6 @@ pub(crate) fn apply_remote(
             }
         }
         (false, true) => {
-            if !can_insert(conn, change.entity, &change.pegawai, &state.values)? {
-                return Ok(Applied::Orphan);
-            }
             let pegawai_id = (!data_utama).then(|| change.pegawai.clone());
             let row = RowData::new(change.row.clone(), pegawai_id, None, state.values);
             records::insert_row(conn, def, &row, actor, at)?;
@@ -411,9 +415,6 @@ fn insert_unseen(
     let stamps = super::stamps::encode_one(change.entity, change.fields.keys().map(String::as_str), &change.stamp())?;
     let Change { entity, row: id, pegawai, fields, .. } = change;
     let values: FieldMap = fields.into_iter().filter(|(_, v)| !v.is_null()).collect();
-    if !can_insert(conn, entity, &pegawai, &values)? {
-        return Ok(Applied::Orphan);
-    }
     save_first_meta(conn, entity, &id, &pegawai, &stamps, seq)?;
     if entity == Entity::DataUtama {
         // A record new to this device has no riwayat or documents yet (they cascade with
@@ -427,6 +428,53 @@ fn insert_unseen(
         touched.ids.insert(pegawai);
     }
     Ok(Applied::Changed)
+}
+
+/// A change whose record cannot be stored here. Kept when the record's NIP belongs to a record
+/// made on this device (the hub refused that one; once its author discards it, this record
+/// takes its place) or when its record is kept already; otherwise it is for a record this
+/// device does not hold, and dropped.
+fn park_or_drop(conn: &Connection, seq: i64, change: &Change) -> Result<Applied> {
+    let nip = change.fields.get("nip_baru").and_then(Value::as_str).filter(|_| change.entity == Entity::DataUtama);
+    let nip_taken = match nip {
+        Some(nip) => records::pegawai_id_by_nip(conn, nip)?.is_some(),
+        None => false,
+    };
+    let waits = nip_taken
+        || conn.prepare_cached("SELECT 1 FROM sync_parked WHERE pegawai_id = ?1 LIMIT 1")?.exists([&change.pegawai])?;
+    if !waits {
+        return Ok(Applied::Orphan);
+    }
+    conn.prepare_cached("INSERT OR REPLACE INTO sync_parked (seq, pegawai_id, change) VALUES (?1, ?2, ?3)")?
+        .execute(params![seq, change.pegawai, json(change)?])?;
+    Ok(Applied::Parked)
+}
+
+/// Tries the kept changes again, oldest first, inside the caller's transaction. Returns how
+/// many were stored and how many still wait.
+pub(crate) fn retry_parked(conn: &Connection, ctx: &RemoteContext<'_>) -> Result<(u64, u64)> {
+    let kept: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT seq, change FROM sync_parked ORDER BY seq")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    if kept.is_empty() {
+        return Ok((0, 0));
+    }
+    // Each is kept again if it still cannot be stored.
+    conn.execute("DELETE FROM sync_parked", [])?;
+    let mut touched = Touched::default();
+    let (mut stored, mut waiting) = (0, 0);
+    for (seq, text) in kept {
+        let change: Change = from_json(&text, "kept change")?;
+        match apply_remote(conn, seq, change, ctx, &mut touched)? {
+            Applied::Changed | Applied::Unchanged => stored += 1,
+            Applied::Parked => waiting += 1,
+            Applied::Orphan => {}
+        }
+    }
+    let ids: Vec<&str> = touched.ids.iter().map(String::as_str).collect();
+    records::refresh_completeness_many(conn, &ids, &touched.data_utama)?;
+    Ok((stored, waiting))
 }
 
 fn holds_already(meta: &SyncMeta, change: &Change) -> bool {
@@ -551,5 +599,7 @@ pub(crate) fn purge_replica(conn: &Connection) -> Result<u64> {
         [],
     )?;
     conn.execute("DELETE FROM sync_row WHERE pegawai_id NOT IN (SELECT pegawai_id FROM outbox)", [])?;
+    // The log is pulled again from its start: whatever waited comes again.
+    conn.execute("DELETE FROM sync_parked", [])?;
     Ok(n as u64)
 }

@@ -115,8 +115,11 @@ pub struct SyncReport {
     pub pulled: u64,
     /// Pulled changes that changed something here.
     pub changed: u64,
-    /// Pulled changes whose record is not on this device.
+    /// Pulled changes for records this device does not hold (dropped).
     pub orphans: u64,
+    /// Pulled changes kept on this device until their record can be stored: its NIP belongs
+    /// to a record made here that the hub refused. They are stored once that one is discarded.
+    pub waiting: u64,
     pub scope_reset: bool,
     pub bytes_sent: u64,
     pub bytes_received: u64,
@@ -726,7 +729,12 @@ impl Berkas {
                         Applied::Changed => report.changed += 1,
                         Applied::Unchanged => {}
                         Applied::Orphan => report.orphans += 1,
+                        Applied::Parked => {}
                     }
+                }
+                if !has_more {
+                    // What waited may fit now (a record made here was discarded since).
+                    report.waiting = replica::retry_parked(&tx, &ctx)?.1;
                 }
                 crate::store::search::index_deferred(&tx, fts_mark)?;
                 if let Some(latest) = latest {

@@ -146,6 +146,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
 
     async fn pegawai_by_nip(&self, nip: &str) -> StoreResult<Option<PegawaiEntry>>;
+    /// The records holding any of `nips` (one round trip for a pushed batch).
+    async fn pegawai_by_nips(&self, nips: Vec<String>) -> StoreResult<Vec<PegawaiEntry>>;
     async fn pegawai_by_id(&self, id: &str) -> StoreResult<Option<PegawaiEntry>>;
     async fn list_pegawai(&self, unit: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<PegawaiEntry>>;
     /// Every row of a pegawai with its merged state.

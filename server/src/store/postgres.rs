@@ -314,6 +314,16 @@ impl Storage for PostgresStorage {
         Ok(r.as_ref().map(pegawai_of))
     }
 
+    async fn pegawai_by_nips(&self, nips: Vec<String>) -> StoreResult<Vec<PegawaiEntry>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query("SELECT id, nip, nama, unit FROM pegawai WHERE nip = ANY($1)", &[&nips])
+            .await?;
+        Ok(rows.iter().map(pegawai_of).collect())
+    }
+
     async fn pegawai_by_id(&self, id: &str) -> StoreResult<Option<PegawaiEntry>> {
         let r =
             self.pool.get().await?.query_opt("SELECT id, nip, nama, unit FROM pegawai WHERE id = $1", &[&id]).await?;

@@ -358,6 +358,18 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn pegawai_by_nips(&self, nips: Vec<String>) -> StoreResult<Vec<PegawaiEntry>> {
+        self.run(move |c| {
+            let mut st = c.prepare_cached("SELECT id, nip, nama, unit FROM pegawai WHERE nip = ?1")?;
+            let mut found = Vec::new();
+            for nip in nips {
+                found.extend(st.query_row([&nip], pegawai_row).optional()?);
+            }
+            Ok(found)
+        })
+        .await
+    }
+
     async fn pegawai_by_id(&self, id: &str) -> StoreResult<Option<PegawaiEntry>> {
         let id = id.to_string();
         self.run(move |c| {
