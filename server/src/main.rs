@@ -5,7 +5,7 @@ use berkas_core::due::TableRefs;
 use berkas_core::refdata::{builtin_tables, parse_table, read_json_file, table_name_of, CodeSets};
 use berkas_server::blobs::FsBlobStore;
 use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
-use berkas_server::{demo, router, AppState};
+use berkas_server::{auth, demo, router, AppState};
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -36,6 +36,8 @@ enum Command {
         referensi: Option<PathBuf>,
         #[command(flatten)]
         tls: Tls,
+        #[command(flatten)]
+        tokens: Tokens,
     },
     /// Seed a demo instansi into DIR (once) and serve it.
     Demo {
@@ -57,10 +59,20 @@ enum Command {
         referensi: Option<PathBuf>,
         #[command(flatten)]
         tls: Tls,
+        #[command(flatten)]
+        tokens: Tokens,
     },
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
+}
+
+/// How long a sign-in lasts.
+#[derive(clap::Args)]
+struct Tokens {
+    /// Seconds an access token is good for (a device refreshes it with its refresh token).
+    #[arg(long, default_value_t = auth::ACCESS_TTL_SECS, value_parser = clap::value_parser!(i64).range(1..=86_400))]
+    access_ttl: i64,
 }
 
 /// TLS: without a certificate the hub serves plain HTTP, and then only on loopback.
@@ -184,16 +196,18 @@ fn role_arg(s: &str) -> Result<Role, String> {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { data, listen, database, referensi, tls } => {
+        Command::Serve { data, listen, database, referensi, tls, tokens } => {
             let store = open_any(&data, database.as_deref()).await?;
             let mut state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
+            state.access_ttl = tokens.access_ttl;
             let (codes, refs) = load_refs(referensi.as_deref())?;
             (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
             serve(state, listen, tls).await
         }
-        Command::Demo { data, listen, password, per_unit, database, referensi, tls } => {
+        Command::Demo { data, listen, password, per_unit, database, referensi, tls, tokens } => {
             let store = open_any(&data, database.as_deref()).await?;
             let mut state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
+            state.access_ttl = tokens.access_ttl;
             let (codes, refs) = load_refs(referensi.as_deref())?;
             (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
             let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;

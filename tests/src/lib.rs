@@ -56,6 +56,11 @@ impl HubProcess {
         Self::start(data, per_unit, &[])
     }
 
+    /// The demo hub with further `berkas-server demo` options (e.g. `--access-ttl 1`).
+    pub fn demo_with(data: &Path, per_unit: u32, extra: &[&str]) -> HubProcess {
+        Self::start(data, per_unit, extra)
+    }
+
     /// The same over HTTPS with the given PEM certificate and key files.
     pub fn demo_tls(data: &Path, per_unit: u32, cert: &Path, key: &Path) -> HubProcess {
         let (cert, key) = (cert.to_string_lossy(), key.to_string_lossy());

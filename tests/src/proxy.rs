@@ -31,22 +31,38 @@ pub struct FaultPlan {
     pub max_delay: Duration,
     /// When set, every connection is cut after a number of request bytes in this range.
     cut_requests: Option<(u64, u64)>,
+    /// No fault at all, not even the slow death of kept-alive connections.
+    clean: bool,
     rng: TestRng,
 }
 
 impl FaultPlan {
     pub fn new(seed: u64, percent: u64, max_delay: Duration) -> FaultPlan {
-        FaultPlan { percent, max_delay, cut_requests: None, rng: TestRng::new(seed) }
+        FaultPlan { percent, max_delay, cut_requests: None, clean: false, rng: TestRng::new(seed) }
+    }
+
+    /// Every connection passes untouched (faults only where asked for, e.g. `lose_answer`).
+    pub fn clean() -> FaultPlan {
+        FaultPlan { percent: 0, max_delay: Duration::ZERO, cut_requests: None, clean: true, rng: TestRng::new(0) }
     }
 
     /// Every connection dies after `min..max` bytes of requests (a cut inside an upload).
     pub fn cut_requests(seed: u64, min: u64, max: u64) -> FaultPlan {
-        FaultPlan { percent: 100, max_delay: Duration::ZERO, cut_requests: Some((min, max)), rng: TestRng::new(seed) }
+        FaultPlan {
+            percent: 100,
+            max_delay: Duration::ZERO,
+            cut_requests: Some((min, max)),
+            clean: false,
+            rng: TestRng::new(seed),
+        }
     }
 
     fn next(&mut self) -> Fault {
         if let Some((min, max)) = self.cut_requests {
             return Fault::CutRequest((min + self.rng.below(max - min)) as usize);
+        }
+        if self.clean {
+            return Fault::Pass;
         }
         if self.rng.below(100) >= self.percent {
             // Clients keep connections alive; on a bad network they die sooner or later.
@@ -64,11 +80,21 @@ impl FaultPlan {
 /// The bytes that make the proxy refuse a request, if any; changeable while it runs.
 type Marker = Arc<Mutex<Option<Vec<u8>>>>;
 
+/// What the proxy does to requests that contain a marker.
+#[derive(Clone, Default)]
+struct Markers {
+    /// Answered `400` by the proxy; the hub never sees them.
+    poison: Marker,
+    /// Passed to the hub, whose answer is then lost (once: the marker clears itself).
+    lose: Marker,
+}
+
 pub struct FaultProxy {
     pub url: String,
     plan: Arc<Mutex<FaultPlan>>,
-    poison: Marker,
+    markers: Markers,
     faults: Arc<AtomicU64>,
+    lost: Arc<AtomicU64>,
     stopped: Arc<AtomicBool>,
 }
 
@@ -80,9 +106,10 @@ impl FaultProxy {
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let plan = Arc::new(Mutex::new(plan));
         let faults = Arc::new(AtomicU64::new(0));
+        let lost = Arc::new(AtomicU64::new(0));
         let stopped = Arc::new(AtomicBool::new(false));
-        let poison: Marker = Arc::new(Mutex::new(None));
-        let (p, f, s, po) = (plan.clone(), faults.clone(), stopped.clone(), poison.clone());
+        let markers = Markers::default();
+        let (p, f, s, m, l) = (plan.clone(), faults.clone(), stopped.clone(), markers.clone(), lost.clone());
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 if s.load(Ordering::SeqCst) {
@@ -93,11 +120,24 @@ impl FaultProxy {
                 if matches!(fault, Fault::Drop | Fault::Delay(_)) {
                     f.fetch_add(1, Ordering::SeqCst);
                 }
-                let (target, f, po) = (target.clone(), f.clone(), po.clone());
-                std::thread::spawn(move || relay(client, &target, fault, &f, po));
+                let (target, f, m, l) = (target.clone(), f.clone(), m.clone(), l.clone());
+                std::thread::spawn(move || relay(client, &target, fault, &f, m, &l));
             }
         });
-        FaultProxy { url, plan, poison, faults, stopped }
+        FaultProxy { url, plan, markers, faults, lost, stopped }
+    }
+
+    /// Lets the next request containing `marker` reach the hub and loses its answer (the
+    /// connection closes instead), as a network does when it drops right after sending.
+    pub fn lose_answer(&self, marker: &str) {
+        if let Ok(mut m) = self.markers.lose.lock() {
+            *m = Some(marker.as_bytes().to_vec());
+        }
+    }
+
+    /// Answers lost by `lose_answer` so far.
+    pub fn answers_lost(&self) -> u64 {
+        self.lost.load(Ordering::SeqCst)
     }
 
     /// Connections dropped, delayed or cut so far.
@@ -108,7 +148,7 @@ impl FaultProxy {
     /// Answers `400 bad request` to any request containing `marker`, as a hub or middlebox
     /// that cannot take one particular item would.
     pub fn poison(&self, marker: Option<&str>) {
-        if let Ok(mut p) = self.poison.lock() {
+        if let Ok(mut p) = self.markers.poison.lock() {
             *p = marker.map(|m| m.as_bytes().to_vec());
         }
     }
@@ -135,10 +175,19 @@ struct Copy<'a> {
     cuts: &'a AtomicU64,
     /// Request direction only: the marker (looked up at every read), and where to answer.
     poison: Option<(Marker, TcpStream)>,
+    /// Request direction: the lose marker, which sets `losing` when seen. Answer direction:
+    /// nothing more is passed on once `losing` is set.
+    lose: Option<Marker>,
+    losing: &'a AtomicBool,
+}
+
+fn contains(buf: &[u8], marker: &Marker) -> bool {
+    let marker = marker.lock().ok().and_then(|m| m.clone());
+    marker.is_some_and(|m| buf.windows(m.len()).any(|w| w == m.as_slice()))
 }
 
 fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
-    let Copy { limit, delay, cuts, mut poison } = how;
+    let Copy { limit, delay, cuts, mut poison, lose, losing } = how;
     let mut buf = [0u8; 16 * 1024];
     let mut sent = 0usize;
     let mut delayed = delay.is_none();
@@ -148,11 +197,21 @@ fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
             Ok(n) => n,
         };
         if let Some((marker, answer)) = poison.as_mut() {
-            let marker = marker.lock().ok().and_then(|m| m.clone());
-            if marker.is_some_and(|m| buf[..n].windows(m.len()).any(|w| w == m.as_slice())) {
+            if contains(&buf[..n], marker) {
                 let _ = answer.write_all(POISONED);
                 break;
             }
+        }
+        if let Some(marker) = &lose {
+            if contains(&buf[..n], marker) {
+                losing.store(true, Ordering::SeqCst);
+                if let Ok(mut m) = marker.lock() {
+                    *m = None;
+                }
+            }
+        } else if losing.load(Ordering::SeqCst) {
+            cuts.fetch_add(1, Ordering::SeqCst);
+            break;
         }
         if !delayed {
             std::thread::sleep(delay.unwrap_or_default());
@@ -175,7 +234,7 @@ fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
     let _ = to.shutdown(Shutdown::Both);
 }
 
-fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, marker: Marker) {
+fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, markers: Markers, lost: &AtomicU64) {
     if matches!(fault, Fault::Drop) {
         let _ = client.shutdown(Shutdown::Both);
         return;
@@ -190,8 +249,18 @@ fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, m
         _ => (None, None, None),
     };
     let up_cuts = cuts.clone();
-    let poison = client.try_clone().ok().map(|answer| (marker, answer));
-    let up = std::thread::spawn(move || copy(c2, u2, Copy { limit: req_limit, delay: None, cuts: &up_cuts, poison }));
-    copy(upstream, client, Copy { limit: resp_limit, delay, cuts, poison: None });
+    let poison = client.try_clone().ok().map(|answer| (markers.poison, answer));
+    let losing = Arc::new(AtomicBool::new(false));
+    let up_losing = losing.clone();
+    let lose = Some(markers.lose);
+    let up = std::thread::spawn(move || {
+        let how = Copy { limit: req_limit, delay: None, cuts: &up_cuts, poison, lose, losing: &up_losing };
+        copy(c2, u2, how)
+    });
+    let how = Copy { limit: resp_limit, delay, cuts, poison: None, lose: None, losing: &losing };
+    copy(upstream, client, how);
     let _ = up.join();
+    if losing.load(Ordering::SeqCst) {
+        lost.fetch_add(1, Ordering::SeqCst);
+    }
 }

@@ -213,3 +213,39 @@ async fn an_item_the_hub_keeps_refusing_is_wedged_and_the_rest_of_the_queue_move
     assert_eq!((r.pushed, r.applied), (1, 1), "{r:?}");
     assert!(laptop.outbox().expect("outbox").is_empty());
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_lost_token_refresh_answer_keeps_the_device_signed_in() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // Access tokens last one second, so the next sync has to refresh.
+    let hub = HubProcess::demo_with(&tmp.path().join("hub"), 2, &["--access-ttl", "1"]);
+    let proxy = FaultProxy::start(&hub.url, FaultPlan::clean());
+    let laptop = device(tmp.path(), "laptop");
+    laptop.login(&proxy.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+    laptop.sync(&SyncOptions::default()).await.expect("first sync");
+    let nip = laptop.list_pegawai(&ListFilter { limit: 1, ..ListFilter::default() }).expect("list")[0].nip.clone();
+    let mut set = FieldMap::new();
+    set.insert("jabatan_nama".into(), Value::Text("Analis Kepegawaian".into()));
+    laptop.edit_pegawai(&nip, &set).expect("edit");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+
+    // The hub rotates the refresh token, and its answer never reaches the laptop.
+    proxy.lose_answer("/v1/auth/refresh");
+    let once = SyncOptions { max_attempts: 1, ..SyncOptions::default() };
+    match laptop.sync(&once).await {
+        Err(berkas_core::Error::Network(_)) => {}
+        other => panic!("expected the cut to fail this sync, got {other:?}"),
+    }
+    assert_eq!(proxy.answers_lost(), 1, "the refresh reached the hub and its answer was lost");
+    assert!(laptop.signed_in().expect("signed in"), "the tokens are kept");
+
+    // The next sync sends the rotated token again: the hub takes it as a retry, not a theft.
+    let report = laptop.sync(&once).await.expect("the next sync signs in by itself");
+    assert_eq!((report.pushed, report.applied), (1, 1), "{report:?}");
+    assert!(laptop.outbox().expect("outbox").is_empty());
+    let device_id = laptop.sync_status().expect("status").device.expect("device id");
+    let log = hub_log(&hub.url, "admin").await;
+    let mine: Vec<_> = log.iter().filter(|c| c["device"] == device_id.as_str()).collect();
+    assert_eq!(mine.len(), 1, "the edit is in the hub's log once");
+    assert_eq!(mine[0]["fields"]["jabatan_nama"], "Analis Kepegawaian");
+}
