@@ -67,6 +67,7 @@ impl Store {
         // re-parse SQL on every sync page and import batch.
         conn.set_prepared_statement_cache_capacity(256);
         schema::migrate_to(&mut conn, schema::LATEST)?;
+        conn.execute_batch(search::UNIT_INDEX)?;
         Ok(Store { conn, refs: RefCache::default() })
     }
 

@@ -61,6 +61,11 @@ pub(crate) fn defer_index(conn: &Connection) -> Result<i64> {
     Ok(above)
 }
 
+/// The unit list's index (migration 0001). An initial pull into an empty profile drops it and
+/// builds it in one pass at its end (rows arriving in NIP order would otherwise each insert
+/// at a random place); opening a profile builds it if a killed pull left it missing.
+pub(crate) const UNIT_INDEX: &str = "CREATE INDEX IF NOT EXISTS pegawai_unit_nama ON pegawai(unit, nama);";
+
 pub(crate) fn index_deferred(conn: &Connection, above: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO pegawai_fts (rowid, nama, nip_baru, nik) SELECT seq, nama, nip_baru, nik FROM pegawai WHERE seq > ?1",

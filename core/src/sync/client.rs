@@ -319,20 +319,29 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 /// For the length of a pull: no automatic WAL checkpoint after every few pages (each one syncs
-/// the disk twice) and a bigger page cache; one checkpoint when it ends, however it ends.
+/// the disk twice) and a bigger page cache; one checkpoint when it ends, however it ends. Into
+/// an empty profile, the unit list's index is built once at the end instead of row by row.
 struct BulkWrites<'a>(&'a Berkas);
 
 impl<'a> BulkWrites<'a> {
     fn start(b: &'a Berkas) -> Result<BulkWrites<'a>> {
-        b.store().conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536;")?;
+        let store = b.store();
+        store.conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536;")?;
+        let empty: bool = store.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM pegawai)", [], |r| r.get(0))?;
+        if empty {
+            store.conn.execute_batch("DROP INDEX IF EXISTS pegawai_unit_nama;")?;
+        }
         Ok(BulkWrites(b))
     }
 }
 
 impl Drop for BulkWrites<'_> {
     fn drop(&mut self) {
-        // Best effort: a failed checkpoint leaves a longer WAL, never a wrong database.
-        let _ = self.0.store().conn.execute_batch(
+        // Best effort: a failed checkpoint leaves a longer WAL, never a wrong database, and a
+        // missing index is built when the profile is next opened.
+        let store = self.0.store();
+        let _ = store.conn.execute_batch(crate::store::search::UNIT_INDEX);
+        let _ = store.conn.execute_batch(
             "PRAGMA cache_size = -16000; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);",
         );
     }
@@ -759,6 +768,27 @@ impl Berkas {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_unit_index_is_built_at_the_end_of_a_pull_into_an_empty_profile_or_at_the_next_open() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let b = Berkas::init(tmp.path(), crate::secrets::SecretStoreKind::File, "fas-a").expect("init");
+        let indexed = |b: &Berkas| -> bool {
+            let sql = "SELECT count(*) FROM sqlite_master WHERE name = 'pegawai_unit_nama'";
+            b.store().conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect("query") == 1
+        };
+        assert!(indexed(&b));
+        {
+            let _bulk = BulkWrites::start(&b).expect("start");
+            assert!(!indexed(&b), "an empty profile's pull builds it at its end");
+        }
+        assert!(indexed(&b), "built when the pull ends, however it ends");
+        // A pull killed before its end leaves it missing: opening the profile builds it.
+        b.store().conn.execute_batch("DROP INDEX pegawai_unit_nama").expect("drop");
+        drop(b);
+        let b = Berkas::open(tmp.path()).expect("open");
+        assert!(indexed(&b));
+    }
 
     #[test]
     fn plain_http_only_to_this_machine() {
