@@ -24,55 +24,55 @@ struct Cli {
 enum Command {
     /// Serve the hub from DIR (embedded SQLite, or PostgreSQL with --database).
     Serve {
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// postgres://user:password@host:port/db instead of the embedded SQLite.
-        #[arg(long, env = "BERKAS_DATABASE_URL")]
-        database: Option<String>,
-        /// SIASN reference tables (jabatanFungsional, jenisHukuman) for the due rules.
-        #[arg(long)]
-        referensi: Option<PathBuf>,
         #[command(flatten)]
-        tls: Tls,
-        #[command(flatten)]
-        tokens: Tokens,
+        hub: HubArgs,
     },
     /// Seed a demo instansi into DIR (once) and serve it.
     Demo {
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
+        #[command(flatten)]
+        hub: HubArgs,
         /// Password of every demo account (admin, fas-a, fas-b, each ASN by NIP).
         #[arg(long, env = "BERKAS_DEMO_PASSWORD")]
         password: String,
         /// ASN per unit.
         #[arg(long, default_value_t = 24)]
         per_unit: u64,
-        /// postgres://user:password@host:port/db instead of the embedded SQLite.
-        #[arg(long, env = "BERKAS_DATABASE_URL")]
-        database: Option<String>,
-        /// SIASN reference tables (jabatanFungsional, jenisHukuman) for the due rules.
-        #[arg(long)]
-        referensi: Option<PathBuf>,
-        #[command(flatten)]
-        tls: Tls,
-        #[command(flatten)]
-        tokens: Tokens,
     },
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
 }
 
-/// How long a sign-in lasts.
+/// Where the hub keeps its data, where it listens, and how.
 #[derive(clap::Args)]
-struct Tokens {
+struct HubArgs {
+    #[arg(long)]
+    data: PathBuf,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// postgres://user:password@host:port/db instead of the embedded SQLite.
+    #[arg(long, env = "BERKAS_DATABASE_URL")]
+    database: Option<String>,
+    /// SIASN reference tables (jabatanFungsional, jenisHukuman) for the due rules.
+    #[arg(long)]
+    referensi: Option<PathBuf>,
     /// Seconds an access token is good for (a device refreshes it with its refresh token).
     #[arg(long, default_value_t = auth::ACCESS_TTL_SECS, value_parser = clap::value_parser!(i64).range(1..=86_400))]
     access_ttl: i64,
+    #[command(flatten)]
+    tls: Tls,
+}
+
+impl HubArgs {
+    /// The hub's state: its store, blobs, reference tables and token lifetime.
+    async fn state(&self) -> Result<AppState, String> {
+        let store = open_any(&self.data, self.database.as_deref()).await?;
+        let mut state = AppState::new(store, blobs(&self.data)?).map_err(|e| e.message)?;
+        state.access_ttl = self.access_ttl;
+        let (codes, refs) = load_refs(self.referensi.as_deref())?;
+        (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
+        Ok(state)
+    }
 }
 
 /// TLS: without a certificate the hub serves plain HTTP, and then only on loopback.
@@ -196,20 +196,12 @@ fn role_arg(s: &str) -> Result<Role, String> {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { data, listen, database, referensi, tls, tokens } => {
-            let store = open_any(&data, database.as_deref()).await?;
-            let mut state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
-            state.access_ttl = tokens.access_ttl;
-            let (codes, refs) = load_refs(referensi.as_deref())?;
-            (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
-            serve(state, listen, tls).await
+        Command::Serve { hub } => {
+            let state = hub.state().await?;
+            serve(state, hub.listen, hub.tls).await
         }
-        Command::Demo { data, listen, password, per_unit, database, referensi, tls, tokens } => {
-            let store = open_any(&data, database.as_deref()).await?;
-            let mut state = AppState::new(store, blobs(&data)?).map_err(|e| e.message)?;
-            state.access_ttl = tokens.access_ttl;
-            let (codes, refs) = load_refs(referensi.as_deref())?;
-            (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
+        Command::Demo { hub, password, per_unit } => {
+            let state = hub.state().await?;
             let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;
             println!(
                 "demo instansi {}: {} ASN in UNIT-A and UNIT-B; accounts admin, fas-a, fas-b and each ASN by NIP",
@@ -219,7 +211,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             if let Some((nip, unit)) = summary.asn.first() {
                 println!("for example: ASN {nip} ({unit})");
             }
-            serve(state, listen, tls).await
+            serve(state, hub.listen, hub.tls).await
         }
         Command::User(cmd) => user(cmd).await,
     }

@@ -280,3 +280,35 @@ async fn a_record_typed_in_twice_is_refused_and_the_hubs_copy_arrives_once_the_o
     assert_eq!(mine.completeness, record.completeness.score);
     assert!(laptop.search("Wulandari", 5).expect("search").iter().any(|p| p.nip == NIP), "found by name");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_nip_corrected_on_the_hub_to_one_held_here_waits_and_then_applies() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 2);
+    let (desk, laptop) = (device(tmp.path(), "desk"), device(tmp.path(), "laptop"));
+    for d in [&desk, &laptop] {
+        d.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+        sync(d).await;
+    }
+    const TYPO: &str = "196805122000031002";
+    const RIGHT: &str = "198503122010011002";
+    desk.add_pegawai(&set(&[("nip_baru", TYPO), ("nama", "Rina Wulandari"), ("unit", "UNIT-A")])).expect("add");
+    sync(&desk).await;
+    sync(&laptop).await;
+    // The laptop, offline, types her in again with the right NIP; the desk corrects the NIP.
+    laptop.add_pegawai(&set(&[("nip_baru", RIGHT), ("nama", "Rina W."), ("unit", "UNIT-A")])).expect("add");
+    desk.edit_pegawai(TYPO, &set(&[("nip_baru", RIGHT)])).expect("correct the NIP");
+    sync(&desk).await;
+    let report = sync(&laptop).await;
+    assert_eq!((report.refused, report.waiting), (1, 1), "{report:?}");
+    assert_eq!(data_utama(&laptop, RIGHT)["nama"], text("Rina W."));
+    assert_eq!(data_utama(&laptop, TYPO)["nama"], text("Rina Wulandari"), "the correction waits");
+
+    let refused = laptop.outbox().expect("outbox");
+    assert_eq!(refused.len(), 1);
+    laptop.outbox_discard(&refused[0].id).expect("discard");
+    assert_eq!(data_utama(&laptop, RIGHT), data_utama(&desk, RIGHT));
+    assert!(laptop.pegawai(TYPO).is_err(), "the corrected record no longer has the old NIP");
+    assert_eq!(sync(&laptop).await.waiting, 0);
+    assert_eq!(laptop.integrity_check().expect("check"), Vec::<String>::new());
+}

@@ -332,6 +332,11 @@ pub(crate) fn apply_remote(
     if !existed && !change.delete && !can_insert(conn, change.entity, &change.pegawai, &change.fields)? {
         return park_or_drop(conn, seq, &change);
     }
+    if existed && nip_held_by_another(conn, &change)? {
+        // A NIP changed on the hub to one a record made here holds: it waits like a new
+        // record would (merging commutes, so it may be applied after later changes).
+        return park_or_drop(conn, seq, &change);
+    }
     if !seen && !existed && !change.delete {
         return insert_unseen(conn, seq, change, ctx, touched);
     }
@@ -430,17 +435,21 @@ fn insert_unseen(
     Ok(Applied::Changed)
 }
 
+/// The NIP a data utama change sets belongs to another record on this device.
+fn nip_held_by_another(conn: &Connection, change: &Change) -> Result<bool> {
+    if change.entity != Entity::DataUtama {
+        return Ok(false);
+    }
+    let Some(nip) = change.fields.get("nip_baru").and_then(Value::as_str) else { return Ok(false) };
+    Ok(records::pegawai_id_by_nip(conn, nip)?.is_some_and(|holder| holder != change.row))
+}
+
 /// A change whose record cannot be stored here. Kept when the record's NIP belongs to a record
 /// made on this device (the hub refused that one; once its author discards it, this record
 /// takes its place) or when its record is kept already; otherwise it is for a record this
 /// device does not hold, and dropped.
 fn park_or_drop(conn: &Connection, seq: i64, change: &Change) -> Result<Applied> {
-    let nip = change.fields.get("nip_baru").and_then(Value::as_str).filter(|_| change.entity == Entity::DataUtama);
-    let nip_taken = match nip {
-        Some(nip) => records::pegawai_id_by_nip(conn, nip)?.is_some(),
-        None => false,
-    };
-    let waits = nip_taken
+    let waits = nip_held_by_another(conn, change)?
         || conn.prepare_cached("SELECT 1 FROM sync_parked WHERE pegawai_id = ?1 LIMIT 1")?.exists([&change.pegawai])?;
     if !waits {
         return Ok(Applied::Orphan);

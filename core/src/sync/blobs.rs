@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::client::{hub_error, SyncOptions};
+use super::client::{hub_error, Answer, SyncOptions};
 use crate::docs::crypt;
 use crate::docs::store::valid_sha;
 use crate::error::{Error, Result};
@@ -147,9 +147,10 @@ impl Berkas {
     }
 
     /// A blob fetched into this device's document store (sealed), from the hub if it is not
-    /// there yet, resuming a partial download. The partial file is sealed too, a record per
-    /// answer, so no plaintext reaches the disk; the hash is checked before the bytes enter the
-    /// store.
+    /// there yet, in ranges of `blob_chunk`. Each range but the last is kept in a partial file,
+    /// sealed record by record, so a cut costs at most the range in flight and no plaintext
+    /// reaches the disk; the last goes straight into the store (a document within one range
+    /// is written once). The hash is checked before the bytes enter the store.
     pub async fn fetch_blob(&self, sha256: &str, opts: &SyncOptions) -> Result<(PathBuf, BlobTransfer)> {
         if !valid_sha(sha256) {
             return Err(Error::invalid("sha256", "blob.bad_name", "must be 64 lower-case hex digits"));
@@ -163,35 +164,42 @@ impl Berkas {
         let part = dest.with_extension("part");
         let key = self.doc_key(true)?;
         let mut pieces = read_part(&key, sha256, &part)?;
-        let start: u64 = pieces.iter().map(|p| p.len() as u64).sum();
+        let mut have: u64 = pieces.iter().map(|p| p.len() as u64).sum();
         let hub = self.hub(opts)?;
         let mut token = self.access_token(&hub, opts, false).await?;
-        let mut transfer = BlobTransfer { sha256: sha256.into(), size: 0, transferred: 0, resumed_from: start };
-        let a = self
-            .authed(&hub, opts, &mut token, &|c, base, t| {
-                let r = c.get(format!("{base}/v1/blobs/{sha256}")).bearer_auth(t);
-                if start > 0 {
-                    r.header("range", format!("bytes={start}-"))
-                } else {
-                    r
+        let mut transfer = BlobTransfer { sha256: sha256.into(), size: 0, transferred: 0, resumed_from: have };
+        let chunk = opts.blob_chunk.max(1) as u64;
+        loop {
+            let range = format!("bytes={have}-{}", have + chunk - 1);
+            let a = self
+                .authed(&hub, opts, &mut token, &|c, base, t| {
+                    c.get(format!("{base}/v1/blobs/{sha256}")).bearer_auth(t).header("range", &range)
+                })
+                .await?;
+            let total = match a.status {
+                206 => total_of(&a)?,
+                // The whole blob at once (a hub that does not serve ranges).
+                200 => {
+                    pieces.clear();
+                    (have, transfer.resumed_from) = (0, 0);
+                    a.body.len() as u64
                 }
-            })
-            .await?;
-        match a.status {
-            206 => {}
-            200 => {
-                pieces.clear();
-                std::fs::File::create(&part)?;
-                transfer.resumed_from = 0;
+                // Past the end: the partial file holds everything.
+                416 => have,
+                s => return Err(hub_error(s, &a.body)),
+            };
+            let body = if a.status == 416 { Vec::new() } else { a.body };
+            transfer.transferred += body.len() as u64;
+            have += body.len() as u64;
+            let done = have >= total || body.is_empty();
+            if !done {
+                append_part(&key, sha256, &part, pieces.len(), &body)?;
             }
-            416 => {} // the partial file already holds everything
-            s => return Err(hub_error(s, &a.body)),
+            pieces.push(body);
+            if done {
+                break;
+            }
         }
-        if !a.body.is_empty() {
-            append_part(&key, sha256, &part, pieces.len(), &a.body)?;
-            pieces.push(a.body.to_vec());
-        }
-        transfer.transferred = a.body.len() as u64;
         let plain = pieces.concat();
         if crate::docs::sha256_hex(&plain) != sha256 {
             let _ = std::fs::remove_file(&part);
@@ -221,6 +229,16 @@ fn part_name(sha: &str, index: usize) -> String {
 
 /// The pieces of a sealed partial download, in order. A record cut by a crash, or one that
 /// does not open, ends the list and is cut off the file.
+/// The blob's size from a `206` answer's `Content-Range: bytes a-b/total`.
+fn total_of(a: &Answer) -> Result<u64> {
+    a.headers
+        .get("content-range")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit_once('/'))
+        .and_then(|(_, total)| total.parse().ok())
+        .ok_or_else(|| Error::Network("the hub's partial answer did not say the blob's size".into()))
+}
+
 fn read_part(key: &crate::secrets::Secret, sha: &str, part: &Path) -> Result<Vec<Vec<u8>>> {
     let bytes = match std::fs::read(part) {
         Ok(b) => b,
