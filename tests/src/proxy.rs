@@ -179,6 +179,8 @@ struct Copy<'a> {
     /// nothing more is passed on once `losing` is set.
     lose: Option<Marker>,
     losing: &'a AtomicBool,
+    /// Answer direction: counts an answer lost, before the client can see the cut.
+    lost: Option<&'a AtomicU64>,
 }
 
 fn contains(buf: &[u8], marker: &Marker) -> bool {
@@ -187,7 +189,7 @@ fn contains(buf: &[u8], marker: &Marker) -> bool {
 }
 
 fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
-    let Copy { limit, delay, cuts, mut poison, lose, losing } = how;
+    let Copy { limit, delay, cuts, mut poison, lose, losing, lost } = how;
     let mut buf = [0u8; 16 * 1024];
     let mut sent = 0usize;
     let mut delayed = delay.is_none();
@@ -211,6 +213,9 @@ fn copy(mut from: TcpStream, mut to: TcpStream, how: Copy<'_>) {
             }
         } else if losing.load(Ordering::SeqCst) {
             cuts.fetch_add(1, Ordering::SeqCst);
+            if let Some(lost) = lost {
+                lost.fetch_add(1, Ordering::SeqCst);
+            }
             break;
         }
         if !delayed {
@@ -254,13 +259,10 @@ fn relay(client: TcpStream, target: &str, fault: Fault, cuts: &Arc<AtomicU64>, m
     let up_losing = losing.clone();
     let lose = Some(markers.lose);
     let up = std::thread::spawn(move || {
-        let how = Copy { limit: req_limit, delay: None, cuts: &up_cuts, poison, lose, losing: &up_losing };
+        let how = Copy { limit: req_limit, delay: None, cuts: &up_cuts, poison, lose, losing: &up_losing, lost: None };
         copy(c2, u2, how)
     });
-    let how = Copy { limit: resp_limit, delay, cuts, poison: None, lose: None, losing: &losing };
+    let how = Copy { limit: resp_limit, delay, cuts, poison: None, lose: None, losing: &losing, lost: Some(lost) };
     copy(upstream, client, how);
     let _ = up.join();
-    if losing.load(Ordering::SeqCst) {
-        lost.fetch_add(1, Ordering::SeqCst);
-    }
 }

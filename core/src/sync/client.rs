@@ -347,6 +347,12 @@ impl Drop for BulkWrites<'_> {
     }
 }
 
+/// The size of the `n`th pull page: small at first, so that applying starts while the hub is
+/// still reading the next, bigger page; then `pull_page`.
+fn page_size(opts: &SyncOptions, n: u32) -> u32 {
+    opts.pull_page.clamp(1, 5000).min(200u32 << n.min(8))
+}
+
 fn pull_query(cursor: i64, limit: u32, scope: Option<&str>) -> Vec<(&'static str, String)> {
     let mut q = vec![("cursor", cursor.to_string()), ("limit", limit.to_string())];
     if let Some(s) = scope {
@@ -657,6 +663,7 @@ impl Berkas {
         };
         let _bulk = BulkWrites::start(self)?;
         let mut items = 0u64;
+        let mut pages = 0u32;
         type Ahead = tokio::task::JoinHandle<Result<(Answer, Option<Result<PullPage>>)>>;
         let mut prefetched: Option<(i64, Option<String>, Ahead)> = None;
         loop {
@@ -668,7 +675,7 @@ impl Berkas {
                 let cursor: i64 = meta_get(&store.conn, "sync.cursor")?.and_then(|v| v.parse().ok()).unwrap_or(0);
                 (cursor, meta_get(&store.conn, "sync.scope")?)
             };
-            let limit = opts.pull_page.clamp(1, 5000);
+            let limit = page_size(opts, pages);
             // The page asked for while the previous one was being applied, if it is the one
             // needed; anything unusual about it (an error, an expired token) is handled by
             // asking again the ordinary way.
@@ -708,7 +715,9 @@ impl Berkas {
             let has_more = page.has_more;
             if has_more && !page.scope_reset {
                 let next = (page.next_cursor, Some(page.scope_version.to_string()));
-                let task = fetch_and_parse(hub.clone(), opts.clone(), token.clone(), next.0, next.1.clone(), limit);
+                let next_limit = page_size(opts, pages + 1);
+                let task =
+                    fetch_and_parse(hub.clone(), opts.clone(), token.clone(), next.0, next.1.clone(), next_limit);
                 prefetched = Some((next.0, next.1, tokio::spawn(task)));
                 // Let the request go out before this thread is busy applying the page.
                 tokio::task::yield_now().await;
@@ -756,6 +765,7 @@ impl Berkas {
                 tx.commit()?;
             }
             items += count as u64;
+            pages += 1;
             report.pulled += count as u64;
             self.progress(opts, SyncPhase::Pull, items, report);
             if !has_more {
