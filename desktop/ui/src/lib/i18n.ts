@@ -166,6 +166,11 @@ const errors: Record<string, [string, string]> = {
   "doc.pdf_render": ["PDF ini tidak dapat ditampilkan.", "This PDF cannot be shown."],
   "settings.sync_interval": ["Selang sinkron paling lama sehari.", "The sync interval is at most a day."],
   "forbidden.scope": ["Data ini di luar kewenangan Anda.", "This record is outside your scope."],
+  "forbidden.field": ["Data ini bukan milik Anda untuk diubah.", "This data is not yours to change."],
+  "nip.taken": [
+    "NIP ini sudah dipakai data pegawai lain di server. Buang data ganda ini; data dari server akan tampil.",
+    "This NIP already belongs to another record on the server. Discard this copy; the server's record then appears.",
+  ],
 };
 
 /** A sentence for an error code from the core. */

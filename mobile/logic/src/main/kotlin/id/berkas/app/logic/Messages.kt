@@ -51,6 +51,8 @@ object Messages {
         "forbidden.field" to ("Data ini bukan milik Anda untuk diubah; ajukan usul perbaikan." to
             "This data is not yours to change; propose a correction."),
         "forbidden.scope" to ("Data ini di luar kewenangan Anda." to "This record is outside your scope."),
+        "nip.taken" to ("NIP ini sudah dipakai data pegawai lain di server. Buang data ganda ini; data dari server akan tampil." to
+            "This NIP already belongs to another record on the server. Discard this copy; the server's record then appears."),
     )
 
     private val generic = "Terjadi kesalahan" to "Something went wrong"
