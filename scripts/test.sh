@@ -124,18 +124,13 @@ rm -rf "$hub_dir"
 [ "$status" -eq 0 ]
 
 section "desktop: end to end under Xvfb (tauri-driver, WebKitWebDriver, webdriverio)"
-command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --quiet
-npm ci --prefix desktop/e2e --no-audit --no-fund --silent
+. scripts/lib/webview.sh
 e2e_dir=$(mktemp -d)
-Xvfb :97 -screen 0 1280x800x24 -nolisten tcp >"$e2e_dir/xvfb.log" 2>&1 &
-xvfb_pid=$!
-DISPLAY=:97 tauri-driver --port 4444 --native-driver /usr/bin/WebKitWebDriver >"$e2e_dir/driver.log" 2>&1 &
-driver_pid=$!
-for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+start_webview_driver 97 "$e2e_dir"
 status=0
 DISPLAY=:97 BERKAS_TARGET="$target_dir/debug" BERKAS_E2E_SHOTS="$target_dir/e2e-screenshots" \
   node desktop/e2e/run.mjs || status=$?
-kill "$driver_pid" "$xvfb_pid" 2>/dev/null || true
+stop_webview_driver
 if [ "$status" -ne 0 ]; then tail -50 "$e2e_dir/driver.log"; fi
 rm -rf "$e2e_dir"
 [ "$status" -eq 0 ]

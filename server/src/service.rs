@@ -5,7 +5,7 @@
 use berkas_core::authz::{row_action, usulan_write_allowed, write_action, Action, Principal, Target};
 use berkas_core::docs::sha256_hex;
 use berkas_core::forms::approved_change;
-use berkas_core::model::{normalize, Entity, FieldKind, FieldMap, Value};
+use berkas_core::model::{normalize, Entity, FieldDef, FieldKind, FieldMap, Value};
 use berkas_core::refdata::CodeCheck;
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
 use serde::{Deserialize, Serialize};
@@ -150,22 +150,12 @@ pub async fn push_batch(
         let mut bad = None;
         for (name, value) in std::mem::take(&mut change.fields) {
             let Some(field) = def.field(&name) else { continue };
-            match normalize(field, value) {
+            match accept_value(state, field, value) {
                 Ok(v) => {
-                    // The same reference check a device makes, so an old or foreign client cannot
-                    // put a code the tables do not know into the official record.
-                    if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
-                        if state.codes.check(tables, code) == CodeCheck::Unknown {
-                            let tables = tables.replace('|', " or ");
-                            let msg = format!("{name}: code {code} is not in reference table {tables}");
-                            bad = Some(refused(&change, "field.unknown_code", msg));
-                            break;
-                        }
-                    }
                     clean.insert(name, v);
                 }
-                Err(e) => {
-                    bad = Some(refused(&change, &e.code, format!("{}: {}", e.field, e.message)));
+                Err((code, message)) => {
+                    bad = Some(refused(&change, &code, message));
                     break;
                 }
             }
@@ -234,6 +224,24 @@ pub async fn push_batch(
     Ok(outcomes)
 }
 
+/// A pushed value as the official record takes it: normalised and checked like on a device,
+/// reference codes included (an old or foreign client cannot put a code the tables do not know
+/// into the record). The error is the refusal's code and message.
+fn accept_value(state: &AppState, field: &FieldDef, value: Value) -> Result<Value, (String, String)> {
+    let v = normalize(field, value).map_err(|e| (e.code.to_string(), format!("{}: {}", e.field, e.message)))?;
+    if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
+        if state.codes.check(tables, code) == CodeCheck::Unknown {
+            let tables = tables.replace('|', " or ");
+            let name = field.name;
+            return Err((
+                "field.unknown_code".into(),
+                format!("{name}: code {code} is not in reference table {tables}"),
+            ));
+        }
+    }
+    Ok(v)
+}
+
 /// An approved data-update request becomes one change of the official record, made by the
 /// hub in the approver's name at the approval's clock, which every device then pulls. The
 /// rule for what an approval changes is core's ([`approved_change`]).
@@ -261,15 +269,11 @@ async fn apply_approved(state: &AppState, principal: &Principal, approval: &Chan
         let Some(field) = def.field(&name) else { continue };
         // Checked on the device when proposed; a value the hub cannot accept stays unapplied
         // rather than putting a bad value into the official record.
-        match normalize(field, value) {
-            Ok(Value::Text(code)) if matches!(field.kind, FieldKind::Ref(t) if state.codes.check(t, &code) == CodeCheck::Unknown) =>
-            {
-                eprintln!("warning: an approved {name} has an unknown code; not applied");
-            }
+        match accept_value(state, field, value) {
             Ok(v) => {
                 clean.insert(name, v);
             }
-            Err(e) => eprintln!("warning: an approved {name} is not valid ({}); not applied", e.code),
+            Err((code, _)) => eprintln!("warning: an approved {name} is not valid ({code}); not applied"),
         }
     }
     if clean.is_empty() {
