@@ -23,6 +23,14 @@ fn data_utama(b: &Berkas, nip: &str) -> FieldMap {
     b.pegawai(nip).expect("record on device").data_utama.values
 }
 
+/// An administrator's device, signed in and synced.
+async fn admin_device(tmp: &tempfile::TempDir, hub: &HubProcess, name: &str) -> Berkas {
+    let d = device(tmp.path(), name);
+    d.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
+    sync(&d).await;
+    d
+}
+
 fn unit_nips(b: &Berkas, unit: &str) -> Vec<String> {
     let filter = ListFilter { unit: Some(unit.into()), limit: 100, ..ListFilter::default() };
     b.list_pegawai(&filter).expect("list").into_iter().map(|p| p.nip).collect()
@@ -240,11 +248,7 @@ async fn a_cancelled_sync_keeps_whole_pages_only_and_the_next_sync_finishes() {
 async fn a_record_typed_in_twice_is_refused_and_the_hubs_copy_arrives_once_the_other_is_discarded() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let hub = HubProcess::demo(&tmp.path().join("hub"), 2);
-    let (desk, laptop) = (device(tmp.path(), "desk"), device(tmp.path(), "laptop"));
-    for d in [&desk, &laptop] {
-        d.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
-        sync(d).await;
-    }
+    let (desk, laptop) = (admin_device(&tmp, &hub, "desk").await, admin_device(&tmp, &hub, "laptop").await);
     const NIP: &str = "198503122010011002";
     desk.add_pegawai(&set(&[("nip_baru", NIP), ("nama", "Rina Wulandari"), ("unit", "UNIT-A")])).expect("add");
     let sk = set(&[("sk_nomor", "800/12/BKD/2010"), ("sk_tanggal", "2010-01-05"), ("tmt_golongan", "2010-01-01")]);
@@ -285,11 +289,7 @@ async fn a_record_typed_in_twice_is_refused_and_the_hubs_copy_arrives_once_the_o
 async fn a_nip_corrected_on_the_hub_to_one_held_here_waits_and_then_applies() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let hub = HubProcess::demo(&tmp.path().join("hub"), 2);
-    let (desk, laptop) = (device(tmp.path(), "desk"), device(tmp.path(), "laptop"));
-    for d in [&desk, &laptop] {
-        d.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("login");
-        sync(d).await;
-    }
+    let (desk, laptop) = (admin_device(&tmp, &hub, "desk").await, admin_device(&tmp, &hub, "laptop").await);
     const TYPO: &str = "196805122000031002";
     const RIGHT: &str = "198503122010011002";
     desk.add_pegawai(&set(&[("nip_baru", TYPO), ("nama", "Rina Wulandari"), ("unit", "UNIT-A")])).expect("add");

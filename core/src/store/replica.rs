@@ -93,30 +93,37 @@ pub(crate) fn load_meta(conn: &Connection, entity: Entity, row: &str) -> Result<
 }
 
 pub(crate) fn save_meta(conn: &Connection, entity: Entity, row: &str, pegawai: &str, m: &SyncMeta) -> Result<()> {
+    let tombstone = m.tombstone.as_ref().map(json).transpose()?;
+    let mine = (!m.mine.is_empty()).then(|| json(&m.mine)).transpose()?;
+    let stamps = super::stamps::encode(entity, &m.stamps)?;
+    write_meta(conn, entity, row, pegawai, &stamps, tombstone.as_deref(), m.server_seq, mine.as_deref())
+}
+
+/// One `sync_row`, its stamps already encoded (a row first seen in a pull encodes them as one).
+#[allow(clippy::too_many_arguments)]
+fn write_meta(
+    conn: &Connection,
+    entity: Entity,
+    row: &str,
+    pegawai: &str,
+    stamps: &str,
+    tombstone: Option<&str>,
+    server_seq: Option<i64>,
+    mine: Option<&str>,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO sync_row (entity, row_id, pegawai_id, stamps, tombstone, server_seq, mine)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![
-        entity.key(),
-        row,
-        pegawai,
-        super::stamps::encode(entity, &m.stamps)?,
-        m.tombstone.as_ref().map(json).transpose()?,
-        m.server_seq,
-        (!m.mine.is_empty()).then(|| json(&m.mine)).transpose()?
-    ])?;
+    .execute(params![entity.key(), row, pegawai, stamps, tombstone, server_seq, mine])?;
     Ok(())
 }
 
-/// `save_meta` for a row first seen in a pull: its stamps, already encoded, and the sequence.
-fn save_first_meta(conn: &Connection, entity: Entity, row: &str, pegawai: &str, stamps: &str, seq: i64) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO sync_row (entity, row_id, pegawai_id, stamps, tombstone, server_seq, mine)
-         VALUES (?1, ?2, ?3, ?4, NULL, ?5, NULL)",
-    )?
-    .execute(params![entity.key(), row, pegawai, stamps, seq])?;
-    Ok(())
+/// Who this device's pulled rows are written as, and its device id: the signed-in hub user
+/// (or the profile's user before any sign-in).
+pub(crate) fn remote_identity(conn: &Connection, profile_user: &str) -> Result<(String, String)> {
+    let actor = meta_get(conn, "sync.user")?.unwrap_or_else(|| profile_user.to_string());
+    Ok((actor, device_id(conn)?))
 }
 
 /// What a change replaced, so that discarding it can put the row back.
@@ -420,7 +427,7 @@ fn insert_unseen(
     let stamps = super::stamps::encode_one(change.entity, change.fields.keys().map(String::as_str), &change.stamp())?;
     let Change { entity, row: id, pegawai, fields, .. } = change;
     let values: FieldMap = fields.into_iter().filter(|(_, v)| !v.is_null()).collect();
-    save_first_meta(conn, entity, &id, &pegawai, &stamps, seq)?;
+    write_meta(conn, entity, &id, &pegawai, &stamps, None, Some(seq), None)?;
     if entity == Entity::DataUtama {
         // A record new to this device has no riwayat or documents yet (they cascade with
         // it), so its score is known now and written with the row.

@@ -658,8 +658,7 @@ impl Berkas {
     async fn pull_all(&self, hub: &Hub, opts: &SyncOptions, token: &mut String, report: &mut SyncReport) -> Result<()> {
         let (actor, device) = {
             let store = self.store();
-            let actor = meta_get(&store.conn, "sync.user")?.unwrap_or_else(|| self.actor().to_string());
-            (actor, replica::device_id(&store.conn)?)
+            replica::remote_identity(&store.conn, self.actor())?
         };
         let _bulk = BulkWrites::start(self)?;
         let mut items = 0u64;

@@ -227,8 +227,7 @@ impl Berkas {
         records::refresh_completeness(&tx, &change.pegawai)?;
         if prior.created && change.entity == Entity::DataUtama {
             // The hub's record with the same NIP may have waited for this one to go.
-            let actor = meta_get(&tx, "sync.user")?.unwrap_or_else(|| self.actor().to_string());
-            let device = replica::device_id(&tx)?;
+            let (actor, device) = replica::remote_identity(&tx, self.actor())?;
             replica::retry_parked(&tx, &replica::RemoteContext { actor: &actor, device: &device, at: &at })?;
         }
         tx.commit()?;
