@@ -136,7 +136,8 @@ pub const MAX_PUSH: usize = 1000;
 #[utoipa::path(post, path = "/v1/sync/push", tag = "sync", security(("bearer" = [])), request_body = PushRequest,
     params(("x-berkas-protocol" = u32, Header, description = "protocol version, 1")),
     responses((status = 200, body = PushResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 426, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 426, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "store.busy: concurrent writes kept meeting this batch; retry")))]
 async fn push(
     State(state): State<AppState>,
     caller: Caller,

@@ -43,9 +43,20 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The code of a write that met a concurrent one; the hub judges such a batch again, and
+/// answers this (a 503 clients retry) only when it keeps meeting them.
+pub const STORE_BUSY: &str = "store.busy";
+
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> ApiError {
-        ApiError::internal(e)
+        match e {
+            crate::store::StoreError::Conflict(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                STORE_BUSY,
+                "another request changed the same records at the same moment; try again",
+            ),
+            e => ApiError::internal(e),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::api::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, STORE_BUSY};
 use crate::store::{BatchItem, PegawaiEntry};
 
 fn refused(change: &Change, code: &str, message: impl Into<String>) -> ChangeOutcome {
@@ -89,9 +89,27 @@ fn judge(
     None
 }
 
-/// Judges and applies a pushed batch: one round trip to learn what is known, judging in
-/// memory, one transaction to write. Retries of a change already seen get the first answer.
+/// Judges and applies a pushed batch. A batch whose write met one committed after it was
+/// judged (another batch giving the same NIP to another record) is judged again, against
+/// what is now stored, so it is refused by name instead of failing.
 pub async fn push_batch(
+    state: &AppState,
+    principal: &Principal,
+    changes: Vec<Change>,
+) -> Result<Vec<ChangeOutcome>, ApiError> {
+    const ATTEMPTS: usize = 3;
+    for _ in 1..ATTEMPTS {
+        match judge_and_write(state, principal, changes.clone()).await {
+            Err(e) if e.code == STORE_BUSY => continue,
+            answer => return answer,
+        }
+    }
+    judge_and_write(state, principal, changes).await
+}
+
+/// One round trip to learn what is known, judging in memory, one transaction to write.
+/// Retries of a change already seen get the first answer.
+async fn judge_and_write(
     state: &AppState,
     principal: &Principal,
     changes: Vec<Change>,

@@ -24,6 +24,10 @@ pub enum StoreError {
     Postgres(String),
     #[error("storage task failed: {0}")]
     Task(String),
+    /// A write met one that committed after the batch was judged (two batches giving one NIP
+    /// to two records at the same instant): judged again, the batch is refused by name.
+    #[error("a concurrent write got there first: {0}")]
+    Conflict(&'static str),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -7,6 +7,7 @@ use berkas_core::authz::Role;
 use berkas_core::model::{Entity, Value};
 use berkas_core::sync::{merge, Change, ChangeOutcome, OutcomeStatus, RowState};
 use deadpool_postgres::{Config, Pool, Runtime};
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
@@ -95,7 +96,11 @@ pub struct PostgresStorage {
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> StoreError {
-        StoreError::Postgres(e.to_string())
+        // The server's code and message name the constraint; its detail may quote a NIP.
+        match e.as_db_error() {
+            Some(db) => StoreError::Postgres(format!("{} ({})", db.message(), db.code().code())),
+            None => StoreError::Postgres(e.to_string()),
+        }
     }
 }
 
@@ -618,12 +623,25 @@ async fn apply_in(tx: &tokio_postgres::Transaction<'_>, change: &Change, author:
         let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
         let (nip, nama, unit) = (text("nip_baru"), text("nama").unwrap_or_default(), text("unit"));
         let p_index: [&(dyn ToSql + Sync); 4] = [&change.row, &nip, &nama, &unit];
-        let index = tx.execute(
-            "INSERT INTO pegawai (id, nip, nama, unit) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO UPDATE SET nip = EXCLUDED.nip, nama = EXCLUDED.nama, unit = EXCLUDED.unit",
-            &p_index,
-        );
-        tokio::try_join!(log, row, index)?;
+        let index = async {
+            tx.execute(
+                "INSERT INTO pegawai (id, nip, nama, unit) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET nip = EXCLUDED.nip, nama = EXCLUDED.nama, unit = EXCLUDED.unit",
+                &p_index,
+            )
+            .await
+            .map_err(|e| match e.code() {
+                // The id is the upsert's key, so a unique failure here is the NIP's.
+                Some(&SqlState::UNIQUE_VIOLATION) => StoreError::Conflict("pegawai.nip"),
+                _ => e.into(),
+            })
+        };
+        // Pipelined: when the index refuses, the others may answer "transaction aborted" first,
+        // so the index's answer is looked at first.
+        let (log, row, index) = tokio::join!(log, row, index);
+        index?;
+        log?;
+        row?;
     } else {
         tokio::try_join!(log, row)?;
     }

@@ -663,7 +663,14 @@ fn apply_in(tx: &rusqlite::Transaction<'_>, change: &Change, author: &str) -> St
             "INSERT INTO pegawai (id, nip, nama, unit) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(id) DO UPDATE SET nip = excluded.nip, nama = excluded.nama, unit = excluded.unit",
             params![change.row, text("nip_baru"), text("nama").unwrap_or_default(), text("unit")],
-        )?;
+        )
+        .map_err(|e| match &e {
+            // The id is the upsert's key, so a unique failure here is the NIP's.
+            rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
+                StoreError::Conflict("pegawai.nip")
+            }
+            _ => e.into(),
+        })?;
     }
     Ok(outcome)
 }
