@@ -15,6 +15,8 @@ use crate::error::ApiError;
 use crate::store::User;
 
 pub const UNITS: [&str; 2] = ["UNIT-A", "UNIT-B"];
+/// The synthetic ASN's seed: the demo is the same instansi every time.
+pub const SEED: u64 = 20261123;
 
 /// What was seeded, for the console and tests.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -52,7 +54,7 @@ pub async fn seed(state: &AppState, password: &str, per_unit: u64) -> Result<Dem
     state.store.upsert_user(&account("fas-b", Role::Fasilitator, None, vec!["UNIT-B".into()])).await?;
 
     let today = berkas_core::model::today();
-    let mut rng = Rng::new(20261123);
+    let mut rng = Rng::new(SEED);
     let mut clock = HlcClock::default();
     let mut asn = Vec::new();
     for i in 0..per_unit * 2 {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod layanan_api;
 pub mod openapi;
 pub mod service;
+pub mod siasn_import;
 pub mod store;
 pub mod tls;
 

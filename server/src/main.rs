@@ -5,7 +5,7 @@ use berkas_core::due::TableRefs;
 use berkas_core::refdata::{builtin_tables, parse_table, read_json_file, table_name_of, CodeSets};
 use berkas_server::blobs::FsBlobStore;
 use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
-use berkas_server::{auth, demo, router, AppState};
+use berkas_server::{auth, demo, router, siasn_import, AppState};
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -41,21 +41,53 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// Bring data into the hub.
+    #[command(subcommand)]
+    Import(ImportCmd),
 }
 
-/// Where the hub keeps its data, where it listens, and how.
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Pegawai documents in SIASN JSON (array, one object, or JSON Lines) into the hub's records,
+    /// as changes every device in scope pulls. Safe to run while the hub serves, and again.
+    Siasn {
+        #[command(flatten)]
+        store: StoreArgs,
+        file: PathBuf,
+    },
+}
+
+/// Where the hub keeps its data, and the reference tables it judges values by.
 #[derive(clap::Args)]
-struct HubArgs {
+struct StoreArgs {
     #[arg(long)]
     data: PathBuf,
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
     /// postgres://user:password@host:port/db instead of the embedded SQLite.
     #[arg(long, env = "BERKAS_DATABASE_URL")]
     database: Option<String>,
     /// SIASN reference tables (jabatanFungsional, jenisHukuman) for the due rules.
     #[arg(long)]
     referensi: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    /// The hub's state: its store, blobs and reference tables.
+    async fn state(&self) -> Result<AppState, String> {
+        let store = open_any(&self.data, self.database.as_deref()).await?;
+        let mut state = AppState::new(store, blobs(&self.data)?).map_err(|e| e.message)?;
+        let (codes, refs) = load_refs(self.referensi.as_deref())?;
+        (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
+        Ok(state)
+    }
+}
+
+/// Where the hub keeps its data, where it listens, and how.
+#[derive(clap::Args)]
+struct HubArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
     /// Seconds an access token is good for (a device refreshes it with its refresh token).
     #[arg(long, default_value_t = auth::ACCESS_TTL_SECS, value_parser = clap::value_parser!(i64).range(1..=86_400))]
     access_ttl: i64,
@@ -64,13 +96,10 @@ struct HubArgs {
 }
 
 impl HubArgs {
-    /// The hub's state: its store, blobs, reference tables and token lifetime.
+    /// The hub's state, with its token lifetime.
     async fn state(&self) -> Result<AppState, String> {
-        let store = open_any(&self.data, self.database.as_deref()).await?;
-        let mut state = AppState::new(store, blobs(&self.data)?).map_err(|e| e.message)?;
+        let mut state = self.store.state().await?;
         state.access_ttl = self.access_ttl;
-        let (codes, refs) = load_refs(self.referensi.as_deref())?;
-        (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
         Ok(state)
     }
 }
@@ -214,7 +243,36 @@ async fn run(cli: Cli) -> Result<(), String> {
             serve(state, hub.listen, hub.tls).await
         }
         Command::User(cmd) => user(cmd).await,
+        Command::Import(ImportCmd::Siasn { store, file }) => import_siasn(&store, &file).await,
     }
+}
+
+async fn import_siasn(store: &StoreArgs, file: &Path) -> Result<(), String> {
+    let state = store.state().await?;
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut progress = |n: usize| {
+        if on_terminal {
+            eprint!("\r{n} dokumen");
+        }
+    };
+    let r = siasn_import::import_siasn(&state, file, "siasn-import", &mut progress).await.map_err(|e| e.to_string())?;
+    if on_terminal {
+        eprintln!();
+    }
+    println!(
+        "{} dokumen: {} baru, {} diperbarui, {} tetap, {} baris riwayat baru; {} ditolak",
+        r.documents,
+        r.created,
+        r.updated,
+        r.unchanged,
+        r.riwayat_rows,
+        r.refused.len()
+    );
+    for p in &r.refused {
+        let errors: Vec<String> = p.errors.iter().map(|e| format!("{} ({})", e, e.code)).collect();
+        println!("  dokumen {} ({}): {}", p.index + 1, p.nip.as_deref().unwrap_or("tanpa NIP"), errors.join("; "));
+    }
+    Ok(())
 }
 
 async fn user(cmd: UserCmd) -> Result<(), String> {

@@ -5,7 +5,7 @@
 use berkas_core::authz::{row_action, usulan_write_allowed, write_action, Action, Principal, Target};
 use berkas_core::docs::sha256_hex;
 use berkas_core::forms::approved_change;
-use berkas_core::model::{normalize, Entity, FieldDef, FieldKind, FieldMap, Value};
+use berkas_core::model::{normalize, Entity, FieldDef, FieldError, FieldKind, FieldMap, Value};
 use berkas_core::refdata::CodeCheck;
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
 use serde::{Deserialize, Serialize};
@@ -172,8 +172,8 @@ async fn judge_and_write(
                 Ok(v) => {
                     clean.insert(name, v);
                 }
-                Err((code, message)) => {
-                    bad = Some(refused(&change, &code, message));
+                Err(e) => {
+                    bad = Some(refused(&change, &e.code, e.to_string()));
                     break;
                 }
             }
@@ -242,22 +242,29 @@ async fn judge_and_write(
     Ok(outcomes)
 }
 
-/// A pushed value as the official record takes it: normalised and checked like on a device,
-/// reference codes included (an old or foreign client cannot put a code the tables do not know
-/// into the record). The error is the refusal's code and message.
-fn accept_value(state: &AppState, field: &FieldDef, value: Value) -> Result<Value, (String, String)> {
-    let v = normalize(field, value).map_err(|e| (e.code.to_string(), format!("{}: {}", e.field, e.message)))?;
+/// A pushed (or imported) value as the official record takes it: normalised and checked like
+/// on a device, reference codes included (an old or foreign client cannot put a code the tables
+/// do not know into the record).
+pub(crate) fn accept_value(state: &AppState, field: &FieldDef, value: Value) -> Result<Value, FieldError> {
+    let v = normalize(field, value)?;
     if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
         if state.codes.check(tables, code) == CodeCheck::Unknown {
             let tables = tables.replace('|', " or ");
-            let name = field.name;
-            return Err((
-                "field.unknown_code".into(),
-                format!("{name}: code {code} is not in reference table {tables}"),
+            return Err(FieldError::new(
+                field.name,
+                "field.unknown_code",
+                format!("code {code} is not in reference table {tables}"),
             ));
         }
     }
     Ok(v)
+}
+
+/// An id of its own for what is derived from `key` (an approval's application, an
+/// imported SIASN row): the same key always gives the same id, so a retry adds nothing.
+pub(crate) fn derived_id(key: &str) -> String {
+    let h = sha256_hex(key.as_bytes());
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 /// An approved data-update request becomes one change of the official record, made by the
@@ -275,8 +282,7 @@ async fn apply_approved(state: &AppState, principal: &Principal, approval: &Chan
     else {
         return Ok(());
     };
-    let h = sha256_hex(format!("berkas-apply:{}", approval.id).as_bytes());
-    let id = format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]);
+    let id = derived_id(&format!("berkas-apply:{}", approval.id));
     let ctx = state.store.batch_context(vec![id.clone()], vec![], vec![]).await?;
     if ctx.outcomes.contains_key(&id) {
         return Ok(());
@@ -291,7 +297,7 @@ async fn apply_approved(state: &AppState, principal: &Principal, approval: &Chan
             Ok(v) => {
                 clean.insert(name, v);
             }
-            Err((code, _)) => eprintln!("warning: an approved {name} is not valid ({code}); not applied"),
+            Err(e) => eprintln!("warning: an approved {name} is not valid ({}); not applied", e.code),
         }
     }
     if clean.is_empty() {

@@ -2,9 +2,11 @@
 //! authorization table as a matrix of role x action x own/other unit; push and pull round
 //! trips; duplicate pushes; refusals with stable codes; malformed bodies.
 
+mod common;
+
 use berkas_core::sync::{Hlc, HlcClock};
-use berkas_server::store::{PostgresStorage, SqliteStorage, Storage};
 use berkas_server::{demo, router, AppState};
+use common::Backend;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -18,34 +20,9 @@ struct Hub {
     _dir: tempfile::TempDir,
 }
 
-#[derive(Clone, Copy)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// A fresh, empty database on the PostgreSQL server `scripts/test.sh` starts.
-async fn postgres_store() -> Arc<dyn Storage> {
-    let admin = std::env::var("BERKAS_TEST_POSTGRES").expect(
-        "BERKAS_TEST_POSTGRES is not set: run scripts/test.sh, which starts a PostgreSQL server for these tests",
-    );
-    let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.expect("connect to PostgreSQL");
-    tokio::spawn(conn);
-    let db = format!("berkas_test_{}", uuid::Uuid::now_v7().simple());
-    client.batch_execute(&format!("CREATE DATABASE {db}")).await.expect("create database");
-    let url = match admin.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{db}"),
-        None => panic!("BERKAS_TEST_POSTGRES must end in /DATABASE"),
-    };
-    Arc::new(PostgresStorage::connect(&url).await.expect("open postgres storage"))
-}
-
 async fn hub(backend: Backend) -> Hub {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store: Arc<dyn Storage> = match backend {
-        Backend::Sqlite => Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open")),
-        Backend::Postgres => postgres_store().await,
-    };
+    let store = common::store(backend, dir.path()).await;
     let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
     let state = AppState::new(store, blobs).expect("state");
     let summary = demo::seed(&state, PW, 20).await.expect("seed");
@@ -763,7 +740,7 @@ async fn compressed_bodies_both_ways_and_a_corrupt_one_refused() {
 #[tokio::test]
 async fn tls_serves_https_and_plain_http_is_for_loopback_only() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
+    let store = Arc::new(berkas_server::store::SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
     let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
     let state = AppState::new(store, blobs).expect("state");
     let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
@@ -798,7 +775,7 @@ async fn tls_serves_https_and_plain_http_is_for_loopback_only() {
 #[tokio::test]
 async fn expired_tokens_are_refused_with_their_own_code() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
+    let store = Arc::new(berkas_server::store::SqliteStorage::open(&dir.path().join("hub.db")).expect("open"));
     let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
     let mut state = AppState::new(store, blobs).expect("state");
     demo::seed(&state, PW, 1).await.expect("seed");

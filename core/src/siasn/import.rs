@@ -109,9 +109,19 @@ impl Berkas {
     }
 
     /// Imports SIASN pegawai documents. `progress(documents done, bytes unknown=0)`.
+    /// A profile that syncs with a hub refuses: records imported here would never reach the
+    /// hub, and the hub's own copies of them could not be applied beside them.
     pub fn import_siasn<R: Read>(&self, reader: R, progress: &mut dyn FnMut(u64)) -> Result<SiasnImportReport> {
         let mut store = self.store();
         let s = &mut *store;
+        if crate::store::replica::meta_get(&s.conn, "sync.server")?.is_some() {
+            return Err(Error::invalid(
+                "profile",
+                "siasn.profile_syncs",
+                "this profile syncs with a hub: import the SIASN file into the hub (berkas-server import siasn), \
+                 and its records arrive here by sync",
+            ));
+        }
         let mut report = SiasnImportReport::default();
         let actor = self.actor().to_string();
         // A bigger page cache while importing (every miss costs a page decryption), and one

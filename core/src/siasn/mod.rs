@@ -5,7 +5,7 @@
 mod convert;
 mod import;
 
-pub use convert::{document_to_siasn, parse_document, ParsedPegawai};
+pub use convert::{document_to_siasn, parse_document, parse_document_owned, ParsedPegawai};
 pub use import::{RefImportReport, SiasnImportReport, SiasnProblem};
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};

@@ -454,6 +454,24 @@ impl Berkas {
                         format!("{waiting} change(s) of the previous account wait in the outbox; sync or discard them first"),
                     ));
                 }
+                // Records imported here from a SIASN file were never queued: a hub would not get
+                // them, and its own copies (same NIPs) could never be applied beside them.
+                let local_only: i64 = tx.query_row(
+                    "SELECT count(*) FROM pegawai WHERE id NOT IN (SELECT pegawai_id FROM sync_row)
+                     AND id NOT IN (SELECT pegawai_id FROM outbox)",
+                    [],
+                    |r| r.get(0),
+                )?;
+                if local_only > 0 {
+                    return Err(Error::invalid(
+                        "profile",
+                        "sync.local_records",
+                        format!(
+                            "this profile holds {local_only} record(s) imported here that no hub has; import the \
+                             SIASN file into the hub (berkas-server import siasn) and sign in with a new profile"
+                        ),
+                    ));
+                }
                 replica::purge_replica(&tx)?;
                 replica::meta_delete(&tx, "sync.cursor")?;
                 replica::meta_delete(&tx, "sync.scope")?;

@@ -171,7 +171,20 @@ const errors: Record<string, [string, string]> = {
     "NIP ini sudah dipakai data pegawai lain di server. Buang data ganda ini; data dari server akan tampil.",
     "This NIP already belongs to another record on the server. Discard this copy; the server's record then appears.",
   ],
+  "sync.local_records": [
+    "Profil ini berisi data impor SIASN yang tidak ada di server. Minta admin BKD mengimpor berkas itu ke server, lalu masuk dengan profil baru.",
+    "This profile holds SIASN records imported here that the server does not have. Ask the BKD admin to import that file into the server, then sign in with a new profile.",
+  ],
 };
+
+/**
+ * A sentence for a command's failure. A refusal of the whole action (signing in to a profile
+ * that cannot sync, say) comes as bad input with one problem: its own code has the words.
+ */
+export function commandErrorText(e: { code: string; fields: { code: string }[] }, lang: Lang): string {
+  const only = e.fields.length === 1 ? e.fields[0].code : undefined;
+  return errorText(e.code === "invalid" && only && errors[only] ? only : e.code, lang);
+}
 
 /** A sentence for an error code from the core. */
 export function errorText(code: string, lang: Lang): string {

@@ -53,9 +53,14 @@ object Messages {
         "forbidden.scope" to ("Data ini di luar kewenangan Anda." to "This record is outside your scope."),
         "nip.taken" to ("NIP ini sudah dipakai data pegawai lain di server. Buang data ganda ini; data dari server akan tampil." to
             "This NIP already belongs to another record on the server. Discard this copy; the server's record then appears."),
+        "sync.local_records" to ("Profil ini berisi data impor SIASN yang tidak ada di server. Minta admin BKD mengimpor berkas itu ke server, lalu masuk dengan profil baru." to
+            "This profile holds SIASN records imported here that the server does not have. Ask the BKD admin to import that file into the server, then sign in with a new profile."),
     )
 
     private val generic = "Terjadi kesalahan" to "Something went wrong"
+
+    /** Whether `code` has words of its own. */
+    fun has(code: String): Boolean = texts.containsKey(code)
 
     /** The sentence for `code`; an unknown code still gets a sentence, with the code for support. */
     fun text(code: String, lang: Lang): String {

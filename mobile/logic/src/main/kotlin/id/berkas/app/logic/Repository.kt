@@ -23,7 +23,12 @@ import java.io.File
 
 /** A failure the UI can word: the core's stable code and, for bad input, the fields at fault. */
 data class Problem(val code: String, val fields: Map<String, String> = emptyMap()) {
-    fun message(lang: Lang): String = Messages.text(code, lang)
+    /** A refusal of the whole action (signing in to a profile that cannot sync, say) comes as
+     *  bad input with one problem: its own code has the words. */
+    fun message(lang: Lang): String {
+        val only = fields.values.singleOrNull()
+        return Messages.text(if (code == "invalid" && only != null && Messages.has(only)) only else code, lang)
+    }
 }
 
 /** The outcome of a repository call: a value or a [Problem]. */

@@ -36,6 +36,15 @@ class AppLogicTest {
     private fun repo(name: String) = BerkasRepository(Files.createTempDirectory("berkas-app").resolve(name).toFile(), MemoryKeys())
 
     @Test
+    fun aWholeActionRefusedAsBadInputSpeaksOfItsOwnReason() {
+        val refused = Problem("invalid", mapOf("profile" to "sync.local_records"))
+        assertEquals(Messages.text("sync.local_records", Lang.ID), refused.message(Lang.ID))
+        assertTrue(refused.message(Lang.EN).contains("imported"))
+        val two = Problem("invalid", mapOf("nik" to "nik.length", "email" to "field.required"))
+        assertEquals(Messages.text("invalid", Lang.EN), two.message(Lang.EN))
+    }
+
+    @Test
     fun signInProblemsAreWordedInBothLanguages() = runBlocking {
         val vm = LoginViewModel(repo("login"), this)
         vm.login("ftp://hub", nip, "x").join()
