@@ -1,17 +1,15 @@
 //! The demo instansi: units UNIT-A and UNIT-B with synthetic ASN (valid NIP/NIK pairs, riwayat),
 //! an administrator `admin`, facilitators `fas-a` and `fas-b`, and an account for every ASN
-//! whose username is their NIP, all with one password. Records enter through the same merge
-//! path as synced changes.
+//! whose username is their NIP, all with one password. Records enter as a BKD's do: SIASN
+//! documents through the hub's import, as logged changes devices pull.
 
 use berkas_core::authz::Role;
-use berkas_core::model::{normalize, Entity, FieldMap};
-use berkas_core::siasn::parse_document;
-use berkas_core::sync::{Change, Hlc, HlcClock};
 use berkas_core::synth::{pegawai_document, Rng};
 
 use crate::api::AppState;
 use crate::auth::hash_password;
 use crate::error::ApiError;
+use crate::siasn_import::import_documents;
 use crate::store::User;
 
 pub const UNITS: [&str; 2] = ["UNIT-A", "UNIT-B"];
@@ -53,45 +51,25 @@ pub async fn seed(state: &AppState, password: &str, per_unit: u64) -> Result<Dem
     state.store.upsert_user(&account("fas-a", Role::Fasilitator, None, vec!["UNIT-A".into()])).await?;
     state.store.upsert_user(&account("fas-b", Role::Fasilitator, None, vec!["UNIT-B".into()])).await?;
 
+    // The records come in as a BKD's do: SIASN documents through the hub's import.
     let today = berkas_core::model::today();
     let mut rng = Rng::new(SEED);
-    let mut clock = HlcClock::default();
-    let mut asn = Vec::new();
-    for i in 0..per_unit * 2 {
-        let unit = UNITS[(i % 2) as usize];
-        let doc = pegawai_document(&mut rng, i, unit, today);
-        let parsed = parse_document(&doc).map_err(|e| ApiError::internal(format!("demo document {i}: {e:?}")))?;
-        let pegawai_id = uuid::Uuid::now_v7().to_string();
-        let mut groups = vec![(Entity::DataUtama, pegawai_id.clone(), parsed.data_utama)];
-        for (entity, _, fields) in parsed.riwayat {
-            groups.push((entity, uuid::Uuid::now_v7().to_string(), fields));
-        }
-        let mut nip = String::new();
-        for (entity, row, fields) in groups {
-            let mut clean = FieldMap::new();
-            for (def, value) in fields {
-                let v = normalize(def, value).map_err(|e| ApiError::internal(format!("demo value: {e}")))?;
-                clean.insert(def.name.to_string(), v);
-            }
-            if entity == Entity::DataUtama {
-                nip = clean.get("nip_baru").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            }
-            let hlc: Hlc = clock.tick(HlcClock::now_ms());
-            let change = Change {
-                id: uuid::Uuid::now_v7().to_string(),
-                entity,
-                row,
-                pegawai: pegawai_id.clone(),
-                delete: false,
-                fields: clean,
-                hlc,
-                device: "server-demo".into(),
-                base: None,
-            };
-            state.store.apply(change, "demo").await?;
-        }
-        state.store.upsert_user(&account(&nip, Role::Personal, Some(pegawai_id), vec![])).await?;
-        asn.push((nip, unit.to_string()));
+    let docs: Vec<_> =
+        (0..per_unit * 2).map(|i| pegawai_document(&mut rng, i, UNITS[(i % 2) as usize], today)).collect();
+    let asn: Vec<(String, String)> = docs
+        .iter()
+        .map(|d| {
+            let text = |f: &str| d["dataUtama"][f].as_str().unwrap_or_default().to_string();
+            (text("nipBaru"), text("unitBerkas"))
+        })
+        .collect();
+    let report = import_documents(state, docs, "demo").await.map_err(ApiError::internal)?;
+    if let Some(p) = report.refused.first() {
+        return Err(ApiError::internal(format!("demo document {} refused: {:?}", p.index, p.errors)));
+    }
+    let ids = state.store.pegawai_by_nips(asn.iter().map(|(nip, _)| nip.clone()).collect()).await?;
+    for e in ids {
+        state.store.upsert_user(&account(&e.nip, Role::Personal, Some(e.id), vec![])).await?;
     }
     Ok(DemoSummary { created: true, asn })
 }

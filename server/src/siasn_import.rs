@@ -64,30 +64,60 @@ pub async fn import_siasn(
     let reader = tokio::task::spawn_blocking(move || {
         for_each_document(file, |i, doc| tx.blocking_send((i, doc)).map_err(|_| berkas_core::Error::Cancelled))
     });
-    let mut report = SiasnImportReport::default();
-    let mut clock = HlcClock::default();
-    let mut docs = Vec::with_capacity(BATCH);
+    let mut run = Run::default();
     loop {
         let mut batch = Vec::with_capacity(BATCH);
         if rx.recv_many(&mut batch, BATCH).await == 0 {
             break;
         }
-        docs.clear();
-        for (index, json) in batch {
-            report.documents += 1;
-            match accept_document(state, index, json) {
-                Ok(d) => docs.push(d),
-                Err(p) => report.refused.push(p),
-            }
-        }
-        write_batch(state, &docs, author, &mut clock, &mut report).await?;
-        progress(report.documents);
+        run.import_batch(state, batch, author).await?;
+        progress(run.report.documents);
     }
     reader
         .await
         .map_err(|e| ImportError::File(e.to_string()))?
         .map_err(|e| ImportError::File(format!("{}: {e}", path.display())))?;
-    Ok(report)
+    Ok(run.report)
+}
+
+/// Imports documents in hand (the demo's synthetic instansi) the same way.
+pub async fn import_documents(
+    state: &AppState,
+    docs: Vec<Json>,
+    author: &str,
+) -> Result<SiasnImportReport, ImportError> {
+    let mut run = Run::default();
+    let mut docs = docs.into_iter().enumerate().peekable();
+    while docs.peek().is_some() {
+        run.import_batch(state, docs.by_ref().take(BATCH).collect(), author).await?;
+    }
+    Ok(run.report)
+}
+
+/// One import's report so far, and the clock its changes are stamped by.
+#[derive(Default)]
+struct Run {
+    report: SiasnImportReport,
+    clock: HlcClock,
+}
+
+impl Run {
+    async fn import_batch(
+        &mut self,
+        state: &AppState,
+        batch: Vec<(usize, Json)>,
+        author: &str,
+    ) -> Result<(), ImportError> {
+        let mut docs = Vec::with_capacity(batch.len());
+        for (index, json) in batch {
+            self.report.documents += 1;
+            match accept_document(state, index, json) {
+                Ok(d) => docs.push(d),
+                Err(p) => self.report.refused.push(p),
+            }
+        }
+        write_batch(state, &docs, author, &mut self.clock, &mut self.report).await
+    }
 }
 
 /// Maps a document to fields and checks every value as a push would be checked.
