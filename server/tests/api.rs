@@ -646,6 +646,51 @@ async fn records_pushed_at_once_with_one_nip_one_stands(backend: Backend) {
     assert!(rec["data_utama"]["nama"].as_str().is_some_and(|n| n.starts_with("Salinan")), "{rec}");
 }
 
+/// One batch that creates a record, changes it twice, repeats a change, carries an older write
+/// and a refused one: answered in order as if sent one by one, each logged once, in order.
+async fn one_batch_touching_a_row_many_times_is_answered_as_if_sent_one_by_one(backend: Backend) {
+    let h = hub(backend).await;
+    let admin = h.login("admin").await;
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = HlcClock::now_ms();
+    let change = |fields: Value, wall_ms: u64| {
+        json!({
+            "id": uuid::Uuid::now_v7().to_string(), "entity": "data_utama", "row": id, "pegawai": id,
+            "fields": fields, "hlc": Hlc { wall_ms, counter: 0 }, "device": "test-device",
+        })
+    };
+    const NIP: &str = "198807172014021003";
+    let create = change(json!({ "nip_baru": NIP, "nama": "Andi", "unit": "UNIT-A" }), now);
+    let rename = change(json!({ "nama": "Andi Wijaya" }), now + 1);
+    let place = change(json!({ "tempat_lahir": "Semarang" }), now + 2);
+    let older = change(json!({ "nama": "Andi W." }), now - 5_000);
+    let unknown = change(json!({ "no_such_field": "x" }), now + 3);
+    let batch = json!([create, rename, place, rename.clone(), older, unknown]);
+    let (status, r) = h.push(&admin, batch).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let o = r["outcomes"].as_array().expect("outcomes");
+    let statuses: Vec<&str> = o.iter().map(|x| x["status"].as_str().unwrap_or("?")).collect();
+    assert_eq!(statuses, ["applied", "applied", "applied", "applied", "superseded", "refused"]);
+    assert_eq!(o[3], o[1], "a repeated change gets the first answer");
+    assert_eq!(o[4]["superseded"]["nama"], "Andi Wijaya");
+    let seqs: Vec<i64> = [0, 1, 2, 4].iter().map(|&i| o[i]["seq"].as_i64().expect("seq")).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "logged in the batch's order: {seqs:?}");
+    let (_, rec) = h.get(&admin, &format!("/v1/pegawai/{NIP}")).await;
+    assert_eq!(
+        (rec["data_utama"]["nama"].as_str(), rec["data_utama"]["tempat_lahir"].as_str()),
+        (Some("Andi Wijaya"), Some("Semarang"))
+    );
+    let (_, page) = h.get(&admin, &format!("/v1/sync/pull?cursor={}&limit=100", seqs[0] - 1)).await;
+    let logged: Vec<i64> = page["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["row"] == id.as_str())
+        .map(|c| c["seq"].as_i64().expect("seq"))
+        .collect();
+    assert_eq!(logged, seqs, "each accepted change is in the log once");
+}
+
 macro_rules! on_every_backend {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -666,6 +711,7 @@ on_every_backend!(
     blob_upload_resumes_after_a_cut_dedups_and_checks_the_hash,
     mutasi_resets_the_scope_of_both_units,
     approved_corrections_are_applied_once_and_catalogues_published,
+    one_batch_touching_a_row_many_times_is_answered_as_if_sent_one_by_one,
 );
 
 // Side by side on worker threads, so the hub judges the batches while others write.

@@ -3,6 +3,7 @@
 //! validation happen before, and the merge is core's.
 
 mod postgres;
+mod postgres_batch;
 mod sqlite;
 
 pub use postgres::PostgresStorage;

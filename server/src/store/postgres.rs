@@ -4,16 +4,14 @@
 
 use async_trait::async_trait;
 use berkas_core::authz::Role;
-use berkas_core::model::{Entity, Value};
-use berkas_core::sync::{merge, Change, ChangeOutcome, OutcomeStatus, RowState};
+use berkas_core::model::Entity;
+use berkas_core::sync::{Change, ChangeOutcome, RowState};
 use deadpool_postgres::{Config, Pool, Runtime};
-use tokio_postgres::error::SqlState;
-use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
 use super::{
-    entity_from, entity_name, now_text, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage,
-    StoreError, StoreResult, Token, TokenKind, User,
+    entity_from, now_text, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError,
+    StoreResult, Token, TokenKind, User,
 };
 
 const SCHEMA: &str = r#"
@@ -378,21 +376,7 @@ impl Storage for PostgresStorage {
         // Writers to the change log take turns: sequence order is then commit order, so a pull
         // that has read up to N never misses a change numbered below N committed later.
         tx.execute("SELECT pg_advisory_xact_lock(7426)", &[]).await?;
-        let mut out = Vec::with_capacity(items.len());
-        for item in &items {
-            out.push(match item {
-                BatchItem::Apply(change) => apply_in(&tx, change, author).await?,
-                BatchItem::Refuse(change, outcome) => {
-                    tx.execute(
-                        "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'refused', $8) ON CONFLICT (id) DO NOTHING",
-                        &[&change.id, &entity_name(change.entity), &change.row, &change.pegawai, &serde_json::to_string(change)?, &author, &now_text(), &serde_json::to_string(outcome)?],
-                    )
-                    .await?;
-                    outcome.clone()
-                }
-            });
-        }
+        let out = super::postgres_batch::apply_items(&tx, &items, author).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -557,93 +541,4 @@ impl Storage for PostgresStorage {
             })
             .collect())
     }
-}
-
-/// Merges one allowed change into its row and logs it, inside the caller's transaction (which
-/// holds the log's write lock). Independent statements are pipelined: two round trips a change.
-async fn apply_in(tx: &tokio_postgres::Transaction<'_>, change: &Change, author: &str) -> StoreResult<ChangeOutcome> {
-    let entity = entity_name(change.entity);
-    let p_seen: [&(dyn ToSql + Sync); 1] = [&change.id];
-    let p_row: [&(dyn ToSql + Sync); 2] = [&entity, &change.row];
-    let (seen, row, seq) = tokio::try_join!(
-        tx.query_opt("SELECT outcome FROM changes WHERE id = $1", &p_seen),
-        tx.query_opt("SELECT state FROM rows WHERE entity = $1 AND row_id = $2", &p_row),
-        tx.query_one("SELECT nextval(pg_get_serial_sequence('changes', 'seq'))", &[]),
-    )?;
-    if let Some(r) = seen {
-        return Ok(serde_json::from_str(r.get(0))?);
-    }
-    let mut state: RowState = match row {
-        Some(r) => serde_json::from_str(r.get(0))?,
-        None => RowState::default(),
-    };
-    let seq: i64 = seq.get(0);
-    let merged = merge(&mut state, change);
-    let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
-        OutcomeStatus::Applied
-    } else {
-        OutcomeStatus::Superseded
-    };
-    let status_text = if status == OutcomeStatus::Applied { "applied" } else { "superseded" };
-    let outcome = ChangeOutcome {
-        id: change.id.clone(),
-        status,
-        seq: Some(seq),
-        superseded: merged.superseded,
-        code: None,
-        message: None,
-    };
-    let (body, outcome_text, state_text) =
-        (serde_json::to_string(change)?, serde_json::to_string(&outcome)?, serde_json::to_string(&state)?);
-    let received = now_text();
-    let p_log: [&(dyn ToSql + Sync); 10] = [
-        &seq,
-        &change.id,
-        &entity,
-        &change.row,
-        &change.pegawai,
-        &body,
-        &author,
-        &received,
-        &status_text,
-        &outcome_text,
-    ];
-    let log = tx.execute(
-        "INSERT INTO changes (seq, id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        &p_log,
-    );
-    let p_state: [&(dyn ToSql + Sync); 5] = [&entity, &change.row, &change.pegawai, &state_text, &seq];
-    let row = tx.execute(
-        "INSERT INTO rows (entity, row_id, pegawai_id, state, seq) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (entity, row_id) DO UPDATE SET state = EXCLUDED.state, seq = EXCLUDED.seq",
-        &p_state,
-    );
-    if change.entity == Entity::DataUtama {
-        let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
-        let (nip, nama, unit) = (text("nip_baru"), text("nama").unwrap_or_default(), text("unit"));
-        let p_index: [&(dyn ToSql + Sync); 4] = [&change.row, &nip, &nama, &unit];
-        let index = async {
-            tx.execute(
-                "INSERT INTO pegawai (id, nip, nama, unit) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (id) DO UPDATE SET nip = EXCLUDED.nip, nama = EXCLUDED.nama, unit = EXCLUDED.unit",
-                &p_index,
-            )
-            .await
-            .map_err(|e| match e.code() {
-                // The id is the upsert's key, so a unique failure here is the NIP's.
-                Some(&SqlState::UNIQUE_VIOLATION) => StoreError::Conflict("pegawai.nip"),
-                _ => e.into(),
-            })
-        };
-        // Pipelined: when the index refuses, the others may answer "transaction aborted" first,
-        // so the index's answer is looked at first.
-        let (log, row, index) = tokio::join!(log, row, index);
-        index?;
-        log?;
-        row?;
-    } else {
-        tokio::try_join!(log, row)?;
-    }
-    Ok(outcome)
 }
