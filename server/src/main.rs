@@ -53,6 +53,9 @@ enum ImportCmd {
     Siasn {
         #[command(flatten)]
         store: StoreArgs,
+        /// Count what would be created and updated, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
         file: PathBuf,
     },
 }
@@ -243,11 +246,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             serve(state, hub.listen, hub.tls).await
         }
         Command::User(cmd) => user(cmd).await,
-        Command::Import(ImportCmd::Siasn { store, file }) => import_siasn(&store, &file).await,
+        Command::Import(ImportCmd::Siasn { store, dry_run, file }) => import_siasn(&store, dry_run, &file).await,
     }
 }
 
-async fn import_siasn(store: &StoreArgs, file: &Path) -> Result<(), String> {
+async fn import_siasn(store: &StoreArgs, dry_run: bool, file: &Path) -> Result<(), String> {
     let state = store.state().await?;
     let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |n: usize| {
@@ -255,12 +258,16 @@ async fn import_siasn(store: &StoreArgs, file: &Path) -> Result<(), String> {
             eprint!("\r{n} dokumen");
         }
     };
-    let r = siasn_import::import_siasn(&state, file, "siasn-import", &mut progress).await.map_err(|e| e.to_string())?;
+    let options = siasn_import::ImportOptions { dry_run };
+    let r = siasn_import::import_siasn(&state, file, "siasn-import", options, &mut progress)
+        .await
+        .map_err(|e| e.to_string())?;
     if on_terminal {
         eprintln!();
     }
     println!(
-        "{} dokumen: {} baru, {} diperbarui, {} tetap, {} baris riwayat baru; {} ditolak",
+        "{}{} dokumen: {} baru, {} diperbarui, {} tetap, {} baris riwayat baru; {} ditolak",
+        if dry_run { "pratinjau, tidak ada yang ditulis: " } else { "" },
         r.documents,
         r.created,
         r.updated,

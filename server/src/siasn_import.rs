@@ -32,6 +32,13 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+/// How to import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Count what would be created and updated, and write nothing.
+    pub dry_run: bool,
+}
+
 /// One document, parsed and its values accepted.
 struct Doc {
     index: usize,
@@ -43,11 +50,13 @@ struct Doc {
 
 /// Imports every document of `path` (a JSON array, one object, or JSON Lines). The whole file is
 /// read once before anything is written, so a cut or malformed file changes nothing.
-/// `progress(documents done)` after every batch.
+/// `progress(documents done)` after every batch. Each record written gets an audit entry
+/// (`import_siasn`, by `author`).
 pub async fn import_siasn(
     state: &AppState,
     path: &Path,
     author: &str,
+    options: ImportOptions,
     progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<SiasnImportReport, ImportError> {
     let open = |path: &Path| {
@@ -64,7 +73,7 @@ pub async fn import_siasn(
     let reader = tokio::task::spawn_blocking(move || {
         for_each_document(file, |i, doc| tx.blocking_send((i, doc)).map_err(|_| berkas_core::Error::Cancelled))
     });
-    let mut run = Run::default();
+    let mut run = Run { dry_run: options.dry_run, ..Run::default() };
     loop {
         let mut batch = Vec::with_capacity(BATCH);
         if rx.recv_many(&mut batch, BATCH).await == 0 {
@@ -94,11 +103,13 @@ pub async fn import_documents(
     Ok(run.report)
 }
 
-/// One import's report so far, and the clock its changes are stamped by.
+/// One import's report so far, the clock its changes are stamped by, and whether it is only a
+/// preview.
 #[derive(Default)]
 struct Run {
     report: SiasnImportReport,
     clock: HlcClock,
+    dry_run: bool,
 }
 
 impl Run {
@@ -116,7 +127,7 @@ impl Run {
                 Err(p) => self.report.refused.push(p),
             }
         }
-        write_batch(state, &docs, author, &mut self.clock, &mut self.report).await
+        write_batch(state, &docs, author, self.dry_run, &mut self.clock, &mut self.report).await
     }
 }
 
@@ -159,6 +170,7 @@ async fn write_batch(
     state: &AppState,
     docs: &[Doc],
     author: &str,
+    dry_run: bool,
     clock: &mut HlcClock,
     report: &mut SiasnImportReport,
 ) -> Result<(), ImportError> {
@@ -167,15 +179,26 @@ async fn write_batch(
         attempt += 1;
         let mut counts = SiasnImportReport::default();
         let (items, moved) = changes_of(state, docs, clock, &mut counts).await?;
-        if !items.is_empty() {
+        if dry_run {
+            // A preview: the counts of what would be written, and nothing written.
+        } else if !items.is_empty() {
+            let mut touched: BTreeMap<String, usize> = BTreeMap::new();
+            for item in &items {
+                if let BatchItem::Apply(c) = item {
+                    *touched.entry(c.pegawai.clone()).or_default() += 1;
+                }
+            }
             match state.store.apply_batch(items, author).await {
                 Err(StoreError::Conflict(_)) if attempt < 3 => continue,
                 r => {
                     r?;
                 }
             }
+            // One audit entry per record written, as for a push.
+            let entries = touched.into_iter().map(|(p, n)| (p, serde_json::json!({ "changes": n }))).collect();
+            state.store.audit_many(author, "import_siasn", entries, None).await?;
         }
-        if !moved.is_empty() {
+        if !moved.is_empty() && !dry_run {
             state.store.bump_scope_of_units(&moved).await?;
         }
         report.created += counts.created;

@@ -7,7 +7,7 @@ mod common;
 
 use berkas_core::model::{Entity, Value};
 use berkas_core::synth::{pegawai_document, Rng};
-use berkas_server::siasn_import::import_siasn;
+use berkas_server::siasn_import::{import_siasn, ImportOptions};
 use berkas_server::store::Storage;
 use berkas_server::{demo, AppState};
 use chrono::NaiveDate;
@@ -68,18 +68,21 @@ async fn import_creates_then_changes_only_what_differs(backend: Backend) {
         .collect();
     let before = log_end(&*store).await;
     let file = write_lines(dir.path(), "demo.jsonl", &demo_docs);
-    let r = import_siasn(&state, &file, "admin", &mut |_| {}).await.expect("import");
+    let r = import_siasn(&state, &file, "admin", ImportOptions::default(), &mut |_| {}).await.expect("import");
     assert_eq!((r.documents, r.created, r.updated, r.unchanged, r.riwayat_rows), (4, 0, 0, 4, 0), "{:?}", r.refused);
     assert_eq!(log_end(&*store).await, before);
 
     let mut docs = documents(12);
 
     let file = write_lines(dir.path(), "siasn.jsonl", &docs);
-    let r = import_siasn(&state, &file, "admin", &mut |_| {}).await.expect("import");
+    let r = import_siasn(&state, &file, "admin", ImportOptions::default(), &mut |_| {}).await.expect("import");
     assert_eq!((r.documents, r.created, r.updated, r.refused.len()), (12, 12, 0, 0), "{:?}", r.refused);
     assert_eq!(r.riwayat_rows, docs.iter().map(riwayat_count).sum::<usize>());
     let first = record(&*store, &nip_of(&docs[0])).await;
     assert_eq!(field(&first, "nama").and_then(Value::as_str), docs[0]["dataUtama"]["nama"].as_str());
+    let id = store.pegawai_by_nip(&nip_of(&docs[0])).await.expect("lookup").expect("record").id;
+    let audit = store.audit_list(Some(&id), 10).await.expect("audit");
+    assert!(audit.iter().any(|a| a.action == "import_siasn" && a.actor == "admin"), "{audit:?}");
     assert_eq!(first.iter().filter(|(e, _)| *e != Entity::DataUtama).count(), riwayat_count(&docs[0]));
     // Every row went into the log, which is what devices pull.
     let imported = store.changes_after(before, u32::MAX).await.expect("log");
@@ -88,7 +91,7 @@ async fn import_creates_then_changes_only_what_differs(backend: Backend) {
 
     // The same file again: nothing to do.
     let end = log_end(&*store).await;
-    let again = import_siasn(&state, &file, "admin", &mut |_| {}).await.expect("again");
+    let again = import_siasn(&state, &file, "admin", ImportOptions::default(), &mut |_| {}).await.expect("again");
     assert_eq!((again.created, again.updated, again.unchanged, again.riwayat_rows), (0, 0, 12, 0));
     assert_eq!(log_end(&*store).await, end, "a re-import logs nothing");
 
@@ -105,7 +108,12 @@ async fn import_creates_then_changes_only_what_differs(backend: Backend) {
     docs.extend([bad_code.clone(), no_nip]);
     let file = write_lines(dir.path(), "siasn-2.jsonl", &docs);
     let end = log_end(&*store).await;
-    let changed = import_siasn(&state, &file, "admin", &mut |_| {}).await.expect("changed");
+    // A preview first: the same counts, and nothing written.
+    let preview = ImportOptions { dry_run: true };
+    let seen = import_siasn(&state, &file, "admin", preview, &mut |_| {}).await.expect("preview");
+    assert_eq!((seen.documents, seen.created, seen.updated, seen.unchanged, seen.refused.len()), (14, 0, 2, 10, 2));
+    assert_eq!(log_end(&*store).await, end, "a preview writes nothing");
+    let changed = import_siasn(&state, &file, "admin", ImportOptions::default(), &mut |_| {}).await.expect("changed");
     assert_eq!((changed.documents, changed.created, changed.updated, changed.unchanged), (14, 0, 2, 10));
     let refused: Vec<(usize, &str)> = changed.refused.iter().map(|p| (p.index, p.errors[0].code.as_str())).collect();
     assert_eq!(refused, [(12, "field.unknown_code"), (13, "field.required")]);
@@ -125,7 +133,7 @@ async fn import_creates_then_changes_only_what_differs(backend: Backend) {
     let cut = dir.path().join("cut.jsonl");
     std::fs::write(&cut, format!("{}\n{}", documents(20)[19], &text[..text.len() / 2])).expect("write");
     let end = log_end(&*store).await;
-    let e = import_siasn(&state, &cut, "admin", &mut |_| {}).await.expect_err("a cut file");
+    let e = import_siasn(&state, &cut, "admin", ImportOptions::default(), &mut |_| {}).await.expect_err("a cut file");
     assert!(e.to_string().contains("cut.jsonl") && e.to_string().contains("nothing was imported"), "{e}");
     assert_eq!(log_end(&*store).await, end);
     assert!(store.pegawai_by_nip(&nip_of(&documents(20)[19])).await.expect("lookup").is_none());

@@ -23,14 +23,21 @@ async fn a_siasn_export_imported_into_a_serving_hub_reaches_the_unit_s_devices()
     let file = tmp.path().join("siasn.json");
     std::fs::write(&file, serde_json::to_vec(&docs).expect("json")).expect("write");
     // The hub keeps serving while the import writes into its database.
-    let out = std::process::Command::new(bin("berkas-server"))
-        .args(["import", "siasn", "--data"])
-        .arg(&hub.data)
-        .arg(&file)
-        .output()
-        .expect("run the import");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let import = |extra: &[&str]| {
+        let out = std::process::Command::new(bin("berkas-server"))
+            .args(["import", "siasn", "--data"])
+            .arg(&hub.data)
+            .args(extra)
+            .arg(&file)
+            .output()
+            .expect("run the import");
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        stdout
+    };
+    let preview = import(&["--dry-run"]);
+    assert!(preview.contains("tidak ada yang ditulis: 20 dokumen: 20 baru"), "{preview}");
+    let stdout = import(&[]);
     assert!(stdout.contains("20 dokumen: 20 baru, 0 diperbarui, 0 tetap"), "{stdout}");
 
     let report = laptop.sync(&Default::default()).await.expect("sync");
