@@ -12,7 +12,7 @@ pub use sqlite::SqliteStorage;
 use async_trait::async_trait;
 use berkas_core::authz::Role;
 use berkas_core::model::Entity;
-use berkas_core::sync::{Change, ChangeOutcome, RowState};
+use berkas_core::sync::{Change, ChangeOutcome, MergeOutcome, OutcomeStatus, RowState};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +36,36 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Storage timestamps: UTC, milliseconds.
 pub(crate) fn now_text() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// A merged change is applied unless a field lost or a delete did not take.
+pub(crate) fn merged_status(change: &Change, merged: &MergeOutcome) -> OutcomeStatus {
+    if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
+        OutcomeStatus::Applied
+    } else {
+        OutcomeStatus::Superseded
+    }
+}
+
+/// The log's `status` of a merged change.
+pub(crate) fn status_text(status: OutcomeStatus) -> &'static str {
+    if status == OutcomeStatus::Applied {
+        "applied"
+    } else {
+        "superseded"
+    }
+}
+
+/// The hub's answer for a change it merged and logged as `seq`.
+pub(crate) fn merged_outcome(change: &Change, merged: MergeOutcome, seq: i64) -> ChangeOutcome {
+    ChangeOutcome {
+        id: change.id.clone(),
+        status: merged_status(change, &merged),
+        seq: Some(seq),
+        superseded: merged.superseded,
+        code: None,
+        message: None,
+    }
 }
 
 /// An entity's name as stored (its serde name, e.g. `riwayat_golongan`).

@@ -5,13 +5,13 @@
 //! costs no round trip of its own (it cost two), which matters because writers take turns.
 
 use berkas_core::model::{Entity, Value};
-use berkas_core::sync::{merge, Change, ChangeOutcome, OutcomeStatus, RowState};
+use berkas_core::sync::{merge, Change, ChangeOutcome, RowState};
 use std::collections::HashMap;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Transaction;
 
-use super::{entity_name, now_text, BatchItem, StoreError, StoreResult};
+use super::{entity_name, merged_outcome, now_text, status_text, BatchItem, StoreError, StoreResult};
 
 /// Applies `items` inside `tx`, which holds the log's write lock; outcomes in order.
 pub(super) async fn apply_items(
@@ -87,21 +87,9 @@ pub(super) async fn apply_items(
             slot.1 = change.pegawai.clone();
         }
         slot.2 = seq;
-        let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
-            OutcomeStatus::Applied
-        } else {
-            OutcomeStatus::Superseded
-        };
-        let outcome = ChangeOutcome {
-            id: change.id.clone(),
-            status,
-            seq: Some(seq),
-            superseded: merged.superseded,
-            code: None,
-            message: None,
-        };
-        let status_text = if status == OutcomeStatus::Applied { "applied" } else { "superseded" };
-        log.applied.push(seq, change, serde_json::to_string(change)?, status_text, serde_json::to_string(&outcome)?);
+        let outcome = merged_outcome(change, merged, seq);
+        let status = status_text(outcome.status);
+        log.applied.push(seq, change, serde_json::to_string(change)?, status, serde_json::to_string(&outcome)?);
         known.insert(change.id.clone(), outcome.clone());
         out.push(outcome);
     }

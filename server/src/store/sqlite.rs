@@ -4,14 +4,14 @@
 use async_trait::async_trait;
 use berkas_core::authz::Role;
 use berkas_core::model::{Entity, Value};
-use berkas_core::sync::{merge, Change, ChangeOutcome, OutcomeStatus, RowState};
+use berkas_core::sync::{merge, Change, ChangeOutcome, RowState};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::{
-    entity_from, entity_name, now_text, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage,
-    StoreError, StoreResult, Token, TokenKind, User,
+    entity_from, entity_name, merged_outcome, merged_status, now_text, status_text, AuditRow, BatchContext, BatchItem,
+    LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind, User,
 };
 
 const SCHEMA: &str = r#"
@@ -623,11 +623,7 @@ fn apply_in(tx: &rusqlite::Transaction<'_>, change: &Change, author: &str) -> St
         None => RowState::default(),
     };
     let merged = merge(&mut state, change);
-    let status = if merged.superseded.is_empty() && (!change.delete || merged.deleted) {
-        OutcomeStatus::Applied
-    } else {
-        OutcomeStatus::Superseded
-    };
+    let status = merged_status(change, &merged);
     tx.execute(
         "INSERT INTO changes (id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')",
@@ -639,18 +635,11 @@ fn apply_in(tx: &rusqlite::Transaction<'_>, change: &Change, author: &str) -> St
             serde_json::to_string(&change)?,
             author,
             now_text(),
-            if status == OutcomeStatus::Applied { "applied" } else { "superseded" }
+            status_text(status)
         ],
     )?;
     let seq = tx.last_insert_rowid();
-    let outcome = ChangeOutcome {
-        id: change.id.clone(),
-        status,
-        seq: Some(seq),
-        superseded: merged.superseded,
-        code: None,
-        message: None,
-    };
+    let outcome = merged_outcome(change, merged, seq);
     tx.execute("UPDATE changes SET outcome = ?1 WHERE seq = ?2", params![serde_json::to_string(&outcome)?, seq])?;
     tx.execute(
         "INSERT INTO rows (entity, row_id, pegawai_id, state, seq) VALUES (?1, ?2, ?3, ?4, ?5)
