@@ -151,15 +151,9 @@ async fn push(
     }
     let pegawai: Vec<String> = req.changes.iter().map(|c| c.pegawai.clone()).collect();
     let outcomes = service::push_batch(&state, &caller.principal, req.changes).await?;
-    let mut touched: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for (p, o) in pegawai.into_iter().zip(&outcomes) {
-        if o.seq.is_some() {
-            *touched.entry(p).or_default() += 1;
-        }
-    }
     // One audit entry per record written, with where the write came from.
-    let entries = touched.into_iter().map(|(p, n)| (p, serde_json::json!({ "changes": n }))).collect();
-    state.store.audit_many(&caller.principal.username, "write", entries, caller.remote.as_deref()).await?;
+    let written = pegawai.into_iter().zip(&outcomes).filter(|(_, o)| o.seq.is_some()).map(|(p, _)| p);
+    service::audit_writes(&state, &caller.principal.username, "write", written, caller.remote.as_deref()).await?;
     Ok(Json(PushResponse { outcomes }))
 }
 

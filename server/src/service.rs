@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::api::AppState;
 use crate::error::{ApiError, STORE_BUSY};
-use crate::store::{BatchItem, PegawaiEntry};
+use crate::store::{BatchItem, PegawaiEntry, StoreError};
 
 fn refused(change: &Change, code: &str, message: impl Into<String>) -> ChangeOutcome {
     ChangeOutcome {
@@ -258,6 +258,23 @@ pub(crate) fn accept_value(state: &AppState, field: &FieldDef, value: Value) -> 
         }
     }
     Ok(v)
+}
+
+/// One audit entry per record written (`pegawai` holds a record once per change written), with
+/// how many changes it took.
+pub(crate) async fn audit_writes(
+    state: &AppState,
+    actor: &str,
+    action: &str,
+    pegawai: impl IntoIterator<Item = String>,
+    remote: Option<&str>,
+) -> Result<(), StoreError> {
+    let mut touched: BTreeMap<String, usize> = BTreeMap::new();
+    for p in pegawai {
+        *touched.entry(p).or_default() += 1;
+    }
+    let entries = touched.into_iter().map(|(p, n)| (p, serde_json::json!({ "changes": n }))).collect();
+    state.store.audit_many(actor, action, entries, remote).await
 }
 
 /// An id of its own for what is derived from `key` (an approval's application, an

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::api::AppState;
-use crate::service::{accept_value, derived_id};
+use crate::service::{accept_value, audit_writes, derived_id};
 use crate::store::{BatchItem, StoreError};
 
 /// Documents judged and written per transaction.
@@ -179,27 +179,25 @@ async fn write_batch(
         attempt += 1;
         let mut counts = SiasnImportReport::default();
         let (items, moved) = changes_of(state, docs, clock, &mut counts).await?;
-        if dry_run {
-            // A preview: the counts of what would be written, and nothing written.
-        } else if !items.is_empty() {
-            let mut touched: BTreeMap<String, usize> = BTreeMap::new();
-            for item in &items {
-                if let BatchItem::Apply(c) = item {
-                    *touched.entry(c.pegawai.clone()).or_default() += 1;
-                }
-            }
+        // A preview stops here: the counts of what would be written.
+        if !dry_run && !items.is_empty() {
+            let written: Vec<String> = items
+                .iter()
+                .filter_map(|i| match i {
+                    BatchItem::Apply(c) => Some(c.pegawai.clone()),
+                    BatchItem::Refuse(..) => None,
+                })
+                .collect();
             match state.store.apply_batch(items, author).await {
                 Err(StoreError::Conflict(_)) if attempt < 3 => continue,
                 r => {
                     r?;
                 }
             }
-            // One audit entry per record written, as for a push.
-            let entries = touched.into_iter().map(|(p, n)| (p, serde_json::json!({ "changes": n }))).collect();
-            state.store.audit_many(author, "import_siasn", entries, None).await?;
-        }
-        if !moved.is_empty() && !dry_run {
-            state.store.bump_scope_of_units(&moved).await?;
+            audit_writes(state, author, "import_siasn", written, None).await?;
+            if !moved.is_empty() {
+                state.store.bump_scope_of_units(&moved).await?;
+            }
         }
         report.created += counts.created;
         report.updated += counts.updated;

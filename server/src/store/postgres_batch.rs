@@ -50,10 +50,10 @@ pub(super) async fn apply_items(
     for r in &seen {
         known.insert(r.get(0), serde_json::from_str(r.get(1))?);
     }
-    let mut states: HashMap<(Entity, String), (RowState, String, i64)> = HashMap::with_capacity(stored.len());
+    let mut states: HashMap<(Entity, String), Slot> = HashMap::with_capacity(stored.len());
     for r in &stored {
         let Some(entity) = super::entity_from(r.get(0)) else { continue };
-        states.insert((entity, r.get(1)), (serde_json::from_str(r.get(2))?, String::new(), 0));
+        states.insert((entity, r.get(1)), Slot { state: serde_json::from_str(r.get(2))?, ..Slot::default() });
     }
     let mut seqs = seqs.iter().map(|r| r.get::<_, i64>(0));
     let mut log = Log::default();
@@ -77,16 +77,14 @@ pub(super) async fn apply_items(
         }
         let seq = seqs.next().ok_or_else(|| StoreError::Task("fewer sequence numbers than changes".into()))?;
         let key = (change.entity, change.row.clone());
-        let slot = states.entry(key.clone()).or_insert_with(|| (RowState::default(), String::new(), 0));
-        if slot.2 == 0 {
+        let slot = states.entry(key.clone()).or_default();
+        if slot.seq.is_none() {
             touched.push(key);
+            // The row belongs to the pegawai of its first change (as the upsert keeps it).
+            slot.pegawai = change.pegawai.clone();
         }
-        let merged = merge(&mut slot.0, change);
-        // The row belongs to the pegawai of its first change (as the upsert keeps it).
-        if slot.1.is_empty() {
-            slot.1 = change.pegawai.clone();
-        }
-        slot.2 = seq;
+        let merged = merge(&mut slot.state, change);
+        slot.seq = Some(seq);
         let outcome = merged_outcome(change, merged, seq);
         let status = status_text(outcome.status);
         log.applied.push(seq, change, serde_json::to_string(change)?, status, serde_json::to_string(&outcome)?);
@@ -97,7 +95,7 @@ pub(super) async fn apply_items(
     let mut rows = Rows::default();
     let mut index = Index::default();
     for key in touched {
-        let Some((state, pegawai, seq)) = states.get(&key) else { continue };
+        let Some(Slot { state, pegawai, seq: Some(seq) }) = states.get(&key) else { continue };
         if key.0 == Entity::DataUtama {
             index.push(&key.1, state);
         }
@@ -170,6 +168,15 @@ pub(super) async fn apply_items(
     refused_done?;
     rows_done?;
     Ok(out)
+}
+
+/// A row as the batch leaves it: its merged state, the pegawai it is written under, and the
+/// last change's number (none while no change of the batch touched it).
+#[derive(Default)]
+struct Slot {
+    state: RowState,
+    pegawai: String,
+    seq: Option<i64>,
 }
 
 /// Columns of the changes logged as applied or superseded.
