@@ -4,6 +4,7 @@
 
 mod postgres;
 mod postgres_batch;
+pub mod schema;
 mod sqlite;
 
 pub use postgres::PostgresStorage;
@@ -29,6 +30,12 @@ pub enum StoreError {
     /// to two records at the same instant): judged again, the batch is refused by name.
     #[error("a concurrent write got there first: {0}")]
     Conflict(&'static str),
+    /// Opened by an older build than the one that last wrote it; nothing was changed.
+    #[error(
+        "the hub's database has schema version {found}, but this berkas-server knows versions up to {known}: \
+         it was written by a newer release; run that release or a later one (nothing was changed)"
+    )]
+    NewerSchema { found: i64, known: i64 },
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -10,11 +10,12 @@ use deadpool_postgres::{Config, Pool, Runtime};
 use tokio_postgres::NoTls;
 
 use super::{
-    entity_from, now_text, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError,
+    entity_from, now_text, schema, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError,
     StoreResult, Token, TokenKind, User,
 };
 
-const SCHEMA: &str = r#"
+/// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
+const SCHEMA_1: &str = r#"
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
@@ -117,14 +118,35 @@ fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {
     }
 }
 
+const STEPS: &[&str] = &[SCHEMA_1];
+
+/// Any number: the key of the advisory lock hub processes take turns on while migrating.
+const MIGRATION_LOCK: i64 = 0x6265_726b_6173;
+
+/// Brings the database up to `schema::LATEST`, its number in `schema_version`; hub processes
+/// starting together on one database take turns on an advisory lock held by each step.
+async fn migrate(client: &mut deadpool_postgres::Client) -> StoreResult<()> {
+    loop {
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").await?;
+        let found: i64 = tx.query_opt("SELECT version FROM schema_version", &[]).await?.map_or(0, |r| r.get(0));
+        let Some(step) = schema::steps_after(found, STEPS)?.first() else { return Ok(tx.commit().await?) };
+        tx.batch_execute(step).await?;
+        tx.batch_execute("DELETE FROM schema_version").await?;
+        tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(found + 1)]).await?;
+        tx.commit().await?;
+    }
+}
+
 impl PostgresStorage {
     /// Connects to `url` (`postgres://user:pass@host:port/db`) and creates the tables.
     pub async fn connect(url: &str) -> StoreResult<PostgresStorage> {
         let mut cfg = Config::new();
         cfg.url = Some(url.to_string());
         let pool = cfg.create_pool(Some(Runtime::Tokio1), NoTls).map_err(|e| StoreError::Postgres(e.to_string()))?;
-        let client = pool.get().await?;
-        client.batch_execute(SCHEMA).await?;
+        let mut client = pool.get().await?;
+        migrate(&mut client).await?;
         Ok(PostgresStorage { pool })
     }
 

@@ -8,13 +8,15 @@ use berkas_core::sync::{merge, Change, ChangeOutcome, RowState};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::{
-    entity_from, entity_name, merged_outcome, merged_status, now_text, status_text, AuditRow, BatchContext, BatchItem,
-    LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind, User,
+    entity_from, entity_name, merged_outcome, merged_status, now_text, schema, status_text, AuditRow, BatchContext,
+    BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind, User,
 };
 
-const SCHEMA: &str = r#"
+/// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
+const SCHEMA_1: &str = r#"
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
@@ -94,12 +96,29 @@ pub struct SqliteStorage {
 
 impl SqliteStorage {
     pub fn open(path: &Path) -> StoreResult<SqliteStorage> {
-        let conn = Connection::open(path)?;
+        // Setting up a file another hub process is setting up too can meet a lock SQLite
+        // refuses at once instead of waiting for (the switch to WAL): tried again for a while.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match Self::open_once(path) {
+                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                opened => return opened,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> StoreResult<SqliteStorage> {
+        let mut conn = Connection::open(path)?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;",
+            // The wait first: another hub process may hold the file while it migrates.
+            "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
         )?;
-        conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn)?;
         Ok(SqliteStorage { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -114,6 +133,22 @@ impl SqliteStorage {
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+const STEPS: &[&str] = &[SCHEMA_1];
+
+/// Brings the file up to `schema::LATEST`, its number in `PRAGMA user_version`; the version is
+/// read again inside each step's write lock, so a second hub process opening the same file
+/// waits and then finds the step done.
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let Some(step) = schema::steps_after(found, STEPS)?.first() else { return Ok(tx.commit()?) };
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", found + 1)?;
+        tx.commit()?;
     }
 }
 

@@ -1,0 +1,124 @@
+//! The hub's numbered schema on both backends: a store from before the numbering is stamped
+//! and keeps what it holds; one from a newer release is refused untouched; hub processes that
+//! start together on one new store all open it.
+
+mod common;
+
+use berkas_server::store::schema::LATEST;
+use berkas_server::store::StoreError;
+use common::{Backend, Place};
+
+/// The version the store records, read past the hub.
+async fn stored_version(place: &Place) -> i64 {
+    match place {
+        Place::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).expect("open file");
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version")
+        }
+        Place::Postgres(url) => {
+            let client = common::postgres_client(url).await;
+            client.query_one("SELECT version FROM schema_version", &[]).await.expect("schema_version").get(0)
+        }
+    }
+}
+
+/// Records `version` as a release would have; `None` as one from before the numbering left it.
+async fn set_stored_version(place: &Place, version: Option<i64>) {
+    match place {
+        Place::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).expect("open file");
+            conn.pragma_update(None, "user_version", version.unwrap_or(0)).expect("set user_version");
+        }
+        Place::Postgres(url) => {
+            let client = common::postgres_client(url).await;
+            let sql = match version {
+                Some(v) => format!("UPDATE schema_version SET version = {v}"),
+                None => "DROP TABLE schema_version".to_string(),
+            };
+            client.batch_execute(&sql).await.expect("set schema_version");
+        }
+    }
+}
+
+async fn a_store_from_before_the_numbering_is_stamped_and_keeps_what_it_holds(backend: Backend) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let place = common::fresh_place(backend, dir.path()).await;
+    let store = common::open(&place).await.expect("create");
+    store.set_setting("demo.seeded", "48").await.expect("write");
+    drop(store);
+    assert_eq!(stored_version(&place).await, LATEST);
+
+    set_stored_version(&place, None).await;
+    let store = common::open(&place).await.expect("open a store from before the numbering");
+    assert_eq!(store.setting("demo.seeded").await.expect("read").as_deref(), Some("48"));
+    assert_eq!(stored_version(&place).await, LATEST);
+}
+
+async fn a_store_from_a_newer_release_is_refused_and_left_as_it_is(backend: Backend) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let place = common::fresh_place(backend, dir.path()).await;
+    let store = common::open(&place).await.expect("create");
+    store.set_setting("demo.seeded", "48").await.expect("write");
+    drop(store);
+
+    let newer = LATEST + 1;
+    set_stored_version(&place, Some(newer)).await;
+    let Err(e) = common::open(&place).await else { panic!("a store from a newer release was opened") };
+    assert!(matches!(e, StoreError::NewerSchema { found, known } if found == newer && known == LATEST), "{e:?}");
+    let text = e.to_string();
+    assert!(text.contains(&format!("version {newer}")) && text.contains("nothing was changed"), "{text}");
+    assert_eq!(stored_version(&place).await, newer, "the refusal wrote nothing");
+
+    // What it holds is still there for the release that wrote it.
+    set_stored_version(&place, Some(LATEST)).await;
+    let store = common::open(&place).await.expect("open");
+    assert_eq!(store.setting("demo.seeded").await.expect("read").as_deref(), Some("48"));
+}
+
+/// Twelve hubs open one new store at once, `rounds` times over (a lost race is rare in one).
+async fn hub_processes_starting_together_on_a_new_store_all_open_it(backend: Backend, rounds: usize) {
+    for _ in 0..rounds {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let place = common::fresh_place(backend, dir.path()).await;
+        let opening: Vec<_> = (0..12)
+            .map(|_| {
+                let place = place.clone();
+                tokio::spawn(async move { common::open(&place).await.map(|_| ()) })
+            })
+            .collect();
+        for o in opening {
+            o.await.expect("task").expect("every hub process opens the store");
+        }
+        assert_eq!(stored_version(&place).await, LATEST);
+    }
+}
+
+#[tokio::test]
+async fn a_store_from_before_the_numbering_is_stamped_and_keeps_what_it_holds_sqlite() {
+    a_store_from_before_the_numbering_is_stamped_and_keeps_what_it_holds(Backend::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_store_from_before_the_numbering_is_stamped_and_keeps_what_it_holds_postgres() {
+    a_store_from_before_the_numbering_is_stamped_and_keeps_what_it_holds(Backend::Postgres).await
+}
+
+#[tokio::test]
+async fn a_store_from_a_newer_release_is_refused_and_left_as_it_is_sqlite() {
+    a_store_from_a_newer_release_is_refused_and_left_as_it_is(Backend::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_store_from_a_newer_release_is_refused_and_left_as_it_is_postgres() {
+    a_store_from_a_newer_release_is_refused_and_left_as_it_is(Backend::Postgres).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hub_processes_starting_together_on_a_new_store_all_open_it_sqlite() {
+    hub_processes_starting_together_on_a_new_store_all_open_it(Backend::Sqlite, 30).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hub_processes_starting_together_on_a_new_store_all_open_it_postgres() {
+    hub_processes_starting_together_on_a_new_store_all_open_it(Backend::Postgres, 3).await
+}
