@@ -219,13 +219,19 @@ async fn changes_of(
     let nips = docs.iter().map(|d| d.nip.clone()).collect();
     let mut holders: HashMap<String, (String, Option<String>)> =
         state.store.pegawai_by_nips(nips).await?.into_iter().map(|e| (e.nip, (e.id, e.unit))).collect();
+    let known = holders.values().map(|(id, _)| id.clone()).collect();
+    let mut rows_of = state.store.rows_of_many(known).await?;
     let mut items = Vec::new();
     let mut moved = Vec::new();
     for doc in docs {
         let existed = holders.contains_key(&doc.nip);
         let (pegawai, unit, stored) = match holders.get(&doc.nip) {
             Some((id, unit)) => {
-                let rows = state.store.rows_of(id).await?;
+                // Read with the batch; a NIP met twice in one batch is read again on its own.
+                let rows = match rows_of.remove(id) {
+                    Some(rows) => rows,
+                    None => state.store.rows_of(id).await?,
+                };
                 (id.clone(), unit.clone(), rows.into_iter().map(|(e, r, s)| ((e, r), s)).collect())
             }
             None => (uuid::Uuid::now_v7().to_string(), None, BTreeMap::new()),

@@ -128,6 +128,20 @@ async fn import_creates_then_changes_only_what_differs(backend: Backend) {
     assert_eq!(golongan.len(), docs[1]["riwayat"]["golongan"].as_array().map_or(0, Vec::len), "updated in place");
     assert!(golongan.iter().any(|(_, v)| v.get("sk_nomor").and_then(Value::as_str) == Some("823/999/2001")));
 
+    // One record twice in a file (two days of an export joined): the later document wins,
+    // and each is judged against what is stored, so only the changed field is logged.
+    let mut later = docs[2].clone();
+    later["dataUtama"]["tempatLahir"] = json!("Kota Lama");
+    let rows_before = record(&*store, &nip_of(&docs[2])).await.len();
+    let twice = write_lines(dir.path(), "twice.jsonl", &[docs[2].clone(), later]);
+    let end = log_end(&*store).await;
+    let r = import_siasn(&state, &twice, "admin", ImportOptions::default(), &mut |_| {}).await.expect("twice");
+    assert_eq!((r.documents, r.updated, r.unchanged, r.riwayat_rows), (2, 1, 1, 0), "{:?}", r.refused);
+    assert_eq!(store.changes_after(end, u32::MAX).await.expect("log").len(), 1);
+    let third = record(&*store, &nip_of(&docs[2])).await;
+    assert_eq!(field(&third, "tempat_lahir").and_then(Value::as_str), Some("Kota Lama"));
+    assert_eq!(third.len(), rows_before, "no row doubled");
+
     // A cut file: refused whole, naming the file, and nothing is written.
     let text = std::fs::read_to_string(&file).expect("read");
     let cut = dir.path().join("cut.jsonl");

@@ -15,6 +15,7 @@ use berkas_core::authz::Role;
 use berkas_core::model::Entity;
 use berkas_core::sync::{Change, ChangeOutcome, MergeOutcome, OutcomeStatus, RowState};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -39,6 +40,9 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One stored row: its entity, id and merged state.
+pub type StoredRow = (Entity, String, RowState);
 
 /// Storage timestamps: UTC, milliseconds.
 pub(crate) fn now_text() -> String {
@@ -194,6 +198,9 @@ pub trait Storage: Send + Sync + 'static {
     async fn list_pegawai(&self, unit: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<PegawaiEntry>>;
     /// Every row of a pegawai with its merged state.
     async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>>;
+    /// The rows of many records in one call (a batch of the SIASN import), by pegawai id; a
+    /// record with no rows is absent.
+    async fn rows_of_many(&self, pegawai_ids: Vec<String>) -> StoreResult<HashMap<String, Vec<StoredRow>>>;
 
     /// Merges an allowed, valid change into its row and appends it to the log, atomically.
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome>;

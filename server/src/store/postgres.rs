@@ -7,11 +7,12 @@ use berkas_core::authz::Role;
 use berkas_core::model::Entity;
 use berkas_core::sync::{Change, ChangeOutcome, RowState};
 use deadpool_postgres::{Config, Pool, Runtime};
+use std::collections::HashMap;
 use tokio_postgres::NoTls;
 
 use super::{
     entity_from, now_text, schema, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError,
-    StoreResult, Token, TokenKind, User,
+    StoreResult, StoredRow, Token, TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -382,6 +383,26 @@ impl Storage for PostgresStorage {
         for r in rows {
             if let Some(e) = entity_from(r.get(0)) {
                 out.push((e, r.get(1), serde_json::from_str(r.get(2))?));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn rows_of_many(&self, pegawai_ids: Vec<String>) -> StoreResult<HashMap<String, Vec<StoredRow>>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT pegawai_id, entity, row_id, state FROM rows WHERE pegawai_id = ANY($1::text[])
+                 ORDER BY pegawai_id, entity, row_id",
+                &[&pegawai_ids],
+            )
+            .await?;
+        let mut out: HashMap<String, Vec<StoredRow>> = HashMap::new();
+        for r in rows {
+            if let Some(e) = entity_from(r.get(1)) {
+                out.entry(r.get(0)).or_default().push((e, r.get(2), serde_json::from_str(r.get(3))?));
             }
         }
         Ok(out)

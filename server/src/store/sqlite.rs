@@ -6,13 +6,14 @@ use berkas_core::authz::Role;
 use berkas_core::model::{Entity, Value};
 use berkas_core::sync::{merge, Change, ChangeOutcome, RowState};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{
     entity_from, entity_name, merged_outcome, merged_status, now_text, schema, status_text, AuditRow, BatchContext,
-    BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, Token, TokenKind, User,
+    BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -150,6 +151,22 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
         tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
     }
+}
+
+/// Every row of one pegawai with its merged state, in entity and id order.
+fn read_rows(c: &Connection, pegawai_id: &str) -> StoreResult<Vec<StoredRow>> {
+    let mut st =
+        c.prepare_cached("SELECT entity, row_id, state FROM rows WHERE pegawai_id = ?1 ORDER BY entity, row_id")?;
+    let raw = st
+        .query_map([pegawai_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = Vec::with_capacity(raw.len());
+    for (e, row, state) in raw {
+        if let Some(e) = entity_from(&e) {
+            out.push((e, row, serde_json::from_str(&state)?));
+        }
+    }
+    Ok(out)
 }
 
 fn read_user(conn: &Connection, username: &str) -> StoreResult<Option<User>> {
@@ -427,17 +444,16 @@ impl Storage for SqliteStorage {
 
     async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>> {
         let id = pegawai_id.to_string();
+        self.run(move |c| read_rows(c, &id)).await
+    }
+
+    async fn rows_of_many(&self, pegawai_ids: Vec<String>) -> StoreResult<HashMap<String, Vec<StoredRow>>> {
         self.run(move |c| {
-            let mut st = c.prepare_cached(
-                "SELECT entity, row_id, state FROM rows WHERE pegawai_id = ?1 ORDER BY entity, row_id",
-            )?;
-            let raw = st
-                .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut out = Vec::with_capacity(raw.len());
-            for (e, row, state) in raw {
-                if let Some(e) = entity_from(&e) {
-                    out.push((e, row, serde_json::from_str(&state)?));
+            let mut out = HashMap::with_capacity(pegawai_ids.len());
+            for id in pegawai_ids {
+                let rows = read_rows(c, &id)?;
+                if !rows.is_empty() {
+                    out.insert(id, rows);
                 }
             }
             Ok(out)
