@@ -197,7 +197,7 @@ pub trait Storage: Send + Sync + 'static {
     async fn pegawai_by_id(&self, id: &str) -> StoreResult<Option<PegawaiEntry>>;
     async fn list_pegawai(&self, unit: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<PegawaiEntry>>;
     /// Every row of a pegawai with its merged state.
-    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>>;
+    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<StoredRow>>;
     /// The rows of many records in one call (a batch of the SIASN import), by pegawai id; a
     /// record with no rows is absent.
     async fn rows_of_many(&self, pegawai_ids: Vec<String>) -> StoreResult<HashMap<String, Vec<StoredRow>>>;

@@ -369,23 +369,8 @@ impl Storage for PostgresStorage {
         Ok(rows.iter().map(pegawai_of).collect())
     }
 
-    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>> {
-        let rows = self
-            .pool
-            .get()
-            .await?
-            .query(
-                "SELECT entity, row_id, state FROM rows WHERE pegawai_id = $1 ORDER BY entity, row_id",
-                &[&pegawai_id],
-            )
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            if let Some(e) = entity_from(r.get(0)) {
-                out.push((e, r.get(1), serde_json::from_str(r.get(2))?));
-            }
-        }
-        Ok(out)
+    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<StoredRow>> {
+        Ok(self.rows_of_many(vec![pegawai_id.to_string()]).await?.remove(pegawai_id).unwrap_or_default())
     }
 
     async fn rows_of_many(&self, pegawai_ids: Vec<String>) -> StoreResult<HashMap<String, Vec<StoredRow>>> {

@@ -442,7 +442,7 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<(Entity, String, RowState)>> {
+    async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<StoredRow>> {
         let id = pegawai_id.to_string();
         self.run(move |c| read_rows(c, &id)).await
     }
