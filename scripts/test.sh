@@ -23,6 +23,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 echo "ok: ${packages[*]}"
 
+# A run from a clean clone writes about 5 GB (mostly the target dir). Said up front, so that
+# a full disk reads as that and not as a compiler's I/O error halfway through.
+free_gb=$(( $(df -Pk . | awk 'NR == 2 {print $4}') / 1024 / 1024 ))
+echo "disk: ${free_gb} GB free"
+if [ "$free_gb" -lt 6 ]; then
+  echo "warning: less than 6 GB free; a clean run needs about 5 GB and may fail with 'No space left on device'" >&2
+fi
+
 if [ ! -d ../shared/data/siasn-referensi ]; then
   echo "error: ../shared/data/siasn-referensi is missing (the tests read SIASN reference tables from it)" >&2
   exit 1
@@ -53,10 +61,11 @@ trap stop_postgres EXIT
 echo "ok: $BERKAS_TEST_POSTGRES"
 
 section "tests"
+# The keyring tests at the end reuse this build: they need the same packages and features.
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --locked --no-fail-fast
+  cargo nextest run --workspace --features berkas-core/os-keyring --locked --no-fail-fast
 else
-  cargo test --workspace --locked --no-fail-fast
+  cargo test --workspace --features berkas-core/os-keyring --locked --no-fail-fast
 fi
 
 section "bindings: Python, generated from the library by the pinned uniffi-bindgen"
@@ -96,12 +105,12 @@ hub_url=$(sed -n 's/^berkas-server listening on \(.*\)$/\1/p' "$hub_dir/log")
 hub_nip=$(sed -n 's/^for example: ASN \([0-9]*\).*/\1/p' "$hub_dir/log")
 status=0
 BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip" \
-  java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" \
+  java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" -Djava.io.tmpdir="$hub_dir" \
   -cp "$kt_out/tests.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
   org.junit.runner.JUnitCore BindingsTest || status=$?
 mark="$hub_dir/phone-number"
 BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip" BERKAS_KT_MARK="$mark" \
-  java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" \
+  java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" -Djava.io.tmpdir="$hub_dir" \
   -cp "$kt_out/app-logic.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
   org.junit.runner.JUnitCore id.berkas.app.logic.AppLogicTest || status=$?
 # The phone number the app's logic saved reaches the berkas CLI on another profile.
@@ -138,7 +147,9 @@ echo "screenshots: $target_dir/e2e-screenshots"
 
 section "OS keyring tests (kernel keyring + Secret Service, no mock)"
 # A fresh session keyring and D-Bus session with an unlocked gnome-keyring: the keyring
-# crate's real backends, as on a desktop. The keyring files go to a fresh directory so that a
+# crate's real backends, as on a desktop. The workspace's test build is reused as it is:
+# selecting berkas-core alone would rebuild it and its dependencies with other features, a
+# second copy on disk for nothing. The keyring files go to a fresh directory so that a
 # login keyring left on the machine (with another password) cannot lock the run.
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"; stop_postgres' EXIT
@@ -147,11 +158,12 @@ XDG_DATA_HOME="$keyring_home" keyctl session - bash -c '
     eval \$(printf berkas-ci | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)
     export GNOME_KEYRING_CONTROL
     if cargo nextest --version >/dev/null 2>&1; then
-      cargo nextest run -p berkas-core --features os-keyring --locked --run-ignored only -E \"binary(os_keyring)\"
+      cargo nextest run --workspace --features berkas-core/os-keyring --locked --run-ignored only -E \"binary(os_keyring)\"
     else
-      cargo test -p berkas-core --features os-keyring --locked --test os_keyring -- --ignored
+      cargo test --workspace --features berkas-core/os-keyring --locked --test os_keyring -- --ignored
     fi
   "
 '
 
 section "done"
+echo "target dir: $(du -sh "$target_dir" | cut -f1)"

@@ -15,8 +15,9 @@ import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
+import org.junit.Rule
 import org.junit.Test
-import java.nio.file.Files
+import org.junit.rules.TemporaryFolder
 import java.util.concurrent.ConcurrentHashMap
 
 /** Stands in for the Android Keystore-backed store of the app. */
@@ -32,8 +33,12 @@ class BindingsTest {
     private val hub: String = System.getenv("BERKAS_HUB_URL") ?: error("BERKAS_HUB_URL is not set")
     private val password: String = System.getenv("BERKAS_HUB_PASSWORD") ?: error("BERKAS_HUB_PASSWORD is not set")
 
+    // Each test's profiles are removed after it, so repeated runs do not fill the disk.
+    @get:Rule
+    val temp = TemporaryFolder()
+
     private fun newProfile(name: String, keys: KeyStore = MapKeys()): BerkasProfile {
-        val dir = Files.createTempDirectory("berkas-kt").resolve(name)
+        val dir = temp.newFolder().toPath().resolve(name)
         return BerkasProfile.create(dir.toString(), "kotlin", keys)
     }
 
@@ -50,7 +55,7 @@ class BindingsTest {
     @Test
     fun profileKeyLivesInTheAppsStoreAndIsNeededToOpen() {
         val keys = MapKeys()
-        val dir = Files.createTempDirectory("berkas-kt").resolve("p").toString()
+        val dir = temp.newFolder().toPath().resolve("p").toString()
         val p = BerkasProfile.create(dir, "kotlin", keys)
         assertTrue(p.schemaVersion() >= 5u)
         assertEquals(1, keys.items.size)

@@ -14,9 +14,10 @@ import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
+import org.junit.Rule
 import org.junit.Test
+import org.junit.rules.TemporaryFolder
 import java.io.File
-import java.nio.file.Files
 import java.util.concurrent.ConcurrentHashMap
 
 /** Stands in for the Android Keystore-backed store. */
@@ -33,7 +34,11 @@ class AppLogicTest {
     private val password = System.getenv("BERKAS_HUB_PASSWORD") ?: error("BERKAS_HUB_PASSWORD is not set")
     private val nip = System.getenv("BERKAS_HUB_NIP") ?: error("BERKAS_HUB_NIP is not set")
 
-    private fun repo(name: String) = BerkasRepository(Files.createTempDirectory("berkas-app").resolve(name).toFile(), MemoryKeys())
+    // Each test's profiles are removed after it, so repeated runs do not fill the disk.
+    @get:Rule
+    val temp = TemporaryFolder()
+
+    private fun repo(name: String) = BerkasRepository(temp.newFolder().resolve(name), MemoryKeys())
 
     @Test
     fun aWholeActionRefusedAsBadInputSpeaksOfItsOwnReason() {
