@@ -61,15 +61,18 @@ trap stop_postgres EXIT
 echo "ok: $BERKAS_TEST_POSTGRES"
 
 section "tests"
-# The keyring tests at the end reuse this build: they need the same packages and features.
+# Every cargo step below selects the whole workspace with these features, so that they all
+# share this build: selecting one package resolves its dependencies' features anew and builds
+# a second copy of berkas-core and much of the tree (time, and GBs of disk).
+features=(--workspace --features berkas-core/os-keyring,berkas-ffi/bindgen --locked)
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --features berkas-core/os-keyring --locked --no-fail-fast
+  cargo nextest run "${features[@]}" --no-fail-fast
 else
-  cargo test --workspace --features berkas-core/os-keyring --locked --no-fail-fast
+  cargo test "${features[@]}" --no-fail-fast
 fi
 
 section "bindings: Python, generated from the library by the pinned uniffi-bindgen"
-cargo build -p berkas-ffi --features bindgen --locked
+cargo build "${features[@]}" --lib --bin uniffi-bindgen
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 py_out="$target_dir/bindings/python"
 rm -rf "$py_out"
@@ -147,20 +150,19 @@ echo "screenshots: $target_dir/e2e-screenshots"
 
 section "OS keyring tests (kernel keyring + Secret Service, no mock)"
 # A fresh session keyring and D-Bus session with an unlocked gnome-keyring: the keyring
-# crate's real backends, as on a desktop. The workspace's test build is reused as it is:
-# selecting berkas-core alone would rebuild it and its dependencies with other features, a
-# second copy on disk for nothing. The keyring files go to a fresh directory so that a
-# login keyring left on the machine (with another password) cannot lock the run.
+# crate's real backends, as on a desktop. The keyring files go to a fresh directory so that a
+# login keyring left on the machine (with another password) cannot lock the run. The tests'
+# build above is reused as it is (the same selection and features).
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"; stop_postgres' EXIT
-XDG_DATA_HOME="$keyring_home" keyctl session - bash -c '
+XDG_DATA_HOME="$keyring_home" CARGO_SELECTION="${features[*]}" keyctl session - bash -c '
   dbus-run-session -- bash -c "
     eval \$(printf berkas-ci | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)
     export GNOME_KEYRING_CONTROL
     if cargo nextest --version >/dev/null 2>&1; then
-      cargo nextest run --workspace --features berkas-core/os-keyring --locked --run-ignored only -E \"binary(os_keyring)\"
+      cargo nextest run $CARGO_SELECTION --run-ignored only -E \"binary(os_keyring)\"
     else
-      cargo test --workspace --features berkas-core/os-keyring --locked --test os_keyring -- --ignored
+      cargo test $CARGO_SELECTION --test os_keyring -- --ignored
     fi
   "
 '
