@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod blob_api;
 pub mod blobs;
 pub mod demo;
@@ -18,6 +19,10 @@ pub mod store;
 pub mod tls;
 
 pub use api::{router, AppState};
+
+/// A hub's data dir on the embedded SQLite: the database, and the documents beside it.
+pub const DATABASE_FILE: &str = "berkas-server.db";
+pub const BLOBS_DIR: &str = "blobs";
 pub use error::ApiError;
 
 /// The wire protocol's major version; a client that speaks another one is told to upgrade.

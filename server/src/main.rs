@@ -3,6 +3,7 @@
 use berkas_core::authz::Role;
 use berkas_core::due::TableRefs;
 use berkas_core::refdata::{builtin_tables, parse_table, read_json_file, table_name_of, CodeSets};
+use berkas_server::backup::{self, KeyCost};
 use berkas_server::blobs::FsBlobStore;
 use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
 use berkas_server::{auth, demo, router, siasn_import, AppState};
@@ -44,6 +45,40 @@ enum Command {
     /// Bring data into the hub.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Encrypted backups of a hub on the embedded SQLite; the passphrase is read from standard input.
+    #[command(subcommand)]
+    Backup(BackupCmd),
+}
+
+#[derive(Subcommand)]
+enum BackupCmd {
+    /// Write the hub's database and every document into FILE (which must not exist), sealed
+    /// with the passphrase. Safe while the hub serves.
+    Create {
+        #[command(flatten)]
+        hub: BackupHub,
+        file: PathBuf,
+    },
+    /// Decrypt FILE and check all of it (structure, every document's hash); writes nothing.
+    Verify { file: PathBuf },
+    /// Restore FILE into a hub that holds nothing yet; nothing is written unless all of it
+    /// checks out.
+    Restore {
+        #[command(flatten)]
+        hub: BackupHub,
+        file: PathBuf,
+    },
+}
+
+/// The hub a backup is taken of or restored into.
+#[derive(clap::Args)]
+struct BackupHub {
+    /// The hub's data dir (its documents, and its database on the embedded SQLite).
+    #[arg(long)]
+    data: PathBuf,
+    /// postgres://user:password@host:port/db for a hub on PostgreSQL (uses pg_dump/pg_restore).
+    #[arg(long, env = "BERKAS_DATABASE_URL")]
+    database: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -169,12 +204,14 @@ async fn open_any(data: &Path, database: Option<&str>) -> Result<Arc<dyn Storage
 }
 
 fn blobs(data: &Path) -> Result<Arc<FsBlobStore>, String> {
-    FsBlobStore::new(&data.join("blobs")).map(Arc::new).map_err(|e| format!("cannot create the blob store: {e}"))
+    FsBlobStore::new(&data.join(berkas_server::BLOBS_DIR))
+        .map(Arc::new)
+        .map_err(|e| format!("cannot create the blob store: {e}"))
 }
 
 fn open(data: &Path) -> Result<Arc<SqliteStorage>, String> {
     std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-    SqliteStorage::open(&data.join("berkas-server.db")).map(Arc::new).map_err(|e| e.to_string())
+    SqliteStorage::open(&data.join(berkas_server::DATABASE_FILE)).map(Arc::new).map_err(|e| e.to_string())
 }
 
 async fn serve(state: AppState, listen: SocketAddr, tls: Tls) -> Result<(), String> {
@@ -247,7 +284,37 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User(cmd) => user(cmd).await,
         Command::Import(ImportCmd::Siasn { store, dry_run, file }) => import_siasn(&store, dry_run, &file).await,
+        Command::Backup(cmd) => backup(cmd).await,
     }
+}
+
+async fn backup(cmd: BackupCmd) -> Result<(), String> {
+    let mut passphrase = String::new();
+    std::io::stdin().lock().read_line(&mut passphrase).map_err(|e| format!("reading the passphrase: {e}"))?;
+    let passphrase = passphrase.trim_end_matches(['\n', '\r']);
+    let (done, file, manifest) = match &cmd {
+        BackupCmd::Create { hub, file } => {
+            let db = hub.database.as_deref();
+            ("written to", file, backup::create(&hub.data, db, file, passphrase, KeyCost::STANDARD).await)
+        }
+        BackupCmd::Verify { file } => ("checked:", file, backup::verify(file, passphrase).await),
+        BackupCmd::Restore { hub, file } => {
+            ("restored from", file, backup::restore(file, &hub.data, hub.database.as_deref(), passphrase).await)
+        }
+    };
+    let m = manifest.map_err(|e| e.to_string())?;
+    println!(
+        "backup {done} {}: a hub on {} at {}, berkas-server {}, schema {}, database {} bytes, {} documents ({} bytes)",
+        file.display(),
+        m.backend,
+        m.created_at,
+        m.server_version,
+        m.schema_version,
+        m.database_bytes,
+        m.documents,
+        m.document_bytes
+    );
+    Ok(())
 }
 
 async fn import_siasn(store: &StoreArgs, dry_run: bool, file: &Path) -> Result<(), String> {

@@ -24,7 +24,10 @@ fn cipher(key: &Secret) -> Result<XChaCha20Poly1305> {
         .map_err(|_| Error::document(codes::TAMPERED, "the document key has the wrong length"))
 }
 
-fn nonce(prefix: &[u8], counter: u32, last: bool) -> XNonce {
+/// The STREAM construction's nonce: a random 19-byte prefix, the segment's counter and a flag
+/// on the last segment, so segments cannot be reordered, dropped or cut off unnoticed. Shared
+/// with the hub's backups. `prefix` has exactly 19 bytes (another length panics).
+pub fn stream_nonce(prefix: &[u8], counter: u32, last: bool) -> XNonce {
     let mut n = [0u8; 24];
     n[..19].copy_from_slice(prefix);
     n[19..23].copy_from_slice(&counter.to_be_bytes());
@@ -46,7 +49,7 @@ pub(crate) fn seal(key: &Secret, name: &str, plain: &[u8]) -> Result<Vec<u8>> {
     for i in 0..segments {
         let part = &plain[i * SEGMENT..((i + 1) * SEGMENT).min(plain.len())];
         let ct = c
-            .encrypt(&nonce(&prefix, i as u32, i + 1 == segments), Payload { msg: part, aad: &aad })
+            .encrypt(&stream_nonce(&prefix, i as u32, i + 1 == segments), Payload { msg: part, aad: &aad })
             .map_err(|_| Error::document(codes::TAMPERED, "encryption failed"))?;
         out.extend_from_slice(&ct);
     }
@@ -73,7 +76,7 @@ pub(crate) fn open(key: &Secret, name: &str, sealed: &[u8]) -> Result<Vec<u8>> {
     let chunks: Vec<&[u8]> = body.chunks(seg + TAG).collect();
     for (i, ct) in chunks.iter().enumerate() {
         let pt = c
-            .decrypt(&nonce(prefix, i as u32, i + 1 == chunks.len()), Payload { msg: ct, aad: &aad })
+            .decrypt(&stream_nonce(prefix, i as u32, i + 1 == chunks.len()), Payload { msg: ct, aad: &aad })
             .map_err(|_| bad())?;
         out.extend_from_slice(&pt);
     }

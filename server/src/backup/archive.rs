@@ -1,0 +1,314 @@
+//! Making, checking and restoring a backup: the entries inside the sealed stream.
+
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::sealed::{SealedReader, SealedWriter};
+use super::{blobs_path, BackupError, KeyCost, Manifest, FORMAT};
+use crate::blobs::valid_name;
+use crate::store::schema;
+
+const END: u8 = 0;
+const MANIFEST: u8 = 1;
+const DATABASE: u8 = 2;
+const DOCUMENT: u8 = 3;
+const COPY: usize = 256 << 10;
+/// The longest manifest a reader accepts.
+const MAX_MANIFEST: u64 = 64 << 10;
+
+/// A consistent copy of the hub's database, made by its backend, in a file removed when
+/// dropped.
+pub(super) struct DatabaseCopy {
+    pub file: RemoveOnDrop,
+    pub backend: &'static str,
+    pub schema_version: i64,
+}
+
+/// The name the database entry has for each backend.
+pub(super) fn database_entry(backend: &str) -> &'static str {
+    if backend == super::POSTGRES {
+        super::postgres::DUMP
+    } else {
+        crate::DATABASE_FILE
+    }
+}
+
+/// Writes the backup of `db` and the documents in `data` to `out`, which must not exist yet.
+/// The file appears under its name only once complete and on disk.
+pub(super) fn write(
+    db: &DatabaseCopy,
+    data: &Path,
+    out: &Path,
+    passphrase: &str,
+    cost: KeyCost,
+) -> Result<Manifest, BackupError> {
+    let documents = list_documents(&blobs_path(data))?;
+    let manifest = Manifest {
+        format: FORMAT,
+        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        server_version: env!("CARGO_PKG_VERSION").to_string(),
+        backend: db.backend.to_string(),
+        schema_version: db.schema_version,
+        database_bytes: fs::metadata(&db.file.0)?.len(),
+        documents: documents.len() as u64,
+        document_bytes: documents.iter().map(|d| d.size).sum(),
+    };
+    let partial = PathBuf::from(format!("{}.partial", out.display()));
+    let mut options = File::options();
+    options.write(true).create_new(true);
+    // Sealed, but still only the administrator's to read.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&partial).map_err(|e| at(&partial, e))?;
+    let partial = RemoveOnDrop(partial);
+    let mut w = SealedWriter::new(BufWriter::new(file), passphrase, cost)?;
+    let json = serde_json::to_vec(&manifest).map_err(|e| std::io::Error::other(e.to_string()))?;
+    entry_head(&mut w, MANIFEST, "manifest.json", json.len() as u64)?;
+    w.write(&json)?;
+    copy_in(&mut w, DATABASE, database_entry(db.backend), &db.file.0)?;
+    for doc in &documents {
+        if hex::encode(copy_in(&mut w, DOCUMENT, &doc.sha256, &doc.path)?) != doc.sha256 {
+            return Err(BackupError::DocumentCorrupt(doc.sha256.clone()));
+        }
+    }
+    entry_head(&mut w, END, "", 2 + documents.len() as u64)?;
+    let file = w.finish()?.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    put_in_place(&partial.0, out)?;
+    drop(partial);
+    Ok(manifest)
+}
+
+/// True when `data` holds a document (unfinished uploads do not count).
+pub(super) fn has_documents(data: &Path) -> Result<bool, BackupError> {
+    Ok(!list_documents(&blobs_path(data))?.is_empty())
+}
+
+/// Moves the staged documents into `data`, replacing an empty blob dir.
+pub(super) fn install_documents(staging: &Path, data: &Path) -> Result<(), BackupError> {
+    let blobs = blobs_path(data);
+    if blobs.exists() {
+        // Checked before to hold no document: at most the upload dir of a hub never used.
+        fs::remove_dir_all(&blobs)?;
+    }
+    let staged = staging.join(crate::BLOBS_DIR);
+    if staged.exists() {
+        fs::rename(&staged, &blobs)?;
+    }
+    sync_dir(data)
+}
+
+/// A file or dir removed when dropped: what a failed step leaves behind.
+pub(super) struct RemoveOnDrop(pub PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        // Best effort: the path may already be gone (moved into place).
+        if self.0.is_dir() {
+            let _ = fs::remove_dir_all(&self.0);
+        } else {
+            let _ = fs::remove_file(&self.0);
+        }
+    }
+}
+
+pub(super) fn at(path: &Path, e: std::io::Error) -> BackupError {
+    BackupError::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+}
+
+pub(super) fn random_hex() -> Result<String, BackupError> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(hex::encode(b))
+}
+
+struct Document {
+    sha256: String,
+    size: u64,
+    path: PathBuf,
+}
+
+/// The stored documents under `root` (`root/ab/abcdef...`), by name; unfinished uploads are
+/// not documents.
+fn list_documents(root: &Path) -> Result<Vec<Document>, BackupError> {
+    let mut out = Vec::new();
+    let shards = match fs::read_dir(root) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(at(root, e)),
+    };
+    for shard in shards {
+        let shard = shard?;
+        let prefix = shard.file_name().to_string_lossy().into_owned();
+        if prefix.len() != 2 || !shard.file_type()?.is_dir() {
+            continue;
+        }
+        for f in fs::read_dir(shard.path())? {
+            let f = f?;
+            let name = f.file_name().to_string_lossy().into_owned();
+            if valid_name(&name) && name.starts_with(&prefix) && f.file_type()?.is_file() {
+                out.push(Document { size: f.metadata()?.len(), path: f.path(), sha256: name });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    Ok(out)
+}
+
+fn entry_head<W: Write>(w: &mut SealedWriter<W>, kind: u8, name: &str, size: u64) -> Result<(), BackupError> {
+    w.write(&[kind])?;
+    w.write(&(name.len() as u16).to_le_bytes())?;
+    w.write(name.as_bytes())?;
+    w.write(&size.to_le_bytes())
+}
+
+/// Streams the file at `path` in as one entry; gives back the SHA-256 of what it wrote.
+fn copy_in<W: Write>(w: &mut SealedWriter<W>, kind: u8, name: &str, path: &Path) -> Result<[u8; 32], BackupError> {
+    let mut f = File::open(path).map_err(|e| at(path, e))?;
+    let size = f.metadata()?.len();
+    entry_head(w, kind, name, size)?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; COPY];
+    let mut left = size;
+    while left > 0 {
+        let n = f.read(&mut buf[..left.min(COPY as u64) as usize])?;
+        if n == 0 {
+            return Err(at(path, std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "it shrank while read")));
+        }
+        hash.update(&buf[..n]);
+        w.write(&buf[..n])?;
+        left -= n as u64;
+    }
+    Ok(hash.finalize().into())
+}
+
+fn entry<R: Read>(r: &mut SealedReader<R>) -> Result<(u8, String, u64), BackupError> {
+    let mut head = [0u8; 3];
+    r.read_exact(&mut head)?;
+    let mut name = vec![0u8; u16::from_le_bytes([head[1], head[2]]) as usize];
+    r.read_exact(&mut name)?;
+    let mut size = [0u8; 8];
+    r.read_exact(&mut size)?;
+    let name = String::from_utf8(name).map_err(|_| BackupError::NotABackup("an entry's name is not UTF-8".into()))?;
+    Ok((head[0], name, u64::from_le_bytes(size)))
+}
+
+/// Reads `size` bytes of the current entry into `to` (created new, synced), or nowhere.
+fn copy_out<R: Read>(r: &mut SealedReader<R>, size: u64, to: Option<PathBuf>) -> Result<[u8; 32], BackupError> {
+    let mut file = match &to {
+        Some(p) => {
+            if let Some(dir) = p.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            Some(File::options().write(true).create_new(true).open(p).map_err(|e| at(p, e))?)
+        }
+        None => None,
+    };
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; COPY];
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(COPY as u64) as usize;
+        r.read_exact(&mut buf[..n])?;
+        hash.update(&buf[..n]);
+        if let Some(f) = file.as_mut() {
+            f.write_all(&buf[..n])?;
+        }
+        left -= n as u64;
+    }
+    if let Some(f) = file {
+        f.sync_all()?;
+    }
+    Ok(hash.finalize().into())
+}
+
+/// Reads only the manifest: the passphrase and the backup's kind are known before any work.
+pub(super) fn manifest(file: &Path, passphrase: &str) -> Result<Manifest, BackupError> {
+    let input = File::open(file).map_err(|e| at(file, e))?;
+    read_manifest(&mut SealedReader::new(BufReader::new(input), passphrase)?)
+}
+
+fn read_manifest<R: Read>(r: &mut SealedReader<R>) -> Result<Manifest, BackupError> {
+    let (kind, _, size) = entry(r)?;
+    if kind != MANIFEST || size > MAX_MANIFEST {
+        return Err(BackupError::NotABackup("it does not begin with a manifest".into()));
+    }
+    let mut json = vec![0u8; size as usize];
+    r.read_exact(&mut json)?;
+    let manifest: Manifest =
+        serde_json::from_slice(&json).map_err(|e| BackupError::NotABackup(format!("its manifest: {e}")))?;
+    if manifest.format != FORMAT {
+        return Err(BackupError::NotABackup(format!(
+            "its format is {}, this berkas-server reads format {FORMAT}",
+            manifest.format
+        )));
+    }
+    if manifest.backend != super::SQLITE && manifest.backend != super::POSTGRES {
+        return Err(BackupError::NotABackup(format!("it is of an unknown backend, {}", manifest.backend)));
+    }
+    if manifest.schema_version > schema::LATEST {
+        return Err(BackupError::NewerSchema { found: manifest.schema_version, known: schema::LATEST });
+    }
+    Ok(manifest)
+}
+
+/// Decrypts the whole backup in order and checks its structure and every document's hash;
+/// with a staging dir, writes the database entry and the documents (under `blobs/`) there.
+pub(super) fn read(file: &Path, passphrase: &str, staging: Option<&Path>) -> Result<Manifest, BackupError> {
+    let input = File::open(file).map_err(|e| at(file, e))?;
+    let mut r = SealedReader::new(BufReader::new(input), passphrase)?;
+    let manifest = read_manifest(&mut r)?;
+    let (mut entries, mut database, mut documents) = (1u64, false, 0u64);
+    loop {
+        let (kind, name, size) = entry(&mut r)?;
+        match kind {
+            DATABASE if !database && name == database_entry(&manifest.backend) => {
+                copy_out(&mut r, size, staging.map(|s| s.join(&name)))?;
+                database = true;
+            }
+            DOCUMENT if valid_name(&name) => {
+                let to = staging.map(|s| s.join(crate::BLOBS_DIR).join(&name[..2]).join(&name));
+                if hex::encode(copy_out(&mut r, size, to)?) != name {
+                    return Err(BackupError::NotABackup(format!("the document {name} in it does not match its hash")));
+                }
+                documents += 1;
+            }
+            END if size == entries => break,
+            END => return Err(BackupError::NotABackup("its end does not count the entries before it".into())),
+            _ => return Err(BackupError::NotABackup(format!("it holds an unknown entry (kind {kind})"))),
+        }
+        entries += 1;
+    }
+    if !database || documents != manifest.documents {
+        return Err(BackupError::NotABackup(format!(
+            "it holds {documents} documents{}, its manifest says {}",
+            if database { "" } else { " and no database" },
+            manifest.documents
+        )));
+    }
+    if !r.at_end()? {
+        return Err(BackupError::NotABackup("bytes follow its end".into()));
+    }
+    Ok(manifest)
+}
+
+/// Gives the finished file its name without ever replacing one: a hard link where the file
+/// system has them, else a rename after a last look.
+fn put_in_place(partial: &Path, out: &Path) -> Result<(), BackupError> {
+    match fs::hard_link(partial, out) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(BackupError::OutputExists(out.to_path_buf()))
+        }
+        Err(_) if out.exists() => return Err(BackupError::OutputExists(out.to_path_buf())),
+        Err(_) => fs::rename(partial, out).map_err(|e| at(out, e))?,
+    }
+    sync_dir(out.parent().unwrap_or(Path::new(".")))
+}
+
+pub(super) fn sync_dir(dir: &Path) -> Result<(), BackupError> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| at(dir, e))
+}

@@ -1,0 +1,53 @@
+//! The embedded SQLite's side of a backup: a consistent copy of the live file, and a restored
+//! one checked and put in place.
+
+use rusqlite::{Connection, OpenFlags};
+use std::fs;
+use std::path::Path;
+
+use super::archive::{at, install_documents, random_hex, sync_dir, DatabaseCopy, RemoveOnDrop};
+use super::{database_path, BackupError, Manifest, SQLITE};
+
+/// A copy of the database as one moment of it (`VACUUM INTO` reads in one transaction while
+/// the hub goes on writing), beside the live file: the same protection as the original.
+pub(super) fn copy(data: &Path) -> Result<DatabaseCopy, BackupError> {
+    let db = database_path(data);
+    if !db.is_file() {
+        return Err(BackupError::NoHub(data.to_path_buf()));
+    }
+    let file = RemoveOnDrop(data.join(format!(".backup-{}.db", random_hex()?)));
+    let target = file.0.to_str().ok_or_else(|| at(&file.0, std::io::Error::other("the path is not UTF-8")))?;
+    let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute("VACUUM INTO ?1", [target])?;
+    // One self-contained file: the copy carries the original's WAL mode, which would want
+    // side files beside it when opened again.
+    let copy = Connection::open_with_flags(&file.0, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    let _mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    let schema_version = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(DatabaseCopy { file, backend: SQLITE, schema_version })
+}
+
+/// Checks the staged database (SQLite's integrity check, the manifest's schema version), then
+/// moves the documents and the database into `data`: documents first, so a hub never starts
+/// on records whose files are missing.
+pub(super) fn install(staging: &Path, data: &Path, manifest: &Manifest) -> Result<(), BackupError> {
+    let db = staging.join(crate::DATABASE_FILE);
+    {
+        let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(BackupError::Integrity(check));
+        }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != manifest.schema_version {
+            return Err(BackupError::Integrity(format!(
+                "schema version {version}, but its manifest says {}",
+                manifest.schema_version
+            )));
+        }
+    }
+    install_documents(staging, data)?;
+    fs::rename(&db, database_path(data))?;
+    sync_dir(data)
+}
