@@ -72,7 +72,9 @@ else
 fi
 
 section "bindings: Python, generated from the library by the pinned uniffi-bindgen"
-cargo build "${features[@]}" --lib --bin uniffi-bindgen
+# --tests keeps the dev-dependencies in the feature resolution (tokio's test-util ...), as in
+# the tests' build: without it tokio and everything above it would be built again.
+cargo build "${features[@]}" --tests --lib --bin uniffi-bindgen
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 py_out="$target_dir/bindings/python"
 rm -rf "$py_out"
