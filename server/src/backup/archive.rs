@@ -61,7 +61,10 @@ pub(super) fn write(
     // Sealed, but still only the administrator's to read.
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(&partial).map_err(|e| at(&partial, e))?;
+    let file = options.open(&partial).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => BackupError::PartialExists(partial.clone()),
+        _ => at(&partial, e),
+    })?;
     let partial = RemoveOnDrop(partial);
     let mut w = SealedWriter::new(BufWriter::new(file), passphrase, cost)?;
     let json = serde_json::to_vec(&manifest).map_err(|e| std::io::Error::other(e.to_string()))?;

@@ -67,6 +67,8 @@ pub enum BackupError {
     WeakPassphrase,
     #[error("{} already exists; a backup never overwrites a file", .0.display())]
     OutputExists(PathBuf),
+    #[error("{} exists: a backup to this name is running, or was cut off; remove it once none runs", .0.display())]
+    PartialExists(PathBuf),
     #[error("{} holds no hub database ({})", .0.display(), crate::DATABASE_FILE)]
     NoHub(PathBuf),
     #[error("{} already holds a hub; restore into an empty data dir (nothing was changed)", .0.display())]

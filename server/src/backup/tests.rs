@@ -133,6 +133,13 @@ async fn refusals_write_nothing_and_change_nothing() {
     rotten[0] ^= 1;
     std::fs::write(&on_disk, rotten).expect("write");
     let second = tmp.path().join("second.bkp");
+    // A file left by a cut backup is named, and left for the administrator to judge.
+    std::fs::write(tmp.path().join("second.bkp.partial"), b"cut").expect("write");
+    match create(&a, None, &second, PASS, KeyCost::LIGHT).await {
+        Err(BackupError::PartialExists(p)) => assert_eq!(std::fs::read(p).expect("read"), b"cut"),
+        other => panic!("expected the partial file to be named, got {other:?}"),
+    }
+    std::fs::remove_file(tmp.path().join("second.bkp.partial")).expect("remove");
     match create(&a, None, &second, PASS, KeyCost::LIGHT).await {
         Err(BackupError::DocumentCorrupt(name)) => assert_eq!(&name, sha),
         other => panic!("expected the rotten document to be named, got {other:?}"),
