@@ -4,7 +4,7 @@
 // profile then sees the return and the reason. Screenshots of the main screens go to
 // $BERKAS_E2E_SHOTS. Run by scripts/test.sh (which starts Xvfb and tauri-driver).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
@@ -51,6 +51,7 @@ const shot = async (name) => {
   await driver.saveScreenshot(join(shots, name));
 };
 
+let passed = false;
 try {
   await driver.setWindowSize(1280, 800).catch(() => {});
   // Sign in: the first screen speaks Indonesian.
@@ -155,7 +156,11 @@ try {
   await (await driver.$("#settings-language")).selectByAttribute("value", "id");
   await driver.waitUntil(async () => (await (await driver.$("#nav-settings")).getText()) === "Pengaturan", { timeout: 10000 });
   console.log(`e2e: fas-a returned tempat_lahir of ${nip} in the desktop app; the ASN's CLI shows: ${status.status_reason}`);
+  passed = true;
 } finally {
   await driver.deleteSession().catch(() => {});
   hub.kill();
+  // The profiles and the hub's data are kept only when the run failed, to look into.
+  if (passed) rmSync(work, { recursive: true, force: true, maxRetries: 5 });
+  else console.error(`e2e: the run's profiles and hub data are kept in ${work}`);
 }
