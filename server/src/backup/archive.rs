@@ -70,12 +70,9 @@ pub(super) fn write(
     let json = serde_json::to_vec(&manifest).map_err(|e| std::io::Error::other(e.to_string()))?;
     entry_head(&mut w, MANIFEST, "manifest.json", json.len() as u64)?;
     w.write(&json)?;
-    copy_in(&mut w, DATABASE, database_entry(db.backend), &db.file.0)?;
-    for doc in &documents {
-        if hex::encode(copy_in(&mut w, DOCUMENT, &doc.sha256, &doc.path)?) != doc.sha256 {
-            return Err(BackupError::DocumentCorrupt(doc.sha256.clone()));
-        }
-    }
+    let files = std::iter::once((DATABASE, database_entry(db.backend), db.file.0.as_path()))
+        .chain(documents.iter().map(|d| (DOCUMENT, d.sha256.as_str(), d.path.as_path())));
+    copy_in(&mut w, files)?;
     entry_head(&mut w, END, "", 2 + documents.len() as u64)?;
     let file = w.finish()?.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
@@ -167,24 +164,75 @@ fn entry_head<W: Write>(w: &mut SealedWriter<W>, kind: u8, name: &str, size: u64
     w.write(&size.to_le_bytes())
 }
 
-/// Streams the file at `path` in as one entry; gives back the SHA-256 of what it wrote.
-fn copy_in<W: Write>(w: &mut SealedWriter<W>, kind: u8, name: &str, path: &Path) -> Result<[u8; 32], BackupError> {
+/// What the reading thread hands to the sealing one.
+enum Piece {
+    Head(u8, String, u64),
+    Bytes(Vec<u8>),
+    /// The end of a file, with the SHA-256 of its bytes.
+    Hash([u8; 32]),
+}
+
+/// Streams each file in as one entry; a document must hash to its name. Reading and hashing
+/// run on their own thread beside the sealing and writing, as `tar | openssl` runs in two
+/// processes: a hub's server has the cores.
+fn copy_in<'a, W: Write>(
+    w: &mut SealedWriter<W>,
+    files: impl Iterator<Item = (u8, &'a str, &'a Path)> + Send,
+) -> Result<(), BackupError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Piece, BackupError>>(8);
+        scope.spawn(move || {
+            for (kind, name, path) in files {
+                if let Err(e) = read_file(&tx, kind, name, path) {
+                    // The sealing side may be gone already (it failed first): nothing to tell.
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        });
+        let (mut kind, mut name) = (0, String::new());
+        for piece in rx {
+            match piece? {
+                Piece::Head(k, n, size) => {
+                    entry_head(w, k, &n, size)?;
+                    (kind, name) = (k, n);
+                }
+                Piece::Bytes(b) => w.write(&b)?,
+                Piece::Hash(h) if kind == DOCUMENT && hex::encode(h) != name => {
+                    return Err(BackupError::DocumentCorrupt(name));
+                }
+                Piece::Hash(_) => {}
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Sends one file as pieces; stops quietly when the receiver is gone.
+fn read_file(
+    tx: &std::sync::mpsc::SyncSender<Result<Piece, BackupError>>,
+    kind: u8,
+    name: &str,
+    path: &Path,
+) -> Result<(), BackupError> {
     let mut f = File::open(path).map_err(|e| at(path, e))?;
     let size = f.metadata()?.len();
-    entry_head(w, kind, name, size)?;
+    if tx.send(Ok(Piece::Head(kind, name.to_string(), size))).is_err() {
+        return Ok(());
+    }
     let mut hash = Sha256::new();
-    let mut buf = vec![0u8; COPY];
     let mut left = size;
     while left > 0 {
-        let n = f.read(&mut buf[..left.min(COPY as u64) as usize])?;
-        if n == 0 {
-            return Err(at(path, std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "it shrank while read")));
+        let mut buf = vec![0u8; left.min(COPY as u64) as usize];
+        f.read_exact(&mut buf).map_err(|e| at(path, e))?;
+        hash.update(&buf);
+        left -= buf.len() as u64;
+        if tx.send(Ok(Piece::Bytes(buf))).is_err() {
+            return Ok(());
         }
-        hash.update(&buf[..n]);
-        w.write(&buf[..n])?;
-        left -= n as u64;
     }
-    Ok(hash.finalize().into())
+    let _ = tx.send(Ok(Piece::Hash(hash.finalize().into())));
+    Ok(())
 }
 
 fn entry<R: Read>(r: &mut SealedReader<R>) -> Result<(u8, String, u64), BackupError> {

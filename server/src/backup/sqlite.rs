@@ -19,6 +19,10 @@ pub(super) fn copy(data: &Path) -> Result<DatabaseCopy, BackupError> {
     let target = file.0.to_str().ok_or_else(|| at(&file.0, std::io::Error::other("the path is not UTF-8")))?;
     let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // The copy lives only until it is sealed into the backup, which is synced itself: syncing
+    // the copy too (VACUUM INTO follows this connection's setting) took half its time. This
+    // connection writes nothing to the live file.
+    conn.pragma_update(None, "synchronous", "OFF")?;
     conn.execute("VACUUM INTO ?1", [target])?;
     // One self-contained file: the copy carries the original's WAL mode, which would want
     // side files beside it when opened again.
