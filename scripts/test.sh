@@ -23,12 +23,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 echo "ok: ${packages[*]}"
 
-# A run from a clean clone writes about 5 GB (mostly the target dir). Said up front, so that
-# a full disk reads as that and not as a compiler's I/O error halfway through.
+# A run from a clean clone writes about 4 GB (3.5 GB of it the target dir). Said up front, so
+# that a full disk reads as that and not as a compiler's I/O error halfway through.
 free_gb=$(( $(df -Pk . | awk 'NR == 2 {print $4}') / 1024 / 1024 ))
 echo "disk: ${free_gb} GB free"
 if [ "$free_gb" -lt 6 ]; then
-  echo "warning: less than 6 GB free; a clean run needs about 5 GB and may fail with 'No space left on device'" >&2
+  echo "warning: less than 6 GB free; a clean run needs about 4 GB and may fail with 'No space left on device'" >&2
 fi
 
 if [ ! -d ../shared/data/siasn-referensi ]; then

@@ -19,11 +19,11 @@ pub mod store;
 pub mod tls;
 
 pub use api::{router, AppState};
+pub use error::ApiError;
 
-/// A hub's data dir on the embedded SQLite: the database, and the documents beside it.
+/// A hub's data dir: its documents, and its database on the embedded SQLite.
 pub const DATABASE_FILE: &str = "berkas-server.db";
 pub const BLOBS_DIR: &str = "blobs";
-pub use error::ApiError;
 
 /// The wire protocol's major version; a client that speaks another one is told to upgrade.
 pub const PROTOCOL_VERSION: u32 = 1;

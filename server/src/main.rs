@@ -45,7 +45,7 @@ enum Command {
     /// Bring data into the hub.
     #[command(subcommand)]
     Import(ImportCmd),
-    /// Encrypted backups of a hub on the embedded SQLite; the passphrase is read from standard input.
+    /// Encrypted backups of a hub (SQLite or PostgreSQL); the passphrase is read from standard input.
     #[command(subcommand)]
     Backup(BackupCmd),
 }

@@ -55,7 +55,9 @@ pub(super) fn write(
         documents: documents.len() as u64,
         document_bytes: documents.iter().map(|d| d.size).sum(),
     };
-    let partial = PathBuf::from(format!("{}.partial", out.display()));
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
     let mut options = File::options();
     options.write(true).create_new(true);
     // Sealed, but still only the administrator's to read.
