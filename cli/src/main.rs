@@ -12,6 +12,7 @@ mod output;
 mod pegawai;
 mod propose;
 mod report;
+mod signature;
 mod sync;
 
 use berkas_core::secrets::SecretStoreKind;
@@ -74,6 +75,9 @@ enum Command {
     /// Reports: the daftar nominatif (CSV, XLSX, PDF) and verification progress.
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// Documents the hub signed: check one offline, fetch the hub's key.
+    #[command(subcommand)]
+    Signature(signature::SignatureCmd),
     /// Proposals to BKN for those due (KPO, PPO, KGB, Satya Lencana): draft, send, answer.
     #[command(subcommand)]
     Propose(propose::ProposeCmd),
@@ -210,6 +214,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Form(c) => form::run(&ctx, c),
         Command::Propose(c) => propose::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
+        Command::Signature(c) => signature::run(&ctx, c),
         Command::Verify(c) => form::run_verify(&ctx, c),
         Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),
         Command::Import(c) => import::run(&ctx, c),

@@ -65,6 +65,7 @@ impl From<berkas_core::Error> for CliError {
                 | berkas_core::Error::DuplicateNip
                 | berkas_core::Error::BadDocument(_)
                 | berkas_core::Error::Document { .. }
+                | berkas_core::Error::Signature(_)
                 | berkas_core::Error::NotFound(_)
         );
         let fields = match &e {

@@ -2,6 +2,7 @@
 //! counts behind the completeness and verification charts.
 
 use berkas_core::reports::{to_csv, to_pdf, to_xlsx, ReportFormat};
+use berkas_core::sync::SyncOptions;
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -19,6 +20,10 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: PathBuf,
+        /// Have the hub sign it (needs a hub session): a PDF shows the verification code and
+        /// carries the signature, a CSV or XLSX gets OUT.sig beside it.
+        #[arg(long)]
+        sign: bool,
     },
     /// Records per completeness band and verification progress.
     Progress {
@@ -30,7 +35,25 @@ pub enum ReportCmd {
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<(), CliError> {
     let b = ctx.open()?;
     match cmd {
-        ReportCmd::Nominatif { unit, format, out } => {
+        ReportCmd::Nominatif { unit, format, out, sign: true } => {
+            let f = ReportFormat::parse(&format)
+                .ok_or_else(|| CliError::usage(format!("--format is csv, xlsx or pdf, not {format}")))?;
+            let rt = crate::sync::runtime()?;
+            let signed = rt.block_on(b.signed_nominatif(unit.as_deref(), f, &SyncOptions::default()))?;
+            // The signature file first: a file left without it reads as unsigned, never the reverse.
+            if let Some(text) = &signed.detached {
+                let sig = crate::signature::sig_path(&out);
+                std::fs::write(&sig, text)
+                    .map_err(|e| CliError::usage(format!("cannot write {}: {e}", sig.display())))?;
+            }
+            std::fs::write(&out, &signed.bytes)
+                .map_err(|e| CliError::usage(format!("cannot write {}: {e}", out.display())))?;
+            let summary = serde_json::json!({ "bytes": signed.bytes.len(), "out": out, "signed": signed.statement });
+            ctx.out.emit(&summary, || {
+                format!("{} ditulis; {}", out.display(), crate::signature::described(&signed.statement))
+            });
+        }
+        ReportCmd::Nominatif { unit, format, out, sign: false } => {
             let f = ReportFormat::parse(&format)
                 .ok_or_else(|| CliError::usage(format!("--format is csv, xlsx or pdf, not {format}")))?;
             let n = b.daftar_nominatif(unit.as_deref())?;

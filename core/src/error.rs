@@ -48,6 +48,9 @@ pub enum Error {
     SessionEnded,
     #[error("sync was cancelled; everything done before is kept")]
     Cancelled,
+    /// A signed document that does not check out, or a signature that could not be made.
+    #[error(transparent)]
+    Signature(#[from] crate::signing::SignatureError),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("I/O error: {0}")]
@@ -75,6 +78,7 @@ impl Error {
             Error::UpgradeRequired => "sync.upgrade_required",
             Error::SessionEnded => "sync.session_ended",
             Error::Cancelled => "sync.cancelled",
+            Error::Signature(e) => e.code(),
             Error::Sql(_) => "database",
             Error::Io(_) => "io",
         }

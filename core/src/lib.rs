@@ -19,6 +19,7 @@ pub mod refdata;
 pub mod reports;
 pub mod secrets;
 pub mod siasn;
+pub mod signing;
 pub mod store;
 pub mod sync;
 pub mod synth;

@@ -82,6 +82,9 @@ pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit_all))
         .routes(routes!(crate::due_api::due))
         .routes(routes!(crate::layanan_api::get_catalog, crate::layanan_api::put_catalog))
+        .routes(routes!(crate::signing_api::signing_key))
+        .routes(routes!(crate::signing_api::sign))
+        .routes(routes!(crate::signing_api::lookup))
         .merge(sync)
         // JSON travels compressed when the client asks (gzip or zstd, both ways); a compressed
         // request is limited after decompression, so a small bomb cannot grow past the limit.

@@ -15,6 +15,7 @@ pub mod layanan_api;
 pub mod openapi;
 pub mod service;
 pub mod siasn_import;
+pub mod signing_api;
 pub mod store;
 pub mod tls;
 

@@ -48,6 +48,12 @@ enum Command {
     /// Encrypted backups of a hub (SQLite or PostgreSQL); the passphrase is read from standard input.
     #[command(subcommand)]
     Backup(BackupCmd),
+    /// Print the public key this hub signs documents with (made now if there is none yet).
+    /// Publish it: anyone holding it checks a signed document offline.
+    SigningKey {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -285,6 +291,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::User(cmd) => user(cmd).await,
         Command::Import(ImportCmd::Siasn { store, dry_run, file }) => import_siasn(&store, dry_run, &file).await,
         Command::Backup(cmd) => backup(cmd).await,
+        Command::SigningKey { store } => {
+            let state = store.state().await?;
+            let key = berkas_server::signing_api::HubKey::load(state.store.as_ref()).await.map_err(|e| e.message)?;
+            println!("{}", key.public.to_hex());
+            eprintln!(
+                "Ed25519, key id {}: check a signed document with `berkas signature verify FILE --key KEY`",
+                key.public.key_id()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -208,6 +208,26 @@ async fn every_documented_operation_answers_as_documented() {
     let r = call(Method::PUT, "/v1/layanan".into(), Some(&admin)).body(newer.to_string()).send().await.expect("send");
     assert_eq!(c.check("put", "/v1/layanan", r).await.0, 200);
 
+    // Signed documents: the key for anyone; a statement signed for a facilitator, once per
+    // code; looked up by its code.
+    let r = call(Method::GET, "/v1/signing-key".into(), None).send().await.expect("send");
+    c.check("get", "/v1/signing-key", r).await;
+    let ask =
+        json!({"code": "7QKM-2XPD-9AZC", "kind": "nominatif", "title": "Daftar nominatif", "sha256": "0f".repeat(32)});
+    let sign = |body: Value, token: Option<&str>| call(Method::POST, "/v1/signatures".into(), token).json(&body).send();
+    assert_eq!(c.check("post", "/v1/signatures", sign(ask.clone(), Some(&fas)).await.expect("send")).await.0, 200);
+    let mut other = ask.clone();
+    other["sha256"] = json!("ab".repeat(32));
+    assert_eq!(c.check("post", "/v1/signatures", sign(other, Some(&fas)).await.expect("send")).await.0, 409);
+    let mut bad = ask.clone();
+    bad["kind"] = json!("sk");
+    assert_eq!(c.check("post", "/v1/signatures", sign(bad, Some(&fas)).await.expect("send")).await.0, 400);
+    assert_eq!(c.check("post", "/v1/signatures", sign(ask, None).await.expect("send")).await.0, 401);
+    let r = call(Method::GET, "/v1/signatures/7QKM-2XPD-9AZC".into(), None).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/signatures/{code}", r).await.0, 200);
+    let r = call(Method::GET, "/v1/signatures/AAAA-BBBB-CCCC".into(), None).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/signatures/{code}", r).await.0, 404);
+
     let r = call(Method::POST, "/v1/auth/password".into(), Some(&fas))
         .json(&json!({"old_password": PW, "new_password": "x"}))
         .send()

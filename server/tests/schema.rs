@@ -75,6 +75,41 @@ async fn a_store_from_a_newer_release_is_refused_and_left_as_it_is(backend: Back
     assert_eq!(store.setting("demo.seeded").await.expect("read").as_deref(), Some("48"));
 }
 
+/// A store release 1 wrote (before the register of signed documents) gains the register.
+async fn a_store_at_version_1_gains_the_register_of_signed_documents(backend: Backend) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let place = common::fresh_place(backend, dir.path()).await;
+    let store = common::open(&place).await.expect("create");
+    store.set_setting("demo.seeded", "48").await.expect("write");
+    drop(store);
+    // As release 1 left it: no register, version 1.
+    match &place {
+        Place::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).expect("open file");
+            conn.execute_batch("DROP TABLE signatures").expect("drop");
+        }
+        Place::Postgres(url) => {
+            common::postgres_client(url).await.batch_execute("DROP TABLE signatures").await.expect("drop");
+        }
+    }
+    set_stored_version(&place, Some(1)).await;
+
+    let store = common::open(&place).await.expect("open a version 1 store");
+    assert_eq!(stored_version(&place).await, LATEST);
+    assert_eq!(store.signature("7QKM-2XPD-9AZC").await.expect("the register is there"), None);
+    assert_eq!(store.setting("demo.seeded").await.expect("read").as_deref(), Some("48"));
+}
+
+#[tokio::test]
+async fn a_store_at_version_1_gains_the_register_of_signed_documents_sqlite() {
+    a_store_at_version_1_gains_the_register_of_signed_documents(Backend::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_store_at_version_1_gains_the_register_of_signed_documents_postgres() {
+    a_store_at_version_1_gains_the_register_of_signed_documents(Backend::Postgres).await
+}
+
 /// Twelve hubs open one new store at once, `rounds` times over (a lost race is rare in one).
 async fn hub_processes_starting_together_on_a_new_store_all_open_it(backend: Backend, rounds: usize) {
     for _ in 0..rounds {

@@ -117,6 +117,11 @@ fn latin1(s: &str) -> Vec<u8> {
 }
 
 pub fn to_pdf(n: &Nominatif) -> Vec<u8> {
+    to_pdf_coded(n, None)
+}
+
+/// The PDF, with a signature's verification code at the foot of every page (see `signing`).
+pub fn to_pdf_coded(n: &Nominatif, code: Option<&str>) -> Vec<u8> {
     const W: f32 = 841.89;
     const H: f32 = 595.28;
     const ROWS_PER_PAGE: usize = 32;
@@ -161,6 +166,13 @@ pub fn to_pdf(n: &Nominatif) -> Vec<u8> {
                 let v: String = v.chars().take(limit).collect();
                 text(&mut c, *x, y, 8.0, &v);
             }
+        }
+        if let Some(code) = code {
+            let foot = format!(
+                "Kode verifikasi: {code}  -  ditandatangani secara elektronik oleh hub Berkas; \
+                 periksa dengan kunci publik BKD: berkas signature verify"
+            );
+            text(&mut c, 30.0, 20.0, 8.0, &foot);
         }
         pdf.stream(content_id, &c.finish());
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::profile::Berkas;
 
-pub use export::{to_csv, to_pdf, to_xlsx, ReportFormat};
+pub use export::{to_csv, to_pdf, to_pdf_coded, to_xlsx, ReportFormat};
 
 /// One line of the daftar nominatif.
 #[derive(Debug, Clone, Serialize)]

@@ -185,7 +185,7 @@ fn now_ms() -> u64 {
     crate::sync::HlcClock::now_ms()
 }
 
-pub(super) fn hub_error(status: u16, body: &[u8]) -> Error {
+pub(crate) fn hub_error(status: u16, body: &[u8]) -> Error {
     match serde_json::from_slice::<HubErrorBody>(body) {
         Ok(b) => Error::Hub { status, code: b.error.code, message: b.error.message },
         Err(_) => Error::Hub { status, code: "unknown".into(), message: "the hub's answer was not understood".into() },
@@ -193,7 +193,7 @@ pub(super) fn hub_error(status: u16, body: &[u8]) -> Error {
 }
 
 /// One answered request.
-pub(super) struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
     pub headers: reqwest::header::HeaderMap,
@@ -206,7 +206,7 @@ pub(crate) struct CachedHub {
 }
 
 #[derive(Clone)]
-pub(super) struct Hub {
+pub(crate) struct Hub {
     http: reqwest::Client,
     base: String,
 }
@@ -240,7 +240,7 @@ impl Hub {
 
     /// Sends a request, retrying what may succeed later (no answer, a cut answer, 5xx, 408,
     /// 429) with exponential backoff and jitter. Any other answer is returned as it is.
-    pub(super) async fn call(
+    pub(crate) async fn call(
         &self,
         opts: &SyncOptions,
         build: &(dyn Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder + Sync),
@@ -395,7 +395,7 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
 }
 
 impl Berkas {
-    pub(super) fn hub(&self, opts: &SyncOptions) -> Result<Hub> {
+    pub(crate) fn hub(&self, opts: &SyncOptions) -> Result<Hub> {
         let (server, ca) = {
             let store = self.store();
             (meta_get(&store.conn, "sync.server")?, meta_get(&store.conn, "sync.ca_pem")?)
@@ -515,7 +515,7 @@ impl Berkas {
         Ok((exp.parse::<u64>().unwrap_or(0) > now_ms() + 60_000).then(|| token.to_string()))
     }
 
-    pub(super) async fn access_token(&self, hub: &Hub, opts: &SyncOptions, force: bool) -> Result<String> {
+    pub(crate) async fn access_token(&self, hub: &Hub, opts: &SyncOptions, force: bool) -> Result<String> {
         if !force {
             if let Some(t) = self.stored_access()? {
                 return Ok(t);
@@ -557,7 +557,7 @@ impl Berkas {
     }
 
     /// An authorised request; an expired access token is refreshed once.
-    pub(super) async fn authed(
+    pub(crate) async fn authed(
         &self,
         hub: &Hub,
         opts: &SyncOptions,

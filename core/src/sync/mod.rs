@@ -12,7 +12,7 @@ mod merge;
 
 pub use blobs::BlobTransfer;
 pub use change::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
-pub(crate) use client::CachedHub;
+pub(crate) use client::{hub_error, CachedHub};
 pub use client::{CancelToken, HubPrincipal, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 pub use hlc::{Hlc, HlcClock, Stamp};
 pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};

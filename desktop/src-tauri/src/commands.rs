@@ -161,15 +161,23 @@ pub fn report_progress(state: State<'_, Desktop>, unit: Option<String>) -> CmdRe
 }
 
 /// Writes the daftar nominatif as `csv`, `xlsx` or `pdf` into `dir` (default: the user's
-/// downloads folder); returns the file's path.
+/// downloads folder), signed by the hub if `sign`; returns the file's path.
 #[tauri::command]
-pub fn export_nominatif(
+pub async fn export_nominatif(
     state: State<'_, Desktop>,
     unit: Option<String>,
     format: String,
     dir: Option<String>,
+    sign: Option<bool>,
 ) -> CmdResult<String> {
-    views::export_nominatif(&*state.berkas()?, unit.as_deref(), &format, dir.map(Into::into))
+    let b = state.berkas()?;
+    views::export_nominatif(&b, unit.as_deref(), &format, dir.map(Into::into), sign.unwrap_or(false)).await
+}
+
+/// Checks a signed document offline (the file raw; a CSV's or XLSX's `.sig` in a header).
+#[tauri::command]
+pub fn verify_signed(state: State<'_, Desktop>, request: tauri::ipc::Request<'_>) -> CmdResult<SignatureView> {
+    views::verify_signed(&*state.berkas()?, &request)
 }
 
 #[tauri::command]

@@ -330,6 +330,22 @@ impl From<berkas_core::reports::Progress> for ProgressView {
     }
 }
 
+/// A signed document that checked out: what the hub signed.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SignatureView {
+    pub code: String,
+    pub kind: String,
+    pub title: String,
+    pub issued: String,
+    pub key: String,
+}
+
+impl From<berkas_core::signing::Statement> for SignatureView {
+    fn from(s: berkas_core::signing::Statement) -> SignatureView {
+        SignatureView { code: s.code, kind: s.kind, title: s.title, issued: s.issued, key: s.key }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Settings {
     /// `id` (default) or `en`.
@@ -369,6 +385,7 @@ pub fn typescript() -> String {
         PaperLine::decl(),
         ProposalView::decl(),
         ProgressView::decl(),
+        SignatureView::decl(),
         Settings::decl(),
     ];
     let mut out = String::from("// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.\n// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings\n\n");

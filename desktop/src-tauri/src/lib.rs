@@ -44,6 +44,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             commands::proposal_answer,
             commands::report_progress,
             commands::export_nominatif,
+            commands::verify_signed,
             commands::get_settings,
             commands::set_language,
             commands::set_sync_interval,

@@ -150,27 +150,51 @@ fn export_dir() -> std::path::PathBuf {
     std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join("Downloads")).unwrap_or_else(|| ".".into())
 }
 
-pub fn export_nominatif(
+/// Writes the daftar nominatif into `dir` (default: the downloads folder); signed by the hub
+/// when asked (a PDF carries the signature; a CSV or XLSX gets `FILE.sig`, written first).
+pub async fn export_nominatif(
     b: &Berkas,
     unit: Option<&str>,
     format: &str,
     dir: Option<std::path::PathBuf>,
+    sign: bool,
 ) -> CmdResult<String> {
     use berkas_core::reports::{to_csv, to_pdf, to_xlsx, ReportFormat};
     let f = ReportFormat::parse(format).ok_or_else(|| CommandError::new("report.format", "csv, xlsx or pdf"))?;
-    let n = b.daftar_nominatif(unit)?;
-    let bytes = match f {
-        ReportFormat::Csv => to_csv(&n),
-        ReportFormat::Xlsx => to_xlsx(&n)?,
-        ReportFormat::Pdf => to_pdf(&n),
+    let (bytes, sig, made) = if sign {
+        let signed = b.signed_nominatif(unit, f, &SyncOptions::default()).await?;
+        (signed.bytes, signed.detached, signed.statement.issued)
+    } else {
+        let n = b.daftar_nominatif(unit)?;
+        let bytes = match f {
+            ReportFormat::Csv => to_csv(&n),
+            ReportFormat::Xlsx => to_xlsx(&n)?,
+            ReportFormat::Pdf => to_pdf(&n),
+        };
+        (bytes, None, n.dibuat)
     };
     let dir = dir.unwrap_or_else(export_dir);
     let io = |e: std::io::Error| CommandError::new("report.io", e.to_string());
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let day = n.dibuat.get(..10).unwrap_or("hari-ini");
+    let day = made.get(..10).unwrap_or("hari-ini");
     let path = dir.join(format!("daftar-nominatif-{}-{day}.{}", unit.unwrap_or("semua"), f.extension()));
+    if let Some(text) = sig {
+        let mut sig_path = path.clone().into_os_string();
+        sig_path.push(".sig");
+        std::fs::write(sig_path, text).map_err(io)?;
+    }
     std::fs::write(&path, bytes).map_err(io)?;
     Ok(path.display().to_string())
+}
+
+/// Checks a signed file sent raw, with its `.sig` text (percent-encoded) in the `sig` header
+/// for a CSV or XLSX, against the hub key this laptop kept.
+pub fn verify_signed(b: &Berkas, request: &tauri::ipc::Request<'_>) -> CmdResult<SignatureView> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::new("signature.body", "the file's bytes are sent raw, not as JSON"));
+    };
+    let sig = request.headers().get("sig").and_then(|v| v.to_str().ok()).map(percent_decode);
+    Ok(b.verify_signed(bytes, sig.as_deref())?.into())
 }
 
 #[cfg(test)]

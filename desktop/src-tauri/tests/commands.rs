@@ -199,6 +199,32 @@ fn a_facilitator_signs_in_syncs_finds_an_asn_and_decides_a_correction() {
             .expect_err("doc");
     assert_eq!(bad["code"], "report.format");
 
+    // Signed by the hub: a PDF and an XLSX with its .sig check out here; a changed byte is named.
+    let signed: String =
+        invoke(&w, "export_nominatif", json!({"unit": "UNIT-A", "format": "pdf", "dir": out, "sign": true}))
+            .expect("signed export");
+    let pdf = std::fs::read(&signed).expect("the signed PDF");
+    let ok = invoke_raw(&w, "verify_signed", pdf.clone(), &[]).expect("checks out");
+    assert_eq!(ok["title"], "Daftar nominatif UNIT-A", "{ok}");
+    let mut changed = pdf;
+    let at = changed.len() / 3;
+    changed[at] ^= 1;
+    let refused = invoke_raw(&w, "verify_signed", changed, &[]).expect_err("changed");
+    assert_eq!(refused["code"], "signature.content_changed", "{refused}");
+    let xlsx: String =
+        invoke(&w, "export_nominatif", json!({"unit": "UNIT-A", "format": "xlsx", "dir": out, "sign": true}))
+            .expect("signed export");
+    let sig = std::fs::read_to_string(format!("{xlsx}.sig")).expect("the .sig beside it");
+    let encoded: String = sig
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    let bytes = std::fs::read(&xlsx).expect("xlsx");
+    let ok = invoke_raw(&w, "verify_signed", bytes.clone(), &[("sig", &encoded)]).expect("checks out with its .sig");
+    assert_eq!(ok["kind"], "nominatif");
+    let unsigned = invoke_raw(&w, "verify_signed", bytes, &[]).expect_err("no .sig");
+    assert_eq!(unsigned["code"], "signature.none");
+
     // Proposals: drafted for those due, refused while papers are missing, answered only once sent.
     let (period, due) = first_pensiun(&w);
     let drafted: Vec<serde_json::Value> =

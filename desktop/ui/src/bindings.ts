@@ -73,6 +73,8 @@ export type ProgressView = {
  */
 completeness_bands: number[], requests_waiting: number, requests_returned: number, requests_decided: number, documents_waiting: number, documents_decided: number, };
 
+export type SignatureView = { code: string, kind: string, title: string, issued: string, key: string, };
+
 export type Settings = { 
 /**
  * `id` (default) or `en`.

@@ -155,6 +155,22 @@ pub struct LoggedChange {
     pub unit: Option<String>,
 }
 
+/// A document the hub signed: its register entry, looked up by the code the document shows.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SignatureRecord {
+    pub code: String,
+    pub kind: String,
+    pub title: String,
+    pub sha256: String,
+    pub issued: String,
+    pub key_id: String,
+    /// The account that asked for it (kept for the audit, not shown to whoever checks).
+    #[serde(skip)]
+    pub signed_by: String,
+    /// Hex of the Ed25519 signature over the statement.
+    pub signature: String,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditRow {
     pub seq: i64,
@@ -186,6 +202,14 @@ pub trait Storage: Send + Sync + 'static {
     /// Hub-wide settings (the layanan catalogue in force ...).
     async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+    /// Stores `value` unless the setting exists; the value in force either way (two hub
+    /// processes making the signing key at once keep one).
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String>;
+
+    /// Records a signature unless its code is taken; the record stored under the code either
+    /// way (a retried request gets the first answer, another document under the code is told).
+    async fn insert_signature(&self, record: &SignatureRecord) -> StoreResult<SignatureRecord>;
+    async fn signature(&self, code: &str) -> StoreResult<Option<SignatureRecord>>;
 
     async fn login_failures_since(&self, key: &str, since: i64) -> StoreResult<u32>;
     async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()>;

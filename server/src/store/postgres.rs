@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use tokio_postgres::NoTls;
 
 use super::{
-    entity_from, now_text, schema, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError,
-    StoreResult, StoredRow, Token, TokenKind, User,
+    entity_from, now_text, schema, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, SignatureRecord,
+    Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -110,6 +110,22 @@ impl From<deadpool_postgres::PoolError> for StoreError {
     }
 }
 
+const SELECT_SIGNATURE: &str =
+    "SELECT code, kind, title, sha256, issued, key_id, signed_by, signature FROM signatures WHERE code = $1";
+
+fn signature_of(r: &tokio_postgres::Row) -> SignatureRecord {
+    SignatureRecord {
+        code: r.get(0),
+        kind: r.get(1),
+        title: r.get(2),
+        sha256: r.get(3),
+        issued: r.get(4),
+        key_id: r.get(5),
+        signed_by: r.get(6),
+        signature: r.get(7),
+    }
+}
+
 fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {
     PegawaiEntry {
         id: r.get(0),
@@ -119,7 +135,7 @@ fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2];
 
 /// Any number: the key of the advisory lock hub processes take turns on while migrating.
 const MIGRATION_LOCK: i64 = 0x6265_726b_6173;
@@ -322,6 +338,31 @@ impl Storage for PostgresStorage {
             )
             .await?;
         Ok(())
+    }
+
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String> {
+        let client = self.pool.get().await?;
+        client
+            .execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &value])
+            .await?;
+        Ok(client.query_one("SELECT value FROM settings WHERE key = $1", &[&key]).await?.get(0))
+    }
+
+    async fn insert_signature(&self, r: &SignatureRecord) -> StoreResult<SignatureRecord> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO signatures (code, kind, title, sha256, issued, key_id, signed_by, signature)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING",
+                &[&r.code, &r.kind, &r.title, &r.sha256, &r.issued, &r.key_id, &r.signed_by, &r.signature],
+            )
+            .await?;
+        let stored = client.query_opt(SELECT_SIGNATURE, &[&r.code]).await?;
+        stored.map(|row| signature_of(&row)).ok_or(StoreError::Task("a signature vanished as it was written".into()))
+    }
+
+    async fn signature(&self, code: &str) -> StoreResult<Option<SignatureRecord>> {
+        Ok(self.pool.get().await?.query_opt(SELECT_SIGNATURE, &[&code]).await?.map(|r| signature_of(&r)))
     }
 
     async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()> {

@@ -8,7 +8,22 @@ use super::{StoreError, StoreResult};
 
 /// The schema this build writes. Step 1 is the first numbered one: a store from before the
 /// numbering holds exactly its tables (each made `IF NOT EXISTS`), so it is stamped 1 as it is.
-pub const LATEST: i64 = 1;
+/// Step 2: the register of signed documents.
+pub const LATEST: i64 = 2;
+
+/// Step 2: the register of the documents the hub signed. Plain SQL both backends read alike.
+pub(crate) const STEP_2: &str = r#"
+CREATE TABLE IF NOT EXISTS signatures (
+    code TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    issued TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    signed_by TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+"#;
 
 /// The steps still to run on a store at `found`, or the refusal of a store from a newer build.
 pub(crate) fn steps_after(found: i64, steps: &'static [&'static str]) -> StoreResult<&'static [&'static str]> {

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use super::{
     entity_from, entity_name, merged_outcome, merged_status, now_text, schema, status_text, AuditRow, BatchContext,
-    BatchItem, LoggedChange, PegawaiEntry, Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
+    BatchItem, LoggedChange, PegawaiEntry, SignatureRecord, Storage, StoreError, StoreResult, StoredRow, Token,
+    TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -137,7 +138,7 @@ impl SqliteStorage {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2];
 
 /// Brings the file up to `schema::LATEST`, its number in `PRAGMA user_version`; the version is
 /// read again inside each step's write lock, so a second hub process opening the same file
@@ -151,6 +152,26 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
         tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
     }
+}
+
+fn read_signature(c: &Connection, code: &str) -> StoreResult<Option<SignatureRecord>> {
+    Ok(c.query_row(
+        "SELECT code, kind, title, sha256, issued, key_id, signed_by, signature FROM signatures WHERE code = ?1",
+        [code],
+        |r| {
+            Ok(SignatureRecord {
+                code: r.get(0)?,
+                kind: r.get(1)?,
+                title: r.get(2)?,
+                sha256: r.get(3)?,
+                issued: r.get(4)?,
+                key_id: r.get(5)?,
+                signed_by: r.get(6)?,
+                signature: r.get(7)?,
+            })
+        },
+    )
+    .optional()?)
 }
 
 /// Every row of one pegawai with its merged state, in entity and id order.
@@ -382,6 +403,36 @@ impl Storage for SqliteStorage {
             Ok(())
         })
         .await
+    }
+
+    async fn init_setting(&self, key: &str, value: &str) -> StoreResult<String> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                params![key, value],
+            )?;
+            Ok(c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    async fn insert_signature(&self, record: &SignatureRecord) -> StoreResult<SignatureRecord> {
+        let r = record.clone();
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO signatures (code, kind, title, sha256, issued, key_id, signed_by, signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (code) DO NOTHING",
+                params![r.code, r.kind, r.title, r.sha256, r.issued, r.key_id, r.signed_by, r.signature],
+            )?;
+            read_signature(c, &r.code)?.ok_or(StoreError::Task("a signature vanished as it was written".into()))
+        })
+        .await
+    }
+
+    async fn signature(&self, code: &str) -> StoreResult<Option<SignatureRecord>> {
+        let code = code.to_string();
+        self.run(move |c| read_signature(c, &code)).await
     }
 
     async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()> {

@@ -2,7 +2,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   CommandError, DocumentView, DueRow, LoginInfo, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
-  Settings, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
+  Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
 } from "../bindings";
 
 /** The commands, typed by the generated bindings; a failure rejects with a CommandError. */
@@ -29,8 +29,17 @@ export const api = {
   proposalAnswer: (id: string, answer: string, reason: string | null, pertek: string | null) =>
     invoke<ProposalView>("proposal_answer", { id, answer, reason, pertek }),
   progress: (unit: string | null) => invoke<ProgressView>("report_progress", { unit }),
-  exportNominatif: (unit: string | null, format: string) =>
-    invoke<string>("export_nominatif", { unit, format, dir: null }),
+  exportNominatif: (unit: string | null, format: string, sign: boolean) =>
+    invoke<string>("export_nominatif", { unit, format, dir: null, sign }),
+  /** A signed file checked offline: its bytes raw, a CSV's or XLSX's .sig text in a header. */
+  verifySigned: (file: File, sig: File | null) =>
+    Promise.all([file.arrayBuffer(), sig ? sig.text() : Promise.resolve(null)]).then(([bytes, sigText]) =>
+      invoke<SignatureView>(
+        "verify_signed",
+        new Uint8Array(bytes),
+        { headers: sigText === null ? {} : { sig: encodeURIComponent(sigText) } },
+      ),
+    ),
   settings: () => invoke<Settings>("get_settings"),
   setLanguage: (language: string) => invoke<Settings>("set_language", { language }),
   setSyncInterval: (seconds: number) => invoke<Settings>("set_sync_interval", { seconds }),

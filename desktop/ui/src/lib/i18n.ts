@@ -69,6 +69,12 @@ const id = {
   of: "dari",
   previous: "Sebelumnya",
   next: "Berikutnya",
+  signByHub: "Tandatangani lewat server (perlu koneksi)",
+  checkSignature: "Periksa tanda tangan",
+  checkSignatureHint: "Pilih PDF bertanda tangan (untuk CSV/XLSX, pilih juga berkas .sig-nya).",
+  signatureValid: "Tanda tangan sah",
+  verificationCode: "Kode verifikasi",
+  signedAt: "ditandatangani",
 };
 
 export type Words = typeof id;
@@ -141,6 +147,12 @@ const en: Words = {
   of: "of",
   previous: "Previous",
   next: "Next",
+  signByHub: "Have the server sign it (needs a connection)",
+  checkSignature: "Check a signature",
+  checkSignatureHint: "Choose a signed PDF (for a CSV/XLSX, choose its .sig file too).",
+  signatureValid: "Valid signature",
+  verificationCode: "Verification code",
+  signedAt: "signed",
 };
 
 export function words(lang: Lang): Words {
@@ -171,6 +183,15 @@ const errors: Record<string, [string, string]> = {
     "NIP ini sudah dipakai data pegawai lain di server. Buang data ganda ini; data dari server akan tampil.",
     "This NIP already belongs to another record on the server. Discard this copy; the server's record then appears.",
   ],
+  "signature.none": ["Berkas ini tidak bertanda tangan Berkas (untuk CSV/XLSX, sertakan berkas .sig-nya).", "This file carries no Berkas signature (for a CSV/XLSX, include its .sig file)."],
+  "signature.content_changed": ["Dokumen ini diubah setelah ditandatangani.", "This document was changed after it was signed."],
+  "signature.invalid": ["Tanda tangan tidak cocok: blok tanda tangannya diubah.", "The signature does not match: its signature block was changed."],
+  "signature.appended": ["Ada tambahan setelah tanda tangan; isi yang tampil bisa berbeda dari yang ditandatangani.", "Something was added after the signature; what is shown may differ from what was signed."],
+  "signature.other_key": ["Ditandatangani dengan kunci server lain, bukan server Anda.", "Signed with another server's key, not your server's."],
+  "signature.malformed": ["Blok tanda tangannya rusak.", "The signature block is damaged."],
+  "signature.code_not_shown": ["PDF ini tidak menampilkan kode verifikasinya.", "This PDF does not show its verification code."],
+  "signature.no_key": ["Laptop ini belum menyimpan kunci server: sinkronkan sekali dulu.", "This laptop holds no server key yet: sync once first."],
+  "forbidden.role": ["Peran Anda tidak diizinkan melakukan ini.", "Your role may not do this."],
   "sync.local_records": [
     "Profil ini berisi data impor SIASN yang tidak ada di server. Minta admin BKD mengimpor berkas itu ke server, lalu masuk dengan profil baru.",
     "This profile holds SIASN records imported here that the server does not have. Ask the BKD admin to import that file into the server, then sign in with a new profile.",

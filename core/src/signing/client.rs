@@ -1,0 +1,131 @@
+//! Signing through the hub, and checking here with the hub's key (kept from the last time it
+//! was fetched, so a check needs no network).
+
+use serde::Deserialize;
+
+use super::{detached_text, new_code, sha256_hex, PdfBody, PublicKey, SignatureError, Signed, Statement};
+use crate::error::{Error, Result};
+use crate::profile::Berkas;
+use crate::reports::{to_csv, to_pdf_coded, to_xlsx, ReportFormat};
+use crate::store::replica::{meta_get, meta_set};
+use crate::sync::SyncOptions;
+
+const KEY_META: &str = "signing.key";
+
+#[derive(Deserialize)]
+struct KeyAnswer {
+    algorithm: String,
+    key_id: String,
+    public_key: String,
+}
+
+#[derive(Deserialize)]
+struct SignAnswer {
+    statement: Statement,
+    signature: String,
+}
+
+/// A generated document, signed: the file's bytes, and for a CSV or XLSX its `.sig` text.
+#[derive(Debug, Clone)]
+pub struct SignedExport {
+    pub bytes: Vec<u8>,
+    pub detached: Option<String>,
+    pub statement: Statement,
+}
+
+impl Berkas {
+    /// The hub's public key, fetched now and kept for checks made offline later.
+    pub async fn fetch_signing_key(&self, opts: &SyncOptions) -> Result<PublicKey> {
+        let hub = self.hub(opts)?;
+        let a = hub.call(opts, &|c, base| c.get(format!("{base}/v1/signing-key"))).await?;
+        if a.status != 200 {
+            return Err(crate::sync::hub_error(a.status, &a.body));
+        }
+        let k: KeyAnswer = serde_json::from_slice(&a.body)
+            .map_err(|e| Error::Network(format!("the hub's key answer was not understood: {e}")))?;
+        let key = PublicKey::from_hex(&k.public_key)?;
+        if k.algorithm != "Ed25519" || k.key_id != key.key_id() {
+            return Err(SignatureError::BadKey("the hub's key answer does not agree with itself".into()).into());
+        }
+        meta_set(&self.store().conn, KEY_META, &key.to_hex())?;
+        Ok(key)
+    }
+
+    /// The hub's key as last fetched, if ever.
+    pub fn signing_key(&self) -> Result<Option<PublicKey>> {
+        let hex = meta_get(&self.store().conn, KEY_META)?;
+        Ok(hex.map(|h| PublicKey::from_hex(&h)).transpose()?)
+    }
+
+    /// Has the hub sign a statement about bytes with `sha256` that show `code`; the answer is
+    /// checked against the hub's key and the request before it is used.
+    pub async fn sign_statement(
+        &self,
+        code: &str,
+        kind: &str,
+        title: &str,
+        sha256: &str,
+        opts: &SyncOptions,
+    ) -> Result<Signed> {
+        let hub = self.hub(opts)?;
+        let mut token = self.access_token(&hub, opts, false).await?;
+        let body = serde_json::json!({ "code": code, "kind": kind, "title": title, "sha256": sha256 });
+        let a = self
+            .authed(&hub, opts, &mut token, &|c, base, t| {
+                c.post(format!("{base}/v1/signatures")).bearer_auth(t).json(&body)
+            })
+            .await?;
+        if a.status != 200 {
+            return Err(crate::sync::hub_error(a.status, &a.body));
+        }
+        let answer: SignAnswer = serde_json::from_slice(&a.body)
+            .map_err(|e| Error::Network(format!("the hub's signing answer was not understood: {e}")))?;
+        let signature = hex::decode(&answer.signature)
+            .map_err(|_| SignatureError::Malformed("the hub's signature is not hex".into()))?;
+        let signed = Signed { statement: answer.statement, signature };
+        let s = &signed.statement;
+        if (s.code.as_str(), s.kind.as_str(), s.title.as_str(), s.sha256.as_str()) != (code, kind, title, sha256) {
+            return Err(
+                SignatureError::Malformed("the hub signed another statement than the one asked for".into()).into()
+            );
+        }
+        s.check()?;
+        let key = match self.signing_key()? {
+            Some(k) if k.key_id() == s.key => k,
+            _ => self.fetch_signing_key(opts).await?,
+        };
+        key.check(&signed)?;
+        Ok(signed)
+    }
+
+    /// The daftar nominatif, signed by the hub: a PDF shows its code on every page and carries
+    /// the signature; a CSV or XLSX gets a `.sig` text to keep beside it.
+    pub async fn signed_nominatif(
+        &self,
+        unit: Option<&str>,
+        format: ReportFormat,
+        opts: &SyncOptions,
+    ) -> Result<SignedExport> {
+        let n = self.daftar_nominatif(unit)?;
+        let code = new_code()?;
+        let title = format!("Daftar nominatif {}", unit.unwrap_or("semua unit"));
+        let title: String = title.chars().filter(|c| !c.is_control()).take(200).collect::<String>().trim().to_string();
+        if format == ReportFormat::Pdf {
+            let body = PdfBody::new(to_pdf_coded(&n, Some(&code)))?;
+            let signed = self.sign_statement(&code, "nominatif", &title, &body.sha256(), opts).await?;
+            let statement = signed.statement.clone();
+            return Ok(SignedExport { bytes: body.seal(&signed), detached: None, statement });
+        }
+        let bytes = if format == ReportFormat::Csv { to_csv(&n) } else { to_xlsx(&n)? };
+        let signed = self.sign_statement(&code, "nominatif", &title, &sha256_hex(&bytes), opts).await?;
+        Ok(SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement })
+    }
+
+    /// Checks a signed file offline with the hub key kept here.
+    pub fn verify_signed(&self, file: &[u8], detached: Option<&str>) -> Result<Statement> {
+        let key = self.signing_key()?.ok_or_else(|| {
+            Error::invalid("key", "signature.no_key", "this profile holds no hub key yet: sync once, or give the key")
+        })?;
+        Ok(super::verify(file, detached, &key)?)
+    }
+}
