@@ -108,8 +108,14 @@ hub_pid=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$hub_dir/log" && break; sleep 0.1; done
 hub_url=$(sed -n 's/^berkas-server listening on \(.*\)$/\1/p' "$hub_dir/log")
 hub_nip=$(sed -n 's/^for example: ASN \([0-9]*\).*/\1/p' "$hub_dir/log")
+# A daftar nominatif the facilitator's CLI has this hub sign, for the phone to check offline.
+fas_cli=("$target_dir/debug/berkas" --profile "$hub_dir/fas")
+"${fas_cli[@]}" init --secret-store file >/dev/null
+echo kotlin-ci | "${fas_cli[@]}" login --server "$hub_url" --user fas-a --password-stdin >/dev/null
+"${fas_cli[@]}" sync >/dev/null
+"${fas_cli[@]}" report nominatif --unit UNIT-A --format pdf --out "$hub_dir/signed.pdf" --sign >/dev/null
 status=0
-BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip" \
+BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip" BERKAS_SIGNED_PDF="$hub_dir/signed.pdf" \
   java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" -Djava.io.tmpdir="$hub_dir" \
   -cp "$kt_out/tests.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
   org.junit.runner.JUnitCore BindingsTest || status=$?

@@ -11,6 +11,7 @@ mod identifiers;
 mod keys;
 mod profile;
 mod record;
+mod signing;
 mod sync;
 
 pub use documents::{CapturePage, CaptureResult, DocumentEntry, DocumentLink, ReadabilityProblem};

@@ -29,6 +29,9 @@ pub enum ProposeCmd {
     },
     /// One proposal with its checklist and history.
     Show { id: String },
+    /// Write the proposal's surat pengantar, have the hub sign it (needs a hub session), and
+    /// attach it as the proposal's paper.
+    Letter { id: String },
     /// Send a complete proposal (refused with the list of missing documents).
     Send { id: String },
     /// BKN's answer: acc, tms or btl (the last two with --reason).
@@ -101,6 +104,9 @@ pub fn run(ctx: &Ctx, cmd: ProposeCmd) -> Result<(), CliError> {
             return Ok(());
         }
         ProposeCmd::Show { id } => b.proposal(&id)?,
+        ProposeCmd::Letter { id } => {
+            crate::sync::runtime()?.block_on(b.sign_cover_letter(&id, &berkas_core::sync::SyncOptions::default()))?
+        }
         ProposeCmd::Send { id } => b.send_proposal(&id)?,
         ProposeCmd::Answer { id, answer, reason, pertek } => {
             b.answer_proposal(&id, &answer, reason.as_deref(), pertek.as_deref())?

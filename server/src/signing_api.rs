@@ -75,7 +75,7 @@ pub async fn signing_key(State(state): State<AppState>) -> Result<Json<KeyAnswer
 pub struct SignRequest {
     /// The code the document shows, `XXXX-XXXX-XXXX`, made by the device.
     code: String,
-    /// `nominatif`.
+    /// `nominatif` or `surat_pengantar`.
     kind: String,
     title: String,
     /// SHA-256 of the signed bytes, hex.

@@ -1,6 +1,7 @@
 //! A less-paper proposal (PPO) from the due list to BKN's answer, across the facilitator's
 //! laptop, the ASN's phone and the hub: drafted for exactly those due, refused while papers
-//! are missing (listing them), completed by the instansi's papers and the ASN's own pas foto,
+//! are missing (listing them), completed by the instansi's papers (the surat pengantar written
+//! and signed by the hub) and the ASN's own pas foto,
 //! sent, returned BTL with reasons, sent again, ACC with the pertek; the ASN reads every step
 //! and cannot write any; the other unit's facilitator sees none of it.
 
@@ -52,14 +53,24 @@ async fn a_ppo_proposal_from_the_due_list_to_acc() {
     };
     assert_eq!(missing, ["dokumen:surat_pengantar", "dokumen:dpcp", "dokumen:pas_foto"]);
 
-    // The instansi's papers from the facilitator, the pas foto from the ASN's phone.
-    add_doc(&fas, &p.nip, "surat_pengantar", DocLink::Proposal { id: p.id.clone() });
+    // The instansi's papers from the facilitator, the pas foto from the ASN's phone, then the
+    // surat pengantar written by Berkas and signed by the hub, listing them.
     add_doc(&fas, &p.nip, "dpcp", DocLink::Proposal { id: p.id.clone() });
     let phone = device(tmp.path(), "phone");
     phone.login(&hub.url, &p.nip, DEMO_PASSWORD, None).await.expect("asn login");
     sync(&phone).await;
     add_doc(&phone, &p.nip, "pas_foto", DocLink::DataUtama);
     assert_eq!(sync(&phone).await.refused, 0);
+    sync(&fas).await;
+    let lettered = fas.sign_cover_letter(&p.id, &SyncOptions::default()).await.expect("the signed surat pengantar");
+    assert!(lettered.checklist.complete, "{:?}", lettered.checklist.missing);
+    let line = lettered.checklist.lines.iter().find(|l| l.id == "surat_pengantar").expect("the letter's line");
+    let letter = fas.document_bytes(&line.have[0]).expect("the stored letter");
+    let signed = fas.verify_signed(&letter, None).expect("the stored letter checks out offline");
+    assert_eq!((signed.kind.as_str(), signed.title.contains(&p.nip)), ("surat_pengantar", false), "{signed:?}");
+    for shown in [format!("NIP: {}", p.nip), "DPCP dan formulir pembayaran pensiun: ada".to_string()] {
+        assert!(letter.windows(shown.len()).any(|w| w == shown.as_bytes()), "the letter shows {shown}");
+    }
     let r = sync(&fas).await;
     assert_eq!(r.refused, 0, "the hub takes the facilitator's proposal and its papers: {r:?}");
     assert!(fas.proposal(&p.id).expect("proposal").checklist.complete);

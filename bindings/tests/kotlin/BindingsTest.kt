@@ -147,6 +147,24 @@ class BindingsTest {
         return out.toByteArray()
     }
 
+    @Test
+    fun aDocumentTheHubSignedIsCheckedOfflineAndAChangeIsNamed() = runBlocking {
+        // A daftar nominatif the facilitator's CLI had signed by the same hub (scripts/test.sh).
+        val path = System.getenv("BERKAS_SIGNED_PDF") ?: error("BERKAS_SIGNED_PDF is not set")
+        val pdf = java.io.File(path).readBytes()
+        val phone = newProfile("signed")
+        phone.login(hub, System.getenv("BERKAS_HUB_NIP") ?: error("BERKAS_HUB_NIP is not set"), password, null)
+        assertEquals("signature.no_key", code { phone.verifySigned(pdf, null) })
+        assertEquals(64, phone.fetchSigningKey().length)
+        val signed = phone.verifySigned(pdf, null)
+        assertEquals("nominatif", signed.kind)
+        assertEquals("Daftar nominatif UNIT-A", signed.title)
+        val changed = pdf.copyOf()
+        changed[pdf.size / 3] = (changed[pdf.size / 3].toInt() xor 1).toByte()
+        assertEquals("signature.content_changed", code { phone.verifySigned(changed, null) })
+        assertEquals("signature.none", code { phone.verifySigned("a,b\n".toByteArray(), null) })
+    }
+
     private suspend fun newProfileLoggedIn(): BerkasProfile {
         val p = newProfile("cancelled")
         p.login(hub, "admin", password, null)

@@ -4,6 +4,7 @@
 //! publishes newer versions, which replace them whole once they pass the same checks.
 
 mod checklist;
+mod cover_letter;
 mod facade;
 mod proposal;
 mod usulan;
@@ -15,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::Entity;
 
 pub use checklist::{checklist, Checklist, ChecklistLine, LineStatus};
+pub use cover_letter::{cover_letter_lines, LETTER_LINE};
 pub use proposal::ProposalInfo;
 pub use usulan::{StatusEntry, UsulanInfo};
 pub use verifikasi::{approved_change, FieldDecision, Keputusan, Putusan, VerifikasiIsian};

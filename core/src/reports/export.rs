@@ -112,7 +112,7 @@ pub fn to_xlsx(n: &Nominatif) -> Result<Vec<u8>> {
 
 /// Latin-1 text for the standard Helvetica font (no font is embedded); other characters
 /// become `?`.
-fn latin1(s: &str) -> Vec<u8> {
+pub(super) fn latin1(s: &str) -> Vec<u8> {
     s.chars().map(|c| if (c as u32) < 256 { c as u8 } else { b'?' }).collect()
 }
 

@@ -3,6 +3,7 @@
 //! (completeness per band, verification progress).
 
 mod export;
+mod letter;
 
 use serde::Serialize;
 
@@ -10,6 +11,7 @@ use crate::error::Result;
 use crate::profile::Berkas;
 
 pub use export::{to_csv, to_pdf, to_pdf_coded, to_xlsx, ReportFormat};
+pub use letter::{letter_pdf, LetterLine};
 
 /// One line of the daftar nominatif.
 #[derive(Debug, Clone, Serialize)]

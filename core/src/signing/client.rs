@@ -123,9 +123,7 @@ impl Berkas {
 
     /// Checks a signed file offline with the hub key kept here.
     pub fn verify_signed(&self, file: &[u8], detached: Option<&str>) -> Result<Statement> {
-        let key = self.signing_key()?.ok_or_else(|| {
-            Error::invalid("key", "signature.no_key", "this profile holds no hub key yet: sync once, or give the key")
-        })?;
+        let key = self.signing_key()?.ok_or(SignatureError::NoKey)?;
         Ok(super::verify(file, detached, &key)?)
     }
 }

@@ -22,6 +22,8 @@ pub enum SignatureError {
     Appended,
     #[error("the signed PDF does not show its verification code")]
     CodeNotShown,
+    #[error("this profile holds no hub key yet: sync once (or fetch the key), or give the key")]
+    NoKey,
 }
 
 impl SignatureError {
@@ -35,6 +37,7 @@ impl SignatureError {
             SignatureError::ContentChanged => "signature.content_changed",
             SignatureError::Appended => "signature.appended",
             SignatureError::CodeNotShown => "signature.code_not_shown",
+            SignatureError::NoKey => "signature.no_key",
         }
     }
 }

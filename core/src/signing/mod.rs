@@ -23,7 +23,7 @@ pub const MAGIC: &str = "BERKAS-SIGNED-1";
 const PDF_BLOCK_START: &[u8] = b"%BERKAS-SIGNED-1\n";
 
 /// Kinds of documents the hub signs.
-pub const KINDS: &[&str] = &["nominatif"];
+pub const KINDS: &[&str] = &["nominatif", "surat_pengantar"];
 
 /// What the hub signed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -136,6 +136,12 @@ pub fn proposals_list(state: State<'_, Desktop>) -> CmdResult<Vec<ProposalView>>
     Ok(state.berkas()?.proposals(None, None)?.into_iter().map(ProposalView::from).collect())
 }
 
+/// Writes the proposal's surat pengantar, has the hub sign it and attaches it.
+#[tauri::command]
+pub async fn proposal_letter(state: State<'_, Desktop>, id: String) -> CmdResult<ProposalView> {
+    Ok(state.berkas()?.sign_cover_letter(&id, &SyncOptions::default()).await?.into())
+}
+
 /// Sends a complete proposal; refused with each missing document in `fields`.
 #[tauri::command]
 pub fn proposal_send(state: State<'_, Desktop>, id: String) -> CmdResult<ProposalView> {

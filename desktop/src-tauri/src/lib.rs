@@ -45,6 +45,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             commands::report_progress,
             commands::export_nominatif,
             commands::verify_signed,
+            commands::proposal_letter,
             commands::get_settings,
             commands::set_language,
             commands::set_sync_interval,

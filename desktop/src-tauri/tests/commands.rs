@@ -311,17 +311,23 @@ fn settings_survive_a_restart_the_background_sync_runs_and_papers_attach_to_a_pr
         invoke_raw(&w, "proposal_attach", b"hello".to_vec(), &[("proposal", &pid), ("dokumen", "surat_pengantar")])
             .expect_err("text");
     assert_eq!(not_an_image["code"], "doc.unsupported", "{not_an_image}");
+    // The surat pengantar is written here and signed by the hub; the DPCP comes as a scan.
+    let lettered: serde_json::Value = invoke(&w, "proposal_letter", json!({"id": pid})).expect("the signed letter");
+    let left: Vec<&str> =
+        lettered["papers"].as_array().expect("papers").iter().filter_map(|p| p["id"].as_str()).collect();
+    assert_eq!(left.len(), papers.len() - 1, "{lettered}");
+    assert!(!left.contains(&"surat_pengantar"), "{lettered}");
     let attached = invoke_raw(
         &w,
         "proposal_attach",
         page,
-        &[("proposal", &pid), ("dokumen", "surat_pengantar"), ("file-name", "Surat%20pengantar.jpg")],
+        &[("proposal", &pid), ("dokumen", "dpcp"), ("file-name", "DPCP%201.jpg")],
     )
     .expect("attached");
     let left: Vec<&str> =
         attached["papers"].as_array().expect("papers").iter().filter_map(|p| p["id"].as_str()).collect();
-    assert_eq!(left.len(), papers.len() - 1, "{attached}");
-    assert!(!left.contains(&"surat_pengantar"), "{attached}");
+    assert_eq!(left.len(), papers.len() - 2, "{attached}");
+    assert!(!left.contains(&"dpcp"), "{attached}");
 
     // A restart: the same profile opens signed in, in English, with the sync switched off.
     drop(w);

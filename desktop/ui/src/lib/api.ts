@@ -26,6 +26,8 @@ export const api = {
   proposalsDraft: (kind: string, period: string) => invoke<ProposalView[]>("proposals_draft", { kind, period }),
   proposals: () => invoke<ProposalView[]>("proposals_list"),
   proposalSend: (id: string) => invoke<ProposalView>("proposal_send", { id }),
+  /** The surat pengantar written here, signed by the server, attached to the proposal. */
+  proposalLetter: (id: string) => invoke<ProposalView>("proposal_letter", { id }),
   proposalAnswer: (id: string, answer: string, reason: string | null, pertek: string | null) =>
     invoke<ProposalView>("proposal_answer", { id, answer, reason, pertek }),
   progress: (unit: string | null) => invoke<ProgressView>("report_progress", { unit }),
