@@ -23,6 +23,11 @@ impl BerkasProfile {
     pub async fn fetch_signing_key(&self) -> Result<String> {
         Ok(self.inner.fetch_signing_key(&berkas_core::sync::SyncOptions::default()).await?.to_hex())
     }
+
+    /// The hub's signed receipt (a PDF) of a request it received: submitted and synced.
+    pub async fn signed_receipt(&self, usulan_id: String) -> Result<Vec<u8>> {
+        Ok(self.inner.signed_receipt(&usulan_id, &berkas_core::sync::SyncOptions::default()).await?.bytes)
+    }
 }
 
 #[uniffi::export]

@@ -27,6 +27,12 @@ pub enum FormCmd {
     },
     /// Submit (or resubmit) a request; refused with the list of what is missing.
     Submit { id: String },
+    /// The hub's signed receipt (tanda terima) of a submitted, synced request, as a PDF.
+    Receipt {
+        id: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Requests with their status, date and reason (one, or all of a pegawai).
     Status {
         id: Option<String>,
@@ -157,6 +163,16 @@ pub fn run(ctx: &Ctx, cmd: FormCmd) -> Result<(), CliError> {
             }
         }
         FormCmd::Submit { id } => b.submit_usulan(&id)?,
+        FormCmd::Receipt { id, out } => {
+            let opts = berkas_core::sync::SyncOptions::default();
+            let receipt = crate::sync::runtime()?.block_on(b.signed_receipt(&id, &opts))?;
+            std::fs::write(&out, &receipt.bytes)
+                .map_err(|e| CliError::usage(format!("cannot write {}: {e}", out.display())))?;
+            let s = &receipt.statement;
+            let summary = serde_json::json!({ "out": out, "signed": s });
+            ctx.out.emit(&summary, || format!("{} ditulis; {}", out.display(), crate::signature::described(s)));
+            return Ok(());
+        }
         FormCmd::Status { id: Some(id), .. } => b.usulan(&id)?,
         FormCmd::Status { id: None, nip } => {
             let list = b.usulan_list(nip.as_deref(), &[])?;

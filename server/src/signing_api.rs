@@ -7,8 +7,9 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use berkas_core::authz::Role;
-use berkas_core::signing::{PublicKey, Signed, Statement};
+use berkas_core::authz::{Principal, Role, Target};
+use berkas_core::model::{Entity, Value};
+use berkas_core::signing::{receipt_title, PublicKey, Signed, Statement};
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
 use serde::{Deserialize, Serialize};
@@ -75,11 +76,16 @@ pub async fn signing_key(State(state): State<AppState>) -> Result<Json<KeyAnswer
 pub struct SignRequest {
     /// The code the document shows, `XXXX-XXXX-XXXX`, made by the device.
     code: String,
-    /// `nominatif` or `surat_pengantar`.
+    /// `nominatif` or `surat_pengantar` (facilitators and administrators), or `tanda_terima`
+    /// (anyone who may read the request it names).
     kind: String,
+    /// For `tanda_terima`, exactly `Tanda terima usulan LAYANAN USULAN-ID`.
     title: String,
     /// SHA-256 of the signed bytes, hex.
     sha256: String,
+    /// The request a `tanda_terima` is for.
+    #[serde(default)]
+    usulan: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -92,14 +98,16 @@ pub struct SignAnswer {
 
 #[utoipa::path(post, path = "/v1/signatures", tag = "documents", security(("bearer" = [])), request_body = SignRequest,
     responses((status = 200, body = SignAnswer, description = "the signed statement (the first answer again for a retried request)"),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 401, body = ErrorBody)))]
 pub async fn sign(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(req): ApiJson<SignRequest>,
 ) -> Result<Json<SignAnswer>, ApiError> {
-    if !matches!(caller.principal.role, Role::Fasilitator | Role::Admin) {
+    if req.kind == "tanda_terima" {
+        check_receipt(&state, &caller.principal, req.usulan.as_deref(), &req.title).await?;
+    } else if !matches!(caller.principal.role, Role::Fasilitator | Role::Admin) {
         return Err(ApiError::forbidden(
             "forbidden.role",
             "only facilitators and administrators have documents signed",
@@ -140,6 +148,45 @@ pub async fn sign(
         state.store.audit(&caller.user.username, "document.sign", None, Some(detail), caller.remote.as_deref()).await?;
     }
     Ok(Json(answer_of(stored)))
+}
+
+/// A receipt vouches for a request the hub holds: it must exist, be the caller's to read and
+/// have been submitted, and the receipt's title must be the one the hub gives it.
+async fn check_receipt(
+    state: &AppState,
+    principal: &Principal,
+    usulan: Option<&str>,
+    title: &str,
+) -> Result<(), ApiError> {
+    let id =
+        usulan.ok_or_else(|| ApiError::bad_request("signature.request", "a receipt names its request (usulan)"))?;
+    let key = (Entity::Usulan, id.to_string());
+    let ctx = state.store.batch_context(vec![], vec![], vec![key.clone()]).await?;
+    let owner = ctx.row_owners.get(&key).ok_or_else(ApiError::not_found)?;
+    let entry = state.store.pegawai_by_id(owner).await?.ok_or_else(ApiError::not_found)?;
+    let target = Target { pegawai_id: &entry.id, unit: entry.unit.as_deref() };
+    if !principal.may_read(Entity::Usulan, target) {
+        return Err(ApiError::not_found());
+    }
+    let rows = state.store.rows_of(&entry.id).await?;
+    let row = rows
+        .into_iter()
+        .find(|(e, r, s)| *e == Entity::Usulan && r == id && s.is_live())
+        .map(|(_, _, s)| s)
+        .ok_or_else(ApiError::not_found)?;
+    let text = |f: &str| row.values.get(f).and_then(Value::as_str).unwrap_or_default().to_string();
+    if matches!(text("status").as_str(), "" | "DRAFT") {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "signature.not_submitted",
+            "the hub holds this request as a draft: submit it and sync, then ask again",
+        ));
+    }
+    let expected = receipt_title(&text("layanan_id"), id);
+    if title != expected {
+        return Err(ApiError::bad_request("signature.request", format!("a receipt's title is \"{expected}\"")));
+    }
+    Ok(())
 }
 
 fn answer_of(r: SignatureRecord) -> SignAnswer {

@@ -153,7 +153,8 @@ class BindingsTest {
         val path = System.getenv("BERKAS_SIGNED_PDF") ?: error("BERKAS_SIGNED_PDF is not set")
         val pdf = java.io.File(path).readBytes()
         val phone = newProfile("signed")
-        phone.login(hub, System.getenv("BERKAS_HUB_NIP") ?: error("BERKAS_HUB_NIP is not set"), password, null)
+        val nip = System.getenv("BERKAS_HUB_NIP") ?: error("BERKAS_HUB_NIP is not set")
+        phone.login(hub, nip, password, null)
         assertEquals("signature.no_key", code { phone.verifySigned(pdf, null) })
         assertEquals(64, phone.fetchSigningKey().length)
         val signed = phone.verifySigned(pdf, null)
@@ -163,6 +164,21 @@ class BindingsTest {
         changed[pdf.size / 3] = (changed[pdf.size / 3].toInt() xor 1).toByte()
         assertEquals("signature.content_changed", code { phone.verifySigned(changed, null) })
         assertEquals("signature.none", code { phone.verifySigned("a,b\n".toByteArray(), null) })
+
+        // The hub's receipt of a request the ASN submitted from here.
+        phone.sync(null, CancelHandle())
+        for (jenis in listOf("887", "pas_foto")) {
+            phone.addDocument(nip, jenis, DocumentLink.DataUtama, listOf(CapturePage(pagePhoto(), null)), "$jenis.jpg", false)
+        }
+        val usulan = phone.createUsulan(nip, "kartu_pegawai", emptyMap())
+        phone.submitUsulan(usulan)
+        val early = try { phone.signedReceipt(usulan); fail("a receipt before the hub had the request"); emptyList<String>() }
+            catch (e: BerkasException.Failed) { e.fields }
+        assertEquals(listOf("usulan: signature.not_synced"), early)
+        assertEquals(0uL, phone.sync(null, CancelHandle()).refused)
+        val receipt = phone.verifySigned(phone.signedReceipt(usulan), null)
+        assertEquals("tanda_terima", receipt.kind)
+        assertTrue(receipt.title, receipt.title.endsWith(usulan))
     }
 
     private suspend fun newProfileLoggedIn(): BerkasProfile {

@@ -6,7 +6,7 @@ use super::{LineStatus, ProposalInfo};
 use crate::error::Result;
 use crate::profile::Berkas;
 use crate::reports::{letter_pdf, LetterLine};
-use crate::signing::{new_code, PdfBody};
+use crate::signing::{new_code, PdfBody, SignRequest};
 use crate::sync::SyncOptions;
 
 /// The checklist line the letter fills.
@@ -80,7 +80,10 @@ impl Berkas {
         let body = PdfBody::new(letter_pdf(&lines, Some(&code)))?;
         // The title is public to whoever holds the code: no name or NIP in it.
         let title = format!("Surat pengantar usul {} periode {}", p.jenis, p.periode);
-        let signed = self.sign_statement(&code, "surat_pengantar", title.trim(), &body.sha256(), opts).await?;
+        let sha256 = body.sha256();
+        let ask =
+            SignRequest { code: &code, kind: "surat_pengantar", title: title.trim(), sha256: &sha256, usulan: None };
+        let signed = self.sign_statement(&ask, opts).await?;
         let file_name = format!("surat-pengantar-{code}.pdf");
         self.attach_proposal_paper(id, LETTER_LINE, &body.seal(&signed), Some(file_name), false)
     }

@@ -7,6 +7,7 @@ mod checklist;
 mod cover_letter;
 mod facade;
 mod proposal;
+mod receipt;
 mod usulan;
 mod verifikasi;
 
@@ -18,6 +19,7 @@ use crate::model::Entity;
 pub use checklist::{checklist, Checklist, ChecklistLine, LineStatus};
 pub use cover_letter::{cover_letter_lines, LETTER_LINE};
 pub use proposal::ProposalInfo;
+pub use receipt::receipt_lines;
 pub use usulan::{StatusEntry, UsulanInfo};
 pub use verifikasi::{approved_change, FieldDecision, Keputusan, Putusan, VerifikasiIsian};
 

@@ -25,6 +25,18 @@ struct SignAnswer {
     signature: String,
 }
 
+/// What the hub is asked to sign: a statement about bytes with `sha256` that show `code`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SignRequest<'a> {
+    pub code: &'a str,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub sha256: &'a str,
+    /// The request a receipt (`tanda_terima`) is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usulan: Option<&'a str>,
+}
+
 /// A generated document, signed: the file's bytes, and for a CSV or XLSX its `.sig` text.
 #[derive(Debug, Clone)]
 pub struct SignedExport {
@@ -59,17 +71,10 @@ impl Berkas {
 
     /// Has the hub sign a statement about bytes with `sha256` that show `code`; the answer is
     /// checked against the hub's key and the request before it is used.
-    pub async fn sign_statement(
-        &self,
-        code: &str,
-        kind: &str,
-        title: &str,
-        sha256: &str,
-        opts: &SyncOptions,
-    ) -> Result<Signed> {
+    pub async fn sign_statement(&self, ask: &SignRequest<'_>, opts: &SyncOptions) -> Result<Signed> {
         let hub = self.hub(opts)?;
         let mut token = self.access_token(&hub, opts, false).await?;
-        let body = serde_json::json!({ "code": code, "kind": kind, "title": title, "sha256": sha256 });
+        let body = serde_json::to_value(ask).map_err(|e| Error::BadDocument(e.to_string()))?;
         let a = self
             .authed(&hub, opts, &mut token, &|c, base, t| {
                 c.post(format!("{base}/v1/signatures")).bearer_auth(t).json(&body)
@@ -84,7 +89,9 @@ impl Berkas {
             .map_err(|_| SignatureError::Malformed("the hub's signature is not hex".into()))?;
         let signed = Signed { statement: answer.statement, signature };
         let s = &signed.statement;
-        if (s.code.as_str(), s.kind.as_str(), s.title.as_str(), s.sha256.as_str()) != (code, kind, title, sha256) {
+        if (s.code.as_str(), s.kind.as_str(), s.title.as_str(), s.sha256.as_str())
+            != (ask.code, ask.kind, ask.title, ask.sha256)
+        {
             return Err(
                 SignatureError::Malformed("the hub signed another statement than the one asked for".into()).into()
             );
@@ -112,12 +119,16 @@ impl Berkas {
         let title: String = title.chars().filter(|c| !c.is_control()).take(200).collect::<String>().trim().to_string();
         if format == ReportFormat::Pdf {
             let body = PdfBody::new(to_pdf_coded(&n, Some(&code)))?;
-            let signed = self.sign_statement(&code, "nominatif", &title, &body.sha256(), opts).await?;
+            let ask =
+                SignRequest { code: &code, kind: "nominatif", title: &title, sha256: &body.sha256(), usulan: None };
+            let signed = self.sign_statement(&ask, opts).await?;
             let statement = signed.statement.clone();
             return Ok(SignedExport { bytes: body.seal(&signed), detached: None, statement });
         }
         let bytes = if format == ReportFormat::Csv { to_csv(&n) } else { to_xlsx(&n)? };
-        let signed = self.sign_statement(&code, "nominatif", &title, &sha256_hex(&bytes), opts).await?;
+        let ask =
+            SignRequest { code: &code, kind: "nominatif", title: &title, sha256: &sha256_hex(&bytes), usulan: None };
+        let signed = self.sign_statement(&ask, opts).await?;
         Ok(SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement })
     }
 

@@ -12,6 +12,7 @@
 mod client;
 mod error;
 
+pub use client::{SignRequest, SignedExport};
 pub use error::SignatureError;
 
 use ring::signature::{UnparsedPublicKey, ED25519};
@@ -23,7 +24,13 @@ pub const MAGIC: &str = "BERKAS-SIGNED-1";
 const PDF_BLOCK_START: &[u8] = b"%BERKAS-SIGNED-1\n";
 
 /// Kinds of documents the hub signs.
-pub const KINDS: &[&str] = &["nominatif", "surat_pengantar"];
+pub const KINDS: &[&str] = &["nominatif", "surat_pengantar", "tanda_terima"];
+
+/// The title of a request's receipt: the hub gives it no other, and signs one only for a
+/// request it holds as submitted (no name or NIP: anyone holding the code may look it up).
+pub fn receipt_title(layanan_id: &str, usulan_id: &str) -> String {
+    format!("Tanda terima usulan {layanan_id} {usulan_id}")
+}
 
 /// What the hub signed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

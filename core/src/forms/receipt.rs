@@ -1,0 +1,72 @@
+//! The tanda terima of a request: proof for the ASN that the hub received it, signed by the
+//! hub. Unlike a report, the hub vouches for what it says: it signs only for a request it
+//! holds as submitted, which the caller may read, under the title it would give it.
+
+use super::UsulanInfo;
+use crate::error::{Error, Result};
+use crate::profile::Berkas;
+use crate::reports::{letter_pdf, LetterLine};
+use crate::signing::{new_code, receipt_title, PdfBody, SignRequest, SignedExport};
+use crate::sync::SyncOptions;
+
+/// The receipt's lines for request `u` of `nama`, named `layanan`.
+pub fn receipt_lines(u: &UsulanInfo, nama: &str, layanan: &str) -> Vec<LetterLine> {
+    use LetterLine::{Blank, Heading, Text};
+    let mut lines = vec![
+        Heading("TANDA TERIMA USULAN".into()),
+        Blank,
+        Text(format!("Layanan: {layanan}")),
+        Text(format!("Nomor usulan: {}", u.id)),
+        Text(format!("Nama: {nama}")),
+        Text(format!("NIP: {}", u.nip)),
+        Text(format!("Status: {} sejak {}", u.status, u.status_at.as_deref().unwrap_or("-"))),
+        Blank,
+        Text("Riwayat:".into()),
+    ];
+    for h in &u.history {
+        lines.push(Text(format!("{}  {}  oleh {}", h.at, h.status, h.by)));
+    }
+    lines.extend([
+        Blank,
+        Text(
+            "Usulan ini telah diterima server Berkas instansi. Tanda terima ini ditandatangani secara \
+             elektronik oleh server tersebut dan dapat diperiksa dengan kunci publiknya."
+                .into(),
+        ),
+    ]);
+    lines
+}
+
+impl Berkas {
+    /// The hub's signed receipt of a request it received; the request must have reached the
+    /// hub (submitted and synced).
+    pub async fn signed_receipt(&self, id: &str, opts: &SyncOptions) -> Result<SignedExport> {
+        let u = self.usulan(id)?;
+        if u.status == "DRAFT" {
+            return Err(Error::invalid("usulan", "usulan.draft", "a draft has not been submitted: submit it first"));
+        }
+        if u.queued {
+            return Err(Error::invalid(
+                "usulan",
+                "signature.not_synced",
+                "the hub has not received this request's last change yet: sync first",
+            ));
+        }
+        let nama: String = self.store().conn.query_row(
+            "SELECT coalesce(nama, '') FROM pegawai WHERE nip_baru = ?1",
+            [&u.nip],
+            |r| r.get(0),
+        )?;
+        let layanan =
+            self.layanan_catalog()?.get(&u.layanan_id).map(|l| l.nama.clone()).unwrap_or(u.layanan_id.clone());
+        let code = new_code()?;
+        let body = PdfBody::new(letter_pdf(&receipt_lines(&u, &nama, &layanan), Some(&code)))?;
+        let title = receipt_title(&u.layanan_id, &u.id);
+        let sha256 = body.sha256();
+        let ask =
+            SignRequest { code: &code, kind: "tanda_terima", title: &title, sha256: &sha256, usulan: Some(&u.id) };
+        let signed = self.sign_statement(&ask, opts).await?;
+        let statement = signed.statement.clone();
+        Ok(SignedExport { bytes: body.seal(&signed), detached: None, statement })
+    }
+}
