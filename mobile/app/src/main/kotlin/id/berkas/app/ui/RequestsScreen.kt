@@ -1,5 +1,6 @@
 package id.berkas.app.ui
 
+import android.os.Environment
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
@@ -11,16 +12,19 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import id.berkas.app.R
 import id.berkas.app.logic.RequestsViewModel
+import java.io.File
 
 /** Requests with their status, the facilitator's reasons, and the checklist of the open one. */
 @Composable
 fun RequestsScreen(nip: String, vm: RequestsViewModel, modifier: Modifier) {
     val state by vm.state.collectAsStateWithLifecycle()
+    val context = LocalContext.current
     LaunchedEffect(nip) { vm.load(nip) }
     LazyColumn(modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         item { Button(onClick = { vm.start(nip, "karis_karsu", emptyMap()) }) { Text(stringResource(R.string.requests_new)) } }
@@ -38,6 +42,15 @@ fun RequestsScreen(nip: String, vm: RequestsViewModel, modifier: Modifier) {
             item {
                 state.missing.forEach { Text(it, color = MaterialTheme.colorScheme.error) }
                 Button(onClick = { vm.submit(nip, u.id) }) { Text(stringResource(R.string.requests_submit)) }
+                if (u.status != "DRAFT") {
+                    // The server's signed receipt, kept in the app's documents folder to share.
+                    Button(onClick = {
+                        val dir = context.getExternalFilesDir(Environment.DIRECTORY_DOCUMENTS) ?: context.filesDir
+                        vm.receipt(u.id, File(dir, "tanda-terima-${u.id}.pdf"))
+                    }) { Text(stringResource(R.string.requests_receipt)) }
+                }
+                state.receipt?.let { Text(stringResource(R.string.requests_receipt_saved, it.code)) }
+                state.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
             }
         }
         items(state.requests) { u -> Text("${u.layananId} · ${vm.statusText(u)}") }

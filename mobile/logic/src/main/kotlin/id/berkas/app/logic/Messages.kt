@@ -42,6 +42,16 @@ object Messages {
         "usulan.missing_answer" to ("Isian wajib belum diisi" to "A required answer is missing"),
         "usulan.unknown_field" to ("Isian ini tidak ada pada formulir." to "This form has no such field."),
         "usulan.empty" to ("Formulir belum berisi perubahan." to "The form proposes no change yet."),
+        "usulan.draft" to ("Usulan masih draf: ajukan dulu." to "The request is still a draft: submit it first."),
+        "signature.not_synced" to ("Server belum menerima usulan ini. Sinkronkan dulu, lalu minta tanda terima lagi." to
+            "The server has not received this request yet. Sync first, then ask for the receipt again."),
+        "signature.not_submitted" to ("Server baru menyimpan usulan ini sebagai draf." to "The server holds this request only as a draft."),
+        "signature.none" to ("Berkas ini tidak bertanda tangan Berkas." to "This file carries no Berkas signature."),
+        "signature.content_changed" to ("Dokumen ini diubah setelah ditandatangani." to "This document was changed after it was signed."),
+        "signature.invalid" to ("Tanda tangan tidak cocok: blok tanda tangannya diubah." to "The signature does not match: its block was changed."),
+        "signature.other_key" to ("Ditandatangani dengan kunci server lain." to "Signed with another server's key."),
+        "signature.no_key" to ("Perangkat ini belum menyimpan kunci server: sinkronkan sekali dulu." to "This device holds no server key yet: sync once first."),
+        "io" to ("Berkas tidak dapat disimpan di perangkat." to "The file could not be saved on the device."),
         "layanan.inactive" to ("Layanan ini sedang ditutup oleh BKD." to "This service is switched off by the BKD."),
         "doc.unsupported" to ("Berkas ini bukan foto (JPEG/PNG/WebP) atau PDF." to "This file is not a photo (JPEG/PNG/WebP) or a PDF."),
         "doc.unreadable" to ("Dokumen kurang terbaca. Foto ulang, atau simpan tetap jika memang sudah sebaik mungkin." to

@@ -12,6 +12,7 @@ import id.berkas.core.DocumentLink
 import id.berkas.core.KeyStore
 import id.berkas.core.OutboxEntry
 import id.berkas.core.RecordView
+import id.berkas.core.SignedStatement
 import id.berkas.core.SyncListener
 import id.berkas.core.SyncStatusInfo
 import id.berkas.core.SyncSummary
@@ -70,6 +71,8 @@ class BerkasRepository(
         Outcome.Ok(block())
     } catch (e: BerkasException) {
         Outcome.Failed(problemOf(e))
+    } catch (e: java.io.IOException) {
+        Outcome.Failed(Problem("io"))
     }
 
     private suspend fun <T> blocking(block: () -> T): Outcome<T> = withContext(io) { call { block() } }
@@ -97,6 +100,19 @@ class BerkasRepository(
     suspend fun submit(id: String): Outcome<UsulanEntry> = blocking { profile().submitUsulan(id) }
     suspend fun request(id: String): Outcome<UsulanEntry> = blocking { profile().usulan(id) }
     suspend fun requests(nip: String): Outcome<List<UsulanEntry>> = blocking { profile().usulanList(nip) }
+    /** The server's signed receipt of a request it received, checked here and written to [file]. */
+    suspend fun saveReceipt(id: String, file: File): Outcome<SignedStatement> = call {
+        val pdf = profile().signedReceipt(id)
+        withContext(io) {
+            val statement = profile().verifySigned(pdf, null)
+            file.parentFile?.mkdirs()
+            file.writeBytes(pdf)
+            statement
+        }
+    }
+    /** A document the server signed (a receipt, a surat pengantar), checked offline. */
+    suspend fun checkSigned(bytes: ByteArray, sig: String?): Outcome<SignedStatement> =
+        blocking { profile().verifySigned(bytes, sig) }
     suspend fun checklist(nip: String, layanan: String, answers: Map<String, String>, usulan: String?):
         Outcome<List<ChecklistEntry>> = blocking { profile().layananChecklist(nip, layanan, answers, usulan) }
 

@@ -1,12 +1,14 @@
 package id.berkas.app.logic
 
 import id.berkas.core.ChecklistEntry
+import id.berkas.core.SignedStatement
 import id.berkas.core.UsulanEntry
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.launch
+import java.io.File
 
 /**
  * "Layanan": start a request, see its checklist, submit (offline too: it is queued), and follow
@@ -20,6 +22,8 @@ class RequestsViewModel(private val repo: BerkasRepository, private val scope: C
         /** What stops a submit: missing answers and documents, worded for the user. */
         val missing: List<String> = emptyList(),
         val error: String? = null,
+        /** The server's signed receipt of the current request, once saved. */
+        val receipt: SignedStatement? = null,
     ) {
         /** Reasons the facilitator gave, one line per returned field or for the whole request. */
         val reasons: List<String>
@@ -74,6 +78,15 @@ class RequestsViewModel(private val repo: BerkasRepository, private val scope: C
                 }
                 _state.value = _state.value.copy(missing = missing, error = if (missing.isEmpty()) r.problem.message(lang) else null)
             }
+        }
+    }
+
+    /** The server's signed receipt (tanda terima) of a submitted, synced request, saved to [file]
+     *  for the ASN to keep or share; it is checked against the server's key before it is kept. */
+    fun receipt(id: String, file: File): Job = scope.launch {
+        _state.value = when (val r = repo.saveReceipt(id, file)) {
+            is Outcome.Ok -> _state.value.copy(receipt = r.value, error = null)
+            is Outcome.Failed -> _state.value.copy(receipt = null, error = r.problem.message(lang))
         }
     }
 

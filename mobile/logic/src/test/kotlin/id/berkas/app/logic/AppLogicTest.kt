@@ -7,6 +7,7 @@ package id.berkas.app.logic
 
 import id.berkas.core.CancelHandle
 import id.berkas.core.CapturePage
+import id.berkas.core.DocumentLink
 import id.berkas.core.KeyStore
 import id.berkas.core.SyncListener
 import kotlinx.coroutines.runBlocking
@@ -160,8 +161,37 @@ class AppLogicTest {
         assertNull(sync.state.value.error)
     }
 
-    /** A page photographed out of focus (AWT, headless). */
-    private fun blurredPage(): ByteArray {
+    @Test
+    fun aSubmittedRequestGetsTheServersSignedReceipt() = runBlocking {
+        val repo = repo("receipt")
+        LoginViewModel(repo, this).login(hub, nip, password).join()
+        SyncViewModel(repo, this).sync().join()
+        for (type in listOf("887", "pas_foto")) {
+            val added = repo.addDocument(nip, type, DocumentLink.DataUtama, listOf(CapturePage(jpeg(page()), null)), false)
+            assertTrue(added.toString(), added is Outcome.Ok)
+        }
+        val requests = RequestsViewModel(repo, this)
+        requests.start(nip, "kartu_pegawai", emptyMap()).join()
+        val id = requests.state.value.current!!.id
+        requests.submit(nip, id).join()
+        assertEquals(listOf<String>(), requests.state.value.missing)
+        val file = temp.newFolder().resolve("tanda-terima.pdf")
+        requests.receipt(id, file).join()
+        assertEquals(Messages.text("signature.not_synced", Lang.ID), requests.state.value.error)
+        assertTrue("nothing is saved before the server has the request", !file.exists())
+        SyncViewModel(repo, this).sync().join()
+        requests.receipt(id, file).join()
+        assertNull(requests.state.value.error)
+        assertEquals("tanda_terima", requests.state.value.receipt?.kind)
+        val saved = file.readBytes()
+        assertEquals("%PDF-", String(saved, 0, 5, Charsets.ISO_8859_1))
+        val changed = saved.copyOf().also { it[it.size / 3] = (it[it.size / 3].toInt() xor 1).toByte() }
+        val checked = repo.checkSigned(changed, null)
+        assertEquals("signature.content_changed", (checked as Outcome.Failed).problem.code)
+    }
+
+    /** A typeset page (AWT, headless). */
+    private fun page(): java.awt.image.BufferedImage {
         val img = java.awt.image.BufferedImage(1240, 1754, java.awt.image.BufferedImage.TYPE_INT_RGB)
         val g = img.createGraphics()
         g.color = java.awt.Color(250, 250, 247)
@@ -171,12 +201,21 @@ class AppLogicTest {
         var y = 120
         while (y < img.height - 100) { g.drawString("SURAT KEPUTUSAN NOMOR 800/123/2026", 90, y); y += 48 }
         g.dispose()
+        return img
+    }
+
+    private fun jpeg(img: java.awt.image.BufferedImage): ByteArray {
+        val out = java.io.ByteArrayOutputStream()
+        javax.imageio.ImageIO.write(img, "jpg", out)
+        return out.toByteArray()
+    }
+
+    /** A page photographed out of focus (AWT, headless). */
+    private fun blurredPage(): ByteArray {
+        val img = page()
         val k = 25
         // EDGE_NO_OP: a zero-filled edge would be a sharp black frame.
         val kernel = java.awt.image.Kernel(k, k, FloatArray(k * k) { 1f / (k * k) })
-        val blurred = java.awt.image.ConvolveOp(kernel, java.awt.image.ConvolveOp.EDGE_NO_OP, null).filter(img, null)
-        val out = java.io.ByteArrayOutputStream()
-        javax.imageio.ImageIO.write(blurred, "jpg", out)
-        return out.toByteArray()
+        return jpeg(java.awt.image.ConvolveOp(kernel, java.awt.image.ConvolveOp.EDGE_NO_OP, null).filter(img, null))
     }
 }
