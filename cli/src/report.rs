@@ -1,7 +1,7 @@
 //! `berkas report nominatif|progress`: the daftar nominatif as CSV, XLSX or PDF, and the
 //! counts behind the completeness and verification charts.
 
-use berkas_core::reports::{to_csv, to_pdf, to_xlsx, ReportFormat};
+use berkas_core::reports::{render, ReportFormat};
 use berkas_core::sync::SyncOptions;
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -40,14 +40,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<(), CliError> {
                 .ok_or_else(|| CliError::usage(format!("--format is csv, xlsx or pdf, not {format}")))?;
             let rt = crate::sync::runtime()?;
             let signed = rt.block_on(b.signed_nominatif(unit.as_deref(), f, &SyncOptions::default()))?;
-            // The signature file first: a file left without it reads as unsigned, never the reverse.
-            if let Some(text) = &signed.detached {
-                let sig = crate::signature::sig_path(&out);
-                std::fs::write(&sig, text)
-                    .map_err(|e| CliError::usage(format!("cannot write {}: {e}", sig.display())))?;
-            }
-            std::fs::write(&out, &signed.bytes)
-                .map_err(|e| CliError::usage(format!("cannot write {}: {e}", out.display())))?;
+            signed.write(&out).map_err(|e| CliError::usage(format!("cannot write {}: {e}", out.display())))?;
             let summary = serde_json::json!({ "bytes": signed.bytes.len(), "out": out, "signed": signed.statement });
             ctx.out.emit(&summary, || {
                 format!("{} ditulis; {}", out.display(), crate::signature::described(&signed.statement))
@@ -57,11 +50,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<(), CliError> {
             let f = ReportFormat::parse(&format)
                 .ok_or_else(|| CliError::usage(format!("--format is csv, xlsx or pdf, not {format}")))?;
             let n = b.daftar_nominatif(unit.as_deref())?;
-            let bytes = match f {
-                ReportFormat::Csv => to_csv(&n),
-                ReportFormat::Xlsx => to_xlsx(&n)?,
-                ReportFormat::Pdf => to_pdf(&n),
-            };
+            let bytes = render(&n, f, None)?;
             std::fs::write(&out, &bytes)
                 .map_err(|e| CliError::usage(format!("cannot write {}: {e}", out.display())))?;
             let summary = serde_json::json!({ "rows": n.rows.len(), "bytes": bytes.len(), "out": out });

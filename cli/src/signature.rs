@@ -1,10 +1,10 @@
 //! `berkas signature verify|key`: check a document the hub signed, offline, with the hub's
 //! public key (given, or kept by this profile since it last fetched it).
 
-use berkas_core::signing::{verify, PublicKey, Statement};
+use berkas_core::signing::{sig_path, verify, PublicKey, Statement};
 use berkas_core::sync::SyncOptions;
 use clap::Subcommand;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::output::CliError;
 use crate::Ctx;
@@ -24,13 +24,6 @@ pub enum SignatureCmd {
     },
     /// Fetch the hub's public key now and keep it for checks made offline.
     Key,
-}
-
-/// Where a file's detached signature is: `FILE.sig`.
-pub fn sig_path(file: &Path) -> PathBuf {
-    let mut name = file.as_os_str().to_os_string();
-    name.push(".sig");
-    PathBuf::from(name)
 }
 
 pub fn run(ctx: &Ctx, cmd: SignatureCmd) -> Result<(), CliError> {

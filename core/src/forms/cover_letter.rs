@@ -6,7 +6,6 @@ use super::{LineStatus, ProposalInfo};
 use crate::error::Result;
 use crate::profile::Berkas;
 use crate::reports::{letter_pdf, LetterLine};
-use crate::signing::{new_code, PdfBody, SignRequest};
 use crate::sync::SyncOptions;
 
 /// The checklist line the letter fills.
@@ -76,15 +75,11 @@ impl Berkas {
         )?;
         let date = crate::store::now();
         let lines = cover_letter_lines(&p, &unit, date.get(..10).unwrap_or(&date), self.actor());
-        let code = new_code()?;
-        let body = PdfBody::new(letter_pdf(&lines, Some(&code)))?;
         // The title is public to whoever holds the code: no name or NIP in it.
         let title = format!("Surat pengantar usul {} periode {}", p.jenis, p.periode);
-        let sha256 = body.sha256();
-        let ask =
-            SignRequest { code: &code, kind: "surat_pengantar", title: title.trim(), sha256: &sha256, usulan: None };
-        let signed = self.sign_statement(&ask, opts).await?;
-        let file_name = format!("surat-pengantar-{code}.pdf");
-        self.attach_proposal_paper(id, LETTER_LINE, &body.seal(&signed), Some(file_name), false)
+        let letter = |code: &str| Ok(letter_pdf(&lines, Some(code)));
+        let signed = self.sign_pdf("surat_pengantar", title.trim(), None, letter, opts).await?;
+        let file_name = format!("surat-pengantar-{}.pdf", signed.statement.code);
+        self.attach_proposal_paper(id, LETTER_LINE, &signed.bytes, Some(file_name), false)
     }
 }

@@ -6,7 +6,7 @@ use super::UsulanInfo;
 use crate::error::{Error, Result};
 use crate::profile::Berkas;
 use crate::reports::{letter_pdf, LetterLine};
-use crate::signing::{new_code, receipt_title, PdfBody, SignRequest, SignedExport};
+use crate::signing::{receipt_title, SignedExport};
 use crate::sync::SyncOptions;
 
 /// The receipt's lines for request `u` of `nama`, named `layanan`.
@@ -59,14 +59,8 @@ impl Berkas {
         )?;
         let layanan =
             self.layanan_catalog()?.get(&u.layanan_id).map(|l| l.nama.clone()).unwrap_or(u.layanan_id.clone());
-        let code = new_code()?;
-        let body = PdfBody::new(letter_pdf(&receipt_lines(&u, &nama, &layanan), Some(&code)))?;
+        let lines = receipt_lines(&u, &nama, &layanan);
         let title = receipt_title(&u.layanan_id, &u.id);
-        let sha256 = body.sha256();
-        let ask =
-            SignRequest { code: &code, kind: "tanda_terima", title: &title, sha256: &sha256, usulan: Some(&u.id) };
-        let signed = self.sign_statement(&ask, opts).await?;
-        let statement = signed.statement.clone();
-        Ok(SignedExport { bytes: body.seal(&signed), detached: None, statement })
+        self.sign_pdf("tanda_terima", &title, Some(&u.id), |code| Ok(letter_pdf(&lines, Some(code))), opts).await
     }
 }

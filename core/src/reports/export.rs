@@ -1,7 +1,7 @@
 //! The daftar nominatif as a file: CSV (UTF-8 with a BOM so that spreadsheet programs read
 //! the names right), XLSX, or a landscape A4 PDF with a header on every page.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use super::pdf_text::TextPdf;
 
 use super::{Nominatif, NominatifRow};
 use crate::error::{Error, Result};
@@ -110,14 +110,13 @@ pub fn to_xlsx(n: &Nominatif) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(bad)
 }
 
-/// Latin-1 text for the standard Helvetica font (no font is embedded); other characters
-/// become `?`.
-pub(super) fn latin1(s: &str) -> Vec<u8> {
-    s.chars().map(|c| if (c as u32) < 256 { c as u8 } else { b'?' }).collect()
-}
-
-pub fn to_pdf(n: &Nominatif) -> Vec<u8> {
-    to_pdf_coded(n, None)
+/// The daftar nominatif as `format`; a PDF shows `code` at the foot of every page.
+pub fn render(n: &Nominatif, format: ReportFormat, code: Option<&str>) -> Result<Vec<u8>> {
+    Ok(match format {
+        ReportFormat::Csv => to_csv(n),
+        ReportFormat::Xlsx => to_xlsx(n)?,
+        ReportFormat::Pdf => to_pdf_coded(n, code),
+    })
 }
 
 /// The PDF, with a signature's verification code at the foot of every page (see `signing`).
@@ -126,56 +125,40 @@ pub fn to_pdf_coded(n: &Nominatif, code: Option<&str>) -> Vec<u8> {
     const H: f32 = 595.28;
     const ROWS_PER_PAGE: usize = 32;
     let cols: [f32; 10] = [30.0, 58.0, 170.0, 340.0, 385.0, 440.0, 605.0, 660.0, 715.0, 768.0];
-    let mut pdf = Pdf::new();
-    let (catalog, tree, font) = (Ref::new(1), Ref::new(2), Ref::new(3));
-    let mut next = 4;
-    pdf.catalog(catalog).pages(tree);
-    pdf.type1_font(font).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
+    let mut pdf = TextPdf::new(W, H);
     let chunks: Vec<&[NominatifRow]> =
         if n.rows.is_empty() { vec![&[][..]] } else { n.rows.chunks(ROWS_PER_PAGE).collect() };
     let pages = chunks.len();
-    let mut kids = vec![];
     for (p, chunk) in chunks.into_iter().enumerate() {
-        let (page_id, content_id) = (Ref::new(next), Ref::new(next + 1));
-        next += 2;
-        kids.push(page_id);
-        let mut page = pdf.page(page_id);
-        page.media_box(Rect::new(0.0, 0.0, W, H)).parent(tree).contents(content_id);
-        page.resources().fonts().pair(Name(b"F1"), font);
-        page.finish();
-        let mut c = Content::new();
-        let text = |c: &mut Content, x: f32, y: f32, size: f32, s: &str| {
-            c.begin_text().set_font(Name(b"F1"), size).next_line(x, y).show(Str(&latin1(s))).end_text();
-        };
-        let title = format!(
-            "Daftar nominatif{}  -  dibuat {}  -  halaman {} dari {}",
-            n.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default(),
-            n.dibuat,
-            p + 1,
-            pages
-        );
-        text(&mut c, 30.0, H - 40.0, 12.0, &title);
-        for (x, h) in cols.iter().zip(HEADERS) {
-            text(&mut c, *x, H - 70.0, 8.0, h);
-        }
-        for (i, r) in chunk.iter().enumerate() {
-            let y = H - 86.0 - i as f32 * 14.5;
-            let idx = p * ROWS_PER_PAGE + i;
-            for (k, (x, v)) in cols.iter().zip(cells(idx, r)).enumerate() {
-                let limit = [4, 20, 34, 8, 10, 34, 10, 12, 12, 4][k];
-                let v: String = v.chars().take(limit).collect();
-                text(&mut c, *x, y, 8.0, &v);
-            }
-        }
-        if let Some(code) = code {
-            let foot = format!(
-                "Kode verifikasi: {code}  -  ditandatangani secara elektronik oleh hub Berkas; \
-                 periksa dengan kunci publik BKD: berkas signature verify"
+        pdf.page(|c| {
+            let title = format!(
+                "Daftar nominatif{}  -  dibuat {}  -  halaman {} dari {}",
+                n.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default(),
+                n.dibuat,
+                p + 1,
+                pages
             );
-            text(&mut c, 30.0, 20.0, 8.0, &foot);
-        }
-        pdf.stream(content_id, &c.finish());
+            c.show(30.0, H - 40.0, 12.0, &title);
+            for (x, h) in cols.iter().zip(HEADERS) {
+                c.show(*x, H - 70.0, 8.0, h);
+            }
+            for (i, r) in chunk.iter().enumerate() {
+                let y = H - 86.0 - i as f32 * 14.5;
+                let idx = p * ROWS_PER_PAGE + i;
+                for (k, (x, v)) in cols.iter().zip(cells(idx, r)).enumerate() {
+                    let limit = [4, 20, 34, 8, 10, 34, 10, 12, 12, 4][k];
+                    let v: String = v.chars().take(limit).collect();
+                    c.show(*x, y, 8.0, &v);
+                }
+            }
+            if let Some(code) = code {
+                let foot = format!(
+                    "Kode verifikasi: {code}  -  ditandatangani secara elektronik oleh hub Berkas; \
+                     periksa dengan kunci publik BKD: berkas signature verify"
+                );
+                c.show(30.0, 20.0, 8.0, &foot);
+            }
+        });
     }
-    pdf.pages(tree).kids(kids.iter().copied()).count(kids.len() as i32);
     pdf.finish()
 }

@@ -1,9 +1,7 @@
 //! Letters Berkas writes (a proposal's surat pengantar): A4 pages of plain text in the
 //! standard Helvetica, wrapped, with the signature's verification code at the foot of each.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
-
-use super::export::latin1;
+use super::pdf_text::TextPdf;
 
 const W: f32 = 595.28;
 const H: f32 = 841.89;
@@ -59,35 +57,22 @@ pub fn letter_pdf(lines: &[LetterLine], code: Option<&str>) -> Vec<u8> {
         }
     }
     let per_page = ((H - 2.0 * MARGIN - 30.0) / LINE) as usize;
-    let mut pdf = Pdf::new();
-    let (catalog, tree, font) = (Ref::new(1), Ref::new(2), Ref::new(3));
-    pdf.catalog(catalog).pages(tree);
-    pdf.type1_font(font).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
+    let mut pdf = TextPdf::new(W, H);
     let chunks: Vec<&[(f32, String)]> = laid.chunks(per_page.max(1)).collect();
     let pages = chunks.len();
-    let mut kids = vec![];
     for (p, chunk) in chunks.into_iter().enumerate() {
-        let (page_id, content_id) = (Ref::new(4 + 2 * p as i32), Ref::new(5 + 2 * p as i32));
-        kids.push(page_id);
-        let mut page = pdf.page(page_id);
-        page.media_box(Rect::new(0.0, 0.0, W, H)).parent(tree).contents(content_id);
-        page.resources().fonts().pair(Name(b"F1"), font);
-        page.finish();
-        let mut c = Content::new();
-        let mut text = |x: f32, y: f32, size: f32, s: &str| {
-            c.begin_text().set_font(Name(b"F1"), size).next_line(x, y).show(Str(&latin1(s))).end_text();
-        };
-        for (i, (size, s)) in chunk.iter().enumerate() {
-            text(MARGIN, H - MARGIN - i as f32 * LINE, *size, s);
-        }
-        let mut foot = format!("halaman {} dari {pages}", p + 1);
-        if let Some(code) = code {
-            foot = format!("Kode verifikasi: {code}  -  ditandatangani secara elektronik oleh hub Berkas  -  {foot}");
-        }
-        text(MARGIN, 28.0, 8.0, &foot);
-        pdf.stream(content_id, &c.finish());
+        pdf.page(|c| {
+            for (i, (size, s)) in chunk.iter().enumerate() {
+                c.show(MARGIN, H - MARGIN - i as f32 * LINE, *size, s);
+            }
+            let mut foot = format!("halaman {} dari {pages}", p + 1);
+            if let Some(code) = code {
+                foot =
+                    format!("Kode verifikasi: {code}  -  ditandatangani secara elektronik oleh hub Berkas  -  {foot}");
+            }
+            c.show(MARGIN, 28.0, 8.0, &foot);
+        });
     }
-    pdf.pages(tree).kids(kids.iter().copied()).count(kids.len() as i32);
     pdf.finish()
 }
 

@@ -4,13 +4,14 @@
 
 mod export;
 mod letter;
+mod pdf_text;
 
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::profile::Berkas;
 
-pub use export::{to_csv, to_pdf, to_pdf_coded, to_xlsx, ReportFormat};
+pub use export::{render, to_csv, to_pdf_coded, to_xlsx, ReportFormat};
 pub use letter::{letter_pdf, LetterLine};
 
 /// One line of the daftar nominatif.

@@ -2,11 +2,12 @@
 //! was fetched, so a check needs no network).
 
 use serde::Deserialize;
+use std::path::{Path, PathBuf};
 
 use super::{detached_text, new_code, sha256_hex, PdfBody, PublicKey, SignatureError, Signed, Statement};
 use crate::error::{Error, Result};
 use crate::profile::Berkas;
-use crate::reports::{to_csv, to_pdf_coded, to_xlsx, ReportFormat};
+use crate::reports::{render, ReportFormat};
 use crate::store::replica::{meta_get, meta_set};
 use crate::sync::SyncOptions;
 
@@ -43,6 +44,24 @@ pub struct SignedExport {
     pub bytes: Vec<u8>,
     pub detached: Option<String>,
     pub statement: Statement,
+}
+
+impl SignedExport {
+    /// Writes the file to `path`, and its `.sig` beside it first: a file left without it reads
+    /// as unsigned, never the reverse.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(text) = &self.detached {
+            std::fs::write(sig_path(path), text)?;
+        }
+        std::fs::write(path, &self.bytes)
+    }
+}
+
+/// Where a file's detached signature is kept: `FILE.sig`.
+pub fn sig_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_os_string();
+    name.push(".sig");
+    PathBuf::from(name)
 }
 
 impl Berkas {
@@ -105,6 +124,25 @@ impl Berkas {
         Ok(signed)
     }
 
+    /// Has the hub sign a PDF that `draw` makes showing the code it is given; the PDF comes
+    /// back sealed with its signature.
+    pub(crate) async fn sign_pdf(
+        &self,
+        kind: &str,
+        title: &str,
+        usulan: Option<&str>,
+        draw: impl FnOnce(&str) -> Result<Vec<u8>>,
+        opts: &SyncOptions,
+    ) -> Result<SignedExport> {
+        let code = new_code()?;
+        let body = PdfBody::new(draw(&code)?)?;
+        let sha256 = body.sha256();
+        let signed =
+            self.sign_statement(&SignRequest { code: &code, kind, title, sha256: &sha256, usulan }, opts).await?;
+        let statement = signed.statement.clone();
+        Ok(SignedExport { bytes: body.seal(&signed), detached: None, statement })
+    }
+
     /// The daftar nominatif, signed by the hub: a PDF shows its code on every page and carries
     /// the signature; a CSV or XLSX gets a `.sig` text to keep beside it.
     pub async fn signed_nominatif(
@@ -114,18 +152,13 @@ impl Berkas {
         opts: &SyncOptions,
     ) -> Result<SignedExport> {
         let n = self.daftar_nominatif(unit)?;
-        let code = new_code()?;
         let title = format!("Daftar nominatif {}", unit.unwrap_or("semua unit"));
         let title: String = title.chars().filter(|c| !c.is_control()).take(200).collect::<String>().trim().to_string();
         if format == ReportFormat::Pdf {
-            let body = PdfBody::new(to_pdf_coded(&n, Some(&code)))?;
-            let ask =
-                SignRequest { code: &code, kind: "nominatif", title: &title, sha256: &body.sha256(), usulan: None };
-            let signed = self.sign_statement(&ask, opts).await?;
-            let statement = signed.statement.clone();
-            return Ok(SignedExport { bytes: body.seal(&signed), detached: None, statement });
+            return self.sign_pdf("nominatif", &title, None, |code| render(&n, format, Some(code)), opts).await;
         }
-        let bytes = if format == ReportFormat::Csv { to_csv(&n) } else { to_xlsx(&n)? };
+        let bytes = render(&n, format, None)?;
+        let code = new_code()?;
         let ask =
             SignRequest { code: &code, kind: "nominatif", title: &title, sha256: &sha256_hex(&bytes), usulan: None };
         let signed = self.sign_statement(&ask, opts).await?;

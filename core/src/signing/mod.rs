@@ -12,7 +12,7 @@
 mod client;
 mod error;
 
-pub use client::{SignRequest, SignedExport};
+pub use client::{sig_path, SignRequest, SignedExport};
 pub use error::SignatureError;
 
 use ring::signature::{UnparsedPublicKey, ED25519};

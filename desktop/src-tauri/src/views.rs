@@ -159,31 +159,26 @@ pub async fn export_nominatif(
     dir: Option<std::path::PathBuf>,
     sign: bool,
 ) -> CmdResult<String> {
-    use berkas_core::reports::{to_csv, to_pdf, to_xlsx, ReportFormat};
+    use berkas_core::reports::{render, ReportFormat};
     let f = ReportFormat::parse(format).ok_or_else(|| CommandError::new("report.format", "csv, xlsx or pdf"))?;
-    let (bytes, sig, made) = if sign {
-        let signed = b.signed_nominatif(unit, f, &SyncOptions::default()).await?;
-        (signed.bytes, signed.detached, signed.statement.issued)
-    } else {
-        let n = b.daftar_nominatif(unit)?;
-        let bytes = match f {
-            ReportFormat::Csv => to_csv(&n),
-            ReportFormat::Xlsx => to_xlsx(&n)?,
-            ReportFormat::Pdf => to_pdf(&n),
-        };
-        (bytes, None, n.dibuat)
-    };
     let dir = dir.unwrap_or_else(export_dir);
     let io = |e: std::io::Error| CommandError::new("report.io", e.to_string());
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let day = made.get(..10).unwrap_or("hari-ini");
-    let path = dir.join(format!("daftar-nominatif-{}-{day}.{}", unit.unwrap_or("semua"), f.extension()));
-    if let Some(text) = sig {
-        let mut sig_path = path.clone().into_os_string();
-        sig_path.push(".sig");
-        std::fs::write(sig_path, text).map_err(io)?;
-    }
-    std::fs::write(&path, bytes).map_err(io)?;
+    let file = |made: &str| {
+        let day = made.get(..10).unwrap_or("hari-ini");
+        dir.join(format!("daftar-nominatif-{}-{day}.{}", unit.unwrap_or("semua"), f.extension()))
+    };
+    let path = if sign {
+        let signed = b.signed_nominatif(unit, f, &SyncOptions::default()).await?;
+        let path = file(&signed.statement.issued);
+        signed.write(&path).map_err(io)?;
+        path
+    } else {
+        let n = b.daftar_nominatif(unit)?;
+        let path = file(&n.dibuat);
+        std::fs::write(&path, render(&n, f, None)?).map_err(io)?;
+        path
+    };
     Ok(path.display().to_string())
 }
 
