@@ -2,7 +2,7 @@
 //! whether the ASN may change them, riwayat groups, completeness, written warnings and the
 //! instansi's proposals about them.
 
-use berkas_core::model::{Entity, FieldDef, FieldMap, Owner, Value};
+use berkas_core::display::{Lang, RecordDisplay, ShownField};
 use berkas_core::PegawaiRecord;
 
 use crate::error::Result;
@@ -11,9 +11,15 @@ use crate::profile::BerkasProfile;
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct FieldEntry {
     pub name: String,
+    /// In the language asked for.
     pub label: String,
-    /// The value as text; empty when not filled.
+    /// The value as stored, as text (what an edit field starts from); empty when not filled.
     pub value: String,
+    /// The value as a person reads it (core's display: `Islam`, `IV/b Pembina Tingkat I`,
+    /// `12 Maret 1985`, a dash when empty, a code no table knows with a warning mark).
+    pub display: String,
+    /// Why `display` carries a warning mark.
+    pub warning: Option<String>,
     /// The ASN's own data (contact, family), changed at once; official data goes through a
     /// correction request.
     pub own: bool,
@@ -76,32 +82,31 @@ pub struct ProposalEntry {
     pub missing: Vec<String>,
 }
 
-fn entries(defs: &[FieldDef], values: &FieldMap) -> Vec<FieldEntry> {
-    defs.iter()
+fn entries(shown: &[ShownField]) -> Vec<FieldEntry> {
+    shown
+        .iter()
         .map(|f| FieldEntry {
-            name: f.name.to_string(),
-            label: f.label.to_string(),
-            value: values.get(f.name).map(Value::to_text).unwrap_or_default(),
-            own: f.owner == Owner::Personal,
+            name: f.name.clone(),
+            label: f.label.clone(),
+            value: f.value.to_text(),
+            display: f.display.clone(),
+            warning: f.warning.clone(),
+            own: f.own,
         })
         .collect()
 }
 
-fn view(nip: String, r: PegawaiRecord) -> RecordView {
-    let du = &r.data_utama.values;
+fn view(r: &PegawaiRecord, d: RecordDisplay) -> RecordView {
     RecordView {
-        nama: du.get("nama").map(Value::to_text).unwrap_or_default(),
-        data_utama: entries(Entity::DataUtama.def().fields, du),
-        riwayat: r
+        nama: d.nama,
+        data_utama: entries(&d.data_utama),
+        riwayat: d
             .riwayat
-            .iter()
-            .map(|(e, rows)| RiwayatGroup {
-                entity: e.key().to_string(),
-                label: e.def().label.to_string(),
-                rows: rows
-                    .iter()
-                    .map(|row| RiwayatRow { id: row.id.clone(), fields: entries(e.def().fields, &row.values) })
-                    .collect(),
+            .into_iter()
+            .map(|g| RiwayatGroup {
+                entity: g.entity,
+                label: g.label,
+                rows: g.rows.into_iter().map(|row| RiwayatRow { id: row.id, fields: entries(&row.fields) }).collect(),
             })
             .collect(),
         completeness: r.completeness.score,
@@ -115,16 +120,22 @@ fn view(nip: String, r: PegawaiRecord) -> RecordView {
                 label: m.label.to_string(),
             })
             .collect(),
-        nip,
+        nip: d.nip,
     }
+}
+
+/// `id` or `en` (a locale such as `en-US` too); Bahasa Indonesia for anything else.
+pub(crate) fn lang_of(lang: &str) -> Lang {
+    Lang::parse(lang).unwrap_or_default()
 }
 
 #[uniffi::export]
 impl BerkasProfile {
-    /// The record of `nip` for the "my record" screen.
-    pub fn record(&self, nip: String) -> Result<RecordView> {
+    /// The record of `nip` for the "my record" screen, worded in `lang` (`id` or `en`).
+    pub fn record(&self, nip: String, lang: String) -> Result<RecordView> {
         let r = self.inner.pegawai(&nip)?;
-        Ok(view(nip, r))
+        let d = self.inner.display_of(&r, lang_of(&lang));
+        Ok(view(&r, d))
     }
 
     /// Written warnings on the record of `nip`.

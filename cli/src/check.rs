@@ -18,10 +18,31 @@ pub(crate) enum CheckCmd {
     },
     /// Decode a NIK.
     Nik { nik: String },
+    /// Check a field's value offline as an edit would (a code against the reference tables
+    /// here): `berkas check field agama_id 1`, `--group riwayat_golongan golongan_id 42`.
+    Field {
+        field: String,
+        value: String,
+        /// The group the field belongs to (default: data utama).
+        #[arg(long, default_value = "pegawai")]
+        group: String,
+    },
 }
 
 pub(crate) fn run(ctx: &Ctx, cmd: CheckCmd) -> Result<(), CliError> {
     match cmd {
+        CheckCmd::Field { field, value, group } => {
+            let entity = berkas_core::model::Entity::from_table(&group)
+                .or_else(|| berkas_core::model::Entity::from_key(&group))
+                .ok_or_else(|| CliError::usage(format!("unknown group {group:?} (e.g. pegawai, riwayat_golongan)")))?;
+            let b = ctx.open()?;
+            let shown = b.check_field(entity, &field, berkas_core::model::Value::Text(value), ctx.lang)?;
+            ctx.out.emit(&shown, || match &shown.warning {
+                Some(w) => format!("{}: {} ({w})", shown.label, shown.display),
+                None => format!("{}: {}", shown.label, shown.display),
+            });
+            Ok(())
+        }
         CheckCmd::Nip { nip, nik } => {
             let parsed = Nip::parse(&nip).map_err(|e| CliError::invalid(e.code(), e.to_string()))?;
             let nik =

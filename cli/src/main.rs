@@ -11,10 +11,12 @@ mod layanan;
 mod output;
 mod pegawai;
 mod propose;
+mod referensi;
 mod report;
 mod signature;
 mod sync;
 
+use berkas_core::display::Lang;
 use berkas_core::secrets::SecretStoreKind;
 use berkas_core::Berkas;
 use clap::{Parser, Subcommand};
@@ -32,6 +34,9 @@ struct Cli {
     /// Machine-readable JSON output.
     #[arg(long, global = true)]
     json: bool,
+    /// Language of the output: id (Bahasa Indonesia, the default) or en; else the locale's.
+    #[arg(long, global = true, env = "BERKAS_LANG")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -90,6 +95,9 @@ enum Command {
     /// Layanan kepegawaian: the catalogue and document checklists.
     #[command(subcommand)]
     Layanan(layanan::LayananCmd),
+    /// SIASN reference tables on this device: look codes up offline.
+    #[command(subcommand)]
+    Referensi(referensi::ReferensiCmd),
     /// Import SIASN data.
     #[command(subcommand)]
     Import(import::ImportCmd),
@@ -155,6 +163,8 @@ fn default_profile() -> PathBuf {
 pub(crate) struct Ctx {
     pub profile: PathBuf,
     pub out: Out,
+    /// The one language of this run.
+    pub lang: Lang,
 }
 
 impl Ctx {
@@ -163,8 +173,16 @@ impl Ctx {
     }
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
-    let ctx = Ctx { profile: cli.profile.unwrap_or_else(default_profile), out: Out { json: cli.json } };
+/// `--lang` (or `BERKAS_LANG`), else the locale; Bahasa Indonesia when neither names English.
+fn lang_of(arg: Option<&str>) -> Result<Lang, CliError> {
+    match arg {
+        Some(a) => Lang::parse(a).ok_or_else(|| CliError::usage(format!("--lang must be id or en, not {a:?}"))),
+        None => Ok(Lang::from_env()),
+    }
+}
+
+fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
+    let ctx = Ctx { profile: cli.profile.unwrap_or_else(default_profile), out: Out { json: cli.json }, lang };
     match cli.command {
         Command::Init { user, secret_store } => {
             let kind = SecretStoreKind::parse(&secret_store).ok_or_else(|| {
@@ -217,6 +235,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Signature(c) => signature::run(&ctx, c),
         Command::Verify(c) => form::run_verify(&ctx, c),
         Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),
+        Command::Referensi(c) => referensi::run(&ctx, c),
         Command::Import(c) => import::run(&ctx, c),
         Command::Export(c) => import::run_export(&ctx, c),
         Command::Synth { count, units, seed } => {
@@ -258,8 +277,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
-    match run(cli) {
+    let lang = match lang_of(cli.lang.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return e.report(json, Lang::Id),
+    };
+    match run(cli, lang) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => e.report(json),
+        Err(e) => e.report(json, lang),
     }
 }

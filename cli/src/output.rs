@@ -1,6 +1,7 @@
 //! Output and errors: JSON for scripts, text for people; errors carry a stable code and, for
 //! bad input, the fields at fault.
 
+use berkas_core::display::{error_text, field_error_text, Lang};
 use berkas_core::model::FieldError;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -31,26 +32,39 @@ pub(crate) struct CliError {
     pub fields: Vec<FieldError>,
     /// Bad input exits 2; everything else 1.
     pub bad_input: bool,
+    /// The core error, worded in the run's language when reported.
+    pub core: Option<Box<berkas_core::Error>>,
+}
+
+/// A field's label in `lang`, found by its name (data utama first, then every group).
+fn label_of(field: &str, lang: Lang) -> Option<&'static str> {
+    use berkas_core::model::Entity;
+    std::iter::once(Entity::DataUtama)
+        .chain(Entity::ALL)
+        .find_map(|e| e.def().field(field))
+        .map(|f| berkas_core::display::field_label(f, lang))
 }
 
 impl CliError {
     pub fn usage(message: impl Into<String>) -> CliError {
-        CliError { code: "usage".into(), message: message.into(), fields: Vec::new(), bad_input: true }
+        CliError { code: "usage".into(), message: message.into(), fields: Vec::new(), bad_input: true, core: None }
     }
 
     pub fn invalid(code: &str, message: impl Into<String>) -> CliError {
-        CliError { code: code.into(), message: message.into(), fields: Vec::new(), bad_input: true }
+        CliError { code: code.into(), message: message.into(), fields: Vec::new(), bad_input: true, core: None }
     }
 
-    pub fn report(self, json: bool) -> ExitCode {
+    pub fn report(self, json: bool, lang: Lang) -> ExitCode {
         if json {
             let v =
                 serde_json::json!({ "error": { "code": self.code, "message": self.message, "fields": self.fields } });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         } else {
-            eprintln!("error: {}", self.message);
+            let message = self.core.as_deref().map_or(self.message, |e| error_text(e, lang));
+            eprintln!("{}: {message}", lang.pick("galat", "error"));
             for f in &self.fields {
-                eprintln!("  - {}: {} [{}]", f.field, f.message, f.code);
+                let label = label_of(&f.field, lang).map(|l| format!("{l} ({})", f.field));
+                eprintln!("  - {} [{}]", field_error_text(f, label.as_deref(), lang), f.code);
             }
         }
         ExitCode::from(if self.bad_input { 2 } else { 1 })
@@ -81,12 +95,12 @@ impl From<berkas_core::Error> for CliError {
             berkas_core::Error::Hub { code, .. } => code.clone(),
             other => other.code().to_string(),
         };
-        CliError { code, message, fields, bad_input }
+        CliError { code, message, fields, bad_input, core: Some(Box::new(e)) }
     }
 }
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> CliError {
-        CliError { code: "io".into(), message: e.to_string(), fields: Vec::new(), bad_input: false }
+        CliError { code: "io".into(), message: e.to_string(), fields: Vec::new(), bad_input: false, core: None }
     }
 }

@@ -1,5 +1,6 @@
 //! `berkas pegawai add|show|list|search|edit` and `berkas riwayat add|edit|delete`.
 
+use berkas_core::display::{entity_label, Lang, RecordDisplay, ShownField};
 use berkas_core::model::{Entity, FieldMap, Value};
 use berkas_core::{ListFilter, PegawaiRecord, PegawaiSummary};
 use clap::Subcommand;
@@ -94,33 +95,82 @@ fn summaries(list: &[PegawaiSummary]) -> String {
         .join("\n")
 }
 
-fn record_text(r: &PegawaiRecord) -> String {
+/// A field as people read it: a code beside its name (`Islam (1)`, `IV/b Pembina Tingkat I
+/// (42)`); anything else as core shows it (an unknown code already carries its mark).
+fn shown_text(f: &ShownField) -> String {
+    if f.coded && f.warning.is_none() && !f.value.is_null() {
+        format!("{} ({})", f.display, f.value.to_text())
+    } else {
+        f.display.clone()
+    }
+}
+
+fn record_text(r: &PegawaiRecord, d: &RecordDisplay, lang: Lang) -> String {
     let mut s = String::new();
-    for f in Entity::DataUtama.def().fields {
-        if let Some(v) = r.data_utama.values.get(f.name) {
-            s.push_str(&format!("{:<30} {}\n", f.label, v));
+    for f in d.data_utama.iter().filter(|f| !f.value.is_null()) {
+        s.push_str(&format!("{:<30} {}\n", f.label, shown_text(f)));
+    }
+    for g in &d.riwayat {
+        s.push_str(&format!("\n{} ({})\n", g.label, g.rows.len()));
+        for row in &g.rows {
+            let fields: Vec<String> = row
+                .fields
+                .iter()
+                .filter(|f| !f.value.is_null())
+                .map(|f| format!("{}: {}", f.label, shown_text(f)))
+                .collect();
+            s.push_str(&format!("  [{}] {}\n", row.id, fields.join("; ")));
         }
     }
-    for (e, rows) in &r.riwayat {
-        let def = e.def();
-        s.push_str(&format!("\n{} ({})\n", def.label, rows.len()));
-        for row in rows {
-            let fields: Vec<String> =
-                def.fields.iter().filter_map(|f| row.values.get(f.name).map(|v| format!("{}={}", f.name, v))).collect();
-            s.push_str(&format!("  [{}] {}\n", row.id, fields.join(", ")));
-        }
-    }
+    let (completeness, missing, warning) = match lang {
+        Lang::Id => ("Kelengkapan", "belum ada", "peringatan"),
+        Lang::En => ("Completeness", "missing", "warning"),
+    };
     s.push_str(&format!(
-        "\nKelengkapan {}% ({}/{})\n",
+        "\n{completeness} {}% ({}/{})\n",
         r.completeness.score, r.completeness.satisfied, r.completeness.total
     ));
     for m in &r.completeness.missing {
-        s.push_str(&format!("  belum ada: {} - {}\n", m.entity.def().label, m.label));
+        s.push_str(&format!("  {missing}: {} - {}\n", entity_label(m.entity, lang), m.label));
     }
     for w in &r.warnings {
-        s.push_str(&format!("peringatan: {}\n", w.message));
+        s.push_str(&format!("{warning}: {}\n", w.message));
+    }
+    for f in d.data_utama.iter().chain(d.riwayat.iter().flat_map(|g| g.rows.iter().flat_map(|r| &r.fields))) {
+        if let Some(w) = &f.warning {
+            s.push_str(&format!("{warning}: {} - {w}\n", f.label));
+        }
     }
     s
+}
+
+/// The record as JSON: what core stores, with `fields` beside each row's `values` giving for
+/// every field `{value, label, display}` (and `warning` for a code no table knows).
+fn record_json(r: &PegawaiRecord, d: &RecordDisplay) -> serde_json::Value {
+    let fields = |shown: &[ShownField]| -> serde_json::Value {
+        shown
+            .iter()
+            .map(|f| {
+                let mut o = serde_json::json!({ "value": f.value, "label": f.label, "display": f.display });
+                if let Some(w) = &f.warning {
+                    o["warning"] = serde_json::Value::String(w.clone());
+                }
+                (f.name.clone(), o)
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    v["data_utama"]["fields"] = fields(&d.data_utama);
+    for g in &d.riwayat {
+        if let Some(rows) = v["riwayat"][&g.entity].as_array_mut() {
+            for (row, shown) in rows.iter_mut().zip(&g.rows) {
+                row["fields"] = fields(&shown.fields);
+            }
+        }
+    }
+    v["lang"] = serde_json::Value::String(d.lang.code().into());
+    v
 }
 
 pub(crate) fn run(ctx: &Ctx, cmd: PegawaiCmd) -> Result<(), CliError> {
@@ -157,7 +207,8 @@ pub(crate) fn run(ctx: &Ctx, cmd: PegawaiCmd) -> Result<(), CliError> {
         }
         PegawaiCmd::Show { nip } => {
             let r = b.pegawai(&nip)?;
-            ctx.out.emit(&r, || record_text(&r));
+            let d = b.display_of(&r, ctx.lang);
+            ctx.out.emit(&record_json(&r, &d), || record_text(&r, &d, ctx.lang));
         }
         PegawaiCmd::List { unit, below, limit, offset } => {
             let list = b.list_pegawai(&ListFilter { unit, below_completeness: below, limit, offset })?;

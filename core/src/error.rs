@@ -36,6 +36,9 @@ pub enum Error {
     /// A document refused or damaged; `code` is `doc.*` (see `docs::codes`).
     #[error("{message}")]
     Document { code: &'static str, message: String },
+    /// A document larger than the hub accepts (its limits are stored at each sync).
+    #[error("the document is {}; the hub accepts at most {}", crate::sync::megabytes(*size), crate::sync::megabytes(*limit))]
+    TooLargeForHub { size: u64, limit: u64 },
     #[error("not signed in to a Berkas hub; run `berkas login` first")]
     NotLoggedIn,
     #[error("cannot reach the hub: {0}")]
@@ -72,6 +75,7 @@ impl Error {
             Error::DuplicateNip => "duplicate_nip",
             Error::BadDocument(_) => "bad_document",
             Error::Document { code, .. } => code,
+            Error::TooLargeForHub { .. } => "doc.too_large_for_hub",
             Error::NotLoggedIn => "sync.not_logged_in",
             Error::Network(_) => "sync.network",
             Error::Hub { .. } => "sync.hub",

@@ -8,6 +8,7 @@
 
 pub mod authz;
 pub mod completeness;
+pub mod display;
 pub mod docs;
 pub mod due;
 pub mod error;

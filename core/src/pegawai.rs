@@ -365,7 +365,10 @@ impl Berkas {
     pub fn pegawai(&self, nip: &str) -> Result<PegawaiRecord> {
         let store = self.store();
         let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
-        let (du, riwayat) = records::load_all(&store.conn, &id)?.ok_or(Error::NotFound("pegawai"))?;
+        let (du, mut riwayat) = records::load_all(&store.conn, &id)?.ok_or(Error::NotFound("pegawai"))?;
+        for (e, rows) in riwayat.iter_mut() {
+            records::sort_rows(*e, rows);
+        }
         let docs = records::document_links(&store.conn, &id)?;
         let completeness = completeness::evaluate(&du, &riwayat, &docs);
         let warnings = warnings_for(&du.values);
@@ -389,6 +392,78 @@ impl Berkas {
         let store = self.store();
         let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
         audit::for_pegawai(&store.conn, &id, limit)
+    }
+
+    /// The record of `nip` as a person reads it: every code with its name, dates and
+    /// booleans in `lang`, riwayat newest first. What every shell shows.
+    pub fn display_record(&self, nip: &str, lang: crate::display::Lang) -> Result<crate::display::RecordDisplay> {
+        let record = self.pegawai(nip)?;
+        Ok(self.display_of(&record, lang))
+    }
+
+    /// A record already read, as shown.
+    pub fn display_of(&self, record: &PegawaiRecord, lang: crate::display::Lang) -> crate::display::RecordDisplay {
+        let store = self.store();
+        let names = crate::store::refs::StoreNames::new(&store.conn);
+        crate::display::RecordDisplay::of(record, &names, lang)
+    }
+
+    /// Fields of one row of `entity` as shown (a request's answers, a verification's side by
+    /// side view).
+    pub fn display_fields(
+        &self,
+        entity: Entity,
+        values: &FieldMap,
+        lang: crate::display::Lang,
+    ) -> Vec<crate::display::ShownField> {
+        let store = self.store();
+        let names = crate::store::refs::StoreNames::new(&store.conn);
+        crate::display::record::show_fields(&names, entity.def(), values, lang)
+    }
+
+    /// One value of a field of `entity` as shown (a request's answer, a conflict's two
+    /// sides); a field no group has is shown as its text.
+    pub fn show_value(&self, entity: Entity, field: &str, value: &Value, lang: crate::display::Lang) -> String {
+        match entity.def().field(field) {
+            Some(f) => {
+                let store = self.store();
+                let names = crate::store::refs::StoreNames::new(&store.conn);
+                crate::display::show_value(&names, f, value, lang).display
+            }
+            None if value.is_null() => "-".into(),
+            None => value.to_text(),
+        }
+    }
+
+    /// Checks one value of a field offline as an edit would (its kind, and a code against the
+    /// reference tables here) and shows it; refused with the same error an edit gets.
+    pub fn check_field(
+        &self,
+        entity: Entity,
+        field: &str,
+        value: Value,
+        lang: crate::display::Lang,
+    ) -> Result<crate::display::ShownField> {
+        let clean = {
+            let store = self.store();
+            let input = FieldMap::from([(field.to_string(), value)]);
+            validate(&store.conn, &store.refs, entity.def(), input)?
+        };
+        self.display_fields(entity, &clean, lang).into_iter().find(|f| f.name == field).ok_or(Error::NotFound("field"))
+    }
+
+    /// Rows of a reference table on this device, those whose code or name contains `search`.
+    pub fn ref_rows(
+        &self,
+        table: &str,
+        search: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<crate::store::refs::RefRowView>> {
+        let store = self.store();
+        if crate::store::refs::list_tables(&store.conn)?.iter().all(|t| t.name != table) {
+            return Err(Error::NotFound("reference table"));
+        }
+        crate::store::refs::rows(&store.conn, table, search, limit)
     }
 
     /// Name of a reference code, if the table is loaded.

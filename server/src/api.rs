@@ -36,11 +36,11 @@ pub struct AppState {
     /// Lifetimes of access and refresh tokens, in seconds.
     pub access_ttl: i64,
     pub refresh_ttl: i64,
-    /// Reference facts the due rules need (from `--referensi DIR`; empty without).
-    pub refs: Arc<berkas_core::due::TableRefs>,
-    /// Reference codes pushed values are checked against: the built-in tables, plus those of
-    /// `--referensi DIR`.
-    pub codes: Arc<berkas_core::refdata::CodeSets>,
+    /// The reference tables the hub serves and judges by (built-in, `--referensi DIR`,
+    /// `import referensi`): its codes and the due rules' facts.
+    pub referensi: Arc<crate::referensi::HubReferensi>,
+    /// The limits devices are told of (`GET /v1/settings`).
+    pub settings: Arc<berkas_core::sync::HubSettings>,
 }
 
 impl AppState {
@@ -51,8 +51,8 @@ impl AppState {
             dummy_hash: auth::hash_password("berkas-dummy-password")?,
             access_ttl: auth::ACCESS_TTL_SECS,
             refresh_ttl: auth::REFRESH_TTL_SECS,
-            refs: Arc::new(berkas_core::due::TableRefs::from_tables(&berkas_core::refdata::builtin_tables())),
-            codes: Arc::new(berkas_core::refdata::CodeSets::with_builtin(vec![])),
+            referensi: Arc::new(crate::referensi::HubReferensi::default()),
+            settings: Arc::new(crate::referensi_api::settings_of_this_hub()),
         })
     }
 }
@@ -82,6 +82,9 @@ pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit_all))
         .routes(routes!(crate::due_api::due))
         .routes(routes!(crate::layanan_api::get_catalog, crate::layanan_api::put_catalog))
+        .routes(routes!(crate::referensi_api::get_manifest))
+        .routes(routes!(crate::referensi_api::get_table))
+        .routes(routes!(crate::referensi_api::get_settings))
         .routes(routes!(crate::signing_api::signing_key))
         .routes(routes!(crate::signing_api::sign))
         .routes(routes!(crate::signing_api::lookup))

@@ -84,7 +84,7 @@ pub async fn due(
         };
         let nama = du.get("nama").and_then(Value::as_str).unwrap_or(&e.nama).to_string();
         let who = Who { pegawai_id: e.id.clone(), nip: e.nip.clone(), nama, unit: e.unit.clone() };
-        report.judge(kind, period, &rules, who, &record, state.refs.as_ref());
+        report.judge(kind, period, &rules, who, &record, state.referensi.refs().as_ref());
     }
     let detail = serde_json::json!({ "kind": kind, "period": report.period, "due": report.due.len() });
     state.store.audit(&p.username, "due", None, Some(detail), None).await?;

@@ -13,6 +13,8 @@ pub mod due_api;
 pub mod error;
 pub mod layanan_api;
 pub mod openapi;
+pub mod referensi;
+pub mod referensi_api;
 pub mod service;
 pub mod siasn_import;
 pub mod signing_api;

@@ -1,10 +1,10 @@
 //! `berkas-server`: serve the hub, seed and serve the demo instansi, manage accounts.
 
 use berkas_core::authz::Role;
-use berkas_core::due::TableRefs;
-use berkas_core::refdata::{builtin_tables, parse_table, read_json_file, table_name_of, CodeSets};
+use berkas_core::refdata::{parse_table, read_json_file, table_name_of, ParsedTable};
 use berkas_server::backup::{self, KeyCost};
 use berkas_server::blobs::FsBlobStore;
+use berkas_server::referensi::{self, HubReferensi};
 use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
 use berkas_server::{auth, demo, router, siasn_import, AppState};
 use clap::{Parser, Subcommand};
@@ -99,6 +99,16 @@ enum ImportCmd {
         dry_run: bool,
         file: PathBuf,
     },
+    /// SIASN reference tables (`*.json` / `*.json.gz` files, or folders of them): the hub
+    /// judges codes by them and every device takes a changed table at its next sync.
+    Referensi {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, env = "BERKAS_DATABASE_URL")]
+        database: Option<String>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 /// Where the hub keeps its data, and the reference tables it judges values by.
@@ -109,7 +119,8 @@ struct StoreArgs {
     /// postgres://user:password@host:port/db instead of the embedded SQLite.
     #[arg(long, env = "BERKAS_DATABASE_URL")]
     database: Option<String>,
-    /// SIASN reference tables (jabatanFungsional, jenisHukuman) for the due rules.
+    /// A folder of SIASN reference tables to take in first (as `import referensi`): the codes
+    /// the hub checks, the due rules' facts, and what devices pull.
     #[arg(long)]
     referensi: Option<PathBuf>,
 }
@@ -118,9 +129,24 @@ impl StoreArgs {
     /// The hub's state: its store, blobs and reference tables.
     async fn state(&self) -> Result<AppState, String> {
         let store = open_any(&self.data, self.database.as_deref()).await?;
+        if let Some(dir) = &self.referensi {
+            let tables = read_tables(std::slice::from_ref(dir))?;
+            if !tables.iter().any(|t| t.name == "jabatanFungsional") {
+                return Err(format!(
+                    "{}: no jabatanFungsional.json(.gz); is this the SIASN reference folder?",
+                    dir.display()
+                ));
+            }
+            referensi::publish(store.as_ref(), &tables).await.map_err(|e| e.message)?;
+        }
         let mut state = AppState::new(store, blobs(&self.data)?).map_err(|e| e.message)?;
-        let (codes, refs) = load_refs(self.referensi.as_deref())?;
-        (state.codes, state.refs) = (Arc::new(codes), Arc::new(refs));
+        state.referensi = Arc::new(HubReferensi::load(state.store.as_ref()).await.map_err(|e| e.message)?);
+        let (tables, jf, hukuman) = state.referensi.sizes();
+        if self.referensi.is_some() {
+            println!(
+                "reference tables: {tables}; usiaBup of {jf} jabatan fungsional, level of {hukuman} jenis hukuman"
+            );
+        }
         Ok(state)
     }
 }
@@ -239,30 +265,46 @@ async fn serve(state: AppState, listen: SocketAddr, tls: Tls) -> Result<(), Stri
         .map_err(|e| e.to_string())
 }
 
-/// The SIASN reference tables in `dir` (`*.json` or `*.json.gz`): the codes pushed values are
-/// checked against, and the facts of the due rules.
-fn load_refs(dir: Option<&Path>) -> Result<(CodeSets, TableRefs), String> {
-    // The built-in tables first, as a device has them: both sides judge alike.
-    let Some(dir) = dir else { return Ok((CodeSets::with_builtin(vec![]), TableRefs::from_tables(&builtin_tables()))) };
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut tables = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Some(name) = table_name_of(&path) else { continue };
+/// The reference tables in `paths` (files, or folders of `*.json` / `*.json.gz`).
+fn read_tables(paths: &[PathBuf]) -> Result<Vec<ParsedTable>, String> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            files.extend(entries.flatten().map(|e| e.path()).filter(|f| table_name_of(f).is_some()));
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    let mut tables = Vec::with_capacity(files.len());
+    for path in files {
+        let name = table_name_of(&path).ok_or_else(|| format!("{}: not a .json or .json.gz file", path.display()))?;
         let bytes = read_json_file(&path).map_err(|e| e.to_string())?;
         tables.push(parse_table(&name, &bytes).map_err(|e| e.to_string())?);
     }
-    if !tables.iter().any(|t| t.name == "jabatanFungsional") {
-        return Err(format!("{}: no jabatanFungsional.json(.gz); is this the SIASN reference folder?", dir.display()));
+    if tables.is_empty() {
+        return Err("no *.json or *.json.gz reference tables given".into());
     }
-    let refs = TableRefs::from_tables(&builtin_tables().into_iter().chain(tables.iter().cloned()).collect::<Vec<_>>());
-    let (jf, hukuman) = refs.sizes();
-    let codes = CodeSets::with_builtin(tables);
-    println!(
-        "reference tables: {}; usiaBup of {jf} jabatan fungsional, level of {hukuman} jenis hukuman",
-        codes.table_count()
-    );
-    Ok((codes, refs))
+    Ok(tables)
+}
+
+async fn import_referensi(data: &Path, database: Option<&str>, files: &[PathBuf]) -> Result<(), String> {
+    let tables = read_tables(files)?;
+    let store = open_any(data, database).await?;
+    let published = referensi::publish(store.as_ref(), &tables).await.map_err(|e| e.message)?;
+    for (t, p) in tables.iter().zip(&published) {
+        println!(
+            "{:<24} {:>7} baris{}  {}",
+            t.name,
+            p.info.rows,
+            if t.problems.is_empty() { String::new() } else { format!(", {} ditolak", t.problems.len()) },
+            if p.changed { format!("versi baru {}", &p.info.version[..12]) } else { "tidak berubah".into() }
+        );
+    }
+    let changed = published.iter().filter(|p| p.changed).count();
+    println!("{changed} tabel berubah; setiap perangkat mengambilnya pada sinkronisasi berikutnya");
+    Ok(())
 }
 
 fn role_arg(s: &str) -> Result<Role, String> {
@@ -290,6 +332,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User(cmd) => user(cmd).await,
         Command::Import(ImportCmd::Siasn { store, dry_run, file }) => import_siasn(&store, dry_run, &file).await,
+        Command::Import(ImportCmd::Referensi { data, database, files }) => {
+            import_referensi(&data, database.as_deref(), &files).await
+        }
         Command::Backup(cmd) => backup(cmd).await,
         Command::SigningKey { store } => {
             let state = store.state().await?;

@@ -248,7 +248,7 @@ async fn judge_and_write(
 pub(crate) fn accept_value(state: &AppState, field: &FieldDef, value: Value) -> Result<Value, FieldError> {
     let v = normalize(field, value)?;
     if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
-        if state.codes.check(tables, code) == CodeCheck::Unknown {
+        if state.referensi.codes().check(tables, code) == CodeCheck::Unknown {
             let tables = tables.replace('|', " or ");
             return Err(FieldError::new(
                 field.name,

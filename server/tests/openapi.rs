@@ -68,6 +68,8 @@ async fn every_documented_operation_answers_as_documented() {
     let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
     let state = AppState::new(store, blobs).expect("state");
     let summary = demo::seed(&state, PW, 3).await.expect("seed");
+    let tables = berkas_core::refdata::builtin_tables();
+    berkas_server::referensi::publish(state.store.as_ref(), &tables).await.expect("publish tables");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
@@ -207,6 +209,26 @@ async fn every_documented_operation_answers_as_documented() {
     newer["version"] = json!(catalog["version"].as_u64().expect("version") + 1);
     let r = call(Method::PUT, "/v1/layanan".into(), Some(&admin)).body(newer.to_string()).send().await.expect("send");
     assert_eq!(c.check("put", "/v1/layanan", r).await.0, 200);
+
+    // Reference tables and settings: a manifest, a table, and 304 for what the device holds.
+    let r = call(Method::GET, "/v1/referensi".into(), Some(&fas)).send().await.expect("send");
+    let (status, manifest) = c.check("get", "/v1/referensi", r).await;
+    assert_eq!((status, manifest["tables"].as_array().map(Vec::len)), (200, Some(tables.len())));
+    let tag = format!("\"{}\"", manifest["tag"].as_str().expect("tag"));
+    let r =
+        call(Method::GET, "/v1/referensi".into(), Some(&fas)).header("if-none-match", &tag).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/referensi", r).await.0, 304);
+    let r = call(Method::GET, "/v1/referensi".into(), None).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/referensi", r).await.0, 401);
+    let r = call(Method::GET, "/v1/referensi/agama".into(), Some(&fas)).send().await.expect("send");
+    let (status, agama) = c.check("get", "/v1/referensi/{name}", r).await;
+    assert_eq!((status, agama.as_array().map(Vec::len)), (200, Some(7)));
+    let r = call(Method::GET, "/v1/referensi/tidakAda".into(), Some(&fas)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/referensi/{name}", r).await.0, 404);
+    let r = call(Method::GET, "/v1/settings".into(), None).send().await.expect("send");
+    let (status, settings) = c.check("get", "/v1/settings", r).await;
+    assert_eq!(status, 200);
+    assert!(settings["max_document_bytes"].as_u64().is_some_and(|b| b > 0), "{settings}");
 
     // Signed documents: the key for anyone; a statement signed for a facilitator, once per
     // code; looked up by its code.

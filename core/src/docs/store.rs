@@ -229,6 +229,8 @@ impl Berkas {
         let (pegawai_id, entity, row_id) = self.resolve_link(new.nip, &new.link, id_ref)?;
         // The heavy work runs without holding the database.
         let prepared = prepare(&new.files, opts)?;
+        // What the hub would refuse at upload is refused now, naming its limit.
+        self.check_hub_limit(id_ref, prepared.bytes.len() as u64)?;
         if prepared.readability.verdict == Verdict::Flagged && !new.keep_unreadable {
             let why: Vec<String> =
                 prepared.readability.problems.iter().map(|p| format!("{} (page {})", p.code, p.page)).collect();

@@ -55,6 +55,8 @@ pub struct Keputusan {
 /// One line of the verification screen: the official value beside the proposed one.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifikasiIsian {
+    /// The group the field belongs to (`data_utama`, `anak` ...), for showing its values.
+    pub entity: Option<Entity>,
     pub field: String,
     pub label: String,
     /// The record's current value (none for a new row).
@@ -150,6 +152,7 @@ impl Berkas {
             .map(|(f, v)| {
                 let k = decisions.get(f).cloned();
                 VerifikasiIsian {
+                    entity: Entity::from_key(&ubah.entitas).or_else(|| Entity::from_table(&ubah.entitas)),
                     field: f.clone(),
                     label: def.fields.iter().find(|x| &x.name == f).map(|x| x.label.clone()).unwrap_or_default(),
                     resmi: (!ubah.baris_baru).then(|| official.get(f).cloned().unwrap_or(Value::Null)),

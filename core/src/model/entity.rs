@@ -197,6 +197,45 @@ impl Entity {
     }
 }
 
+/// How a group's rows are read: by which fields, and whether newest first.
+#[derive(Debug, Clone, Copy)]
+pub struct RowOrder {
+    /// Compared in turn; an empty value sorts last.
+    pub by: &'static [&'static str],
+    /// Newest first (riwayat); family is read oldest first (a KK lists the eldest child first).
+    pub newest_first: bool,
+}
+
+impl Entity {
+    /// The one rule per group for the order people read its rows in: riwayat newest first by
+    /// its TMT or date (golongan by `tmt_golongan`, jabatan by `tmt_jabatan`, pendidikan by
+    /// `tahun_lulus` ...). Rows that tie keep the order they were added in.
+    pub fn row_order(self) -> RowOrder {
+        let newest = |by| RowOrder { by, newest_first: true };
+        match self {
+            Entity::RiwayatGolongan => newest(&["tmt_golongan", "sk_tanggal"]),
+            Entity::RiwayatPmk => newest(&["tanggal_awal", "tanggal_sk"]),
+            Entity::RiwayatPendidikan => newest(&["tahun_lulus", "tgl_lulus"]),
+            Entity::RiwayatJabatan => newest(&["tmt_jabatan", "tanggal_sk"]),
+            Entity::RiwayatDiklat | Entity::RiwayatKursus => newest(&["tahun", "tanggal_mulai"]),
+            Entity::RiwayatPenghargaan => newest(&["tahun", "sk_tanggal"]),
+            Entity::RiwayatKinerja => newest(&["tahun"]),
+            Entity::RiwayatHukdis => newest(&["tmt_hukuman", "sk_tanggal"]),
+            Entity::RiwayatPindahInstansi => newest(&["tmt_pindah", "sk_tanggal"]),
+            Entity::RiwayatCltn => newest(&["tanggal_awal", "tanggal_sk"]),
+            Entity::RiwayatPemberhentian => newest(&["tmt_pemberhentian", "tanggal_sk"]),
+            Entity::RiwayatAngkaKredit => newest(&["tanggal_sk", "tahun_selesai"]),
+            Entity::RiwayatUnor => newest(&["tanggal_sk"]),
+            Entity::RiwayatKesehatan | Entity::Teguran => newest(&["tanggal"]),
+            Entity::Cuti => newest(&["tanggal_mulai"]),
+            Entity::SuamiIstri => newest(&["tgl_menikah"]),
+            Entity::Anak => RowOrder { by: &["tgl_lahir"], newest_first: false },
+            Entity::OrangTua => RowOrder { by: &["hubungan"], newest_first: false },
+            Entity::DataUtama | Entity::Dokumen | Entity::Usulan | Entity::Proposal => newest(&[]),
+        }
+    }
+}
+
 use FieldKind::*;
 use Owner::{Admin, Personal, Verifier};
 

@@ -12,7 +12,7 @@ mod value;
 
 pub use consistency::{check_nip_nik, ConsistencyWarning};
 pub use contact::{Email, EmailError, Phone, PhoneError};
-pub use entity::{DocRequirement, Entity, EntityDef, FieldDef, FieldKind, Owner};
+pub use entity::{DocRequirement, Entity, EntityDef, FieldDef, FieldKind, Owner, RowOrder};
 pub use nik::{Nik, NikError, NikFacts};
 pub use nip::{Nip, NipError, NipFacts, NipKind, NipWarning};
 pub use validate::{normalize, parse_date, FieldError};

@@ -81,6 +81,7 @@ impl Berkas {
             &tx,
             &parsed,
             &format!("file:{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("")),
+            None,
         )?;
         let at = now();
         audit::record(

@@ -232,6 +232,39 @@ pub(crate) fn document_links(conn: &Connection, pegawai_id: &str) -> Result<Vec<
     Ok(rows)
 }
 
+/// Puts a group's rows in the order people read them (`Entity::row_order`): by its fields in
+/// turn, an empty value last, ties in the order the rows were added (their ids are UUIDv7).
+pub fn sort_rows(entity: Entity, rows: &mut [RowData]) {
+    use std::cmp::Ordering;
+    let order = entity.row_order();
+    let key = |v: Option<&Value>| -> Option<(i64, String)> {
+        match v {
+            None | Some(Value::Null) => None,
+            Some(Value::Text(t)) if t.is_empty() => None,
+            Some(Value::Int(i)) => Some((*i, String::new())),
+            Some(Value::Bool(b)) => Some((i64::from(*b), String::new())),
+            // Dates (`YYYY-MM-DD`) and codes compare as text; a number kept as text as a number.
+            Some(Value::Text(t)) => Some(t.parse::<i64>().map_or((0, t.clone()), |i| (i, String::new()))),
+        }
+    };
+    rows.sort_by(|a, b| {
+        for f in order.by {
+            let (ka, kb) = (key(a.values.get(*f)), key(b.values.get(*f)));
+            let o = match (ka, kb) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(x), Some(y)) if order.newest_first => y.cmp(&x),
+                (Some(x), Some(y)) => x.cmp(&y),
+            };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        a.id.cmp(&b.id)
+    });
+}
+
 /// Riwayat rows of one pegawai, by group.
 pub type RiwayatRows = BTreeMap<Entity, Vec<RowData>>;
 

@@ -128,6 +128,9 @@ pub struct SyncReport {
     /// The version of a newer layanan catalogue received from the hub.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layanan_version: Option<u32>,
+    /// Reference tables taken from the hub in this sync (new or changed there).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referensi: Vec<String>,
 }
 
 /// Who the hub says we are after login.
@@ -541,6 +544,8 @@ impl Berkas {
         let hub = self.hub(opts)?;
         let mut report = SyncReport::default();
         let mut token = self.access_token(&hub, opts, false).await?;
+        // The hub's limits first: a document it would refuse is not uploaded.
+        self.pull_settings(&hub, opts, &mut report).await?;
         // Bytes before metadata: whoever pulls a document row can fetch what it names.
         for sha in self.pending_blobs()? {
             let t = self.upload_bytes(&self.blob_bytes(&sha)?, opts).await?;
@@ -550,6 +555,8 @@ impl Berkas {
         self.push_all(&hub, opts, &mut token, &mut report).await?;
         self.pull_all(&hub, opts, &mut token, &mut report).await?;
         report.layanan_version = self.pull_layanan(&hub, opts, &mut token).await?;
+        let referensi = self.pull_referensi(&hub, opts, &mut token, &mut report).await?;
+        report.referensi = referensi.updated;
         self.prune_document_files()?;
         let store = self.store();
         meta_set(&store.conn, "sync.last", &crate::store::now())?;

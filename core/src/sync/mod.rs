@@ -9,6 +9,7 @@ mod client;
 mod hlc;
 mod local;
 mod merge;
+mod referensi;
 
 pub use blobs::BlobTransfer;
 pub use change::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
@@ -17,3 +18,4 @@ pub use client::{CancelToken, HubPrincipal, ProgressFn, SyncOptions, SyncPhase, 
 pub use hlc::{Hlc, HlcClock, Stamp};
 pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};
 pub use merge::{merge, merge_owned, MergeOutcome, RowState};
+pub use referensi::{megabytes, HubSettings, RefManifest, RefSetInfo, RefSyncReport, REF_VERSION_HEADER};

@@ -40,7 +40,7 @@ pub async fn logout(state: State<'_, Desktop>) -> CmdResult<Settings> {
 
 #[tauri::command]
 pub fn sync_status(state: State<'_, Desktop>) -> CmdResult<SyncStatusView> {
-    views::sync_status(&*state.berkas()?)
+    views::sync_status(&*state.berkas()?, state.lang()?)
 }
 
 #[tauri::command]
@@ -57,7 +57,7 @@ pub fn pegawai_search(state: State<'_, Desktop>, query: String) -> CmdResult<Vec
 
 #[tauri::command]
 pub fn pegawai_detail(state: State<'_, Desktop>, nip: String) -> CmdResult<PegawaiDetail> {
-    views::detail(&*state.berkas()?, &nip)
+    views::detail(&*state.berkas()?, &nip, state.lang()?)
 }
 
 #[tauri::command]
@@ -67,7 +67,7 @@ pub fn verification_queue(state: State<'_, Desktop>) -> CmdResult<QueueView> {
 
 #[tauri::command]
 pub fn verification_lines(state: State<'_, Desktop>, id: String) -> CmdResult<Vec<VerifyLine>> {
-    Ok(state.berkas()?.verifikasi_usulan(&id)?.into_iter().map(VerifyLine::from).collect())
+    views::verification_lines(&*state.berkas()?, &id, state.lang()?)
 }
 
 /// One field's decision: `setuju`, `kembalikan` or `tolak` (the last two with a reason).

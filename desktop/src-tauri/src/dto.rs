@@ -4,23 +4,14 @@
 
 use berkas_core::docs::DocumentInfo;
 use berkas_core::forms::{UsulanInfo, VerifikasiIsian};
-use berkas_core::model::{FieldMap, Value};
+use berkas_core::model::FieldMap;
 use berkas_core::PegawaiSummary;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// A value as text for display; empty when not filled.
-pub fn text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Text(t) => t.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Bool(b) => if *b { "ya" } else { "tidak" }.into(),
-    }
-}
-
+/// Answers as stored (what the form sends back); what a person reads is core's `display`.
 fn texts(m: &FieldMap) -> Vec<(String, String)> {
-    m.iter().map(|(k, v)| (k.clone(), text(v))).collect()
+    m.iter().map(|(k, v)| (k.clone(), v.to_text())).collect()
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -48,7 +39,24 @@ impl From<PegawaiSummary> for PegawaiRow {
 pub struct FieldText {
     pub name: String,
     pub label: String,
+    /// As a person reads it (core's display: a code's name, a date in words, a dash).
     pub value: String,
+    /// As stored (empty when not filled).
+    pub raw: String,
+    /// Why the value carries a warning mark (a code no table knows).
+    pub warning: Option<String>,
+}
+
+impl From<&berkas_core::display::ShownField> for FieldText {
+    fn from(f: &berkas_core::display::ShownField) -> FieldText {
+        FieldText {
+            name: f.name.clone(),
+            label: f.label.clone(),
+            value: f.display.clone(),
+            raw: f.value.to_text(),
+            warning: f.warning.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -162,11 +170,12 @@ pub struct VerifyLine {
     pub waiting: bool,
 }
 
-impl From<VerifikasiIsian> for VerifyLine {
-    fn from(l: VerifikasiIsian) -> VerifyLine {
+impl VerifyLine {
+    /// A line with its two values as shown.
+    pub fn of(l: VerifikasiIsian, official: Option<String>, proposed: String) -> VerifyLine {
         VerifyLine {
-            official: l.resmi.as_ref().map(text),
-            proposed: text(&l.usul),
+            official,
+            proposed,
             decision: l
                 .keputusan
                 .as_ref()

@@ -67,6 +67,11 @@ impl Desktop {
         Ok(locked(&self.prefs)?.clone())
     }
 
+    /// The language the person chose for the app (Bahasa Indonesia by default).
+    pub fn lang(&self) -> CmdResult<berkas_core::display::Lang> {
+        Ok(berkas_core::display::Lang::parse(&locked(&self.prefs)?.language).unwrap_or_default())
+    }
+
     /// Saves new preferences and, when the interval changed, counts it from now.
     pub fn set_prefs(&self, p: Prefs) -> CmdResult<Prefs> {
         p.save(&self.dir)?;

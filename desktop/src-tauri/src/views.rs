@@ -2,6 +2,7 @@
 //! documents and audit trail; the sync status with each problem), kept out of the commands
 //! so that each stays a line or two.
 
+use berkas_core::display::Lang;
 use berkas_core::sync::SyncOptions;
 use berkas_core::Berkas;
 
@@ -9,32 +10,24 @@ use crate::dto::*;
 use crate::error::{CmdResult, CommandError};
 use crate::state::Desktop;
 
-pub fn detail(b: &Berkas, nip: &str) -> CmdResult<PegawaiDetail> {
+pub fn detail(b: &Berkas, nip: &str, lang: Lang) -> CmdResult<PegawaiDetail> {
     let r = b.pegawai(nip)?;
-    let fields = |def: &berkas_core::model::EntityDef, v: &berkas_core::model::FieldMap| -> Vec<FieldText> {
-        def.fields
-            .iter()
-            .map(|f| FieldText {
-                name: f.name.into(),
-                label: f.label.into(),
-                value: v.get(f.name).map(text).unwrap_or_default(),
-            })
-            .collect()
-    };
-    let du = berkas_core::model::Entity::DataUtama.def();
+    // Core's one display rule: names beside codes, dates in words, riwayat newest first.
+    let d = b.display_of(&r, lang);
+    let fields = |shown: &[berkas_core::display::ShownField]| shown.iter().map(FieldText::from).collect::<Vec<_>>();
     Ok(PegawaiDetail {
         nip: nip.into(),
-        nama: r.data_utama.values.get("nama").map(text).unwrap_or_default(),
+        nama: d.nama.clone(),
         completeness: r.completeness.score,
         missing: r.completeness.missing.iter().map(|m| m.label.to_string()).collect(),
-        data_utama: fields(du, &r.data_utama.values),
-        riwayat: r
+        data_utama: fields(&d.data_utama),
+        riwayat: d
             .riwayat
             .iter()
-            .map(|(e, rows)| RiwayatGroupView {
-                entity: e.key().into(),
-                label: e.def().label.into(),
-                rows: rows.iter().map(|row| fields(e.def(), &row.values)).collect(),
+            .map(|g| RiwayatGroupView {
+                entity: g.entity.clone(),
+                label: g.label.clone(),
+                rows: g.rows.iter().map(|row| fields(&row.fields)).collect(),
             })
             .collect(),
         documents: b.documents(nip)?.into_iter().map(DocumentView::from).collect(),
@@ -44,6 +37,21 @@ pub fn detail(b: &Berkas, nip: &str) -> CmdResult<PegawaiDetail> {
             .map(|a| AuditView { at: a.at, actor: a.actor, action: a.action, entity: a.entity })
             .collect(),
     })
+}
+
+/// The lines of a data-update request, each value shown as core shows it.
+pub fn verification_lines(b: &Berkas, id: &str, lang: Lang) -> CmdResult<Vec<VerifyLine>> {
+    Ok(b.verifikasi_usulan(id)?
+        .into_iter()
+        .map(|l| {
+            let show = |v: &berkas_core::model::Value| match l.entity {
+                Some(e) => b.show_value(e, &l.field, v, lang),
+                None => v.to_text(),
+            };
+            let (official, proposed) = (l.resmi.as_ref().map(show), show(&l.usul));
+            VerifyLine::of(l, official, proposed)
+        })
+        .collect())
 }
 
 pub fn queue(b: &Berkas) -> CmdResult<QueueView> {
@@ -64,7 +72,7 @@ pub async fn sync(state: &Desktop, opts: &SyncOptions) -> CmdResult<SyncReportVi
     Ok(SyncReportView { pushed: r.pushed, pulled: r.pulled, refused: r.refused, conflicts: b.sync_status()?.conflicts })
 }
 
-pub fn sync_status(b: &Berkas) -> CmdResult<SyncStatusView> {
+pub fn sync_status(b: &Berkas, lang: Lang) -> CmdResult<SyncStatusView> {
     let s = b.sync_status()?;
     let name = |v: serde_json::Value| v.as_str().map(str::to_string).unwrap_or_default();
     Ok(SyncStatusView {
@@ -87,7 +95,17 @@ pub fn sync_status(b: &Berkas) -> CmdResult<SyncStatusView> {
                 reason: o.message,
             })
             .collect(),
-        conflicts: b.conflicts(false)?.into_iter().map(|c| (c.field, text(&c.mine), text(&c.theirs))).collect(),
+        conflicts: b
+            .conflicts(false)?
+            .into_iter()
+            .map(|c| {
+                let (mine, theirs) = (
+                    b.show_value(c.entity, &c.field, &c.mine, lang),
+                    b.show_value(c.entity, &c.field, &c.theirs, lang),
+                );
+                (c.field, mine, theirs)
+            })
+            .collect(),
     })
 }
 

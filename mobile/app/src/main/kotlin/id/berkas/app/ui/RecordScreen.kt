@@ -45,7 +45,7 @@ fun RecordScreen(nip: String, vm: RecordViewModel, contact: ContactViewModel, mo
                 Text(stringResource(R.string.record_missing) + ": " + state.missingLabels.joinToString(", "))
             }
         }
-        items(record.dataUtama.filter { !it.own }) { f -> Text("${f.label}: ${f.value.ifEmpty { "-" }}") }
+        items(record.dataUtama.filter { !it.own }) { f -> Text("${f.label}: ${f.display}") }
         item { Text(stringResource(R.string.record_edit_contact), style = MaterialTheme.typography.titleMedium) }
         items(state.ownFields) { f ->
             Column {
@@ -70,7 +70,7 @@ fun RecordScreen(nip: String, vm: RecordViewModel, contact: ContactViewModel, mo
         record.riwayat.forEach { group ->
             item { Text(group.label, style = MaterialTheme.typography.titleMedium) }
             items(group.rows) { row ->
-                Text(row.fields.filter { it.value.isNotEmpty() }.take(3).joinToString(" · ") { it.value })
+                Text(row.fields.filter { it.value.isNotEmpty() }.take(3).joinToString(" · ") { it.display })
             }
         }
     }

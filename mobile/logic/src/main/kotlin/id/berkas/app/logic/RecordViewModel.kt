@@ -26,7 +26,7 @@ class RecordViewModel(private val repo: BerkasRepository, private val scope: Cor
 
     fun load(nip: String): Job = scope.launch {
         _state.value = _state.value.copy(loading = true, error = null)
-        _state.value = when (val r = repo.record(nip)) {
+        _state.value = when (val r = repo.record(nip, lang)) {
             is Outcome.Ok -> {
                 val sync = (repo.syncState(nip) as? Outcome.Ok)?.value
                 State(record = r.value, syncState = sync)

@@ -90,7 +90,8 @@ class BerkasRepository(
     suspend fun discard(id: String): Outcome<Unit> = blocking { profile().outboxDiscard(id) }
     suspend fun dismissConflict(id: Long): Outcome<Unit> = blocking { profile().dismissConflict(id) }
 
-    suspend fun record(nip: String): Outcome<RecordView> = blocking { profile().record(nip) }
+    suspend fun record(nip: String, lang: Lang = Lang.ID): Outcome<RecordView> =
+        blocking { profile().record(nip, lang.name.lowercase()) }
     suspend fun syncState(nip: String): Outcome<String> = blocking { profile().recordSyncState(nip) }
 
     suspend fun startForm(nip: String, layanan: String, answers: Map<String, String>): Outcome<String> =

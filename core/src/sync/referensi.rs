@@ -1,0 +1,251 @@
+//! Reference tables and the hub's limits travel with sync. Each sync asks the hub's manifest
+//! (`304` when the device holds it), then fetches only the tables whose version changed, each
+//! checked against its version and installed whole in one transaction: a sync cut in the
+//! middle of a table leaves the device on the old complete table, and the next sync fetches
+//! only the tables still missing. The hub's settings (the largest document it accepts, the
+//! content types, its protocol) are stored at each sync so that a capture is refused here,
+//! before any upload.
+
+use rusqlite::TransactionBehavior;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+use super::client::{hub_error, Hub, SyncReport};
+use super::SyncOptions;
+use crate::error::{Error, Result};
+use crate::profile::Berkas;
+use crate::refdata::parse_table;
+use crate::store::refs;
+use crate::store::replica::{meta_get, meta_set};
+
+/// The header that carries a table's version beside its body.
+pub const REF_VERSION_HEADER: &str = "x-berkas-ref-version";
+
+/// One table as the hub's manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefSetInfo {
+    pub name: String,
+    /// SHA-256 (hex) of the table's JSON as served.
+    pub version: String,
+    pub rows: u64,
+    /// Size of the JSON as served (before compression on the wire).
+    pub bytes: u64,
+}
+
+/// Every table a hub serves; `tag` names this exact list (the ETag of `GET /v1/referensi`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefManifest {
+    pub tag: String,
+    pub tables: Vec<RefSetInfo>,
+}
+
+/// The hub's limits and settings (`GET /v1/settings`), as the device keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HubSettings {
+    /// The sync protocol the hub speaks.
+    pub protocol: u32,
+    /// The largest document (blob) the hub accepts, in bytes.
+    pub max_document_bytes: u64,
+    /// Per document type (`id_ref_dokumen`) limits, where lower than the general one.
+    #[serde(default)]
+    pub max_document_bytes_by_type: BTreeMap<String, u64>,
+    /// Content types a document may have.
+    #[serde(default)]
+    pub document_types: Vec<String>,
+    /// The largest upload chunk.
+    pub max_chunk_bytes: u64,
+    /// Changes per push.
+    pub max_push: u64,
+}
+
+impl HubSettings {
+    /// The limit for a document of type `id_ref_dokumen`.
+    pub fn document_limit(&self, id_ref_dokumen: &str) -> u64 {
+        self.max_document_bytes_by_type
+            .get(id_ref_dokumen)
+            .copied()
+            .map_or(self.max_document_bytes, |t| t.min(self.max_document_bytes))
+    }
+}
+
+const SETTINGS: &str = "hub.settings";
+const SETTINGS_TAG: &str = "hub.settings.tag";
+const MANIFEST_TAG: &str = "referensi.tag";
+
+/// What one sync did to the reference tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RefSyncReport {
+    /// Tables installed in this sync (new or changed on the hub).
+    pub updated: Vec<String>,
+    /// Bytes of table bodies received (as decoded).
+    pub bytes: u64,
+}
+
+fn quoted(tag: &str) -> String {
+    format!("\"{tag}\"")
+}
+
+/// `MB` with one decimal, for messages that name a limit.
+pub fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    if mb >= 10.0 || (mb.fract() < 0.05) {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{mb:.1} MB")
+    }
+}
+
+impl Berkas {
+    /// The hub's limits as stored at the last sync (none before the first).
+    pub fn hub_settings(&self) -> Result<Option<HubSettings>> {
+        let store = self.store();
+        Ok(meta_get(&store.conn, SETTINGS)?.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Refuses a document larger than the hub accepts, before it is stored or uploaded.
+    pub(crate) fn check_hub_limit(&self, id_ref_dokumen: &str, size: u64) -> Result<()> {
+        let Some(s) = self.hub_settings()? else { return Ok(()) };
+        let limit = s.document_limit(id_ref_dokumen);
+        if size > limit {
+            return Err(Error::TooLargeForHub { size, limit });
+        }
+        Ok(())
+    }
+
+    /// Fetches the hub's settings unless unchanged since the last sync.
+    pub(super) async fn pull_settings(&self, hub: &Hub, opts: &SyncOptions, report: &mut SyncReport) -> Result<()> {
+        let tag = meta_get(&self.store().conn, SETTINGS_TAG)?;
+        let a = hub
+            .call(opts, &|c, base| {
+                let r = c.get(format!("{base}/v1/settings"));
+                match &tag {
+                    Some(t) => r.header(reqwest::header::IF_NONE_MATCH, quoted(t)),
+                    None => r,
+                }
+            })
+            .await?;
+        report.bytes_received += a.body.len() as u64;
+        match a.status {
+            200 => {
+                let s: HubSettings = serde_json::from_slice(&a.body)
+                    .map_err(|e| Error::Network(format!("the hub's settings were not understood: {e}")))?;
+                let etag =
+                    a.headers.get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(|v| v.trim_matches('"'));
+                let store = self.store();
+                meta_set(&store.conn, SETTINGS, &serde_json::to_string(&s).unwrap_or_default())?;
+                if let Some(t) = etag {
+                    meta_set(&store.conn, SETTINGS_TAG, t)?;
+                }
+                Ok(())
+            }
+            // 404: a hub from before settings were served; nothing to keep.
+            304 | 404 => Ok(()),
+            s => Err(hub_error(s, &a.body)),
+        }
+    }
+
+    /// Takes every reference table the hub changed since this device last asked.
+    pub(super) async fn pull_referensi(
+        &self,
+        hub: &Hub,
+        opts: &SyncOptions,
+        token: &mut String,
+        report: &mut SyncReport,
+    ) -> Result<RefSyncReport> {
+        let mut out = RefSyncReport::default();
+        let tag = meta_get(&self.store().conn, MANIFEST_TAG)?;
+        let a = self
+            .authed(hub, opts, token, &|c, base, t| {
+                let r = c.get(format!("{base}/v1/referensi")).bearer_auth(t);
+                match &tag {
+                    Some(tag) => r.header(reqwest::header::IF_NONE_MATCH, quoted(tag)),
+                    None => r,
+                }
+            })
+            .await?;
+        report.bytes_received += a.body.len() as u64;
+        let manifest: RefManifest = match a.status {
+            200 => serde_json::from_slice(&a.body)
+                .map_err(|e| Error::Network(format!("the hub's list of reference tables was not understood: {e}")))?,
+            // 404: a hub from before reference tables were served.
+            304 | 404 => return Ok(out),
+            s => return Err(hub_error(s, &a.body)),
+        };
+        let held: BTreeMap<String, Option<String>> = {
+            let store = self.store();
+            refs::versions(&store.conn)?
+        };
+        for t in &manifest.tables {
+            if held.get(&t.name).is_some_and(|v| v.as_deref() == Some(t.version.as_str())) {
+                continue;
+            }
+            if opts.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let bytes = self.pull_table(hub, opts, token, t).await?;
+            report.bytes_received += bytes;
+            out.bytes += bytes;
+            out.updated.push(t.name.clone());
+        }
+        // Only once every table is in: a cut sync asks the manifest again next time.
+        meta_set(&self.store().conn, MANIFEST_TAG, &manifest.tag)?;
+        Ok(out)
+    }
+
+    /// Fetches one table, checks it against its version and installs it whole.
+    async fn pull_table(&self, hub: &Hub, opts: &SyncOptions, token: &mut String, t: &RefSetInfo) -> Result<u64> {
+        let name = t.name.clone();
+        let a = self
+            .authed(hub, opts, token, &|c, base, tok| c.get(format!("{base}/v1/referensi/{name}")).bearer_auth(tok))
+            .await?;
+        if a.status != 200 {
+            return Err(hub_error(a.status, &a.body));
+        }
+        let version = a
+            .headers
+            .get(REF_VERSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .ok_or_else(|| Error::Network(format!("reference table {name} came without its version")))?;
+        let got = hex::encode(Sha256::digest(&a.body));
+        if got != version {
+            return Err(Error::Network(format!(
+                "reference table {name} arrived damaged or cut ({} bytes); the table in use is kept",
+                a.body.len()
+            )));
+        }
+        let parsed = parse_table(&name, &a.body)?;
+        let mut store = self.store();
+        let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        refs::replace_table(&tx, &parsed, "hub", Some(&version))?;
+        tx.commit()?;
+        store.refs.invalidate();
+        Ok(a.body.len() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_people_write_them() {
+        assert_eq!(megabytes(40 << 20), "40 MB");
+        assert_eq!(megabytes(48 * 1024 * 1024 + 1000), "48 MB");
+        assert_eq!(megabytes(1536 * 1024), "1.5 MB");
+        let s = HubSettings {
+            protocol: 1,
+            max_document_bytes: 40 << 20,
+            max_document_bytes_by_type: [("pas_foto".to_string(), 2 << 20)].into(),
+            document_types: vec![],
+            max_chunk_bytes: 8 << 20,
+            max_push: 1000,
+        };
+        assert_eq!(s.document_limit("pas_foto"), 2 << 20);
+        assert_eq!(s.document_limit("872"), 40 << 20);
+    }
+}

@@ -1,0 +1,103 @@
+//! What devices pull besides records: the reference tables (a manifest, then each table whose
+//! version changed) and the hub's settings and limits. Both answer `304 Not Modified` to a
+//! device that names the version it holds, so a sync with nothing new costs a few hundred bytes.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use berkas_core::sync::{HubSettings, RefManifest};
+
+use crate::api::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::openapi::ErrorBody;
+use crate::referensi;
+
+/// The header that carries a table's version beside its body.
+pub const VERSION_HEADER: &str = berkas_core::sync::REF_VERSION_HEADER;
+
+fn etag(tag: &str) -> String {
+    format!("\"{tag}\"")
+}
+
+fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+    headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag(tag))
+}
+
+fn with_etag(mut r: Response, tag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&etag(tag)) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+#[utoipa::path(get, path = "/v1/referensi", tag = "records", security(("bearer" = [])),
+    params(("if-none-match" = Option<String>, Header, description = "the manifest tag the device holds, quoted")),
+    responses((status = 200, body = RefManifest), (status = 304, description = "the device's manifest is current"),
+        (status = 401, body = ErrorBody)))]
+pub async fn get_manifest(
+    State(state): State<AppState>,
+    _caller: Caller,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    // A table imported by another process while this one serves is judged by from now on.
+    let m = state.referensi.refresh(state.store.as_ref()).await?;
+    if not_modified(&headers, &m.tag) {
+        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &m.tag));
+    }
+    let tag = m.tag.clone();
+    Ok(with_etag(Json(m).into_response(), &tag))
+}
+
+#[utoipa::path(get, path = "/v1/referensi/{name}", tag = "records", security(("bearer" = [])),
+    params(("name" = String, Path, description = "the table, e.g. jabatanFungsional")),
+    responses((status = 200, body = Object, description = "the table's rows (JSON array); its version in x-berkas-ref-version"),
+        (status = 304, description = "the device holds this version"), (status = 404, body = ErrorBody),
+        (status = 401, body = ErrorBody)))]
+pub async fn get_table(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if !referensi::valid_table_name(&name) {
+        return Err(ApiError::bad_request("referensi.name", "not a reference table name"));
+    }
+    let Some((version, body)) = referensi::table(state.store.as_ref(), &name).await? else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "referensi.not_found", "this hub serves no such table"));
+    };
+    if not_modified(&headers, &version) {
+        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &version));
+    }
+    let mut r = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&version) {
+        r.headers_mut().insert(VERSION_HEADER, v);
+    }
+    Ok(with_etag(r, &version))
+}
+
+/// The limits of this hub build, as `GET /v1/settings` tells devices.
+pub fn settings_of_this_hub() -> HubSettings {
+    HubSettings {
+        protocol: crate::PROTOCOL_VERSION,
+        max_document_bytes: crate::blobs::MAX_BLOB,
+        max_document_bytes_by_type: Default::default(),
+        document_types: vec!["application/pdf".into(), "image/jpeg".into()],
+        max_chunk_bytes: crate::blobs::MAX_CHUNK as u64,
+        max_push: crate::api::MAX_PUSH as u64,
+    }
+}
+
+#[utoipa::path(get, path = "/v1/settings", tag = "auth",
+    params(("if-none-match" = Option<String>, Header, description = "the settings tag the device holds, quoted")),
+    responses((status = 200, body = HubSettings), (status = 304, description = "unchanged")))]
+pub async fn get_settings(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let s = &state.settings;
+    let json = serde_json::to_string(s).unwrap_or_default();
+    let tag = referensi::version_of(&json)[..16].to_string();
+    if not_modified(&headers, &tag) {
+        return with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag);
+    }
+    with_etag(([(header::CONTENT_TYPE, "application/json")], json).into_response(), &tag)
+}
