@@ -168,8 +168,81 @@ fn wrong_key_gives_a_clear_error_and_keeps_the_file() {
         secrets.keys().map(|k| (k.clone(), Value::String("ab".repeat(32)))).collect();
     std::fs::write(&secrets_path, serde_json::to_vec(&wrong).expect("json")).expect("write");
     let before = std::fs::read(p.join("berkas.db")).expect("db");
-    let out = berkas(&p, &["pegawai", "list"]);
+    let out = berkas(&p, &["--lang", "en", "pegawai", "list"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("key does not open this database"));
+    // One language per run: Bahasa Indonesia by default.
+    let out = berkas(&p, &["pegawai", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("kunci ini tidak membuka basis data") && !err.contains("does not open"), "{err}");
     assert_eq!(std::fs::read(p.join("berkas.db")).expect("db"), before);
+}
+
+#[test]
+fn a_record_reads_in_names_riwayat_newest_first_in_one_language() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("profile");
+    json(&berkas(&p, &["init", "--json"]));
+    let nip = "198503122010011002";
+    let sets = ["nama=Budi Santoso", "agama_id=1", "jenis_kelamin=M", "tgl_lahir=1985-03-12", "gol_ruang_akhir_id=42"];
+    let mut args = vec!["pegawai", "add", "--set", "nip_baru=198503122010011002"];
+    for s in &sets {
+        args.extend(["--set", s]);
+    }
+    json(&berkas(&p, &[args.as_slice(), &["--json"]].concat()));
+    for (gol, tmt) in [("31", "2010-01-01"), ("42", "2022-04-01"), ("33", "2014-04-01")] {
+        let (g, t) = (format!("golongan_id={gol}"), format!("tmt_golongan={tmt}"));
+        json(&berkas(
+            &p,
+            &["riwayat", "add", nip, "golongan", "--set", &g, "--set", "sk_nomor=1", "--set", &t, "--json"],
+        ));
+    }
+
+    let text = berkas(&p, &["pegawai", "show", nip]);
+    let out = String::from_utf8_lossy(&text.stdout);
+    for line in ["Islam (1)", "Laki-laki (M)", "12 Maret 1985", "IV/b Pembina Tingkat I (42)", "Riwayat golongan (3)"] {
+        assert!(out.contains(line), "{line:?} missing from:\n{out}");
+    }
+    let en = String::from_utf8_lossy(&berkas(&p, &["--lang", "en", "pegawai", "show", nip]).stdout).into_owned();
+    assert!(en.contains("Religion") && en.contains("12 March 1985") && en.contains("Male (M)"), "{en}");
+    assert!(!en.contains("Agama") && !en.contains("Maret"), "one language per run:\n{en}");
+
+    let v = json(&berkas(&p, &["pegawai", "show", nip, "--json"]));
+    let agama = &v["data_utama"]["fields"]["agama_id"];
+    assert_eq!(
+        (agama["value"].as_str(), agama["label"].as_str(), agama["display"].as_str()),
+        (Some("1"), Some("Agama"), Some("Islam"))
+    );
+    assert_eq!(v["data_utama"]["fields"]["alamat"]["display"], "-", "empty reads as a dash");
+    let tmts: Vec<&str> = v["riwayat"]["riwayat_golongan"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["values"]["tmt_golongan"].as_str().expect("tmt"))
+        .collect();
+    assert_eq!(tmts, ["2022-04-01", "2014-04-01", "2010-01-01"], "newest first");
+    let first = &v["riwayat"]["riwayat_golongan"][0]["fields"]["golongan_id"];
+    assert_eq!(first["display"], "IV/b Pembina Tingkat I");
+
+    // A code no table knows is refused offline, in the run's language, naming the field.
+    let bad = berkas(&p, &["pegawai", "edit", nip, "--set", "agama_id=9"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("Agama (agama_id)") && err.contains("tidak ada di tabel referensinya"), "{err}");
+    let bad = berkas(&p, &["--lang", "en", "check", "field", "agama_id", "9"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Religion (agama_id)"));
+    let ok = json(&berkas(&p, &["check", "field", "gol_ruang_akhir_id", "11", "--json"]));
+    assert_eq!(ok["display"], "I/a Juru Muda");
+
+    // The tables here, and a code looked up offline.
+    let tables = json(&berkas(&p, &["referensi", "list", "--json"]));
+    assert!(tables.as_array().expect("tables").iter().any(|t| t["name"] == "golonganPns" && t["source"] == "builtin"));
+    let rows = json(&berkas(&p, &["referensi", "show", "golonganPns", "--search", "pembina", "--json"]));
+    let ids: Vec<&str> = rows.as_array().expect("rows").iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, ["41", "42", "43", "44", "45"]);
+    let missing = berkas(&p, &["referensi", "show", "tidakAda"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("tabel referensi tidak ditemukan"));
 }

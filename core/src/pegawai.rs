@@ -452,7 +452,8 @@ impl Berkas {
         self.display_fields(entity, &clean, lang).into_iter().find(|f| f.name == field).ok_or(Error::NotFound("field"))
     }
 
-    /// Rows of a reference table on this device, those whose code or name contains `search`.
+    /// Rows of a reference table on this device, those whose code, name or another column
+    /// contains `search`.
     pub fn ref_rows(
         &self,
         table: &str,

@@ -110,6 +110,14 @@ pub async fn put_blob(
             return Ok(Json(UploadState { offset: n, complete: true }).into_response());
         }
     }
+    let limit = state.settings.max_document_bytes;
+    if q.total > limit {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "blob.too_large",
+            format!("this hub accepts documents of at most {limit} bytes"),
+        ));
+    }
     if body.len() > MAX_CHUNK {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

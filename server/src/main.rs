@@ -161,6 +161,11 @@ struct HubArgs {
     /// Seconds an access token is good for (a device refreshes it with its refresh token).
     #[arg(long, default_value_t = auth::ACCESS_TTL_SECS, value_parser = clap::value_parser!(i64).range(1..=86_400))]
     access_ttl: i64,
+    /// The largest document the hub accepts, in MB (devices are told, and refuse a larger
+    /// capture before uploading it).
+    #[arg(long, default_value_t = berkas_server::blobs::MAX_BLOB >> 20,
+        value_parser = clap::value_parser!(u64).range(1..=berkas_server::blobs::MAX_BLOB >> 20))]
+    max_document_mb: u64,
     #[command(flatten)]
     tls: Tls,
 }
@@ -170,6 +175,9 @@ impl HubArgs {
     async fn state(&self) -> Result<AppState, String> {
         let mut state = self.store.state().await?;
         state.access_ttl = self.access_ttl;
+        let mut settings = (*state.settings).clone();
+        settings.max_document_bytes = self.max_document_mb << 20;
+        state.settings = Arc::new(settings);
         Ok(state)
     }
 }

@@ -52,7 +52,7 @@ pub async fn get_manifest(
 
 #[utoipa::path(get, path = "/v1/referensi/{name}", tag = "records", security(("bearer" = [])),
     params(("name" = String, Path, description = "the table, e.g. jabatanFungsional")),
-    responses((status = 200, body = Object, description = "the table's rows (JSON array); its version in x-berkas-ref-version"),
+    responses((status = 200, body = [Object], description = "the table's rows; its version in x-berkas-ref-version"),
         (status = 304, description = "the device holds this version"), (status = 404, body = ErrorBody),
         (status = 401, body = ErrorBody)))]
 pub async fn get_table(

@@ -31,6 +31,8 @@ pub struct FaultPlan {
     pub max_delay: Duration,
     /// When set, every connection is cut after a number of request bytes in this range.
     cut_requests: Option<(u64, u64)>,
+    /// When set, every connection is cut after a number of answer bytes in this range.
+    cut_responses: Option<(u64, u64)>,
     /// No fault at all, not even the slow death of kept-alive connections.
     clean: bool,
     rng: TestRng,
@@ -38,12 +40,19 @@ pub struct FaultPlan {
 
 impl FaultPlan {
     pub fn new(seed: u64, percent: u64, max_delay: Duration) -> FaultPlan {
-        FaultPlan { percent, max_delay, cut_requests: None, clean: false, rng: TestRng::new(seed) }
+        FaultPlan { percent, max_delay, cut_requests: None, cut_responses: None, clean: false, rng: TestRng::new(seed) }
     }
 
     /// Every connection passes untouched (faults only where asked for, e.g. `lose_answer`).
     pub fn clean() -> FaultPlan {
-        FaultPlan { percent: 0, max_delay: Duration::ZERO, cut_requests: None, clean: true, rng: TestRng::new(0) }
+        FaultPlan {
+            percent: 0,
+            max_delay: Duration::ZERO,
+            cut_requests: None,
+            cut_responses: None,
+            clean: true,
+            rng: TestRng::new(0),
+        }
     }
 
     /// Every connection dies after `min..max` bytes of requests (a cut inside an upload).
@@ -52,6 +61,19 @@ impl FaultPlan {
             percent: 100,
             max_delay: Duration::ZERO,
             cut_requests: Some((min, max)),
+            cut_responses: None,
+            clean: false,
+            rng: TestRng::new(seed),
+        }
+    }
+
+    /// Every connection dies after `min..max` bytes of answers (a cut inside a download).
+    pub fn cut_responses(seed: u64, min: u64, max: u64) -> FaultPlan {
+        FaultPlan {
+            percent: 100,
+            max_delay: Duration::ZERO,
+            cut_requests: None,
+            cut_responses: Some((min, max)),
             clean: false,
             rng: TestRng::new(seed),
         }
@@ -60,6 +82,9 @@ impl FaultPlan {
     fn next(&mut self) -> Fault {
         if let Some((min, max)) = self.cut_requests {
             return Fault::CutRequest((min + self.rng.below(max - min)) as usize);
+        }
+        if let Some((min, max)) = self.cut_responses {
+            return Fault::CutResponse((min + self.rng.below(max - min)) as usize);
         }
         if self.clean {
             return Fault::Pass;

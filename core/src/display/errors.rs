@@ -33,7 +33,7 @@ pub fn error_text(e: &Error, lang: Lang) -> String {
         Error::NotFound(what) => format!("{} tidak ditemukan", thing(what)),
         Error::DuplicateNip => "pegawai dengan NIP ini sudah ada".into(),
         Error::BadDocument(m) => format!("dokumen tidak dapat dibaca: {m}"),
-        Error::Document { code, message } => document_text(code).map_or_else(|| message.clone(), str::to_string),
+        Error::Document { code, message } => document_in_indonesian(code, message),
         Error::TooLargeForHub { size, limit } => {
             format!("berkas {} melebihi batas {} dari server", megabytes(*size), megabytes(*limit))
         }
@@ -59,6 +59,26 @@ fn thing(what: &str) -> &str {
         "proposal" => "usul",
         other => other,
     }
+}
+
+/// A refused document in Indonesian, keeping what the English message says of where and which
+/// problems (`file 2: ...`, `blurred (page 1), dark (page 2)`: stable codes, not prose).
+fn document_in_indonesian(code: &str, message: &str) -> String {
+    let (file, rest) = match message.strip_prefix("file ").and_then(|m| m.split_once(": ")) {
+        Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => (Some(n), rest),
+        _ => (None, message),
+    };
+    let Some(text) = document_text(code) else { return message.to_string() };
+    let mut out = match file {
+        Some(n) => format!("berkas {n}: {text}"),
+        None => text.to_string(),
+    };
+    if code == crate::docs::codes::UNREADABLE {
+        if let Some(problems) = rest.split_once(": ").and_then(|(_, p)| p.split(';').next()) {
+            out.push_str(&format!(" [{}]", problems.replace("(page ", "(halaman ")));
+        }
+    }
+    out
 }
 
 fn document_text(code: &str) -> Option<&'static str> {

@@ -225,12 +225,13 @@ pub struct RefRowView {
     pub attrs: serde_json::Value,
 }
 
-/// Rows of `table` whose code or name contains `search` (case-insensitive), in code order.
+/// Rows of `table` whose code, name or another column (golongan's pangkat, a jabatan's
+/// rumpun) contains `search` (case-insensitive for ASCII), in code order.
 pub(crate) fn rows(conn: &Connection, table: &str, search: Option<&str>, limit: u32) -> Result<Vec<RefRowView>> {
     let pattern = search.map(|s| format!("%{}%", s.trim().replace(['%', '_'], "")));
     let mut st = conn.prepare(
         "SELECT id, nama, attrs FROM ref_row WHERE tbl = ?1
-           AND (?2 IS NULL OR id LIKE ?2 OR nama LIKE ?2)
+           AND (?2 IS NULL OR id LIKE ?2 OR nama LIKE ?2 OR attrs LIKE ?2)
          ORDER BY length(id), id LIMIT ?3",
     )?;
     let rows = st

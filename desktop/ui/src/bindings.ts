@@ -9,7 +9,19 @@ export type LoginInfo = { user: string, role: string, };
 
 export type PegawaiRow = { nip: string, nama: string, unit: string | null, golongan: string | null, completeness: number, };
 
-export type FieldText = { name: string, label: string, value: string, };
+export type FieldText = { name: string, label: string, 
+/**
+ * As a person reads it (core's display: a code's name, a date in words, a dash).
+ */
+value: string, 
+/**
+ * As stored (empty when not filled).
+ */
+raw: string, 
+/**
+ * Why the value carries a warning mark (a code no table knows).
+ */
+warning: string | null, };
 
 export type RiwayatGroupView = { entity: string, label: string, rows: Array<Array<FieldText>>, };
 
