@@ -103,9 +103,9 @@ kt_cp="$kt_cp:$kotlin_home/lib/kotlin-test.jar:$kotlin_home/lib/kotlin-test-juni
 # The workspace tests above built the hub (its integration tests need the binary).
 hub_dir=$(mktemp -d)
 "$target_dir/debug/berkas-server" demo --data "$hub_dir/data" --listen 127.0.0.1:0 --password kotlin-ci \
-  --per-unit 3 >"$hub_dir/log" 2>&1 &
+  --per-unit 3 --referensi ../shared/data/siasn-referensi >"$hub_dir/log" 2>&1 &
 hub_pid=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$hub_dir/log" && break; sleep 0.1; done
+for _ in $(seq 1 600); do grep -q "listening on" "$hub_dir/log" && break; sleep 0.1; done
 hub_url=$(sed -n 's/^berkas-server listening on \(.*\)$/\1/p' "$hub_dir/log")
 hub_nip=$(sed -n 's/^for example: ASN \([0-9]*\).*/\1/p' "$hub_dir/log")
 # A daftar nominatif the facilitator's CLI has this hub sign, for the phone to check offline.

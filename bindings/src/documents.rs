@@ -140,7 +140,14 @@ fn entry(d: DocumentInfo) -> DocumentEntry {
 }
 
 fn bad(code: &str, detail: &str) -> BerkasError {
-    BerkasError::Failed { code: code.into(), detail: detail.into(), fields: vec![] }
+    // A call the app made wrongly (not the person): its words are for support, in English.
+    BerkasError::Failed {
+        code: code.into(),
+        detail: detail.into(),
+        fields: vec![],
+        message_id: detail.into(),
+        message_en: detail.into(),
+    }
 }
 
 fn inputs(pages: &[CapturePage]) -> Result<Vec<PageInput<'_>>> {

@@ -1,6 +1,7 @@
 //! One error type across the boundary, with core's stable code (`profile.wrong_key`,
 //! `auth.invalid_credentials`, `sync.network` ...) for the app to localise.
 
+use berkas_core::display::Lang;
 use berkas_core::Error;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -13,6 +14,11 @@ pub enum BerkasError {
         detail: String,
         /// For bad input: the fields at fault as `field: code`.
         fields: Vec<String>,
+        /// The error as a person reads it, in Bahasa Indonesia (core's one wording, which may
+        /// name figures such as the hub's document limit).
+        message_id: String,
+        /// The same in English.
+        message_en: String,
     },
 }
 
@@ -26,7 +32,9 @@ impl From<Error> for BerkasError {
             Error::Hub { code, .. } => code.clone(),
             other => other.code().to_string(),
         };
-        BerkasError::Failed { code, detail: e.to_string(), fields }
+        let message_id = berkas_core::display::error_text(&e, Lang::Id);
+        let message_en = berkas_core::display::error_text(&e, Lang::En);
+        BerkasError::Failed { code, detail: e.to_string(), fields, message_id, message_en }
     }
 }
 

@@ -16,10 +16,16 @@ pub struct NipFacts {
 /// Decodes a NIP; a malformed one is `nip.*` with the wrong part named.
 #[uniffi::export]
 pub fn parse_nip(nip: String) -> Result<NipFacts> {
-    let n = Nip::parse(&nip).map_err(|e| BerkasError::Failed {
-        code: e.code().to_string(),
-        detail: e.to_string(),
-        fields: vec![format!("nip: {}", e.code())],
+    let n = Nip::parse(&nip).map_err(|e| {
+        let field = berkas_core::model::FieldError::new("nip", e.code(), e.to_string());
+        let words = |lang| berkas_core::display::field_error_text(&field, Some("NIP"), lang);
+        BerkasError::Failed {
+            code: e.code().to_string(),
+            detail: e.to_string(),
+            fields: vec![format!("nip: {}", e.code())],
+            message_id: words(berkas_core::display::Lang::Id),
+            message_en: words(berkas_core::display::Lang::En),
+        }
     })?;
     let facts = n.facts();
     Ok(NipFacts {

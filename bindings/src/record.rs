@@ -23,6 +23,9 @@ pub struct FieldEntry {
     /// The ASN's own data (contact, family), changed at once; official data goes through a
     /// correction request.
     pub own: bool,
+    /// The signed-in account may change it here: core's authorization, the same the hub
+    /// judges the change by. A screen offers an edit only for these.
+    pub editable: bool,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -92,6 +95,7 @@ fn entries(shown: &[ShownField]) -> Vec<FieldEntry> {
             display: f.display.clone(),
             warning: f.warning.clone(),
             own: f.own,
+            editable: f.editable,
         })
         .collect()
 }

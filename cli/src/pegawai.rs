@@ -90,7 +90,17 @@ fn summaries(list: &[PegawaiSummary]) -> String {
         return "(tidak ada)".into();
     }
     list.iter()
-        .map(|p| format!("{}  {:<40} {:<10} {:>3}%", p.nip, p.nama, p.unit.as_deref().unwrap_or("-"), p.completeness))
+        .map(|p| {
+            let gol = p.golongan_nama.as_deref().or(p.golongan.as_deref()).unwrap_or("-");
+            format!(
+                "{}  {:<40} {:<10} {:<28} {:>3}%",
+                p.nip,
+                p.nama,
+                p.unit.as_deref().unwrap_or("-"),
+                gol,
+                p.completeness
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

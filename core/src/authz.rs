@@ -63,6 +63,21 @@ pub enum Action {
     ReadAudit,
     /// Add users, grant and revoke roles and unit assignments.
     ManageUsers,
+    /// List the records of a unit (`GET /v1/pegawai?unit=`).
+    ListUnit,
+    /// Who is due for KP, KGB, pensiun or Satya Lencana, over the records in reach.
+    ListDue,
+    /// Read the instansi's whole audit log.
+    ReadAuditLog,
+    /// Publish a new layanan catalogue (services switched on or off, a new SOP).
+    PublishLayanan,
+    /// Publish reference tables (a new jabatan fungsional, a changed usiaBup).
+    PublishReferensi,
+    /// Have the hub sign a document Berkas made (a daftar nominatif, a surat pengantar).
+    SignDocument,
+    /// Add or remove the instansi's own papers of a proposal (surat pengantar, DPCP): the
+    /// facilitator of the unit prepares the proposal, so these are theirs.
+    ProposalPaper,
 }
 
 /// How far an action reaches.
@@ -102,6 +117,19 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Admin, Action::Verify, Scope::Instansi),
     (Role::Admin, Action::ReadAudit, Scope::Instansi),
     (Role::Admin, Action::ManageUsers, Scope::Instansi),
+    (Role::Fasilitator, Action::ListUnit, Scope::Unit),
+    (Role::Admin, Action::ListUnit, Scope::Instansi),
+    (Role::Personal, Action::ListDue, Scope::Own),
+    (Role::Fasilitator, Action::ListDue, Scope::Unit),
+    (Role::Admin, Action::ListDue, Scope::Instansi),
+    (Role::Admin, Action::ReadAuditLog, Scope::Instansi),
+    (Role::Admin, Action::PublishLayanan, Scope::Instansi),
+    (Role::Admin, Action::PublishReferensi, Scope::Instansi),
+    // A signed statement is about a document, not a record: the role's right, instansi-wide.
+    (Role::Fasilitator, Action::SignDocument, Scope::Instansi),
+    (Role::Admin, Action::SignDocument, Scope::Instansi),
+    (Role::Fasilitator, Action::ProposalPaper, Scope::Unit),
+    (Role::Admin, Action::ProposalPaper, Scope::Instansi),
 ];
 
 pub fn scope(role: Role, action: Action) -> Scope {
@@ -127,16 +155,112 @@ pub struct Target<'a> {
     pub unit: Option<&'a str>,
 }
 
-impl Principal {
-    /// May this principal do `action` to the record `target`?
-    pub fn may(&self, action: Action, target: Target<'_>) -> bool {
-        let own = self.pegawai_id.as_deref() == Some(target.pegawai_id);
-        match scope(self.role, action) {
-            Scope::None => false,
-            Scope::Own => own,
-            Scope::Unit => own || target.unit.is_some_and(|u| self.units.iter().any(|mine| mine == u)),
-            Scope::Instansi => true,
+impl<'a> Target<'a> {
+    /// No record in particular (the whole audit log, a catalogue, any blob): only a principal
+    /// whose scope for the action is the instansi reaches it.
+    pub const INSTANSI: Target<'static> = Target { pegawai_id: "", unit: None };
+
+    /// A unit as a whole (its list, who of it is due).
+    pub fn unit(unit: &'a str) -> Target<'a> {
+        Target { pegawai_id: "", unit: Some(unit) }
+    }
+}
+
+/// What the one authorization function answers: allowed, or refused with a stable code
+/// (`forbidden.role`: the role may never; `forbidden.scope`: not this record or unit) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    Allow,
+    Deny { code: &'static str, reason: String },
+}
+
+impl Decision {
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Decision::Allow)
+    }
+
+    fn deny(code: &'static str, reason: impl Into<String>) -> Decision {
+        Decision::Deny { code, reason: reason.into() }
+    }
+}
+
+/// The one authorization function: may `principal` do `action` to `target`? Every hub handler
+/// and every device asks it; the table is [`RULES`].
+pub fn may(principal: &Principal, action: Action, target: Target<'_>) -> Decision {
+    let own = !target.pegawai_id.is_empty() && principal.pegawai_id.as_deref() == Some(target.pegawai_id);
+    let in_units = || target.unit.is_some_and(|u| principal.units.iter().any(|mine| mine == u));
+    let allowed = match scope(principal.role, action) {
+        Scope::None => {
+            return Decision::deny("forbidden.role", format!("a {} may not do this", principal.role.as_str()))
         }
+        Scope::Own => own,
+        Scope::Unit => own || in_units(),
+        Scope::Instansi => true,
+    };
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::deny("forbidden.scope", "this record is not in your scope")
+    }
+}
+
+/// One write to one row, as a device makes it and the hub judges it.
+#[derive(Debug, Clone)]
+pub struct RowWrite<'a> {
+    pub entity: Entity,
+    /// The fields written.
+    pub fields: Vec<&'a str>,
+    /// The row is added or deleted (not only changed).
+    pub creating_or_deleting: bool,
+    /// For a request: the status the write sets, if it sets one.
+    pub status: Option<&'a str>,
+    /// A document row that belongs to a proposal (the instansi's papers).
+    pub of_proposal: bool,
+}
+
+impl<'a> RowWrite<'a> {
+    /// A change of `fields` of a row that exists.
+    pub fn fields(entity: Entity, fields: Vec<&'a str>) -> RowWrite<'a> {
+        RowWrite { entity, fields, creating_or_deleting: false, status: None, of_proposal: false }
+    }
+}
+
+/// May `principal` make this write to the record `target`? The rules of [`RULES`], the single
+/// writer of each field, and a request's steps, in one answer.
+pub fn may_write(principal: &Principal, w: &RowWrite<'_>, target: Target<'_>) -> Decision {
+    if !may(principal, Action::Read, target).is_allowed() {
+        // The same answer whether the record exists or not.
+        return Decision::deny("forbidden.scope", "this record is not in your scope");
+    }
+    let adjust = |a: Action| if w.of_proposal && a == Action::AddDocument { Action::ProposalPaper } else { a };
+    if w.creating_or_deleting {
+        let action = if w.entity == Entity::DataUtama { Action::WriteOfficial } else { adjust(row_action(w.entity)) };
+        if !may(principal, action, target).is_allowed() {
+            let table = w.entity.def().table;
+            return Decision::deny("forbidden.row", format!("your role may not add or delete {table} rows"));
+        }
+    }
+    for field in &w.fields {
+        match write_action(w.entity, field) {
+            None => return Decision::deny("field.unknown", format!("{} has no field {field}", w.entity.def().table)),
+            Some(action) if !may(principal, adjust(action), target).is_allowed() => {
+                return Decision::deny("forbidden.field", format!("your role may not change {field} of this record"));
+            }
+            Some(_) => {}
+        }
+        if w.entity == Entity::Usulan && !usulan_write_allowed(principal.role, field, w.status) {
+            let to = w.status.map(|s| format!(" to {s}")).unwrap_or_default();
+            return Decision::deny("forbidden.usulan", format!("your role may not set {field}{to} of a request"));
+        }
+    }
+    Decision::Allow
+}
+
+impl Principal {
+    /// May this principal do `action` to the record `target`? (`may`, as a yes or no.)
+    pub fn may(&self, action: Action, target: Target<'_>) -> bool {
+        may(self, action, target).is_allowed()
     }
 
     /// May this principal read the given group of the record?

@@ -6,6 +6,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+use crate::authz::{self, RowWrite, Target};
 use crate::completeness::{self, Completeness};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -401,11 +402,42 @@ impl Berkas {
         Ok(self.display_of(&record, lang))
     }
 
-    /// A record already read, as shown.
+    /// A record already read, as shown, each field marked with whether the signed-in account
+    /// may edit it (core's authorization, as the hub will judge the change).
     pub fn display_of(&self, record: &PegawaiRecord, lang: crate::display::Lang) -> crate::display::RecordDisplay {
+        let principal = self.principal().ok().flatten();
+        let unit = record.data_utama.values.get("unit").and_then(Value::as_str);
+        let target = Target { pegawai_id: &record.id, unit };
+        let editable = |entity: Entity, f: &FieldDef| match &principal {
+            Some(p) => authz::may_write(p, &RowWrite::fields(entity, vec![f.name]), target).is_allowed(),
+            None => true,
+        };
         let store = self.store();
         let names = crate::store::refs::StoreNames::new(&store.conn);
-        crate::display::RecordDisplay::of(record, &names, lang)
+        crate::display::RecordDisplay::of(record, &names, lang, &editable)
+    }
+
+    /// The one authorization function, asked on this device before an edit is offered (the
+    /// hub asks the same when the change arrives): may the signed-in account write `fields` of
+    /// `entity` on the record of `nip`, adding or deleting the row if `creating_or_deleting`?
+    /// A profile that never signed in to a hub (a local tool) may.
+    pub fn may_edit(
+        &self,
+        nip: &str,
+        entity: Entity,
+        fields: &[&str],
+        creating_or_deleting: bool,
+    ) -> Result<authz::Decision> {
+        let Some(p) = self.principal()? else { return Ok(authz::Decision::Allow) };
+        let (id, unit) = {
+            let store = self.store();
+            let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
+            let du = records::load_row(&store.conn, Entity::DataUtama.def(), &id)?;
+            let unit = du.and_then(|r| r.values.get("unit").and_then(Value::as_str).map(str::to_string));
+            (id, unit)
+        };
+        let write = RowWrite { creating_or_deleting, ..RowWrite::fields(entity, fields.to_vec()) };
+        Ok(authz::may_write(&p, &write, Target { pegawai_id: &id, unit: unit.as_deref() }))
     }
 
     /// Fields of one row of `entity` as shown (a request's answers, a verification's side by
@@ -418,7 +450,7 @@ impl Berkas {
     ) -> Vec<crate::display::ShownField> {
         let store = self.store();
         let names = crate::store::refs::StoreNames::new(&store.conn);
-        crate::display::record::show_fields(&names, entity.def(), values, lang)
+        crate::display::record::show_fields(&names, entity.def(), values, lang, &|_, _| false)
     }
 
     /// One value of a field of `entity` as shown (a request's answer, a conflict's two

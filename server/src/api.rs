@@ -6,7 +6,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use berkas_core::authz::{Action, Role, Target};
+use berkas_core::authz::{self, Action, Target};
 use berkas_core::sync::{Change, ChangeOutcome};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -225,14 +225,8 @@ async fn list_pegawai(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<PegawaiEntry>>, ApiError> {
     let p = &caller.principal;
-    match p.role {
-        Role::Admin => {}
-        Role::Fasilitator => match &q.unit {
-            Some(u) if p.units.contains(u) => {}
-            _ => return Err(ApiError::forbidden("forbidden.scope", "list a unit assigned to you (?unit=...)")),
-        },
-        Role::Personal => return Err(ApiError::forbidden("forbidden.scope", "your role reads only your own record")),
-    }
+    let target = q.unit.as_deref().map_or(Target::INSTANSI, Target::unit);
+    ApiError::unless_allowed(authz::may(p, Action::ListUnit, target))?;
     let list = state.store.list_pegawai(q.unit.as_deref(), q.limit.min(5000), q.offset).await?;
     state
         .store
@@ -259,8 +253,6 @@ async fn pegawai_audit(
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("bearer" = [])),
     responses((status = 200, body = Vec<AuditRow>), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn audit_all(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<AuditRow>>, ApiError> {
-    if caller.principal.role != Role::Admin {
-        return Err(ApiError::forbidden("forbidden.role", "the instansi audit log is for administrators"));
-    }
+    ApiError::unless_allowed(authz::may(&caller.principal, Action::ReadAuditLog, Target::INSTANSI))?;
     Ok(Json(state.store.audit_list(None, 1000).await?))
 }

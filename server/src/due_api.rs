@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use berkas_core::authz::Role;
+use berkas_core::authz::{self, Action, Target};
 use berkas_core::due::{DueKind, DueRecord, DueReport, DueRules, Period, Who};
 use berkas_core::model::{Entity, FieldMap, Value};
 use serde::Deserialize;
@@ -50,21 +50,35 @@ pub async fn due(
     let period = Period::parse(&q.period)
         .map_err(|_| ApiError::bad_request("period.format", "period must be a month YYYY-MM, e.g. 2027-01"))?;
     let p = &caller.principal;
-    let entries = match p.role {
-        Role::Admin => unit_entries(&state, q.unit.as_deref()).await?,
-        Role::Fasilitator => {
-            let units = match &q.unit {
-                Some(u) if p.units.contains(u) => vec![u.clone()],
-                Some(_) => return Err(ApiError::forbidden("forbidden.scope", "that unit is not assigned to you")),
-                None => p.units.clone(),
-            };
-            let mut all = Vec::new();
-            for u in units {
-                all.extend(unit_entries(&state, Some(&u)).await?);
-            }
-            all
+    // What is in reach: a unit asked for, the instansi, the facilitator's units, or the
+    // caller's own record (found by the account's link to it, not by its name).
+    let entries = if let Some(u) = &q.unit {
+        ApiError::unless_allowed(authz::may(p, Action::ListDue, Target::unit(u)))?;
+        unit_entries(&state, Some(u)).await?
+    } else if authz::may(p, Action::ListDue, Target::INSTANSI).is_allowed() {
+        unit_entries(&state, None).await?
+    } else if p.units.iter().any(|u| authz::may(p, Action::ListDue, Target::unit(u)).is_allowed()) {
+        let mut all = Vec::new();
+        for u in p.units.iter().filter(|u| authz::may(p, Action::ListDue, Target::unit(u)).is_allowed()) {
+            all.extend(unit_entries(&state, Some(u)).await?);
         }
-        Role::Personal => state.store.pegawai_by_nip(&p.username).await?.into_iter().collect(),
+        all
+    } else {
+        let own = match &p.pegawai_id {
+            Some(id) => state.store.pegawai_by_id(id).await?,
+            None => None,
+        };
+        match own {
+            Some(e) => {
+                ApiError::unless_allowed(authz::may(
+                    p,
+                    Action::ListDue,
+                    Target { pegawai_id: &e.id, unit: e.unit.as_deref() },
+                ))?;
+                vec![e]
+            }
+            None => Vec::new(),
+        }
     };
     let rules = DueRules::default();
     let mut report = DueReport { period: period.to_string(), ..DueReport::default() };

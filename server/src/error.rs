@@ -26,6 +26,13 @@ impl ApiError {
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such record, or not visible to you")
     }
+    /// `403` with the decision's code and reason when core's authorization refuses.
+    pub fn unless_allowed(d: berkas_core::authz::Decision) -> Result<(), ApiError> {
+        match d {
+            berkas_core::authz::Decision::Allow => Ok(()),
+            berkas_core::authz::Decision::Deny { code, reason } => Err(ApiError::forbidden(code, reason)),
+        }
+    }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }

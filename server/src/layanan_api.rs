@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use berkas_core::authz::Role;
+use berkas_core::authz::{self, Action, Target};
 use berkas_core::forms::LayananCatalog;
 use serde::Deserialize;
 
@@ -53,9 +53,7 @@ pub async fn get_catalog(
     responses((status = 200, body = Object, description = "the version now in force"),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn put_catalog(State(state): State<AppState>, caller: Caller, body: String) -> Result<Response, ApiError> {
-    if caller.principal.role != Role::Admin {
-        return Err(ApiError::forbidden("forbidden.role", "only the BKD's administrators publish layanan"));
-    }
+    ApiError::unless_allowed(authz::may(&caller.principal, Action::PublishLayanan, Target::INSTANSI))?;
     let new = LayananCatalog::parse(&body).map_err(|e| ApiError::bad_request("layanan.definition", e.to_string()))?;
     let current = catalog(&state).await?.version;
     if new.version <= current {

@@ -2,7 +2,7 @@
 //! may pull, and assemble a record for reading. Authorization is core's rule table; values are
 //! normalised by core's field definitions; the merge is core's.
 
-use berkas_core::authz::{row_action, usulan_write_allowed, write_action, Action, Principal, Target};
+use berkas_core::authz::{self, Action, Decision, Principal, RowWrite, Target};
 use berkas_core::docs::sha256_hex;
 use berkas_core::forms::approved_change;
 use berkas_core::model::{normalize, Entity, FieldDef, FieldError, FieldKind, FieldMap, Value};
@@ -40,53 +40,30 @@ fn judge(
             .flatten()
     });
     let target = Target { pegawai_id: &change.pegawai, unit: unit.as_deref() };
-    if !principal.may(Action::Read, target) {
-        // Same answer whether the pegawai exists or not.
-        return Some(("forbidden.scope".into(), "this record is not in your scope".into()));
+    let write = change_write(change, row_exists);
+    if let Decision::Deny { code: "forbidden.scope", reason } = authz::may(principal, Action::Read, target) {
+        return Some(("forbidden.scope".into(), reason));
     }
     if entry.is_none() && change.entity != Entity::DataUtama {
         return Some(("pegawai.unknown".into(), "no pegawai with this id".into()));
     }
-    // The instansi's own papers of a proposal (surat pengantar, DPCP) are its facilitator's.
-    let of_proposal = change.entity == Entity::Dokumen
-        && change.fields.get("entity").and_then(|v| v.as_str()) == Some(Entity::Proposal.key());
-    let adjust = |a: Action| if of_proposal && a == Action::AddDocument { Action::Verify } else { a };
-    let creating_or_deleting = change.delete || !row_exists;
-    if creating_or_deleting {
-        let action =
-            if change.entity == Entity::DataUtama { Action::WriteOfficial } else { adjust(row_action(change.entity)) };
-        if !principal.may(action, target) {
-            return Some((
-                "forbidden.row".into(),
-                format!("your role may not add or delete {} rows", change.entity.def().table),
-            ));
-        }
+    match authz::may_write(principal, &write, target) {
+        Decision::Allow => None,
+        Decision::Deny { code, reason } => Some((code.into(), reason)),
     }
-    for field in change.fields.keys() {
-        match write_action(change.entity, field) {
-            None => {
-                return Some(("field.unknown".into(), format!("{} has no field {field}", change.entity.def().table)))
-            }
-            Some(action) if !principal.may(adjust(action), target) => {
-                return Some(("forbidden.field".into(), format!("your role may not change {field} of this record")));
-            }
-            Some(_) => {}
-        }
-        // A request: the ASN fills and submits, reviewers decide; each only their part.
-        if change.entity == Entity::Usulan {
-            let status = change.fields.get("status").and_then(|v| v.as_str());
-            if !usulan_write_allowed(principal.role, field, status) {
-                return Some((
-                    "forbidden.usulan".into(),
-                    format!(
-                        "your role may not set {field}{} of a request",
-                        status.map(|s| format!(" to {s}")).unwrap_or_default()
-                    ),
-                ));
-            }
-        }
+}
+
+/// A pushed change as the one authorization function reads a write.
+pub(crate) fn change_write(change: &Change, row_exists: bool) -> RowWrite<'_> {
+    RowWrite {
+        entity: change.entity,
+        fields: change.fields.keys().map(String::as_str).collect(),
+        creating_or_deleting: change.delete || !row_exists,
+        status: change.fields.get("status").and_then(|v| v.as_str()),
+        // The instansi's own papers of a proposal (surat pengantar, DPCP) are its facilitator's.
+        of_proposal: change.entity == Entity::Dokumen
+            && change.fields.get("entity").and_then(|v| v.as_str()) == Some(Entity::Proposal.key()),
     }
-    None
 }
 
 /// Judges and applies a pushed batch. A batch whose write met one committed after it was

@@ -7,7 +7,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use berkas_core::authz::{Principal, Role, Target};
+use berkas_core::authz::{self, Action, Principal, Target};
 use berkas_core::model::{Entity, Value};
 use berkas_core::signing::{receipt_title, PublicKey, Signed, Statement};
 use ring::rand::SystemRandom;
@@ -107,11 +107,8 @@ pub async fn sign(
 ) -> Result<Json<SignAnswer>, ApiError> {
     if req.kind == "tanda_terima" {
         check_receipt(&state, &caller.principal, req.usulan.as_deref(), &req.title).await?;
-    } else if !matches!(caller.principal.role, Role::Fasilitator | Role::Admin) {
-        return Err(ApiError::forbidden(
-            "forbidden.role",
-            "only facilitators and administrators have documents signed",
-        ));
+    } else {
+        ApiError::unless_allowed(authz::may(&caller.principal, Action::SignDocument, Target::INSTANSI))?;
     }
     let key = HubKey::load(state.store.as_ref()).await?;
     let statement = Statement {

@@ -49,8 +49,16 @@ fn a_fresh_asn_profile_names_every_code_after_one_sync_and_refuses_unknown_ones_
     ok(&berkas_cli(&phone, &["login", "--server", &hub.url, "--user", &nip, "--password-stdin"], Some(DEMO_PASSWORD)));
     let sync: serde_json::Value =
         serde_json::from_str(&ok(&berkas_cli(&phone, &["sync", "--json"], None))).expect("json");
-    let pulled = sync["referensi"].as_array().map(Vec::len).unwrap_or(0);
-    assert!(pulled >= 40, "every table the hub was given arrives in the first sync: {sync}");
+    let pulled: Vec<&str> = sync["referensi"].as_array().expect("tables").iter().filter_map(|t| t.as_str()).collect();
+    // Every table a field's codes come from arrives in the first sync (the built-in ones too:
+    // the hub's copies replace them), and no table no field uses.
+    let wanted = berkas_core::refdata::device_tables();
+    for name in &wanted {
+        let given = shared_referensi().join(format!("{name}.json.gz")).exists();
+        assert_eq!(pulled.contains(name), given, "{name}: {pulled:?}");
+    }
+    assert!(pulled.len() >= 20 && pulled.iter().all(|t| wanted.contains(t)), "{pulled:?}");
+    assert!(!pulled.contains(&"kabupaten"), "a table no field uses stays on the hub");
     // No `import referensi` on this profile: the tables came with sync.
     let tables: serde_json::Value =
         serde_json::from_str(&ok(&berkas_cli(&phone, &["referensi", "list", "--json"], None))).expect("json");

@@ -27,6 +27,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// A hub holding `n` pegawai records, and the reference tables of `referensi` if given.
 async fn hub(dir: &Path, n: usize, referensi: Option<&Path>) -> (String, CountingRelay) {
+    std::fs::create_dir_all(dir).expect("hub dir");
     let store: Arc<dyn Storage> = Arc::new(SqliteStorage::open(&dir.join("hub.db")).expect("hub store"));
     if let Some(refs) = referensi {
         let mut tables = Vec::new();

@@ -99,6 +99,7 @@ fn document_text(code: &str) -> Option<&'static str> {
         }
         TAMPERED => "berkas dokumen di perangkat ini berubah atau rusak",
         NOT_DOWNLOADED => "dokumen belum diunduh dari server",
+        TYPE_NOT_ACCEPTED => "server tidak menerima dokumen berjenis ini",
         _ => return None,
     })
 }
@@ -116,6 +117,14 @@ pub fn field_error_text(e: &FieldError, label: Option<&str>, lang: Lang) -> Stri
         (Lang::Id, "field.sex") => "harus M (laki-laki) atau F (perempuan)".to_string(),
         (Lang::Id, "field.choice") => "bukan salah satu pilihan yang dikenal".to_string(),
         (Lang::Id, "field.too_long") => "terlalu panjang".to_string(),
+        (Lang::Id, "doc.too_large_for_hub") => {
+            // "the document is 48 MB; the hub accepts at most 40 MB": the two figures, reworded.
+            let mb: Vec<&str> = e.message.split(';').filter_map(|p| p.split_whitespace().rev().nth(1)).collect();
+            match mb.as_slice() {
+                [size, limit] => format!("berkas {size} MB melebihi batas {limit} MB dari server"),
+                _ => e.message.clone(),
+            }
+        }
         (Lang::Id, c) if c.starts_with("nip.") => format!("NIP tidak valid ({})", e.message),
         (Lang::Id, c) if c.starts_with("nik.") => format!("NIK tidak valid ({})", e.message),
         _ => e.message.clone(),

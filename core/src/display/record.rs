@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{entity_label, field_label, show_value, CodeNames, Lang};
-use crate::model::{Entity, EntityDef, FieldKind, FieldMap, Value};
+use crate::model::{Entity, EntityDef, FieldDef, FieldKind, FieldMap, Value};
 use crate::PegawaiRecord;
 
 /// One field as shown.
@@ -28,7 +28,13 @@ pub struct ShownField {
     /// The field holds a code (a reference table's, jenis kelamin, a fixed choice): shells show
     /// it beside its name (`Islam (1)`).
     pub coded: bool,
+    /// The signed-in account may change it here (core's authorization, as the hub will judge
+    /// it): a screen offers an edit only for these.
+    pub editable: bool,
 }
+
+/// Whether a field of a group may be edited by whoever reads the record.
+pub type Editable<'a> = &'a dyn Fn(Entity, &FieldDef) -> bool;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShownRow {
@@ -55,7 +61,13 @@ pub struct RecordDisplay {
 }
 
 /// Every field of `def` as shown (empty ones as a dash), in the definition's order.
-pub fn show_fields(names: &dyn CodeNames, def: &EntityDef, values: &FieldMap, lang: Lang) -> Vec<ShownField> {
+pub fn show_fields(
+    names: &dyn CodeNames,
+    def: &EntityDef,
+    values: &FieldMap,
+    lang: Lang,
+    editable: Editable<'_>,
+) -> Vec<ShownField> {
     def.fields
         .iter()
         .map(|f| {
@@ -69,6 +81,7 @@ pub fn show_fields(names: &dyn CodeNames, def: &EntityDef, values: &FieldMap, la
                 warning: shown.warning,
                 own: f.owner == crate::model::Owner::Personal,
                 coded: matches!(f.kind, FieldKind::Ref(_) | FieldKind::Sex | FieldKind::Choice(_)),
+                editable: editable(def.entity, f),
             }
         })
         .collect()
@@ -77,14 +90,14 @@ pub fn show_fields(names: &dyn CodeNames, def: &EntityDef, values: &FieldMap, la
 impl RecordDisplay {
     /// The record as shown; riwayat rows are taken in the order the record holds them (core's
     /// `Berkas::pegawai` gives them newest first).
-    pub fn of(record: &PegawaiRecord, names: &dyn CodeNames, lang: Lang) -> RecordDisplay {
+    pub fn of(record: &PegawaiRecord, names: &dyn CodeNames, lang: Lang, editable: Editable<'_>) -> RecordDisplay {
         let du = &record.data_utama.values;
         let text = |k: &str| du.get(k).map(Value::to_text).unwrap_or_default();
         RecordDisplay {
             lang,
             nip: text("nip_baru"),
             nama: text("nama"),
-            data_utama: show_fields(names, Entity::DataUtama.def(), du, lang),
+            data_utama: show_fields(names, Entity::DataUtama.def(), du, lang, editable),
             riwayat: record
                 .riwayat
                 .iter()
@@ -93,7 +106,10 @@ impl RecordDisplay {
                     label: entity_label(*e, lang).to_string(),
                     rows: rows
                         .iter()
-                        .map(|r| ShownRow { id: r.id.clone(), fields: show_fields(names, e.def(), &r.values, lang) })
+                        .map(|r| ShownRow {
+                            id: r.id.clone(),
+                            fields: show_fields(names, e.def(), &r.values, lang, editable),
+                        })
                         .collect(),
                 })
                 .collect(),

@@ -125,3 +125,29 @@ fn languages_are_read_from_flags_and_locales() {
     assert_eq!(Lang::parse("id-ID"), Some(Lang::Id));
     assert_eq!(Lang::parse("fr"), None);
 }
+
+#[test]
+fn errors_read_in_one_language() {
+    let e = crate::Error::TooLargeForHub { size: 48 << 20, limit: 40 << 20 };
+    assert_eq!(error_text(&e, Lang::Id), "berkas 48 MB melebihi batas 40 MB dari server");
+    assert_eq!(error_text(&e, Lang::En), "the document is 48 MB; the hub accepts at most 40 MB");
+    let f = crate::model::FieldError::new("dokumen:872", e.code(), e.to_string());
+    assert_eq!(
+        field_error_text(&f, Some("SK jabatan"), Lang::Id),
+        "SK jabatan: berkas 48 MB melebihi batas 40 MB dari server"
+    );
+    let unreadable = crate::Error::Document {
+        code: crate::docs::codes::UNREADABLE,
+        message: "file 2: the document may not be readable: blurred (page 1), dark (page 1); take it again".into(),
+    };
+    let id = error_text(&unreadable, Lang::Id);
+    assert!(
+        id.starts_with("berkas 2: dokumen mungkin tidak terbaca")
+            && id.contains("[blurred (halaman 1), dark (halaman 1)]"),
+        "{id}"
+    );
+    assert_eq!(error_text(&crate::Error::WrongKey, Lang::En), crate::Error::WrongKey.to_string());
+    let required = crate::model::FieldError::new("nama", "field.required", "is required");
+    assert_eq!(field_error_text(&required, Some("Nama"), Lang::Id), "Nama: wajib diisi");
+    assert_eq!(field_error_text(&required, Some("Name"), Lang::En), "Name: is required");
+}

@@ -39,6 +39,8 @@ pub mod codes {
     pub const UNREADABLE: &str = "doc.unreadable";
     pub const TAMPERED: &str = "doc.tampered";
     pub const NOT_DOWNLOADED: &str = "doc.not_downloaded";
+    /// The hub does not take documents of this content type (its settings say which it does).
+    pub const TYPE_NOT_ACCEPTED: &str = "doc.type_not_accepted";
 }
 
 /// Limits that refuse a file before it can exhaust memory (decompression bombs).

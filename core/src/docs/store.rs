@@ -230,7 +230,7 @@ impl Berkas {
         // The heavy work runs without holding the database.
         let prepared = prepare(&new.files, opts)?;
         // What the hub would refuse at upload is refused now, naming its limit.
-        self.check_hub_limit(id_ref, prepared.bytes.len() as u64)?;
+        self.check_hub_limit(id_ref, prepared.bytes.len() as u64, prepared.format.mime())?;
         if prepared.readability.verdict == Verdict::Flagged && !new.keep_unreadable {
             let why: Vec<String> =
                 prepared.readability.problems.iter().map(|p| format!("{} (page {})", p.code, p.page)).collect();

@@ -269,6 +269,7 @@ impl Berkas {
             }
         }
         missing.extend(self.layanan_checklist(&u.nip, &u.layanan_id, &u.answers, Some(id))?.missing_errors());
+        missing.extend(self.papers_over_hub_limit(id)?);
         if let Some(ubah) = &def.ubah {
             if !u.answers.values().any(|v| !matches!(v, Value::Null)) {
                 missing.push(FieldError::new("answers", "usulan.empty", "the form proposes no value"));
@@ -281,6 +282,30 @@ impl Berkas {
             return Err(Error::Invalid(missing));
         }
         self.move_usulan(&u, next, None)
+    }
+
+    /// Papers of a request that the hub would refuse at upload (captured before its limit was
+    /// known here, or lowered since): the request is refused on the device, naming the limit.
+    fn papers_over_hub_limit(&self, id: &str) -> Result<Vec<FieldError>> {
+        let Some(hub) = self.hub_settings()? else { return Ok(Vec::new()) };
+        let papers: Vec<(String, i64)> = {
+            let store = self.store();
+            let mut st = store
+                .conn
+                .prepare_cached("SELECT id_ref_dokumen, size FROM dokumen WHERE entity = 'usulan' AND row_id = ?1")?;
+            let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+            rows
+        };
+        Ok(papers
+            .into_iter()
+            .filter_map(|(jenis, size)| {
+                let (size, limit) = (size.max(0) as u64, hub.document_limit(&jenis));
+                (size > limit).then(|| {
+                    let e = Error::TooLargeForHub { size, limit };
+                    FieldError::new(&format!("dokumen:{jenis}"), e.code(), e.to_string())
+                })
+            })
+            .collect())
     }
 
     /// A data-update form of the ASN's own data (contact, family) applies when submitted: the

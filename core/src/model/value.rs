@@ -113,7 +113,8 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Null => Ok(()),
-            Value::Bool(b) => write!(f, "{}", if *b { "ya" } else { "tidak" }),
+            // The display rule's default language (`display::yes_no`): one rule, not two.
+            Value::Bool(b) => f.write_str(crate::display::yes_no(*b, crate::display::Lang::Id)),
             Value::Int(i) => write!(f, "{i}"),
             Value::Text(s) => f.write_str(s),
         }

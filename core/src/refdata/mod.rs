@@ -182,6 +182,23 @@ mod tests {
     }
 }
 
+/// The tables a device needs: every table a field's codes come from, and the document types.
+/// A device pulls these from its hub and no others (kabupaten, kpkn, taspen ... stay on the
+/// hub), so a phone on a poor connection fetches what it uses.
+pub fn device_tables() -> std::collections::BTreeSet<&'static str> {
+    let mut out: std::collections::BTreeSet<&'static str> = crate::model::entity::DEFS
+        .iter()
+        .flat_map(|d| d.fields.iter())
+        .filter_map(|f| match f.kind {
+            crate::model::FieldKind::Ref(tables) => Some(tables.split('|')),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    out.insert("dokumen");
+    out
+}
+
 /// Reference codes held in memory, per table (the hub's copy; a device keeps them in SQLite).
 #[derive(Debug, Default)]
 pub struct CodeSets {

@@ -14,8 +14,23 @@ pub struct PegawaiSummary {
     pub nip: String,
     pub nama: String,
     pub unit: Option<String>,
+    /// The golongan's code (`42`).
     pub golongan: Option<String>,
+    /// Its name as records show it (`IV/b Pembina Tingkat I`), when the tables here know it.
+    pub golongan_nama: Option<String>,
     pub completeness: u8,
+}
+
+/// Names each line's golongan (a few dozen codes at most: each is looked up once).
+fn name_golongan(conn: &Connection, rows: &mut [PegawaiSummary]) {
+    use crate::display::{CodeName, CodeNames};
+    let names = super::refs::StoreNames::new(conn);
+    for r in rows {
+        r.golongan_nama = r.golongan.as_deref().and_then(|g| match names.code_name("golonganPns|golonganPppk", g) {
+            CodeName::Known(n) => Some(n),
+            _ => None,
+        });
+    }
 }
 
 const COLS: &str = "p.id, p.nip_baru, p.nama, p.unit, p.gol_ruang_akhir_id, p.completeness";
@@ -27,6 +42,7 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<PegawaiSummary> {
         nama: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
         unit: r.get(3)?,
         golongan: r.get(4)?,
+        golongan_nama: None,
         completeness: r.get(5)?,
     })
 }
@@ -49,7 +65,8 @@ pub(crate) fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<P
         "SELECT {COLS} FROM pegawai_fts f JOIN pegawai p ON p.seq = f.rowid
          WHERE pegawai_fts MATCH ?1 ORDER BY f.rank LIMIT ?2"
     ))?;
-    let rows = st.query_map(params![q, limit], summary)?.collect::<Result<Vec<_>, _>>()?;
+    let mut rows = st.query_map(params![q, limit], summary)?.collect::<Result<Vec<_>, _>>()?;
+    name_golongan(conn, &mut rows);
     Ok(rows)
 }
 
@@ -92,9 +109,10 @@ pub(crate) fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<PegawaiSumma
          ORDER BY p.nama, p.nip_baru LIMIT ?3 OFFSET ?4"
     ))?;
     let limit = if f.limit == 0 { u32::MAX } else { f.limit };
-    let rows = st
+    let mut rows = st
         .query_map(params![f.unit, f.below_completeness, limit, f.offset], summary)?
         .collect::<Result<Vec<_>, _>>()?;
+    name_golongan(conn, &mut rows);
     Ok(rows)
 }
 

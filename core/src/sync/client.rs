@@ -134,7 +134,7 @@ pub struct SyncReport {
 }
 
 /// Who the hub says we are after login.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HubPrincipal {
     pub username: String,
     pub role: String,
@@ -482,6 +482,9 @@ impl Berkas {
             meta_set(&tx, "sync.server", &hub.base)?;
             meta_set(&tx, "sync.user", &principal.username)?;
             meta_set(&tx, "sync.role", &principal.role)?;
+            // Who we are, for the one authorization function the device asks before offering
+            // an edit (`Berkas::principal`).
+            meta_set(&tx, "sync.principal", &serde_json::to_string(&principal).unwrap_or_default())?;
             match ca_pem {
                 Some(pem) => meta_set(&tx, "sync.ca_pem", pem)?,
                 None => replica::meta_delete(&tx, "sync.ca_pem")?,
@@ -491,6 +494,20 @@ impl Berkas {
         }
         self.save_tokens(&pair)?;
         Ok(principal)
+    }
+
+    /// Who this profile is signed in as, in the terms of `authz` (none for a profile that never
+    /// signed in to a hub: a local tool, which the rules do not limit).
+    pub fn principal(&self) -> Result<Option<crate::authz::Principal>> {
+        let store = self.store();
+        let Some(json) = meta_get(&store.conn, "sync.principal")? else { return Ok(None) };
+        let Ok(p) = serde_json::from_str::<HubPrincipal>(&json) else { return Ok(None) };
+        Ok(crate::authz::Role::parse(&p.role).map(|role| crate::authz::Principal {
+            username: p.username,
+            role,
+            pegawai_id: p.pegawai_id,
+            units: p.units,
+        }))
     }
 
     /// Ends the session on the hub (best effort) and forgets the tokens here.

@@ -106,12 +106,19 @@ impl Berkas {
         Ok(meta_get(&store.conn, SETTINGS)?.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
-    /// Refuses a document larger than the hub accepts, before it is stored or uploaded.
-    pub(crate) fn check_hub_limit(&self, id_ref_dokumen: &str, size: u64) -> Result<()> {
+    /// Refuses a document the hub would refuse at upload (larger than it accepts, of a content
+    /// type it does not take), before it is stored or uploaded.
+    pub(crate) fn check_hub_limit(&self, id_ref_dokumen: &str, size: u64, mime: &str) -> Result<()> {
         let Some(s) = self.hub_settings()? else { return Ok(()) };
         let limit = s.document_limit(id_ref_dokumen);
         if size > limit {
             return Err(Error::TooLargeForHub { size, limit });
+        }
+        if !s.document_types.is_empty() && !s.document_types.iter().any(|t| t == mime) {
+            return Err(Error::document(
+                crate::docs::codes::TYPE_NOT_ACCEPTED,
+                format!("the hub accepts documents of type {}, not {mime}", s.document_types.join(", ")),
+            ));
         }
         Ok(())
     }
@@ -148,7 +155,8 @@ impl Berkas {
         }
     }
 
-    /// Takes every reference table the hub changed since this device last asked.
+    /// Takes every reference table the hub changed since this device last asked, of those a
+    /// device uses (`refdata::device_tables`).
     pub(super) async fn pull_referensi(
         &self,
         hub: &Hub,
@@ -179,7 +187,11 @@ impl Berkas {
             let store = self.store();
             refs::versions(&store.conn)?
         };
+        let wanted = crate::refdata::device_tables();
         for t in &manifest.tables {
+            if !wanted.contains(t.name.as_str()) {
+                continue;
+            }
             if held.get(&t.name).is_some_and(|v| v.as_deref() == Some(t.version.as_str())) {
                 continue;
             }

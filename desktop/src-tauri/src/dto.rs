@@ -31,7 +31,14 @@ pub struct PegawaiRow {
 
 impl From<PegawaiSummary> for PegawaiRow {
     fn from(p: PegawaiSummary) -> PegawaiRow {
-        PegawaiRow { nip: p.nip, nama: p.nama, unit: p.unit, golongan: p.golongan, completeness: p.completeness }
+        // The golongan as people read it; its code where no table names it.
+        PegawaiRow {
+            nip: p.nip,
+            nama: p.nama,
+            unit: p.unit,
+            golongan: p.golongan_nama.or(p.golongan),
+            completeness: p.completeness,
+        }
     }
 }
 

@@ -45,7 +45,7 @@ fun RecordScreen(nip: String, vm: RecordViewModel, contact: ContactViewModel, mo
                 Text(stringResource(R.string.record_missing) + ": " + state.missingLabels.joinToString(", "))
             }
         }
-        items(record.dataUtama.filter { !it.own }) { f -> Text("${f.label}: ${f.display}") }
+        items(record.dataUtama.filter { !it.editable }) { f -> Text("${f.label}: ${f.display}") }
         item { Text(stringResource(R.string.record_edit_contact), style = MaterialTheme.typography.titleMedium) }
         items(state.ownFields) { f ->
             Column {

@@ -16,8 +16,9 @@ class RecordViewModel(private val repo: BerkasRepository, private val scope: Cor
         val syncState: String? = null,
         val error: String? = null,
     ) {
-        /** Fields the ASN changes directly (contact data); the rest needs a correction request. */
-        val ownFields get() = record?.dataUtama?.filter { it.own }.orEmpty()
+        /** Fields the signed-in ASN may change directly (core's authorization, as the server
+         *  judges it: contact data); the rest needs a correction request. */
+        val ownFields get() = record?.dataUtama?.filter { it.editable }.orEmpty()
         val missingLabels get() = record?.missing?.map { it.label }.orEmpty()
     }
 

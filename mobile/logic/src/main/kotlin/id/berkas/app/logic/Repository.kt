@@ -23,12 +23,21 @@ import kotlinx.coroutines.withContext
 import java.io.File
 
 /** A failure the UI can word: the core's stable code and, for bad input, the fields at fault. */
-data class Problem(val code: String, val fields: Map<String, String> = emptyMap()) {
+data class Problem(
+    val code: String,
+    val fields: Map<String, String> = emptyMap(),
+    /** The core's own wording of the error in each language (it may name figures, such as the
+     *  server's document limit, that the app's words cannot). */
+    val words: Map<Lang, String> = emptyMap(),
+) {
     /** A refusal of the whole action (signing in to a profile that cannot sync, say) comes as
-     *  bad input with one problem: its own code has the words. */
+     *  bad input with one problem: its own code has the words. A code the app has no words
+     *  for is worded by the core. */
     fun message(lang: Lang): String {
         val only = fields.values.singleOrNull()
-        return Messages.text(if (code == "invalid" && only != null && Messages.has(only)) only else code, lang)
+        val chosen = if (code == "invalid" && only != null && Messages.has(only)) only else code
+        if (!Messages.has(chosen)) words[lang]?.let { return it }
+        return Messages.text(chosen, lang)
     }
 }
 
@@ -42,6 +51,7 @@ internal fun problemOf(e: BerkasException): Problem = when (e) {
     is BerkasException.Failed -> Problem(
         e.code,
         e.fields.associate { f -> f.substringBefore(": ") to f.substringAfter(": ", "") },
+        mapOf(Lang.ID to e.messageId, Lang.EN to e.messageEn),
     )
 }
 

@@ -83,6 +83,14 @@ class AppLogicTest {
         assertTrue(r.completeness.toInt() in 0..100)
         assertTrue(record.state.value.ownFields.any { it.name == "no_hp" })
         assertTrue("official data is not the ASN's to edit", r.dataUtama.single { it.name == "tgl_lahir" }.own.not())
+        // The view-model offers no edit of an official field: what it offers is what the
+        // server accepts from an ASN (the same authorization table in core).
+        val offered = record.state.value.ownFields.map { it.name }.toSet()
+        assertTrue("offered: $offered", offered.containsAll(listOf("no_hp", "alamat", "email", "nik")))
+        for (official in listOf("nama", "tgl_lahir", "gol_ruang_akhir_id", "jabatan_nama", "nip_baru", "unit", "tmt_cpns")) {
+            assertTrue("$official is offered for editing", official !in offered)
+        }
+        assertTrue(r.dataUtama.filter { it.editable }.all { it.own })
 
         // A bad NIK is named under its field, in Indonesian; nothing is stored.
         val contact = ContactViewModel(repo, this)
@@ -159,6 +167,41 @@ class AppLogicTest {
         assertEquals("Jl. Melati 3 (ponsel)", seen)
         sync.sync().join()
         assertNull(sync.state.value.error)
+    }
+
+    @Test
+    fun theRecordReadsInNamesOfflineAfterARestart() = runBlocking {
+        val dir = temp.newFolder().resolve("names")
+        val keys = MemoryKeys()
+        val repo = BerkasRepository(dir, keys)
+        LoginViewModel(repo, this).login(hub, nip, password).join()
+        val sync = SyncViewModel(repo, this)
+        sync.sync().join()
+        assertNull(sync.state.value.error)
+        // A restart with no server: a new repository over the same profile. The reference
+        // tables came with the one sync, so every code reads as its name.
+        val again = BerkasRepository(dir, keys)
+        val record = RecordViewModel(again, this)
+        record.load(nip).join()
+        val r = record.state.value.record!!
+        val gol = r.dataUtama.single { it.name == "gol_ruang_akhir_id" }
+        assertTrue(gol.display, gol.display.contains("/") && gol.display != gol.value && gol.warning == null)
+        assertTrue(r.dataUtama.single { it.name == "jenis_kelamin" }.display in setOf("Laki-laki", "Perempuan"))
+        assertTrue("named, not marked: ${r.dataUtama.filter { it.warning != null }}", r.dataUtama.none { it.warning != null && it.value.isNotEmpty() })
+        assertEquals("-", r.dataUtama.first { it.value.isEmpty() }.display)
+        record.lang = Lang.EN
+        record.load(nip).join()
+        val en = record.state.value.record!!
+        assertEquals("Religion", en.dataUtama.single { it.name == "agama_id" }.label)
+        assertTrue(en.dataUtama.single { it.name == "jenis_kelamin" }.display in setOf("Male", "Female"))
+    }
+
+    @Test
+    fun aRefusalTheAppHasNoWordsForIsWordedByTheCore() {
+        val p = Problem("doc.too_large_for_hub", words = mapOf(Lang.ID to "berkas 48 MB melebihi batas 40 MB dari server", Lang.EN to "the document is 48 MB; the hub accepts at most 40 MB"))
+        assertEquals("berkas 48 MB melebihi batas 40 MB dari server", p.message(Lang.ID))
+        assertTrue(p.message(Lang.EN).contains("40 MB"))
+        assertEquals(Messages.text("sync.network", Lang.ID), Problem("sync.network", words = mapOf(Lang.ID to "x")).message(Lang.ID))
     }
 
     @Test
