@@ -1,9 +1,11 @@
 //! `berkas form` (the ASN: fill, submit, follow a layanan request) and `berkas verify` (the
 //! facilitator: the queue and decisions).
 
+use berkas_core::display::Lang;
 use berkas_core::docs::{DocPutusan, DocumentInfo};
 use berkas_core::forms::{FieldDecision, Putusan, UsulanInfo, VerifikasiIsian};
 use berkas_core::model::Value;
+use berkas_core::Berkas;
 use clap::Subcommand;
 use serde::Serialize;
 
@@ -109,16 +111,16 @@ fn text(u: &UsulanInfo) -> String {
     s
 }
 
-fn show(v: &Value) -> String {
-    match v {
-        Value::Null => "-".into(),
-        Value::Text(t) => t.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Bool(b) => if *b { "ya" } else { "tidak" }.into(),
+/// A value of a line as core shows it (a code with its name, a date in words).
+fn show(b: &Berkas, l: &VerifikasiIsian, v: &Value, lang: Lang) -> String {
+    match l.entity {
+        Some(e) => b.show_value(e, &l.field, v, lang),
+        None if v.is_null() => "-".into(),
+        None => v.to_text(),
     }
 }
 
-fn lines_text(lines: &[VerifikasiIsian]) -> String {
+fn lines_text(b: &Berkas, lines: &[VerifikasiIsian], lang: Lang) -> String {
     let mut out = format!("{:<26} {:<28} {:<28} keputusan", "isian", "data resmi", "usulan");
     for l in lines {
         let k = match (&l.keputusan, l.tertunda) {
@@ -128,8 +130,8 @@ fn lines_text(lines: &[VerifikasiIsian]) -> String {
             }
             (None, false) => String::new(),
         };
-        let resmi = l.resmi.as_ref().map(show).unwrap_or_else(|| "(baris baru)".into());
-        out.push_str(&format!("\n{:<26} {:<28} {:<28} {k}", l.label, resmi, show(&l.usul)));
+        let resmi = l.resmi.as_ref().map(|v| show(b, l, v, lang)).unwrap_or_else(|| "(baris baru)".into());
+        out.push_str(&format!("\n{:<26} {:<28} {:<28} {k}", l.label, resmi, show(b, l, &l.usul, lang)));
     }
     out
 }
@@ -204,7 +206,7 @@ pub fn run_verify(ctx: &Ctx, cmd: VerifyCmd) -> Result<(), CliError> {
         }
         VerifyCmd::Show { id } => {
             let lines = b.verifikasi_usulan(&id)?;
-            ctx.out.emit(&lines, || lines_text(&lines));
+            ctx.out.emit(&lines, || lines_text(&b, &lines, ctx.lang));
             return Ok(());
         }
         VerifyCmd::Field { id, field, decision, reason } => {

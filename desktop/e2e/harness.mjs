@@ -2,8 +2,9 @@
 // real app in a WebDriver session through tauri-driver (started by scripts/test.sh).
 import { remote } from "webdriverio";
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const target = process.env.BERKAS_TARGET ?? "target/debug";
 export const password = "e2e-berkas";
@@ -25,10 +26,15 @@ export function waitFor(file, pattern, ms = 20000) {
   }
 }
 
-/** A demo hub with `perUnit` ASN in each unit; resolves its URL and the process. */
+/** The SIASN reference tables beside the repository, which the hub serves to the app. */
+const referensi = fileURLToPath(new URL("../../../shared/data/siasn-referensi", import.meta.url));
+
+/** A demo hub with `perUnit` ASN in each unit, serving the SIASN reference tables (so the app
+ *  names every code); resolves its URL and the process. */
 export function startHub(work, perUnit, ms = 20000) {
   const log = join(work, "hub.log");
-  const hub = spawn("bash", ["-c", `exec ${target}/berkas-server demo --data ${work}/hub --listen 127.0.0.1:0 --password ${password} --per-unit ${perUnit} > ${log} 2>&1`]);
+  const refs = existsSync(referensi) ? `--referensi ${referensi}` : "";
+  const hub = spawn("bash", ["-c", `exec ${target}/berkas-server demo --data ${work}/hub --listen 127.0.0.1:0 --password ${password} --per-unit ${perUnit} ${refs} > ${log} 2>&1`]);
   const url = waitFor(log, /^berkas-server listening on (.*)$/m, ms)[1];
   return { url, hub };
 }

@@ -81,6 +81,11 @@ try {
   await row.click();
   await (await driver.$("#detail-name")).waitForDisplayed({ timeout: 10000 });
   assert.match(await (await driver.$("#detail-name")).getText(), new RegExp(nama.split(" ")[0]));
+  // Names, not codes: the golongan reads as ruang and pangkat, the date in words, no code marked
+  // unknown (the hub served the reference tables at the first sync).
+  assert.match(await (await driver.$('td[data-field="gol_ruang_akhir_id"]')).getText(), /^[IV]+\/[a-e] \p{L}/u);
+  assert.match(await (await driver.$('td[data-field="tgl_lahir"]')).getText(), /^\d{1,2} \p{L}+ \d{4}$/u);
+  assert.equal((await driver.$$("td.warn")).length, 0, "a code shown without its name");
   await shot("03-rincian-asn.png");
   // The document viewer: the bytes come from the hub on demand and show as an image.
   await (await driver.$('[data-view-doc][data-mime="image/jpeg"]')).click();

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use berkas_core::authz::{self, Action, Target};
-use berkas_core::sync::{Change, ChangeOutcome};
-use serde::{Deserialize, Serialize};
+use berkas_core::sync::Change;
+use serde::Deserialize;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
@@ -17,45 +17,16 @@ use tower_http::decompression::RequestDecompressionLayer;
 pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 
 use crate::auth::{self, Caller};
-use crate::blobs::BlobStore;
 use crate::error::{ApiError, ApiJson};
-use crate::openapi::{ApiDoc, ErrorBody};
-use crate::service::{self, PullPage, RecordView};
-use crate::store::{AuditRow, PegawaiEntry, Storage};
-use crate::{PROTOCOL_HEADER, PROTOCOL_VERSION};
+use crate::openapi::ApiDoc;
+use crate::service::{self, HubPullPage, RecordView};
+use crate::state::AppState;
+use crate::store::{AuditRow, PegawaiEntry};
+use berkas_core::sync::protocol::{ErrorBody, PullPage, PushRequest, PushResponse};
+use berkas_core::sync::{PulledChange, MAX_PUSH, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Arc<dyn Storage>,
-    pub blobs: Arc<dyn BlobStore>,
-    /// A real argon2id hash to verify against when the username is unknown (constant timing).
-    pub dummy_hash: String,
-    /// Lifetimes of access and refresh tokens, in seconds.
-    pub access_ttl: i64,
-    pub refresh_ttl: i64,
-    /// The reference tables the hub serves and judges by (built-in, `--referensi DIR`,
-    /// `import referensi`): its codes and the due rules' facts.
-    pub referensi: Arc<crate::referensi::HubReferensi>,
-    /// The limits devices are told of (`GET /v1/settings`).
-    pub settings: Arc<berkas_core::sync::HubSettings>,
-}
-
-impl AppState {
-    pub fn new(store: Arc<dyn Storage>, blobs: Arc<dyn BlobStore>) -> Result<AppState, ApiError> {
-        Ok(AppState {
-            store,
-            blobs,
-            dummy_hash: auth::hash_password("berkas-dummy-password")?,
-            access_ttl: auth::ACCESS_TTL_SECS,
-            refresh_ttl: auth::REFRESH_TTL_SECS,
-            referensi: Arc::new(crate::referensi::HubReferensi::default()),
-            settings: Arc::new(crate::referensi_api::settings_of_this_hub()),
-        })
-    }
-}
 
 pub fn router(state: AppState) -> Router {
     let (router, doc) = documented_router();
@@ -126,20 +97,7 @@ async fn me(caller: Caller) -> Json<berkas_core::authz::Principal> {
     Json(caller.principal)
 }
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PushRequest {
-    pub changes: Vec<Change>,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PushResponse {
-    pub outcomes: Vec<ChangeOutcome>,
-}
-
-/// Largest batch accepted in one push.
-pub const MAX_PUSH: usize = 1000;
-
-#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", security(("bearer" = [])), request_body = PushRequest,
+#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", security(("bearer" = [])), request_body = PushRequest<Change>,
     params(("x-berkas-protocol" = u32, Header, description = "protocol version, 1")),
     responses((status = 200, body = PushResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 426, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -147,7 +105,7 @@ pub const MAX_PUSH: usize = 1000;
 async fn push(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(req): ApiJson<PushRequest>,
+    ApiJson(req): ApiJson<PushRequest<Change>>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if req.changes.len() > MAX_PUSH {
         return Err(ApiError::bad_request(
@@ -180,12 +138,12 @@ fn default_limit() -> u32 {
 
 #[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", security(("bearer" = [])),
     params(PullQuery, ("x-berkas-protocol" = u32, Header, description = "protocol version, 1")),
-    responses((status = 200, body = PullPage), (status = 401, body = ErrorBody), (status = 426, body = ErrorBody)))]
+    responses((status = 200, body = PullPage<PulledChange>), (status = 401, body = ErrorBody), (status = 426, body = ErrorBody)))]
 async fn pull(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<PullQuery>,
-) -> Result<Json<PullPage>, ApiError> {
+) -> Result<Json<HubPullPage>, ApiError> {
     let page = service::pull(&state, &caller.principal, caller.user.scope_version, q.scope, q.cursor, q.limit).await?;
     if !page.changes.is_empty() {
         let detail = serde_json::json!({ "cursor": q.cursor, "changes": page.changes.len() });

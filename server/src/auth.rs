@@ -2,36 +2,24 @@
 //! refresh tokens (only their SHA-256 is stored), rate-limited login, logout, and a password
 //! change that only the owner can make.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use berkas_core::authz::Principal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::api::AppState;
 use crate::error::{ApiError, ApiJson};
+use crate::state::AppState;
 use crate::store::{Token, TokenKind, User};
 
-pub const ACCESS_TTL_SECS: i64 = 15 * 60;
-pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
 /// Failed logins per username allowed in `FAILURE_WINDOW_SECS` before login is refused.
 pub const MAX_FAILURES: u32 = 5;
 pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(ApiError::internal)?;
-    let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(ApiError::internal)?.to_string())
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
+pub use crate::accounts::{hash_password, verify_password, ACCESS_TTL_SECS, REFRESH_TTL_SECS};
+pub use berkas_core::sync::protocol::{LoginRequest, RefreshRequest, TokenPair};
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -54,20 +42,6 @@ pub fn principal_of(user: &User) -> Principal {
         pegawai_id: user.pegawai_id.clone(),
         units: user.units.clone(),
     }
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct LoginRequest {
-    pub username: String,
-    pub password: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TokenPair {
-    pub access_token: String,
-    pub refresh_token: String,
-    pub expires_in: i64,
-    pub principal: Principal,
 }
 
 async fn issue(state: &AppState, user: &User, family: Option<String>) -> Result<TokenPair, ApiError> {
@@ -145,11 +119,6 @@ pub async fn login(
             Err(invalid_credentials())
         }
     }
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct RefreshRequest {
-    pub refresh_token: String,
 }
 
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
@@ -252,9 +221,7 @@ pub async fn change_password(
     caller: Caller,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    if req.new_password.chars().count() < 8 {
-        return Err(ApiError::bad_request("auth.weak_password", "the new password needs at least 8 characters"));
-    }
+    crate::accounts::check_new_password(&req.new_password)?;
     let (old, hash) = (req.old_password.clone(), caller.user.password_hash.clone());
     if !tokio::task::spawn_blocking(move || verify_password(&old, &hash)).await.map_err(ApiError::internal)? {
         return Err(invalid_credentials());

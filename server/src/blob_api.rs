@@ -11,12 +11,12 @@ use berkas_core::model::Entity;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::api::AppState;
 use crate::auth::Caller;
 use crate::blobs::{valid_name, BlobError, BlobStatus, MAX_CHUNK};
 use crate::error::ApiError;
+use crate::state::AppState;
 
-pub const OFFSET_HEADER: &str = "x-berkas-upload-offset";
+pub use berkas_core::sync::UPLOAD_OFFSET_HEADER as OFFSET_HEADER;
 
 fn upload_key(username: &str) -> String {
     hex::encode(&Sha256::digest(username.as_bytes())[..8])

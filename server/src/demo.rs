@@ -6,10 +6,10 @@
 use berkas_core::authz::Role;
 use berkas_core::synth::{pegawai_document, Rng};
 
-use crate::api::AppState;
-use crate::auth::hash_password;
+use crate::accounts::hash_password;
 use crate::error::ApiError;
 use crate::siasn_import::import_documents;
+use crate::state::AppState;
 use crate::store::User;
 
 pub const UNITS: [&str; 2] = ["UNIT-A", "UNIT-B"];

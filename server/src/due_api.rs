@@ -8,10 +8,10 @@ use berkas_core::due::{DueKind, DueRecord, DueReport, DueRules, Period, Who};
 use berkas_core::model::{Entity, FieldMap, Value};
 use serde::Deserialize;
 
-use crate::api::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::openapi::ErrorBody;
+use crate::state::AppState;
 use crate::store::PegawaiEntry;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -45,8 +45,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
-        (self.status, Json(body)).into_response()
+        (self.status, Json(berkas_core::sync::protocol::ErrorBody::new(self.code, self.message))).into_response()
     }
 }
 

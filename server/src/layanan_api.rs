@@ -11,20 +11,11 @@ use berkas_core::authz::{self, Action, Target};
 use berkas_core::forms::LayananCatalog;
 use serde::Deserialize;
 
-use crate::api::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::openapi::ErrorBody;
-
-const KEY: &str = "layanan.catalog";
-
-/// The catalogue in force: the published one, else the one Berkas ships.
-pub async fn catalog(state: &AppState) -> Result<LayananCatalog, ApiError> {
-    match state.store.setting(KEY).await? {
-        Some(json) => LayananCatalog::parse(&json).map_err(ApiError::internal),
-        None => Ok(LayananCatalog::builtin()),
-    }
-}
+use crate::service;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -41,7 +32,7 @@ pub async fn get_catalog(
     _caller: Caller,
     Query(q): Query<CatalogQuery>,
 ) -> Result<Response, ApiError> {
-    let c = catalog(&state).await?;
+    let c = service::layanan_catalog(&state).await?;
     if q.have.is_some_and(|h| h >= c.version) {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
@@ -55,14 +46,14 @@ pub async fn get_catalog(
 pub async fn put_catalog(State(state): State<AppState>, caller: Caller, body: String) -> Result<Response, ApiError> {
     ApiError::unless_allowed(authz::may(&caller.principal, Action::PublishLayanan, Target::INSTANSI))?;
     let new = LayananCatalog::parse(&body).map_err(|e| ApiError::bad_request("layanan.definition", e.to_string()))?;
-    let current = catalog(&state).await?.version;
+    let current = service::layanan_catalog(&state).await?.version;
     if new.version <= current {
         return Err(ApiError::bad_request(
             "layanan.not_newer",
             format!("catalogue version {} is not newer than the one in force ({current})", new.version),
         ));
     }
-    state.store.set_setting(KEY, &body).await?;
+    service::set_layanan_catalog(&state, &body).await?;
     let detail = serde_json::json!({ "version": new.version, "published": new.published });
     state.store.audit(&caller.user.username, "layanan.publish", None, Some(detail), caller.remote.as_deref()).await?;
     Ok(Json(serde_json::json!({ "version": new.version })).into_response())

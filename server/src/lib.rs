@@ -3,6 +3,7 @@
 //! berkas-core, so device and server judge a change the same way; this crate adds HTTP,
 //! accounts and tokens, and storage behind the `Storage` trait.
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod backup;
@@ -18,16 +19,17 @@ pub mod referensi_api;
 pub mod service;
 pub mod siasn_import;
 pub mod signing_api;
+pub mod state;
 pub mod store;
 pub mod tls;
 
-pub use api::{router, AppState};
+pub use api::router;
 pub use error::ApiError;
+pub use state::AppState;
 
 /// A hub's data dir: its documents, and its database on the embedded SQLite.
 pub const DATABASE_FILE: &str = "berkas-server.db";
 pub const BLOBS_DIR: &str = "blobs";
 
-/// The wire protocol's major version; a client that speaks another one is told to upgrade.
-pub const PROTOCOL_VERSION: u32 = 1;
-pub const PROTOCOL_HEADER: &str = "x-berkas-protocol";
+/// The wire protocol's version and header, core's (`berkas_core::sync::protocol`).
+pub use berkas_core::sync::{PROTOCOL_HEADER, PROTOCOL_VERSION};

@@ -5,8 +5,8 @@ use berkas_core::refdata::{parse_table, read_json_file, table_name_of, ParsedTab
 use berkas_server::backup::{self, KeyCost};
 use berkas_server::blobs::FsBlobStore;
 use berkas_server::referensi::{self, HubReferensi};
-use berkas_server::store::{PostgresStorage, SqliteStorage, Storage, User};
-use berkas_server::{auth, demo, router, siasn_import, AppState};
+use berkas_server::store::{PostgresStorage, SqliteStorage, Storage};
+use berkas_server::{accounts, auth, demo, router, siasn_import, AppState};
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -423,75 +423,23 @@ async fn user(cmd: UserCmd) -> Result<(), String> {
         UserCmd::Add { data, username, role, nip, units } => {
             let store = open(&data)?;
             let role = role_arg(&role)?;
-            if store.user(&username).await.map_err(|e| e.to_string())?.is_some() {
-                return Err(format!("account {username} exists; use `user grant`"));
-            }
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password).map_err(|e| e.to_string())?;
             let password = password.trim_end_matches(['\n', '\r']);
-            if password.chars().count() < 8 {
-                return Err("the password (from standard input) needs at least 8 characters".into());
-            }
-            let pegawai_id = match nip {
-                Some(nip) => Some(
-                    store
-                        .pegawai_by_nip(&nip)
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .ok_or_else(|| format!("no pegawai with NIP {nip}"))?
-                        .id,
-                ),
-                None => None,
-            };
-            let hash = berkas_server::auth::hash_password(password).map_err(|e| e.message)?;
-            store
-                .upsert_user(&User {
-                    username: username.clone(),
-                    password_hash: hash,
-                    role,
-                    pegawai_id,
-                    units,
-                    disabled: false,
-                    scope_version: 1,
-                })
-                .await
-                .map_err(|e| e.to_string())?;
+            accounts::add(store.as_ref(), &username, role, password, nip.as_deref(), units).await?;
             println!("account {username} added ({})", role.as_str());
             Ok(())
         }
         UserCmd::Grant { data, username, role, units } => {
             let store = open(&data)?;
-            let mut u = store
-                .user(&username)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no account {username}"))?;
-            let before = (u.role, u.units.clone());
-            if let Some(r) = role {
-                u.role = role_arg(&r)?;
-            }
-            if let Some(units) = units {
-                u.units = units;
-            }
-            if before != (u.role, u.units.clone()) {
-                // Devices of this account must purge and pull what it may see now.
-                u.scope_version += 1;
-            }
-            u.disabled = false;
-            store.upsert_user(&u).await.map_err(|e| e.to_string())?;
+            let role = role.map(|r| role_arg(&r)).transpose()?;
+            let u = accounts::grant(store.as_ref(), &username, role, units).await?;
             println!("account {username}: {} {:?}", u.role.as_str(), u.units);
             Ok(())
         }
         UserCmd::Revoke { data, username } => {
             let store = open(&data)?;
-            let mut u = store
-                .user(&username)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no account {username}"))?;
-            u.disabled = true;
-            store.upsert_user(&u).await.map_err(|e| e.to_string())?;
-            store.revoke_user_tokens(&username).await.map_err(|e| e.to_string())?;
+            accounts::revoke(store.as_ref(), &username).await?;
             println!("account {username} disabled; its sessions ended");
             Ok(())
         }

@@ -3,20 +3,10 @@
 //! without being documented; a test checks that the handlers answer as documented.
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
-/// Every error: a stable code and a message without personal data.
-#[derive(ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(ToSchema)]
-pub struct ErrorDetail {
-    /// Stable machine code, e.g. `forbidden.scope`, `auth.invalid_credentials`.
-    pub code: String,
-    pub message: String,
-}
+/// Every error: a stable code and a message without personal data (the wire type is core's).
+pub use berkas_core::sync::protocol::{ErrorBody, ErrorDetail};
 
 struct BearerAuth;
 

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use berkas_core::sync::{HubSettings, RefManifest};
 
-use crate::api::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::openapi::ErrorBody;
 use crate::referensi;
+use crate::state::AppState;
 
 /// The header that carries a table's version beside its body.
 pub const VERSION_HEADER: &str = berkas_core::sync::REF_VERSION_HEADER;
@@ -75,18 +75,6 @@ pub async fn get_table(
         r.headers_mut().insert(VERSION_HEADER, v);
     }
     Ok(with_etag(r, &version))
-}
-
-/// The limits of this hub build, as `GET /v1/settings` tells devices.
-pub fn settings_of_this_hub() -> HubSettings {
-    HubSettings {
-        protocol: crate::PROTOCOL_VERSION,
-        max_document_bytes: crate::blobs::MAX_BLOB,
-        max_document_bytes_by_type: Default::default(),
-        document_types: vec!["application/pdf".into(), "image/jpeg".into()],
-        max_chunk_bytes: crate::blobs::MAX_CHUNK as u64,
-        max_push: crate::api::MAX_PUSH as u64,
-    }
 }
 
 #[utoipa::path(get, path = "/v1/settings", tag = "auth",

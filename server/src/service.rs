@@ -7,13 +7,13 @@ use berkas_core::docs::sha256_hex;
 use berkas_core::forms::approved_change;
 use berkas_core::model::{normalize, Entity, FieldDef, FieldError, FieldKind, FieldMap, Value};
 use berkas_core::refdata::CodeCheck;
-use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
+use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::api::AppState;
 use crate::error::{ApiError, STORE_BUSY};
+use crate::state::AppState;
 use crate::store::{BatchItem, PegawaiEntry, StoreError};
 
 fn refused(change: &Change, code: &str, message: impl Into<String>) -> ChangeOutcome {
@@ -271,7 +271,7 @@ async fn apply_approved(state: &AppState, principal: &Principal, approval: &Chan
     else {
         return Ok(());
     };
-    let catalog = crate::layanan_api::catalog(state).await?;
+    let catalog = layanan_catalog(state).await?;
     let Some((entity, row, fields)) = approved_change(&catalog, &approval.row, &approval.pegawai, &usulan.values)
     else {
         return Ok(());
@@ -322,19 +322,8 @@ fn pulled_json(seq: i64, body: &str) -> Result<Box<RawValue>, ApiError> {
         .map_err(|_| ApiError::internal("a stored change is not valid JSON"))
 }
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PullPage {
-    #[schema(value_type = Vec<PulledChange>)]
-    pub changes: Vec<Box<RawValue>>,
-    pub next_cursor: i64,
-    pub has_more: bool,
-    /// The caller's current scope version; send it back as `scope` on the next pull.
-    pub scope_version: i64,
-    /// What the caller may see changed since the `scope` they sent: purge the local copy and
-    /// pull again from cursor 0.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub scope_reset: bool,
-}
+/// A pull page as the hub sends it: each change the raw JSON it logged.
+pub type HubPullPage = berkas_core::sync::protocol::PullPage<Box<RawValue>>;
 
 /// Changes after `cursor` that the caller may see, at most `limit`; the cursor moves past the
 /// ones they may not see too.
@@ -345,12 +334,23 @@ pub async fn pull(
     known_scope: Option<i64>,
     cursor: i64,
     limit: u32,
-) -> Result<PullPage, ApiError> {
+) -> Result<HubPullPage, ApiError> {
     if known_scope.is_some_and(|k| k != scope_version) {
-        return Ok(PullPage { changes: Vec::new(), next_cursor: 0, has_more: true, scope_version, scope_reset: true });
+        return Ok(HubPullPage {
+            changes: Vec::new(),
+            next_cursor: 0,
+            has_more: true,
+            scope_version,
+            scope_reset: true,
+        });
     }
-    let page =
-        |changes, next_cursor, has_more| PullPage { changes, next_cursor, has_more, scope_version, scope_reset: false };
+    let page = |changes, next_cursor, has_more| HubPullPage {
+        changes,
+        next_cursor,
+        has_more,
+        scope_version,
+        scope_reset: false,
+    };
     let limit = limit.clamp(1, 5000);
     let mut out = Vec::new();
     let mut next = cursor;
@@ -413,4 +413,19 @@ pub async fn read_record(state: &AppState, principal: &Principal, nip: &str) -> 
         }
     }
     Ok(view)
+}
+
+const LAYANAN_CATALOG: &str = "layanan.catalog";
+
+/// The layanan catalogue in force: the published one, else the one Berkas ships.
+pub async fn layanan_catalog(state: &AppState) -> Result<berkas_core::forms::LayananCatalog, ApiError> {
+    match state.store.setting(LAYANAN_CATALOG).await? {
+        Some(json) => berkas_core::forms::LayananCatalog::parse(&json).map_err(ApiError::internal),
+        None => Ok(berkas_core::forms::LayananCatalog::builtin()),
+    }
+}
+
+/// Puts a catalogue in force (checked by the caller).
+pub async fn set_layanan_catalog(state: &AppState, json: &str) -> Result<(), ApiError> {
+    Ok(state.store.set_setting(LAYANAN_CATALOG, json).await?)
 }

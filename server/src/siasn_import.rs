@@ -15,8 +15,8 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::api::AppState;
 use crate::service::{accept_value, audit_writes, derived_id};
+use crate::state::AppState;
 use crate::store::{BatchItem, StoreError};
 
 /// Documents judged and written per transaction.

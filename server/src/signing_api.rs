@@ -14,10 +14,10 @@ use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
 use serde::{Deserialize, Serialize};
 
-use crate::api::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiJson};
 use crate::openapi::ErrorBody;
+use crate::state::AppState;
 use crate::store::{SignatureRecord, Storage};
 
 const KEY_SETTING: &str = "signing.key";

@@ -33,7 +33,7 @@ struct PutAnswer {
     complete: bool,
 }
 
-const OFFSET_HEADER: &str = "x-berkas-upload-offset";
+use super::protocol::UPLOAD_OFFSET_HEADER as OFFSET_HEADER;
 
 fn offset_of(a: &super::client::Answer) -> Option<u64> {
     a.headers.get(OFFSET_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())

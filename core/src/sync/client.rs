@@ -16,10 +16,15 @@ use crate::profile::Berkas;
 use crate::secrets::Secret;
 use crate::store::records;
 use crate::store::replica::{self, meta_get, meta_set, Applied, Outgoing, PushCounts, RemoteContext};
-use crate::sync::{Change, ChangeOutcome, PulledChange};
+use crate::sync::PulledChange;
 
-pub const PROTOCOL_HEADER: &str = "x-berkas-protocol";
-pub const PROTOCOL_VERSION: &str = "1";
+use super::protocol::{
+    ErrorBody, LoginRequest, PullPage as WirePullPage, PushRequest, PushResponse, RefreshRequest, TokenPair,
+    PROTOCOL_HEADER, PROTOCOL_VERSION,
+};
+
+/// A pull page as the device reads it.
+type PullPage = WirePullPage<PulledChange>;
 
 /// Stops a running sync between two steps (and during a wait or a request); what was
 /// committed before stays.
@@ -133,7 +138,7 @@ pub struct SyncReport {
     pub referensi: Vec<String>,
 }
 
-/// Who the hub says we are after login.
+/// Who the hub says we are after login, as the shells show it (the role as text).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HubPrincipal {
     pub username: String,
@@ -144,44 +149,15 @@ pub struct HubPrincipal {
     pub units: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct TokenPair {
-    access_token: String,
-    refresh_token: String,
-    expires_in: u64,
-    #[serde(default)]
-    principal: Option<HubPrincipal>,
-}
-
-#[derive(Deserialize)]
-struct HubErrorBody {
-    error: HubErrorInner,
-}
-
-#[derive(Deserialize)]
-struct HubErrorInner {
-    code: String,
-    message: String,
-}
-
-#[derive(Serialize)]
-struct PushBody<'a> {
-    changes: Vec<&'a Change>,
-}
-
-#[derive(Deserialize)]
-struct PushAnswer {
-    outcomes: Vec<ChangeOutcome>,
-}
-
-#[derive(Deserialize)]
-struct PullPage {
-    changes: Vec<PulledChange>,
-    next_cursor: i64,
-    has_more: bool,
-    scope_version: i64,
-    #[serde(default)]
-    scope_reset: bool,
+impl From<&crate::authz::Principal> for HubPrincipal {
+    fn from(p: &crate::authz::Principal) -> HubPrincipal {
+        HubPrincipal {
+            username: p.username.clone(),
+            role: p.role.as_str().to_string(),
+            pegawai_id: p.pegawai_id.clone(),
+            units: p.units.clone(),
+        }
+    }
 }
 
 fn now_ms() -> u64 {
@@ -189,7 +165,7 @@ fn now_ms() -> u64 {
 }
 
 pub(crate) fn hub_error(status: u16, body: &[u8]) -> Error {
-    match serde_json::from_slice::<HubErrorBody>(body) {
+    match serde_json::from_slice::<ErrorBody>(body) {
         Ok(b) => Error::Hub { status, code: b.error.code, message: b.error.message },
         Err(_) => Error::Hub { status, code: "unknown".into(), message: "the hub's answer was not understood".into() },
     }
@@ -416,7 +392,7 @@ impl Berkas {
 
     fn save_tokens(&self, t: &TokenPair) -> Result<()> {
         self.secrets().put(&self.secret_name("sync-refresh"), &Secret::new(t.refresh_token.clone().into_bytes()))?;
-        let expires = now_ms() + t.expires_in.saturating_mul(1000);
+        let expires = now_ms() + u64::try_from(t.expires_in).unwrap_or(0).saturating_mul(1000);
         let access = format!("{expires} {}", t.access_token);
         self.secrets().put(&self.secret_name("sync-access"), &Secret::new(access.into_bytes()))?;
         Ok(())
@@ -434,15 +410,14 @@ impl Berkas {
     ) -> Result<HubPrincipal> {
         let opts = SyncOptions { max_attempts: 2, ..SyncOptions::default() };
         let hub = Hub::new(server, ca_pem, opts.timeout)?;
-        let body = serde_json::json!({ "username": username, "password": password });
+        let body = LoginRequest { username: username.to_string(), password: password.to_string() };
         let a = hub.call(&opts, &|c, base| c.post(format!("{base}/v1/auth/login")).json(&body)).await?;
         if a.status != 200 {
             return Err(hub_error(a.status, &a.body));
         }
         let pair: TokenPair = serde_json::from_slice(&a.body)
             .map_err(|e| Error::Network(format!("the hub's login answer was not understood: {e}")))?;
-        let principal =
-            pair.principal.clone().ok_or_else(|| Error::Network("the hub did not say who we are".into()))?;
+        let principal = HubPrincipal::from(&pair.principal);
         {
             let mut store = self.store();
             let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -542,7 +517,7 @@ impl Berkas {
             }
         }
         let refresh = self.secrets().get(&self.secret_name("sync-refresh"))?.ok_or(Error::NotLoggedIn)?;
-        let body = serde_json::json!({ "refresh_token": String::from_utf8_lossy(refresh.expose()) });
+        let body = RefreshRequest { refresh_token: String::from_utf8_lossy(refresh.expose()).into_owned() };
         let a = hub.call(opts, &|c, base| c.post(format!("{base}/v1/auth/refresh")).json(&body)).await?;
         match a.status {
             200 => {
@@ -641,7 +616,7 @@ impl Berkas {
     ) -> Result<()> {
         let mut stack = vec![items];
         while let Some(items) = stack.pop() {
-            let json = serde_json::to_vec(&PushBody { changes: items.iter().map(|i| &i.change).collect() })
+            let json = serde_json::to_vec(&PushRequest { changes: items.iter().map(|i| &i.change).collect() })
                 .map_err(|e| Error::BadDocument(e.to_string()))?;
             let compressed = json.len() > 4096;
             let body = if compressed { gzip(&json)? } else { json };
@@ -663,7 +638,7 @@ impl Berkas {
             report.bytes_received += a.body.len() as u64;
             match a.status {
                 200 => {
-                    let answer: PushAnswer = serde_json::from_slice(&a.body)
+                    let answer: PushResponse = serde_json::from_slice(&a.body)
                         .map_err(|e| Error::Network(format!("the hub's push answer was not understood: {e}")))?;
                     let counts: PushCounts = {
                         let mut store = self.store();

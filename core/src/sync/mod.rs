@@ -9,6 +9,7 @@ mod client;
 mod hlc;
 mod local;
 mod merge;
+pub mod protocol;
 mod referensi;
 
 pub use blobs::BlobTransfer;
@@ -18,4 +19,8 @@ pub use client::{CancelToken, HubPrincipal, ProgressFn, SyncOptions, SyncPhase, 
 pub use hlc::{Hlc, HlcClock, Stamp};
 pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};
 pub use merge::{merge, merge_owned, MergeOutcome, RowState};
-pub use referensi::{megabytes, HubSettings, RefManifest, RefSetInfo, RefSyncReport, REF_VERSION_HEADER};
+pub use protocol::{
+    HubSettings, RefManifest, RefSetInfo, MAX_PUSH, PROTOCOL_HEADER, PROTOCOL_VERSION, REF_VERSION_HEADER,
+    UPLOAD_OFFSET_HEADER,
+};
+pub use referensi::{megabytes, RefSyncReport};

@@ -7,70 +7,18 @@
 //! before any upload.
 
 use rusqlite::TransactionBehavior;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 use super::client::{hub_error, Hub, SyncReport};
+use super::protocol::{HubSettings, RefManifest, RefSetInfo, REF_VERSION_HEADER};
 use super::SyncOptions;
 use crate::error::{Error, Result};
 use crate::profile::Berkas;
 use crate::refdata::parse_table;
 use crate::store::refs;
 use crate::store::replica::{meta_get, meta_set};
-
-/// The header that carries a table's version beside its body.
-pub const REF_VERSION_HEADER: &str = "x-berkas-ref-version";
-
-/// One table as the hub's manifest lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RefSetInfo {
-    pub name: String,
-    /// SHA-256 (hex) of the table's JSON as served.
-    pub version: String,
-    pub rows: u64,
-    /// Size of the JSON as served (before compression on the wire).
-    pub bytes: u64,
-}
-
-/// Every table a hub serves; `tag` names this exact list (the ETag of `GET /v1/referensi`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RefManifest {
-    pub tag: String,
-    pub tables: Vec<RefSetInfo>,
-}
-
-/// The hub's limits and settings (`GET /v1/settings`), as the device keeps them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct HubSettings {
-    /// The sync protocol the hub speaks.
-    pub protocol: u32,
-    /// The largest document (blob) the hub accepts, in bytes.
-    pub max_document_bytes: u64,
-    /// Per document type (`id_ref_dokumen`) limits, where lower than the general one.
-    #[serde(default)]
-    pub max_document_bytes_by_type: BTreeMap<String, u64>,
-    /// Content types a document may have.
-    #[serde(default)]
-    pub document_types: Vec<String>,
-    /// The largest upload chunk.
-    pub max_chunk_bytes: u64,
-    /// Changes per push.
-    pub max_push: u64,
-}
-
-impl HubSettings {
-    /// The limit for a document of type `id_ref_dokumen`.
-    pub fn document_limit(&self, id_ref_dokumen: &str) -> u64 {
-        self.max_document_bytes_by_type
-            .get(id_ref_dokumen)
-            .copied()
-            .map_or(self.max_document_bytes, |t| t.min(self.max_document_bytes))
-    }
-}
 
 const SETTINGS: &str = "hub.settings";
 const SETTINGS_TAG: &str = "hub.settings.tag";

@@ -1,0 +1,54 @@
+//! What every handler works with, below them all: the store, the blobs, the reference tables
+//! the hub judges by, its limits and token lifetimes. Handlers, the service, the SIASN import
+//! and the demo take an `AppState`; it imports none of them.
+
+use std::sync::Arc;
+
+use crate::accounts;
+use crate::blobs::BlobStore;
+use crate::error::ApiError;
+use crate::referensi::HubReferensi;
+use crate::store::Storage;
+use berkas_core::sync::HubSettings;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Storage>,
+    pub blobs: Arc<dyn BlobStore>,
+    /// A real argon2id hash to verify against when the username is unknown (constant timing).
+    pub dummy_hash: String,
+    /// Lifetimes of access and refresh tokens, in seconds.
+    pub access_ttl: i64,
+    pub refresh_ttl: i64,
+    /// The reference tables the hub serves and judges by (built-in, `--referensi DIR`,
+    /// `import referensi`): its codes and the due rules' facts.
+    pub referensi: Arc<HubReferensi>,
+    /// The limits devices are told of (`GET /v1/settings`).
+    pub settings: Arc<HubSettings>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Storage>, blobs: Arc<dyn BlobStore>) -> Result<AppState, ApiError> {
+        Ok(AppState {
+            store,
+            blobs,
+            dummy_hash: accounts::hash_password("berkas-dummy-password")?,
+            access_ttl: accounts::ACCESS_TTL_SECS,
+            refresh_ttl: accounts::REFRESH_TTL_SECS,
+            referensi: Arc::new(HubReferensi::default()),
+            settings: Arc::new(settings_of_this_hub()),
+        })
+    }
+}
+
+/// The limits of this hub build, as `GET /v1/settings` tells devices.
+pub fn settings_of_this_hub() -> HubSettings {
+    HubSettings {
+        protocol: berkas_core::sync::PROTOCOL_VERSION,
+        max_document_bytes: crate::blobs::MAX_BLOB,
+        max_document_bytes_by_type: Default::default(),
+        document_types: vec!["application/pdf".into(), "image/jpeg".into()],
+        max_chunk_bytes: crate::blobs::MAX_CHUNK as u64,
+        max_push: berkas_core::sync::MAX_PUSH as u64,
+    }
+}
