@@ -10,11 +10,11 @@ use crate::authz::{self, RowWrite, Target};
 use crate::completeness::{self, Completeness};
 use crate::error::{Error, Result};
 use crate::model::{
-    check_nip_nik, normalize, Entity, EntityDef, FieldDef, FieldError, FieldKind, FieldMap, Nik, Nip, Value,
+    accept_value, check_nip_nik, Entity, EntityDef, FieldDef, FieldError, FieldKind, FieldMap, Nik, Nip, Value,
 };
 use crate::profile::Berkas;
 use crate::store::records::{self, RowData};
-use crate::store::refs::{RefCache, RefCheck};
+use crate::store::refs::RefCache;
 use crate::store::replica::{self, LocalWrite};
 use crate::store::search::{self, ListFilter, PegawaiSummary};
 use crate::store::{audit, new_id, now, AuditEntry};
@@ -62,27 +62,24 @@ pub(crate) fn validate(conn: &Connection, refs: &RefCache, def: &EntityDef, inpu
     validate_known(conn, refs, known, errors)
 }
 
-/// Validates values whose field is already known (the SIASN import maps names itself).
+/// Validates values whose field is already known (the SIASN import maps names itself), by
+/// the one validation the hub uses too (`model::accept_value`).
 pub(crate) fn validate_known(
     conn: &Connection,
     refs: &RefCache,
     input: Vec<(&'static FieldDef, Value)>,
     mut errors: Vec<FieldError>,
 ) -> Result<FieldMap> {
+    for (field, _) in &input {
+        if let FieldKind::Ref(tables) = field.kind {
+            refs.load(conn, tables)?;
+        }
+    }
+    let codes = refs.view();
     let mut out = FieldMap::new();
     for (field, value) in input {
-        match normalize(field, value) {
+        match accept_value(field, value, &codes) {
             Ok(v) => {
-                if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
-                    if refs.check(conn, tables, code)? == RefCheck::Unknown {
-                        errors.push(FieldError::new(
-                            field.name,
-                            "field.unknown_code",
-                            format!("code {code} is not in reference table {}", tables.replace('|', " or ")),
-                        ));
-                        continue;
-                    }
-                }
                 out.insert(field.name.to_string(), v);
             }
             Err(e) => errors.push(e),

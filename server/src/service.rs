@@ -5,8 +5,7 @@
 use berkas_core::authz::{self, Action, Decision, Principal, RowWrite, Target};
 use berkas_core::docs::sha256_hex;
 use berkas_core::forms::approved_change;
-use berkas_core::model::{normalize, Entity, FieldDef, FieldError, FieldKind, FieldMap, Value};
-use berkas_core::refdata::CodeCheck;
+use berkas_core::model::{Entity, FieldDef, FieldError, FieldMap, Value};
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -223,18 +222,7 @@ async fn judge_and_write(
 /// on a device, reference codes included (an old or foreign client cannot put a code the tables
 /// do not know into the record).
 pub(crate) fn accept_value(state: &AppState, field: &FieldDef, value: Value) -> Result<Value, FieldError> {
-    let v = normalize(field, value)?;
-    if let (FieldKind::Ref(tables), Value::Text(code)) = (field.kind, &v) {
-        if state.referensi.codes().check(tables, code) == CodeCheck::Unknown {
-            let tables = tables.replace('|', " or ");
-            return Err(FieldError::new(
-                field.name,
-                "field.unknown_code",
-                format!("code {code} is not in reference table {tables}"),
-            ));
-        }
-    }
-    Ok(v)
+    berkas_core::model::accept_value(field, value, state.referensi.codes().as_ref())
 }
 
 /// One audit entry per record written (`pegawai` holds a record once per change written), with

@@ -8,7 +8,7 @@
 //! A riwayat row keeps one id per SIASN row id, so a re-import updates it in place; a row the
 //! hub deleted stays deleted, and a row typed in by hand with the same values is not doubled.
 
-use berkas_core::model::{Entity, FieldError, FieldMap, Owner, Value};
+use berkas_core::model::{Entity, FieldError, FieldMap, Value};
 use berkas_core::siasn::{for_each_document, parse_document_owned, SiasnImportReport, SiasnProblem};
 use berkas_core::sync::{Change, HlcClock, RowState};
 use serde_json::Value as Json;
@@ -310,22 +310,9 @@ async fn changes_of(
     Ok((items, moved))
 }
 
-/// The fields of `values` to write over `stored`: those that differ, except fields the ASN owns
-/// that already hold a value.
+/// The fields of `values` to write over `stored`: core's one import rule.
 fn to_set(entity: Entity, values: &FieldMap, stored: Option<&RowState>) -> FieldMap {
-    let def = entity.def();
-    values
-        .iter()
-        .filter(|(name, value)| {
-            let now = stored.and_then(|s| s.values.get(*name)).filter(|v| !v.is_null());
-            let personal = def.field(name).is_some_and(|f| f.owner == Owner::Personal);
-            match now {
-                Some(now) => now != *value && !personal,
-                None => true,
-            }
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    berkas_core::siasn::import_changes(entity, values, stored.map(|s| &s.values))
 }
 
 /// Whether a stored row holds every value of an imported one.

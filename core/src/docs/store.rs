@@ -11,8 +11,8 @@ use super::{codes, crypt, prepare, sha256_hex, CaptureOptions, PageInput, Prepar
 use crate::error::{Error, Result};
 use crate::model::{Entity, FieldMap, Value};
 use crate::profile::Berkas;
+use crate::refdata::CodeCheck;
 use crate::secrets::Secret;
-use crate::store::refs::RefCheck;
 use crate::store::replica::{self, LocalWrite};
 use crate::store::{audit, new_id, now, records};
 
@@ -266,7 +266,7 @@ impl Berkas {
             || self.layanan_catalog()?.layanan.iter().flat_map(|l| &l.dokumen).any(|d| d.id == id_ref);
         let store = self.store();
         let pegawai_id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
-        if !local && store.refs.check(&store.conn, "dokumen", id_ref)? == RefCheck::Unknown {
+        if !local && store.refs.check(&store.conn, "dokumen", id_ref)? == CodeCheck::Unknown {
             return Err(Error::invalid(
                 "id_ref_dokumen",
                 "dokumen.unknown_type",

@@ -51,6 +51,24 @@ pub const MAX_TEXT_BYTES: usize = 4000;
 
 /// Normalises a value for a field: trims text, parses and canonicalises identifiers, dates and
 /// numbers. Empty text becomes `Null`. Text longer than [`MAX_TEXT_BYTES`] is refused.
+/// The one validation of a field value, on a device before it writes and on the hub when a
+/// change or an import arrives: normalised by its kind, and a code checked against the
+/// reference tables at hand (a code no loaded table knows is refused; one whose tables are not
+/// loaded cannot be judged and is kept).
+pub fn accept_value(def: &FieldDef, value: Value, codes: &dyn crate::refdata::Codes) -> Result<Value, FieldError> {
+    let v = normalize(def, value)?;
+    if let (FieldKind::Ref(tables), Value::Text(code)) = (def.kind, &v) {
+        if codes.check(tables, code) == crate::refdata::CodeCheck::Unknown {
+            return Err(FieldError::new(
+                def.name,
+                "field.unknown_code",
+                format!("code {code} is not in reference table {}", tables.replace('|', " or ")),
+            ));
+        }
+    }
+    Ok(v)
+}
+
 pub fn normalize(def: &FieldDef, value: Value) -> Result<Value, FieldError> {
     let name = def.name;
     if let Value::Text(s) = &value {

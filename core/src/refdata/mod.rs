@@ -205,6 +205,13 @@ pub struct CodeSets {
     tables: std::collections::HashMap<String, std::collections::HashSet<String>>,
 }
 
+/// Reference tables at hand to check a code against: the hub's in memory ([`CodeSets`]), a
+/// device's from its store. `model::accept_value` asks it.
+pub trait Codes {
+    /// `tables`: alternatives separated by `|`, as field kinds name them.
+    fn check(&self, tables: &str, code: &str) -> CodeCheck;
+}
+
 /// Whether a code is known to the loaded tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeCheck {
@@ -227,9 +234,10 @@ impl CodeSets {
     pub fn table_count(&self) -> usize {
         self.tables.len()
     }
+}
 
-    /// Checks `code` against `tables` (alternatives separated by `|`, as field kinds name them).
-    pub fn check(&self, tables: &str, code: &str) -> CodeCheck {
+impl Codes for CodeSets {
+    fn check(&self, tables: &str, code: &str) -> CodeCheck {
         let mut loaded = false;
         for t in tables.split('|') {
             if let Some(set) = self.tables.get(t) {

@@ -337,7 +337,10 @@ fn write_document(
         report.riwayat_rows += riwayat_rows;
         return Ok(Ok(()));
     };
-    let mut changed = records::update_row(conn, Entity::DataUtama.def(), &id, &p.data_utama, actor, at)?.len();
+    // The one import rule (`siasn::import_changes`): the ASN's own data is only filled where empty.
+    let stored = records::load_row(conn, Entity::DataUtama.def(), &id)?.map(|r| r.values);
+    let du = super::import_changes(Entity::DataUtama, &p.data_utama, stored.as_ref());
+    let mut changed = records::update_row(conn, Entity::DataUtama.def(), &id, &du, actor, at)?.len();
     for (entity, siasn_id, values) in p.riwayat {
         let def = entity.def();
         let found: Option<String> = match &siasn_id {
@@ -348,7 +351,11 @@ fn write_document(
             None => records::load_rows(conn, def, &id)?.into_iter().find(|r| r.values == values).map(|r| r.id),
         };
         match found {
-            Some(row_id) => changed += records::update_row(conn, def, &row_id, &values, actor, at)?.len(),
+            Some(row_id) => {
+                let stored = records::load_row(conn, def, &row_id)?.map(|r| r.values);
+                let set = super::import_changes(entity, &values, stored.as_ref());
+                changed += records::update_row(conn, def, &row_id, &set, actor, at)?.len()
+            }
             None => {
                 let row = RowData::new(new_id(), Some(id.clone()), siasn_id, values);
                 // Ownership of SIASN ids was checked in `prepare`.

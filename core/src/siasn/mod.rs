@@ -13,6 +13,27 @@ use serde_json::Value as Json;
 use std::io::{BufRead, BufReader, Read};
 
 use crate::error::{Error, Result};
+use crate::model::{Entity, FieldMap, Owner};
+
+/// What a SIASN import may write over a stored row, decided once for a device's import and
+/// the hub's: the fields whose value differs, except fields the ASN owns (contact data,
+/// family) that already hold a value: an ASN's own correction in Berkas is newer than BKN's
+/// copy, so SIASN only fills what is empty there. Official fields take SIASN's value.
+pub fn import_changes(entity: Entity, incoming: &FieldMap, stored: Option<&FieldMap>) -> FieldMap {
+    let def = entity.def();
+    incoming
+        .iter()
+        .filter(|(name, value)| {
+            let now = stored.and_then(|s| s.get(*name)).filter(|v| !v.is_null());
+            let personal = def.field(name).is_some_and(|f| f.owner == Owner::Personal);
+            match now {
+                Some(now) => now != *value && !personal,
+                None => true,
+            }
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
 
 /// Calls `f` for every document in `reader`: a JSON array (streamed element by element), one
 /// object, or JSON Lines.
@@ -113,5 +134,31 @@ mod tests {
         assert!(count("{\"a\":1}\n{\"a\"").is_err());
         assert!(count("").is_err());
         assert!(count("nip,nama\n").is_err());
+    }
+}
+
+#[cfg(test)]
+mod import_rule_tests {
+    use super::*;
+    use crate::model::Value;
+
+    #[test]
+    fn siasn_fills_what_the_asn_left_empty_and_overwrites_official_data() {
+        let t = |s: &str| Value::Text(s.into());
+        let stored: FieldMap =
+            [("no_hp".into(), t("+6281200000001")), ("nama".into(), t("Lama")), ("alamat".into(), Value::Null)].into();
+        let incoming: FieldMap = [
+            ("no_hp".into(), t("+6281299999999")),
+            ("nama".into(), t("Baru")),
+            ("alamat".into(), t("Jl. SIASN")),
+            ("tempat_lahir".into(), t("Mataram")),
+        ]
+        .into();
+        let set = import_changes(Entity::DataUtama, &incoming, Some(&stored));
+        let names: Vec<&str> = set.keys().map(String::as_str).collect();
+        assert_eq!(names, ["alamat", "nama", "tempat_lahir"], "the ASN's own phone is kept");
+        assert_eq!(import_changes(Entity::DataUtama, &incoming, None).len(), 4, "a new record takes everything");
+        let filled: FieldMap = [("no_hp".into(), t("+6281200000001")), ("nama".into(), t("Lama"))].into();
+        assert!(import_changes(Entity::DataUtama, &filled, Some(&filled)).is_empty(), "nothing differs");
     }
 }

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
-use crate::refdata::{builtin_tables, ParsedTable};
+use crate::refdata::{builtin_tables, CodeCheck, Codes, ParsedTable};
 
 /// Installs built-in tables that are not present yet (an imported table is never overwritten).
 pub(crate) fn install_builtin(conn: &Connection) -> Result<()> {
@@ -101,48 +101,63 @@ pub struct RefCache {
     tables: RefCell<HashMap<String, Option<HashSet<String>>>>,
 }
 
-/// Outcome of checking one code.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum RefCheck {
-    Known,
-    Unknown,
-    /// None of the tables is loaded: the code cannot be checked here.
-    NotLoaded,
-}
-
 impl RefCache {
     pub(crate) fn invalidate(&self) {
         self.tables.borrow_mut().clear();
     }
 
+    /// Loads the code sets of `tables` (alternatives separated by `|`) that are not in memory.
+    pub(crate) fn load(&self, conn: &Connection, tables: &str) -> Result<()> {
+        for table in tables.split('|') {
+            if self.tables.borrow().contains_key(table) {
+                continue;
+            }
+            let loaded: Option<i64> =
+                conn.query_row("SELECT row_count FROM ref_table WHERE name = ?1", [table], |r| r.get(0)).optional()?;
+            let set = match loaded {
+                None => None,
+                Some(_) => {
+                    let mut st = conn.prepare("SELECT id FROM ref_row WHERE tbl = ?1")?;
+                    let ids = st.query_map([table], |r| r.get::<_, String>(0))?.collect::<Result<HashSet<_>, _>>()?;
+                    Some(ids)
+                }
+            };
+            self.tables.borrow_mut().insert(table.to_string(), set);
+        }
+        Ok(())
+    }
+
+    /// The code sets in memory, for `model::accept_value` (load the tables first).
+    pub(crate) fn view(&self) -> RefView<'_> {
+        RefView(self.tables.borrow())
+    }
+
     /// Checks `code` against `tables` (alternatives separated by `|`).
-    pub(crate) fn check(&self, conn: &Connection, tables: &str, code: &str) -> Result<RefCheck> {
+    pub(crate) fn check(&self, conn: &Connection, tables: &str, code: &str) -> Result<CodeCheck> {
+        self.load(conn, tables)?;
+        Ok(self.view().check(tables, code))
+    }
+}
+
+/// The device's loaded code sets, as the one validation reads them.
+pub(crate) struct RefView<'a>(std::cell::Ref<'a, HashMap<String, Option<HashSet<String>>>>);
+
+impl Codes for RefView<'_> {
+    fn check(&self, tables: &str, code: &str) -> CodeCheck {
         let mut any_loaded = false;
         for table in tables.split('|') {
-            let mut cache = self.tables.borrow_mut();
-            if !cache.contains_key(table) {
-                let loaded: Option<i64> = conn
-                    .query_row("SELECT row_count FROM ref_table WHERE name = ?1", [table], |r| r.get(0))
-                    .optional()?;
-                let set = match loaded {
-                    None => None,
-                    Some(_) => {
-                        let mut st = conn.prepare("SELECT id FROM ref_row WHERE tbl = ?1")?;
-                        let ids =
-                            st.query_map([table], |r| r.get::<_, String>(0))?.collect::<Result<HashSet<_>, _>>()?;
-                        Some(ids)
-                    }
-                };
-                cache.insert(table.to_string(), set);
-            }
-            if let Some(Some(set)) = cache.get(table) {
+            if let Some(Some(set)) = self.0.get(table) {
                 any_loaded = true;
                 if set.contains(code) {
-                    return Ok(RefCheck::Known);
+                    return CodeCheck::Known;
                 }
             }
         }
-        Ok(if any_loaded { RefCheck::Unknown } else { RefCheck::NotLoaded })
+        if any_loaded {
+            CodeCheck::Unknown
+        } else {
+            CodeCheck::NotLoaded
+        }
     }
 }
 
