@@ -11,6 +11,8 @@ use crate::profile::{fields, BerkasProfile};
 pub struct LayananEntry {
     pub id: String,
     pub nama: String,
+    /// The name in English (the Indonesian one where the catalogue has none).
+    pub nama_en: String,
     pub kelompok: String,
     pub versi: u32,
     pub aktif: bool,
@@ -128,6 +130,7 @@ impl BerkasProfile {
                     })
                     .collect(),
                 documents: l.dokumen.len() as u32,
+                nama_en: l.name(berkas_core::display::Lang::En).to_string(),
                 id: l.id,
                 nama: l.nama,
                 kelompok: l.kelompok,

@@ -210,7 +210,10 @@ pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
             };
             let (info, prepared) = b.add_document(&new, &capture.options())?;
             let v = serde_json::json!({ "document": info, "prepared": prepared });
-            ctx.out.emit(&v, || format!("Dokumen {} disimpan (terenkripsi)\n{}", info.id, prepared_text(&prepared)));
+            ctx.out.emit(&v, || {
+                let saved = ctx.lang.pick("disimpan (terenkripsi)", "saved (encrypted)");
+                format!("{} {} {saved}\n{}", ctx.lang.pick("Dokumen", "Document"), info.id, prepared_text(&prepared))
+            });
             Ok(())
         }
         DocCmd::Check { capture, files } => {
@@ -225,7 +228,7 @@ pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
             let docs = b.documents(&nip)?;
             ctx.out.emit(&docs, || {
                 if docs.is_empty() {
-                    "Belum ada dokumen.".into()
+                    ctx.lang.pick("Belum ada dokumen.", "No documents yet.").into()
                 } else {
                     docs.iter().map(info_text).collect::<Vec<_>>().join("\n")
                 }
@@ -262,11 +265,12 @@ pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
             let fetched = crate::sync::runtime()?.block_on(b.fetch_document(&id, &SyncOptions::default()))?;
             let v = serde_json::json!({ "id": id, "downloaded": fetched });
             ctx.out.emit(&v, || {
-                if fetched {
-                    format!("Dokumen {id} diunduh")
+                let what = if fetched {
+                    ctx.lang.pick("diunduh", "downloaded")
                 } else {
-                    format!("Dokumen {id} sudah ada di perangkat ini")
-                }
+                    ctx.lang.pick("sudah ada di perangkat ini", "is already on this device")
+                };
+                format!("{} {id} {what}", ctx.lang.pick("Dokumen", "Document"))
             });
             Ok(())
         }
@@ -278,13 +282,17 @@ pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
             }
             let n = b.export_document(&id, &out)?;
             let v = serde_json::json!({ "id": id, "path": out, "size": n });
-            ctx.out.emit(&v, || format!("{} ({}) ditulis ke {}", id, human_bytes(n), display(&out)));
+            ctx.out.emit(&v, || {
+                format!("{} ({}) {} {}", id, human_bytes(n), ctx.lang.pick("ditulis ke", "written to"), display(&out))
+            });
             Ok(())
         }
         DocCmd::Delete { id } => {
             let b = ctx.open()?;
             b.delete_document(&id)?;
-            ctx.out.emit(&serde_json::json!({ "deleted": id }), || format!("Dokumen {id} dihapus"));
+            ctx.out.emit(&serde_json::json!({ "deleted": id }), || {
+                format!("{} {id} {}", ctx.lang.pick("Dokumen", "Document"), ctx.lang.pick("dihapus", "deleted"))
+            });
             Ok(())
         }
     }

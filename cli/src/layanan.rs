@@ -52,16 +52,23 @@ pub fn run(ctx: &Ctx, cmd: LayananCmd) -> Result<(), CliError> {
             let catalog = b.layanan_catalog()?;
             let list: Vec<_> = catalog.layanan.iter().filter(|l| all || l.aktif).collect();
             ctx.out.emit(&list, || {
-                let mut s = format!("Katalog layanan versi {} ({})", catalog.version, catalog.published);
+                let lang = ctx.lang;
+                let head = lang.pick("Katalog layanan versi", "Layanan catalogue version");
+                let mut s = format!("{head} {} ({})", catalog.version, catalog.published);
                 for l in &list {
                     s.push_str(&format!(
-                        "\n{:<26} {:<44} v{} {} dokumen{}{}",
+                        "\n{:<26} {:<44} v{} {} {}{}{}",
                         l.id,
-                        l.nama,
+                        l.name(lang),
                         l.versi,
                         l.dokumen.len(),
-                        if l.aktif { "" } else { ", nonaktif" },
-                        if l.konfirmasi_bkd { ", daftar bawaan (perlu dikonfirmasi BKD)" } else { "" }
+                        lang.pick("dokumen", "documents"),
+                        if l.aktif { "" } else { lang.pick(", nonaktif", ", switched off") },
+                        if l.konfirmasi_bkd {
+                            lang.pick(", daftar bawaan (perlu dikonfirmasi BKD)", ", default list (the BKD to confirm)")
+                        } else {
+                            ""
+                        }
                     ));
                 }
                 s

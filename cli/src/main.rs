@@ -195,11 +195,11 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
                     "schema_version": b.schema_version()?,
                 }),
                 || {
-                    format!(
-                        "Profil dibuat di {}\nKunci basis data disimpan di: {}",
-                        b.dir().display(),
-                        b.secret_store_description()
-                    )
+                    let (made, key) = match lang {
+                        Lang::Id => ("Profil dibuat di", "Kunci basis data disimpan di"),
+                        Lang::En => ("Profile created in", "The database key is kept in"),
+                    };
+                    format!("{made} {}\n{key}: {}", b.dir().display(), b.secret_store_description())
                 },
             );
             Ok(())
@@ -212,11 +212,19 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
                 "cipher_version": b.cipher_version()?, "pegawai": b.count_pegawai()?,
             });
             ctx.out.emit(&v, || {
+                let labels = match lang {
+                    Lang::Id => ["Profil", "Pengguna", "Kunci", "Skema"],
+                    Lang::En => ["Profile", "User", "Key", "Schema"],
+                };
                 format!(
-                    "Profil     {}\nPengguna   {}\nKunci      {}\nSkema      v{}\nSQLCipher  {}\nPegawai    {}",
+                    "{:<10} {}\n{:<10} {}\n{:<10} {}\n{:<10} v{}\nSQLCipher  {}\nPegawai    {}",
+                    labels[0],
                     b.dir().display(),
+                    labels[1],
                     b.config().user,
+                    labels[2],
                     b.secret_store_description(),
+                    labels[3],
                     v["schema_version"],
                     v["cipher_version"].as_str().unwrap_or(""),
                     v["pegawai"]

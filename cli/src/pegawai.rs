@@ -85,9 +85,9 @@ fn entity_arg(group: &str) -> Result<Entity, CliError> {
     )
 }
 
-fn summaries(list: &[PegawaiSummary]) -> String {
+fn summaries(list: &[PegawaiSummary], lang: Lang) -> String {
     if list.is_empty() {
-        return "(tidak ada)".into();
+        return lang.pick("(tidak ada)", "(none)").into();
     }
     list.iter()
         .map(|p| {
@@ -208,9 +208,12 @@ pub(crate) fn run(ctx: &Ctx, cmd: PegawaiCmd) -> Result<(), CliError> {
             }
             let added = b.add_pegawai(&fields)?;
             ctx.out.emit(&added, || {
-                let mut s = format!("Pegawai {} ditambahkan (kelengkapan {}%)", added.nip, added.completeness);
+                let mut s = match ctx.lang {
+                    Lang::Id => format!("Pegawai {} ditambahkan (kelengkapan {}%)", added.nip, added.completeness),
+                    Lang::En => format!("Pegawai {} added (completeness {}%)", added.nip, added.completeness),
+                };
                 for w in &added.warnings {
-                    s.push_str(&format!("\nperingatan: {}", w.message));
+                    s.push_str(&format!("\n{}: {}", ctx.lang.pick("peringatan", "warning"), w.message));
                 }
                 s
             });
@@ -222,19 +225,19 @@ pub(crate) fn run(ctx: &Ctx, cmd: PegawaiCmd) -> Result<(), CliError> {
         }
         PegawaiCmd::List { unit, below, limit, offset } => {
             let list = b.list_pegawai(&ListFilter { unit, below_completeness: below, limit, offset })?;
-            ctx.out.emit(&list, || summaries(&list));
+            ctx.out.emit(&list, || summaries(&list, ctx.lang));
         }
         PegawaiCmd::Search { query, limit } => {
             let list = b.search(&query.join(" "), limit)?;
-            ctx.out.emit(&list, || summaries(&list));
+            ctx.out.emit(&list, || summaries(&list, ctx.lang));
         }
         PegawaiCmd::Edit { nip, set } => {
             let changed = b.edit_pegawai(&nip, &parse_sets(&set)?)?;
             ctx.out.emit(&serde_json::json!({ "changed": changed }), || {
                 if changed.is_empty() {
-                    "Tidak ada perubahan".into()
+                    ctx.lang.pick("Tidak ada perubahan", "Nothing changed").into()
                 } else {
-                    format!("Diubah: {}", changed.join(", "))
+                    format!("{}: {}", ctx.lang.pick("Diubah", "Changed"), changed.join(", "))
                 }
             });
         }
@@ -247,15 +250,21 @@ pub(crate) fn run_riwayat(ctx: &Ctx, cmd: RiwayatCmd) -> Result<(), CliError> {
     match cmd {
         RiwayatCmd::Add { nip, group, set } => {
             let id = b.add_riwayat(&nip, entity_arg(&group)?, &parse_sets(&set)?)?;
-            ctx.out.emit(&serde_json::json!({ "id": id }), || format!("Riwayat ditambahkan: {id}"));
+            ctx.out.emit(&serde_json::json!({ "id": id }), || {
+                format!("{}: {id}", ctx.lang.pick("Riwayat ditambahkan", "Row added"))
+            });
         }
         RiwayatCmd::Edit { group, row_id, set } => {
             let changed = b.edit_riwayat(entity_arg(&group)?, &row_id, &parse_sets(&set)?)?;
-            ctx.out.emit(&serde_json::json!({ "changed": changed }), || format!("Diubah: {}", changed.join(", ")));
+            ctx.out.emit(&serde_json::json!({ "changed": changed }), || {
+                format!("{}: {}", ctx.lang.pick("Diubah", "Changed"), changed.join(", "))
+            });
         }
         RiwayatCmd::Delete { group, row_id } => {
             b.delete_riwayat(entity_arg(&group)?, &row_id)?;
-            ctx.out.emit(&serde_json::json!({ "deleted": row_id }), || "Riwayat dihapus".into());
+            ctx.out.emit(&serde_json::json!({ "deleted": row_id }), || {
+                ctx.lang.pick("Riwayat dihapus", "Row deleted").into()
+            });
         }
     }
     Ok(())

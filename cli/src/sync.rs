@@ -47,7 +47,9 @@ pub fn login(
     let password = read_password(password_stdin)?;
     let principal = runtime()?.block_on(b.login(server, user, &password, ca.as_deref()))?;
     ctx.out.emit(&principal, || {
-        format!("Masuk sebagai {} ({}) di {}", principal.username, principal.role, server.trim_end_matches('/'))
+        let signed_in = ctx.lang.pick("Masuk sebagai", "Signed in as");
+        let at = ctx.lang.pick("di", "at");
+        format!("{signed_in} {} ({}) {at} {}", principal.username, principal.role, server.trim_end_matches('/'))
     });
     Ok(())
 }
@@ -55,7 +57,7 @@ pub fn login(
 pub fn logout(ctx: &Ctx) -> Result<(), CliError> {
     let b = ctx.open()?;
     runtime()?.block_on(b.logout())?;
-    ctx.out.emit(&serde_json::json!({ "logged_out": true }), || "Keluar.".to_string());
+    ctx.out.emit(&serde_json::json!({ "logged_out": true }), || ctx.lang.pick("Keluar.", "Signed out.").to_string());
     Ok(())
 }
 
@@ -63,12 +65,14 @@ pub fn sync(ctx: &Ctx, push_batch: usize) -> Result<(), CliError> {
     let b = ctx.open()?;
     let mut opts = SyncOptions { push_batch, ..SyncOptions::default() };
     if !ctx.out.json && std::io::stderr().is_terminal() {
-        opts.progress = Some(Arc::new(|p: &SyncProgress| {
+        let lang = ctx.lang;
+        opts.progress = Some(Arc::new(move |p: &SyncProgress| {
             let phase = match p.phase {
-                SyncPhase::Push => "kirim",
-                SyncPhase::Pull => "terima",
+                SyncPhase::Push => lang.pick("kirim", "push"),
+                SyncPhase::Pull => lang.pick("terima", "pull"),
             };
-            eprint!("\r{phase}: {} perubahan, {} KB", p.items, (p.bytes_sent + p.bytes_received) / 1024);
+            let changes = lang.pick("perubahan", "changes");
+            eprint!("\r{phase}: {} {changes}, {} KB", p.items, (p.bytes_sent + p.bytes_received) / 1024);
         }));
     }
     let cancel = opts.cancel.clone();
@@ -87,10 +91,25 @@ pub fn sync(ctx: &Ctx, push_batch: usize) -> Result<(), CliError> {
     let mut v = serde_json::to_value(&report).map_err(|e| std::io::Error::other(e.to_string()))?;
     v["conflicts"] = conflicts.into();
     ctx.out.emit(&v, || {
-        format!(
-            "Terkirim {} (diterapkan {}, kalah {}, ditolak {}, macet {}), diterima {}; konflik terbuka {}",
-            report.pushed, report.applied, report.superseded, report.refused, report.wedged, report.pulled, conflicts
-        )
+        let (r, l) = (&report, ctx.lang);
+        let mut s = match l {
+            berkas_core::display::Lang::Id => format!(
+                "Terkirim {} (diterapkan {}, kalah {}, ditolak {}, macet {}), diterima {}; konflik terbuka {}",
+                r.pushed, r.applied, r.superseded, r.refused, r.wedged, r.pulled, conflicts
+            ),
+            berkas_core::display::Lang::En => format!(
+                "Pushed {} (applied {}, superseded {}, refused {}, wedged {}), pulled {}; open conflicts {}",
+                r.pushed, r.applied, r.superseded, r.refused, r.wedged, r.pulled, conflicts
+            ),
+        };
+        if !r.referensi.is_empty() {
+            s.push_str(&format!(
+                "\n{}: {}",
+                l.pick("Tabel referensi baru", "New reference tables"),
+                r.referensi.join(", ")
+            ));
+        }
+        s
     });
     Ok(())
 }
@@ -99,19 +118,40 @@ pub fn status(ctx: &Ctx) -> Result<(), CliError> {
     let b = ctx.open()?;
     let s = b.sync_status()?;
     ctx.out.emit(&s, || {
-        format!(
+        let template = ctx.lang.pick(
             "Server      {}\nPengguna    {}\nSinkron     {}\nMenunggu    {} (sedang dikirim {})\nDitolak     {}\nMacet       {}\nKonflik     {}",
-            s.server.as_deref().unwrap_or("-"),
-            s.user.as_deref().unwrap_or("-"),
-            s.last_sync.as_deref().unwrap_or("belum pernah"),
-            s.pending + s.uploading,
-            s.uploading,
-            s.refused,
-            s.wedged,
-            s.conflicts
+            "Server      {}\nUser        {}\nLast sync   {}\nWaiting     {} (being sent {})\nRefused     {}\nWedged      {}\nConflicts   {}",
+        );
+        let never = ctx.lang.pick("belum pernah", "never");
+        fill(
+            template,
+            &[
+            s.server.as_deref().unwrap_or("-").to_string(),
+            s.user.as_deref().unwrap_or("-").to_string(),
+            s.last_sync.as_deref().unwrap_or(never).to_string(),
+                (s.pending + s.uploading).to_string(),
+                s.uploading.to_string(),
+                s.refused.to_string(),
+                s.wedged.to_string(),
+                s.conflicts.to_string(),
+            ],
         )
     });
     Ok(())
+}
+
+/// `template` with each `{}` replaced by the next value (the two languages' lines differ).
+fn fill(template: &str, values: &[String]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut parts = template.split("{}");
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (part, v) in parts.zip(values.iter().map(String::as_str).chain(std::iter::repeat(""))) {
+        out.push_str(v);
+        out.push_str(part);
+    }
+    out
 }
 
 fn item_line(i: &OutboxItem) -> String {
@@ -130,7 +170,7 @@ pub fn outbox(ctx: &Ctx, cmd: OutboxCmd) -> Result<(), CliError> {
             let items = b.outbox()?;
             ctx.out.emit(&items, || {
                 if items.is_empty() {
-                    "Kotak keluar kosong.".into()
+                    ctx.lang.pick("Kotak keluar kosong.", "The outbox is empty.").into()
                 } else {
                     items.iter().map(item_line).collect::<Vec<_>>().join("\n")
                 }
@@ -138,11 +178,17 @@ pub fn outbox(ctx: &Ctx, cmd: OutboxCmd) -> Result<(), CliError> {
         }
         OutboxCmd::Retry { id } => {
             b.outbox_retry(&id)?;
-            ctx.out.emit(&serde_json::json!({ "retry": id }), || "Akan dikirim lagi pada sinkron berikutnya.".into());
+            ctx.out.emit(&serde_json::json!({ "retry": id }), || {
+                ctx.lang
+                    .pick("Akan dikirim lagi pada sinkron berikutnya.", "It will be sent again at the next sync.")
+                    .into()
+            });
         }
         OutboxCmd::Discard { id } => {
             b.outbox_discard(&id)?;
-            ctx.out.emit(&serde_json::json!({ "discarded": id }), || "Perubahan dibuang.".into());
+            ctx.out.emit(&serde_json::json!({ "discarded": id }), || {
+                ctx.lang.pick("Perubahan dibuang.", "Change discarded.").into()
+            });
         }
     }
     Ok(())
@@ -152,25 +198,24 @@ pub fn conflicts(ctx: &Ctx, all: bool, dismiss: Option<i64>) -> Result<(), CliEr
     let b = ctx.open()?;
     if let Some(id) = dismiss {
         b.dismiss_conflict(id)?;
-        ctx.out.emit(&serde_json::json!({ "dismissed": id }), || "Konflik ditandai sudah dilihat.".into());
+        ctx.out.emit(&serde_json::json!({ "dismissed": id }), || {
+            ctx.lang.pick("Konflik ditandai sudah dilihat.", "Conflict marked as seen.").into()
+        });
         return Ok(());
     }
     let list = b.conflicts(all)?;
     ctx.out.emit(&list, || {
         if list.is_empty() {
-            return "Tidak ada konflik.".into();
+            return ctx.lang.pick("Tidak ada konflik.", "No conflicts.").into();
         }
         list.iter()
             .map(|c| {
-                format!(
-                    "#{} {}  {}.{}: milik Anda {} -> berlaku {}",
-                    c.id,
-                    c.at,
-                    c.entity.key(),
-                    c.field,
-                    c.mine,
-                    c.theirs
-                )
+                let (yours, stands) = (ctx.lang.pick("milik Anda", "yours"), ctx.lang.pick("berlaku", "stands"));
+                let (mine, theirs) = (
+                    b.show_value(c.entity, &c.field, &c.mine, ctx.lang),
+                    b.show_value(c.entity, &c.field, &c.theirs, ctx.lang),
+                );
+                format!("#{} {}  {}.{}: {yours} {mine} -> {stands} {theirs}", c.id, c.at, c.entity.key(), c.field)
             })
             .collect::<Vec<_>>()
             .join("\n")

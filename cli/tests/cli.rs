@@ -242,6 +242,14 @@ fn a_record_reads_in_names_riwayat_newest_first_in_one_language() {
     let rows = json(&berkas(&p, &["referensi", "show", "golonganPns", "--search", "pembina", "--json"]));
     let ids: Vec<&str> = rows.as_array().expect("rows").iter().filter_map(|r| r["id"].as_str()).collect();
     assert_eq!(ids, ["41", "42", "43", "44", "45"]);
+    // Layanan names and the CLI's own lines in the run's language.
+    let en = String::from_utf8_lossy(&berkas(&p, &["--lang", "en", "layanan", "list"]).stdout).into_owned();
+    assert!(en.contains("Layanan catalogue version") && en.contains("Regular promotion"), "{en}");
+    assert!(!en.contains("Kenaikan pangkat reguler") && !en.contains("dokumen"), "{en}");
+    let id = String::from_utf8_lossy(&berkas(&p, &["layanan", "list"]).stdout).into_owned();
+    assert!(id.contains("Katalog layanan versi") && id.contains("Kenaikan pangkat reguler"), "{id}");
+    let edit = berkas(&p, &["--lang", "en", "pegawai", "edit", nip, "--set", "alamat=Jl. Melati 1"]);
+    assert_eq!(String::from_utf8_lossy(&edit.stdout).trim(), "Changed: alamat");
     let missing = berkas(&p, &["referensi", "show", "tidakAda"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("tabel referensi tidak ditemukan"));

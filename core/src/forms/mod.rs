@@ -38,6 +38,9 @@ pub struct LayananCatalog {
 pub struct LayananDef {
     pub id: String,
     pub nama: String,
+    /// The name in English (a BKD's catalogue may leave it out: the Indonesian name is shown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nama_en: Option<String>,
     /// Which of the 18 layanan kepegawaian it belongs to.
     pub kelompok: String,
     pub versi: u32,
@@ -54,6 +57,16 @@ pub struct LayananDef {
     pub ubah: Option<Ubah>,
     pub fields: Vec<FormField>,
     pub dokumen: Vec<ChecklistItem>,
+}
+
+impl LayananDef {
+    /// The layanan's name in the reader's language.
+    pub fn name(&self, lang: crate::display::Lang) -> &str {
+        match (lang, &self.nama_en) {
+            (crate::display::Lang::En, Some(en)) if !en.is_empty() => en,
+            _ => &self.nama,
+        }
+    }
 }
 
 /// What a data-update form changes. Field names are the record's own field names.
@@ -243,6 +256,17 @@ fn check_ubah(l: &LayananDef, u: &Ubah) -> std::result::Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_shipped_layanan_has_an_english_name() {
+        let c = LayananCatalog::builtin();
+        assert!(c.layanan.len() >= 18);
+        for l in &c.layanan {
+            let en = l.name(crate::display::Lang::En);
+            assert!(l.nama_en.is_some() && en != l.nama, "{} has no English name", l.id);
+            assert_eq!(l.name(crate::display::Lang::Id), l.nama);
+        }
+    }
 
     #[test]
     fn the_builtin_catalogue_holds_the_18_layanan_and_passes_its_checks() {

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::{ChangeOutcome, PulledChange};
+use super::ChangeOutcome;
 use crate::authz::Principal;
 
 /// The protocol's major version; a client that speaks another one is told to upgrade (426).
@@ -67,7 +67,7 @@ pub struct PushResponse {
 #[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullPage<C> {
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<PulledChange>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::sync::PulledChange>))]
     pub changes: Vec<C>,
     pub next_cursor: i64,
     pub has_more: bool,
