@@ -71,20 +71,46 @@ pub(crate) fn run(ctx: &Ctx, cmd: CheckCmd) -> Result<(), CliError> {
             }
             v["warnings"] = json!(warnings);
             ctx.out.emit(&v, || {
+                let l = ctx.lang;
                 let mut s = match parsed.kind() {
-                    NipKind::NipLama => format!("NIP {}: NIP lama (9 digit), tanpa data tanggal lahir", parsed),
-                    kind => format!(
-                        "NIP {}\n  jenis          {}\n  tanggal lahir  {}\n  TMT            {}\n  jenis kelamin  {}\n  nomor urut     {}",
-                        parsed,
-                        if kind == NipKind::Pns { "PNS" } else { "PPPK" },
-                        v["birth_date"].as_str().unwrap_or(""),
-                        v["tmt"].as_str().unwrap_or(""),
-                        if v["sex"] == "F" { "perempuan (F)" } else { "laki-laki (M)" },
-                        v["sequence"]
+                    NipKind::NipLama => format!(
+                        "NIP {parsed}: {}",
+                        l.pick(
+                            "NIP lama (9 digit), tanpa data tanggal lahir",
+                            "old NIP (9 digits), no birth date in it"
+                        )
                     ),
+                    kind => {
+                        let labels = l.pick(
+                            "jenis|tanggal lahir|TMT|jenis kelamin|nomor urut",
+                            "kind|date of birth|TMT|sex|sequence",
+                        );
+                        let labels: Vec<&str> = labels.split('|').collect();
+                        let sex = if v["sex"] == "F" {
+                            l.pick("perempuan (F)", "female (F)")
+                        } else {
+                            l.pick("laki-laki (M)", "male (M)")
+                        };
+                        let values = [
+                            (if kind == NipKind::Pns { "PNS" } else { "PPPK" }).to_string(),
+                            v["birth_date"].as_str().unwrap_or("").to_string(),
+                            v["tmt"].as_str().unwrap_or("").to_string(),
+                            sex.to_string(),
+                            v["sequence"].to_string(),
+                        ];
+                        let mut s = format!("NIP {parsed}");
+                        for (label, value) in labels.iter().zip(values) {
+                            s.push_str(&format!("\n  {label:<14} {value}"));
+                        }
+                        s
+                    }
                 };
                 for w in &warnings {
-                    s.push_str(&format!("\n  peringatan: {}", w["message"].as_str().unwrap_or("")));
+                    s.push_str(&format!(
+                        "\n  {}: {}",
+                        l.pick("peringatan", "warning"),
+                        w["message"].as_str().unwrap_or("")
+                    ));
                 }
                 s
             });
@@ -100,11 +126,27 @@ pub(crate) fn run(ctx: &Ctx, cmd: CheckCmd) -> Result<(), CliError> {
                 "birth_date": birth, "sex": f.sex, "serial": f.serial,
             });
             ctx.out.emit(&v, || {
-                format!(
-                    "NIK {}\n  provinsi       {}\n  kab/kota       {}\n  kecamatan      {}\n  tanggal lahir  {}\n  jenis kelamin  {}\n  nomor urut     {}",
-                    parsed, f.province, f.kabupaten, f.kecamatan, birth.clone().unwrap_or_default(),
-                    if f.sex == berkas_core::model::Sex::F { "perempuan (F)" } else { "laki-laki (M)" }, f.serial
-                )
+                let l = ctx.lang;
+                let labels = l.pick(
+                    "provinsi|kab/kota|kecamatan|tanggal lahir|jenis kelamin|nomor urut",
+                    "province|regency/city|district|date of birth|sex|serial",
+                );
+                let female = f.sex == berkas_core::model::Sex::F;
+                let sex =
+                    if female { l.pick("perempuan (F)", "female (F)") } else { l.pick("laki-laki (M)", "male (M)") };
+                let values = [
+                    f.province.to_string(),
+                    f.kabupaten.to_string(),
+                    f.kecamatan.to_string(),
+                    birth.clone().unwrap_or_default(),
+                    sex.to_string(),
+                    f.serial.to_string(),
+                ];
+                let mut s = format!("NIK {parsed}");
+                for (label, value) in labels.split('|').zip(values) {
+                    s.push_str(&format!("\n  {label:<14} {value}"));
+                }
+                s
             });
             Ok(())
         }

@@ -87,14 +87,14 @@ pub enum VerifyCmd {
     Complete { id: String },
 }
 
-fn text(u: &UsulanInfo) -> String {
+fn text(u: &UsulanInfo, lang: Lang) -> String {
     let mut s = format!(
         "{}  {:<22} NIP {}  {}{}",
         u.id,
         u.layanan_id,
         u.nip,
         u.status,
-        if u.queued { " (menunggu sinkronisasi)" } else { "" }
+        if u.queued { lang.pick(" (menunggu sinkronisasi)", " (waiting for sync)") } else { "" }
     );
     for h in &u.history {
         s.push_str(&format!("\n    {}  {:<12} {}", h.at, h.status, h.by));
@@ -121,16 +121,22 @@ fn show(b: &Berkas, l: &VerifikasiIsian, v: &Value, lang: Lang) -> String {
 }
 
 fn lines_text(b: &Berkas, lines: &[VerifikasiIsian], lang: Lang) -> String {
-    let mut out = format!("{:<26} {:<28} {:<28} keputusan", "isian", "data resmi", "usulan");
+    let heads = lang.pick("isian|data resmi|usulan|keputusan", "field|official|proposed|decision");
+    let h: Vec<&str> = heads.split('|').collect();
+    let mut out = format!("{:<26} {:<28} {:<28} {}", h[0], h[1], h[2], h[3]);
     for l in lines {
         let k = match (&l.keputusan, l.tertunda) {
-            (_, true) => "menunggu".to_string(),
+            (_, true) => lang.pick("menunggu", "waiting").to_string(),
             (Some(k), false) => {
                 format!("{:?}{}", k.putusan, k.alasan.as_ref().map(|a| format!(" ({a})")).unwrap_or_default())
             }
             (None, false) => String::new(),
         };
-        let resmi = l.resmi.as_ref().map(|v| show(b, l, v, lang)).unwrap_or_else(|| "(baris baru)".into());
+        let resmi = l
+            .resmi
+            .as_ref()
+            .map(|v| show(b, l, v, lang))
+            .unwrap_or_else(|| lang.pick("(baris baru)", "(new row)").into());
         out.push_str(&format!("\n{:<26} {:<28} {:<28} {k}", l.label, resmi, show(b, l, &l.usul, lang)));
     }
     out
@@ -178,11 +184,11 @@ pub fn run(ctx: &Ctx, cmd: FormCmd) -> Result<(), CliError> {
         FormCmd::Status { id: Some(id), .. } => b.usulan(&id)?,
         FormCmd::Status { id: None, nip } => {
             let list = b.usulan_list(nip.as_deref(), &[])?;
-            ctx.out.emit(&list, || list.iter().map(text).collect::<Vec<_>>().join("\n"));
+            ctx.out.emit(&list, || list.iter().map(|u| text(u, ctx.lang)).collect::<Vec<_>>().join("\n"));
             return Ok(());
         }
     };
-    ctx.out.emit(&u, || text(&u));
+    ctx.out.emit(&u, || text(&u, ctx.lang));
     Ok(())
 }
 
@@ -196,9 +202,12 @@ pub fn run_verify(ctx: &Ctx, cmd: VerifyCmd) -> Result<(), CliError> {
             };
             ctx.out.emit(&q, || {
                 if q.usulan.is_empty() && q.dokumen.is_empty() {
-                    return "Tidak ada usulan atau dokumen yang menunggu.".into();
+                    return ctx
+                        .lang
+                        .pick("Tidak ada usulan atau dokumen yang menunggu.", "No request or document waits.")
+                        .into();
                 }
-                let u = q.usulan.iter().map(text);
+                let u = q.usulan.iter().map(|u| text(u, ctx.lang));
                 let d = q.dokumen.iter().map(doc_text);
                 u.chain(d).collect::<Vec<_>>().join("\n")
             });
@@ -228,6 +237,6 @@ pub fn run_verify(ctx: &Ctx, cmd: VerifyCmd) -> Result<(), CliError> {
         VerifyCmd::Reject { id, reason } => b.decide_usulan(&id, "REJECTED", Some(&reason))?,
         VerifyCmd::Complete { id } => b.decide_usulan(&id, "COMPLETED", None)?,
     };
-    ctx.out.emit(&u, || text(&u));
+    ctx.out.emit(&u, || text(&u, ctx.lang));
     Ok(())
 }

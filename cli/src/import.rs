@@ -1,5 +1,6 @@
 //! `berkas import siasn|referensi` and `berkas export siasn`, with a progress bar on a terminal.
 
+use berkas_core::display::Lang;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -53,17 +54,30 @@ pub(crate) fn run(ctx: &Ctx, cmd: ImportCmd) -> Result<(), CliError> {
             })?;
             pb.finish_and_clear();
             ctx.out.emit(&report, || {
-                let mut s = format!(
-                    "{} dokumen: {} baru, {} diperbarui, {} tetap, {} baris riwayat; {} ditolak",
-                    report.documents,
-                    report.created,
-                    report.updated,
-                    report.unchanged,
-                    report.riwayat_rows,
-                    report.refused.len()
-                );
+                let r = &report;
+                let mut s = match ctx.lang {
+                    Lang::Id => format!(
+                        "{} dokumen: {} baru, {} diperbarui, {} tetap, {} baris riwayat; {} ditolak",
+                        r.documents,
+                        r.created,
+                        r.updated,
+                        r.unchanged,
+                        r.riwayat_rows,
+                        r.refused.len()
+                    ),
+                    Lang::En => format!(
+                        "{} documents: {} new, {} updated, {} unchanged, {} riwayat rows; {} refused",
+                        r.documents,
+                        r.created,
+                        r.updated,
+                        r.unchanged,
+                        r.riwayat_rows,
+                        r.refused.len()
+                    ),
+                };
+                let doc = ctx.lang.pick("dokumen", "document");
                 for p in report.refused.iter().take(50) {
-                    s.push_str(&format!("\n  dokumen #{} (NIP {}):", p.index + 1, p.nip.as_deref().unwrap_or("?")));
+                    s.push_str(&format!("\n  {doc} #{} (NIP {}):", p.index + 1, p.nip.as_deref().unwrap_or("?")));
                     for e in &p.errors {
                         s.push_str(&format!("\n    {}: {} [{}]", e.field, e.message, e.code));
                     }
@@ -85,9 +99,13 @@ pub(crate) fn run(ctx: &Ctx, cmd: ImportCmd) -> Result<(), CliError> {
                 reports
                     .iter()
                     .map(|r| {
-                        let mut line = format!("{:<24} {:>7} baris dari {:>7}", r.table, r.imported, r.rows_in_file);
+                        let (rows, row) = match ctx.lang {
+                            Lang::Id => ("baris dari", "baris"),
+                            Lang::En => ("rows of", "row"),
+                        };
+                        let mut line = format!("{:<24} {:>7} {rows} {:>7}", r.table, r.imported, r.rows_in_file);
                         for p in &r.problems {
-                            line.push_str(&format!("\n    baris #{}: {}", p.index + 1, p.reason));
+                            line.push_str(&format!("\n    {row} #{}: {}", p.index + 1, p.reason));
                         }
                         line
                     })

@@ -1,6 +1,7 @@
 //! `berkas layanan`: the layanan catalogue in force, and a layanan's document checklist held
 //! against a record.
 
+use berkas_core::display::Lang;
 use berkas_core::forms::LineStatus;
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -36,12 +37,12 @@ pub enum LayananCmd {
     Publish { file: PathBuf },
 }
 
-fn status_text(s: LineStatus) -> &'static str {
+fn status_text(s: LineStatus, lang: Lang) -> &'static str {
     match s {
-        LineStatus::Lengkap => "lengkap",
-        LineStatus::Kurang => "KURANG",
-        LineStatus::TidakPerlu => "tidak perlu",
-        LineStatus::DilampirkanPadaUsulan => "dilampirkan pada usulan",
+        LineStatus::Lengkap => lang.pick("lengkap", "complete"),
+        LineStatus::Kurang => lang.pick("KURANG", "MISSING"),
+        LineStatus::TidakPerlu => lang.pick("tidak perlu", "not needed"),
+        LineStatus::DilampirkanPadaUsulan => lang.pick("dilampirkan pada usulan", "attached to the request"),
     }
 }
 
@@ -78,16 +79,21 @@ pub fn run(ctx: &Ctx, cmd: LayananCmd) -> Result<(), CliError> {
             let answers = parse_sets(&set)?;
             let c = b.layanan_checklist(&nip, &id, &answers, usulan.as_deref())?;
             ctx.out.emit(&c, || {
-                let mut s =
-                    format!("{} (v{}): {}", c.nama, c.versi, if c.complete { "lengkap" } else { "belum lengkap" });
+                let lang = ctx.lang;
+                let state = if c.complete {
+                    lang.pick("lengkap", "complete")
+                } else {
+                    lang.pick("belum lengkap", "incomplete")
+                };
+                let mut s = format!("{} (v{}): {state}", c.nama, c.versi);
                 for l in &c.lines {
                     let count = if l.needed > 1 { format!(" {}/{}", l.have.len(), l.needed) } else { String::new() };
                     s.push_str(&format!(
                         "\n  [{}{}] {}{}",
-                        status_text(l.status),
+                        status_text(l.status, lang),
                         count,
                         l.label,
-                        if l.wajib { "" } else { " (opsional)" }
+                        if l.wajib { "" } else { lang.pick(" (opsional)", " (optional)") }
                     ));
                 }
                 s
@@ -97,8 +103,9 @@ pub fn run(ctx: &Ctx, cmd: LayananCmd) -> Result<(), CliError> {
             let json = std::fs::read_to_string(&file)
                 .map_err(|e| CliError::usage(format!("cannot read {}: {e}", file.display())))?;
             let version = b.install_layanan_catalog(&json)?;
-            ctx.out.emit(&serde_json::json!({ "version": version }), || {
-                format!("Katalog layanan versi {version} dipasang")
+            ctx.out.emit(&serde_json::json!({ "version": version }), || match ctx.lang {
+                Lang::Id => format!("Katalog layanan versi {version} dipasang"),
+                Lang::En => format!("Layanan catalogue version {version} installed"),
             });
         }
         LayananCmd::Publish { file } => {
@@ -106,8 +113,15 @@ pub fn run(ctx: &Ctx, cmd: LayananCmd) -> Result<(), CliError> {
                 .map_err(|e| CliError::usage(format!("cannot read {}: {e}", file.display())))?;
             let opts = berkas_core::sync::SyncOptions::default();
             let version = crate::sync::runtime()?.block_on(b.publish_layanan_catalog(&json, &opts))?;
-            ctx.out.emit(&serde_json::json!({ "version": version }), || {
-                format!("Katalog layanan versi {version} berlaku di server; perangkat menerimanya saat sinkronisasi")
+            ctx.out.emit(&serde_json::json!({ "version": version }), || match ctx.lang {
+                Lang::Id => {
+                    format!(
+                        "Katalog layanan versi {version} berlaku di server; perangkat menerimanya saat sinkronisasi"
+                    )
+                }
+                Lang::En => format!(
+                    "Layanan catalogue version {version} is in force on the hub; devices take it at their next sync"
+                ),
             });
         }
     }

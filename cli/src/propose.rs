@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, cmd: ProposeCmd) -> Result<(), CliError> {
             })?;
             let list = b.draft_proposals(kind, &period, &DueRules::default(), unit.as_deref())?;
             ctx.out.emit(&list, || {
-                let head = format!("{} usul baru dibuat", list.len());
+                let head = format!("{} {}", list.len(), ctx.lang.pick("usul baru dibuat", "new proposals drafted"));
                 std::iter::once(head).chain(list.iter().map(line)).collect::<Vec<_>>().join("\n")
             });
             return Ok(());
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, cmd: ProposeCmd) -> Result<(), CliError> {
             let list = b.proposals(jenis.as_deref(), period.as_deref())?;
             ctx.out.emit(&list, || {
                 if list.is_empty() {
-                    "Belum ada usul.".into()
+                    ctx.lang.pick("Belum ada usul.", "No proposals yet.").into()
                 } else {
                     list.iter().map(line).collect::<Vec<_>>().join("\n")
                 }

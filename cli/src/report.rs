@@ -54,7 +54,10 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<(), CliError> {
             std::fs::write(&out, &bytes)
                 .map_err(|e| CliError::usage(format!("cannot write {}: {e}", out.display())))?;
             let summary = serde_json::json!({ "rows": n.rows.len(), "bytes": bytes.len(), "out": out });
-            ctx.out.emit(&summary, || format!("{} baris ditulis ke {}", n.rows.len(), out.display()));
+            ctx.out.emit(&summary, || {
+                let (rows, to) = (ctx.lang.pick("baris ditulis ke", "rows written to"), out.display());
+                format!("{} {rows} {to}", n.rows.len())
+            });
         }
         ReportCmd::Progress { unit } => {
             let p = b.work_progress(unit.as_deref())?;
