@@ -445,18 +445,6 @@ impl Berkas {
         Ok(Some(crypt::open(&self.doc_key(false)?, &thumb_name(&info.sha256), &sealed)?))
     }
 
-    /// Fetches a synced document's bytes from the hub if this device does not hold them yet,
-    /// and makes its thumbnail. Returns whether anything was downloaded.
-    pub async fn fetch_document(&self, id: &str, opts: &crate::sync::SyncOptions) -> Result<bool> {
-        let info = self.document(id)?;
-        if self.has_document_bytes(&info.sha256) {
-            return Ok(false);
-        }
-        self.fetch_blob(&info.sha256, opts).await?;
-        self.make_thumbnail(&info.sha256, &info.mime)?;
-        Ok(true)
-    }
-
     /// A thumbnail for fetched image bytes (a capture makes its own), marked on the rows.
     pub(crate) fn make_thumbnail(&self, sha: &str, mime: &str) -> Result<()> {
         if mime != "image/jpeg" || self.thumbnail_path(sha).exists() {

@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::client::{hub_error, Answer, SyncOptions};
+use super::protocol::UPLOAD_OFFSET_HEADER as OFFSET_HEADER;
 use crate::docs::crypt;
 use crate::docs::store::valid_sha;
 use crate::error::{Error, Result};
@@ -32,8 +33,6 @@ struct PutAnswer {
     offset: u64,
     complete: bool,
 }
-
-use super::protocol::UPLOAD_OFFSET_HEADER as OFFSET_HEADER;
 
 fn offset_of(a: &super::client::Answer) -> Option<u64> {
     a.headers.get(OFFSET_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
@@ -269,4 +268,19 @@ fn append_part(key: &crate::secrets::Secret, sha: &str, part: &Path, index: usiz
     f.write_all(&sealed)?;
     f.sync_all()?;
     Ok(())
+}
+
+impl Berkas {
+    /// Fetches a synced document's bytes from the hub if this device does not hold them yet,
+    /// and makes its thumbnail. Returns whether anything was downloaded. (The network part of
+    /// documents lives here, with the sync client; the document store makes no calls.)
+    pub async fn fetch_document(&self, id: &str, opts: &SyncOptions) -> Result<bool> {
+        let info = self.document(id)?;
+        if self.has_document_bytes(&info.sha256) {
+            return Ok(false);
+        }
+        self.fetch_blob(&info.sha256, opts).await?;
+        self.make_thumbnail(&info.sha256, &info.mime)?;
+        Ok(true)
+    }
 }

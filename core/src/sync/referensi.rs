@@ -136,6 +136,7 @@ impl Berkas {
             refs::versions(&store.conn)?
         };
         let wanted = crate::refdata::device_tables();
+        let mut missed = false;
         for t in &manifest.tables {
             if !wanted.contains(t.name.as_str()) {
                 continue;
@@ -146,24 +147,39 @@ impl Berkas {
             if opts.cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
-            let bytes = self.pull_table(hub, opts, token, t).await?;
-            report.bytes_received += bytes;
-            out.bytes += bytes;
-            out.updated.push(t.name.clone());
+            match self.pull_table(hub, opts, token, t).await? {
+                Some(bytes) => {
+                    report.bytes_received += bytes;
+                    out.bytes += bytes;
+                    out.updated.push(t.name.clone());
+                }
+                None => missed = true,
+            }
         }
         // Only once every table is in: a cut sync asks the manifest again next time.
-        meta_set(&self.store().conn, MANIFEST_TAG, &manifest.tag)?;
+        if !missed {
+            meta_set(&self.store().conn, MANIFEST_TAG, &manifest.tag)?;
+        }
         Ok(out)
     }
 
     /// Fetches one table, checks it against its version and installs it whole.
-    async fn pull_table(&self, hub: &Hub, opts: &SyncOptions, token: &mut String, t: &RefSetInfo) -> Result<u64> {
+    async fn pull_table(
+        &self,
+        hub: &Hub,
+        opts: &SyncOptions,
+        token: &mut String,
+        t: &RefSetInfo,
+    ) -> Result<Option<u64>> {
         let name = t.name.clone();
         let a = self
             .authed(hub, opts, token, &|c, base, tok| c.get(format!("{base}/v1/referensi/{name}")).bearer_auth(tok))
             .await?;
-        if a.status != 200 {
-            return Err(hub_error(a.status, &a.body));
+        match a.status {
+            200 => {}
+            // Named in a manifest read a moment before an import replaced it: taken next time.
+            404 => return Ok(None),
+            s => return Err(hub_error(s, &a.body)),
         }
         let version = a
             .headers
@@ -184,7 +200,7 @@ impl Berkas {
         refs::replace_table(&tx, &parsed, "hub", Some(&version))?;
         tx.commit()?;
         store.refs.invalidate();
-        Ok(a.body.len() as u64)
+        Ok(Some(a.body.len() as u64))
     }
 }
 
