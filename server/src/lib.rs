@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod atrest;
 pub mod auth;
 pub mod backup;
 pub mod blob_api;

@@ -2,6 +2,8 @@
 
 use berkas_core::authz::Role;
 use berkas_core::refdata::{parse_table, read_json_file, table_name_of, ParsedTable};
+use berkas_core::secrets::SecretStoreKind;
+use berkas_server::atrest;
 use berkas_server::backup::{self, KeyCost};
 use berkas_server::blobs::FsBlobStore;
 use berkas_server::referensi::{self, HubReferensi};
@@ -48,6 +50,21 @@ enum Command {
     /// Encrypted backups of a hub (SQLite or PostgreSQL); the passphrase is read from standard input.
     #[command(subcommand)]
     Backup(BackupCmd),
+    /// Encrypt a hub's SQLite database at rest, in place (the hub stopped): once; a hub made
+    /// since this release is encrypted from the start.
+    Encrypt {
+        #[arg(long)]
+        data: PathBuf,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Give the hub's encrypted database a new key (the hub stopped).
+    Rekey {
+        #[arg(long)]
+        data: PathBuf,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
     /// Print the public key this hub signs documents with (made now if there is none yet).
     /// Publish it: anyone holding it checks a signed document offline.
     SigningKey {
@@ -76,6 +93,27 @@ enum BackupCmd {
     },
 }
 
+/// Where the key of the hub's database (SQLCipher, on the embedded SQLite) is kept.
+#[derive(clap::Args, Clone)]
+struct KeyArgs {
+    /// file (a key file, --key-file), env (BERKAS_SECRET_BERKAS_HUB_DB_KEY, read-only) or
+    /// keyring (the OS keyring, in builds with it).
+    #[arg(long, env = "BERKAS_KEY_STORE", default_value = "file")]
+    key_store: String,
+    /// The key file (default DATA/hub-key.json). Keep it off the disk the data is on, so a
+    /// stolen disk or copy of the data dir does not carry its key.
+    #[arg(long, env = "BERKAS_KEY_FILE")]
+    key_file: Option<PathBuf>,
+}
+
+impl KeyArgs {
+    fn keys(&self, data: &Path) -> Result<atrest::HubKeys, String> {
+        let kind = SecretStoreKind::parse(&self.key_store)
+            .ok_or_else(|| format!("--key-store must be file, env or keyring, not {}", self.key_store))?;
+        atrest::HubKeys::open(kind, self.key_file.as_deref(), data).map_err(|e| e.to_string())
+    }
+}
+
 /// The hub a backup is taken of or restored into.
 #[derive(clap::Args)]
 struct BackupHub {
@@ -85,6 +123,8 @@ struct BackupHub {
     /// postgres://user:password@host:port/db for a hub on PostgreSQL (uses pg_dump/pg_restore).
     #[arg(long, env = "BERKAS_DATABASE_URL")]
     database: Option<String>,
+    #[command(flatten)]
+    keys: KeyArgs,
 }
 
 #[derive(Subcommand)]
@@ -106,6 +146,8 @@ enum ImportCmd {
         data: PathBuf,
         #[arg(long, env = "BERKAS_DATABASE_URL")]
         database: Option<String>,
+        #[command(flatten)]
+        keys: KeyArgs,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -123,12 +165,14 @@ struct StoreArgs {
     /// the hub checks, the due rules' facts, and what devices pull.
     #[arg(long)]
     referensi: Option<PathBuf>,
+    #[command(flatten)]
+    keys: KeyArgs,
 }
 
 impl StoreArgs {
     /// The hub's state: its store, blobs and reference tables.
     async fn state(&self) -> Result<AppState, String> {
-        let store = open_any(&self.data, self.database.as_deref()).await?;
+        let store = open_any(&self.data, self.database.as_deref(), &self.keys).await?;
         if let Some(dir) = &self.referensi {
             let tables = read_tables(std::slice::from_ref(dir))?;
             if !tables.iter().any(|t| t.name == "jabatanFungsional") {
@@ -199,6 +243,8 @@ enum UserCmd {
     Add {
         #[arg(long)]
         data: PathBuf,
+        #[command(flatten)]
+        keys: KeyArgs,
         username: String,
         #[arg(long)]
         role: String,
@@ -212,6 +258,8 @@ enum UserCmd {
     Grant {
         #[arg(long)]
         data: PathBuf,
+        #[command(flatten)]
+        keys: KeyArgs,
         username: String,
         #[arg(long)]
         role: Option<String>,
@@ -222,16 +270,20 @@ enum UserCmd {
     Revoke {
         #[arg(long)]
         data: PathBuf,
+        #[command(flatten)]
+        keys: KeyArgs,
         username: String,
     },
     List {
         #[arg(long)]
         data: PathBuf,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
 }
 
 /// The hub's storage: PostgreSQL when a URL is given, else SQLite under the data dir.
-async fn open_any(data: &Path, database: Option<&str>) -> Result<Arc<dyn Storage>, String> {
+async fn open_any(data: &Path, database: Option<&str>, keys: &KeyArgs) -> Result<Arc<dyn Storage>, String> {
     match database {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(Arc::new(
             PostgresStorage::connect(url).await.map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?,
@@ -239,7 +291,7 @@ async fn open_any(data: &Path, database: Option<&str>) -> Result<Arc<dyn Storage
         Some(other) => {
             Err(format!("--database must be a postgres:// URL, not {:?}", other.split(':').next().unwrap_or("")))
         }
-        None => Ok(open(data)?),
+        None => Ok(open(data, keys)?),
     }
 }
 
@@ -249,9 +301,20 @@ fn blobs(data: &Path) -> Result<Arc<FsBlobStore>, String> {
         .map_err(|e| format!("cannot create the blob store: {e}"))
 }
 
-fn open(data: &Path) -> Result<Arc<SqliteStorage>, String> {
+/// The hub's SQLite database, encrypted at rest: a new hub gets a key in the key store; a hub
+/// from before encryption is served as it is, with a warning, until `berkas-server encrypt`.
+fn open(data: &Path, keys: &KeyArgs) -> Result<Arc<SqliteStorage>, String> {
     std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-    SqliteStorage::open(&data.join(berkas_server::DATABASE_FILE)).map(Arc::new).map_err(|e| e.to_string())
+    let db = data.join(berkas_server::DATABASE_FILE);
+    let key = atrest::key_for(&db, &keys.keys(data)?).map_err(|e| e.to_string())?;
+    if key.is_none() {
+        eprintln!(
+            "warning: the hub's database is not encrypted at rest; stop the hub and run \
+             `berkas-server encrypt --data {}`",
+            data.display()
+        );
+    }
+    SqliteStorage::open_keyed(&db, key.as_ref()).map(Arc::new).map_err(|e| e.to_string())
 }
 
 async fn serve(state: AppState, listen: SocketAddr, tls: Tls) -> Result<(), String> {
@@ -297,9 +360,14 @@ fn read_tables(paths: &[PathBuf]) -> Result<Vec<ParsedTable>, String> {
     Ok(tables)
 }
 
-async fn import_referensi(data: &Path, database: Option<&str>, files: &[PathBuf]) -> Result<(), String> {
+async fn import_referensi(
+    data: &Path,
+    database: Option<&str>,
+    keys: &KeyArgs,
+    files: &[PathBuf],
+) -> Result<(), String> {
     let tables = read_tables(files)?;
-    let store = open_any(data, database).await?;
+    let store = open_any(data, database, keys).await?;
     let published = referensi::publish(store.as_ref(), &tables).await.map_err(|e| e.message)?;
     for (t, p) in tables.iter().zip(&published) {
         println!(
@@ -313,6 +381,15 @@ async fn import_referensi(data: &Path, database: Option<&str>, files: &[PathBuf]
     let changed = published.iter().filter(|p| p.changed).count();
     println!("{changed} tabel berubah; setiap perangkat mengambilnya pada sinkronisasi berikutnya");
     Ok(())
+}
+
+/// The key of an existing hub database (none for a plain one, or none there).
+fn existing_key(data: &Path, keys: &KeyArgs) -> Result<Option<berkas_core::secrets::Secret>, String> {
+    let db = data.join(berkas_server::DATABASE_FILE);
+    if !db.exists() {
+        return Ok(None);
+    }
+    atrest::key_for(&db, &keys.keys(data)?).map_err(|e| e.to_string())
 }
 
 fn role_arg(s: &str) -> Result<Role, String> {
@@ -340,8 +417,28 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User(cmd) => user(cmd).await,
         Command::Import(ImportCmd::Siasn { store, dry_run, file }) => import_siasn(&store, dry_run, &file).await,
-        Command::Import(ImportCmd::Referensi { data, database, files }) => {
-            import_referensi(&data, database.as_deref(), &files).await
+        Command::Import(ImportCmd::Referensi { data, database, keys, files }) => {
+            import_referensi(&data, database.as_deref(), &keys, &files).await
+        }
+        Command::Encrypt { data, keys } => {
+            let db = data.join(berkas_server::DATABASE_FILE);
+            let hub_keys = keys.keys(&data)?;
+            let tables = atrest::encrypt(&db, &hub_keys).map_err(|e| e.to_string())?;
+            let rows: i64 = tables.iter().map(|(_, n)| n).sum();
+            println!(
+                "{} encrypted at rest: {} tables, {rows} rows checked against the original; key in {}",
+                db.display(),
+                tables.len(),
+                hub_keys.describe()
+            );
+            Ok(())
+        }
+        Command::Rekey { data, keys } => {
+            let db = data.join(berkas_server::DATABASE_FILE);
+            let hub_keys = keys.keys(&data)?;
+            atrest::rekey(&db, &hub_keys).map_err(|e| e.to_string())?;
+            println!("{}: a new key, kept in {}; the old one no longer opens it", db.display(), hub_keys.describe());
+            Ok(())
         }
         Command::Backup(cmd) => backup(cmd).await,
         Command::SigningKey { store } => {
@@ -364,11 +461,24 @@ async fn backup(cmd: BackupCmd) -> Result<(), String> {
     let (done, file, manifest) = match &cmd {
         BackupCmd::Create { hub, file } => {
             let db = hub.database.as_deref();
-            ("written to", file, backup::create(&hub.data, db, file, passphrase, KeyCost::STANDARD).await)
+            let key = match db {
+                None => existing_key(&hub.data, &hub.keys)?,
+                Some(_) => None,
+            };
+            ("written to", file, backup::create_keyed(&hub.data, db, file, passphrase, KeyCost::STANDARD, key).await)
         }
         BackupCmd::Verify { file } => ("checked:", file, backup::verify(file, passphrase).await),
         BackupCmd::Restore { hub, file } => {
-            ("restored from", file, backup::restore(file, &hub.data, hub.database.as_deref(), passphrase).await)
+            // Restored encrypted under the restoring hub's key (a new one for a new hub).
+            let key = match hub.database {
+                None if !hub.data.join(berkas_server::DATABASE_FILE).exists() => {
+                    std::fs::create_dir_all(&hub.data).map_err(|e| format!("{}: {e}", hub.data.display()))?;
+                    Some(hub.keys.keys(&hub.data)?.current_or_new().map_err(|e| e.to_string())?)
+                }
+                _ => None,
+            };
+            let restored = backup::restore_keyed(file, &hub.data, hub.database.as_deref(), passphrase, key).await;
+            ("restored from", file, restored)
         }
     };
     let m = manifest.map_err(|e| e.to_string())?;
@@ -420,8 +530,8 @@ async fn import_siasn(store: &StoreArgs, dry_run: bool, file: &Path) -> Result<(
 
 async fn user(cmd: UserCmd) -> Result<(), String> {
     match cmd {
-        UserCmd::Add { data, username, role, nip, units } => {
-            let store = open(&data)?;
+        UserCmd::Add { data, keys, username, role, nip, units } => {
+            let store = open(&data, &keys)?;
             let role = role_arg(&role)?;
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password).map_err(|e| e.to_string())?;
@@ -430,21 +540,21 @@ async fn user(cmd: UserCmd) -> Result<(), String> {
             println!("account {username} added ({})", role.as_str());
             Ok(())
         }
-        UserCmd::Grant { data, username, role, units } => {
-            let store = open(&data)?;
+        UserCmd::Grant { data, keys, username, role, units } => {
+            let store = open(&data, &keys)?;
             let role = role.map(|r| role_arg(&r)).transpose()?;
             let u = accounts::grant(store.as_ref(), &username, role, units).await?;
             println!("account {username}: {} {:?}", u.role.as_str(), u.units);
             Ok(())
         }
-        UserCmd::Revoke { data, username } => {
-            let store = open(&data)?;
+        UserCmd::Revoke { data, keys, username } => {
+            let store = open(&data, &keys)?;
             accounts::revoke(store.as_ref(), &username).await?;
             println!("account {username} disabled; its sessions ended");
             Ok(())
         }
-        UserCmd::List { data } => {
-            let store = open(&data)?;
+        UserCmd::List { data, keys } => {
+            let store = open(&data, &keys)?;
             for u in store.list_users().await.map_err(|e| e.to_string())? {
                 println!(
                     "{:<20} {:<12} {:<8} {}",

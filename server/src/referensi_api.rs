@@ -82,7 +82,7 @@ pub async fn get_table(
     responses((status = 200, body = HubSettings), (status = 304, description = "unchanged")))]
 pub async fn get_settings(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let s = &state.settings;
-    let json = serde_json::to_string(s).unwrap_or_default();
+    let json = serde_json::to_string(s.as_ref()).unwrap_or_default();
     let tag = referensi::version_of(&json)[..16].to_string();
     if not_modified(&headers, &tag) {
         return with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag);

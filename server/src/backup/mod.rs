@@ -107,6 +107,20 @@ pub async fn create(
     passphrase: &str,
     cost: KeyCost,
 ) -> Result<Manifest, BackupError> {
+    create_keyed(data, database, out, passphrase, cost, None).await
+}
+
+/// [`create`] for a hub whose SQLite database is encrypted at rest under `key`: the backup
+/// holds a plain copy, sealed with the passphrase like everything in it, so that it restores
+/// without the old hub's key.
+pub async fn create_keyed(
+    data: &Path,
+    database: Option<&str>,
+    out: &Path,
+    passphrase: &str,
+    cost: KeyCost,
+    key: Option<berkas_core::secrets::Secret>,
+) -> Result<Manifest, BackupError> {
     if passphrase.chars().count() < MIN_PASSPHRASE {
         return Err(BackupError::WeakPassphrase);
     }
@@ -116,7 +130,7 @@ pub async fn create(
     let copy = match database {
         None => {
             let data = data.to_path_buf();
-            blocking(move || sqlite::copy(&data)).await?
+            blocking(move || sqlite::copy(&data, key.as_ref())).await?
         }
         Some(url) => postgres::copy(data, url).await?,
     };
@@ -138,6 +152,17 @@ pub async fn restore(
     data: &Path,
     database: Option<&str>,
     passphrase: &str,
+) -> Result<Manifest, BackupError> {
+    restore_keyed(file, data, database, passphrase, None).await
+}
+
+/// [`restore`] into a hub whose SQLite database is to be encrypted at rest under `key`.
+pub async fn restore_keyed(
+    file: &Path,
+    data: &Path,
+    database: Option<&str>,
+    passphrase: &str,
+    key: Option<berkas_core::secrets::Secret>,
 ) -> Result<Manifest, BackupError> {
     let (file, data, passphrase) = (file.to_path_buf(), data.to_path_buf(), passphrase.to_string());
     let manifest = {
@@ -170,7 +195,7 @@ pub async fn restore(
     match database {
         None => {
             let m = manifest.clone();
-            blocking(move || sqlite::install(&staging.0, &data, &m)).await?;
+            blocking(move || sqlite::install(&staging.0, &data, &m, key.as_ref())).await?;
         }
         Some(url) => postgres::install(&staging.0, &data, url, &manifest).await?,
     }

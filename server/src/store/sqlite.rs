@@ -97,12 +97,18 @@ pub struct SqliteStorage {
 }
 
 impl SqliteStorage {
+    /// A plain database (tests, benchmarks, a hub from before encryption at rest).
     pub fn open(path: &Path) -> StoreResult<SqliteStorage> {
+        Self::open_keyed(path, None)
+    }
+
+    /// The database under `key` (SQLCipher), as the hub opens it (`atrest::key_for`).
+    pub fn open_keyed(path: &Path, key: Option<&berkas_core::secrets::Secret>) -> StoreResult<SqliteStorage> {
         // Setting up a file another hub process is setting up too can meet a lock SQLite
         // refuses at once instead of waiting for (the switch to WAL): tried again for a while.
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            match Self::open_once(path) {
+            match Self::open_once(path, key) {
                 Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
                     if e.code == rusqlite::ErrorCode::DatabaseBusy && Instant::now() < deadline =>
                 {
@@ -113,8 +119,13 @@ impl SqliteStorage {
         }
     }
 
-    fn open_once(path: &Path) -> StoreResult<SqliteStorage> {
+    fn open_once(path: &Path, key: Option<&berkas_core::secrets::Secret>) -> StoreResult<SqliteStorage> {
         let mut conn = Connection::open(path)?;
+        if let Some(key) = key {
+            // Before anything reads the file: every page is encrypted under it.
+            let sql = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()));
+            conn.execute_batch(&sql)?;
+        }
         conn.execute_batch(
             // The wait first: another hub process may hold the file while it migrates.
             "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
