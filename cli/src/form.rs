@@ -4,7 +4,6 @@
 use berkas_core::display::Lang;
 use berkas_core::docs::{DocPutusan, DocumentInfo};
 use berkas_core::forms::{FieldDecision, Putusan, UsulanInfo, VerifikasiIsian};
-use berkas_core::model::Value;
 use berkas_core::Berkas;
 use clap::Subcommand;
 use serde::Serialize;
@@ -111,15 +110,6 @@ fn text(u: &UsulanInfo, lang: Lang) -> String {
     s
 }
 
-/// A value of a line as core shows it (a code with its name, a date in words).
-fn show(b: &Berkas, l: &VerifikasiIsian, v: &Value, lang: Lang) -> String {
-    match l.entity {
-        Some(e) => b.show_value(e, &l.field, v, lang),
-        None if v.is_null() => "-".into(),
-        None => v.to_text(),
-    }
-}
-
 fn lines_text(b: &Berkas, lines: &[VerifikasiIsian], lang: Lang) -> String {
     let heads = lang.pick("isian|data resmi|usulan|keputusan", "field|official|proposed|decision");
     let h: Vec<&str> = heads.split('|').collect();
@@ -135,9 +125,9 @@ fn lines_text(b: &Berkas, lines: &[VerifikasiIsian], lang: Lang) -> String {
         let resmi = l
             .resmi
             .as_ref()
-            .map(|v| show(b, l, v, lang))
+            .map(|v| b.show_isian(l, v, lang))
             .unwrap_or_else(|| lang.pick("(baris baru)", "(new row)").into());
-        out.push_str(&format!("\n{:<26} {:<28} {:<28} {k}", l.label, resmi, show(b, l, &l.usul, lang)));
+        out.push_str(&format!("\n{:<26} {:<28} {:<28} {k}", l.label, resmi, b.show_isian(l, &l.usul, lang)));
     }
     out
 }

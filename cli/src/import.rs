@@ -55,26 +55,25 @@ pub(crate) fn run(ctx: &Ctx, cmd: ImportCmd) -> Result<(), CliError> {
             pb.finish_and_clear();
             ctx.out.emit(&report, || {
                 let r = &report;
-                let mut s = match ctx.lang {
-                    Lang::Id => format!(
-                        "{} dokumen: {} baru, {} diperbarui, {} tetap, {} baris riwayat; {} ditolak",
-                        r.documents,
-                        r.created,
-                        r.updated,
-                        r.unchanged,
-                        r.riwayat_rows,
-                        r.refused.len()
-                    ),
-                    Lang::En => format!(
-                        "{} documents: {} new, {} updated, {} unchanged, {} riwayat rows; {} refused",
-                        r.documents,
-                        r.created,
-                        r.updated,
-                        r.unchanged,
-                        r.riwayat_rows,
-                        r.refused.len()
-                    ),
+                let w = match ctx.lang {
+                    Lang::Id => ["dokumen", "baru", "diperbarui", "tetap", "baris riwayat", "ditolak"],
+                    Lang::En => ["documents", "new", "updated", "unchanged", "riwayat rows", "refused"],
                 };
+                let mut s = format!(
+                    "{} {}: {} {}, {} {}, {} {}, {} {}; {} {}",
+                    r.documents,
+                    w[0],
+                    r.created,
+                    w[1],
+                    r.updated,
+                    w[2],
+                    r.unchanged,
+                    w[3],
+                    r.riwayat_rows,
+                    w[4],
+                    r.refused.len(),
+                    w[5]
+                );
                 let doc = ctx.lang.pick("dokumen", "document");
                 for p in report.refused.iter().take(50) {
                     s.push_str(&format!("\n  {doc} #{} (NIP {}):", p.index + 1, p.nip.as_deref().unwrap_or("?")));

@@ -81,11 +81,11 @@ impl HubKeys {
     }
 }
 
-/// `PRAGMA key` with a raw 256-bit key.
-pub fn apply_key(conn: &Connection, key: &Secret) -> Result<(), AtRestError> {
+/// `PRAGMA key` with a raw 256-bit key: before anything reads the file, every page is
+/// encrypted under it. The one place the hub keys a connection.
+pub fn apply_key(conn: &Connection, key: &Secret) -> rusqlite::Result<()> {
     let sql = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()));
-    conn.execute_batch(&sql)?;
-    Ok(())
+    conn.execute_batch(&sql)
 }
 
 /// Whether a database file opens without a key (a hub from before encryption).

@@ -164,6 +164,15 @@ impl Berkas {
             .collect())
     }
 
+    /// A value of a verification line (official or proposed) as core's display shows it.
+    pub fn show_isian(&self, line: &VerifikasiIsian, value: &Value, lang: crate::display::Lang) -> String {
+        match line.entity {
+            Some(e) => self.show_value(e, &line.field, value, lang),
+            None if value.is_null() => "-".into(),
+            None => value.to_text(),
+        }
+    }
+
     pub(crate) fn usulan_decisions(&self, id: &str) -> Result<BTreeMap<String, Keputusan>> {
         let store = self.store();
         let row = records::load_row(&store.conn, Entity::Usulan.def(), id)?.ok_or(Error::NotFound("usulan"))?;

@@ -238,19 +238,29 @@ impl CodeSets {
 
 impl Codes for CodeSets {
     fn check(&self, tables: &str, code: &str) -> CodeCheck {
-        let mut loaded = false;
-        for t in tables.split('|') {
-            if let Some(set) = self.tables.get(t) {
-                loaded = true;
-                if set.contains(code) {
-                    return CodeCheck::Known;
-                }
+        check_alternatives(tables, code, |t| self.tables.get(t))
+    }
+}
+
+/// A code against `tables` (alternatives separated by `|`), each looked up by `set_of`
+/// (`None`: that table is not loaded): the one rule every [`Codes`] follows.
+pub(crate) fn check_alternatives<'a>(
+    tables: &str,
+    code: &str,
+    set_of: impl Fn(&str) -> Option<&'a std::collections::HashSet<String>>,
+) -> CodeCheck {
+    let mut loaded = false;
+    for t in tables.split('|') {
+        if let Some(set) = set_of(t) {
+            loaded = true;
+            if set.contains(code) {
+                return CodeCheck::Known;
             }
         }
-        if loaded {
-            CodeCheck::Unknown
-        } else {
-            CodeCheck::NotLoaded
-        }
+    }
+    if loaded {
+        CodeCheck::Unknown
+    } else {
+        CodeCheck::NotLoaded
     }
 }

@@ -144,20 +144,7 @@ pub(crate) struct RefView<'a>(std::cell::Ref<'a, HashMap<String, Option<HashSet<
 
 impl Codes for RefView<'_> {
     fn check(&self, tables: &str, code: &str) -> CodeCheck {
-        let mut any_loaded = false;
-        for table in tables.split('|') {
-            if let Some(Some(set)) = self.0.get(table) {
-                any_loaded = true;
-                if set.contains(code) {
-                    return CodeCheck::Known;
-                }
-            }
-        }
-        if any_loaded {
-            CodeCheck::Unknown
-        } else {
-            CodeCheck::NotLoaded
-        }
+        crate::refdata::check_alternatives(tables, code, |t| self.0.get(t).and_then(Option::as_ref))
     }
 }
 

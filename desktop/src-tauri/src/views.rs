@@ -44,11 +44,8 @@ pub fn verification_lines(b: &Berkas, id: &str, lang: Lang) -> CmdResult<Vec<Ver
     Ok(b.verifikasi_usulan(id)?
         .into_iter()
         .map(|l| {
-            let show = |v: &berkas_core::model::Value| match l.entity {
-                Some(e) => b.show_value(e, &l.field, v, lang),
-                None => v.to_text(),
-            };
-            let (official, proposed) = (l.resmi.as_ref().map(show), show(&l.usul));
+            let official = l.resmi.as_ref().map(|v| b.show_isian(&l, v, lang));
+            let proposed = b.show_isian(&l, &l.usul, lang);
             VerifyLine::of(l, official, proposed)
         })
         .collect())

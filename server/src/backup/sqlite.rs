@@ -21,7 +21,7 @@ pub(super) fn copy(data: &Path, key: Option<&Secret>) -> Result<DatabaseCopy, Ba
     // CREATE lets an encrypted hub's plain copy be attached; the live file exists (checked above).
     let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
     if let Some(key) = key {
-        crate::atrest::apply_key(&conn, key).map_err(|e| BackupError::Database(e.to_string()))?;
+        crate::atrest::apply_key(&conn, key)?;
     }
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     // The copy lives only until it is sealed into the backup, which is synced itself: syncing

@@ -122,9 +122,7 @@ impl SqliteStorage {
     fn open_once(path: &Path, key: Option<&berkas_core::secrets::Secret>) -> StoreResult<SqliteStorage> {
         let mut conn = Connection::open(path)?;
         if let Some(key) = key {
-            // Before anything reads the file: every page is encrypted under it.
-            let sql = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()));
-            conn.execute_batch(&sql)?;
+            crate::atrest::apply_key(&conn, key)?;
         }
         conn.execute_batch(
             // The wait first: another hub process may hold the file while it migrates.
