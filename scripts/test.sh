@@ -47,6 +47,11 @@ cargo fmt --all -- --check
 
 section "lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The hub shares core's model, merge and wire types, not the device's HTTP client.
+if cargo tree -p berkas-server -e normal --locked --prefix none | grep -q '^reqwest '; then
+  echo "berkas-server links the device's sync client (reqwest): build core without feature client" >&2
+  exit 1
+fi
 
 section "PostgreSQL for the server tests"
 read -r BERKAS_TEST_POSTGRES pg_dir < <(bash scripts/postgres.sh)

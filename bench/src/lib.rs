@@ -66,7 +66,9 @@ pub fn records(n: usize) -> Vec<Value> {
 /// Serves a hub on `store` at a loopback address with an `admin` account; returns the base
 /// URL and an access token.
 pub async fn start_hub(store: Arc<dyn Storage>, dir: &std::path::Path) -> (String, String) {
-    let blobs = Arc::new(FsBlobStore::new(&dir.join("blobs")).expect("blobs"));
+    // Documents sealed at rest, as a hub that serves keeps them.
+    let key = berkas_core::secrets::Secret::random_key().expect("document key");
+    let blobs = Arc::new(FsBlobStore::sealed(&dir.join("blobs"), key).expect("blobs"));
     let state = AppState::new(store.clone(), blobs).expect("state");
     let hash = berkas_server::auth::hash_password(BENCH_PASSWORD).expect("hash");
     store

@@ -5,6 +5,12 @@
 //! search, completeness, reference data, SIASN exchange, the audit trail. Callers never see
 //! SQL. No UI and no FFI here: the CLI, the bindings, the desktop app and the server are shells
 //! around this crate.
+//!
+//! Feature `client` (on by default) adds the device's sync client, its HTTP to a hub. The hub
+//! builds core without it: it shares the model, the merge and the wire types, not the client.
+
+// Without the client, the device's outbox and thumbnails have no caller in this build.
+#![cfg_attr(not(feature = "client"), allow(dead_code))]
 
 pub mod authz;
 pub mod completeness;

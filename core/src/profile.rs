@@ -36,6 +36,7 @@ pub struct Berkas {
     secrets: Arc<dyn SecretStore>,
     /// The HTTP client of the hub this profile syncs with, kept so that connections (and TLS
     /// sessions) live across syncs and uploads.
+    #[cfg(feature = "client")]
     hub: Mutex<Option<crate::sync::CachedHub>>,
 }
 
@@ -76,7 +77,14 @@ impl Berkas {
         };
         let json = serde_json::to_vec_pretty(&config).map_err(|e| Error::BadDocument(e.to_string()))?;
         std::fs::write(&profile_path, json)?;
-        Ok(Berkas { dir: dir.to_path_buf(), config, store: Mutex::new(store), secrets, hub: Mutex::default() })
+        Ok(Berkas {
+            dir: dir.to_path_buf(),
+            config,
+            store: Mutex::new(store),
+            secrets,
+            #[cfg(feature = "client")]
+            hub: Mutex::default(),
+        })
     }
 
     /// Opens the profile in `dir` with the secret store it was created with.
@@ -95,7 +103,14 @@ impl Berkas {
     fn open_config(dir: &Path, config: ProfileConfig, secrets: Arc<dyn SecretStore>) -> Result<Berkas> {
         let key = secrets.get(&config.key_name())?.ok_or_else(|| Error::KeyMissing { store: secrets.describe() })?;
         let store = Store::open(&dir.join(DATABASE_FILE), &key)?;
-        Ok(Berkas { dir: dir.to_path_buf(), config, store: Mutex::new(store), secrets, hub: Mutex::default() })
+        Ok(Berkas {
+            dir: dir.to_path_buf(),
+            config,
+            store: Mutex::new(store),
+            secrets,
+            #[cfg(feature = "client")]
+            hub: Mutex::default(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -120,6 +135,7 @@ impl Berkas {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    #[cfg(feature = "client")]
     pub(crate) fn hub_cache(&self) -> MutexGuard<'_, Option<crate::sync::CachedHub>> {
         self.hub.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -8,6 +8,10 @@
 //! `berkas-server encrypt` migrates it in place (once: it refuses an encrypted one);
 //! `berkas-server rekey` rotates the key, keeping the new key under a second name until the
 //! database has taken it, so a crash between the two loses nothing.
+//!
+//! Documents are sealed under a second key in the same store (`HubKeys::documents_key`, used
+//! by `blobs`, for hubs on SQLite and on PostgreSQL alike); `encrypt` seals a hub's plain ones
+//! and `rekey` rotates that key too.
 
 use berkas_core::secrets::{FileSecretStore, Secret, SecretStore, SecretStoreKind};
 use rusqlite::{Connection, OpenFlags};
@@ -19,6 +23,9 @@ use zeroize::Zeroizing;
 const KEY_NAME: &str = "berkas-hub/db-key";
 /// A rotation's new key until the database has taken it.
 const NEXT_KEY_NAME: &str = "berkas-hub/db-key-next";
+/// The key documents are sealed under (`blobs`), and a rotation's new one.
+const DOCUMENT_KEY_NAME: &str = "berkas-hub/document-key";
+const NEXT_DOCUMENT_KEY_NAME: &str = "berkas-hub/document-key-next";
 /// Where the file store keeps keys when no `--key-file` is given.
 pub const DEFAULT_KEY_FILE: &str = "hub-key.json";
 
@@ -78,6 +85,52 @@ impl HubKeys {
             Some(k) if k.expose() == key.expose() => Ok(key),
             _ => Err(AtRestError::Refused(format!("the key store did not keep the hub's key ({})", self.describe()))),
         }
+    }
+}
+
+impl HubKeys {
+    /// The key the hub's documents are sealed under, made and stored now if there is none.
+    /// Refused while a rotation is unfinished: some documents would not open.
+    pub fn documents_key(&self) -> Result<Secret, AtRestError> {
+        if self.store.get(NEXT_DOCUMENT_KEY_NAME)?.is_some() {
+            return Err(AtRestError::Refused(
+                "a rotation of the document key was cut off; run berkas-server rekey again to finish it".into(),
+            ));
+        }
+        if let Some(k) = self.store.get(DOCUMENT_KEY_NAME)? {
+            return Ok(k);
+        }
+        let key = Secret::random_key()?;
+        self.store.put(DOCUMENT_KEY_NAME, &key)?;
+        match self.store.get(DOCUMENT_KEY_NAME)? {
+            Some(k) if k.expose() == key.expose() => Ok(key),
+            _ => {
+                Err(AtRestError::Refused(format!("the key store did not keep the document key ({})", self.describe())))
+            }
+        }
+    }
+
+    /// Re-seals every document under a new key. The new key is kept under a second name first;
+    /// a rotation cut off is finished by running this again (each document opens under one of
+    /// the two). The hub must be stopped. Returns how many documents were re-sealed.
+    pub fn rotate_documents(&self, blobs_root: &Path) -> Result<u64, AtRestError> {
+        let old = match self.store.get(DOCUMENT_KEY_NAME)? {
+            Some(k) => k,
+            None => return Ok(0),
+        };
+        let new = match self.store.get(NEXT_DOCUMENT_KEY_NAME)? {
+            Some(k) => k,
+            None => {
+                let k = Secret::random_key()?;
+                self.store.put(NEXT_DOCUMENT_KEY_NAME, &k)?;
+                k
+            }
+        };
+        let store = crate::blobs::FsBlobStore::sealed(blobs_root, old)?;
+        let n = store.reseal_all(&new).map_err(|e| AtRestError::Refused(e.to_string()))?;
+        self.store.put(DOCUMENT_KEY_NAME, &new)?;
+        self.store.delete(NEXT_DOCUMENT_KEY_NAME)?;
+        Ok(n)
     }
 }
 
@@ -242,4 +295,46 @@ pub fn rekey(db: &Path, keys: &HubKeys) -> Result<(), AtRestError> {
     keys.store.put(KEY_NAME, &new)?;
     keys.store.delete(NEXT_KEY_NAME)?;
     Ok(())
+}
+
+/// What `berkas-server encrypt` did to a hub's data dir.
+#[derive(Debug, Clone, Default)]
+pub struct EncryptReport {
+    /// Tables and rows of the SQLite database encrypted now (none: it was already, or the hub
+    /// is on PostgreSQL).
+    pub tables: Vec<(String, i64)>,
+    pub documents: crate::blobs::SealReport,
+}
+
+/// Encrypts what of the hub in `data` is still plain: its SQLite database and its documents.
+/// Refuses when everything is encrypted already. The hub must be stopped.
+pub fn encrypt_hub(data: &Path, keys: &HubKeys) -> Result<EncryptReport, AtRestError> {
+    let db = data.join(crate::DATABASE_FILE);
+    let blobs = data.join(crate::BLOBS_DIR);
+    if !db.exists() && !blobs.exists() {
+        return Err(AtRestError::Refused(format!("no hub in {}", data.display())));
+    }
+    let mut report = EncryptReport::default();
+    if db.exists() && is_plain(&db)? {
+        report.tables = encrypt(&db, keys)?;
+    }
+    let store = crate::blobs::FsBlobStore::sealed(&blobs, keys.documents_key()?)?;
+    report.documents = store.seal_existing().map_err(|e| AtRestError::Refused(e.to_string()))?;
+    if report.tables.is_empty() && report.documents.sealed == 0 && report.documents.partials_removed == 0 {
+        return Err(AtRestError::Refused(format!(
+            "the hub in {} is already encrypted; nothing was changed (to change its keys: berkas-server rekey)",
+            data.display()
+        )));
+    }
+    Ok(report)
+}
+
+/// Gives the hub in `data` new keys: its SQLite database's (when it has one) and its
+/// documents'. Returns how many documents were re-sealed. The hub must be stopped.
+pub fn rekey_hub(data: &Path, keys: &HubKeys) -> Result<u64, AtRestError> {
+    let db = data.join(crate::DATABASE_FILE);
+    if db.exists() {
+        rekey(&db, keys)?;
+    }
+    keys.rotate_documents(&data.join(crate::BLOBS_DIR))
 }

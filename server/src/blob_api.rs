@@ -49,6 +49,8 @@ fn blob_error(e: BlobError) -> ApiError {
         BlobError::HashMismatch => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "blob.hash_mismatch", e.to_string()),
         BlobError::TooLarge(m) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "blob.too_large", m),
         BlobError::BadName => ApiError::bad_request("blob.bad_name", "a blob is named by its SHA-256"),
+        // The hub's own disk or key is at fault, not the request: the administrator must look.
+        BlobError::Sealed(_) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "blob.unreadable", e.to_string()),
         BlobError::Io(e) => ApiError::internal(e),
     }
 }

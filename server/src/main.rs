@@ -50,15 +50,15 @@ enum Command {
     /// Encrypted backups of a hub (SQLite or PostgreSQL); the passphrase is read from standard input.
     #[command(subcommand)]
     Backup(BackupCmd),
-    /// Encrypt a hub's SQLite database at rest, in place (the hub stopped): once; a hub made
-    /// since this release is encrypted from the start.
+    /// Encrypt what of a hub is still plain at rest, in place (the hub stopped): its SQLite
+    /// database and its documents. A hub made since this release is encrypted from the start.
     Encrypt {
         #[arg(long)]
         data: PathBuf,
         #[command(flatten)]
         keys: KeyArgs,
     },
-    /// Give the hub's encrypted database a new key (the hub stopped).
+    /// Give the hub's encrypted database and its documents new keys (the hub stopped).
     Rekey {
         #[arg(long)]
         data: PathBuf,
@@ -93,10 +93,12 @@ enum BackupCmd {
     },
 }
 
-/// Where the key of the hub's database (SQLCipher, on the embedded SQLite) is kept.
+/// Where the keys of the hub's database (SQLCipher, on the embedded SQLite) and of its
+/// documents are kept.
 #[derive(clap::Args, Clone)]
 struct KeyArgs {
-    /// file (a key file, --key-file), env (BERKAS_SECRET_BERKAS_HUB_DB_KEY, read-only) or
+    /// file (a key file, --key-file), env (BERKAS_SECRET_BERKAS_HUB_DB_KEY and
+    /// BERKAS_SECRET_BERKAS_HUB_DOCUMENT_KEY, read-only) or
     /// keyring (the OS keyring, in builds with it).
     #[arg(long, env = "BERKAS_KEY_STORE", default_value = "file")]
     key_store: String,
@@ -183,7 +185,7 @@ impl StoreArgs {
             }
             referensi::publish(store.as_ref(), &tables).await.map_err(|e| e.message)?;
         }
-        let mut state = AppState::new(store, blobs(&self.data)?).map_err(|e| e.message)?;
+        let mut state = AppState::new(store, blobs(&self.data, &self.keys)?).map_err(|e| e.message)?;
         state.referensi = Arc::new(HubReferensi::load(state.store.as_ref()).await.map_err(|e| e.message)?);
         let (tables, jf, hukuman) = state.referensi.sizes();
         if self.referensi.is_some() {
@@ -295,10 +297,20 @@ async fn open_any(data: &Path, database: Option<&str>, keys: &KeyArgs) -> Result
     }
 }
 
-fn blobs(data: &Path) -> Result<Arc<FsBlobStore>, String> {
-    FsBlobStore::new(&data.join(berkas_server::BLOBS_DIR))
-        .map(Arc::new)
-        .map_err(|e| format!("cannot create the blob store: {e}"))
+/// The hub's documents, sealed under its document key; plain ones of a hub from before are
+/// served, with a warning, until `berkas-server encrypt`.
+fn blobs(data: &Path, keys: &KeyArgs) -> Result<Arc<FsBlobStore>, String> {
+    let key = keys.keys(data)?.documents_key().map_err(|e| e.to_string())?;
+    let store = FsBlobStore::sealed(&data.join(berkas_server::BLOBS_DIR), key)
+        .map_err(|e| format!("cannot create the blob store: {e}"))?;
+    let plain = store.plain_documents().map_err(|e| format!("cannot read the blob store: {e}"))?;
+    if plain > 0 {
+        eprintln!(
+            "warning: {plain} documents are not sealed at rest; stop the hub and run `berkas-server encrypt --data {}`",
+            data.display()
+        );
+    }
+    Ok(Arc::new(store))
 }
 
 /// The hub's SQLite database, encrypted at rest: a new hub gets a key in the key store; a hub
@@ -421,23 +433,29 @@ async fn run(cli: Cli) -> Result<(), String> {
             import_referensi(&data, database.as_deref(), &keys, &files).await
         }
         Command::Encrypt { data, keys } => {
-            let db = data.join(berkas_server::DATABASE_FILE);
             let hub_keys = keys.keys(&data)?;
-            let tables = atrest::encrypt(&db, &hub_keys).map_err(|e| e.to_string())?;
-            let rows: i64 = tables.iter().map(|(_, n)| n).sum();
+            let r = atrest::encrypt_hub(&data, &hub_keys).map_err(|e| e.to_string())?;
+            let rows: i64 = r.tables.iter().map(|(_, n)| n).sum();
             println!(
-                "{} encrypted at rest: {} tables, {rows} rows checked against the original; key in {}",
-                db.display(),
-                tables.len(),
+                "{} encrypted at rest: database {} tables, {rows} rows checked against the original; {} documents \
+                 sealed ({} were already), {} unfinished plain uploads removed; keys in {}",
+                data.display(),
+                r.tables.len(),
+                r.documents.sealed,
+                r.documents.already,
+                r.documents.partials_removed,
                 hub_keys.describe()
             );
             Ok(())
         }
         Command::Rekey { data, keys } => {
-            let db = data.join(berkas_server::DATABASE_FILE);
             let hub_keys = keys.keys(&data)?;
-            atrest::rekey(&db, &hub_keys).map_err(|e| e.to_string())?;
-            println!("{}: a new key, kept in {}; the old one no longer opens it", db.display(), hub_keys.describe());
+            let documents = atrest::rekey_hub(&data, &hub_keys).map_err(|e| e.to_string())?;
+            println!(
+                "{}: new keys, kept in {}; {documents} documents re-sealed; the old keys no longer open them",
+                data.display(),
+                hub_keys.describe()
+            );
             Ok(())
         }
         Command::Backup(cmd) => backup(cmd).await,
@@ -461,23 +479,30 @@ async fn backup(cmd: BackupCmd) -> Result<(), String> {
     let (done, file, manifest) = match &cmd {
         BackupCmd::Create { hub, file } => {
             let db = hub.database.as_deref();
-            let key = match db {
-                None => existing_key(&hub.data, &hub.keys)?,
-                Some(_) => None,
+            let keys = backup::AtRestKeys {
+                database: match db {
+                    None => existing_key(&hub.data, &hub.keys)?,
+                    Some(_) => None,
+                },
+                documents: Some(hub.keys.keys(&hub.data)?.documents_key().map_err(|e| e.to_string())?),
             };
-            ("written to", file, backup::create_keyed(&hub.data, db, file, passphrase, KeyCost::STANDARD, key).await)
+            ("written to", file, backup::create_keyed(&hub.data, db, file, passphrase, KeyCost::STANDARD, keys).await)
         }
         BackupCmd::Verify { file } => ("checked:", file, backup::verify(file, passphrase).await),
         BackupCmd::Restore { hub, file } => {
-            // Restored encrypted under the restoring hub's key (a new one for a new hub).
-            let key = match hub.database {
-                None if !hub.data.join(berkas_server::DATABASE_FILE).exists() => {
-                    std::fs::create_dir_all(&hub.data).map_err(|e| format!("{}: {e}", hub.data.display()))?;
-                    Some(hub.keys.keys(&hub.data)?.current_or_new().map_err(|e| e.to_string())?)
-                }
-                _ => None,
+            // Restored encrypted under the restoring hub's keys (new ones for a new hub).
+            std::fs::create_dir_all(&hub.data).map_err(|e| format!("{}: {e}", hub.data.display()))?;
+            let hub_keys = hub.keys.keys(&hub.data)?;
+            let keys = backup::AtRestKeys {
+                database: match hub.database {
+                    None if !hub.data.join(berkas_server::DATABASE_FILE).exists() => {
+                        Some(hub_keys.current_or_new().map_err(|e| e.to_string())?)
+                    }
+                    _ => None,
+                },
+                documents: Some(hub_keys.documents_key().map_err(|e| e.to_string())?),
             };
-            let restored = backup::restore_keyed(file, &hub.data, hub.database.as_deref(), passphrase, key).await;
+            let restored = backup::restore_keyed(file, &hub.data, hub.database.as_deref(), passphrase, keys).await;
             ("restored from", file, restored)
         }
     };

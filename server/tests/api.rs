@@ -23,7 +23,9 @@ struct Hub {
 async fn hub(backend: Backend) -> Hub {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = common::store(backend, dir.path()).await;
-    let blobs = Arc::new(berkas_server::blobs::FsBlobStore::new(&dir.path().join("blobs")).expect("blobs"));
+    // Sealed at rest, as every hub that serves: the blob tests below go through the sealing.
+    let key = berkas_core::secrets::Secret::random_key().expect("key");
+    let blobs = Arc::new(berkas_server::blobs::FsBlobStore::sealed(&dir.path().join("blobs"), key).expect("blobs"));
     let state = AppState::new(store, blobs).expect("state");
     let summary = demo::seed(&state, PW, 20).await.expect("seed");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -105,6 +105,9 @@ fn main() {
     std::fs::write(&pass, format!("{PASSPHRASE}\n")).expect("passphrase file");
     let started = Instant::now();
     build_hub(Path::new(&data), pegawai, documents);
+    // Encrypted at rest (database and documents), as every hub since that release is.
+    let encrypted = Command::new(&server).args(["encrypt", "--data", &data]).output().expect("berkas-server encrypt");
+    assert!(encrypted.status.success(), "{}", String::from_utf8_lossy(&encrypted.stderr));
     let db = size_of(&Path::new(&data).join(berkas_server::DATABASE_FILE));
     let total = size_of(Path::new(&data));
     println!(

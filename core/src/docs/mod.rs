@@ -18,7 +18,7 @@ mod verify;
 
 use serde::{Deserialize, Serialize};
 
-pub use crypt::stream_nonce;
+pub use crypt::{is_sealed, open_range, plain_len, stream_nonce, SealWriter};
 pub use intake::{prepare, prepare_one, read_file, Format, PageInput, Prepared};
 pub use readability::{Problem, Readability, ReadabilityThresholds, Verdict};
 pub use store::{DocLink, DocumentInfo, NewDocument, Verifikasi};

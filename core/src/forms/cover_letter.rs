@@ -3,10 +3,10 @@
 //! paper, so the checklist counts it and BKN can check it against the BKD's key.
 
 use super::{LineStatus, ProposalInfo};
-use crate::error::Result;
-use crate::profile::Berkas;
-use crate::reports::{letter_pdf, LetterLine};
-use crate::sync::SyncOptions;
+use crate::reports::LetterLine;
+// Signing goes through the hub: the device's sync client.
+#[cfg(feature = "client")]
+use crate::{error::Result, profile::Berkas, reports::letter_pdf, sync::SyncOptions};
 
 /// The checklist line the letter fills.
 pub const LETTER_LINE: &str = "surat_pengantar";
@@ -63,6 +63,7 @@ pub fn cover_letter_lines(p: &ProposalInfo, unit: &str, date: &str, by: &str) ->
     lines
 }
 
+#[cfg(feature = "client")]
 impl Berkas {
     /// Writes the proposal's surat pengantar, has the hub sign it, and attaches it to the
     /// proposal as its `surat_pengantar` paper; returns the proposal after.

@@ -3,11 +3,16 @@
 //! holds as submitted, which the caller may read, under the title it would give it.
 
 use super::UsulanInfo;
-use crate::error::{Error, Result};
-use crate::profile::Berkas;
-use crate::reports::{letter_pdf, LetterLine};
-use crate::signing::{receipt_title, SignedExport};
-use crate::sync::SyncOptions;
+use crate::reports::LetterLine;
+// Signing goes through the hub: the device's sync client.
+#[cfg(feature = "client")]
+use crate::{
+    error::{Error, Result},
+    profile::Berkas,
+    reports::letter_pdf,
+    signing::{receipt_title, SignedExport},
+    sync::SyncOptions,
+};
 
 /// The receipt's lines for request `u` of `nama`, named `layanan`.
 pub fn receipt_lines(u: &UsulanInfo, nama: &str, layanan: &str) -> Vec<LetterLine> {
@@ -37,6 +42,7 @@ pub fn receipt_lines(u: &UsulanInfo, nama: &str, layanan: &str) -> Vec<LetterLin
     lines
 }
 
+#[cfg(feature = "client")]
 impl Berkas {
     /// The hub's signed receipt of a request it received; the request must have reached the
     /// hub (submitted and synced).

@@ -9,9 +9,11 @@
 //! Other files get the same block in a `.sig` file beside them. Nothing may follow the block:
 //! an incremental PDF update appended later could change what a reader shows.
 
+#[cfg(feature = "client")]
 mod client;
 mod error;
 
+#[cfg(feature = "client")]
 pub use client::{sig_path, SignRequest, SignedExport};
 pub use error::SignatureError;
 

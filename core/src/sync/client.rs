@@ -3,7 +3,7 @@
 //! cancellation at any moment leaves the device consistent, and the next sync continues: the
 //! hub deduplicates resent changes by id, and the pull cursor moves with the rows it brought.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use crate::profile::Berkas;
 use crate::secrets::Secret;
 use crate::store::records;
 use crate::store::replica::{self, meta_get, meta_set, Applied, Outgoing, PushCounts, RemoteContext};
-use crate::sync::PulledChange;
+use crate::sync::{HubPrincipal, PulledChange};
 
 use super::protocol::{
     ErrorBody, LoginRequest, PullPage as WirePullPage, PushRequest, PushResponse, RefreshRequest, TokenPair,
@@ -136,28 +136,6 @@ pub struct SyncReport {
     /// Reference tables taken from the hub in this sync (new or changed there).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub referensi: Vec<String>,
-}
-
-/// Who the hub says we are after login, as the shells show it (the role as text).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HubPrincipal {
-    pub username: String,
-    pub role: String,
-    #[serde(default)]
-    pub pegawai_id: Option<String>,
-    #[serde(default)]
-    pub units: Vec<String>,
-}
-
-impl From<&crate::authz::Principal> for HubPrincipal {
-    fn from(p: &crate::authz::Principal) -> HubPrincipal {
-        HubPrincipal {
-            username: p.username.clone(),
-            role: p.role.as_str().to_string(),
-            pegawai_id: p.pegawai_id.clone(),
-            units: p.units.clone(),
-        }
-    }
 }
 
 fn now_ms() -> u64 {
@@ -459,7 +437,7 @@ impl Berkas {
             meta_set(&tx, "sync.role", &principal.role)?;
             // Who we are, for the one authorization function the device asks before offering
             // an edit (`Berkas::principal`).
-            meta_set(&tx, "sync.principal", &serde_json::to_string(&principal).unwrap_or_default())?;
+            meta_set(&tx, super::session::PRINCIPAL, &serde_json::to_string(&principal).unwrap_or_default())?;
             match ca_pem {
                 Some(pem) => meta_set(&tx, "sync.ca_pem", pem)?,
                 None => replica::meta_delete(&tx, "sync.ca_pem")?,
@@ -469,20 +447,6 @@ impl Berkas {
         }
         self.save_tokens(&pair)?;
         Ok(principal)
-    }
-
-    /// Who this profile is signed in as, in the terms of `authz` (none for a profile that never
-    /// signed in to a hub: a local tool, which the rules do not limit).
-    pub fn principal(&self) -> Result<Option<crate::authz::Principal>> {
-        let store = self.store();
-        let Some(json) = meta_get(&store.conn, "sync.principal")? else { return Ok(None) };
-        let Ok(p) = serde_json::from_str::<HubPrincipal>(&json) else { return Ok(None) };
-        Ok(crate::authz::Role::parse(&p.role).map(|role| crate::authz::Principal {
-            username: p.username,
-            role,
-            pegawai_id: p.pegawai_id,
-            units: p.units,
-        }))
     }
 
     /// Ends the session on the hub (best effort) and forgets the tokens here.

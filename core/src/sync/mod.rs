@@ -2,25 +2,35 @@
 //! the deterministic field-level merge. The device's outbox and HTTP client, and the server's
 //! endpoints, are built on these so both judge a change the same way.
 
+#[cfg(feature = "client")]
 mod blobs;
+#[cfg(feature = "client")]
 mod catalog;
 mod change;
+#[cfg(feature = "client")]
 mod client;
 mod hlc;
 mod local;
 mod merge;
 pub mod protocol;
+#[cfg(feature = "client")]
 mod referensi;
+mod session;
 
+#[cfg(feature = "client")]
 pub use blobs::BlobTransfer;
 pub use change::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
+#[cfg(feature = "client")]
 pub(crate) use client::{hub_error, CachedHub};
-pub use client::{CancelToken, HubPrincipal, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
+#[cfg(feature = "client")]
+pub use client::{CancelToken, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 pub use hlc::{Hlc, HlcClock, Stamp};
 pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};
 pub use merge::{merge, merge_owned, MergeOutcome, RowState};
 pub use protocol::{
-    HubSettings, RefManifest, RefSetInfo, MAX_PUSH, PROTOCOL_HEADER, PROTOCOL_VERSION, REF_VERSION_HEADER,
+    megabytes, HubSettings, RefManifest, RefSetInfo, MAX_PUSH, PROTOCOL_HEADER, PROTOCOL_VERSION, REF_VERSION_HEADER,
     UPLOAD_OFFSET_HEADER,
 };
-pub use referensi::{megabytes, RefSyncReport};
+#[cfg(feature = "client")]
+pub use referensi::RefSyncReport;
+pub use session::HubPrincipal;

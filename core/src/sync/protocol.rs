@@ -150,6 +150,16 @@ impl HubSettings {
     }
 }
 
+/// `MB` with one decimal, for messages that name a limit.
+pub fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    if mb >= 10.0 || (mb.fract() < 0.05) {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{mb:.1} MB")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

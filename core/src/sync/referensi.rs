@@ -20,8 +20,7 @@ use crate::refdata::parse_table;
 use crate::store::refs;
 use crate::store::replica::{meta_get, meta_set};
 
-const SETTINGS: &str = "hub.settings";
-const SETTINGS_TAG: &str = "hub.settings.tag";
+use super::session::{SETTINGS, SETTINGS_TAG};
 const MANIFEST_TAG: &str = "referensi.tag";
 
 /// What one sync did to the reference tables.
@@ -37,40 +36,7 @@ fn quoted(tag: &str) -> String {
     format!("\"{tag}\"")
 }
 
-/// `MB` with one decimal, for messages that name a limit.
-pub fn megabytes(bytes: u64) -> String {
-    let mb = bytes as f64 / (1024.0 * 1024.0);
-    if mb >= 10.0 || (mb.fract() < 0.05) {
-        format!("{mb:.0} MB")
-    } else {
-        format!("{mb:.1} MB")
-    }
-}
-
 impl Berkas {
-    /// The hub's limits as stored at the last sync (none before the first).
-    pub fn hub_settings(&self) -> Result<Option<HubSettings>> {
-        let store = self.store();
-        Ok(meta_get(&store.conn, SETTINGS)?.and_then(|j| serde_json::from_str(&j).ok()))
-    }
-
-    /// Refuses a document the hub would refuse at upload (larger than it accepts, of a content
-    /// type it does not take), before it is stored or uploaded.
-    pub(crate) fn check_hub_limit(&self, id_ref_dokumen: &str, size: u64, mime: &str) -> Result<()> {
-        let Some(s) = self.hub_settings()? else { return Ok(()) };
-        let limit = s.document_limit(id_ref_dokumen);
-        if size > limit {
-            return Err(Error::TooLargeForHub { size, limit });
-        }
-        if !s.document_types.is_empty() && !s.document_types.iter().any(|t| t == mime) {
-            return Err(Error::document(
-                crate::docs::codes::TYPE_NOT_ACCEPTED,
-                format!("the hub accepts documents of type {}, not {mime}", s.document_types.join(", ")),
-            ));
-        }
-        Ok(())
-    }
-
     /// Fetches the hub's settings unless unchanged since the last sync.
     pub(super) async fn pull_settings(&self, hub: &Hub, opts: &SyncOptions, report: &mut SyncReport) -> Result<()> {
         let tag = meta_get(&self.store().conn, SETTINGS_TAG)?;
@@ -207,6 +173,7 @@ impl Berkas {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::megabytes;
 
     #[test]
     fn limits_read_as_people_write_them() {

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::sealed::{SealedReader, SealedWriter};
 use super::{blobs_path, BackupError, KeyCost, Manifest, FORMAT};
-use crate::blobs::valid_name;
+use crate::blobs::{self, valid_name};
 use crate::store::schema;
+use berkas_core::docs::SealWriter;
+use berkas_core::secrets::Secret;
 
 const END: u8 = 0;
 const MANIFEST: u8 = 1;
@@ -35,14 +37,16 @@ pub(super) fn database_entry(backend: &str) -> &'static str {
     }
 }
 
-/// Writes the backup of `db` and the documents in `data` to `out`, which must not exist yet.
-/// The file appears under its name only once complete and on disk.
+/// Writes the backup of `db` and the documents in `data` (opened under `documents_key` when
+/// sealed) to `out`, which must not exist yet. The file appears under its name only once
+/// complete and on disk.
 pub(super) fn write(
     db: &DatabaseCopy,
     data: &Path,
     out: &Path,
     passphrase: &str,
     cost: KeyCost,
+    documents_key: Option<&Secret>,
 ) -> Result<Manifest, BackupError> {
     let documents = list_documents(&blobs_path(data))?;
     let manifest = Manifest {
@@ -74,7 +78,7 @@ pub(super) fn write(
     w.write(&json)?;
     let files = std::iter::once((DATABASE, database_entry(db.backend), db.file.0.as_path()))
         .chain(documents.iter().map(|d| (DOCUMENT, d.sha256.as_str(), d.path.as_path())));
-    copy_in(&mut w, files)?;
+    copy_in(&mut w, files, documents_key)?;
     entry_head(&mut w, END, "", 2 + documents.len() as u64)?;
     let file = w.finish()?.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
@@ -132,31 +136,21 @@ struct Document {
     path: PathBuf,
 }
 
-/// The stored documents under `root` (`root/ab/abcdef...`), by name; unfinished uploads are
-/// not documents.
+/// The stored documents under `root` (`root/ab/abcdef...`), by name, with their plain sizes;
+/// unfinished uploads are not documents.
 fn list_documents(root: &Path) -> Result<Vec<Document>, BackupError> {
     let mut out = Vec::new();
-    let shards = match fs::read_dir(root) {
-        Ok(d) => d,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(at(root, e)),
-    };
-    for shard in shards {
-        let shard = shard?;
-        let prefix = shard.file_name().to_string_lossy().into_owned();
-        if prefix.len() != 2 || !shard.file_type()?.is_dir() {
-            continue;
-        }
-        for f in fs::read_dir(shard.path())? {
-            let f = f?;
-            let name = f.file_name().to_string_lossy().into_owned();
-            if valid_name(&name) && name.starts_with(&prefix) && f.file_type()?.is_file() {
-                out.push(Document { size: f.metadata()?.len(), path: f.path(), sha256: name });
-            }
-        }
+    for (sha256, path) in blobs::documents(root).map_err(|e| at(root, e))? {
+        let size = blobs::stored_len(&path)
+            .map_err(|e| at(&path, e))?
+            .ok_or_else(|| BackupError::DocumentCorrupt(sha256.clone()))?;
+        out.push(Document { sha256, size, path });
     }
-    out.sort_by(|a, b| a.sha256.cmp(&b.sha256));
     Ok(out)
+}
+
+fn list_documents_size(path: &Path, name: &str) -> Result<u64, BackupError> {
+    blobs::stored_len(path).map_err(|e| at(path, e))?.ok_or_else(|| BackupError::DocumentCorrupt(name.to_string()))
 }
 
 fn entry_head<W: Write>(w: &mut SealedWriter<W>, kind: u8, name: &str, size: u64) -> Result<(), BackupError> {
@@ -180,12 +174,13 @@ enum Piece {
 fn copy_in<'a, W: Write>(
     w: &mut SealedWriter<W>,
     files: impl Iterator<Item = (u8, &'a str, &'a Path)> + Send,
+    documents_key: Option<&Secret>,
 ) -> Result<(), BackupError> {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Piece, BackupError>>(8);
         scope.spawn(move || {
             for (kind, name, path) in files {
-                if let Err(e) = read_file(&tx, kind, name, path) {
+                if let Err(e) = read_file(&tx, kind, name, path, documents_key) {
                     // The sealing side may be gone already (it failed first): nothing to tell.
                     let _ = tx.send(Err(e));
                     return;
@@ -210,23 +205,36 @@ fn copy_in<'a, W: Write>(
     })
 }
 
-/// Sends one file as pieces; stops quietly when the receiver is gone.
+/// Sends one file as pieces, a sealed document's plain bytes; stops quietly when the receiver
+/// is gone.
 fn read_file(
     tx: &std::sync::mpsc::SyncSender<Result<Piece, BackupError>>,
     kind: u8,
     name: &str,
     path: &Path,
+    documents_key: Option<&Secret>,
 ) -> Result<(), BackupError> {
     let mut f = File::open(path).map_err(|e| at(path, e))?;
-    let size = f.metadata()?.len();
+    let size = if kind == DOCUMENT { list_documents_size(path, name)? } else { f.metadata()?.len() };
     if tx.send(Ok(Piece::Head(kind, name.to_string(), size))).is_err() {
         return Ok(());
     }
     let mut hash = Sha256::new();
     let mut left = size;
     while left > 0 {
-        let mut buf = vec![0u8; left.min(COPY as u64) as usize];
-        f.read_exact(&mut buf).map_err(|e| at(path, e))?;
+        let n = left.min(COPY as u64);
+        let buf = if kind == DOCUMENT {
+            let at = size - left;
+            match blobs::read_document(documents_key, name, path, at, Some(at + n)) {
+                Ok(Some((b, _))) if b.len() as u64 == n => b,
+                Err(blobs::BlobError::Sealed(_)) => return Err(BackupError::DocumentSealed(name.to_string())),
+                Ok(_) | Err(_) => return Err(BackupError::DocumentCorrupt(name.to_string())),
+            }
+        } else {
+            let mut buf = vec![0u8; n as usize];
+            f.read_exact(&mut buf).map_err(|e| at(path, e))?;
+            buf
+        };
         hash.update(&buf);
         left -= buf.len() as u64;
         if tx.send(Ok(Piece::Bytes(buf))).is_err() {
@@ -248,16 +256,57 @@ fn entry<R: Read>(r: &mut SealedReader<R>) -> Result<(u8, String, u64), BackupEr
     Ok((head[0], name, u64::from_le_bytes(size)))
 }
 
-/// Reads `size` bytes of the current entry into `to` (created new, synced), or nowhere.
-fn copy_out<R: Read>(r: &mut SealedReader<R>, size: u64, to: Option<PathBuf>) -> Result<[u8; 32], BackupError> {
-    let mut file = match &to {
+/// Where an entry's bytes go.
+enum Sink {
+    Nowhere,
+    Plain(File),
+    /// A document sealed under the restoring hub's document key.
+    Sealed(SealWriter<BufWriter<File>>),
+}
+
+impl Sink {
+    fn write(&mut self, b: &[u8]) -> Result<(), BackupError> {
+        match self {
+            Sink::Nowhere => Ok(()),
+            Sink::Plain(f) => Ok(f.write_all(b)?),
+            Sink::Sealed(w) => w.write_all(b).map_err(core_io),
+        }
+    }
+
+    fn finish(self) -> Result<(), BackupError> {
+        let file = match self {
+            Sink::Nowhere => return Ok(()),
+            Sink::Plain(f) => f,
+            Sink::Sealed(w) => w.finish().map_err(core_io)?.into_inner().map_err(|e| e.into_error())?,
+        };
+        Ok(file.sync_all()?)
+    }
+}
+
+fn core_io(e: berkas_core::Error) -> BackupError {
+    BackupError::Io(std::io::Error::other(e.to_string()))
+}
+
+/// Reads `size` bytes of the current entry into `to` (created new, synced; sealed under `seal`
+/// as the document it names, when given), or nowhere.
+fn copy_out<R: Read>(
+    r: &mut SealedReader<R>,
+    size: u64,
+    to: Option<PathBuf>,
+    seal: Option<(&Secret, &str)>,
+) -> Result<[u8; 32], BackupError> {
+    let mut sink = match &to {
         Some(p) => {
             if let Some(dir) = p.parent() {
                 fs::create_dir_all(dir)?;
             }
-            Some(File::options().write(true).create_new(true).open(p).map_err(|e| at(p, e))?)
+            let f = File::options().write(true).create_new(true).open(p).map_err(|e| at(p, e))?;
+            match seal {
+                Some((key, name)) => Sink::Sealed(SealWriter::new(key, name, BufWriter::new(f)).map_err(core_io)?),
+                None => Sink::Plain(f),
+            }
         }
-        None => None,
+        None => Sink::Nowhere,
     };
     let mut hash = Sha256::new();
     let mut buf = vec![0u8; COPY];
@@ -266,14 +315,10 @@ fn copy_out<R: Read>(r: &mut SealedReader<R>, size: u64, to: Option<PathBuf>) ->
         let n = left.min(COPY as u64) as usize;
         r.read_exact(&mut buf[..n])?;
         hash.update(&buf[..n]);
-        if let Some(f) = file.as_mut() {
-            f.write_all(&buf[..n])?;
-        }
+        sink.write(&buf[..n])?;
         left -= n as u64;
     }
-    if let Some(f) = file {
-        f.sync_all()?;
-    }
+    sink.finish()?;
     Ok(hash.finalize().into())
 }
 
@@ -308,8 +353,14 @@ fn read_manifest<R: Read>(r: &mut SealedReader<R>) -> Result<Manifest, BackupErr
 }
 
 /// Decrypts the whole backup in order and checks its structure and every document's hash;
-/// with a staging dir, writes the database entry and the documents (under `blobs/`) there.
-pub(super) fn read(file: &Path, passphrase: &str, staging: Option<&Path>) -> Result<Manifest, BackupError> {
+/// with a staging dir, writes the database entry and the documents (under `blobs/`, sealed
+/// under `documents_key` when given) there.
+pub(super) fn read(
+    file: &Path,
+    passphrase: &str,
+    staging: Option<&Path>,
+    documents_key: Option<&Secret>,
+) -> Result<Manifest, BackupError> {
     let input = File::open(file).map_err(|e| at(file, e))?;
     let mut r = SealedReader::new(BufReader::new(input), passphrase)?;
     let manifest = read_manifest(&mut r)?;
@@ -318,12 +369,12 @@ pub(super) fn read(file: &Path, passphrase: &str, staging: Option<&Path>) -> Res
         let (kind, name, size) = entry(&mut r)?;
         match kind {
             DATABASE if !database && name == database_entry(&manifest.backend) => {
-                copy_out(&mut r, size, staging.map(|s| s.join(&name)))?;
+                copy_out(&mut r, size, staging.map(|s| s.join(&name)), None)?;
                 database = true;
             }
             DOCUMENT if valid_name(&name) => {
                 let to = staging.map(|s| s.join(crate::BLOBS_DIR).join(&name[..2]).join(&name));
-                if hex::encode(copy_out(&mut r, size, to)?) != name {
+                if hex::encode(copy_out(&mut r, size, to, documents_key.map(|k| (k, name.as_str())))?) != name {
                     return Err(BackupError::NotABackup(format!("the document {name} in it does not match its hash")));
                 }
                 documents += 1;

@@ -18,6 +18,7 @@ mod postgres;
 mod sealed;
 mod sqlite;
 
+use berkas_core::secrets::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -75,6 +76,8 @@ pub enum BackupError {
     TargetNotEmpty(PathBuf),
     #[error("the document {0} on disk does not match its hash; the disk may be failing (no backup was written)")]
     DocumentCorrupt(String),
+    #[error("the document {0} is sealed and does not open under the document key given (the hub's key store?), or was changed on disk; no backup was written")]
+    DocumentSealed(String),
     #[error("not a Berkas hub backup: {0}")]
     NotABackup(String),
     #[error("the passphrase does not open this backup (or its first MiB was changed or cut); nothing was written")]
@@ -97,6 +100,17 @@ pub enum BackupError {
     Io(#[from] std::io::Error),
 }
 
+/// The keys a hub's data is encrypted under at rest. A backup holds plain copies, sealed with
+/// the passphrase like everything in it, so that it restores without the old hub's keys; a
+/// restore encrypts under the restoring hub's.
+#[derive(Clone, Default)]
+pub struct AtRestKeys {
+    /// The SQLite database's (SQLCipher).
+    pub database: Option<Secret>,
+    /// The documents' (`blobs`).
+    pub documents: Option<Secret>,
+}
+
 /// Writes the backup of the hub in `data` (on SQLite there, or on PostgreSQL at `database`)
 /// to `out`, which must not exist yet. The file appears under its name only once complete and
 /// on disk.
@@ -107,19 +121,17 @@ pub async fn create(
     passphrase: &str,
     cost: KeyCost,
 ) -> Result<Manifest, BackupError> {
-    create_keyed(data, database, out, passphrase, cost, None).await
+    create_keyed(data, database, out, passphrase, cost, AtRestKeys::default()).await
 }
 
-/// [`create`] for a hub whose SQLite database is encrypted at rest under `key`: the backup
-/// holds a plain copy, sealed with the passphrase like everything in it, so that it restores
-/// without the old hub's key.
+/// [`create`] for a hub encrypted at rest under `keys`.
 pub async fn create_keyed(
     data: &Path,
     database: Option<&str>,
     out: &Path,
     passphrase: &str,
     cost: KeyCost,
-    key: Option<berkas_core::secrets::Secret>,
+    keys: AtRestKeys,
 ) -> Result<Manifest, BackupError> {
     if passphrase.chars().count() < MIN_PASSPHRASE {
         return Err(BackupError::WeakPassphrase);
@@ -130,19 +142,20 @@ pub async fn create_keyed(
     let copy = match database {
         None => {
             let data = data.to_path_buf();
+            let key = keys.database.clone();
             blocking(move || sqlite::copy(&data, key.as_ref())).await?
         }
         Some(url) => postgres::copy(data, url).await?,
     };
     let (data, out, passphrase) = (data.to_path_buf(), out.to_path_buf(), passphrase.to_string());
-    blocking(move || archive::write(&copy, &data, &out, &passphrase, cost)).await
+    blocking(move || archive::write(&copy, &data, &out, &passphrase, cost, keys.documents.as_ref())).await
 }
 
 /// Decrypts the whole backup and checks its structure and every document's hash; writes
 /// nothing.
 pub async fn verify(file: &Path, passphrase: &str) -> Result<Manifest, BackupError> {
     let (file, passphrase) = (file.to_path_buf(), passphrase.to_string());
-    blocking(move || archive::read(&file, &passphrase, None)).await
+    blocking(move || archive::read(&file, &passphrase, None, None)).await
 }
 
 /// Restores the backup into the hub at `data` (and `database`, for a hub on PostgreSQL),
@@ -153,16 +166,16 @@ pub async fn restore(
     database: Option<&str>,
     passphrase: &str,
 ) -> Result<Manifest, BackupError> {
-    restore_keyed(file, data, database, passphrase, None).await
+    restore_keyed(file, data, database, passphrase, AtRestKeys::default()).await
 }
 
-/// [`restore`] into a hub whose SQLite database is to be encrypted at rest under `key`.
+/// [`restore`] into a hub to be encrypted at rest under `keys`.
 pub async fn restore_keyed(
     file: &Path,
     data: &Path,
     database: Option<&str>,
     passphrase: &str,
-    key: Option<berkas_core::secrets::Secret>,
+    keys: AtRestKeys,
 ) -> Result<Manifest, BackupError> {
     let (file, data, passphrase) = (file.to_path_buf(), data.to_path_buf(), passphrase.to_string());
     let manifest = {
@@ -179,7 +192,7 @@ pub async fn restore_keyed(
         Some(url) => postgres::check_empty(url).await?,
     }
     let staging = {
-        let data = data.clone();
+        let (data, documents_key) = (data.clone(), keys.documents.clone());
         blocking(move || {
             if archive::has_documents(&data)? {
                 return Err(BackupError::TargetNotEmpty(data));
@@ -187,7 +200,7 @@ pub async fn restore_keyed(
             std::fs::create_dir_all(&data).map_err(|e| archive::at(&data, e))?;
             let staging = RemoveOnDrop(data.join(format!(".restore-{}", archive::random_hex()?)));
             std::fs::create_dir(&staging.0)?;
-            archive::read(&file, &passphrase, Some(&staging.0))?;
+            archive::read(&file, &passphrase, Some(&staging.0), documents_key.as_ref())?;
             Ok(staging)
         })
         .await?
@@ -195,6 +208,7 @@ pub async fn restore_keyed(
     match database {
         None => {
             let m = manifest.clone();
+            let key = keys.database.clone();
             blocking(move || sqlite::install(&staging.0, &data, &m, key.as_ref())).await?;
         }
         Some(url) => postgres::install(&staging.0, &data, url, &manifest).await?,

@@ -5,6 +5,7 @@ use crate::blobs::{BlobStore, FsBlobStore};
 use crate::store::{schema, SqliteStorage, Storage, User};
 use crate::{demo, AppState};
 use berkas_core::authz::Role;
+use berkas_core::secrets::Secret;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -269,4 +270,36 @@ async fn a_hub_on_postgresql_is_restored_into_an_empty_database() {
     assert_eq!((log, users), contents(store.as_ref()).await);
     let blobs_b = FsBlobStore::new(&blobs_path(&b)).expect("blobs");
     assert_eq!(blobs_b.read(&sha, 0, None).await.expect("read"), Some((doc.clone(), doc.len() as u64)));
+}
+
+#[tokio::test]
+async fn sealed_documents_are_backed_up_plain_inside_and_restored_sealed_under_the_new_key() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (a, b, file) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("hub.bkp"));
+    let (key_a, key_b) = (Secret::random_key().expect("key"), Secret::random_key().expect("key"));
+    std::fs::create_dir_all(&a).expect("data dir");
+    let store = Arc::new(SqliteStorage::open(&database_path(&a)).expect("open store"));
+    let blobs = Arc::new(FsBlobStore::sealed(&blobs_path(&a), key_a.clone()).expect("blobs"));
+    demo::seed(&AppState::new(store, blobs.clone()).expect("state"), "demo-password", 2).await.expect("seed");
+    let doc: Vec<u8> = b"IJAZAH SARJANA ".iter().cycle().take(150_000).copied().collect();
+    let sha = hex::encode(Sha256::digest(&doc));
+    blobs.append(&sha, "up", 0, doc.len() as u64, doc.clone()).await.expect("upload");
+
+    // Without the document key the backup refuses, naming the document, and writes nothing.
+    let keyless = create(&a, None, &file, PASS, KeyCost::LIGHT).await;
+    assert!(matches!(&keyless, Err(BackupError::DocumentSealed(n)) if n == &sha), "{keyless:?}");
+    assert!(!file.exists());
+
+    let keys_a = AtRestKeys { database: None, documents: Some(key_a.clone()) };
+    let written = create_keyed(&a, None, &file, PASS, KeyCost::LIGHT, keys_a).await.expect("create");
+    assert_eq!((written.documents, written.document_bytes), (1, doc.len() as u64), "plain sizes in the manifest");
+    assert_eq!(verify(&file, PASS).await.expect("verify"), written);
+
+    let keys_b = AtRestKeys { database: None, documents: Some(key_b.clone()) };
+    restore_keyed(&file, &b, None, PASS, keys_b).await.expect("restore");
+    let restored = FsBlobStore::sealed(&blobs_path(&b), key_b).expect("blobs");
+    assert_eq!(restored.read(&sha, 0, None).await.expect("read"), Some((doc.clone(), doc.len() as u64)));
+    assert_eq!(restored.plain_documents().expect("count"), 0, "restored sealed");
+    let under_a = FsBlobStore::sealed(&blobs_path(&b), key_a).expect("blobs");
+    assert!(under_a.read(&sha, 0, None).await.is_err(), "the old hub's key opens the new hub's document");
 }
