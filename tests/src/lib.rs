@@ -67,9 +67,20 @@ impl HubProcess {
         Self::start(data, per_unit, &["--tls-cert", &cert, "--tls-key", &key])
     }
 
+    /// The demo hub again on the address of an earlier run (a hub restarted where devices
+    /// know it), with further options.
+    pub fn demo_at(data: &Path, per_unit: u32, url: &str, extra: &[&str]) -> HubProcess {
+        let addr = url.trim_start_matches("http://");
+        Self::start_on(data, per_unit, addr, extra)
+    }
+
     fn start(data: &Path, per_unit: u32, extra: &[&str]) -> HubProcess {
+        Self::start_on(data, per_unit, "127.0.0.1:0", extra)
+    }
+
+    fn start_on(data: &Path, per_unit: u32, listen: &str, extra: &[&str]) -> HubProcess {
         let mut child = Command::new(bin("berkas-server"))
-            .args(["demo", "--listen", "127.0.0.1:0", "--password", DEMO_PASSWORD, "--per-unit"])
+            .args(["demo", "--listen", listen, "--password", DEMO_PASSWORD, "--per-unit"])
             .arg(per_unit.to_string())
             .arg("--data")
             .arg(data)

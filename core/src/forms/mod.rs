@@ -6,6 +6,7 @@
 mod checklist;
 mod cover_letter;
 mod facade;
+mod offer;
 mod proposal;
 mod receipt;
 mod usulan;
@@ -18,6 +19,7 @@ use crate::model::Entity;
 
 pub use checklist::{checklist, Checklist, ChecklistLine, LineStatus};
 pub use cover_letter::{cover_letter_lines, LETTER_LINE};
+pub use offer::{FormInput, InputKind, LayananOffer, OfferReason};
 pub use proposal::ProposalInfo;
 pub use receipt::receipt_lines;
 pub use usulan::{StatusEntry, UsulanInfo};

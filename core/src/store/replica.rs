@@ -518,25 +518,28 @@ pub(crate) struct Outgoing {
 }
 
 /// Up to `limit` items to send after local sequence `after`: pending ones, and ones sent before
-/// whose answer never arrived (the hub deduplicates by id, so resending is safe).
-pub(crate) fn outgoing(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Outgoing>> {
+/// whose answer never arrived (the hub deduplicates by id, so resending is safe). Items of the
+/// rows in `held` (a JSON array of row ids: documents waiting for another network) stay.
+pub(crate) fn outgoing(conn: &Connection, after: i64, limit: usize, held: &str) -> Result<Vec<Outgoing>> {
     let rows: Vec<(i64, String)> = conn
         .prepare_cached(
-            "SELECT seq, change FROM outbox WHERE seq > ?1 AND state IN ('pending', 'uploading') ORDER BY seq LIMIT ?2",
+            "SELECT seq, change FROM outbox WHERE seq > ?1 AND state IN ('pending', 'uploading')
+               AND row_id NOT IN (SELECT value FROM json_each(?3)) ORDER BY seq LIMIT ?2",
         )?
-        .query_map(params![after, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params![after, limit as i64, held], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     rows.into_iter().map(|(seq, c)| Ok(Outgoing { seq, change: from_json(&c, "outbox change")? })).collect()
 }
 
-pub(crate) fn mark_uploading(conn: &Connection, items: &[Outgoing]) -> Result<()> {
+pub(crate) fn mark_uploading(conn: &Connection, items: &[Outgoing], held: &str) -> Result<()> {
     let (Some(first), Some(last)) = (items.first(), items.last()) else { return Ok(()) };
     // The items are every pending or uploading one in this range (refused and wedged ones,
     // which were not taken, are the only others), so one statement marks them all.
     conn.prepare_cached(
-        "UPDATE outbox SET state = 'uploading', updated_at = ?1 WHERE seq BETWEEN ?2 AND ?3 AND state = 'pending'",
+        "UPDATE outbox SET state = 'uploading', updated_at = ?1 WHERE seq BETWEEN ?2 AND ?3 AND state = 'pending'
+           AND row_id NOT IN (SELECT value FROM json_each(?4))",
     )?
-    .execute(params![now(), first.seq, last.seq])?;
+    .execute(params![now(), first.seq, last.seq, held])?;
     Ok(())
 }
 

@@ -74,6 +74,43 @@ impl Berkas {
         self.open_sealed(sha256)
     }
 
+    /// Pending blobs this sync leaves for an unmetered network: on a metered one, those above
+    /// the hub's `metered_document_bytes` that the user did not send now.
+    pub(crate) fn held_blobs(&self, opts: &SyncOptions) -> Result<std::collections::BTreeSet<String>> {
+        if opts.network == super::client::Network::Unmetered {
+            return Ok(Default::default());
+        }
+        let limit =
+            self.hub_settings()?.map_or(super::protocol::DEFAULT_METERED_DOCUMENT_BYTES, |s| s.metered_document_bytes);
+        let store = self.store();
+        let mut st = store.conn.prepare(
+            "SELECT sha256 FROM blob WHERE state = 'pending' AND size > ?1
+               AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'blob.send_now.' || blob.sha256)",
+        )?;
+        let shas = st.query_map([limit as i64], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+        Ok(shas)
+    }
+
+    /// The document rows naming these blobs, as a JSON array (for the outbox's query).
+    pub(crate) fn rows_of_blobs(&self, shas: &std::collections::BTreeSet<String>) -> Result<String> {
+        let list = serde_json::to_string(shas).map_err(|e| Error::BadDocument(e.to_string()))?;
+        let store = self.store();
+        let mut st = store.conn.prepare("SELECT id FROM dokumen WHERE sha256 IN (SELECT value FROM json_each(?1))")?;
+        let ids: Vec<String> = st.query_map([&list], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        serde_json::to_string(&ids).map_err(|e| Error::BadDocument(e.to_string()))
+    }
+
+    /// Sends document `id` at the next sync whatever the network ("send now" on a large
+    /// document the phone holds for Wi-Fi).
+    pub fn send_document_now(&self, id: &str) -> Result<()> {
+        let sha: String = self
+            .store()
+            .conn
+            .query_row("SELECT sha256 FROM dokumen WHERE id = ?1", [id], |r| r.get(0))
+            .map_err(|_| Error::NotFound("dokumen"))?;
+        crate::store::replica::meta_set(&self.store().conn, &format!("blob.send_now.{sha}"), "1")
+    }
+
     /// Blobs of this device's documents that the hub does not have yet.
     pub(crate) fn pending_blobs(&self) -> Result<Vec<String>> {
         let store = self.store();

@@ -3,7 +3,7 @@
 //! cancellation at any moment leaves the device consistent, and the next sync continues: the
 //! hub deduplicates resent changes by id, and the pull cursor moves with the rows it brought.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -91,6 +91,21 @@ pub struct SyncOptions {
     pub blob_chunk: usize,
     pub cancel: CancelToken,
     pub progress: Option<ProgressFn>,
+    /// The network this sync runs on (the phone tells): on a metered one, large documents
+    /// wait, with their rows, for an unmetered one.
+    pub network: Network,
+}
+
+/// The kind of network a sync runs on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Network {
+    /// Wi-Fi, Ethernet: everything goes.
+    #[default]
+    Unmetered,
+    /// Mobile data: documents above the hub's `metered_document_bytes` wait unless the user
+    /// said "send now" for them.
+    Metered,
 }
 
 impl Default for SyncOptions {
@@ -105,6 +120,7 @@ impl Default for SyncOptions {
             blob_chunk: 4 << 20,
             cancel: CancelToken::default(),
             progress: None,
+            network: Network::Unmetered,
         }
     }
 }
@@ -136,6 +152,12 @@ pub struct SyncReport {
     /// Reference tables taken from the hub in this sync (new or changed there).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub referensi: Vec<String>,
+    /// What changed for the signed-in ASN since they were last told (a request returned,
+    /// approved ...): what a phone turns into notifications.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub news: Vec<super::session::News>,
+    /// Documents left for an unmetered network (`SyncOptions::network`), with their rows.
+    pub blobs_held: u64,
 }
 
 fn now_ms() -> u64 {
@@ -460,12 +482,6 @@ impl Berkas {
         Ok(())
     }
 
-    /// Whether this profile holds a session (a refresh token): an app opens on its records
-    /// instead of the sign-in form.
-    pub fn signed_in(&self) -> Result<bool> {
-        Ok(self.secrets().get(&self.secret_name("sync-refresh"))?.is_some())
-    }
-
     fn stored_access(&self) -> Result<Option<String>> {
         let Some(s) = self.secrets().get(&self.secret_name("sync-access"))? else { return Ok(None) };
         let text = String::from_utf8_lossy(s.expose()).to_string();
@@ -490,7 +506,13 @@ impl Berkas {
                 self.save_tokens(&pair)?;
                 Ok(pair.access_token)
             }
-            401 => Err(Error::SessionEnded),
+            401 => {
+                // Revoked, or expired: the session is over here too, so the app asks to sign in
+                // at its next launch. Records and the outbox stay for the same account.
+                self.secrets().delete(&self.secret_name("sync-refresh"))?;
+                self.secrets().delete(&self.secret_name("sync-access"))?;
+                Err(Error::SessionEnded)
+            }
             s => Err(hub_error(s, &a.body)),
         }
     }
@@ -503,17 +525,25 @@ impl Berkas {
         // The hub's limits first: a document it would refuse is not uploaded.
         self.pull_settings(&hub, opts, &mut report).await?;
         // Bytes before metadata: whoever pulls a document row can fetch what it names.
+        let held = self.held_blobs(opts)?;
         for sha in self.pending_blobs()? {
+            if held.contains(&sha) {
+                continue;
+            }
             let t = self.upload_bytes(&self.blob_bytes(&sha)?, opts).await?;
             report.blobs_uploaded += 1;
             report.bytes_sent += t.transferred;
         }
-        self.push_all(&hub, opts, &mut token, &mut report).await?;
+        report.blobs_held = held.len() as u64;
+        // A held document's rows wait with it: the hub never holds a row naming bytes it lacks.
+        let held_rows = self.rows_of_blobs(&held)?;
+        self.push_all(&hub, opts, &mut token, &mut report, &held_rows).await?;
         self.pull_all(&hub, opts, &mut token, &mut report).await?;
         report.layanan_version = self.pull_layanan(&hub, opts, &mut token).await?;
         let referensi = self.pull_referensi(&hub, opts, &mut token, &mut report).await?;
         report.referensi = referensi.updated;
         self.prune_document_files()?;
+        report.news = self.take_news()?;
         let store = self.store();
         meta_set(&store.conn, "sync.last", &crate::store::now())?;
         Ok(report)
@@ -546,7 +576,14 @@ impl Berkas {
         }
     }
 
-    async fn push_all(&self, hub: &Hub, opts: &SyncOptions, token: &mut String, report: &mut SyncReport) -> Result<()> {
+    async fn push_all(
+        &self,
+        hub: &Hub,
+        opts: &SyncOptions,
+        token: &mut String,
+        report: &mut SyncReport,
+        held_rows: &str,
+    ) -> Result<()> {
         let mut after = 0;
         loop {
             if opts.cancel.is_cancelled() {
@@ -555,8 +592,8 @@ impl Berkas {
             let items = {
                 let mut store = self.store();
                 let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let items = replica::outgoing(&tx, after, opts.push_batch.clamp(1, 1000))?;
-                replica::mark_uploading(&tx, &items)?;
+                let items = replica::outgoing(&tx, after, opts.push_batch.clamp(1, 1000), held_rows)?;
+                replica::mark_uploading(&tx, &items, held_rows)?;
                 tx.commit()?;
                 items
             };

@@ -23,7 +23,7 @@ pub use change::{Change, ChangeOutcome, OutcomeStatus, PulledChange};
 #[cfg(feature = "client")]
 pub(crate) use client::{hub_error, CachedHub};
 #[cfg(feature = "client")]
-pub use client::{CancelToken, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
+pub use client::{CancelToken, Network, ProgressFn, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 pub use hlc::{Hlc, HlcClock, Stamp};
 pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};
 pub use merge::{merge, merge_owned, MergeOutcome, RowState};
@@ -33,4 +33,4 @@ pub use protocol::{
 };
 #[cfg(feature = "client")]
 pub use referensi::RefSyncReport;
-pub use session::HubPrincipal;
+pub use session::{HubPrincipal, News, Session};

@@ -138,6 +138,17 @@ pub struct HubSettings {
     pub max_chunk_bytes: u64,
     /// Changes per push.
     pub max_push: u64,
+    /// Documents larger than this wait for an unmetered network on a phone (unless the user
+    /// sends one now); records and requests go on any network.
+    #[serde(default = "default_metered_document_bytes")]
+    pub metered_document_bytes: u64,
+}
+
+/// 1 MiB: a photo of a page passes, a many-page scan waits for Wi-Fi.
+pub const DEFAULT_METERED_DOCUMENT_BYTES: u64 = 1 << 20;
+
+fn default_metered_document_bytes() -> u64 {
+    DEFAULT_METERED_DOCUMENT_BYTES
 }
 
 impl HubSettings {
