@@ -125,10 +125,12 @@ BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip
   -cp "$kt_out/tests.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
   org.junit.runner.JUnitCore BindingsTest || status=$?
 mark="$hub_dir/phone-number"
+# JourneyTest starts and stops its own hub (the week offline) and drives the facilitator's CLI.
 BERKAS_HUB_URL="$hub_url" BERKAS_HUB_PASSWORD=kotlin-ci BERKAS_HUB_NIP="$hub_nip" BERKAS_KT_MARK="$mark" \
+  BERKAS_SERVER_BIN="$target_dir/debug/berkas-server" BERKAS_CLI_BIN="$target_dir/debug/berkas" \
   java -Djava.awt.headless=true -Djna.library.path="$target_dir/debug" -Djava.io.tmpdir="$hub_dir" \
   -cp "$kt_out/app-logic.jar:$kt_cp:/usr/share/java/hamcrest-core.jar:$kotlin_home/lib/kotlin-stdlib.jar" \
-  org.junit.runner.JUnitCore id.berkas.app.logic.AppLogicTest || status=$?
+  org.junit.runner.JUnitCore id.berkas.app.logic.AppLogicTest id.berkas.app.logic.JourneyTest || status=$?
 # The phone number the app's logic saved reaches the berkas CLI on another profile.
 if [ "$status" -eq 0 ]; then
   cli=("$target_dir/debug/berkas" --profile "$hub_dir/cli")

@@ -66,6 +66,9 @@ pub struct DocumentEntry {
     pub decision: Option<String>,
     pub decision_reason: Option<String>,
     pub decided_by: Option<String>,
+    /// Its bytes on the way to the hub: `pending` (waiting, on mobile data perhaps),
+    /// `uploaded`, or `cached` (fetched from the hub).
+    pub upload: String,
 }
 
 /// What a document supports.
@@ -113,7 +116,7 @@ fn capture(p: Prepared) -> CaptureResult {
     }
 }
 
-fn entry(d: DocumentInfo) -> DocumentEntry {
+fn entry(d: DocumentInfo, upload: Option<String>) -> DocumentEntry {
     let (v, ps) = match &d.readability {
         Some(r) => (verdict(r.verdict), problems(r)),
         None => ("not_checked".to_string(), vec![]),
@@ -136,6 +139,7 @@ fn entry(d: DocumentInfo) -> DocumentEntry {
         decision: d.verifikasi.as_ref().map(|v| v.putusan.clone()),
         decision_reason: d.verifikasi.as_ref().and_then(|v| v.alasan.clone()),
         decided_by: d.verifikasi.and_then(|v| v.oleh),
+        upload: upload.unwrap_or_else(|| "pending".into()),
     }
 }
 
@@ -203,7 +207,7 @@ impl BerkasProfile {
             file_name,
             keep_unreadable,
         };
-        Ok(entry(self.inner.add_document(&new, &CaptureOptions::default())?.0))
+        Ok(entry(self.inner.add_document(&new, &CaptureOptions::default())?.0, None))
     }
 
     /// Adds a document from a file the app holds (a PDF picked from storage, a camera file).
@@ -226,11 +230,17 @@ impl BerkasProfile {
             file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
             keep_unreadable,
         };
-        Ok(entry(self.inner.add_document(&new, &opts)?.0))
+        Ok(entry(self.inner.add_document(&new, &opts)?.0, None))
     }
 
     pub fn documents(&self, nip: String) -> Result<Vec<DocumentEntry>> {
-        Ok(self.inner.documents(&nip)?.into_iter().map(entry).collect())
+        let docs = self.inner.documents(&nip)?;
+        docs.into_iter()
+            .map(|d| {
+                let upload = self.inner.blob_state(&d.sha256)?;
+                Ok(entry(d, upload))
+            })
+            .collect()
     }
 
     /// The document's bytes, decrypted in memory.

@@ -11,6 +11,7 @@ mod identifiers;
 mod keys;
 mod profile;
 mod record;
+mod session;
 mod signing;
 mod sync;
 
@@ -21,4 +22,5 @@ pub use identifiers::{parse_nip, NipFacts};
 pub use keys::KeyStore;
 pub use profile::BerkasProfile;
 pub use record::{FieldEntry, MissingEntry, ProposalEntry, RecordView, RiwayatGroup, RiwayatRow, TeguranEntry};
-pub use sync::{CancelHandle, ConflictEntry, OutboxEntry, SyncListener, SyncStatusInfo, SyncSummary};
+pub use session::{FormInputEntry, LayananOfferEntry, RefOption, SessionEntry};
+pub use sync::{CancelHandle, ConflictEntry, NewsEntry, OutboxEntry, SyncListener, SyncStatusInfo, SyncSummary};

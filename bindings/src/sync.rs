@@ -1,6 +1,6 @@
 //! Login, sync with a progress listener and a cancel handle, the outbox and the conflict log.
 
-use berkas_core::sync::{CancelToken, SyncOptions, SyncPhase, SyncProgress};
+use berkas_core::sync::{CancelToken, Network, SyncOptions, SyncPhase, SyncProgress};
 use std::sync::Arc;
 
 use crate::error::Result;
@@ -43,6 +43,20 @@ pub struct SyncSummary {
     pub open_conflicts: u64,
     /// Document blobs sent before their metadata.
     pub blobs_uploaded: u64,
+    /// Documents (with their rows) left for an unmetered network.
+    pub blobs_held: u64,
+    /// What happened to the ASN's own requests since they were last told: notifications.
+    pub news: Vec<NewsEntry>,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct NewsEntry {
+    /// `returned`, `approved`, `rejected`, `completed`, `in_review`, `teguran`.
+    pub kind: String,
+    /// The request (or the written warning).
+    pub id: String,
+    pub layanan_id: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -92,13 +106,16 @@ impl BerkasProfile {
         Ok(self.inner.login(&server, &username, &password, ca_pem.as_deref()).await?.role)
     }
 
-    /// Pushes the outbox and pulls what changed.
+    /// Pushes the outbox and pulls what changed. On a `metered` network (mobile data) large
+    /// documents wait, with their rows, unless sent now.
     pub async fn sync(
         &self,
+        metered: bool,
         listener: Option<Arc<dyn SyncListener>>,
         cancel: Arc<CancelHandle>,
     ) -> Result<SyncSummary> {
-        let mut opts = SyncOptions { cancel: cancel.token.clone(), ..SyncOptions::default() };
+        let network = if metered { Network::Metered } else { Network::Unmetered };
+        let mut opts = SyncOptions { cancel: cancel.token.clone(), network, ..SyncOptions::default() };
         if let Some(l) = listener {
             opts.progress = Some(Arc::new(move |p: &SyncProgress| {
                 let phase = match p.phase {
@@ -119,6 +136,12 @@ impl BerkasProfile {
             scope_reset: r.scope_reset,
             open_conflicts: self.inner.sync_status()?.conflicts,
             blobs_uploaded: r.blobs_uploaded,
+            blobs_held: r.blobs_held,
+            news: r
+                .news
+                .into_iter()
+                .map(|n| NewsEntry { kind: n.kind, id: n.id, layanan_id: n.layanan_id, reason: n.reason })
+                .collect(),
         })
     }
 }

@@ -81,7 +81,7 @@ class BindingsTest {
         val listener = object : SyncListener {
             override fun onProgress(phase: String, items: ULong, bytes: ULong) { synchronized(phases) { phases.add(phase) } }
         }
-        val first = laptop.sync(listener, CancelHandle())
+        val first = laptop.sync(false, listener, CancelHandle())
         assertTrue("pulled ${first.pulled}", first.pulled > 0uL)
         assertTrue(phases.contains("pull"))
         val count = laptop.countPegawai()
@@ -91,7 +91,7 @@ class BindingsTest {
         assertTrue(laptop.recordJson(nip).contains(nip))
         assertEquals(listOf("jabatan_nama"), laptop.editPegawai(nip, mapOf("jabatan_nama" to "Analis SDM Aparatur (Kotlin)")))
         assertEquals("pending", laptop.recordSyncState(nip))
-        val pushed = laptop.sync(null, CancelHandle())
+        val pushed = laptop.sync(false, null, CancelHandle())
         assertEquals(1uL, pushed.applied)
         assertTrue(laptop.outbox().isEmpty())
 
@@ -100,7 +100,7 @@ class BindingsTest {
         assertEquals("readable", doc.verdict)
         assertEquals("image/jpeg", doc.mime)
         assertTrue(laptop.documentThumbnail(doc.id) != null)
-        val withDoc = laptop.sync(null, CancelHandle())
+        val withDoc = laptop.sync(false, null, CancelHandle())
         assertEquals(1uL, withDoc.blobsUploaded)
         assertEquals("refused: ${laptop.outbox()}", 0uL, withDoc.refused)
         assertEquals(1uL, withDoc.applied)
@@ -118,7 +118,7 @@ class BindingsTest {
 
         val desk = newProfile("desk")
         desk.login(hub, "admin", password, null)
-        desk.sync(null, CancelHandle())
+        desk.sync(false, null, CancelHandle())
         assertTrue(desk.recordJson(nip).contains("Analis SDM Aparatur (Kotlin)"))
         val seen = desk.documents(nip).single { it.id == doc.id }
         assertEquals(doc.sha256, seen.sha256)
@@ -126,7 +126,7 @@ class BindingsTest {
         // A cancelled sync says so and keeps what it had.
         val cancel = CancelHandle()
         cancel.cancel()
-        assertEquals("sync.cancelled", code { runBlocking { newProfileLoggedIn().sync(null, cancel) } })
+        assertEquals("sync.cancelled", code { runBlocking { newProfileLoggedIn().sync(false, null, cancel) } })
     }
 
     /** A typeset page as a JPEG, like a phone camera's output (AWT, headless). */
@@ -166,7 +166,7 @@ class BindingsTest {
         assertEquals("signature.none", code { phone.verifySigned("a,b\n".toByteArray(), null) })
 
         // The hub's receipt of a request the ASN submitted from here.
-        phone.sync(null, CancelHandle())
+        phone.sync(false, null, CancelHandle())
         for (jenis in listOf("887", "pas_foto")) {
             phone.addDocument(nip, jenis, DocumentLink.DataUtama, listOf(CapturePage(pagePhoto(), null)), "$jenis.jpg", false)
         }
@@ -175,7 +175,7 @@ class BindingsTest {
         val early = try { phone.signedReceipt(usulan); fail("a receipt before the hub had the request"); emptyList<String>() }
             catch (e: BerkasException.Failed) { e.fields }
         assertEquals(listOf("usulan: signature.not_synced"), early)
-        assertEquals(0uL, phone.sync(null, CancelHandle()).refused)
+        assertEquals(0uL, phone.sync(false, null, CancelHandle()).refused)
         val receipt = phone.verifySigned(phone.signedReceipt(usulan), null)
         assertEquals("tanda_terima", receipt.kind)
         assertTrue(receipt.title, receipt.title.endsWith(usulan))

@@ -135,7 +135,7 @@ fn the_cli_the_desktop_and_the_bindings_show_a_record_alike() {
     let phone = BerkasProfile::create(dir, "fas-a".into(), Arc::new(Keys::default())).expect("profile");
     tauri::async_runtime::block_on(async {
         phone.login(hub.url.clone(), "fas-a".into(), DEMO_PASSWORD.into(), None).await.expect("login");
-        phone.sync(None, CancelHandle::new()).await.expect("sync");
+        phone.sync(false, None, CancelHandle::new()).await.expect("sync");
     });
 
     for lang in ["id", "en"] {

@@ -1,74 +1,88 @@
 package id.berkas.app
 
+import android.content.Intent
+import android.content.res.Configuration
 import android.os.Bundle
 import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
+import androidx.activity.viewModels
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.padding
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.NavigationBar
 import androidx.compose.material3.NavigationBarItem
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.CompositionLocalProvider
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.mutableIntStateOf
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
-import androidx.compose.foundation.layout.padding
+import androidx.compose.ui.platform.LocalConfiguration
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
-import id.berkas.app.logic.ContactViewModel
-import id.berkas.app.logic.DocumentsViewModel
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import id.berkas.app.logic.Lang
-import id.berkas.app.logic.LoginViewModel
-import id.berkas.app.logic.RecordViewModel
-import id.berkas.app.logic.RequestsViewModel
-import id.berkas.app.logic.SyncViewModel
+import id.berkas.app.logic.Screen
 import id.berkas.app.ui.DocumentsScreen
+import id.berkas.app.ui.LayananScreen
 import id.berkas.app.ui.LoginScreen
 import id.berkas.app.ui.RecordScreen
 import id.berkas.app.ui.RequestsScreen
+import id.berkas.app.ui.SettingsSection
 import id.berkas.app.ui.SyncScreen
 import java.util.Locale
 
+/**
+ * One activity. It opens on the profile's own session, offline too (core knows it without a
+ * network); the sign-in form only when there is none. The logic lives in [AppModel], which a
+ * rotation keeps; a notification's request id arrives as an extra and is kept in its saved state.
+ */
 class MainActivity : ComponentActivity() {
+    private val model: AppModel by viewModels()
+
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        val repo = (application as BerkasApp).repository
-        val lang = if (Locale.getDefault().language == "en") Lang.EN else Lang.ID
+        intent?.getStringExtra(AppModel.OPEN_REQUEST)?.let { model.openRequest = it }
         setContent {
-            MaterialTheme {
-                val scope = rememberCoroutineScope()
-                var nip by remember { mutableStateOf<String?>(null) }
-                val login = remember { LoginViewModel(repo, scope, lang) }
-                if (nip == null) {
-                    LoginScreen(login) { user -> nip = user }
-                } else {
-                    Main(
-                        nip!!,
-                        remember { RecordViewModel(repo, scope, lang) },
-                        remember { ContactViewModel(repo, scope, lang) },
-                        remember { DocumentsViewModel(repo, scope, lang) },
-                        remember { RequestsViewModel(repo, scope, lang) },
-                        remember { SyncViewModel(repo, scope, lang) },
-                    )
+            val session by model.session.state.collectAsStateWithLifecycle()
+            Localized(session.lang) {
+                MaterialTheme {
+                    when (val screen = session.screen) {
+                        null -> {}
+                        Screen.SignIn -> LoginScreen(model.login) { model.session.recheck() }
+                        is Screen.Home -> Main(screen.nip ?: session.username.orEmpty(), model)
+                    }
                 }
             }
         }
     }
+
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        intent.getStringExtra(AppModel.OPEN_REQUEST)?.let { model.openRequest = it }
+    }
+}
+
+/** The app's words in the language chosen in it, whatever the system's. */
+@Composable
+private fun Localized(lang: Lang, content: @Composable () -> Unit) {
+    val base = LocalContext.current
+    val config = Configuration(LocalConfiguration.current).apply { setLocale(Locale(lang.name.lowercase())) }
+    val context = base.createConfigurationContext(config)
+    CompositionLocalProvider(LocalContext provides context, LocalConfiguration provides config) { content() }
 }
 
 @Composable
-private fun Main(
-    nip: String,
-    record: RecordViewModel,
-    contact: ContactViewModel,
-    documents: DocumentsViewModel,
-    requests: RequestsViewModel,
-    sync: SyncViewModel,
-) {
-    var tab by remember { mutableStateOf(0) }
-    val tabs = listOf(R.string.tab_record, R.string.tab_documents, R.string.tab_requests, R.string.tab_sync)
+private fun Main(nip: String, model: AppModel) {
+    var tab by rememberSaveable { mutableIntStateOf(if (model.openRequest != null) 1 else 0) }
+    val sync by model.sync.state.collectAsStateWithLifecycle()
+    // The hub ended the session (revoked): back to the sign-in form, records kept.
+    LaunchedEffect(sync.signInAgain) { if (sync.signInAgain) model.session.recheck() }
+    val tabs = listOf(R.string.tab_record, R.string.tab_layanan, R.string.tab_requests, R.string.tab_documents, R.string.tab_sync)
     Scaffold(bottomBar = {
         NavigationBar {
             tabs.forEachIndexed { i, label ->
@@ -78,10 +92,14 @@ private fun Main(
     }) { padding ->
         val m = Modifier.padding(padding)
         when (tab) {
-            0 -> RecordScreen(nip, record, contact, m)
-            1 -> DocumentsScreen(nip, documents, m)
-            2 -> RequestsScreen(nip, requests, m)
-            else -> SyncScreen(sync, m)
+            0 -> RecordScreen(nip, model.record, model.contact, m)
+            1 -> LayananScreen(nip, model.layanan, model.openRequest, m)
+            2 -> RequestsScreen(nip, model.requests, m)
+            3 -> DocumentsScreen(nip, model.documents, m)
+            else -> Column(m) {
+                SyncScreen(model.sync, Modifier)
+                SettingsSection(model.session) { model.setLanguage(it) }
+            }
         }
     }
 }

@@ -60,8 +60,8 @@ fun DocumentsScreen(nip: String, vm: DocumentsViewModel, modifier: Modifier) {
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                     Button(onClick = {
                         vm.save(nip, "889", DocumentLink.DataUtama, pages, p.verdict == "flagged")
-                        // Documents go up on Wi-Fi by preference; records on any network.
-                        SyncWorker.request(context, largeFiles = true)
+                        // Core holds a large document for Wi-Fi; the rest goes now.
+                        SyncWorker.request(context)
                     }) {
                         Text(stringResource(if (p.verdict == "flagged") R.string.documents_keep_anyway else R.string.save))
                     }
@@ -73,6 +73,10 @@ fun DocumentsScreen(nip: String, vm: DocumentsViewModel, modifier: Modifier) {
         items(state.documents) { d ->
             Text("${d.jenis ?: d.idRefDokumen} · ${d.mime} · ${d.size / 1024} KB" + (d.decision?.let { " · $it" } ?: ""))
             d.decisionReason?.let { Text(it, color = MaterialTheme.colorScheme.error) }
+            // Held for Wi-Fi (a large document on mobile data): the ASN may send it now.
+            if (d.upload == "pending" && d.size > 1_000_000uL) {
+                OutlinedButton(onClick = { vm.sendNow(d.id); SyncWorker.request(context) }) { Text(stringResource(R.string.send_now)) }
+            }
         }
     }
 }

@@ -62,7 +62,7 @@ fun RecordScreen(nip: String, vm: RecordViewModel, contact: ContactViewModel, mo
         item {
             Button(onClick = {
                 contact.save(nip, edits.toMap())
-                SyncWorker.request(context, largeFiles = false)
+                SyncWorker.request(context)
             }, enabled = !form.saving) { Text(stringResource(R.string.save)) }
             if (form.saved != null) Text(stringResource(R.string.saved_waiting_sync))
             form.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }

@@ -20,14 +20,14 @@ import id.berkas.app.R
 import id.berkas.app.logic.RequestsViewModel
 import java.io.File
 
-/** Requests with their status, the facilitator's reasons, and the checklist of the open one. */
+/** The ASN's requests with their status and reasons, and the hub's signed receipt of one
+ *  (new requests are made in the Layanan tab). */
 @Composable
 fun RequestsScreen(nip: String, vm: RequestsViewModel, modifier: Modifier) {
     val state by vm.state.collectAsStateWithLifecycle()
     val context = LocalContext.current
     LaunchedEffect(nip) { vm.load(nip) }
     LazyColumn(modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        item { Button(onClick = { vm.start(nip, "karis_karsu", emptyMap()) }) { Text(stringResource(R.string.requests_new)) } }
         state.current?.let { u ->
             item {
                 Text(u.layananId, style = MaterialTheme.typography.titleMedium)

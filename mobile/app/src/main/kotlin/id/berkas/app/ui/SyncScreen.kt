@@ -1,5 +1,7 @@
 package id.berkas.app.ui
 
+import android.net.ConnectivityManager
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.padding
@@ -30,7 +32,12 @@ fun SyncScreen(vm: SyncViewModel, modifier: Modifier) {
                 Text("${state.phase ?: ""} · ${state.items} · ${state.bytes / 1024} KB")
                 OutlinedButton(onClick = { vm.cancel() }) { Text(stringResource(R.string.sync_cancel)) }
             } else {
-                Button(onClick = { vm.sync() }) { Text(stringResource(R.string.sync_now)) }
+                val context = LocalContext.current
+                Button(onClick = {
+                    // The phone says which network: on mobile data large documents wait.
+                    val cm = context.getSystemService(ConnectivityManager::class.java)
+                    vm.sync(metered = cm?.isActiveNetworkMetered ?: true)
+                }) { Text(stringResource(R.string.sync_now)) }
             }
             state.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
         }

@@ -46,6 +46,9 @@ class DocumentsViewModel(private val repo: BerkasRepository, private val scope: 
         }
     }
 
+    /** "Kirim sekarang": a large document held for Wi-Fi goes at the next sync on any network. */
+    fun sendNow(documentId: String): Job = scope.launch { repo.sendNow(documentId) }
+
     fun save(nip: String, type: String, link: DocumentLink, pages: List<CapturePage>, keepAnyway: Boolean): Job =
         scope.launch {
             _state.value = when (val r = repo.addDocument(nip, type, link, pages, keepAnyway)) {

@@ -9,9 +9,13 @@ import id.berkas.core.ChecklistEntry
 import id.berkas.core.ConflictEntry
 import id.berkas.core.DocumentEntry
 import id.berkas.core.DocumentLink
+import id.berkas.core.FormInputEntry
 import id.berkas.core.KeyStore
+import id.berkas.core.LayananOfferEntry
 import id.berkas.core.OutboxEntry
 import id.berkas.core.RecordView
+import id.berkas.core.RefOption
+import id.berkas.core.SessionEntry
 import id.berkas.core.SignedStatement
 import id.berkas.core.SyncListener
 import id.berkas.core.SyncStatusInfo
@@ -90,8 +94,26 @@ class BerkasRepository(
     suspend fun login(server: String, user: String, password: String): Outcome<String> =
         call { profile(user).login(server, user, password, null) }
 
-    suspend fun sync(listener: SyncListener?, cancel: CancelHandle): Outcome<SyncSummary> =
-        call { profile().sync(listener, cancel) }
+    /** One sync; on a [metered] network large documents wait for Wi-Fi unless sent now. */
+    suspend fun sync(listener: SyncListener?, cancel: CancelHandle, metered: Boolean = false): Outcome<SyncSummary> =
+        call { profile().sync(metered, listener, cancel) }
+
+    /** Whether this device holds a profile at all (none before the first sign-in). */
+    fun hasProfile(): Boolean = File(dir, "profile.json").exists()
+
+    /** Where the profile stands, with no network: what the app opens on. */
+    suspend fun session(): Outcome<SessionEntry> = blocking { profile().session() }
+    suspend fun logout(): Outcome<Unit> = call { profile().logout() }
+    suspend fun language(): Outcome<String?> = blocking { profile().language() }
+    suspend fun setLanguage(lang: Lang): Outcome<Unit> = blocking { profile().setLanguage(lang.name.lowercase()) }
+
+    suspend fun offer(nip: String, lang: Lang): Outcome<List<LayananOfferEntry>> =
+        blocking { profile().layananOffer(nip, lang.name.lowercase()) }
+    suspend fun form(nip: String, layanan: String, usulan: String?, lang: Lang): Outcome<List<FormInputEntry>> =
+        blocking { profile().layananForm(nip, layanan, usulan, lang.name.lowercase()) }
+    suspend fun refOptions(table: String, search: String, limit: Int = 30): Outcome<List<RefOption>> =
+        blocking { profile().refOptions(table, search, limit.toUInt()) }
+    suspend fun sendNow(documentId: String): Outcome<Unit> = blocking { profile().sendDocumentNow(documentId) }
 
     suspend fun status(): Outcome<SyncStatusInfo> = blocking { profile().syncStatus() }
     suspend fun outbox(): Outcome<List<OutboxEntry>> = blocking { profile().outbox() }

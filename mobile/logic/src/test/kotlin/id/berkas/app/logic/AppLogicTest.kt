@@ -234,6 +234,36 @@ class AppLogicTest {
     }
 
     /** A typeset page (AWT, headless). */
+    @Test
+    fun theLanguageIsKeptAndSigningOutWarnsWhileChangesWait() = runBlocking {
+        val dir = temp.newFolder().resolve("lang")
+        val keys = MemoryKeys()
+        val repo = BerkasRepository(dir, keys)
+        LoginViewModel(repo, this).login(hub, nip, password).join()
+        SyncViewModel(repo, this).sync().join()
+        val session = SessionViewModel(repo, this, systemLang = Lang.ID)
+        session.start().join()
+        assertEquals(Screen.Home(nip), session.state.value.screen)
+        session.setLanguage(Lang.EN).join()
+        // The app again, the system still in Indonesian: the choice holds.
+        val again = SessionViewModel(BerkasRepository(dir, keys), this, systemLang = Lang.ID)
+        again.start().join()
+        assertEquals(Lang.EN, again.state.value.lang)
+
+        // A change not yet sent: signing out warns, with the count; anyway signs out.
+        ContactViewModel(repo, this).save(nip, mapOf("email" to "asn.keluar@example.com")).join()
+        val waiting = (repo.session() as Outcome.Ok).value.outbox
+        assertTrue("waiting $waiting", waiting > 0uL)
+        again.signOut().join()
+        assertTrue(again.state.value.signOutWarning!!.startsWith("$waiting change"))
+        assertEquals(Screen.Home(nip), again.state.value.screen)
+        again.signOut(anyway = true).join()
+        assertEquals(Screen.SignIn, again.state.value.screen)
+        assertEquals(null, again.state.value.signOutWarning)
+        // The change still waits for the same account's next sign-in.
+        assertEquals(waiting, (repo.session() as Outcome.Ok).value.outbox)
+    }
+
     private fun page(): java.awt.image.BufferedImage {
         val img = java.awt.image.BufferedImage(1240, 1754, java.awt.image.BufferedImage.TYPE_INT_RGB)
         val g = img.createGraphics()

@@ -1,0 +1,195 @@
+package id.berkas.app.logic
+
+// The ASN's week offline, on the host JVM: a real hub process (BERKAS_SERVER_BIN) this test
+// stops and starts again on the same address, a facilitator on the berkas CLI (BERKAS_CLI_BIN),
+// and "the app" restarted as new view-models over the same profile directory and key store.
+
+import id.berkas.core.CapturePage
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+import java.io.File
+import java.util.concurrent.TimeUnit
+
+class JourneyTest {
+    private val serverBin = System.getenv("BERKAS_SERVER_BIN") ?: error("BERKAS_SERVER_BIN is not set")
+    private val cliBin = System.getenv("BERKAS_CLI_BIN") ?: error("BERKAS_CLI_BIN is not set")
+    private val password = "pekan-luring"
+
+    @get:Rule
+    val temp = TemporaryFolder()
+    private var hub: Process? = null
+
+    @After
+    fun stopHub() {
+        hub?.destroy()
+        hub?.waitFor(10, TimeUnit.SECONDS)
+    }
+
+    /** Starts `berkas-server demo` on [listen]; the URL and an ASN (NIP, unit) it seeded. */
+    private fun startHub(data: File, listen: String): Triple<String, String, String> {
+        val p = ProcessBuilder(serverBin, "demo", "--data", data.path, "--listen", listen, "--password", password, "--per-unit", "2")
+            .redirectErrorStream(true).start()
+        hub = p
+        val lines = p.inputStream.bufferedReader()
+        var nip = ""
+        var unit = ""
+        while (true) {
+            val line = lines.readLine() ?: error("the hub ended before listening")
+            Regex("^for example: ASN (\\d+) \\((.+)\\)").find(line)?.let { nip = it.groupValues[1]; unit = it.groupValues[2] }
+            if (line.startsWith("berkas-server listening on ")) {
+                Thread { while (lines.readLine() != null) { } }.apply { isDaemon = true }.start()
+                return Triple(line.removePrefix("berkas-server listening on ").trim(), nip, unit)
+            }
+        }
+    }
+
+    private fun cli(profile: File, vararg args: String, input: String? = null): String {
+        val p = ProcessBuilder(listOf(cliBin, "--profile", profile.path) + args).redirectErrorStream(true).start()
+        input?.let { p.outputStream.bufferedWriter().use { w -> w.write(it) } } ?: p.outputStream.close()
+        val out = p.inputStream.bufferedReader().readText()
+        assertTrue("berkas ${args.joinToString(" ")}: $out", p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0)
+        return out
+    }
+
+    private fun page(line: String): ByteArray {
+        val img = java.awt.image.BufferedImage(1240, 1754, java.awt.image.BufferedImage.TYPE_INT_RGB)
+        val g = img.createGraphics()
+        g.color = java.awt.Color(250, 250, 247)
+        g.fillRect(0, 0, img.width, img.height)
+        g.color = java.awt.Color(20, 20, 20)
+        g.font = java.awt.Font(java.awt.Font.SERIF, java.awt.Font.PLAIN, 30)
+        var y = 120
+        while (y < img.height - 100) { g.drawString(line, 90, y); y += 48 }
+        g.dispose()
+        val out = java.io.ByteArrayOutputStream()
+        javax.imageio.ImageIO.write(img, "jpg", out)
+        return out.toByteArray()
+    }
+
+    /** The app as launched: a repository over the profile dir, and its view-models. */
+    private inner class App(dir: File, keys: MemoryKeys, scope: kotlinx.coroutines.CoroutineScope) {
+        val repo = BerkasRepository(dir, keys)
+        val session = SessionViewModel(repo, scope)
+        val layanan = LayananViewModel(repo, scope)
+        val sync = SyncViewModel(repo, scope)
+    }
+
+    @Test
+    fun aWeekOffline() = runBlocking {
+        val data = temp.newFolder("hub")
+        val (url, nip, unit) = startHub(data, "127.0.0.1:0")
+        val fas = temp.newFolder("fas")
+        cli(fas, "init", "--secret-store", "file")
+        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
+        cli(fas, "sync")
+
+        val dir = File(temp.root, "phone")
+        val keys = MemoryKeys()
+        // First launch: sign in, sync.
+        var app = App(dir, keys, this)
+        app.session.start().join()
+        assertEquals(Screen.SignIn, app.session.state.value.screen)
+        LoginViewModel(app.repo, this).login(url, nip, password).join()
+        app.sync.sync().join()
+        assertEquals(null, app.sync.state.value.error)
+
+        // The hub goes away; the app restarts with no signal and opens on the record.
+        hub!!.destroy(); hub!!.waitFor(10, TimeUnit.SECONDS)
+        app = App(dir, keys, this)
+        app.session.start().join()
+        assertEquals(Screen.Home(nip), app.session.state.value.screen)
+
+        // The picker: what applies, and why the rest does not.
+        app.layanan.load(nip).join()
+        val offered = app.layanan.state.value.offered.map { it.id }
+        assertTrue(offered.containsAll(listOf("koreksi_data_utama", "pemutakhiran_kontak")))
+        val jf = app.layanan.state.value.notOffered.first { it.id == "kp_jf" }
+        assertEquals("layanan.jf_only", jf.reasonCode)
+        assertTrue(jf.reason!!.contains("fungsional"))
+
+        // A correction of data utama with a three-page document captured from its checklist item.
+        app.layanan.choose("koreksi_data_utama").join()
+        app.layanan.change("gelar_belakang", "S.Kom").join()
+        val item = app.layanan.state.value.papers.first { it.required }
+        assertEquals("missing", item.state)
+        app.layanan.capture(item.id, (1..3).map { CapturePage(page("IJAZAH SARJANA KOMPUTER HALAMAN $it"), null) }, true).join()
+        val captured = app.layanan.state.value.papers.first { it.id == item.id }
+        assertEquals("captured", captured.state)
+        assertEquals(3u, captured.documents.single().pages)
+        app.layanan.submit().join()
+        val correction = app.layanan.state.value.request!!
+        assertEquals("SUBMITTED", correction.status)
+
+        // A contact update, the app killed mid-draft: the answer typed before is still there.
+        app.layanan.choose("pemutakhiran_kontak").join()
+        app.layanan.change("no_hp", "081298765432").join()
+        app = App(dir, keys, this)
+        app.session.start().join()
+        app.layanan.load(nip).join()
+        val draft = app.layanan.state.value.offered.first { it.id == "pemutakhiran_kontak" }.openRequest
+        assertNotNull("the draft survived the kill", draft)
+        app.layanan.choose("pemutakhiran_kontak").join()
+        assertEquals("+6281298765432", app.layanan.state.value.inputs.first { it.name == "no_hp" }.value)
+        app.layanan.submit().join()
+        assertEquals(emptyList<String>(), app.layanan.state.value.missing)
+
+        // The hub comes back where the phone knows it: one sync sends everything.
+        val (again, _, _) = startHub(data, url.removePrefix("http://"))
+        assertEquals(url, again)
+        app.sync.sync().join()
+        assertEquals(null, app.sync.state.value.error)
+        assertEquals(0uL, app.sync.state.value.last!!.refused)
+        assertEquals(0uL, (app.repo.session() as Outcome.Ok).value.outbox)
+
+        // The facilitator returns the correction: a reason on the field (which returns the
+        // request) and on the document.
+        val docId = captured.documents.single().id
+        cli(fas, "sync")
+        cli(fas, "verify", "field", correction.id, "gelar_belakang", "kembalikan", "--reason", "Gelar belum sesuai ijazah")
+        cli(fas, "verify", "doc", docId, "dikembalikan", "--reason", "Halaman 2 buram")
+        cli(fas, "sync")
+
+        // The next sync brings the news; the ASN sees each reason where it stands, answers.
+        app.sync.sync().join()
+        val notice = app.sync.state.value.notices.single()
+        assertEquals(listOf("returned", correction.id), listOf(notice.kind, notice.opens))
+        assertTrue(notice.text, notice.text.isNotBlank())
+        app.layanan.open(notice.opens).join()
+        val returned = app.layanan.state.value
+        assertEquals("Gelar belum sesuai ijazah", returned.fieldReasons["gelar_belakang"])
+        val paper = returned.papers.first { it.id == item.id }
+        assertEquals("returned", paper.state)
+        assertEquals("Halaman 2 buram", paper.reason)
+        assertTrue(returned.history.map { it.status }.containsAll(listOf("SUBMITTED", "RETURNED")))
+        app.layanan.change("gelar_belakang", "S.Kom.").join()
+        app.layanan.capture(item.id, (1..3).map { CapturePage(page("IJAZAH SARJANA KOMPUTER ULANG $it"), null) }, true).join()
+        app.layanan.submit().join()
+        assertEquals("RESUBMITTED", app.layanan.state.value.request!!.status)
+        app.sync.sync().join()
+        val newDoc = app.layanan.state.value.papers.first { it.id == item.id }.documents.first { it.id != docId }.id
+
+        // Approved (every field decided): the record holds the approved value, and the hub
+        // signs a receipt.
+        cli(fas, "sync")
+        cli(fas, "verify", "field", correction.id, "gelar_belakang", "setuju")
+        cli(fas, "verify", "doc", newDoc, "diterima")
+        cli(fas, "sync")
+        app.sync.sync().join()
+        assertEquals(listOf("approved"), app.sync.state.value.notices.map { it.kind })
+        val record = RecordViewModel(app.repo, this)
+        record.load(nip).join()
+        val gelar = record.state.value.record!!.dataUtama.first { it.name == "gelar_belakang" }
+        assertEquals("S.Kom.", gelar.value)
+        val requests = RequestsViewModel(app.repo, this)
+        requests.receipt(correction.id, File(temp.root, "tanda-terima.pdf")).join()
+        assertNotNull(requests.state.value.error ?: "", requests.state.value.receipt)
+        assertFalse(app.sync.state.value.signInAgain)
+    }
+}
