@@ -205,6 +205,24 @@ pub fn run_verify(ctx: &Ctx, cmd: VerifyCmd) -> Result<(), CliError> {
         }
         VerifyCmd::Show { id } => {
             let lines = b.verifikasi_usulan(&id)?;
+            if lines.is_empty() {
+                // A layanan request (kartu pegawai ...): no value to decide; the request and
+                // its papers, decided as a whole with `verify approve|return|reject`.
+                let u = b.usulan(&id)?;
+                let c = b.layanan_checklist(&u.nip, &u.layanan_id, &u.answers, Some(&id))?;
+                ctx.out.emit(&lines, || {
+                    let mut s = text(&u, ctx.lang);
+                    for l in &c.lines {
+                        s.push_str(&format!("\n  [{}] {}", crate::layanan::status_text(l.status, ctx.lang), l.label));
+                    }
+                    s.push_str(ctx.lang.pick(
+                        "\nputuskan usulan ini: berkas verify approve|return|reject ID",
+                        "\ndecide this request: berkas verify approve|return|reject ID",
+                    ));
+                    s
+                });
+                return Ok(());
+            }
             ctx.out.emit(&lines, || lines_text(&b, &lines, ctx.lang));
             return Ok(());
         }

@@ -37,7 +37,7 @@ pub enum LayananCmd {
     Publish { file: PathBuf },
 }
 
-fn status_text(s: LineStatus, lang: Lang) -> &'static str {
+pub(crate) fn status_text(s: LineStatus, lang: Lang) -> &'static str {
     match s {
         LineStatus::Lengkap => lang.pick("lengkap", "complete"),
         LineStatus::Kurang => lang.pick("KURANG", "MISSING"),

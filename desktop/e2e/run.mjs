@@ -1,7 +1,8 @@
 // End to end: the real desktop app under Xvfb, driven through tauri-driver and WebKitWebDriver,
 // against a real `berkas-server demo`. A facilitator (fas-a) signs in, finds an ASN, accepts the
 // document of that ASN's correction, returns the field with a reason, syncs; the ASN's CLI
-// profile then sees the return and the reason. Screenshots of the main screens go to
+// profile then sees the return and the reason. A kartu pegawai request (no fields: papers
+// only) is returned as a whole with a reason, corrected by the ASN and approved in the app. Screenshots of the main screens go to
 // $BERKAS_E2E_SHOTS. Run by scripts/test.sh (which starts Xvfb and tauri-driver).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
@@ -39,7 +40,15 @@ execFileSync("vips", ["text", join(work, "t2.png"), "HALAMAN KEDUA: KUTIPAN AKTA
 execFileSync("vips", ["invert", join(work, "t2.png"), `${page2}[Q=90]`]);
 cli("doc", "add", "--nip", nip, "--type", "dokumen_pendukung", "--usulan", draft.id, "--keep", page, page2);
 cli("form", "submit", draft.id);
+// An ordinary layanan with no fields to verify: a kartu pegawai, its papers on the record.
+const kp = JSON.parse(cli("form", "fill", "kartu_pegawai", "--nip", nip, "--json"));
+cli("doc", "add", "--nip", nip, "--type", "887", "--keep", page);
+cli("doc", "add", "--nip", nip, "--type", "pas_foto", "--keep", page2);
+cli("form", "submit", kp.id);
 cli("sync");
+// The facilitator's CLI shows it too: the request and its papers, to decide as a whole.
+fas("sync");
+assert.match(fas("verify", "show", kp.id), /Pas foto/);
 
 // The app on its own profile; a second session is a restart.
 const session = () => open(join(work, "desktop"));
@@ -126,6 +135,18 @@ try {
   await driver.waitUntil(async () => !(await (await driver.$('[data-return="tempat_lahir"]')).isExisting()), { timeout: 10000 });
   await shot("05-dikembalikan.png");
 
+  // The kartu pegawai: named in words, its papers listed, returned as a whole with a reason.
+  const kpRequest = await driver.$(`[data-request="${kp.id}"]`);
+  await kpRequest.waitForDisplayed({ timeout: 10000 });
+  assert.match(await kpRequest.getText(), /Kartu pegawai/i);
+  assert.doesNotMatch(await kpRequest.getText(), /SUBMITTED|kartu_pegawai/);
+  await kpRequest.click();
+  await (await driver.$('[data-paper="pas_foto"]')).waitForDisplayed({ timeout: 10000 });
+  await (await driver.$(`[data-request-reason="${kp.id}"]`)).setValue("Pas foto harus berlatar merah");
+  await shot("05a-kartu-pegawai.png");
+  await (await driver.$('[data-decide="RETURNED"]')).click();
+  await driver.waitUntil(async () => !(await (await driver.$(`[data-request="${kp.id}"]`)).isExisting()), { timeout: 10000 });
+
   // Reports: the completeness chart and verification progress.
   await (await driver.$("#nav-reports")).click();
   await (await driver.$("svg rect")).waitForDisplayed({ timeout: 10000 });
@@ -136,6 +157,28 @@ try {
   await (await driver.$("#sync-now")).click();
   await driver.waitUntil(async () => (await (await driver.$("#sync-now")).isEnabled()), { timeout: 30000 });
   await shot("06-sinkronisasi.png");
+
+  // The ASN reads the reason, adds a new photo and resubmits; fas-a approves it in the app.
+  cli("sync");
+  const kpReturned = JSON.parse(cli("form", "status", kp.id, "--json"));
+  assert.equal(kpReturned.status, "RETURNED");
+  assert.match(kpReturned.status_reason, /berlatar merah/);
+  cli("doc", "add", "--nip", nip, "--type", "pas_foto", "--keep", page);
+  cli("form", "submit", kp.id);
+  cli("sync");
+  await (await driver.$("#sync-now")).click();
+  await driver.waitUntil(async () => (await (await driver.$("#sync-now")).isEnabled()), { timeout: 30000 });
+  await (await driver.$("#nav-queue")).click();
+  const again = await driver.$(`[data-request="${kp.id}"]`);
+  await again.waitForDisplayed({ timeout: 10000 });
+  await again.click();
+  await (await driver.$('[data-decide="APPROVED"]')).click();
+  await driver.waitUntil(async () => !(await (await driver.$(`[data-request="${kp.id}"]`)).isExisting()), { timeout: 10000 });
+  await (await driver.$("#nav-sync")).click();
+  await (await driver.$("#sync-now")).click();
+  await driver.waitUntil(async () => (await (await driver.$("#sync-now")).isEnabled()), { timeout: 30000 });
+  cli("sync");
+  assert.equal(JSON.parse(cli("form", "status", kp.id, "--json")).status, "APPROVED", "the ASN sees the approval");
 
   // Settings: English and a 5-minute background sync, kept across a restart that opens
   // signed in; then back to Indonesian.

@@ -239,14 +239,31 @@ struct Tls {
     tls_key: Option<PathBuf>,
 }
 
+/// The hub's database for an account command: its SQLite under the data dir, or the
+/// PostgreSQL the hub runs on (`--database`), so an account lands where the hub reads it.
+#[derive(clap::Args)]
+struct HubDb {
+    #[arg(long)]
+    data: PathBuf,
+    /// postgres://user:password@host:port/db instead of the embedded SQLite.
+    #[arg(long, env = "BERKAS_DATABASE_URL")]
+    database: Option<String>,
+    #[command(flatten)]
+    keys: KeyArgs,
+}
+
+impl HubDb {
+    async fn open(&self) -> Result<Arc<dyn Storage>, String> {
+        open_any(&self.data, self.database.as_deref(), &self.keys).await
+    }
+}
+
 #[derive(Subcommand)]
 enum UserCmd {
     /// Add an account; the password is read from standard input.
     Add {
-        #[arg(long)]
-        data: PathBuf,
         #[command(flatten)]
-        keys: KeyArgs,
+        hub: HubDb,
         username: String,
         #[arg(long)]
         role: String,
@@ -258,10 +275,8 @@ enum UserCmd {
     },
     /// Change an account's role or units.
     Grant {
-        #[arg(long)]
-        data: PathBuf,
         #[command(flatten)]
-        keys: KeyArgs,
+        hub: HubDb,
         username: String,
         #[arg(long)]
         role: Option<String>,
@@ -270,17 +285,13 @@ enum UserCmd {
     },
     /// Disable an account and end its sessions.
     Revoke {
-        #[arg(long)]
-        data: PathBuf,
         #[command(flatten)]
-        keys: KeyArgs,
+        hub: HubDb,
         username: String,
     },
     List {
-        #[arg(long)]
-        data: PathBuf,
         #[command(flatten)]
-        keys: KeyArgs,
+        hub: HubDb,
     },
 }
 
@@ -300,6 +311,8 @@ async fn open_any(data: &Path, database: Option<&str>, keys: &KeyArgs) -> Result
 /// The hub's documents, sealed under its document key; plain ones of a hub from before are
 /// served, with a warning, until `berkas-server encrypt`.
 fn blobs(data: &Path, keys: &KeyArgs) -> Result<Arc<FsBlobStore>, String> {
+    // A hub on PostgreSQL has nothing else under its data dir: its key file goes there first.
+    std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     let key = keys.keys(data)?.documents_key().map_err(|e| e.to_string())?;
     let store = FsBlobStore::sealed(&data.join(berkas_server::BLOBS_DIR), key)
         .map_err(|e| format!("cannot create the blob store: {e}"))?;
@@ -555,8 +568,8 @@ async fn import_siasn(store: &StoreArgs, dry_run: bool, file: &Path) -> Result<(
 
 async fn user(cmd: UserCmd) -> Result<(), String> {
     match cmd {
-        UserCmd::Add { data, keys, username, role, nip, units } => {
-            let store = open(&data, &keys)?;
+        UserCmd::Add { hub, username, role, nip, units } => {
+            let store = hub.open().await?;
             let role = role_arg(&role)?;
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password).map_err(|e| e.to_string())?;
@@ -565,21 +578,21 @@ async fn user(cmd: UserCmd) -> Result<(), String> {
             println!("account {username} added ({})", role.as_str());
             Ok(())
         }
-        UserCmd::Grant { data, keys, username, role, units } => {
-            let store = open(&data, &keys)?;
+        UserCmd::Grant { hub, username, role, units } => {
+            let store = hub.open().await?;
             let role = role.map(|r| role_arg(&r)).transpose()?;
             let u = accounts::grant(store.as_ref(), &username, role, units).await?;
             println!("account {username}: {} {:?}", u.role.as_str(), u.units);
             Ok(())
         }
-        UserCmd::Revoke { data, keys, username } => {
-            let store = open(&data, &keys)?;
+        UserCmd::Revoke { hub, username } => {
+            let store = hub.open().await?;
             accounts::revoke(store.as_ref(), &username).await?;
             println!("account {username} disabled; its sessions ended");
             Ok(())
         }
-        UserCmd::List { data, keys } => {
-            let store = open(&data, &keys)?;
+        UserCmd::List { hub } => {
+            let store = hub.open().await?;
             for u in store.list_users().await.map_err(|e| e.to_string())? {
                 println!(
                     "{:<20} {:<12} {:<8} {}",

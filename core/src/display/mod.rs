@@ -291,3 +291,25 @@ pub fn ref_display(table: &str, nama: Option<&str>, attrs: Option<&serde_json::V
 
 #[cfg(test)]
 mod tests;
+
+/// A request's or proposal's status in words (`RETURNED`: "Dikembalikan untuk perbaikan").
+/// An unknown status is shown as it is.
+pub fn status_text(status: &str, lang: Lang) -> &str {
+    let (id, en) = match status {
+        "DRAFT" => ("Draf", "Draft"),
+        "SUBMITTED" => ("Diajukan", "Submitted"),
+        "RESUBMITTED" => ("Diajukan ulang", "Resubmitted"),
+        "IN_REVIEW" => ("Sedang diverifikasi", "In review"),
+        "RETURNED" => ("Dikembalikan untuk perbaikan", "Returned for correction"),
+        "APPROVED" => ("Disetujui", "Approved"),
+        "REJECTED" => ("Ditolak", "Rejected"),
+        "COMPLETED" => ("Selesai", "Completed"),
+        "APPLIED" => ("Diterapkan", "Applied"),
+        "DIKIRIM" => ("Dikirim ke BKN", "Sent to BKN"),
+        "ACC" => ("Disetujui BKN (ACC)", "Approved by BKN (ACC)"),
+        "TMS" => ("Tidak memenuhi syarat (TMS)", "Not eligible (TMS)"),
+        "BTL" => ("Berkas tidak lengkap (BTL)", "Incomplete papers (BTL)"),
+        _ => return status,
+    };
+    lang.pick(id, en)
+}

@@ -137,8 +137,10 @@ impl Berkas {
     pub fn verifikasi_usulan(&self, id: &str) -> Result<Vec<VerifikasiIsian>> {
         let u = self.usulan(id)?;
         let catalog = self.layanan_catalog()?;
-        let def = verified_form(&catalog, &u.layanan_id).ok_or_else(not_a_data_change)?;
-        let ubah = def.ubah.as_ref().ok_or_else(not_a_data_change)?;
+        // A layanan request (kartu pegawai, izin belajar ...) proposes no value to decide: it
+        // is decided as a whole (`decide_usulan`), so it has no lines rather than an error.
+        let Some(def) = verified_form(&catalog, &u.layanan_id) else { return Ok(Vec::new()) };
+        let Some(ubah) = def.ubah.as_ref() else { return Ok(Vec::new()) };
         let official = if ubah.baris_baru {
             FieldMap::new()
         } else {

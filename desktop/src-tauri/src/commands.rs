@@ -62,7 +62,34 @@ pub fn pegawai_detail(state: State<'_, Desktop>, nip: String) -> CmdResult<Pegaw
 
 #[tauri::command]
 pub fn verification_queue(state: State<'_, Desktop>) -> CmdResult<QueueView> {
-    views::queue(&*state.berkas()?)
+    views::queue(&*state.berkas()?, state.lang()?)
+}
+
+/// The checklist of a request: each paper, what is there and what is missing.
+#[tauri::command]
+pub fn request_papers(state: State<'_, Desktop>, id: String) -> CmdResult<Vec<PaperView>> {
+    views::request_papers(&*state.berkas()?, &id)
+}
+
+/// Sends a refused or wedged change again (after its cause was fixed on the hub).
+#[tauri::command]
+pub fn outbox_retry(state: State<'_, Desktop>, id: String) -> CmdResult<SyncStatusView> {
+    state.berkas()?.outbox_retry(&id)?;
+    views::sync_status(&*state.berkas()?, state.lang()?)
+}
+
+/// Drops a refused change: the hub's value holds again.
+#[tauri::command]
+pub fn outbox_discard(state: State<'_, Desktop>, id: String) -> CmdResult<SyncStatusView> {
+    state.berkas()?.outbox_discard(&id)?;
+    views::sync_status(&*state.berkas()?, state.lang()?)
+}
+
+/// Marks a lost edit seen (it stays in the conflict log).
+#[tauri::command]
+pub fn conflict_dismiss(state: State<'_, Desktop>, id: i64) -> CmdResult<SyncStatusView> {
+    state.berkas()?.dismiss_conflict(id)?;
+    views::sync_status(&*state.berkas()?, state.lang()?)
 }
 
 #[tauri::command]
@@ -80,7 +107,9 @@ pub fn verify_field(
     reason: Option<String>,
 ) -> CmdResult<RequestView> {
     let putusan = Putusan::parse(&decision).ok_or_else(|| CommandError::new("verifikasi.decision", decision))?;
-    Ok(state.berkas()?.review_usulan(&id, &[FieldDecision { field, putusan, alasan: reason }])?.into())
+    let b = state.berkas()?;
+    let u = b.review_usulan(&id, &[FieldDecision { field, putusan, alasan: reason }])?;
+    views::request_view(&b, u, state.lang()?)
 }
 
 /// A step of a request: `IN_REVIEW`, `RETURNED`, `APPROVED`, `REJECTED`, `COMPLETED`.
@@ -91,7 +120,9 @@ pub fn decide_request(
     status: String,
     reason: Option<String>,
 ) -> CmdResult<RequestView> {
-    Ok(state.berkas()?.decide_usulan(&id, &status, reason.as_deref())?.into())
+    let b = state.berkas()?;
+    let u = b.decide_usulan(&id, &status, reason.as_deref())?;
+    views::request_view(&b, u, state.lang()?)
 }
 
 /// A document's bytes for the viewer, fetched from the hub first when this laptop holds only

@@ -139,6 +139,12 @@ pub struct RequestView {
     pub id: String,
     pub nip: String,
     pub layanan: String,
+    /// The layanan's name and the ASN's, and the status in words (the app's language).
+    pub layanan_name: String,
+    pub nama: String,
+    pub status_text: String,
+    /// Since when it waits in this status.
+    pub since: Option<String>,
     pub status: String,
     pub reason: Option<String>,
     pub answers: Vec<(String, String)>,
@@ -155,6 +161,10 @@ impl From<UsulanInfo> for RequestView {
                 .into_iter()
                 .map(|h| StatusStepView { status: h.status, at: h.at, by: h.by, reason: h.reason })
                 .collect(),
+            layanan_name: u.layanan_id.clone(),
+            nama: String::new(),
+            status_text: u.status.clone(),
+            since: u.status_at,
             id: u.id,
             nip: u.nip,
             layanan: u.layanan_id,
@@ -198,6 +208,7 @@ impl VerifyLine {
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct QueueView {
+    /// Oldest waiting first: a facilitator works a deadline from the top.
     pub requests: Vec<RequestView>,
     pub documents: Vec<DocumentView>,
 }
@@ -250,6 +261,30 @@ pub struct SyncProblem {
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
+pub struct ConflictView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub field: String,
+    pub label: String,
+    /// The losing value (this laptop's), and the one that holds.
+    pub mine: String,
+    pub theirs: String,
+    pub at: String,
+}
+
+/// One paper of a request's checklist, for the facilitator.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaperView {
+    pub id: String,
+    pub label: String,
+    pub required: bool,
+    pub needed: u32,
+    pub have: u32,
+    /// `lengkap`, `kurang`, `tidak_perlu`, `dilampirkan_pada_usulan`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct SyncStatusView {
     pub server: Option<String>,
     pub user: Option<String>,
@@ -257,7 +292,7 @@ pub struct SyncStatusView {
     #[ts(type = "number")]
     pub waiting: u64,
     pub problems: Vec<SyncProblem>,
-    pub conflicts: Vec<(String, String, String)>,
+    pub conflicts: Vec<ConflictView>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -397,6 +432,8 @@ pub fn typescript() -> String {
         SyncProgressEvent::decl(),
         SyncDoneEvent::decl(),
         SyncProblem::decl(),
+        ConflictView::decl(),
+        PaperView::decl(),
         SyncStatusView::decl(),
         PaperLine::decl(),
         ProposalView::decl(),

@@ -3,6 +3,7 @@
 //! so that each stays a line or two.
 
 use berkas_core::display::Lang;
+use berkas_core::forms::LineStatus;
 use berkas_core::sync::SyncOptions;
 use berkas_core::Berkas;
 
@@ -51,15 +52,50 @@ pub fn verification_lines(b: &Berkas, id: &str, lang: Lang) -> CmdResult<Vec<Ver
         .collect())
 }
 
-pub fn queue(b: &Berkas) -> CmdResult<QueueView> {
-    Ok(QueueView {
-        requests: b
-            .usulan_list(None, &["SUBMITTED", "RESUBMITTED", "IN_REVIEW"])?
-            .into_iter()
-            .map(RequestView::from)
-            .collect(),
-        documents: b.document_queue()?.into_iter().map(DocumentView::from).collect(),
-    })
+pub fn queue(b: &Berkas, lang: Lang) -> CmdResult<QueueView> {
+    let mut requests = b
+        .usulan_list(None, &["SUBMITTED", "RESUBMITTED", "IN_REVIEW"])?
+        .into_iter()
+        .map(|u| request_view(b, u, lang))
+        .collect::<CmdResult<Vec<_>>>()?;
+    requests.sort_by(|a, b| a.since.cmp(&b.since));
+    Ok(QueueView { requests, documents: b.document_queue()?.into_iter().map(DocumentView::from).collect() })
+}
+
+/// A request as the queue shows it: the layanan's and the ASN's names, the status in words.
+pub fn request_view(b: &Berkas, u: berkas_core::forms::UsulanInfo, lang: Lang) -> CmdResult<RequestView> {
+    let catalog = b.layanan_catalog()?;
+    let layanan = catalog.get(&u.layanan_id).map(|l| l.name(lang).to_string());
+    let nama = b.pegawai(&u.nip).ok().and_then(|r| r.data_utama.values.get("nama").map(|v| v.to_text()));
+    let status_text = berkas_core::display::status_text(&u.status, lang).to_string();
+    let mut v = RequestView::from(u);
+    v.layanan_name = layanan.unwrap_or(v.layanan_name);
+    v.nama = nama.unwrap_or_default();
+    v.status_text = status_text;
+    Ok(v)
+}
+
+/// The checklist of request `id` held against its ASN's record.
+pub fn request_papers(b: &Berkas, id: &str) -> CmdResult<Vec<PaperView>> {
+    let u = b.usulan(id)?;
+    let c = b.layanan_checklist(&u.nip, &u.layanan_id, &u.answers, Some(id))?;
+    Ok(c.lines
+        .into_iter()
+        .map(|l| PaperView {
+            status: match l.status {
+                LineStatus::Lengkap => "lengkap",
+                LineStatus::Kurang => "kurang",
+                LineStatus::TidakPerlu => "tidak_perlu",
+                LineStatus::DilampirkanPadaUsulan => "dilampirkan_pada_usulan",
+            }
+            .to_string(),
+            have: l.have.len() as u32,
+            id: l.id,
+            label: l.label,
+            required: l.wajib,
+            needed: l.needed,
+        })
+        .collect())
 }
 
 /// Runs core's sync (the caller holds the gate) and words its report.
@@ -95,12 +131,18 @@ pub fn sync_status(b: &Berkas, lang: Lang) -> CmdResult<SyncStatusView> {
         conflicts: b
             .conflicts(false)?
             .into_iter()
-            .map(|c| {
-                let (mine, theirs) = (
-                    b.show_value(c.entity, &c.field, &c.mine, lang),
-                    b.show_value(c.entity, &c.field, &c.theirs, lang),
-                );
-                (c.field, mine, theirs)
+            .map(|c| ConflictView {
+                mine: b.show_value(c.entity, &c.field, &c.mine, lang),
+                theirs: b.show_value(c.entity, &c.field, &c.theirs, lang),
+                label: c
+                    .entity
+                    .def()
+                    .field(&c.field)
+                    .map(|f| berkas_core::display::field_label(f, lang).to_string())
+                    .unwrap_or_else(|| c.field.clone()),
+                id: c.id,
+                field: c.field,
+                at: c.at,
             })
             .collect(),
     })

@@ -348,6 +348,84 @@ fn settings_survive_a_restart_the_background_sync_runs_and_papers_attach_to_a_pr
 }
 
 #[test]
+fn an_ordinary_request_is_decided_in_words_and_a_refused_change_is_retried_then_discarded() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 2);
+    let (_app, w) = window(tmp.path());
+    let _: serde_json::Value =
+        invoke(&w, "login", json!({"server": hub.url, "user": "fas-a", "password": DEMO_PASSWORD})).expect("login");
+    let _: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");
+    let list: Vec<serde_json::Value> = invoke(&w, "pegawai_list", json!({"unit": "UNIT-A"})).expect("list");
+    let nip = list[0]["nip"].as_str().expect("nip").to_string();
+
+    // A kartu pegawai from the ASN's phone: no fields, its papers on the record.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let phone = device(tmp.path(), "phone");
+    let id = rt.block_on(async {
+        phone.login(&hub.url, &nip, DEMO_PASSWORD, None).await.expect("asn login");
+        phone.sync(&Default::default()).await.expect("sync");
+        let id = phone.create_usulan(&nip, "kartu_pegawai", &FieldMap::new()).expect("draft");
+        let page = pages::jpeg(&pages::scanned_page(1700, 2200), 90, None);
+        for kind in ["887", "pas_foto"] {
+            berkas_tests::add_page(&phone, &nip, kind, DocLink::DataUtama, &page);
+        }
+        phone.submit_usulan(&id).expect("submit");
+        phone.sync(&Default::default()).await.expect("sync");
+        id
+    });
+    let _: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");
+    let queue: serde_json::Value = invoke(&w, "verification_queue", json!({})).expect("queue");
+    let r = queue["requests"].as_array().expect("requests").iter().find(|r| r["id"] == id.as_str()).expect("queued");
+    assert_eq!(
+        (r["layanan_name"].as_str(), r["status_text"].as_str()),
+        (Some("Kartu pegawai"), Some("Diajukan")),
+        "{r}"
+    );
+    assert_eq!(r["nama"], list[0]["nama"], "the ASN by name");
+    let papers: Vec<serde_json::Value> = invoke(&w, "request_papers", json!({"id": id})).expect("papers");
+    let photo = papers.iter().find(|p| p["id"] == "pas_foto").expect("the photo's line");
+    assert_eq!((photo["status"].as_str(), photo["have"].as_u64()), (Some("lengkap"), Some(1)), "{photo}");
+    let bare: serde_json::Value =
+        invoke::<serde_json::Value>(&w, "decide_request", json!({"id": id, "status": "RETURNED"}))
+            .expect_err("a return needs a reason");
+    assert!(bare["code"].is_string(), "{bare}");
+    let returned: serde_json::Value = invoke(
+        &w,
+        "decide_request",
+        json!({"id": id, "status": "RETURNED", "reason": "Pas foto harus berlatar merah"}),
+    )
+    .expect("return");
+    assert_eq!(returned["status_text"], "Dikembalikan untuk perbaikan");
+    let _: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");
+    let seen = rt.block_on(async {
+        phone.sync(&Default::default()).await.expect("sync");
+        phone.usulan(&id).expect("request")
+    });
+    assert_eq!(
+        (seen.status.as_str(), seen.status_reason.as_deref()),
+        ("RETURNED", Some("Pas foto harus berlatar merah"))
+    );
+
+    // A change the hub refuses (an ASN's own phone number, edited on the laptop): retried, it
+    // is refused again; discarded, it is gone and nothing waits.
+    let laptop = berkas_core::Berkas::open(&tmp.path().join("desktop")).expect("the laptop's profile");
+    let phone_no: FieldMap = [("no_hp".to_string(), Value::Text("081311112222".into()))].into_iter().collect();
+    laptop.edit_pegawai(&nip, &phone_no).expect("edit here");
+    let report: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");
+    assert_eq!(report["refused"], 1, "{report}");
+    let status: serde_json::Value = invoke(&w, "sync_status", json!({})).expect("status");
+    let item = status["problems"][0]["id"].as_str().expect("a refused item").to_string();
+    assert_eq!(status["problems"][0]["code"], "forbidden.field", "{status}");
+    let retried: serde_json::Value = invoke(&w, "outbox_retry", json!({"id": item})).expect("retry");
+    assert_eq!((retried["problems"].as_array().map(Vec::len), retried["waiting"].as_u64()), (Some(0), Some(1)));
+    let report: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");
+    assert_eq!(report["refused"], 1, "still refused: {report}");
+    let discarded: serde_json::Value = invoke(&w, "outbox_discard", json!({"id": item})).expect("discard");
+    assert_eq!((discarded["problems"].as_array().map(Vec::len), discarded["waiting"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(discarded["conflicts"], json!([]));
+}
+
+#[test]
 fn the_typescript_bindings_are_current() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
     let want = berkas_desktop::dto::typescript();

@@ -33,7 +33,15 @@ export type PegawaiDetail = { nip: string, nama: string, completeness: number, m
 
 export type StatusStepView = { status: string, at: string, by: string, reason: string | null, };
 
-export type RequestView = { id: string, nip: string, layanan: string, status: string, reason: string | null, answers: Array<[string, string]>, history: Array<StatusStepView>, queued: boolean, };
+export type RequestView = { id: string, nip: string, layanan: string, 
+/**
+ * The layanan's name and the ASN's, and the status in words (the app's language).
+ */
+layanan_name: string, nama: string, status_text: string, 
+/**
+ * Since when it waits in this status.
+ */
+since: string | null, status: string, reason: string | null, answers: Array<[string, string]>, history: Array<StatusStepView>, queued: boolean, };
 
 export type VerifyLine = { field: string, label: string, 
 /**
@@ -41,7 +49,11 @@ export type VerifyLine = { field: string, label: string,
  */
 official: string | null, proposed: string, decision: string | null, reason: string | null, waiting: boolean, };
 
-export type QueueView = { requests: Array<RequestView>, documents: Array<DocumentView>, };
+export type QueueView = { 
+/**
+ * Oldest waiting first: a facilitator works a deadline from the top.
+ */
+requests: Array<RequestView>, documents: Array<DocumentView>, };
 
 export type DueRow = { nip: string, nama: string, tmt: string, reason: string, };
 
@@ -53,7 +65,19 @@ export type SyncDoneEvent = { background: boolean, report: SyncReportView | null
 
 export type SyncProblem = { id: string, entity: string, state: string, fields: Array<string>, code: string | null, reason: string | null, };
 
-export type SyncStatusView = { server: string | null, user: string | null, last_sync: string | null, waiting: number, problems: Array<SyncProblem>, conflicts: Array<[string, string, string]>, };
+export type ConflictView = { id: number, field: string, label: string, 
+/**
+ * The losing value (this laptop's), and the one that holds.
+ */
+mine: string, theirs: string, at: string, };
+
+export type PaperView = { id: string, label: string, required: boolean, needed: number, have: number, 
+/**
+ * `lengkap`, `kurang`, `tidak_perlu`, `dilampirkan_pada_usulan`.
+ */
+status: string, };
+
+export type SyncStatusView = { server: string | null, user: string | null, last_sync: string | null, waiting: number, problems: Array<SyncProblem>, conflicts: Array<ConflictView>, };
 
 export type PaperLine = { 
 /**

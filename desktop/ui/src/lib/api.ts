@@ -1,7 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
-  CommandError, DocumentView, DueRow, LoginInfo, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
+  CommandError, DocumentView, DueRow, LoginInfo, PaperView, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
 } from "../bindings";
 
@@ -16,6 +16,10 @@ export const api = {
   pegawaiDetail: (nip: string) => invoke<PegawaiDetail>("pegawai_detail", { nip }),
   queue: () => invoke<QueueView>("verification_queue"),
   lines: (id: string) => invoke<VerifyLine[]>("verification_lines", { id }),
+  papers: (id: string) => invoke<PaperView[]>("request_papers", { id }),
+  outboxRetry: (id: string) => invoke<SyncStatusView>("outbox_retry", { id }),
+  outboxDiscard: (id: string) => invoke<SyncStatusView>("outbox_discard", { id }),
+  conflictDismiss: (id: number) => invoke<SyncStatusView>("conflict_dismiss", { id }),
   verifyField: (id: string, field: string, decision: string, reason: string | null) =>
     invoke<RequestView>("verify_field", { id, field, decision, reason }),
   decide: (id: string, status: string, reason: string | null) => invoke<RequestView>("decide_request", { id, status, reason }),
