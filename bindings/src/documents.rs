@@ -210,6 +210,14 @@ impl BerkasProfile {
         Ok(entry(self.inner.add_document(&new, &CaptureOptions::default())?.0, None))
     }
 
+    /// Attaches a document the record already holds to `link_to` as paper `id_ref_dokumen`,
+    /// without new bytes (an SK sent with an earlier request, reused for a new one).
+    pub fn reuse_document(&self, id: String, id_ref_dokumen: String, link_to: DocumentLink) -> Result<DocumentEntry> {
+        let d = self.inner.reuse_document(&id, &id_ref_dokumen, &link(link_to)?)?;
+        let upload = self.inner.blob_state(&d.sha256)?;
+        Ok(entry(d, upload))
+    }
+
     /// Adds a document from a file the app holds (a PDF picked from storage, a camera file).
     pub fn add_document_from_path(
         &self,

@@ -139,6 +139,18 @@ async fn a_large_document_waits_for_an_unmetered_network_unless_sent_now() {
     sync(&fas).await;
     assert!(fas.documents(&nip).expect("documents").iter().any(|d| d.id == doc.id));
 
+    // Reused for a request as its supporting paper: a new row, the same bytes, no upload, and
+    // on mobile data too (the hub holds the bytes already).
+    let request = phone.create_usulan(&nip, "koreksi_data_utama", &text(&[("gelar_depan", "Dr.")])).expect("draft");
+    let reused =
+        phone.reuse_document(&doc.id, "dokumen_pendukung", &DocLink::Usulan { id: request.clone() }).expect("reuse");
+    assert_eq!((reused.sha256.as_str(), reused.entity.as_str()), (doc.sha256.as_str(), "usulan"));
+    phone.submit_usulan(&request).expect("the paper counts for the checklist");
+    let r = phone.sync(&metered).await.expect("sync on mobile data");
+    assert_eq!((r.blobs_uploaded, r.blobs_held, r.refused), (0, 0, 0), "{r:?}");
+    sync(&fas).await;
+    assert!(fas.documents(&nip).expect("documents").iter().any(|d| d.id == reused.id && d.sha256 == doc.sha256));
+
     // "Send now" on one document sends it on mobile data.
     let others: Vec<Vec<u8>> = (10..14).map(|i| pages::jpeg(&pages::phone_photo(i).0, 95, None)).collect();
     let files = others.iter().map(|p| PageInput { bytes: p, crop: None }).collect();

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{codes, crypt, prepare, sha256_hex, CaptureOptions, PageInput, Prepared, Readability, Verdict};
+use super::{codes, crypt, prepare, sha256_hex, CaptureOptions, Format, PageInput, Prepared, Readability, Verdict};
 use crate::error::{Error, Result};
 use crate::model::{Entity, FieldMap, Value};
 use crate::profile::Berkas;
@@ -257,6 +257,47 @@ impl Berkas {
             return Err(e);
         }
         Ok((self.document(&id)?, prepared))
+    }
+
+    /// Attaches a document the record already holds (an SK from an earlier request, a photo on
+    /// data utama) to `link` as paper `id_ref`, without new bytes: a new row naming the same
+    /// blob, which syncs like any other and needs no upload when the hub holds the bytes.
+    pub fn reuse_document(&self, id: &str, id_ref: &str, link: &DocLink) -> Result<DocumentInfo> {
+        let d = self.document(id)?;
+        let nip: String = self
+            .store()
+            .conn
+            .query_row("SELECT nip_baru FROM pegawai WHERE id = ?1", [&d.pegawai_id], |r| r.get(0))
+            .map_err(|_| Error::NotFound("pegawai"))?;
+        let id_ref = id_ref.trim();
+        let (pegawai_id, entity, row_id) = self.resolve_link(&nip, link, id_ref)?;
+        let format = match d.mime.as_str() {
+            "application/pdf" => Format::Pdf,
+            _ => Format::Jpeg,
+        };
+        let prepared = Prepared {
+            bytes: Vec::new(),
+            format,
+            sha256: d.sha256.clone(),
+            size: d.size,
+            original_size: d.original_size.unwrap_or(d.size),
+            pages: d.pages.unwrap_or(1),
+            width: d.width.unwrap_or(0),
+            height: d.height.unwrap_or(0),
+            readability: d.readability.clone().unwrap_or_else(Readability::not_checked),
+            thumbnail: d.has_thumbnail.then(Vec::new),
+        };
+        let new = NewDocument {
+            nip: &nip,
+            id_ref_dokumen: id_ref,
+            link: link.clone(),
+            files: Vec::new(),
+            file_name: d.file_name.clone(),
+            keep_unreadable: d.readability_override,
+        };
+        let row = new_id();
+        self.insert_document_row(&row, &pegawai_id, id_ref, &entity, &row_id, &prepared, &new)?;
+        self.document(&row)
     }
 
     fn resolve_link(&self, nip: &str, link: &DocLink, id_ref: &str) -> Result<(String, String, String)> {

@@ -35,6 +35,7 @@ import id.berkas.app.R
 import id.berkas.app.SyncWorker
 import id.berkas.app.logic.LayananViewModel
 import id.berkas.app.logic.Messages
+import id.berkas.app.logic.PageCrop
 import id.berkas.core.CapturePage
 import id.berkas.core.FormInputEntry
 import id.berkas.core.RefOption
@@ -54,12 +55,19 @@ fun LayananScreen(nip: String, vm: LayananViewModel, openRequest: String?, modif
     val context = LocalContext.current
     var item by remember { mutableStateOf<String?>(null) }
     var pages by remember { mutableStateOf<List<CapturePage>>(emptyList()) }
+    // The photo just taken, its corners being dragged into place.
+    var shot0 by remember { mutableStateOf<ByteArray?>(null) }
+    var crop by remember { mutableStateOf<PageCrop?>(null) }
     val shot = remember { File(context.cacheDir, "capture.jpg") }
     val uri: Uri = remember { FileProvider.getUriForFile(context, "${context.packageName}.capture", shot) }
     val camera = rememberLauncherForActivityResult(ActivityResultContracts.TakePicture()) { taken ->
         if (taken && shot.exists()) {
-            pages = pages + CapturePage(shot.readBytes(), null)
+            val bytes = shot.readBytes()
             shot.delete()
+            uprightSize(bytes)?.let { (w, h) ->
+                shot0 = bytes
+                crop = PageCrop(w, h)
+            }
         }
     }
     LaunchedEffect(nip) { vm.load(nip) }
@@ -94,16 +102,41 @@ fun LayananScreen(nip: String, vm: LayananViewModel, openRequest: String?, modif
                         Text(stringResource(R.string.documents_capture))
                     }
                 }
-                if (item == p.id && pages.isNotEmpty()) {
-                    Text(stringResource(R.string.layanan_pages, pages.size))
-                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        OutlinedButton(onClick = { camera.launch(uri) }) { Text(stringResource(R.string.layanan_add_page)) }
-                        Button(onClick = {
-                            vm.capture(p.id, pages, keepAnyway = true)
-                            pages = emptyList()
-                            item = null
-                            SyncWorker.request(context)
-                        }) { Text(stringResource(R.string.save)) }
+                if (item == p.id) {
+                    val bytes = shot0
+                    val c = crop
+                    if (bytes != null && c != null) {
+                        CropEditor(bytes, c) {}
+                        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                            OutlinedButton(onClick = { c.reset() }) { Text(stringResource(R.string.crop_reset)) }
+                            Button(onClick = {
+                                pages = pages + c.page(bytes)
+                                shot0 = null
+                                crop = null
+                                vm.check(p.id, pages)
+                            }) { Text(stringResource(R.string.crop_use)) }
+                        }
+                    }
+                    state.preview?.takeIf { it.item == p.id && shot0 == null }?.let { preview ->
+                        Text(stringResource(R.string.layanan_pages, preview.pages.size))
+                        preview.warnings.forEach { Text(it, color = MaterialTheme.colorScheme.error) }
+                        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                            OutlinedButton(onClick = { camera.launch(uri) }) { Text(stringResource(R.string.layanan_add_page)) }
+                            Button(onClick = {
+                                vm.capture(p.id, preview.pages, keepAnyway = preview.flagged)
+                                pages = emptyList()
+                                item = null
+                                SyncWorker.request(context)
+                            }) { Text(stringResource(if (preview.flagged) R.string.documents_keep_anyway else R.string.save)) }
+                        }
+                    }
+                }
+                if (p.state == "missing" || p.state == "returned") {
+                    // A document the record already holds, reused without a new photo.
+                    state.reusable.sortedBy { if (it.idRefDokumen == p.id) 0 else 1 }.take(3).forEach { d ->
+                        OutlinedButton(onClick = { vm.reuse(p.id, d.id) }) {
+                            Text(stringResource(R.string.layanan_reuse, d.jenis ?: d.idRefDokumen))
+                        }
                     }
                 }
             }

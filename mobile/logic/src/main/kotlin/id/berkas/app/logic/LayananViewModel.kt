@@ -16,6 +16,17 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 
+/** A capture for checklist item [item], checked by core before it is saved. */
+data class PreviewOf(
+    val item: String,
+    val pages: List<CapturePage>,
+    val flagged: Boolean,
+    val warnings: List<String>,
+    /** The first page as it will be kept (after core's crop and straightening), in pixels. */
+    val width: Int = 0,
+    val height: Int = 0,
+)
+
 /** One paper of a request's checklist as the ASN sees it. */
 data class PaperLine(
     /** The checklist item: `id_ref_dokumen` (the type a capture from here gets). */
@@ -52,6 +63,10 @@ class LayananViewModel(private val repo: BerkasRepository, private val scope: Co
         val history: List<StatusStep> = emptyList(),
         /** What stops a submit, worded. */
         val missing: List<String> = emptyList(),
+        /** A capture checked before saving: its readability words (empty: readable). */
+        val preview: PreviewOf? = null,
+        /** Documents the record already holds that a paper may reuse (not this request's). */
+        val reusable: List<DocumentEntry> = emptyList(),
         val error: String? = null,
     )
 
@@ -93,12 +108,14 @@ class LayananViewModel(private val repo: BerkasRepository, private val scope: Co
         }
         val inputs = (repo.form(u.nip, u.layananId, u.id, lang) as? Outcome.Ok)?.value.orEmpty()
         val checklist = (repo.checklist(u.nip, u.layananId, u.answers, u.id) as? Outcome.Ok)?.value.orEmpty()
-        val docs = (repo.documents(u.nip) as? Outcome.Ok)?.value.orEmpty().filter { it.entity == "usulan" && it.rowId == u.id }
+        val all = (repo.documents(u.nip) as? Outcome.Ok)?.value.orEmpty()
+        val docs = all.filter { it.entity == "usulan" && it.rowId == u.id }
+        val reusable = all.filter { !(it.entity == "usulan" && it.rowId == u.id) }.distinctBy { it.sha256 }
         val returned = u.decisions.filter { it.decision != "SETUJU" }.associate { it.field to (it.reason ?: "") }
         _state.update {
             it.copy(
                 nip = u.nip, request = u, inputs = inputs, papers = papers(checklist, docs), fieldReasons = returned,
-                history = u.history, missing = emptyList(), error = null,
+                history = u.history, missing = emptyList(), reusable = reusable, error = null,
             )
         }
     }
@@ -138,11 +155,40 @@ class LayananViewModel(private val repo: BerkasRepository, private val scope: Co
     suspend fun options(table: String, search: String): List<RefOption> =
         (repo.refOptions(table, search) as? Outcome.Ok)?.value.orEmpty()
 
+    /** Checks a capture for checklist item [item] (readability, page by page) before it is
+     *  saved: the verdict and its words show first; [capture] then saves it. */
+    fun check(item: String, pages: List<CapturePage>): Job = scope.launch {
+        when (val r = repo.checkCapture(pages)) {
+            is Outcome.Ok -> _state.update {
+                it.copy(
+                    preview = PreviewOf(item, pages, r.value.verdict == "flagged",
+                        r.value.problems.map { p -> if (lang == Lang.ID) p.messageId else p.messageEn },
+                        r.value.width.toInt(), r.value.height.toInt()),
+                    error = null,
+                )
+            }
+            is Outcome.Failed -> _state.update { it.copy(preview = null, error = r.problem.message(lang)) }
+        }
+    }
+
     /** A capture from checklist item [item]: the pages (one PDF when several), typed by the
      *  item, attached to the request. A flagged capture is kept only when [keepAnyway]. */
     fun capture(item: String, pages: List<CapturePage>, keepAnyway: Boolean): Job = scope.launch {
         val u = _state.value.request ?: return@launch
         when (val r = repo.addDocument(u.nip, item, DocumentLink.Usulan(u.id), pages, keepAnyway)) {
+            is Outcome.Ok -> {
+                _state.update { it.copy(preview = null) }
+                show(u.id)
+            }
+            is Outcome.Failed -> _state.update { it.copy(error = r.problem.message(lang)) }
+        }
+    }
+
+    /** Attaches a document the record already holds to checklist item [item], no new capture:
+     *  the same bytes, which need no second upload. */
+    fun reuse(item: String, documentId: String): Job = scope.launch {
+        val u = _state.value.request ?: return@launch
+        when (val r = repo.reuseDocument(documentId, item, DocumentLink.Usulan(u.id))) {
             is Outcome.Ok -> show(u.id)
             is Outcome.Failed -> _state.update { it.copy(error = r.problem.message(lang)) }
         }

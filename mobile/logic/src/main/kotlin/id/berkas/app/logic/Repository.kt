@@ -154,4 +154,6 @@ class BerkasRepository(
     suspend fun addDocument(nip: String, type: String, link: DocumentLink, pages: List<CapturePage>, keep: Boolean):
         Outcome<DocumentEntry> = blocking { profile().addDocument(nip, type, link, pages, null, keep) }
     suspend fun documents(nip: String): Outcome<List<DocumentEntry>> = blocking { profile().documents(nip) }
+    suspend fun reuseDocument(id: String, type: String, link: DocumentLink): Outcome<DocumentEntry> =
+        blocking { profile().reuseDocument(id, type, link) }
 }

@@ -12,6 +12,7 @@ import id.berkas.core.KeyStore
 import id.berkas.core.SyncListener
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
@@ -262,6 +263,82 @@ class AppLogicTest {
         assertEquals(null, again.state.value.signOutWarning)
         // The change still waits for the same account's next sign-in.
         assertEquals(waiting, (repo.session() as Outcome.Ok).value.outbox)
+    }
+
+    @Test
+    fun aDocumentTheRecordHoldsIsReusedForANewRequestWithoutANewUpload() = runBlocking {
+        val repo = repo("reuse")
+        LoginViewModel(repo, this).login(hub, nip, password).join()
+        val sync = SyncViewModel(repo, this)
+        sync.sync().join()
+        val docs = DocumentsViewModel(repo, this)
+        docs.save(nip, "889", DocumentLink.DataUtama, listOf(CapturePage(jpeg(page()), null)), true).join()
+        val held = docs.state.value.saved!!
+        sync.sync().join()
+        assertEquals(1uL, sync.state.value.last!!.blobsUploaded)
+
+        val layanan = LayananViewModel(repo, this)
+        layanan.load(nip).join()
+        layanan.choose("koreksi_data_utama").join()
+        layanan.change("gelar_depan", "Dr.").join()
+        val item = layanan.state.value.papers.first { it.required }
+        assertTrue(layanan.state.value.reusable.any { it.id == held.id })
+        layanan.reuse(item.id, held.id).join()
+        val paper = layanan.state.value.papers.first { it.id == item.id }
+        assertEquals(held.sha256, paper.documents.single().sha256)
+        assertEquals("uploaded", paper.state)
+        layanan.submit().join()
+        assertEquals("SUBMITTED", layanan.state.value.request!!.status)
+        sync.sync().join()
+        assertEquals(0uL, sync.state.value.last!!.refused)
+        assertEquals("the same bytes go up once", 0uL, sync.state.value.last!!.blobsUploaded)
+    }
+
+    @Test
+    fun theFourCornersMoveWithinThePhotoAndNeverFoldThePage() {
+        val crop = PageCrop(1000, 1400)
+        assertNull("the whole photo needs no crop", crop.page(ByteArray(1)).crop)
+        assertTrue(crop.move(0, 80f, 120f))
+        assertTrue(crop.move(2, 2000f, 1390f))
+        assertEquals(Corner(1000f, 1390f), crop.corners[2])
+        // Top-left dragged past bottom-right would fold the page: refused, nothing moves.
+        assertFalse(crop.move(0, 1000f, 1395f))
+        assertEquals(Corner(80f, 120f), crop.corners[0])
+        assertEquals(listOf(80f, 120f, 1000f, 0f, 1000f, 1390f, 0f, 1400f), crop.page(ByteArray(1)).crop)
+        // Corners the camera found that are not a page are not taken.
+        val bad = PageCrop(100, 100, listOf(Corner(0f, 0f), Corner(100f, 100f), Corner(100f, 0f), Corner(0f, 100f)))
+        assertNull(bad.page(ByteArray(1)).crop)
+    }
+
+    @Test
+    fun aCroppedCaptureIsCheckedBeforeItIsSavedAndCoreStraightensIt() = runBlocking {
+        val repo = repo("crop")
+        LoginViewModel(repo, this).login(hub, nip, password).join()
+        SyncViewModel(repo, this).sync().join()
+        val layanan = LayananViewModel(repo, this)
+        layanan.load(nip).join()
+        layanan.choose("koreksi_data_utama").join()
+        val item = layanan.state.value.papers.first { it.required }
+        // The page photographed on a dark table; the ASN drags the corners onto the paper.
+        val photo = java.awt.image.BufferedImage(1600, 2000, java.awt.image.BufferedImage.TYPE_INT_RGB)
+        val g = photo.createGraphics()
+        g.color = java.awt.Color(40, 35, 30)
+        g.fillRect(0, 0, photo.width, photo.height)
+        g.drawImage(page(), 180, 120, 1240, 1754, null)
+        g.dispose()
+        val crop = PageCrop(photo.width, photo.height)
+        assertTrue(crop.move(0, 180f, 120f) && crop.move(1, 1420f, 120f) && crop.move(2, 1420f, 1874f) && crop.move(3, 180f, 1874f))
+        val before = layanan.state.value.papers.first { it.id == item.id }.documents.map { it.id }
+        layanan.check(item.id, listOf(crop.page(jpeg(photo)))).join()
+        val preview = layanan.state.value.preview!!
+        assertEquals(item.id, preview.item)
+        // Straightened to the page: the paper's proportions (A4), not the photo's with the table.
+        val ratio = preview.width.toDouble() / preview.height
+        assertTrue("kept ${preview.width}x${preview.height}", kotlin.math.abs(ratio - 1240.0 / 1754) < 0.03)
+        layanan.capture(preview.item, preview.pages, preview.flagged).join()
+        assertNull(layanan.state.value.preview)
+        val after = layanan.state.value.papers.first { it.id == item.id }.documents.map { it.id }
+        assertEquals(before.size + 1, after.size)
     }
 
     private fun page(): java.awt.image.BufferedImage {
