@@ -24,6 +24,7 @@ import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import id.berkas.app.R
 import id.berkas.app.SyncWorker
 import id.berkas.app.logic.ContactViewModel
+import id.berkas.app.logic.Messages
 import id.berkas.app.logic.RecordViewModel
 
 /** Data utama and riwayat with completeness; the contact form for the ASN's own fields. */
@@ -43,6 +44,12 @@ fun RecordScreen(nip: String, vm: RecordViewModel, contact: ContactViewModel, mo
             LinearProgressIndicator(progress = { record.completeness.toInt() / 100f }, modifier = Modifier.fillMaxWidth())
             if (state.missingLabels.isNotEmpty()) {
                 Text(stringResource(R.string.record_missing) + ": " + state.missingLabels.joinToString(", "))
+            }
+            state.syncState?.takeIf { it != "synced" }?.let {
+                Text(stringResource(R.string.record_sync_state, Messages.syncState(it, vm.lang)))
+            }
+            state.teguran.forEach { t ->
+                Text(stringResource(R.string.record_teguran, t.tanggal, t.reason), color = MaterialTheme.colorScheme.error)
             }
         }
         items(record.dataUtama.filter { !it.editable }) { f -> Text("${f.label}: ${f.display}") }

@@ -80,6 +80,18 @@ object Messages {
         return "$head ($code)."
     }
 
+    /** Words for a record's sync state (`pending`, `uploading`, `synced`, `refused`, `conflict`). */
+    fun syncState(state: String, lang: Lang): String {
+        val words = mapOf(
+            "pending" to ("menunggu dikirim" to "waiting to be sent"),
+            "uploading" to ("sedang dikirim" to "being sent"),
+            "synced" to ("tersinkron" to "synced"),
+            "refused" to ("ditolak server" to "refused by the server"),
+            "conflict" to ("ada perubahan yang kalah" to "an edit lost to a later one"),
+        )[state] ?: return state
+        return if (lang == Lang.ID) words.first else words.second
+    }
+
     /** Words for a request or proposal status. */
     fun status(status: String, lang: Lang): String {
         val id = mapOf(

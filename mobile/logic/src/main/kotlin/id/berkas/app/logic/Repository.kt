@@ -19,6 +19,7 @@ import id.berkas.core.SessionEntry
 import id.berkas.core.SignedStatement
 import id.berkas.core.SyncListener
 import id.berkas.core.SyncStatusInfo
+import id.berkas.core.TeguranEntry
 import id.berkas.core.SyncSummary
 import id.berkas.core.UsulanEntry
 import kotlinx.coroutines.CoroutineDispatcher
@@ -125,6 +126,7 @@ class BerkasRepository(
     suspend fun record(nip: String, lang: Lang = Lang.ID): Outcome<RecordView> =
         blocking { profile().record(nip, lang.name.lowercase()) }
     suspend fun syncState(nip: String): Outcome<String> = blocking { profile().recordSyncState(nip) }
+    suspend fun teguran(nip: String): Outcome<List<TeguranEntry>> = blocking { profile().teguran(nip) }
 
     suspend fun startForm(nip: String, layanan: String, answers: Map<String, String>): Outcome<String> =
         blocking { profile().createUsulan(nip, layanan, answers) }

@@ -5,6 +5,7 @@ package id.berkas.app.logic
 // and "the app" restarted as new view-models over the same profile directory and key store.
 
 import id.berkas.core.CapturePage
+import id.berkas.core.DocumentLink
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Assert.assertEquals
@@ -191,5 +192,20 @@ class JourneyTest {
         requests.receipt(correction.id, File(temp.root, "tanda-terima.pdf")).join()
         assertNotNull(requests.state.value.error ?: "", requests.state.value.receipt)
         assertFalse(app.sync.state.value.signInAgain)
+
+        // A document found not authentic: a written warning on the ASN's record, told at the
+        // next sync and shown on the record.
+        val docs = DocumentsViewModel(app.repo, this)
+        docs.save(nip, "889", DocumentLink.DataUtama, listOf(CapturePage(page("SK CPNS NOMOR 800/999/2010"), null)), true).join()
+        val fake = docs.state.value.saved!!.id
+        app.sync.sync().join()
+        cli(fas, "sync")
+        cli(fas, "verify", "doc", fake, "tidak-asli", "--reason", "Cap dan tanda tangan tidak sesuai")
+        cli(fas, "sync")
+        app.sync.sync().join()
+        assertEquals(listOf("teguran"), app.sync.state.value.notices.map { it.kind })
+        record.load(nip).join()
+        assertEquals("Cap dan tanda tangan tidak sesuai", record.state.value.teguran.single().reason)
+        assertEquals("synced", record.state.value.syncState)
     }
 }
