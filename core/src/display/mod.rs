@@ -267,6 +267,15 @@ pub fn field_label(field: &FieldDef, lang: Lang) -> &'static str {
     }
 }
 
+/// Any of core's Indonesian labels (a field's, a group's, a completeness item's) in the
+/// reader's language; a label with no English is kept as it is.
+pub fn label(label: &'static str, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Id => label,
+        Lang::En => labels_en::label(label).unwrap_or(label),
+    }
+}
+
 /// A group's label in the reader's language.
 pub fn entity_label(entity: Entity, lang: Lang) -> &'static str {
     let label = entity.def().label;

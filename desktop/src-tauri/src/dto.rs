@@ -119,11 +119,32 @@ pub struct PegawaiDetail {
     pub nip: String,
     pub nama: String,
     pub completeness: u8,
+    /// What completeness lacks, each once with how many rows lack it ("SK kenaikan pangkat
+    /// (7 baris)").
     pub missing: Vec<String>,
+    /// NIP/NIK consistency and the like: a stable code (worded by the UI) and core's detail.
+    pub warnings: Vec<WarningView>,
+    /// Written warnings on the record (a document found not authentic).
+    pub teguran: Vec<TeguranView>,
+    /// `synced`, `pending`, `uploading`, `refused`, `conflict`.
+    pub sync_state: String,
     pub data_utama: Vec<FieldText>,
     pub riwayat: Vec<RiwayatGroupView>,
     pub documents: Vec<DocumentView>,
     pub audit: Vec<AuditView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WarningView {
+    pub code: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TeguranView {
+    pub tanggal: String,
+    pub reason: String,
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -422,6 +443,8 @@ pub fn typescript() -> String {
         RiwayatGroupView::decl(),
         DocumentView::decl(),
         AuditView::decl(),
+        WarningView::decl(),
+        TeguranView::decl(),
         PegawaiDetail::decl(),
         StatusStepView::decl(),
         RequestView::decl(),

@@ -20,7 +20,17 @@ pub fn detail(b: &Berkas, nip: &str, lang: Lang) -> CmdResult<PegawaiDetail> {
         nip: nip.into(),
         nama: d.nama.clone(),
         completeness: r.completeness.score,
-        missing: r.completeness.missing.iter().map(|m| m.label.to_string()).collect(),
+        missing: missing_once(&r.completeness.missing, lang),
+        warnings: r.warnings.iter().map(|w| WarningView { code: w.code.clone(), detail: w.message.clone() }).collect(),
+        teguran: b
+            .teguran(nip)?
+            .into_iter()
+            .map(|t| TeguranView { tanggal: t.tanggal, reason: t.alasan, by: t.oleh })
+            .collect(),
+        sync_state: serde_json::to_value(b.record_sync_state(nip)?)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
         data_utama: fields(&d.data_utama),
         riwayat: d
             .riwayat
@@ -38,6 +48,27 @@ pub fn detail(b: &Berkas, nip: &str, lang: Lang) -> CmdResult<PegawaiDetail> {
             .map(|a| AuditView { at: a.at, actor: a.actor, action: a.action, entity: a.entity })
             .collect(),
     })
+}
+
+/// Each missing item once, in the order first seen, with how many rows lack it.
+fn missing_once(missing: &[berkas_core::completeness::Missing], lang: Lang) -> Vec<String> {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for m in missing {
+        match seen.iter_mut().find(|(l, _)| *l == m.label) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((m.label, 1)),
+        }
+    }
+    seen.into_iter()
+        .map(|(label, n)| {
+            let label = berkas_core::display::label(label, lang);
+            if n > 1 {
+                format!("{label} ({n} {})", lang.pick("baris", "rows"))
+            } else {
+                label.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The lines of a data-update request, each value shown as core shows it.

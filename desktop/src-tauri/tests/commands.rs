@@ -423,6 +423,35 @@ fn an_ordinary_request_is_decided_in_words_and_a_refused_change_is_retried_then_
     let discarded: serde_json::Value = invoke(&w, "outbox_discard", json!({"id": item})).expect("discard");
     assert_eq!((discarded["problems"].as_array().map(Vec::len), discarded["waiting"].as_u64()), (Some(0), Some(0)));
     assert_eq!(discarded["conflicts"], json!([]));
+
+    // The record view: synced and without warnings; then a NIK whose birth date is not the
+    // NIP's, changed here: a NIP/NIK warning by its code, and the record waits to be sent.
+    let clean: serde_json::Value = invoke(&w, "pegawai_detail", json!({"nip": nip})).expect("detail");
+    assert_eq!((clean["sync_state"].as_str(), clean["warnings"].as_array().map(Vec::len)), (Some("synced"), Some(0)));
+    let nik = clean["data_utama"].as_array().expect("fields").iter().find(|f| f["name"] == "nik").expect("nik")["raw"]
+        .as_str()
+        .expect("a NIK")
+        .to_string();
+    let dd: u32 = nik[6..8].parse().expect("day");
+    let other = if dd % 40 == 1 { dd + 1 } else { dd - 1 };
+    let moved = format!("{}{other:02}{}", &nik[..6], &nik[8..]);
+    let change: FieldMap = [("nik".to_string(), Value::Text(moved))].into_iter().collect();
+    laptop.edit_pegawai(&nip, &change).expect("edit here");
+    let warned: serde_json::Value = invoke(&w, "pegawai_detail", json!({"nip": nip})).expect("detail");
+    assert_eq!(warned["sync_state"], "pending", "{}", warned["sync_state"]);
+    assert!(
+        warned["warnings"].as_array().is_some_and(|ws| ws.iter().any(|x| x["code"] == "nip_nik.birth_date")),
+        "{}",
+        warned["warnings"]
+    );
+    assert!(
+        warned["missing"].as_array().is_some_and(|m| {
+            let labels: Vec<&str> = m.iter().filter_map(|x| x.as_str()).collect();
+            labels.iter().collect::<std::collections::BTreeSet<_>>().len() == labels.len()
+        }),
+        "each missing item once: {}",
+        warned["missing"]
+    );
 }
 
 #[test]

@@ -29,7 +29,28 @@ export type DocumentView = { id: string, jenis: string, entity: string, mime: st
 
 export type AuditView = { at: string, actor: string, action: string, entity: string | null, };
 
-export type PegawaiDetail = { nip: string, nama: string, completeness: number, missing: Array<string>, data_utama: Array<FieldText>, riwayat: Array<RiwayatGroupView>, documents: Array<DocumentView>, audit: Array<AuditView>, };
+export type WarningView = { code: string, detail: string, };
+
+export type TeguranView = { tanggal: string, reason: string, by: string | null, };
+
+export type PegawaiDetail = { nip: string, nama: string, completeness: number, 
+/**
+ * What completeness lacks, each once with how many rows lack it ("SK kenaikan pangkat
+ * (7 baris)").
+ */
+missing: Array<string>, 
+/**
+ * NIP/NIK consistency and the like: a stable code (worded by the UI) and core's detail.
+ */
+warnings: Array<WarningView>, 
+/**
+ * Written warnings on the record (a document found not authentic).
+ */
+teguran: Array<TeguranView>, 
+/**
+ * `synced`, `pending`, `uploading`, `refused`, `conflict`.
+ */
+sync_state: string, data_utama: Array<FieldText>, riwayat: Array<RiwayatGroupView>, documents: Array<DocumentView>, audit: Array<AuditView>, };
 
 export type StatusStepView = { status: string, at: string, by: string, reason: string | null, };
 

@@ -92,6 +92,11 @@ const id = {
   dismiss: "Tutup",
   mine: "Milik perangkat ini",
   theirs: "Yang berlaku",
+  warnings: "Peringatan",
+  teguran: "Teguran tertulis",
+  syncState: "Sinkronisasi",
+  syncPending: "menunggu dikirim",
+  syncUploading: "sedang dikirim",
 };
 
 export type Words = typeof id;
@@ -187,6 +192,11 @@ const en: Words = {
   dismiss: "Dismiss",
   mine: "This device's",
   theirs: "The one that holds",
+  warnings: "Warnings",
+  teguran: "Written warning",
+  syncState: "Sync",
+  syncPending: "waiting to be sent",
+  syncUploading: "being sent",
 };
 
 export function words(lang: Lang): Words {
@@ -198,6 +208,11 @@ const errors: Record<string, [string, string]> = {
   "sync.network": ["Server tidak terjangkau. Pekerjaan Anda tersimpan di laptop ini.", "The server cannot be reached. Your work is kept on this laptop."],
   "sync.cancelled": ["Sinkronisasi dibatalkan; yang sudah terkirim tetap tersimpan.", "Sync cancelled; what was sent is kept."],
   "usulan.reason_required": ["Tulis alasannya.", "Write the reason."],
+  "nip_nik.birth_date": ["Tanggal lahir dalam NIP berbeda dengan yang dalam NIK.", "The birth date in the NIP differs from the one in the NIK."],
+  "nip_nik.sex": ["Jenis kelamin dalam NIP berbeda dengan yang dalam NIK.", "The sex in the NIP differs from the one in the NIK."],
+  "nip.tgl_lahir": ["Tanggal lahir berbeda dengan tanggal lahir dalam NIP.", "The birth date differs from the one in the NIP."],
+  "nip.jenis_kelamin": ["Jenis kelamin berbeda dengan digit jenis kelamin dalam NIP.", "The sex differs from the sex digit in the NIP."],
+  "nip.tmt_before_adulthood": ["TMT CPNS dalam NIP jatuh sebelum usia 18 tahun.", "The TMT CPNS in the NIP falls before the age of 18."],
   "not_found": ["Data tidak ditemukan.", "Not found."],
   "sync.not_logged_in": ["Belum masuk ke server.", "Not signed in to a server."],
   "sync.session_ended": ["Sesi berakhir. Silakan masuk lagi.", "Your session ended. Please sign in again."],
