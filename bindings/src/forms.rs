@@ -1,7 +1,7 @@
 //! Layanan and requests for the app: the catalogue, a checklist held against the record,
 //! drafts, submit, decisions, status with history.
 
-use berkas_core::forms::{ChecklistLine, LineStatus, UsulanInfo};
+use berkas_core::forms::{ChecklistLine, UsulanInfo};
 use std::collections::HashMap;
 
 use crate::error::Result;
@@ -66,13 +66,7 @@ pub struct FieldDecisionEntry {
 
 fn line(l: ChecklistLine) -> ChecklistEntry {
     ChecklistEntry {
-        status: match l.status {
-            LineStatus::Lengkap => "lengkap",
-            LineStatus::Kurang => "kurang",
-            LineStatus::TidakPerlu => "tidak_perlu",
-            LineStatus::DilampirkanPadaUsulan => "dilampirkan_pada_usulan",
-        }
-        .to_string(),
+        status: l.status.code().to_string(),
         have: l.have.len() as u32,
         id: l.id,
         label: l.label,

@@ -77,14 +77,18 @@ impl Berkas {
         };
         let json = serde_json::to_vec_pretty(&config).map_err(|e| Error::BadDocument(e.to_string()))?;
         std::fs::write(&profile_path, json)?;
-        Ok(Berkas {
+        Ok(Berkas::assemble(dir, config, store, secrets))
+    }
+
+    fn assemble(dir: &Path, config: ProfileConfig, store: Store, secrets: Arc<dyn SecretStore>) -> Berkas {
+        Berkas {
             dir: dir.to_path_buf(),
             config,
             store: Mutex::new(store),
             secrets,
             #[cfg(feature = "client")]
             hub: Mutex::default(),
-        })
+        }
     }
 
     /// Opens the profile in `dir` with the secret store it was created with.
@@ -103,14 +107,7 @@ impl Berkas {
     fn open_config(dir: &Path, config: ProfileConfig, secrets: Arc<dyn SecretStore>) -> Result<Berkas> {
         let key = secrets.get(&config.key_name())?.ok_or_else(|| Error::KeyMissing { store: secrets.describe() })?;
         let store = Store::open(&dir.join(DATABASE_FILE), &key)?;
-        Ok(Berkas {
-            dir: dir.to_path_buf(),
-            config,
-            store: Mutex::new(store),
-            secrets,
-            #[cfg(feature = "client")]
-            hub: Mutex::default(),
-        })
+        Ok(Berkas::assemble(dir, config, store, secrets))
     }
 
     pub fn dir(&self) -> &Path {

@@ -158,23 +158,18 @@ enum ImportCmd {
 /// Where the hub keeps its data, and the reference tables it judges values by.
 #[derive(clap::Args)]
 struct StoreArgs {
-    #[arg(long)]
-    data: PathBuf,
-    /// postgres://user:password@host:port/db instead of the embedded SQLite.
-    #[arg(long, env = "BERKAS_DATABASE_URL")]
-    database: Option<String>,
+    #[command(flatten)]
+    db: HubDb,
     /// A folder of SIASN reference tables to take in first (as `import referensi`): the codes
     /// the hub checks, the due rules' facts, and what devices pull.
     #[arg(long)]
     referensi: Option<PathBuf>,
-    #[command(flatten)]
-    keys: KeyArgs,
 }
 
 impl StoreArgs {
     /// The hub's state: its store, blobs and reference tables.
     async fn state(&self) -> Result<AppState, String> {
-        let store = open_any(&self.data, self.database.as_deref(), &self.keys).await?;
+        let store = self.db.open().await?;
         if let Some(dir) = &self.referensi {
             let tables = read_tables(std::slice::from_ref(dir))?;
             if !tables.iter().any(|t| t.name == "jabatanFungsional") {
@@ -185,7 +180,7 @@ impl StoreArgs {
             }
             referensi::publish(store.as_ref(), &tables).await.map_err(|e| e.message)?;
         }
-        let mut state = AppState::new(store, blobs(&self.data, &self.keys)?).map_err(|e| e.message)?;
+        let mut state = AppState::new(store, blobs(&self.db.data, &self.db.keys)?).map_err(|e| e.message)?;
         state.referensi = Arc::new(HubReferensi::load(state.store.as_ref()).await.map_err(|e| e.message)?);
         let (tables, jf, hukuman) = state.referensi.sizes();
         if self.referensi.is_some() {

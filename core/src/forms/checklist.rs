@@ -23,6 +23,19 @@ pub enum LineStatus {
     DilampirkanPadaUsulan,
 }
 
+impl LineStatus {
+    /// The stable code the shells show and send: `lengkap`, `kurang`, `tidak_perlu`,
+    /// `dilampirkan_pada_usulan`.
+    pub fn code(self) -> &'static str {
+        match self {
+            LineStatus::Lengkap => "lengkap",
+            LineStatus::Kurang => "kurang",
+            LineStatus::TidakPerlu => "tidak_perlu",
+            LineStatus::DilampirkanPadaUsulan => "dilampirkan_pada_usulan",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistLine {
     pub id: String,

@@ -3,7 +3,6 @@
 //! so that each stays a line or two.
 
 use berkas_core::display::Lang;
-use berkas_core::forms::LineStatus;
 use berkas_core::sync::SyncOptions;
 use berkas_core::Berkas;
 
@@ -113,13 +112,7 @@ pub fn request_papers(b: &Berkas, id: &str) -> CmdResult<Vec<PaperView>> {
     Ok(c.lines
         .into_iter()
         .map(|l| PaperView {
-            status: match l.status {
-                LineStatus::Lengkap => "lengkap",
-                LineStatus::Kurang => "kurang",
-                LineStatus::TidakPerlu => "tidak_perlu",
-                LineStatus::DilampirkanPadaUsulan => "dilampirkan_pada_usulan",
-            }
-            .to_string(),
+            status: l.status.code().to_string(),
             have: l.have.len() as u32,
             id: l.id,
             label: l.label,
