@@ -78,6 +78,10 @@ pub enum Action {
     /// Add or remove the instansi's own papers of a proposal (surat pengantar, DPCP): the
     /// facilitator of the unit prepares the proposal, so these are theirs.
     ProposalPaper,
+    /// Make a backup of the hub now, and see the last one's age and check.
+    ManageBackups,
+    /// See which devices the hub has seen and which catalogue version each runs.
+    ListDevices,
 }
 
 /// How far an action reaches.
@@ -130,6 +134,8 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Admin, Action::SignDocument, Scope::Instansi),
     (Role::Fasilitator, Action::ProposalPaper, Scope::Unit),
     (Role::Admin, Action::ProposalPaper, Scope::Instansi),
+    (Role::Admin, Action::ManageBackups, Scope::Instansi),
+    (Role::Admin, Action::ListDevices, Scope::Instansi),
 ];
 
 pub fn scope(role: Role, action: Action) -> Scope {

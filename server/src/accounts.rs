@@ -4,7 +4,13 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use axum::http::StatusCode;
 use berkas_core::authz::Role;
+use berkas_core::sync::admin::{
+    AccountChange, AccountIssued, AccountView, NewAccount, ResetCode, ResetRequest, RESET_CODE_TTL_SECS,
+};
+use serde_json::json;
+use sha2::Digest;
 
 use crate::error::ApiError;
 use crate::store::{Storage, User};
@@ -105,4 +111,124 @@ pub async fn revoke(store: &dyn Storage, username: &str) -> Result<(), String> {
     u.disabled = true;
     store.upsert_user(&u).await.map_err(|e| e.to_string())?;
     store.revoke_user_tokens(username).await.map_err(|e| e.to_string())
+}
+
+/// The letters of a reset code: no 0/O, 1/I, so it can be read out over the phone.
+const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A new one-time code, `XXXX-XXXX-XXXX` (60 random bits).
+fn new_code() -> Result<String, ApiError> {
+    let mut b = [0u8; 12];
+    getrandom::fill(&mut b).map_err(ApiError::internal)?;
+    let letters: Vec<char> = b.iter().map(|x| CODE_ALPHABET[usize::from(x & 31)] as char).collect();
+    Ok(letters.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
+}
+
+/// What a code is kept as: the SHA-256 of its letters, however it was typed (case, dashes,
+/// spaces).
+pub fn code_hash(code: &str) -> String {
+    let normal: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    hex::encode(sha2::Sha256::digest(normal.as_bytes()))
+}
+
+/// Issues a one-time code for `username` (replacing an earlier one): single use, good for
+/// 24 hours. The password stays as it is until the code is used.
+pub async fn issue_reset_code(store: &dyn Storage, username: &str, issued_by: &str) -> Result<ResetCode, ApiError> {
+    let user = store.user(username).await?.ok_or_else(|| no_account(username))?;
+    let code = new_code()?;
+    let expires = chrono::Utc::now().timestamp() + RESET_CODE_TTL_SECS;
+    store.put_reset_code(&user.username, &code_hash(&code), expires, issued_by).await?;
+    store
+        .audit(issued_by, "account.reset_code", user.pegawai_id.as_deref(), Some(json!({ "account": username })), None)
+        .await?;
+    let expires_at = chrono::DateTime::from_timestamp(expires, 0).unwrap_or_default().to_rfc3339();
+    Ok(ResetCode { username: user.username, code, expires_at })
+}
+
+/// Trades a reset code for the owner's new password: the code is used up, every session of
+/// the account ends, and the account is enabled.
+pub async fn redeem_reset_code(store: &dyn Storage, req: &ResetRequest) -> Result<User, ApiError> {
+    check_new_password(&req.new_password)?;
+    let now = chrono::Utc::now().timestamp();
+    let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "auth.invalid_code", "wrong or expired reset code");
+    let mut user = store.user(&req.username).await?.ok_or_else(wrong)?;
+    if !store.take_reset_code(&user.username, &code_hash(&req.code), now).await? {
+        return Err(wrong());
+    }
+    let new = req.new_password.clone();
+    user.password_hash =
+        tokio::task::spawn_blocking(move || hash_password(&new)).await.map_err(ApiError::internal)??;
+    user.disabled = false;
+    store.upsert_user(&user).await?;
+    store.revoke_user_tokens(&user.username).await?;
+    store.audit(&user.username, "account.password_reset", user.pegawai_id.as_deref(), None, None).await?;
+    Ok(user)
+}
+
+fn no_account(username: &str) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "account.not_found", format!("no account {username}"))
+}
+
+/// An account as the administrator sees it: its record named, never its password.
+pub async fn view(store: &dyn Storage, user: &User) -> Result<AccountView, ApiError> {
+    let record = match &user.pegawai_id {
+        Some(id) => store.pegawai_by_id(id).await?,
+        None => None,
+    };
+    Ok(AccountView {
+        username: user.username.clone(),
+        role: user.role,
+        nip: record.as_ref().map(|r| r.nip.clone()),
+        nama: record.map(|r| r.nama),
+        units: user.units.clone(),
+        disabled: user.disabled,
+    })
+}
+
+/// A new account with no password, only a first reset code for its owner.
+pub async fn create_with_code(store: &dyn Storage, new: &NewAccount, by: &str) -> Result<AccountIssued, ApiError> {
+    let name_ok = !new.username.is_empty()
+        && new.username.len() <= 64
+        && new.username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+    if !name_ok {
+        return Err(ApiError::bad_request(
+            "account.username",
+            "a username is 1-64 letters, digits, '-', '_', '.' or '@'",
+        ));
+    }
+    if new.role == Role::Fasilitator && new.units.is_empty() {
+        return Err(ApiError::bad_request("account.units", "a facilitator needs at least one unit"));
+    }
+    // Nobody knows this password: the account is reached only through its code.
+    let mut unknown = [0u8; 32];
+    getrandom::fill(&mut unknown).map_err(ApiError::internal)?;
+    let password = hex::encode(unknown);
+    let user = add(store, &new.username, new.role, &password, new.nip.as_deref(), new.units.clone())
+        .await
+        .map_err(|m| ApiError::new(StatusCode::CONFLICT, "account.invalid", m))?;
+    let detail = json!({ "account": user.username, "role": user.role.as_str(), "units": user.units });
+    store.audit(by, "account.create", user.pegawai_id.as_deref(), Some(detail), None).await?;
+    let reset = issue_reset_code(store, &user.username, by).await?;
+    Ok(AccountIssued { account: view(store, &user).await?, reset })
+}
+
+/// Changes an account's role, units or whether it is enabled.
+pub async fn change(store: &dyn Storage, username: &str, c: &AccountChange, by: &str) -> Result<User, ApiError> {
+    let before = store.user(username).await?.ok_or_else(|| no_account(username))?;
+    let role = c.role.unwrap_or(before.role);
+    let units = c.units.clone().unwrap_or_else(|| before.units.clone());
+    if role == Role::Fasilitator && units.is_empty() {
+        return Err(ApiError::bad_request("account.units", "a facilitator needs at least one unit"));
+    }
+    let not_found = |m: String| ApiError::new(StatusCode::NOT_FOUND, "account.not_found", m);
+    let mut user = grant(store, username, c.role, c.units.clone()).await.map_err(not_found)?;
+    // `grant` enables the account (the CLI's meaning); here it stays as it was unless told.
+    if c.disabled.unwrap_or(before.disabled) {
+        revoke(store, username).await.map_err(not_found)?;
+        user.disabled = true;
+    }
+    let detail =
+        json!({ "account": username, "role": user.role.as_str(), "units": user.units, "disabled": user.disabled });
+    store.audit(by, "account.change", user.pegawai_id.as_deref(), Some(detail), None).await?;
+    Ok(user)
 }

@@ -19,6 +19,7 @@ pub const MAX_FAILURES: u32 = 5;
 pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 
 pub use crate::accounts::{hash_password, verify_password, ACCESS_TTL_SECS, REFRESH_TTL_SECS};
+pub use berkas_core::sync::admin::ResetRequest;
 pub use berkas_core::sync::protocol::{LoginRequest, RefreshRequest, TokenPair};
 
 fn now() -> i64 {
@@ -114,6 +115,15 @@ pub async fn login(
             state.store.audit(&u.username, "login", u.pegawai_id.as_deref(), None, None).await?;
             Ok(Json(issue(&state, &u, None).await?))
         }
+        Some(u) if state.store.reset_code_valid(&u.username, &crate::accounts::code_hash(&req.password), t).await? => {
+            // A one-time code given as the password: the owner is told to choose a password
+            // (`POST /v1/auth/reset`); the code is not used up by this.
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "auth.reset_required",
+                "this is a one-time code: choose a new password to sign in",
+            ))
+        }
         _ => {
             state.store.add_login_failure(&key, t).await?;
             Err(invalid_credentials())
@@ -162,6 +172,37 @@ pub async fn refresh(
     let pair = issue(&state, &user, Some(token.family)).await?;
     state.store.set_successor(&hash, &sha256_hex(&pair.refresh_token)).await?;
     Ok(Json(pair))
+}
+
+/// A one-time code from the administrator traded for the owner's own password; the answer
+/// is a session, as a login's. Wrong codes count as failed logins.
+#[utoipa::path(post, path = "/v1/auth/reset", tag = "auth", request_body = ResetRequest,
+    responses((status = 200, body = TokenPair), (status = 400, body = crate::openapi::ErrorBody),
+        (status = 401, body = crate::openapi::ErrorBody), (status = 429, body = crate::openapi::ErrorBody)))]
+pub async fn reset(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ResetRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    let key = format!("user:{}", req.username);
+    let t = now();
+    if state.store.login_failures_since(&key, t - FAILURE_WINDOW_SECS).await? >= MAX_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "auth.rate_limited",
+            "too many failed logins; wait 15 minutes",
+        ));
+    }
+    match crate::accounts::redeem_reset_code(state.store.as_ref(), &req).await {
+        Ok(user) => {
+            state.store.clear_login_failures(&key).await?;
+            Ok(Json(issue(&state, &user, None).await?))
+        }
+        Err(e) if e.code == "auth.invalid_code" => {
+            state.store.add_login_failure(&key, t).await?;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The authenticated caller of a request.

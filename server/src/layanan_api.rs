@@ -3,25 +3,29 @@
 //! one (a layanan switched off, a new version with its SOP). The hub checks a published
 //! catalogue with core's rules, and applies approved data changes by the one in force.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use berkas_core::authz::{self, Action, Target};
 use berkas_core::forms::LayananCatalog;
+use berkas_core::sync::admin::LayananSwitch;
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiJson};
 use crate::openapi::ErrorBody;
 use crate::service;
 use crate::state::AppState;
+use crate::store::Storage;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CatalogQuery {
     /// The version the device holds: an answer only when the hub's is newer.
     have: Option<u32>,
+    /// The asking device's id: the administrator sees which devices run which version.
+    device: Option<String>,
 }
 
 #[utoipa::path(get, path = "/v1/layanan", tag = "records", security(("bearer" = [])), params(CatalogQuery),
@@ -29,9 +33,14 @@ pub struct CatalogQuery {
         (status = 204, description = "the device's version is current"), (status = 401, body = ErrorBody)))]
 pub async fn get_catalog(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Query(q): Query<CatalogQuery>,
 ) -> Result<Response, ApiError> {
+    if let (Some(device), Some(have)) = (q.device.as_deref(), q.have) {
+        if device.len() <= 64 && !device.is_empty() {
+            state.store.note_device(device, &caller.user.username, i64::from(have)).await?;
+        }
+    }
     let c = service::layanan_catalog(&state).await?;
     if q.have.is_some_and(|h| h >= c.version) {
         return Ok(StatusCode::NO_CONTENT.into_response());
@@ -57,4 +66,50 @@ pub async fn put_catalog(State(state): State<AppState>, caller: Caller, body: St
     let detail = serde_json::json!({ "version": new.version, "published": new.published });
     state.store.audit(&caller.user.username, "layanan.publish", None, Some(detail), caller.remote.as_deref()).await?;
     Ok(Json(serde_json::json!({ "version": new.version })).into_response())
+}
+
+#[utoipa::path(patch, path = "/v1/layanan/{id}", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "the layanan, e.g. kartu_pegawai")), request_body = LayananSwitch,
+    responses((status = 200, body = Object, description = "the version now in force"),
+        (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn switch_layanan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<LayananSwitch>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    ApiError::unless_allowed(authz::may(&caller.principal, Action::PublishLayanan, Target::INSTANSI))?;
+    let (version, changed) = switch(state.store.as_ref(), &id, req.aktif).await?;
+    if changed {
+        let detail = serde_json::json!({ "version": version, "layanan": id, "aktif": req.aktif });
+        state
+            .store
+            .audit(&caller.user.username, "layanan.switch", None, Some(detail), caller.remote.as_deref())
+            .await?;
+    }
+    Ok(Json(serde_json::json!({ "version": version, "changed": changed })))
+}
+
+/// Switches one layanan on or off by publishing the next catalogue version (the API and
+/// `berkas-server layanan switch`); (the version in force, whether it changed).
+pub async fn switch(store: &dyn Storage, id: &str, aktif: bool) -> Result<(u32, bool), ApiError> {
+    let mut c = service::catalog_in(store).await?;
+    let Some(def) = c.layanan.iter_mut().find(|l| l.id == id) else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "layanan.not_found",
+            format!("no layanan {id} in the catalogue"),
+        ));
+    };
+    if def.aktif == aktif {
+        return Ok((c.version, false));
+    }
+    def.aktif = aktif;
+    c.version += 1;
+    c.published = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let json = serde_json::to_string(&c).map_err(ApiError::internal)?;
+    // What devices will parse: checked by the same rules before it is put in force.
+    LayananCatalog::parse(&json).map_err(ApiError::internal)?;
+    service::set_catalog_in(store, &json).await?;
+    Ok((c.version, true))
 }

@@ -4,6 +4,7 @@
 //! accounts and tokens, and storage behind the `Storage` trait.
 
 pub mod accounts;
+pub mod admin_api;
 pub mod api;
 pub mod atrest;
 pub mod auth;

@@ -4,6 +4,7 @@ use berkas_core::authz::Role;
 use berkas_core::refdata::{parse_table, read_json_file, table_name_of, ParsedTable};
 use berkas_core::secrets::SecretStoreKind;
 use berkas_server::atrest;
+use berkas_server::backup::now::BackupTarget;
 use berkas_server::backup::{self, KeyCost};
 use berkas_server::blobs::FsBlobStore;
 use berkas_server::referensi::{self, HubReferensi};
@@ -44,6 +45,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// The layanan catalogue.
+    #[command(subcommand)]
+    Layanan(LayananCmd),
     /// Bring data into the hub.
     #[command(subcommand)]
     Import(ImportCmd),
@@ -209,12 +213,17 @@ struct HubArgs {
     max_document_mb: u64,
     #[command(flatten)]
     tls: Tls,
+    /// Where backups asked for from the admin screen are written (default DATA/backups). Put
+    /// it on another disk than the data.
+    #[arg(long)]
+    backup_dir: Option<PathBuf>,
 }
 
 impl HubArgs {
-    /// The hub's state, with its token lifetime.
+    /// The hub's state, with its token lifetime and where its backups go.
     async fn state(&self) -> Result<AppState, String> {
         let mut state = self.store.state().await?;
+        state.backups = Some(Arc::new(self.store.db.backup_target(self.backup_dir.clone())?));
         state.access_ttl = self.access_ttl;
         let mut settings = (*state.settings).clone();
         settings.max_document_bytes = self.max_document_mb << 20;
@@ -251,6 +260,23 @@ impl HubDb {
     async fn open(&self) -> Result<Arc<dyn Storage>, String> {
         open_any(&self.data, self.database.as_deref(), &self.keys).await
     }
+
+    /// What a backup of this hub reads, and where it goes.
+    fn backup_target(&self, dir: Option<PathBuf>) -> Result<BackupTarget, String> {
+        let keys = backup::AtRestKeys {
+            database: match self.database {
+                None => existing_key(&self.data, &self.keys)?,
+                Some(_) => None,
+            },
+            documents: Some(self.keys.keys(&self.data)?.documents_key().map_err(|e| e.to_string())?),
+        };
+        Ok(BackupTarget {
+            data: self.data.clone(),
+            database: self.database.clone(),
+            keys,
+            dir: dir.unwrap_or_else(|| self.data.join("backups")),
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -285,6 +311,32 @@ enum UserCmd {
         username: String,
     },
     List {
+        #[command(flatten)]
+        hub: HubDb,
+    },
+    /// Issue a one-time code (single use, 24 hours) the account's owner trades for a new
+    /// password; nobody else learns the password.
+    Reset {
+        #[command(flatten)]
+        hub: HubDb,
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum LayananCmd {
+    /// Switch a layanan off (or on, with --on): the next catalogue version, which every device
+    /// takes at its next sync.
+    Switch {
+        #[command(flatten)]
+        hub: HubDb,
+        /// The layanan, e.g. kartu_pegawai.
+        id: String,
+        #[arg(long)]
+        on: bool,
+    },
+    /// The catalogue in force, and which devices run which version of it.
+    Status {
         #[command(flatten)]
         hub: HubDb,
     },
@@ -436,6 +488,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             serve(state, hub.listen, hub.tls).await
         }
         Command::User(cmd) => user(cmd).await,
+        Command::Layanan(cmd) => layanan(cmd).await,
         Command::Import(ImportCmd::Siasn { store, dry_run, file }) => import_siasn(&store, dry_run, &file).await,
         Command::Import(ImportCmd::Referensi { data, database, keys, files }) => {
             import_referensi(&data, database.as_deref(), &keys, &files).await
@@ -494,7 +547,17 @@ async fn backup(cmd: BackupCmd) -> Result<(), String> {
                 },
                 documents: Some(hub.keys.keys(&hub.data)?.documents_key().map_err(|e| e.to_string())?),
             };
-            ("written to", file, backup::create_keyed(&hub.data, db, file, passphrase, KeyCost::STANDARD, keys).await)
+            let made = backup::create_keyed(&hub.data, db, file, passphrase, KeyCost::STANDARD, keys).await;
+            if let Ok(m) = &made {
+                // Recorded where the admin screen reads the last backup's age and check.
+                let info = backup::now::checked(file, passphrase, m).await;
+                let store = open_any(&hub.data, db, &hub.keys).await?;
+                backup::now::record(store.as_ref(), &info).await.map_err(|e| e.message)?;
+                if let Some(p) = &info.problem {
+                    return Err(format!("the backup {} was written but does not read back: {p}", file.display()));
+                }
+            }
+            ("written to", file, made)
         }
         BackupCmd::Verify { file } => ("checked:", file, backup::verify(file, passphrase).await),
         BackupCmd::Restore { hub, file } => {
@@ -586,6 +649,17 @@ async fn user(cmd: UserCmd) -> Result<(), String> {
             println!("account {username} disabled; its sessions ended");
             Ok(())
         }
+        UserCmd::Reset { hub, username } => {
+            let store = hub.open().await?;
+            let code =
+                accounts::issue_reset_code(store.as_ref(), &username, "berkas-server").await.map_err(|e| e.message)?;
+            println!("{}", code.code);
+            eprintln!(
+                "one-time code for {username}, good until {} and once: sign in with it and choose a new password",
+                code.expires_at
+            );
+            Ok(())
+        }
         UserCmd::List { hub } => {
             let store = hub.open().await?;
             for u in store.list_users().await.map_err(|e| e.to_string())? {
@@ -596,6 +670,46 @@ async fn user(cmd: UserCmd) -> Result<(), String> {
                     if u.disabled { "disabled" } else { "active" },
                     u.units.join(",")
                 );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn layanan(cmd: LayananCmd) -> Result<(), String> {
+    match cmd {
+        LayananCmd::Switch { hub, id, on } => {
+            let store = hub.open().await?;
+            let (version, changed) =
+                berkas_server::layanan_api::switch(store.as_ref(), &id, on).await.map_err(|e| e.message)?;
+            if changed {
+                let detail = serde_json::json!({ "version": version, "layanan": id, "aktif": on });
+                store
+                    .audit("berkas-server", "layanan.switch", None, Some(detail), None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            println!(
+                "{id} {}; catalogue version {version}{}",
+                if on { "aktif" } else { "tidak aktif" },
+                if changed { " (new: every device takes it at its next sync)" } else { " (unchanged)" }
+            );
+            Ok(())
+        }
+        LayananCmd::Status { hub } => {
+            let store = hub.open().await?;
+            let c = berkas_server::service::catalog_in(store.as_ref()).await.map_err(|e| e.message)?;
+            println!("catalogue version {} ({})", c.version, c.published);
+            for l in &c.layanan {
+                println!("  {:<32} {:<12} {}", l.id, if l.aktif { "aktif" } else { "tidak aktif" }, l.nama);
+            }
+            let devices = store.devices().await.map_err(|e| e.to_string())?;
+            let mut by_version = std::collections::BTreeMap::<i64, usize>::new();
+            for d in &devices {
+                *by_version.entry(d.layanan_version).or_default() += 1;
+            }
+            for (v, n) in by_version {
+                println!("version {v}: {n} device(s)");
             }
             Ok(())
         }

@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use berkas_core::sync::{HubSettings, RefManifest};
+use berkas_core::authz::{self, Action, Target};
+use berkas_core::refdata::parse_table;
+use berkas_core::sync::{HubSettings, RefManifest, RefSetInfo};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -88,4 +90,32 @@ pub async fn get_settings(State(state): State<AppState>, headers: HeaderMap) -> 
         return with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag);
     }
     with_etag(([(header::CONTENT_TYPE, "application/json")], json).into_response(), &tag)
+}
+
+#[utoipa::path(put, path = "/v1/referensi/{name}", tag = "admin", security(("bearer" = [])),
+    params(("name" = String, Path, description = "the table, e.g. jabatanFungsional")),
+    request_body(content = [Object], description = "the table as SIASN exports it (a JSON array, or {\"data\": [...]}); gzip with content-encoding"),
+    responses((status = 200, body = RefSetInfo, description = "the table's version now served"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn put_table(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<RefSetInfo>, ApiError> {
+    ApiError::unless_allowed(authz::may(&caller.principal, Action::PublishReferensi, Target::INSTANSI))?;
+    if !referensi::valid_table_name(&name) {
+        return Err(ApiError::bad_request("referensi.name", "not a reference table name"));
+    }
+    let table = parse_table(&name, &body).map_err(|e| ApiError::bad_request("referensi.table", e.to_string()))?;
+    if table.rows.is_empty() {
+        return Err(ApiError::bad_request("referensi.empty", format!("the table {name} has no rows it could read")));
+    }
+    let published = referensi::publish(state.store.as_ref(), std::slice::from_ref(&table)).await?;
+    let Some(p) = published.into_iter().next() else { return Err(ApiError::internal("a published table vanished")) };
+    state.referensi.refresh(state.store.as_ref()).await?;
+    let detail = serde_json::json!({ "table": name, "version": p.info.version, "rows": p.info.rows,
+        "refused": table.problems.len(), "changed": p.changed });
+    state.store.audit(&caller.user.username, "referensi.publish", None, Some(detail), caller.remote.as_deref()).await?;
+    Ok(Json(p.info))
 }

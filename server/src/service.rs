@@ -407,7 +407,12 @@ const LAYANAN_CATALOG: &str = "layanan.catalog";
 
 /// The layanan catalogue in force: the published one, else the one Berkas ships.
 pub async fn layanan_catalog(state: &AppState) -> Result<berkas_core::forms::LayananCatalog, ApiError> {
-    match state.store.setting(LAYANAN_CATALOG).await? {
+    catalog_in(state.store.as_ref()).await
+}
+
+/// The catalogue in force in `store` (the built-in one until one is published).
+pub async fn catalog_in(store: &dyn crate::store::Storage) -> Result<berkas_core::forms::LayananCatalog, ApiError> {
+    match store.setting(LAYANAN_CATALOG).await? {
         Some(json) => berkas_core::forms::LayananCatalog::parse(&json).map_err(ApiError::internal),
         None => Ok(berkas_core::forms::LayananCatalog::builtin()),
     }
@@ -415,5 +420,9 @@ pub async fn layanan_catalog(state: &AppState) -> Result<berkas_core::forms::Lay
 
 /// Puts a catalogue in force (checked by the caller).
 pub async fn set_layanan_catalog(state: &AppState, json: &str) -> Result<(), ApiError> {
-    Ok(state.store.set_setting(LAYANAN_CATALOG, json).await?)
+    set_catalog_in(state.store.as_ref(), json).await
+}
+
+pub async fn set_catalog_in(store: &dyn crate::store::Storage, json: &str) -> Result<(), ApiError> {
+    Ok(store.set_setting(LAYANAN_CATALOG, json).await?)
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::accounts;
+use crate::backup::now::BackupTarget;
 use crate::blobs::BlobStore;
 use crate::error::ApiError;
 use crate::referensi::HubReferensi;
@@ -25,6 +26,9 @@ pub struct AppState {
     pub referensi: Arc<HubReferensi>,
     /// The limits devices are told of (`GET /v1/settings`).
     pub settings: Arc<HubSettings>,
+    /// Where this hub's backups go and what they read (set by `serve`; a hub built without
+    /// one answers that it cannot make a backup when asked).
+    pub backups: Option<Arc<BackupTarget>>,
 }
 
 impl AppState {
@@ -37,6 +41,7 @@ impl AppState {
             refresh_ttl: accounts::REFRESH_TTL_SECS,
             referensi: Arc::new(HubReferensi::default()),
             settings: Arc::new(settings_of_this_hub()),
+            backups: None,
         })
     }
 }

@@ -93,10 +93,29 @@ async fn accounts_from_the_command_line(backend: Backend) {
         }
     };
     let first = login(&base, "fas-c", pw).await;
+    // A one-time code from the command line: the running hub takes it for a new password.
+    let code = ok(&run(&["user", "reset", "fas-c"], None)).trim().to_string();
+    let with_code = login(&base, "fas-c", &code).await;
+    let reset = reqwest::Client::new()
+        .post(format!("{base}/v1/auth/reset"))
+        .json(&serde_json::json!({"username": "fas-c", "code": code, "new_password": "sandi-pilihan-sendiri"}))
+        .send()
+        .await
+        .expect("reset")
+        .status();
+    let chosen = login(&base, "fas-c", "sandi-pilihan-sendiri").await;
+    // A layanan switched off from the command line is off in the catalogue the hub serves.
+    let switched = ok(&run(&["layanan", "switch", "kartu_pegawai"], None));
+    let status = ok(&run(&["layanan", "status"], None));
     ok(&run(&["user", "revoke", "fas-c"], None));
-    let after = login(&base, "fas-c", pw).await;
+    let after = login(&base, "fas-c", "sandi-pilihan-sendiri").await;
     let _ = hub.kill();
     let _ = hub.wait();
     assert_eq!(first, reqwest::StatusCode::OK);
+    assert_eq!(with_code, reqwest::StatusCode::FORBIDDEN, "a code alone signs nobody in");
+    assert_eq!((reset, chosen), (reqwest::StatusCode::OK, reqwest::StatusCode::OK));
+    assert!(switched.contains("tidak aktif") && switched.contains("new"), "{switched}");
+    let line = status.lines().find(|l| l.contains("kartu_pegawai")).expect("listed");
+    assert!(line.contains("tidak aktif"), "{status}");
     assert_ne!(after, reqwest::StatusCode::OK, "a revoked account signed in");
 }

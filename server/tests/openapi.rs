@@ -250,6 +250,72 @@ async fn every_documented_operation_answers_as_documented() {
     let r = call(Method::GET, "/v1/signatures/AAAA-BBBB-CCCC".into(), None).send().await.expect("send");
     assert_eq!(c.check("get", "/v1/signatures/{code}", r).await.0, 404);
 
+    // The administrator's tools.
+    let r = call(Method::GET, "/v1/admin/accounts".into(), Some(&admin)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/admin/accounts", r).await.0, 200);
+    let r = call(Method::GET, "/v1/admin/accounts".into(), Some(&fas)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/admin/accounts", r).await.0, 403);
+    let new = json!({"username": "fas-z", "role": "fasilitator", "units": ["UNIT-A"]});
+    let r = call(Method::POST, "/v1/admin/accounts".into(), Some(&admin)).json(&new).send().await.expect("send");
+    let (status, issued) = c.check("post", "/v1/admin/accounts", r).await;
+    assert_eq!(status, 200);
+    let r = call(Method::POST, "/v1/admin/accounts".into(), Some(&admin)).json(&new).send().await.expect("send");
+    assert_eq!(c.check("post", "/v1/admin/accounts", r).await.0, 409);
+    let r = call(Method::PATCH, "/v1/admin/accounts/fas-z".into(), Some(&admin))
+        .json(&json!({"units": ["UNIT-A", "UNIT-B"]}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("patch", "/v1/admin/accounts/{username}", r).await.0, 200);
+    let r = call(Method::PATCH, "/v1/admin/accounts/nobody".into(), Some(&admin))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("patch", "/v1/admin/accounts/{username}", r).await.0, 404);
+    let r = call(Method::POST, "/v1/admin/accounts/fas-z/reset".into(), Some(&admin)).send().await.expect("send");
+    let (status, reset) = c.check("post", "/v1/admin/accounts/{username}/reset", r).await;
+    assert_eq!(status, 200);
+    assert_ne!(reset["code"], issued["reset"]["code"], "a new code");
+    let r = call(Method::POST, "/v1/auth/reset".into(), None)
+        .json(&json!({"username": "fas-z", "code": issued["reset"]["code"], "new_password": "sandi-baru-fas-z"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/auth/reset", r).await.0, 401, "the first code was replaced by the second");
+    let r = call(Method::POST, "/v1/auth/reset".into(), None)
+        .json(&json!({"username": "fas-z", "code": reset["code"], "new_password": "sandi-baru-fas-z"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/auth/reset", r).await.0, 200);
+    let r = call(Method::GET, "/v1/admin/devices".into(), Some(&admin)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/admin/devices", r).await.0, 200);
+    let r = call(Method::GET, "/v1/admin/backups".into(), Some(&admin)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/admin/backups", r).await.0, 200);
+    let r = call(Method::POST, "/v1/admin/backups".into(), Some(&admin))
+        .json(&json!({"passphrase": "frasa sandi cadangan"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/admin/backups", r).await.0, 409, "this hub was built without a backup folder");
+    let r = call(Method::PATCH, "/v1/layanan/kartu_pegawai".into(), Some(&admin))
+        .json(&json!({"aktif": false}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("patch", "/v1/layanan/{id}", r).await.0, 200);
+    let r = call(Method::PUT, "/v1/referensi/agama".into(), Some(&admin))
+        .header("content-type", "application/json")
+        .body(agama.to_string())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("put", "/v1/referensi/{name}", r).await.0, 200);
+    let r =
+        call(Method::PUT, "/v1/referensi/agama".into(), Some(&fas)).body(agama.to_string()).send().await.expect("send");
+    assert_eq!(c.check("put", "/v1/referensi/{name}", r).await.0, 403);
+
     let r = call(Method::POST, "/v1/auth/password".into(), Some(&fas))
         .json(&json!({"old_password": PW, "new_password": "x"}))
         .send()

@@ -110,6 +110,42 @@ async fn a_store_at_version_1_gains_the_register_of_signed_documents_postgres() 
     a_store_at_version_1_gains_the_register_of_signed_documents(Backend::Postgres).await
 }
 
+/// A store release 2 wrote (before reset codes and the devices seen) gains both, and keeps
+/// its register of signed documents.
+async fn a_store_at_version_2_gains_reset_codes_and_devices(backend: Backend) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let place = common::fresh_place(backend, dir.path()).await;
+    let store = common::open(&place).await.expect("create");
+    store.set_setting("demo.seeded", "48").await.expect("write");
+    drop(store);
+    let drop_new = "DROP TABLE reset_codes; DROP TABLE devices";
+    match &place {
+        Place::Sqlite(path) => {
+            rusqlite::Connection::open(path).expect("open file").execute_batch(drop_new).expect("drop")
+        }
+        Place::Postgres(url) => common::postgres_client(url).await.batch_execute(drop_new).await.expect("drop"),
+    }
+    set_stored_version(&place, Some(2)).await;
+
+    let store = common::open(&place).await.expect("open a version 2 store");
+    assert_eq!(stored_version(&place).await, LATEST);
+    assert_eq!(store.devices().await.expect("the devices table is there"), vec![]);
+    store.put_reset_code("fas-a", "abc", i64::MAX, "admin").await.expect("reset codes are there");
+    assert!(store.take_reset_code("fas-a", "abc", 0).await.expect("take"));
+    assert!(!store.take_reset_code("fas-a", "abc", 0).await.expect("take again"), "single use");
+    assert_eq!(store.setting("demo.seeded").await.expect("read").as_deref(), Some("48"));
+}
+
+#[tokio::test]
+async fn a_store_at_version_2_gains_reset_codes_and_devices_sqlite() {
+    a_store_at_version_2_gains_reset_codes_and_devices(Backend::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_store_at_version_2_gains_reset_codes_and_devices_postgres() {
+    a_store_at_version_2_gains_reset_codes_and_devices(Backend::Postgres).await
+}
+
 /// Twelve hubs open one new store at once, `rounds` times over (a lost race is rare in one).
 async fn hub_processes_starting_together_on_a_new_store_all_open_it(backend: Backend, rounds: usize) {
     for _ in 0..rounds {

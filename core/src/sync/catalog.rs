@@ -10,10 +10,12 @@ use crate::profile::Berkas;
 impl Berkas {
     /// Installs the hub's catalogue when it is newer than the one here; its version if so.
     pub(super) async fn pull_layanan(&self, hub: &Hub, opts: &SyncOptions, token: &mut String) -> Result<Option<u32>> {
-        let have = self.layanan_catalog()?.version;
+        let have = self.layanan_catalog()?.version.to_string();
+        // The hub keeps which device runs which version, for its administrator.
+        let device = crate::store::replica::device_id(&self.store().conn)?;
         let a = self
             .authed(hub, opts, token, &|c, base, t| {
-                c.get(format!("{base}/v1/layanan")).query(&[("have", have)]).bearer_auth(t)
+                c.get(format!("{base}/v1/layanan")).query(&[("have", &have), ("device", &device)]).bearer_auth(t)
             })
             .await?;
         match a.status {

@@ -191,7 +191,7 @@ pub(crate) struct Hub {
 }
 
 impl Hub {
-    fn new(base: &str, ca_pem: Option<&str>, timeout: Duration) -> Result<Hub> {
+    pub(crate) fn new(base: &str, ca_pem: Option<&str>, timeout: Duration) -> Result<Hub> {
         let mut b = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10).min(timeout))
             .timeout(timeout)
@@ -417,6 +417,12 @@ impl Berkas {
         }
         let pair: TokenPair = serde_json::from_slice(&a.body)
             .map_err(|e| Error::Network(format!("the hub's login answer was not understood: {e}")))?;
+        self.signed_in_as(&hub, &pair, ca_pem)
+    }
+
+    /// Keeps a session the hub granted (a login, a reset code traded for a password): who we
+    /// are, where, and the tokens. Another hub or account than before starts a fresh copy.
+    pub(crate) fn signed_in_as(&self, hub: &Hub, pair: &TokenPair, ca_pem: Option<&str>) -> Result<HubPrincipal> {
         let principal = HubPrincipal::from(&pair.principal);
         {
             let mut store = self.store();
@@ -467,7 +473,7 @@ impl Berkas {
             replica::device_id(&tx)?;
             tx.commit()?;
         }
-        self.save_tokens(&pair)?;
+        self.save_tokens(pair)?;
         Ok(principal)
     }
 

@@ -2,6 +2,9 @@
 //! the deterministic field-level merge. The device's outbox and HTTP client, and the server's
 //! endpoints, are built on these so both judge a change the same way.
 
+pub mod admin;
+#[cfg(feature = "client")]
+mod admin_client;
 #[cfg(feature = "client")]
 mod blobs;
 #[cfg(feature = "client")]

@@ -14,6 +14,7 @@
 //! changed file, or a target that holds a hub is refused with nothing written.
 
 mod archive;
+pub mod now;
 mod postgres;
 mod sealed;
 mod sqlite;

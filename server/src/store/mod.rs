@@ -171,6 +171,15 @@ pub struct SignatureRecord {
     pub signature: String,
 }
 
+/// A device the hub has seen ask for the layanan catalogue, and the version it held then.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DeviceSeen {
+    pub device: String,
+    pub username: String,
+    pub layanan_version: i64,
+    pub seen_at: String,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditRow {
     pub seq: i64,
@@ -210,6 +219,19 @@ pub trait Storage: Send + Sync + 'static {
     /// way (a retried request gets the first answer, another document under the code is told).
     async fn insert_signature(&self, record: &SignatureRecord) -> StoreResult<SignatureRecord>;
     async fn signature(&self, code: &str) -> StoreResult<Option<SignatureRecord>>;
+
+    /// Keeps a one-time reset code's hash for an account, replacing any earlier one.
+    async fn put_reset_code(&self, username: &str, hash: &str, expires_at: i64, issued_by: &str) -> StoreResult<()>;
+    /// Uses up the account's reset code if it is `hash` and not expired at `now`: true once.
+    async fn take_reset_code(&self, username: &str, hash: &str, now: i64) -> StoreResult<bool>;
+    /// Whether the account holds this unexpired code (a sign-in with it is told to choose a
+    /// password; nothing is used up).
+    async fn reset_code_valid(&self, username: &str, hash: &str, now: i64) -> StoreResult<bool>;
+
+    /// A device asked for the catalogue holding `layanan_version`.
+    async fn note_device(&self, device: &str, username: &str, layanan_version: i64) -> StoreResult<()>;
+    /// Every device seen, last seen first.
+    async fn devices(&self) -> StoreResult<Vec<DeviceSeen>>;
 
     async fn login_failures_since(&self, key: &str, since: i64) -> StoreResult<u32>;
     async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()>;

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use tokio_postgres::NoTls;
 
 use super::{
-    entity_from, now_text, schema, AuditRow, BatchContext, BatchItem, LoggedChange, PegawaiEntry, SignatureRecord,
-    Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
+    entity_from, now_text, schema, AuditRow, BatchContext, BatchItem, DeviceSeen, LoggedChange, PegawaiEntry,
+    SignatureRecord, Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -135,7 +135,7 @@ fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3];
 
 /// Any number: the key of the advisory lock hub processes take turns on while migrating.
 const MIGRATION_LOCK: i64 = 0x6265_726b_6173;
@@ -363,6 +363,74 @@ impl Storage for PostgresStorage {
 
     async fn signature(&self, code: &str) -> StoreResult<Option<SignatureRecord>> {
         Ok(self.pool.get().await?.query_opt(SELECT_SIGNATURE, &[&code]).await?.map(|r| signature_of(&r)))
+    }
+
+    async fn put_reset_code(&self, username: &str, hash: &str, expires_at: i64, issued_by: &str) -> StoreResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO reset_codes (username, hash, expires_at, issued_by) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (username) DO UPDATE SET hash = excluded.hash, expires_at = excluded.expires_at,
+                 issued_by = excluded.issued_by",
+                &[&username, &hash, &expires_at, &issued_by],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn take_reset_code(&self, username: &str, hash: &str, now: i64) -> StoreResult<bool> {
+        let n = self
+            .pool
+            .get()
+            .await?
+            .execute(
+                "DELETE FROM reset_codes WHERE username = $1 AND hash = $2 AND expires_at > $3",
+                &[&username, &hash, &now],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn reset_code_valid(&self, username: &str, hash: &str, now: i64) -> StoreResult<bool> {
+        let n: i64 = self
+            .pool
+            .get()
+            .await?
+            .query_one(
+                "SELECT count(*) FROM reset_codes WHERE username = $1 AND hash = $2 AND expires_at > $3",
+                &[&username, &hash, &now],
+            )
+            .await?
+            .get(0);
+        Ok(n == 1)
+    }
+
+    async fn note_device(&self, device: &str, username: &str, layanan_version: i64) -> StoreResult<()> {
+        self.pool
+            .get()
+            .await?
+            .execute(
+                "INSERT INTO devices (device, username, layanan_version, seen_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (device) DO UPDATE SET username = excluded.username,
+                 layanan_version = excluded.layanan_version, seen_at = excluded.seen_at",
+                &[&device, &username, &layanan_version, &now_text()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn devices(&self) -> StoreResult<Vec<DeviceSeen>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query("SELECT device, username, layanan_version, seen_at FROM devices ORDER BY seen_at DESC", &[])
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| DeviceSeen { device: r.get(0), username: r.get(1), layanan_version: r.get(2), seen_at: r.get(3) })
+            .collect())
     }
 
     async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()> {

@@ -8,8 +8,9 @@ use super::{StoreError, StoreResult};
 
 /// The schema this build writes. Step 1 is the first numbered one: a store from before the
 /// numbering holds exactly its tables (each made `IF NOT EXISTS`), so it is stamped 1 as it is.
-/// Step 2: the register of signed documents.
-pub const LATEST: i64 = 2;
+/// Step 2: the register of signed documents. Step 3: one-time password reset codes and the
+/// devices the hub has seen (which catalogue version each runs).
+pub const LATEST: i64 = 3;
 
 /// Step 2: the register of the documents the hub signed. Plain SQL both backends read alike.
 pub(crate) const STEP_2: &str = r#"
@@ -22,6 +23,23 @@ CREATE TABLE IF NOT EXISTS signatures (
     key_id TEXT NOT NULL,
     signed_by TEXT NOT NULL,
     signature TEXT NOT NULL
+);
+"#;
+
+/// Step 3: a reset code is kept as its SHA-256 only, one per account (a new one replaces the
+/// last); a device is known by the id it sends when it asks for the catalogue.
+pub(crate) const STEP_3: &str = r#"
+CREATE TABLE IF NOT EXISTS reset_codes (
+    username TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    issued_by TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS devices (
+    device TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    layanan_version BIGINT NOT NULL,
+    seen_at TEXT NOT NULL
 );
 "#;
 

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use super::{
     entity_from, entity_name, merged_outcome, merged_status, now_text, schema, status_text, AuditRow, BatchContext,
-    BatchItem, LoggedChange, PegawaiEntry, SignatureRecord, Storage, StoreError, StoreResult, StoredRow, Token,
-    TokenKind, User,
+    BatchItem, DeviceSeen, LoggedChange, PegawaiEntry, SignatureRecord, Storage, StoreError, StoreResult, StoredRow,
+    Token, TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -147,7 +147,7 @@ impl SqliteStorage {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3];
 
 /// Brings the file up to `schema::LATEST`, its number in `PRAGMA user_version`; the version is
 /// read again inside each step's write lock, so a second hub process opening the same file
@@ -442,6 +442,76 @@ impl Storage for SqliteStorage {
     async fn signature(&self, code: &str) -> StoreResult<Option<SignatureRecord>> {
         let code = code.to_string();
         self.run(move |c| read_signature(c, &code)).await
+    }
+
+    async fn put_reset_code(&self, username: &str, hash: &str, expires_at: i64, issued_by: &str) -> StoreResult<()> {
+        let (u, h, by) = (username.to_string(), hash.to_string(), issued_by.to_string());
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO reset_codes (username, hash, expires_at, issued_by) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (username) DO UPDATE SET hash = excluded.hash, expires_at = excluded.expires_at,
+                 issued_by = excluded.issued_by",
+                params![u, h, expires_at, by],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn take_reset_code(&self, username: &str, hash: &str, now: i64) -> StoreResult<bool> {
+        let (u, h) = (username.to_string(), hash.to_string());
+        self.run(move |c| {
+            let n = c.execute(
+                "DELETE FROM reset_codes WHERE username = ?1 AND hash = ?2 AND expires_at > ?3",
+                params![u, h, now],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn reset_code_valid(&self, username: &str, hash: &str, now: i64) -> StoreResult<bool> {
+        let (u, h) = (username.to_string(), hash.to_string());
+        self.run(move |c| {
+            let n: i64 = c.query_row(
+                "SELECT count(*) FROM reset_codes WHERE username = ?1 AND hash = ?2 AND expires_at > ?3",
+                params![u, h, now],
+                |r| r.get(0),
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn note_device(&self, device: &str, username: &str, layanan_version: i64) -> StoreResult<()> {
+        let (d, u) = (device.to_string(), username.to_string());
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO devices (device, username, layanan_version, seen_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (device) DO UPDATE SET username = excluded.username,
+                 layanan_version = excluded.layanan_version, seen_at = excluded.seen_at",
+                params![d, u, layanan_version, now_text()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn devices(&self) -> StoreResult<Vec<DeviceSeen>> {
+        self.run(|c| {
+            let mut st =
+                c.prepare("SELECT device, username, layanan_version, seen_at FROM devices ORDER BY seen_at DESC")?;
+            let rows = st.query_map([], |r| {
+                Ok(DeviceSeen {
+                    device: r.get(0)?,
+                    username: r.get(1)?,
+                    layanan_version: r.get(2)?,
+                    seen_at: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
     }
 
     async fn add_login_failure(&self, key: &str, at: i64) -> StoreResult<()> {

@@ -1,0 +1,176 @@
+//! The BKD administrator's tools as a device calls them (the desktop's admin screen, the
+//! CLI), and the one call anyone makes without a session: trading a one-time reset code for a
+//! new password. The hub decides who may; the device asks the same table before it offers.
+
+use std::path::Path;
+
+use super::admin::{
+    AccountChange, AccountIssued, AccountView, BackupInfo, BackupRequest, BackupStatus, DeviceView, LayananSwitch,
+    NewAccount, ResetCode, ResetRequest,
+};
+use super::client::{hub_error, Hub};
+use super::protocol::{RefManifest, RefSetInfo, TokenPair};
+use super::{HubPrincipal, SyncOptions};
+use crate::error::{Error, Result};
+use crate::profile::Berkas;
+
+/// A path segment with what a URL would misread escaped (usernames are plain, but a typed
+/// one may not be).
+fn segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+fn parsed<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
+    if !(200..300).contains(&status) {
+        return Err(hub_error(status, body));
+    }
+    serde_json::from_slice(body).map_err(|e| Error::Network(format!("the hub's answer was not understood: {e}")))
+}
+
+/// How a request's body goes.
+enum Body {
+    None,
+    Json(serde_json::Value),
+}
+
+impl Berkas {
+    async fn admin_call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Body,
+        opts: &SyncOptions,
+    ) -> Result<T> {
+        let hub = self.hub(opts)?;
+        let mut token = self.access_token(&hub, opts, false).await?;
+        let a = self
+            .authed(&hub, opts, &mut token, &|c, base, t| {
+                let r = c.request(method.clone(), format!("{base}{path}")).bearer_auth(t);
+                match &body {
+                    Body::None => r,
+                    Body::Json(v) => r.json(v),
+                }
+            })
+            .await?;
+        parsed(a.status, &a.body)
+    }
+
+    /// Every account of the instansi (administrators only).
+    pub async fn admin_accounts(&self, opts: &SyncOptions) -> Result<Vec<AccountView>> {
+        self.admin_call(reqwest::Method::GET, "/v1/admin/accounts", Body::None, opts).await
+    }
+
+    /// A new account, and its first one-time code (to be told to its owner once).
+    pub async fn admin_create_account(&self, new: &NewAccount, opts: &SyncOptions) -> Result<AccountIssued> {
+        let body = Body::Json(serde_json::to_value(new).map_err(|e| Error::BadDocument(e.to_string()))?);
+        self.admin_call(reqwest::Method::POST, "/v1/admin/accounts", body, opts).await
+    }
+
+    /// Changes an account's role, units or whether it is enabled.
+    pub async fn admin_change_account(
+        &self,
+        username: &str,
+        change: &AccountChange,
+        opts: &SyncOptions,
+    ) -> Result<AccountView> {
+        let body = Body::Json(serde_json::to_value(change).map_err(|e| Error::BadDocument(e.to_string()))?);
+        let path = format!("/v1/admin/accounts/{}", segment(username));
+        self.admin_call(reqwest::Method::PATCH, &path, body, opts).await
+    }
+
+    /// A one-time code for an account's owner to choose a new password with.
+    pub async fn admin_reset_code(&self, username: &str, opts: &SyncOptions) -> Result<ResetCode> {
+        let path = format!("/v1/admin/accounts/{}/reset", segment(username));
+        self.admin_call(reqwest::Method::POST, &path, Body::None, opts).await
+    }
+
+    /// The devices the hub has seen and the catalogue version each runs.
+    pub async fn admin_devices(&self, opts: &SyncOptions) -> Result<Vec<DeviceView>> {
+        self.admin_call(reqwest::Method::GET, "/v1/admin/devices", Body::None, opts).await
+    }
+
+    /// The last backup's age and whether it checked out.
+    pub async fn admin_backup_status(&self, opts: &SyncOptions) -> Result<BackupStatus> {
+        self.admin_call(reqwest::Method::GET, "/v1/admin/backups", Body::None, opts).await
+    }
+
+    /// Has the hub write a backup now, sealed with `passphrase`, and read it back.
+    pub async fn admin_backup_now(&self, passphrase: &str, opts: &SyncOptions) -> Result<BackupInfo> {
+        let body = BackupRequest { passphrase: passphrase.to_string() };
+        let body = Body::Json(serde_json::to_value(&body).map_err(|e| Error::BadDocument(e.to_string()))?);
+        self.admin_call(reqwest::Method::POST, "/v1/admin/backups", body, opts).await
+    }
+
+    /// Switches a layanan on or off at the hub (the next catalogue version) and takes that
+    /// version here at once; the version now in force.
+    pub async fn admin_switch_layanan(&self, id: &str, aktif: bool, opts: &SyncOptions) -> Result<u32> {
+        let body =
+            Body::Json(serde_json::to_value(LayananSwitch { aktif }).map_err(|e| Error::BadDocument(e.to_string()))?);
+        let path = format!("/v1/layanan/{}", segment(id));
+        let answer: serde_json::Value = self.admin_call(reqwest::Method::PATCH, &path, body, opts).await?;
+        let hub = self.hub(opts)?;
+        let mut token = self.access_token(&hub, opts, false).await?;
+        self.pull_layanan(&hub, opts, &mut token).await?;
+        Ok(answer["version"].as_u64().and_then(|v| u32::try_from(v).ok()).unwrap_or(0))
+    }
+
+    /// The reference tables the hub serves, with their versions.
+    pub async fn admin_referensi(&self, opts: &SyncOptions) -> Result<RefManifest> {
+        self.admin_call(reqwest::Method::GET, "/v1/referensi", Body::None, opts).await
+    }
+
+    /// Uploads one SIASN reference table (`NAME.json` or `NAME.json.gz`): read and checked
+    /// here first, so a wrong file is named before anything is sent.
+    pub async fn admin_publish_referensi(&self, file: &Path, opts: &SyncOptions) -> Result<RefSetInfo> {
+        let name = crate::refdata::table_name_of(file).ok_or_else(|| {
+            Error::BadDocument(format!("{}: a reference table is a NAME.json or NAME.json.gz file", file.display()))
+        })?;
+        let plain = crate::refdata::read_json_file(file)?;
+        let table = crate::refdata::parse_table(&name, &plain)?;
+        if table.rows.is_empty() {
+            return Err(Error::BadDocument(format!("{}: no rows could be read", file.display())));
+        }
+        let raw = std::fs::read(file)?;
+        let gzipped = raw.starts_with(&[0x1f, 0x8b]);
+        let hub = self.hub(opts)?;
+        let mut token = self.access_token(&hub, opts, false).await?;
+        let path = format!("/v1/referensi/{}", segment(&name));
+        let a = self
+            .authed(&hub, opts, &mut token, &|c, base, t| {
+                let r = c
+                    .put(format!("{base}{path}"))
+                    .bearer_auth(t)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json");
+                if gzipped {
+                    r.header(reqwest::header::CONTENT_ENCODING, "gzip").body(raw.clone())
+                } else {
+                    r.body(raw.clone())
+                }
+            })
+            .await?;
+        parsed(a.status, &a.body)
+    }
+
+    /// Trades a one-time reset code for a new password of the owner's choosing, and signs
+    /// this profile in with it (as [`Berkas::login`] does).
+    pub async fn login_with_reset_code(
+        &self,
+        server: &str,
+        username: &str,
+        code: &str,
+        new_password: &str,
+        ca_pem: Option<&str>,
+    ) -> Result<HubPrincipal> {
+        let opts = SyncOptions { max_attempts: 2, ..SyncOptions::default() };
+        let hub = Hub::new(server, ca_pem, opts.timeout)?;
+        let body = ResetRequest { username: username.into(), code: code.into(), new_password: new_password.into() };
+        let a = hub.call(&opts, &|c, base| c.post(format!("{base}/v1/auth/reset")).json(&body)).await?;
+        let pair: TokenPair = parsed(a.status, &a.body)?;
+        self.signed_in_as(&hub, &pair, ca_pem)
+    }
+}
