@@ -125,6 +125,9 @@ enum Command {
         /// PEM certificate of the hub's own CA (a BKD hub with a private certificate).
         #[arg(long)]
         ca_cert: Option<PathBuf>,
+        /// A one-time code from the BKD admin: the password read is the new one you choose.
+        #[arg(long)]
+        reset_code: Option<String>,
     },
     /// End the hub session and forget its tokens.
     Logout,
@@ -257,8 +260,8 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
             println!("{}", serde_json::to_string_pretty(&docs).map_err(|e| CliError::from(std::io::Error::other(e)))?);
             Ok(())
         }
-        Command::Login { server, user, password_stdin, ca_cert } => {
-            sync::login(&ctx, &server, &user, password_stdin, ca_cert.as_deref())
+        Command::Login { server, user, password_stdin, ca_cert, reset_code } => {
+            sync::login(&ctx, &server, &user, password_stdin, ca_cert.as_deref(), reset_code.as_deref())
         }
         Command::Logout => sync::logout(&ctx),
         Command::Sync { push_batch } => sync::sync(&ctx, push_batch),

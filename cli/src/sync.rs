@@ -41,11 +41,16 @@ pub fn login(
     user: &str,
     password_stdin: bool,
     ca_cert: Option<&std::path::Path>,
+    reset_code: Option<&str>,
 ) -> Result<(), CliError> {
     let b = ctx.open()?;
     let ca = ca_cert.map(std::fs::read_to_string).transpose()?;
     let password = read_password(password_stdin)?;
-    let principal = runtime()?.block_on(b.login(server, user, &password, ca.as_deref()))?;
+    let principal = match reset_code {
+        // The code is traded once for the password just read, which becomes the account's.
+        Some(code) => runtime()?.block_on(b.login_with_reset_code(server, user, code, &password, ca.as_deref()))?,
+        None => runtime()?.block_on(b.login(server, user, &password, ca.as_deref()))?,
+    };
     ctx.out.emit(&principal, || {
         let signed_in = ctx.lang.pick("Masuk sebagai", "Signed in as");
         let at = ctx.lang.pick("di", "at");

@@ -124,19 +124,31 @@ impl Berkas {
         self.admin_call(reqwest::Method::GET, "/v1/referensi", Body::None, opts).await
     }
 
-    /// Uploads one SIASN reference table (`NAME.json` or `NAME.json.gz`): read and checked
-    /// here first, so a wrong file is named before anything is sent.
-    pub async fn admin_publish_referensi(&self, file: &Path, opts: &SyncOptions) -> Result<RefSetInfo> {
-        let name = crate::refdata::table_name_of(file).ok_or_else(|| {
-            Error::BadDocument(format!("{}: a reference table is a NAME.json or NAME.json.gz file", file.display()))
+    /// Uploads one SIASN reference table as its file was named (`NAME.json` or
+    /// `NAME.json.gz`) and holds (gzip as it ships, or plain JSON): read and checked here
+    /// first, so a wrong file is named before anything is sent.
+    pub async fn admin_publish_referensi(
+        &self,
+        file_name: &str,
+        raw: Vec<u8>,
+        opts: &SyncOptions,
+    ) -> Result<RefSetInfo> {
+        let name = crate::refdata::table_name_of(Path::new(file_name)).ok_or_else(|| {
+            Error::BadDocument(format!("{file_name}: a reference table is a NAME.json or NAME.json.gz file"))
         })?;
-        let plain = crate::refdata::read_json_file(file)?;
+        let gzipped = raw.starts_with(&[0x1f, 0x8b]);
+        let plain = if gzipped {
+            let mut out = Vec::with_capacity(raw.len() * 8);
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&raw[..]), &mut out)
+                .map_err(|e| Error::BadDocument(format!("{file_name}: damaged gzip: {e}")))?;
+            out
+        } else {
+            raw.clone()
+        };
         let table = crate::refdata::parse_table(&name, &plain)?;
         if table.rows.is_empty() {
-            return Err(Error::BadDocument(format!("{}: no rows could be read", file.display())));
+            return Err(Error::BadDocument(format!("{file_name}: no rows could be read")));
         }
-        let raw = std::fs::read(file)?;
-        let gzipped = raw.starts_with(&[0x1f, 0x8b]);
         let hub = self.hub(opts)?;
         let mut token = self.access_token(&hub, opts, false).await?;
         let path = format!("/v1/referensi/{}", segment(&name));

@@ -463,6 +463,13 @@ pub fn typescript() -> String {
         ProgressView::decl(),
         SignatureView::decl(),
         Settings::decl(),
+        crate::admin::AdminAccount::decl(),
+        crate::admin::IssuedCode::decl(),
+        crate::admin::AdminLayanan::decl(),
+        crate::admin::DeviceCount::decl(),
+        crate::admin::AdminCatalog::decl(),
+        crate::admin::RefTableRow::decl(),
+        crate::admin::AdminBackups::decl(),
     ];
     let mut out = String::from("// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.\n// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings\n\n");
     for d in decls {

@@ -2,6 +2,7 @@
 //! is generic over the runtime, so the command tests run on Tauri's mock runtime without a
 //! display; no Tauri type reaches core.
 
+pub mod admin;
 pub mod commands;
 pub mod dto;
 pub mod error;
@@ -54,5 +55,16 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             commands::set_language,
             commands::set_sync_interval,
             commands::proposal_attach,
+            admin::admin_accounts,
+            admin::admin_create_account,
+            admin::admin_change_account,
+            admin::admin_reset_code,
+            admin::admin_catalog,
+            admin::admin_switch_layanan,
+            admin::admin_referensi,
+            admin::admin_publish_referensi,
+            admin::admin_backups,
+            admin::admin_backup_now,
+            admin::login_with_code,
         ])
 }

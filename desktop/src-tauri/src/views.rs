@@ -203,7 +203,7 @@ pub fn attach_paper(b: &Berkas, request: &tauri::ipc::Request<'_>) -> CmdResult<
 }
 
 /// `encodeURIComponent` undone (headers are ASCII; file names often are not).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -146,3 +146,29 @@ sync_secs: number, server: string | null, user: string | null, role: string | nu
  */
 signed_in: boolean, };
 
+export type AdminAccount = { username: string, 
+/**
+ * `personal`, `fasilitator` or `admin`.
+ */
+role: string, nip: string | null, nama: string | null, units: Array<string>, disabled: boolean, };
+
+export type IssuedCode = { username: string, code: string, expires_at: string, };
+
+export type AdminLayanan = { id: string, nama: string, aktif: boolean, };
+
+export type DeviceCount = { version: number, devices: number, };
+
+export type AdminCatalog = { version: number, published: string, layanan: Array<AdminLayanan>, 
+/**
+ * How many devices run each catalogue version (as they last told the hub).
+ */
+devices: Array<DeviceCount>, };
+
+export type RefTableRow = { name: string, 
+/**
+ * The first 12 hex digits of the table's version.
+ */
+version: string, rows: number, };
+
+export type AdminBackups = { file: string | null, created_at: string | null, age_hours: number | null, verified: boolean, problem: string | null, documents: number, bytes: number, can_create: boolean, };
+

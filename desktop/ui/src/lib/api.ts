@@ -1,6 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  AdminAccount, AdminBackups, AdminCatalog, IssuedCode, RefTableRow,
   CommandError, DocumentView, DueRow, LoginInfo, PaperView, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
 } from "../bindings";
@@ -57,6 +58,26 @@ export const api = {
         headers: { proposal, dokumen, "file-name": encodeURIComponent(file.name), keep: keep ? "1" : "0" },
       }),
     ),
+  loginWithCode: (server: string, user: string, code: string, newPassword: string) =>
+    invoke<LoginInfo>("login_with_code", { server, user, code, newPassword }),
+  adminAccounts: () => invoke<AdminAccount[]>("admin_accounts"),
+  adminCreateAccount: (username: string, role: string, nip: string | null, units: string[]) =>
+    invoke<IssuedCode>("admin_create_account", { username, role, nip, units }),
+  adminChangeAccount: (username: string, change: { role?: string; units?: string[]; disabled?: boolean }) =>
+    invoke<AdminAccount>("admin_change_account", { username, role: change.role ?? null, units: change.units ?? null, disabled: change.disabled ?? null }),
+  adminResetCode: (username: string) => invoke<IssuedCode>("admin_reset_code", { username }),
+  adminCatalog: () => invoke<AdminCatalog>("admin_catalog"),
+  adminSwitchLayanan: (id: string, aktif: boolean) => invoke<AdminCatalog>("admin_switch_layanan", { id, aktif }),
+  adminReferensi: () => invoke<RefTableRow[]>("admin_referensi"),
+  /** A reference table file: its bytes raw, its name in a header. */
+  adminPublishReferensi: (file: File) =>
+    file.arrayBuffer().then((bytes) =>
+      invoke<RefTableRow>("admin_publish_referensi", new Uint8Array(bytes), {
+        headers: { "file-name": encodeURIComponent(file.name) },
+      }),
+    ),
+  adminBackups: () => invoke<AdminBackups>("admin_backups"),
+  adminBackupNow: (passphrase: string) => invoke<AdminBackups>("admin_backup_now", { passphrase }),
   onSyncDone: (f: (d: SyncDoneEvent) => void): Promise<UnlistenFn> =>
     listen<SyncDoneEvent>("sync-done", (e) => f(e.payload)),
   onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>
