@@ -5,7 +5,7 @@
 // only) is returned as a whole with a reason, corrected by the ASN and approved in the app. Screenshots of the main screens go to
 // $BERKAS_E2E_SHOTS. Run by scripts/test.sh (which starts Xvfb and tauri-driver).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
@@ -150,7 +150,23 @@ try {
   // Reports: the completeness chart and verification progress.
   await (await driver.$("#nav-reports")).click();
   await (await driver.$("svg rect")).waitForDisplayed({ timeout: 10000 });
+  // One unit chosen: the year ahead of due proposals, units side by side; the chart saved as
+  // the PNG the page drew and its data as XLSX.
+  await (await driver.$("#report-unit")).selectByAttribute("value", "UNIT-A");
+  await (await driver.$("#outlook-table")).waitForDisplayed({ timeout: 20000 });
+  await (await driver.$("#units-chart")).waitForDisplayed({ timeout: 10000 });
   await shot("05b-laporan.png");
+  const savedPath = async (ext) => {
+    await driver.waitUntil(async () => (await (await driver.$("#export-saved")).getText()).endsWith(ext), { timeout: 20000 });
+    return (await (await driver.$("#export-saved")).getText()).replace(/^\S+ \S+ /, "");
+  };
+  await (await driver.$('[data-png="outlook-chart"]')).click();
+  const png = readFileSync(await savedPath(".png"));
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG picture");
+  assert.ok(png.length > 2000, "the chart was drawn, not an empty canvas");
+  await (await driver.$("#report-xlsx")).click();
+  const xlsx = readFileSync(await savedPath(".xlsx"));
+  assert.equal(xlsx.subarray(0, 2).toString(), "PK", "an XLSX workbook");
 
   // Sync, then the ASN's CLI sees the return and its reason.
   await (await driver.$("#nav-sync")).click();

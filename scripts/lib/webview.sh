@@ -8,7 +8,9 @@ start_webview_driver() {
   npm ci --prefix desktop/e2e --no-audit --no-fund --silent
   Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$logs/xvfb.log" 2>&1 &
   WEBVIEW_PIDS="$!"
-  DISPLAY=":$display" tauri-driver --port 4444 --native-driver /usr/bin/WebKitWebDriver >"$logs/driver.log" 2>&1 &
+  # Exports (reports, charts) land beside the logs, not in the machine's Downloads.
+  mkdir -p "$logs/downloads"
+  DISPLAY=":$display" XDG_DOWNLOAD_DIR="$logs/downloads" tauri-driver --port 4444 --native-driver /usr/bin/WebKitWebDriver >"$logs/driver.log" 2>&1 &
   WEBVIEW_PIDS="$WEBVIEW_PIDS $!"
   for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
 }

@@ -111,4 +111,61 @@ impl Berkas {
         }
         Ok(report)
     }
+
+    /// How many are due for each kind in each of `months` months from `from`: the outlook a
+    /// BKD plans its year by. Each record is read once and judged for every month and kind
+    /// by the same rules as [`Berkas::due`].
+    pub fn due_outlook(&self, from: &str, months: u32, rules: &DueRules, unit: Option<&str>) -> Result<Vec<DueMonth>> {
+        let from = Period::parse(from)?;
+        let periods: Vec<Period> = (0..months.min(60)).map(|i| from.plus(i)).collect();
+        let mut reports: Vec<[DueReport; 4]> = periods.iter().map(|_| Default::default()).collect();
+        let store = self.store();
+        let conn = &store.conn;
+        let refs = TableRefs {
+            usia_bup: attr_map(conn, "jabatanFungsional", "usiaBup")?
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v.parse().ok()?)))
+                .collect(),
+            tingkat: attr_map(conn, "jenisHukuman", "jenisTingkatHukumanId")?,
+        };
+        let ids: Vec<String> = conn
+            .prepare("SELECT id FROM pegawai WHERE ?1 IS NULL OR unit = ?1")?
+            .query_map([unit], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in ids {
+            let Some((du, riwayat)) = records::load_all(conn, &id)? else { continue };
+            let rows = riwayat.iter().flat_map(|(e, rows)| rows.iter().map(move |r| (*e, &r.values))).collect();
+            let record = DueRecord { data_utama: &du.values, rows };
+            for (period, kinds) in periods.iter().zip(reports.iter_mut()) {
+                for (kind, report) in DueKind::ALL.iter().zip(kinds.iter_mut()) {
+                    let who = Who { pegawai_id: id.clone(), nip: String::new(), nama: String::new(), unit: None };
+                    report.judge(*kind, *period, rules, who, &record, &refs);
+                }
+            }
+        }
+        Ok(periods
+            .iter()
+            .zip(reports)
+            .map(|(p, [kp, kgb, pensiun, satya])| DueMonth {
+                period: p.to_string(),
+                kp: kp.due.len() as u64,
+                kgb: kgb.due.len() as u64,
+                pensiun: pensiun.due.len() as u64,
+                satyalencana: satya.due.len() as u64,
+                unknown: (kp.unknown.len() + kgb.unknown.len() + pensiun.unknown.len() + satya.unknown.len()) as u64,
+            })
+            .collect())
+    }
+}
+
+/// How many are due in one month, per kind; `unknown` counts the judgements that could not
+/// be made (a date missing from a record).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DueMonth {
+    pub period: String,
+    pub kp: u64,
+    pub kgb: u64,
+    pub pensiun: u64,
+    pub satyalencana: u64,
+    pub unknown: u64,
 }

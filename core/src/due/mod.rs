@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-pub use local::TableRefs;
+pub use local::{DueMonth, TableRefs};
 pub use rules::{evaluate, DueRecord, RefLookup};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -32,6 +32,9 @@ pub enum DueKind {
 }
 
 impl DueKind {
+    /// Every kind, in the order reports show them.
+    pub const ALL: [DueKind; 4] = [DueKind::Kp, DueKind::Kgb, DueKind::Pensiun, DueKind::SatyaLencana];
+
     pub fn parse(s: &str) -> Option<DueKind> {
         match s {
             "kp" => Some(DueKind::Kp),
@@ -71,6 +74,12 @@ impl Period {
 
     pub fn of(d: NaiveDate) -> Period {
         Period { year: d.year(), month: d.month() }
+    }
+
+    /// The month `n` months after this one.
+    pub fn plus(self, n: u32) -> Period {
+        let index = self.year * 12 + self.month as i32 - 1 + n as i32;
+        Period { year: index.div_euclid(12), month: index.rem_euclid(12) as u32 + 1 }
     }
 }
 

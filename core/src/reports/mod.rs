@@ -5,6 +5,7 @@
 mod export;
 mod letter;
 mod pdf_text;
+mod progress_xlsx;
 
 use serde::Serialize;
 
@@ -13,6 +14,7 @@ use crate::profile::Berkas;
 
 pub use export::{render, to_csv, to_pdf_coded, to_xlsx, ReportFormat};
 pub use letter::{letter_pdf, LetterLine};
+pub use progress_xlsx::progress_xlsx;
 
 /// One line of the daftar nominatif.
 #[derive(Debug, Clone, Serialize)]
@@ -50,7 +52,37 @@ pub struct Progress {
     pub documents_decided: u64,
 }
 
+/// One unit's progress beside the others'.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UnitProgress {
+    pub unit: String,
+    pub asn: u64,
+    /// The mean completeness of the unit's records, 0-100.
+    pub completeness_mean: u8,
+    pub progress: Progress,
+}
+
 impl Berkas {
+    /// Every unit on this device side by side (by name), for comparing OPDs.
+    pub fn unit_progress(&self) -> Result<Vec<UnitProgress>> {
+        let units: Vec<(String, i64, f64)> = {
+            let store = self.store();
+            let mut st = store.conn.prepare(
+                "SELECT unit, count(*), avg(coalesce(completeness, 0)) FROM pegawai WHERE unit IS NOT NULL AND unit <> ''
+                 GROUP BY unit ORDER BY unit",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<f64>>(2)?.unwrap_or(0.0))))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        units
+            .into_iter()
+            .map(|(unit, asn, mean)| {
+                let progress = self.work_progress(Some(&unit))?;
+                Ok(UnitProgress { unit, asn: asn as u64, completeness_mean: mean.round().clamp(0.0, 100.0) as u8, progress })
+            })
+            .collect()
+    }
+
     /// The daftar nominatif of a unit (or of every record on this device), by name.
     pub fn daftar_nominatif(&self, unit: Option<&str>) -> Result<Nominatif> {
         let store = self.store();

@@ -470,6 +470,8 @@ pub fn typescript() -> String {
         crate::admin::AdminCatalog::decl(),
         crate::admin::RefTableRow::decl(),
         crate::admin::AdminBackups::decl(),
+        crate::reports::UnitProgressView::decl(),
+        crate::reports::DueMonthView::decl(),
     ];
     let mut out = String::from("// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.\n// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings\n\n");
     for d in decls {

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 mod prefs;
+pub mod reports;
 pub mod state;
 mod syncing;
 mod views;
@@ -66,5 +67,9 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             admin::admin_backups,
             admin::admin_backup_now,
             admin::login_with_code,
+            reports::report_units,
+            reports::report_due_outlook,
+            reports::report_export_xlsx,
+            reports::report_save_png,
         ])
 }

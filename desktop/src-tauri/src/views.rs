@@ -224,7 +224,7 @@ pub(crate) fn percent_decode(s: &str) -> String {
 }
 
 /// Where exports go by default: the XDG downloads folder, else ~/Downloads.
-fn export_dir() -> std::path::PathBuf {
+pub(crate) fn export_dir() -> std::path::PathBuf {
     if let Some(d) = std::env::var_os("XDG_DOWNLOAD_DIR") {
         return d.into();
     }

@@ -172,3 +172,7 @@ version: string, rows: number, };
 
 export type AdminBackups = { file: string | null, created_at: string | null, age_hours: number | null, verified: boolean, problem: string | null, documents: number, bytes: number, can_create: boolean, };
 
+export type UnitProgressView = { unit: string, asn: number, completeness_mean: number, progress: ProgressView, };
+
+export type DueMonthView = { period: string, kp: number, kgb: number, pensiun: number, satyalencana: number, unknown: number, };
+

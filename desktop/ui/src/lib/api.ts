@@ -1,7 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
-  AdminAccount, AdminBackups, AdminCatalog, IssuedCode, RefTableRow,
+  AdminAccount, AdminBackups, AdminCatalog, DueMonthView, IssuedCode, RefTableRow, UnitProgressView,
   CommandError, DocumentView, DueRow, LoginInfo, PaperView, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
 } from "../bindings";
@@ -58,6 +58,12 @@ export const api = {
         headers: { proposal, dokumen, "file-name": encodeURIComponent(file.name), keep: keep ? "1" : "0" },
       }),
     ),
+  reportUnits: () => invoke<UnitProgressView[]>("report_units"),
+  reportDueOutlook: (unit: string | null) => invoke<DueMonthView[]>("report_due_outlook", { unit }),
+  reportExportXlsx: (unit: string | null) => invoke<string>("report_export_xlsx", { unit }),
+  /** A chart's PNG bytes raw, its file name in a header; resolves the saved path. */
+  reportSavePng: (name: string, png: Uint8Array) =>
+    invoke<string>("report_save_png", png, { headers: { "file-name": encodeURIComponent(name) } }),
   loginWithCode: (server: string, user: string, code: string, newPassword: string) =>
     invoke<LoginInfo>("login_with_code", { server, user, code, newPassword }),
   adminAccounts: () => invoke<AdminAccount[]>("admin_accounts"),

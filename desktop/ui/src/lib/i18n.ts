@@ -139,6 +139,15 @@ const id = {
   passwordsDiffer: "Kedua kata sandi berbeda.",
   offlineBanner: "Server tidak terjangkau. Anda bekerja pada salinan di laptop ini; perubahan dikirim saat server terjangkau lagi.",
   adminOnly: "Hanya untuk admin BKD.",
+  allUnits: "Semua unit",
+  unitsSideBySide: "Unit kerja berdampingan",
+  asnCount: "ASN",
+  completenessMean: "Rata-rata kelengkapan",
+  verificationDone: "Verifikasi selesai",
+  dueOutlook: "Jatuh tempo 12 bulan ke depan",
+  dueKinds: ["Kenaikan pangkat", "Gaji berkala", "Pensiun", "Satya Lencana"],
+  savePng: "Simpan PNG",
+  saveXlsx: "Data (XLSX)",
 };
 
 export type Words = typeof id;
@@ -281,6 +290,15 @@ const en: Words = {
   passwordsDiffer: "The two passwords differ.",
   offlineBanner: "The server cannot be reached. You are working on this laptop's copy; changes are sent when the server is reachable again.",
   adminOnly: "For BKD admins only.",
+  allUnits: "All units",
+  unitsSideBySide: "Units side by side",
+  asnCount: "ASN",
+  completenessMean: "Mean completeness",
+  verificationDone: "Verification done",
+  dueOutlook: "Due in the next 12 months",
+  dueKinds: ["Promotion (KP)", "Pay step (KGB)", "Retirement", "Satya Lencana"],
+  savePng: "Save PNG",
+  saveXlsx: "Data (XLSX)",
 };
 
 export function words(lang: Lang): Words {
