@@ -114,7 +114,8 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Fasilitator, Action::ReadConfidential, Scope::Own),
     (Role::Fasilitator, Action::WritePersonal, Scope::Own),
     (Role::Fasilitator, Action::Verify, Scope::Unit),
-    (Role::Fasilitator, Action::ReadAudit, Scope::Own),
+    // Who saw and changed the records of their units (reports and monitoring, capability 7).
+    (Role::Fasilitator, Action::ReadAudit, Scope::Unit),
     (Role::Admin, Action::Read, Scope::Instansi),
     (Role::Admin, Action::ReadConfidential, Scope::Instansi),
     (Role::Admin, Action::WriteOfficial, Scope::Instansi),

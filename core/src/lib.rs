@@ -33,7 +33,7 @@ pub mod synth;
 
 pub use completeness::{Completeness, Missing};
 pub use error::{Error, Result};
-pub use pegawai::{AddedPegawai, PegawaiRecord, Warning};
+pub use pegawai::{AddedPegawai, PegawaiRecord, RecordMark, Warning};
 pub use profile::{Berkas, ProfileConfig};
 pub use refdata::RowProblem;
 pub use siasn::{RefImportReport, SiasnImportReport};

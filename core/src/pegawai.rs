@@ -501,3 +501,78 @@ impl Berkas {
         crate::store::refs::lookup_name(&self.store().conn, table, id)
     }
 }
+
+/// What marks a record in a list: its sync state, and how many consistency warnings its
+/// data utama raises (NIP against NIK, birth date and sex). Only marked records are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordMark {
+    pub nip: String,
+    pub sync: crate::sync::RecordSyncState,
+    pub warnings: Vec<String>,
+}
+
+impl Berkas {
+    /// The records of `unit` (or all here) that are not synced or carry a warning, for the
+    /// list's filters. One pass over the list's columns and the outbox, no record loaded.
+    pub fn list_marks(&self, unit: Option<&str>) -> Result<Vec<RecordMark>> {
+        use crate::sync::RecordSyncState as S;
+        let store = self.store();
+        let c = &store.conn;
+        let mut sync: std::collections::HashMap<String, S> = std::collections::HashMap::new();
+        let mut st = c.prepare(
+            "SELECT pegawai_id, state FROM outbox
+             UNION ALL SELECT pegawai_id, 'conflict' FROM conflict WHERE dismissed = 0",
+        )?;
+        let rank = |s: S| match s {
+            S::Refused => 4,
+            S::Conflict => 3,
+            S::Uploading => 2,
+            S::Pending => 1,
+            S::Synced => 0,
+        };
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, state) = row?;
+            let s = match state.as_str() {
+                "refused" | "wedged" => S::Refused,
+                "conflict" => S::Conflict,
+                "uploading" => S::Uploading,
+                _ => S::Pending,
+            };
+            let e = sync.entry(id).or_insert(S::Synced);
+            if rank(s) > rank(*e) {
+                *e = s;
+            }
+        }
+        let mut st = c.prepare(
+            "SELECT id, nip_baru, nik, tgl_lahir, jenis_kelamin FROM pegawai WHERE ?1 IS NULL OR unit = ?1 ORDER BY nama, nip_baru",
+        )?;
+        let mut out = Vec::new();
+        let text = |v: Option<String>| v.map(Value::Text).unwrap_or(Value::Null);
+        let rows = st.query_map([unit], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, nip, nik, tgl_lahir, jenis_kelamin) = row?;
+            let du: FieldMap = [
+                ("nip_baru".to_string(), Value::Text(nip.clone())),
+                ("nik".to_string(), text(nik)),
+                ("tgl_lahir".to_string(), text(tgl_lahir)),
+                ("jenis_kelamin".to_string(), text(jenis_kelamin)),
+            ]
+            .into_iter()
+            .collect();
+            let warnings: Vec<String> = warnings_for(&du).into_iter().map(|w| w.code).collect();
+            let state = sync.get(&id).copied().unwrap_or(S::Synced);
+            if state != S::Synced || !warnings.is_empty() {
+                out.push(RecordMark { nip, sync: state, warnings });
+            }
+        }
+        Ok(out)
+    }
+}

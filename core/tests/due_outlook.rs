@@ -49,6 +49,9 @@ fn the_outlook_counts_what_the_due_lists_name_month_by_month() {
     assert_eq!(units.iter().map(|u| u.asn).sum::<u64>(), 120);
     let whole = b.work_progress(None).expect("whole");
     for band in 0..5 {
-        assert_eq!(units.iter().map(|u| u.progress.completeness_bands[band]).sum::<u64>(), whole.completeness_bands[band]);
+        assert_eq!(
+            units.iter().map(|u| u.progress.completeness_bands[band]).sum::<u64>(),
+            whole.completeness_bands[band]
+        );
     }
 }

@@ -96,6 +96,11 @@ try {
   assert.match(await (await driver.$('td[data-field="tgl_lahir"]')).getText(), /^\d{1,2} \p{L}+ \d{4}$/u);
   assert.equal((await driver.$$("td.warn")).length, 0, "a code shown without its name");
   await shot("03-rincian-asn.png");
+  // The hub's trail of the record: the ASN's own write of the correction, in words.
+  await (await driver.$("#load-hub-audit")).click();
+  const trail = await driver.$("#hub-audit");
+  await trail.waitForDisplayed({ timeout: 20000 });
+  assert.match(await trail.getText(), /mengubah/);
   // The document viewer: the bytes come from the hub on demand and show as an image.
   await (await driver.$('[data-view-doc][data-mime="image/jpeg"]')).click();
   const image = await driver.$("#document-image");

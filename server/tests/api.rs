@@ -285,6 +285,11 @@ async fn authorization_matrix(backend: Backend) {
         "reads are audited"
     );
     assert_eq!(h.get(&tok("asn-a0"), &format!("/v1/pegawai/{a1}/audit")).await.0, StatusCode::NOT_FOUND);
+    // The unit's facilitator monitors who saw and changed its records; not another unit's.
+    let (s, trail) = h.get(&tok("fas-a"), &format!("/v1/pegawai/{a0}/audit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(trail.as_array().expect("trail").iter().any(|e| e["action"] == "write"), "writes are audited: {trail}");
+    assert_eq!(h.get(&tok("fas-a"), &format!("/v1/pegawai/{b0}/audit")).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn push_pull_round_trip_duplicates_and_superseded(backend: Backend) {

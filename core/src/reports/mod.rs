@@ -78,7 +78,12 @@ impl Berkas {
             .into_iter()
             .map(|(unit, asn, mean)| {
                 let progress = self.work_progress(Some(&unit))?;
-                Ok(UnitProgress { unit, asn: asn as u64, completeness_mean: mean.round().clamp(0.0, 100.0) as u8, progress })
+                Ok(UnitProgress {
+                    unit,
+                    asn: asn as u64,
+                    completeness_mean: mean.round().clamp(0.0, 100.0) as u8,
+                    progress,
+                })
             })
             .collect()
     }

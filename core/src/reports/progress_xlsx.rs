@@ -105,17 +105,25 @@ mod tests {
             unit: "UNIT-A".into(),
             asn: 24,
             completeness_mean: 71,
-            progress: Progress { completeness_bands: [1, 2, 3, 4, 14], requests_waiting: 3, requests_decided: 9, ..Progress::default() },
+            progress: Progress {
+                completeness_bands: [1, 2, 3, 4, 14],
+                requests_waiting: 3,
+                requests_decided: 9,
+                ..Progress::default()
+            },
         }];
-        let outlook = vec![DueMonth { period: "2027-01".into(), kp: 2, kgb: 5, pensiun: 1, satyalencana: 0, unknown: 0 }];
+        let outlook =
+            vec![DueMonth { period: "2027-01".into(), kp: 2, kgb: 5, pensiun: 1, satyalencana: 0, unknown: 0 }];
         let bytes = progress_xlsx("Laporan UNIT-A", &units, &outlook).expect("xlsx");
         // An XLSX is a zip: its sheets are named in the workbook part.
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
         let mut workbook = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").expect("workbook"), &mut workbook).expect("read");
+        std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").expect("workbook"), &mut workbook)
+            .expect("read");
         assert!(workbook.contains("Kemajuan per unit") && workbook.contains("Jatuh tempo 12 bulan"), "{workbook}");
         let mut strings = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").expect("strings"), &mut strings).expect("read");
+        std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").expect("strings"), &mut strings)
+            .expect("read");
         assert!(strings.contains("UNIT-A") && strings.contains("2027-01"), "{strings}");
         assert_eq!(done_percent(9, 3), 75.0);
         assert_eq!(done_percent(0, 0), 100.0);

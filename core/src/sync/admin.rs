@@ -129,3 +129,18 @@ pub struct BackupStatus {
     /// Whether this hub can make a backup when asked (it knows where its data is).
     pub can_create: bool,
 }
+
+/// One entry of the hub's audit log of a record (`GET /v1/pegawai/{nip}/audit`): who saw or
+/// changed it, when, from where. The hub answers whoever may read the record's audit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HubAuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    /// `read`, `write`, `login`, `import_siasn`, `blob.get` ...
+    pub action: String,
+    #[serde(default)]
+    pub detail: Option<serde_json::Value>,
+    #[serde(default)]
+    pub remote: Option<String>,
+}

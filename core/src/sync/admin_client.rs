@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use super::admin::{
-    AccountChange, AccountIssued, AccountView, BackupInfo, BackupRequest, BackupStatus, DeviceView, LayananSwitch,
-    NewAccount, ResetCode, ResetRequest,
+    AccountChange, AccountIssued, AccountView, BackupInfo, BackupRequest, BackupStatus, DeviceView, HubAuditEntry,
+    LayananSwitch, NewAccount, ResetCode, ResetRequest,
 };
 use super::client::{hub_error, Hub};
 use super::protocol::{RefManifest, RefSetInfo, TokenPair};
@@ -58,6 +58,14 @@ impl Berkas {
             })
             .await?;
         parsed(a.status, &a.body)
+    }
+
+    /// The hub's audit log of the record of `nip`: who saw and changed it, newest first. The
+    /// hub answers whoever may read the record's audit (the ASN, the unit's facilitator, the
+    /// BKD), and `not found` to anyone else.
+    pub async fn hub_audit(&self, nip: &str, opts: &SyncOptions) -> Result<Vec<HubAuditEntry>> {
+        let path = format!("/v1/pegawai/{}/audit", segment(nip));
+        self.admin_call(reqwest::Method::GET, &path, Body::None, opts).await
     }
 
     /// Every account of the instansi (administrators only).

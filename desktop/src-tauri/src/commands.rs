@@ -60,6 +60,18 @@ pub fn pegawai_detail(state: State<'_, Desktop>, nip: String) -> CmdResult<Pegaw
     views::detail(&*state.berkas()?, &nip, state.lang()?)
 }
 
+/// The hub's audit log of a record: who saw and changed it (needs the hub).
+#[tauri::command]
+pub async fn pegawai_hub_audit(state: State<'_, Desktop>, nip: String) -> CmdResult<Vec<HubAuditView>> {
+    Ok(state.berkas()?.hub_audit(&nip, &SyncOptions::default()).await?.into_iter().map(Into::into).collect())
+}
+
+/// The records the list marks: not synced, or with consistency warnings.
+#[tauri::command]
+pub fn pegawai_marks(state: State<'_, Desktop>, unit: Option<String>) -> CmdResult<Vec<RecordMarkView>> {
+    Ok(state.berkas()?.list_marks(unit.as_deref())?.into_iter().map(Into::into).collect())
+}
+
 #[tauri::command]
 pub fn verification_queue(state: State<'_, Desktop>) -> CmdResult<QueueView> {
     views::queue(&*state.berkas()?, state.lang()?)

@@ -372,6 +372,38 @@ pub struct PaperLine {
     pub label: String,
 }
 
+/// One entry of the hub's audit log of a record.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HubAuditView {
+    pub at: String,
+    pub actor: String,
+    /// `read`, `write`, `login` ... (worded by the UI).
+    pub action: String,
+    pub remote: Option<String>,
+}
+
+impl From<berkas_core::sync::admin::HubAuditEntry> for HubAuditView {
+    fn from(e: berkas_core::sync::admin::HubAuditEntry) -> HubAuditView {
+        HubAuditView { at: e.at, actor: e.actor, action: e.action, remote: e.remote }
+    }
+}
+
+/// A record the list marks: not synced (`pending`, `uploading`, `refused`, `conflict`) or
+/// with warnings (their codes).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RecordMarkView {
+    pub nip: String,
+    pub sync: String,
+    pub warnings: Vec<String>,
+}
+
+impl From<berkas_core::RecordMark> for RecordMarkView {
+    fn from(m: berkas_core::RecordMark) -> RecordMarkView {
+        let sync = serde_json::to_value(m.sync).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        RecordMarkView { nip: m.nip, sync, warnings: m.warnings }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ProgressView {
     /// Records per completeness band: 0-24, 25-49, 50-74, 75-99, 100.
@@ -463,6 +495,8 @@ pub fn typescript() -> String {
         ProgressView::decl(),
         SignatureView::decl(),
         Settings::decl(),
+        HubAuditView::decl(),
+        RecordMarkView::decl(),
         crate::admin::AdminAccount::decl(),
         crate::admin::IssuedCode::decl(),
         crate::admin::AdminLayanan::decl(),

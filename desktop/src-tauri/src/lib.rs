@@ -33,6 +33,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             commands::pegawai_list,
             commands::pegawai_search,
             commands::pegawai_detail,
+            commands::pegawai_hub_audit,
+            commands::pegawai_marks,
             commands::verification_queue,
             commands::verification_lines,
             commands::request_papers,

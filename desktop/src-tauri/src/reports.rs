@@ -83,7 +83,8 @@ fn write_export(name: &str, bytes: &[u8]) -> CmdResult<String> {
 #[tauri::command]
 pub fn report_export_xlsx(state: State<'_, Desktop>, unit: Option<String>) -> CmdResult<String> {
     let b = state.berkas()?;
-    let units = b.unit_progress()?.into_iter().filter(|u| unit.as_deref().is_none_or(|x| x == u.unit)).collect::<Vec<_>>();
+    let units =
+        b.unit_progress()?.into_iter().filter(|u| unit.as_deref().is_none_or(|x| x == u.unit)).collect::<Vec<_>>();
     let outlook = b.due_outlook(&next_month(), 12, &DueRules::default(), unit.as_deref())?;
     let day = chrono::Local::now().format("%Y-%m-%d");
     let scope = unit.as_deref().unwrap_or("semua");

@@ -146,6 +146,14 @@ sync_secs: number, server: string | null, user: string | null, role: string | nu
  */
 signed_in: boolean, };
 
+export type HubAuditView = { at: string, actor: string, 
+/**
+ * `read`, `write`, `login` ... (worded by the UI).
+ */
+action: string, remote: string | null, };
+
+export type RecordMarkView = { nip: string, sync: string, warnings: Array<string>, };
+
 export type AdminAccount = { username: string, 
 /**
  * `personal`, `fasilitator` or `admin`.

@@ -1,7 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
-  AdminAccount, AdminBackups, AdminCatalog, DueMonthView, IssuedCode, RefTableRow, UnitProgressView,
+  AdminAccount, AdminBackups, AdminCatalog, DueMonthView, HubAuditView, IssuedCode, RecordMarkView, RefTableRow, UnitProgressView,
   CommandError, DocumentView, DueRow, LoginInfo, PaperView, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
 } from "../bindings";
@@ -58,6 +58,8 @@ export const api = {
         headers: { proposal, dokumen, "file-name": encodeURIComponent(file.name), keep: keep ? "1" : "0" },
       }),
     ),
+  pegawaiHubAudit: (nip: string) => invoke<HubAuditView[]>("pegawai_hub_audit", { nip }),
+  pegawaiMarks: (unit: string | null) => invoke<RecordMarkView[]>("pegawai_marks", { unit }),
   reportUnits: () => invoke<UnitProgressView[]>("report_units"),
   reportDueOutlook: (unit: string | null) => invoke<DueMonthView[]>("report_due_outlook", { unit }),
   reportExportXlsx: (unit: string | null) => invoke<string>("report_export_xlsx", { unit }),

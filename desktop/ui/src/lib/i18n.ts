@@ -148,6 +148,9 @@ const id = {
   dueKinds: ["Kenaikan pangkat", "Gaji berkala", "Pensiun", "Satya Lencana"],
   savePng: "Simpan PNG",
   saveXlsx: "Data (XLSX)",
+  notSynced: "belum tersinkron",
+  hubAudit: "Jejak audit server (siapa melihat dan mengubah)",
+  auditActions: { read: "melihat", write: "mengubah", import_siasn: "impor SIASN", "blob.get": "mengunduh dokumen", login: "masuk", "account.reset_code": "kode reset diterbitkan", "account.password_reset": "kata sandi diganti", "account.change": "akun diubah", "account.create": "akun dibuat" } as Record<string, string>,
 };
 
 export type Words = typeof id;
@@ -299,6 +302,9 @@ const en: Words = {
   dueKinds: ["Promotion (KP)", "Pay step (KGB)", "Retirement", "Satya Lencana"],
   savePng: "Save PNG",
   saveXlsx: "Data (XLSX)",
+  notSynced: "not synced",
+  hubAudit: "Server audit trail (who saw and changed it)",
+  auditActions: { read: "viewed", write: "changed", import_siasn: "SIASN import", "blob.get": "downloaded a document", login: "signed in", "account.reset_code": "reset code issued", "account.password_reset": "password changed", "account.change": "account changed", "account.create": "account created" } as Record<string, string>,
 };
 
 export function words(lang: Lang): Words {
