@@ -31,10 +31,10 @@ const referensi = fileURLToPath(new URL("../../../shared/data/siasn-referensi", 
 
 /** A demo hub with `perUnit` ASN in each unit, serving the SIASN reference tables (so the app
  *  names every code); resolves its URL and the process. */
-export function startHub(work, perUnit, ms = 20000) {
+export function startHub(work, perUnit, ms = 20000, extra = "") {
   const log = join(work, "hub.log");
   const refs = existsSync(referensi) ? `--referensi ${referensi}` : "";
-  const hub = spawn("bash", ["-c", `exec ${target}/berkas-server demo --data ${work}/hub --listen 127.0.0.1:0 --password ${password} --per-unit ${perUnit} ${refs} > ${log} 2>&1`]);
+  const hub = spawn("bash", ["-c", `exec ${target}/berkas-server demo --data ${work}/hub --listen 127.0.0.1:0 --password ${password} --per-unit ${perUnit} ${refs} ${extra} > ${log} 2>&1`]);
   const url = waitFor(log, /^berkas-server listening on (.*)$/m, ms)[1];
   return { url, hub };
 }

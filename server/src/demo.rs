@@ -73,3 +73,58 @@ pub async fn seed(state: &AppState, password: &str, per_unit: u64) -> Result<Dem
     }
     Ok(DemoSummary { created: true, asn })
 }
+
+/// Has the first `n` ASN of UNIT-A submit a kartu pegawai request, pushed as each ASN's own
+/// device would (through the hub's judgement of a push, under the ASN's principal): a
+/// facilitator's queue of `n` waiting requests, for the desktop's queue benchmark. Seeded once.
+pub async fn seed_requests(state: &AppState, n: usize) -> Result<usize, ApiError> {
+    use berkas_core::model::{Entity, FieldMap, Value};
+    use berkas_core::sync::{Change, HlcClock};
+
+    if n == 0 || state.store.setting("demo.requests").await?.is_some() {
+        return Ok(0);
+    }
+    let catalog = crate::service::layanan_catalog(state).await?;
+    let def = catalog.get("kartu_pegawai").ok_or_else(|| ApiError::internal("no kartu_pegawai in the catalogue"))?;
+    let unit = state.store.list_pegawai(Some(UNITS[0]), n as u32, 0).await?;
+    let mut clock = HlcClock::new(Default::default());
+    let mut made = 0;
+    for p in unit {
+        let Some(user) = state.store.user(&p.nip).await? else { continue };
+        let at = crate::store::now_text();
+        let history = serde_json::json!([
+            { "status": "DRAFT", "at": at, "by": p.nip },
+            { "status": "SUBMITTED", "at": at, "by": p.nip },
+        ]);
+        let fields: FieldMap = [
+            ("layanan_id", Value::Text(def.id.clone())),
+            ("layanan_versi", Value::Int(i64::from(def.versi))),
+            ("answers", Value::Text("{}".into())),
+            ("status", Value::Text("SUBMITTED".into())),
+            ("status_at", Value::Text(at.clone())),
+            ("status_by", Value::Text(p.nip.clone())),
+            ("history", Value::Text(history.to_string())),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let change = Change {
+            id: uuid::Uuid::now_v7().to_string(),
+            entity: Entity::Usulan,
+            row: uuid::Uuid::now_v7().to_string(),
+            pegawai: p.id.clone(),
+            delete: false,
+            fields,
+            hlc: clock.tick(HlcClock::now_ms()),
+            device: format!("demo-{}", p.nip),
+            base: None,
+        };
+        let outcome = crate::service::push_batch(state, &crate::auth::principal_of(&user), vec![change]).await?;
+        if outcome.iter().any(|o| o.seq.is_none()) {
+            return Err(ApiError::internal(format!("a demo request was refused: {outcome:?}")));
+        }
+        made += 1;
+    }
+    state.store.set_setting("demo.requests", &made.to_string()).await?;
+    Ok(made)
+}

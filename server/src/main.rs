@@ -41,6 +41,10 @@ enum Command {
         /// ASN per unit.
         #[arg(long, default_value_t = 24)]
         per_unit: u64,
+        /// Kartu pegawai requests submitted by as many ASN of UNIT-A (a facilitator's queue to
+        /// work through; the desktop's queue benchmark).
+        #[arg(long, default_value_t = 0)]
+        requests: usize,
     },
     /// Accounts.
     #[command(subcommand)]
@@ -474,9 +478,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             let state = hub.state().await?;
             serve(state, hub.listen, hub.tls).await
         }
-        Command::Demo { hub, password, per_unit } => {
+        Command::Demo { hub, password, per_unit, requests } => {
             let state = hub.state().await?;
             let summary = demo::seed(&state, &password, per_unit).await.map_err(|e| e.message)?;
+            let submitted = demo::seed_requests(&state, requests).await.map_err(|e| e.message)?;
+            if submitted > 0 {
+                println!("{submitted} kartu pegawai requests wait in UNIT-A's queue");
+            }
             println!(
                 "demo instansi {}: {} ASN in UNIT-A and UNIT-B; accounts admin, fas-a, fas-b and each ASN by NIP",
                 if summary.created { "seeded" } else { "already present" },

@@ -83,26 +83,42 @@ pub fn verification_lines(b: &Berkas, id: &str, lang: Lang) -> CmdResult<Vec<Ver
 }
 
 pub fn queue(b: &Berkas, lang: Lang) -> CmdResult<QueueView> {
-    let mut requests = b
+    // The catalogue and the names once for the whole queue (a deadline's 1,000 requests), not
+    // once per request.
+    let catalog = b.layanan_catalog()?;
+    let names: std::collections::HashMap<String, String> =
+        b.list_pegawai(&berkas_core::ListFilter::default())?.into_iter().map(|p| (p.nip, p.nama)).collect();
+    let mut requests: Vec<RequestView> = b
         .usulan_list(None, &["SUBMITTED", "RESUBMITTED", "IN_REVIEW"])?
         .into_iter()
-        .map(|u| request_view(b, u, lang))
-        .collect::<CmdResult<Vec<_>>>()?;
+        .map(|u| {
+            let nama = names.get(&u.nip).cloned();
+            named(&catalog, nama, u, lang)
+        })
+        .collect();
     requests.sort_by(|a, b| a.since.cmp(&b.since));
     Ok(QueueView { requests, documents: b.document_queue()?.into_iter().map(DocumentView::from).collect() })
 }
 
 /// A request as the queue shows it: the layanan's and the ASN's names, the status in words.
 pub fn request_view(b: &Berkas, u: berkas_core::forms::UsulanInfo, lang: Lang) -> CmdResult<RequestView> {
-    let catalog = b.layanan_catalog()?;
-    let layanan = catalog.get(&u.layanan_id).map(|l| l.name(lang).to_string());
     let nama = b.pegawai(&u.nip).ok().and_then(|r| r.data_utama.values.get("nama").map(|v| v.to_text()));
+    Ok(named(&b.layanan_catalog()?, nama, u, lang))
+}
+
+fn named(
+    catalog: &berkas_core::forms::LayananCatalog,
+    nama: Option<String>,
+    u: berkas_core::forms::UsulanInfo,
+    lang: Lang,
+) -> RequestView {
+    let layanan = catalog.get(&u.layanan_id).map(|l| l.name(lang).to_string());
     let status_text = berkas_core::display::status_text(&u.status, lang).to_string();
     let mut v = RequestView::from(u);
     v.layanan_name = layanan.unwrap_or(v.layanan_name);
     v.nama = nama.unwrap_or_default();
     v.status_text = status_text;
-    Ok(v)
+    v
 }
 
 /// The checklist of request `id` held against its ASN's record.
