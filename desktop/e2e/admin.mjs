@@ -17,7 +17,7 @@ mkdirSync(shots, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "berkas-e2e-admin-"));
 const { url, hub } = startHub(work, 3);
 const berkas = (profile, input, ...args) =>
-  execFileSync(`${target}/berkas`, ["--profile", join(work, profile), ...args], { input }).toString();
+  execFileSync(`${target}/berkas`, ["--profile", join(work, profile), ...args], { input, stdio: ["pipe", "pipe", "pipe"] }).toString();
 
 // An ASN of UNIT-B, found by a facilitator's CLI, whose phone (here a CLI profile) offers
 // kartu pegawai today.
