@@ -201,6 +201,28 @@ try {
   cli("sync");
   assert.equal(JSON.parse(cli("form", "status", kp.id, "--json")).status, "APPROVED", "the ASN sees the approval");
 
+  // Two changes the hub refuses (ASN's own phone numbers, edited on this laptop's profile from
+  // the CLI): on the sync screen one is retried (refused again) and both are discarded.
+  const laptop = (...args) => execFileSync(`${target}/berkas`, ["--profile", join(work, "desktop"), ...args], { stdio: ["pipe", "pipe", "pipe"] }).toString();
+  laptop("pegawai", "edit", nip, "--set", "no_hp=081311112222");
+  laptop("pegawai", "edit", unit[0].nip, "--set", "no_hp=081311113333");
+  await (await driver.$("#nav-sync")).click();
+  await (await driver.$("#sync-now")).click();
+  await driver.waitUntil(async () => (await driver.$$("[data-problem]").length) === 2, { timeout: 30000 });
+  await shot("06b-ditolak-server.png");
+  const problems = await driver.$$("[data-problem]");
+  const first = await problems[0].getAttribute("data-problem");
+  const second = await problems[1].getAttribute("data-problem");
+  await (await driver.$(`[data-retry="${first}"]`)).click();
+  await driver.waitUntil(async () => (await driver.$$("[data-problem]").length) === 1, { timeout: 10000 });
+  await (await driver.$("#sync-now")).click();
+  await driver.waitUntil(async () => (await driver.$$("[data-problem]").length) === 2, { timeout: 30000 });
+  await (await driver.$(`[data-discard="${second}"]`)).click();
+  await driver.waitUntil(async () => (await driver.$$("[data-problem]").length) === 1, { timeout: 10000 });
+  await (await driver.$(`[data-discard="${first}"]`)).click();
+  await driver.waitUntil(async () => (await driver.$$("[data-problem]").length) === 0, { timeout: 10000 });
+  assert.equal(JSON.parse(laptop("outbox", "list", "--json")).length, 0, "nothing waits after both are discarded");
+
   // Settings: English and a 5-minute background sync, kept across a restart that opens
   // signed in; then back to Indonesian.
   await (await driver.$("#nav-settings")).click();

@@ -275,8 +275,14 @@ pub struct SyncDoneEvent {
 pub struct SyncProblem {
     pub id: String,
     pub entity: String,
+    /// The data group as people read it ("Data utama", "Riwayat golongan").
+    pub entity_label: String,
     pub state: String,
     pub fields: Vec<String>,
+    /// The fields' labels, in the chosen language.
+    pub field_labels: Vec<String>,
+    /// Whose record: name and NIP.
+    pub who: String,
     pub code: Option<String>,
     pub reason: Option<String>,
 }
@@ -287,6 +293,8 @@ pub struct ConflictView {
     pub id: i64,
     pub field: String,
     pub label: String,
+    /// Whose record: name and NIP.
+    pub who: String,
     /// The losing value (this laptop's), and the one that holds.
     pub mine: String,
     pub theirs: String,

@@ -148,6 +148,19 @@ pub async fn sync(state: &Desktop, opts: &SyncOptions) -> CmdResult<SyncReportVi
 pub fn sync_status(b: &Berkas, lang: Lang) -> CmdResult<SyncStatusView> {
     let s = b.sync_status()?;
     let name = |v: serde_json::Value| v.as_str().map(str::to_string).unwrap_or_default();
+    // Whose record each item is, by name and NIP (one list read for all of them).
+    let people: std::collections::HashMap<String, String> = b
+        .list_pegawai(&berkas_core::ListFilter::default())?
+        .into_iter()
+        .map(|p| (p.id, format!("{} · {}", p.nama, p.nip)))
+        .collect();
+    let who = |id: &str| people.get(id).cloned().unwrap_or_default();
+    let label = |e: berkas_core::model::Entity, f: &str| {
+        e.def()
+            .field(f)
+            .map(|d| berkas_core::display::field_label(d, lang).to_string())
+            .unwrap_or_else(|| f.to_string())
+    };
     Ok(SyncStatusView {
         server: s.server,
         user: s.user,
@@ -162,7 +175,10 @@ pub fn sync_status(b: &Berkas, lang: Lang) -> CmdResult<SyncStatusView> {
             .map(|o| SyncProblem {
                 state: name(serde_json::to_value(o.state).unwrap_or_default()),
                 entity: o.entity.key().into(),
+                entity_label: berkas_core::display::entity_label(o.entity, lang).to_string(),
+                field_labels: o.fields.keys().map(|f| label(o.entity, f)).collect(),
                 fields: o.fields.keys().cloned().collect(),
+                who: who(&o.pegawai_id),
                 id: o.id,
                 code: o.code,
                 reason: o.message,
@@ -174,12 +190,8 @@ pub fn sync_status(b: &Berkas, lang: Lang) -> CmdResult<SyncStatusView> {
             .map(|c| ConflictView {
                 mine: b.show_value(c.entity, &c.field, &c.mine, lang),
                 theirs: b.show_value(c.entity, &c.field, &c.theirs, lang),
-                label: c
-                    .entity
-                    .def()
-                    .field(&c.field)
-                    .map(|f| berkas_core::display::field_label(f, lang).to_string())
-                    .unwrap_or_else(|| c.field.clone()),
+                label: label(c.entity, &c.field),
+                who: who(&c.pegawai_id),
                 id: c.id,
                 field: c.field,
                 at: c.at,

@@ -416,6 +416,15 @@ fn an_ordinary_request_is_decided_in_words_and_a_refused_change_is_retried_then_
     let status: serde_json::Value = invoke(&w, "sync_status", json!({})).expect("status");
     let item = status["problems"][0]["id"].as_str().expect("a refused item").to_string();
     assert_eq!(status["problems"][0]["code"], "forbidden.field", "{status}");
+    // In words: whose record, which group and field by their labels.
+    let problem = &status["problems"][0];
+    assert!(problem["who"].as_str().is_some_and(|w| w.ends_with(&nip)), "{problem}");
+    assert_eq!(
+        (problem["entity_label"].as_str(), problem["fields"][0].as_str()),
+        (Some("Data utama"), Some("no_hp")),
+        "{problem}"
+    );
+    assert!(problem["field_labels"][0].as_str().is_some_and(|l| l != "no_hp" && !l.is_empty()), "{problem}");
     let retried: serde_json::Value = invoke(&w, "outbox_retry", json!({"id": item})).expect("retry");
     assert_eq!((retried["problems"].as_array().map(Vec::len), retried["waiting"].as_u64()), (Some(0), Some(1)));
     let report: serde_json::Value = invoke(&w, "sync_now", json!({})).expect("sync");

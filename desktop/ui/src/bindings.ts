@@ -84,9 +84,25 @@ export type SyncProgressEvent = { phase: string, items: number, bytes: number, }
 
 export type SyncDoneEvent = { background: boolean, report: SyncReportView | null, error: CommandError | null, };
 
-export type SyncProblem = { id: string, entity: string, state: string, fields: Array<string>, code: string | null, reason: string | null, };
+export type SyncProblem = { id: string, entity: string, 
+/**
+ * The data group as people read it ("Data utama", "Riwayat golongan").
+ */
+entity_label: string, state: string, fields: Array<string>, 
+/**
+ * The fields' labels, in the chosen language.
+ */
+field_labels: Array<string>, 
+/**
+ * Whose record: name and NIP.
+ */
+who: string, code: string | null, reason: string | null, };
 
 export type ConflictView = { id: number, field: string, label: string, 
+/**
+ * Whose record: name and NIP.
+ */
+who: string, 
 /**
  * The losing value (this laptop's), and the one that holds.
  */

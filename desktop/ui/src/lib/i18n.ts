@@ -149,6 +149,8 @@ const id = {
   savePng: "Simpan PNG",
   saveXlsx: "Data (XLSX)",
   notSynced: "belum tersinkron",
+  refusedOne: "ditolak",
+  wedged: "macet (dikirim berulang kali gagal)",
   hubAudit: "Jejak audit server (siapa melihat dan mengubah)",
   auditActions: { read: "melihat", write: "mengubah", import_siasn: "impor SIASN", "blob.get": "mengunduh dokumen", login: "masuk", "account.reset_code": "kode reset diterbitkan", "account.password_reset": "kata sandi diganti", "account.change": "akun diubah", "account.create": "akun dibuat" } as Record<string, string>,
 };
@@ -303,6 +305,8 @@ const en: Words = {
   savePng: "Save PNG",
   saveXlsx: "Data (XLSX)",
   notSynced: "not synced",
+  refusedOne: "refused",
+  wedged: "stuck (failed again and again)",
   hubAudit: "Server audit trail (who saw and changed it)",
   auditActions: { read: "viewed", write: "changed", import_siasn: "SIASN import", "blob.get": "downloaded a document", login: "signed in", "account.reset_code": "reset code issued", "account.password_reset": "password changed", "account.change": "account changed", "account.create": "account created" } as Record<string, string>,
 };
