@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { bars, donePercent } from "./chart";
+import { bars, donePercent, grouped } from "./chart";
 
 test("bars scale to the largest value", () => {
   const b = bars(["a", "b", "c"], [5, 10, 0], 200);
@@ -11,4 +11,13 @@ test("progress is the decided share, whole percent", () => {
   expect(donePercent(1, 2)).toBe(33);
   expect(donePercent(0, 0)).toBe(100);
   expect(donePercent(0, 4)).toBe(0);
+});
+
+test("the year-ahead bars share one scale across months and kinds", () => {
+  const m = grouped(["2027-01", "2027-02"], [[2, 0], [4, 1]], 100);
+  expect(m.map((x) => x.period)).toEqual(["2027-01", "2027-02"]);
+  expect(m[0].values).toEqual([2, 4]);
+  expect(m[0].heights).toEqual([50, 100]);
+  expect(m[1].heights).toEqual([0, 25]);
+  expect(grouped(["2027-01"], [[0]], 100)[0].heights).toEqual([0]);
 });
