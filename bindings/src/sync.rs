@@ -47,6 +47,9 @@ pub struct SyncSummary {
     pub blobs_held: u64,
     /// What happened to the ASN's own requests since they were last told: notifications.
     pub news: Vec<NewsEntry>,
+    /// The phone's clock is far ahead of the hub's ("jam perangkat salah"): its changes were
+    /// stamped again by the hub's time; the person should set the date and time.
+    pub clock_ahead: bool,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -137,6 +140,7 @@ impl BerkasProfile {
             open_conflicts: self.inner.sync_status()?.conflicts,
             blobs_uploaded: r.blobs_uploaded,
             blobs_held: r.blobs_held,
+            clock_ahead: r.clock_ahead,
             news: r
                 .news
                 .into_iter()

@@ -221,6 +221,10 @@ pub fn run(ctx: &Ctx, cmd: DocCmd) -> Result<(), CliError> {
             let inputs = capture.pages(&bytes)?;
             let prepared = berkas_core::docs::prepare(&inputs, &capture.options())?;
             ctx.out.emit(&prepared, || prepared_text(&prepared));
+            // The exit status says whether the page passed, as `check nip` does: 2 when flagged.
+            if prepared.readability.verdict == berkas_core::docs::Verdict::Flagged {
+                return Err(CliError::already_reported("doc.unreadable"));
+            }
             Ok(())
         }
         DocCmd::List { nip } => {

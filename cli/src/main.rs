@@ -113,6 +113,9 @@ enum Command {
         units: Vec<String>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write the documents to FILE instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Sign in to a Berkas hub (the password is read from a prompt or standard input).
     Login {
@@ -249,7 +252,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
         Command::Referensi(c) => referensi::run(&ctx, c),
         Command::Import(c) => import::run(&ctx, c),
         Command::Export(c) => import::run_export(&ctx, c),
-        Command::Synth { count, units, seed } => {
+        Command::Synth { count, units, seed, out } => {
             let mut rng = berkas_core::synth::Rng::new(seed);
             let today = berkas_core::model::today();
             let docs: Vec<serde_json::Value> = (0..count)
@@ -257,7 +260,11 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
                     berkas_core::synth::pegawai_document(&mut rng, i, &units[(i as usize) % units.len().max(1)], today)
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&docs).map_err(|e| CliError::from(std::io::Error::other(e)))?);
+            let json = serde_json::to_string_pretty(&docs).map_err(|e| CliError::from(std::io::Error::other(e)))?;
+            match out {
+                Some(file) => std::fs::write(&file, json + "\n")?,
+                None => output::print_line(&json),
+            }
             Ok(())
         }
         Command::Login { server, user, password_stdin, ca_cert, reset_code } => {

@@ -43,7 +43,18 @@ pub fn run(ctx: &Ctx, cmd: SignatureCmd) -> Result<(), CliError> {
                     verify(&bytes, detached.as_deref(), &PublicKey::from_hex(&k).map_err(berkas_core::Error::from)?)
                         .map_err(berkas_core::Error::from)?
                 }
-                None => ctx.open()?.verify_signed(&bytes, detached.as_deref())?,
+                None => match ctx.open() {
+                    Ok(b) => b.verify_signed(&bytes, detached.as_deref())?,
+                    // Someone who received a signed file has no profile: they check with the
+                    // key the BKD publishes.
+                    Err(e) if e.code == "profile.missing" => return Err(CliError::usage(ctx.lang.pick(
+                        "tidak ada profil Berkas di sini untuk mengambil kunci server: beri kunci publik BKD dengan \
+                             --key KUNCI (64 digit heksadesimal yang diumumkan BKD, dari `berkas-server signing-key`)",
+                        "there is no Berkas profile here to take the hub's key from: give the BKD's public key with \
+                             --key KEY (the 64 hex digits the BKD publishes, from `berkas-server signing-key`)",
+                    ))),
+                    Err(e) => return Err(e),
+                },
             };
             ctx.out.emit(&statement, || described(&statement));
         }

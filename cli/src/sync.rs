@@ -114,6 +114,12 @@ pub fn sync(ctx: &Ctx, push_batch: usize) -> Result<(), CliError> {
                 r.referensi.join(", ")
             ));
         }
+        if r.clock_ahead {
+            s.push_str(l.pick(
+                "\nJam perangkat salah: jauh di depan jam server. Perubahan dikirim dengan waktu server; atur tanggal dan jam.",
+                "\nThe device's clock is wrong: far ahead of the server's. Changes went by the server's time; set the date and time.",
+            ));
+        }
         s
     });
     Ok(())

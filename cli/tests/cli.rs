@@ -254,3 +254,46 @@ fn a_record_reads_in_names_riwayat_newest_first_in_one_language() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("tabel referensi tidak ditemukan"));
 }
+
+/// A reader that stops early (`berkas synth | head -1`) ends the program quietly: no panic,
+/// no backtrace, a clean exit. And `synth --out` writes the same documents to a file.
+#[test]
+fn a_closed_pipe_ends_quietly_and_synth_writes_to_a_file() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_berkas"))
+        .args(["synth", "--count", "3000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run berkas");
+    // Read one line and hang up, as `head -1` does.
+    {
+        let stdout = child.stdout.take().expect("stdout");
+        let mut first = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first).expect("a line");
+        assert_eq!(first.trim(), "[");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("synth.json");
+    let to_file = berkas(dir.path(), &["synth", "--count", "5", "--out", file.to_str().expect("path")]);
+    assert!(to_file.status.success() && to_file.stdout.is_empty());
+    let to_stdout = berkas(dir.path(), &["synth", "--count", "5"]);
+    assert_eq!(std::fs::read(&file).expect("written"), to_stdout.stdout, "the same documents either way");
+}
+
+/// A person who received a signed file has no profile: they are told to give the BKD's key.
+#[test]
+fn a_signed_file_checked_without_a_profile_asks_for_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("surat.pdf");
+    std::fs::write(&file, b"%PDF-1.4\n%%EOF\n").expect("write");
+    let out = berkas(&dir.path().join("none"), &["--lang", "en", "signature", "verify", file.to_str().expect("path")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--key") && !stderr.contains("berkas init"), "{stderr}");
+}

@@ -1,6 +1,6 @@
 //! Routes and thin handlers: map the request, call `service`, map errors to `ApiError`.
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -17,7 +17,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 
 use crate::auth::{self, Caller};
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiQuery};
 use crate::openapi::ApiDoc;
 use crate::service::{self, HubPullPage, RecordView};
 use crate::state::AppState;
@@ -106,14 +106,14 @@ async fn me(caller: Caller) -> Json<berkas_core::authz::Principal> {
 
 #[utoipa::path(post, path = "/v1/sync/push", tag = "sync", security(("bearer" = [])), request_body = PushRequest<Change>,
     params(("x-berkas-protocol" = u32, Header, description = "protocol version, 1")),
-    responses((status = 200, body = PushResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = PushResponse, headers(("x-berkas-hub-time" = u64, description = "the hub's clock, Unix milliseconds"))), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 426, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 503, body = ErrorBody, description = "store.busy: concurrent writes kept meeting this batch; retry")))]
 async fn push(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(req): ApiJson<PushRequest<Change>>,
-) -> Result<Json<PushResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     if req.changes.len() > MAX_PUSH {
         return Err(ApiError::bad_request(
             "sync.batch_too_large",
@@ -125,7 +125,9 @@ async fn push(
     // One audit entry per record written, with where the write came from.
     let written = pegawai.into_iter().zip(&outcomes).filter(|(_, o)| o.seq.is_some()).map(|(p, _)| p);
     service::audit_writes(&state, &caller.principal.username, "write", written, caller.remote.as_deref()).await?;
-    Ok(Json(PushResponse { outcomes }))
+    // Our clock beside the answer: a device told its clock is ahead stamps again by it.
+    let now = berkas_core::sync::HlcClock::now_ms().to_string();
+    Ok(([(berkas_core::sync::HUB_TIME_HEADER, now)], Json(PushResponse { outcomes })).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -145,12 +147,16 @@ fn default_limit() -> u32 {
 
 #[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", security(("bearer" = [])),
     params(PullQuery, ("x-berkas-protocol" = u32, Header, description = "protocol version, 1")),
-    responses((status = 200, body = PullPage<PulledChange>), (status = 401, body = ErrorBody), (status = 426, body = ErrorBody)))]
+    responses((status = 200, body = PullPage<PulledChange>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 426, body = ErrorBody)))]
 async fn pull(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<PullQuery>,
+    ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<Json<HubPullPage>, ApiError> {
+    if q.cursor < 0 || q.limit == 0 {
+        return Err(ApiError::bad_request("request.query", "cursor must be 0 or more and limit at least 1"));
+    }
     let page = service::pull(&state, &caller.principal, caller.user.scope_version, q.scope, q.cursor, q.limit).await?;
     if !page.changes.is_empty() {
         let detail = serde_json::json!({ "cursor": q.cursor, "changes": page.changes.len() });
@@ -183,21 +189,43 @@ struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/v1/pegawai", tag = "records", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = Vec<PegawaiEntry>), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<PegawaiEntry>, description = "without `unit`, a facilitator's own units (named in x-berkas-units), or the whole instansi for the BKD"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list_pegawai(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Vec<PegawaiEntry>>, ApiError> {
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
     let p = &caller.principal;
-    let target = q.unit.as_deref().map_or(Target::INSTANSI, Target::unit);
-    ApiError::unless_allowed(authz::may(p, Action::ListUnit, target))?;
-    let list = state.store.list_pegawai(q.unit.as_deref(), q.limit.min(5000), q.offset).await?;
-    state
-        .store
-        .audit(&p.username, "list", None, Some(serde_json::json!({ "unit": q.unit, "count": list.len() })), None)
-        .await?;
-    Ok(Json(list))
+    let limit = q.limit.min(5000);
+    // No unit named: what the caller may list, which for a facilitator is their own units.
+    let units: Option<Vec<String>> = match (&q.unit, p.role) {
+        (Some(u), _) => Some(vec![u.clone()]),
+        (None, berkas_core::authz::Role::Fasilitator) => Some(p.units.clone()),
+        (None, _) => None,
+    };
+    let list = match &units {
+        None => {
+            ApiError::unless_allowed(authz::may(p, Action::ListUnit, Target::INSTANSI))?;
+            state.store.list_pegawai(None, limit, q.offset).await?
+        }
+        Some(units) => {
+            let mut all = Vec::new();
+            for u in units {
+                ApiError::unless_allowed(authz::may(p, Action::ListUnit, Target::unit(u)))?;
+                // Enough of each unit to fill the page after the offset over all of them.
+                all.extend(state.store.list_pegawai(Some(u), limit.saturating_add(q.offset), 0).await?);
+            }
+            all.into_iter().skip(q.offset as usize).take(limit as usize).collect()
+        }
+    };
+    let detail = serde_json::json!({ "unit": q.unit, "units": units, "count": list.len() });
+    state.store.audit(&p.username, "list", None, Some(detail), None).await?;
+    let mut r = Json(list).into_response();
+    if let Some(v) = units.map(|u| u.join(",")).and_then(|u| axum::http::HeaderValue::from_str(&u).ok()) {
+        r.headers_mut().insert("x-berkas-units", v);
+    }
+    Ok(r)
 }
 
 #[utoipa::path(get, path = "/v1/pegawai/{nip}/audit", tag = "audit", security(("bearer" = [])),

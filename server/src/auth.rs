@@ -145,10 +145,16 @@ pub async fn refresh(
         // the device then retries with the token it still holds: if the token that replaced
         // it was never used, that is what happened, and it is replaced once more. If it was
         // used, someone holds a copy: the whole session ends.
-        let unused = match state.store.successor(&hash).await? {
-            Some(next) => state.store.token(&next).await?.filter(|n| !n.revoked && n.expires_at >= now()),
-            None => None,
+        let successor = state.store.successor(&hash).await?;
+        let Some(next) = successor else {
+            // Never rotated: its session was ended as a whole (a logout, a disabled account).
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "auth.session_ended",
+                "this session was ended; sign in again",
+            ));
         };
+        let unused = state.store.token(&next).await?.filter(|n| !n.revoked && n.expires_at >= now());
         let Some(unused) = unused else {
             state.store.revoke_family(&token.family).await?;
             return Err(ApiError::new(
@@ -219,8 +225,10 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let Some(token) = header.strip_prefix("Bearer ") else {
-            return Err(ApiError::unauthorized("missing bearer token"));
+        // The scheme is case-insensitive (RFC 9110 11.1): `bearer`, `Bearer`, `BEARER`.
+        let token = match header.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token,
+            _ => return Err(ApiError::unauthorized("missing bearer token")),
         };
         let t =
             state.store.token(&sha256_hex(token.trim())).await?.filter(|t| t.kind == TokenKind::Access && !t.revoked);
@@ -256,17 +264,31 @@ pub struct PasswordChange {
 
 /// Only the owner changes a password, and must know the old one; other sessions end.
 #[utoipa::path(post, path = "/v1/auth/password", tag = "auth", security(("bearer" = [])), request_body = PasswordChange,
-    responses((status = 204), (status = 400, body = crate::openapi::ErrorBody), (status = 401, body = crate::openapi::ErrorBody)))]
+    responses((status = 204), (status = 400, body = crate::openapi::ErrorBody), (status = 401, body = crate::openapi::ErrorBody),
+        (status = 429, body = crate::openapi::ErrorBody)))]
 pub async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     crate::accounts::check_new_password(&req.new_password)?;
+    // Wrong old passwords count with failed logins: a stolen access token cannot be used to
+    // guess the password without limit.
+    let key = format!("user:{}", caller.user.username);
+    let t = now();
+    if state.store.login_failures_since(&key, t - FAILURE_WINDOW_SECS).await? >= MAX_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "auth.rate_limited",
+            "too many failed attempts; wait 15 minutes",
+        ));
+    }
     let (old, hash) = (req.old_password.clone(), caller.user.password_hash.clone());
     if !tokio::task::spawn_blocking(move || verify_password(&old, &hash)).await.map_err(ApiError::internal)? {
+        state.store.add_login_failure(&key, t).await?;
         return Err(invalid_credentials());
     }
+    state.store.clear_login_failures(&key).await?;
     let new = req.new_password.clone();
     let new_hash = tokio::task::spawn_blocking(move || hash_password(&new)).await.map_err(ApiError::internal)??;
     let mut user = caller.user.clone();

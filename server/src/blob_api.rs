@@ -2,7 +2,7 @@
 //! chunk; `GET` serves a blob (with `Range`) to those who may see it.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
 use crate::blobs::{valid_name, BlobError, BlobStatus, MAX_CHUNK};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiQuery};
 use crate::state::AppState;
 
 pub use berkas_core::sync::UPLOAD_OFFSET_HEADER as OFFSET_HEADER;
@@ -103,7 +103,7 @@ pub async fn put_blob(
     State(state): State<AppState>,
     caller: Caller,
     Path(sha): Path<String>,
-    Query(q): Query<PutQuery>,
+    ApiQuery(q): ApiQuery<PutQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     check_name(&sha)?;

@@ -1,7 +1,7 @@
 //! `GET /v1/due/{kind}?period=YYYY-MM`: who in the caller's scope is due, judged by core's
 //! `due::evaluate` over the hub's rows, so a facilitator's laptop and the hub agree.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use berkas_core::authz::{self, Action, Target};
 use berkas_core::due::{DueKind, DueRecord, DueReport, DueRules, Period, Who};
@@ -9,7 +9,7 @@ use berkas_core::model::{Entity, FieldMap, Value};
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiQuery};
 use crate::openapi::ErrorBody;
 use crate::state::AppState;
 use crate::store::PegawaiEntry;
@@ -43,7 +43,7 @@ pub async fn due(
     State(state): State<AppState>,
     caller: Caller,
     Path(kind): Path<String>,
-    Query(q): Query<DueQuery>,
+    ApiQuery(q): ApiQuery<DueQuery>,
 ) -> Result<Json<DueReport>, ApiError> {
     let kind = DueKind::parse(&kind)
         .ok_or_else(|| ApiError::bad_request("due.kind", "the kind is kp, kgb, pensiun or satyalencana"))?;

@@ -3,7 +3,7 @@
 //! one (a layanan switched off, a new version with its SOP). The hub checks a published
 //! catalogue with core's rules, and applies approved data changes by the one in force.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use berkas_core::sync::admin::LayananSwitch;
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiQuery};
 use crate::openapi::ErrorBody;
 use crate::service;
 use crate::state::AppState;
@@ -30,11 +30,12 @@ pub struct CatalogQuery {
 
 #[utoipa::path(get, path = "/v1/layanan", tag = "records", security(("bearer" = [])), params(CatalogQuery),
     responses((status = 200, body = Object, description = "the catalogue in force"),
-        (status = 204, description = "the device's version is current"), (status = 401, body = ErrorBody)))]
+        (status = 204, description = "the device's version is current"), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody)))]
 pub async fn get_catalog(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<CatalogQuery>,
+    ApiQuery(q): ApiQuery<CatalogQuery>,
 ) -> Result<Response, ApiError> {
     if let (Some(device), Some(have)) = (q.device.as_deref(), q.have) {
         if device.len() <= 64 && !device.is_empty() {
@@ -52,9 +53,15 @@ pub async fn get_catalog(
     request_body(content = Object, description = "a layanan catalogue"),
     responses((status = 200, body = Object, description = "the version now in force"),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn put_catalog(State(state): State<AppState>, caller: Caller, body: String) -> Result<Response, ApiError> {
+pub async fn put_catalog(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     ApiError::unless_allowed(authz::may(&caller.principal, Action::PublishLayanan, Target::INSTANSI))?;
-    let new = LayananCatalog::parse(&body).map_err(|e| ApiError::bad_request("layanan.definition", e.to_string()))?;
+    let body = std::str::from_utf8(&body)
+        .map_err(|e| ApiError::bad_request("layanan.definition", format!("the catalogue is not UTF-8 text: {e}")))?;
+    let new = LayananCatalog::parse(body).map_err(|e| ApiError::bad_request("layanan.definition", e.to_string()))?;
     let current = service::layanan_catalog(&state).await?.version;
     if new.version <= current {
         return Err(ApiError::bad_request(
@@ -62,7 +69,7 @@ pub async fn put_catalog(State(state): State<AppState>, caller: Caller, body: St
             format!("catalogue version {} is not newer than the one in force ({current})", new.version),
         ));
     }
-    service::set_layanan_catalog(&state, &body).await?;
+    service::set_layanan_catalog(&state, body).await?;
     let detail = serde_json::json!({ "version": new.version, "published": new.published });
     state.store.audit(&caller.user.username, "layanan.publish", None, Some(detail), caller.remote.as_deref()).await?;
     Ok(Json(serde_json::json!({ "version": new.version })).into_response())

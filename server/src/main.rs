@@ -545,6 +545,11 @@ async fn backup(cmd: BackupCmd) -> Result<(), String> {
     let mut passphrase = String::new();
     std::io::stdin().lock().read_line(&mut passphrase).map_err(|e| format!("reading the passphrase: {e}"))?;
     let passphrase = passphrase.trim_end_matches(['\n', '\r']);
+    if passphrase.is_empty() {
+        return Err("no passphrase was given: write it on standard input (e.g. from a password manager or a file \
+                    readable only by you), one line"
+            .into());
+    }
     let (done, file, manifest) = match &cmd {
         BackupCmd::Create { hub, file } => {
             let db = hub.database.as_deref();

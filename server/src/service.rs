@@ -128,6 +128,19 @@ async fn judge_and_write(
             continue;
         }
         known.push(None);
+        // A stamp from a clock far ahead of ours would win every later edit: refused, and the
+        // device stamps it again by our time (nothing is lost).
+        let now = berkas_core::sync::HlcClock::now_ms();
+        if change.hlc.wall_ms > now.saturating_add(berkas_core::sync::MAX_CLOCK_DRIFT_MS) {
+            let minutes = (change.hlc.wall_ms - now) / 60_000;
+            let o = refused(
+                &change,
+                "sync.clock_ahead",
+                format!("the device's clock is about {minutes} minutes ahead of the hub's; set the date and time"),
+            );
+            items.push(BatchItem::Refuse(change, o));
+            continue;
+        }
         if owners.get(&(change.entity, change.row.clone())).is_some_and(|owner| *owner != change.pegawai) {
             let o = refused(&change, "row.pegawai_mismatch", "this row belongs to another record");
             items.push(BatchItem::Refuse(change, o));

@@ -264,7 +264,7 @@ async fn authorization_matrix(backend: Backend) {
         ("admin", &a0, "no_hp", "081311112225", "refused", Some("forbidden.field")),
     ];
     for (i, (who, nip, field, value, want, code)) in writes.iter().enumerate() {
-        let change = h.field_change(&admin, nip, field, value, 2_000_000_000_000 + i as u64).await;
+        let change = h.field_change(&admin, nip, field, value, HlcClock::now_ms() + i as u64).await;
         let (s, body) = h.push(&tok(who), json!([change])).await;
         assert_eq!(s, StatusCode::OK);
         let o = &body["outcomes"][0];

@@ -49,6 +49,13 @@ fn doc_commands_end_to_end() {
     let check = berkas(&p, &["doc", "check", one.to_str().expect("p")], None);
     let text = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success() && text.contains("terbaca") && text.contains("->"), "{text}");
+    // A page the check flags: the verdict is printed and the exit status says it did not pass.
+    let blurred = dir.path().join("kabur.jpg");
+    std::fs::write(&blurred, pages::jpeg(&pages::blurred(&page, 6.0), 90, None)).expect("write");
+    let flagged = berkas(&p, &["doc", "check", "--json", blurred.to_str().expect("p")], None);
+    assert_eq!(flagged.status.code(), Some(2), "{}", String::from_utf8_lossy(&flagged.stderr));
+    let v: Value = serde_json::from_slice(&flagged.stdout).expect("one JSON document, the verdict");
+    assert_eq!(v["readability"]["verdict"], "flagged");
 
     let list = json(&berkas(&p, &["doc", "list", "--nip", NIP, "--json"], None));
     assert_eq!(list.as_array().map(Vec::len), Some(1));

@@ -62,17 +62,26 @@ pub fn evaluate(kind: DueKind, period: Period, rules: &DueRules, r: &DueRecord<'
     }
 }
 
-/// The BUP of this ASN and why.
-fn bup(rules: &DueRules, du: &FieldMap, refs: &dyn RefLookup) -> (u32, String) {
+/// The BUP of this ASN and why; an error naming what is missing when the ASN holds a
+/// jabatan fungsional that no reference table here knows (its own BUP may be 60 or 65: the
+/// default 58 would list a JF-65 holder seven years early).
+fn bup(rules: &DueRules, du: &FieldMap, refs: &dyn RefLookup) -> Result<(u32, String), String> {
     if let Some(jf) = text(du, "jabatan_fungsional_id") {
-        if let Some(age) = refs.usia_bup(jf).filter(|a| *a > 0) {
-            return (age, format!("BUP jabatan fungsional {age} tahun"));
+        match refs.usia_bup(jf) {
+            Some(age) if age > 0 => return Ok((age, format!("BUP jabatan fungsional {age} tahun"))),
+            // The table knows the JF and gives it no own BUP: the general rules hold.
+            Some(_) => {}
+            None => {
+                return Err(format!(
+                    "BUP belum pasti: tabel jabatan fungsional tidak ada atau tidak memuat JF {jf} (usiaBup)"
+                ))
+            }
         }
     }
     if text(du, "eselon_id").is_some_and(|e| rules.jpt_eselon.iter().any(|j| j == e)) {
-        return (rules.bup_jpt, format!("BUP pimpinan tinggi {} tahun", rules.bup_jpt));
+        return Ok((rules.bup_jpt, format!("BUP pimpinan tinggi {} tahun", rules.bup_jpt)));
     }
-    (rules.bup_default, format!("BUP {} tahun", rules.bup_default))
+    Ok((rules.bup_default, format!("BUP {} tahun", rules.bup_default)))
 }
 
 /// TMT pensiun: the 1st of the month after the month in which the BUP birthday falls (a
@@ -85,7 +94,10 @@ pub(crate) fn tmt_pensiun(born: NaiveDate, bup: u32) -> Option<NaiveDate> {
 fn pensiun(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup) -> Judgement {
     let du = r.data_utama;
     let Some(born) = date(du, "tgl_lahir") else { return Judgement::Unknown("tgl_lahir".into()) };
-    let (age, why) = bup(rules, du, refs);
+    let (age, why) = match bup(rules, du, refs) {
+        Ok(b) => b,
+        Err(missing) => return Judgement::Unknown(missing),
+    };
     match tmt_pensiun(born, age) {
         Some(tmt) if tmt == period.tmt() => Judgement::Due { tmt, reason: format!("{why}, lahir {born}") },
         Some(_) => Judgement::NotDue,
@@ -114,7 +126,9 @@ fn kp(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup)
     let Some(since) = date(du, "tmt_gol_akhir") else { return Judgement::Unknown("tmt_gol_akhir".into()) };
     // Retired by then: no KP.
     if let Some(born) = date(du, "tgl_lahir") {
-        if tmt_pensiun(born, bup(rules, du, refs).0).is_some_and(|p| p <= tmt) {
+        // An uncertain BUP excludes no one: the KP is listed, the pensiun judged unknown.
+        let retired = bup(rules, du, refs).ok().and_then(|(age, _)| tmt_pensiun(born, age));
+        if retired.is_some_and(|p| p <= tmt) {
             return Judgement::NotDue;
         }
     }
@@ -200,7 +214,11 @@ mod tests {
     struct Refs;
     impl RefLookup for Refs {
         fn usia_bup(&self, jf: &str) -> Option<u32> {
-            (jf == "GURU").then_some(60)
+            match jf {
+                "GURU" => Some(60),
+                "NOL" => Some(0),
+                _ => None,
+            }
         }
         fn tingkat_hukuman(&self, id: &str) -> Option<String> {
             match id {
@@ -256,8 +274,15 @@ mod tests {
         assert_eq!(due(&judge(DueKind::Pensiun, "2027-01", &guru, vec![])), Some(d("2027-01-01")));
         let jpt = du(&[("tgl_lahir", "1966-12-03"), ("eselon_id", "21")]);
         assert_eq!(due(&judge(DueKind::Pensiun, "2027-01", &jpt, vec![])), Some(d("2027-01-01")));
+        // A JF no table knows: not listed at the default 58, judged unknown by name.
         let unknown_jf = du(&[("tgl_lahir", "1968-12-03"), ("jabatan_fungsional_id", "X")]);
-        assert_eq!(due(&judge(DueKind::Pensiun, "2027-01", &unknown_jf, vec![])), Some(d("2027-01-01")));
+        match judge(DueKind::Pensiun, "2027-01", &unknown_jf, vec![]) {
+            Judgement::Unknown(m) => assert!(m.starts_with("BUP belum pasti") && m.contains("JF X"), "{m}"),
+            other => panic!("a JF without its usiaBup was judged: {other:?}"),
+        }
+        // A JF the table gives usiaBup 0 (no own BUP), held by an eselon II: BUP 60 of a JPT.
+        let jf_zero = du(&[("tgl_lahir", "1966-12-03"), ("jabatan_fungsional_id", "NOL"), ("eselon_id", "21")]);
+        assert_eq!(due(&judge(DueKind::Pensiun, "2027-01", &jf_zero, vec![])), Some(d("2027-01-01")));
         assert_eq!(judge(DueKind::Pensiun, "2027-01", &du(&[]), vec![]), Judgement::Unknown("tgl_lahir".into()));
     }
 

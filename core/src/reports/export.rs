@@ -86,8 +86,7 @@ pub fn to_xlsx(n: &Nominatif) -> Result<Vec<u8>> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let sheet = book.add_worksheet().set_name("Daftar nominatif").map_err(bad)?;
-    let title =
-        format!("Daftar nominatif{} ({})", n.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default(), n.dibuat);
+    let title = format!("Daftar nominatif {} ({})", n.units_named(), n.dibuat);
     sheet.write_string_with_format(0, 0, &title, &bold).map_err(bad)?;
     for (c, h) in HEADERS.iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, *h, &bold).map_err(bad)?;
@@ -132,8 +131,8 @@ pub fn to_pdf_coded(n: &Nominatif, code: Option<&str>) -> Vec<u8> {
     for (p, chunk) in chunks.into_iter().enumerate() {
         pdf.page(|c| {
             let title = format!(
-                "Daftar nominatif{}  -  dibuat {}  -  halaman {} dari {}",
-                n.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default(),
+                "Daftar nominatif {}  -  dibuat {}  -  halaman {} dari {}",
+                n.units_named(),
                 n.dibuat,
                 p + 1,
                 pages

@@ -38,6 +38,23 @@ pub struct Nominatif {
     pub rows: Vec<NominatifRow>,
 }
 
+impl Nominatif {
+    /// The units it holds, as its title names them: the one asked for, else every unit of its
+    /// rows ("UNIT-A" for a facilitator whose laptop holds one unit, never "semua unit").
+    pub fn units_named(&self) -> String {
+        if let Some(u) = &self.unit {
+            return u.clone();
+        }
+        let units: std::collections::BTreeSet<&str> =
+            self.rows.iter().map(|r| r.unit.as_str()).filter(|u| !u.is_empty()).collect();
+        if units.is_empty() {
+            "tanpa unit".into()
+        } else {
+            units.into_iter().collect::<Vec<_>>().join(", ")
+        }
+    }
+}
+
 /// The counts behind the charts.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Progress {

@@ -152,7 +152,7 @@ impl Berkas {
         opts: &SyncOptions,
     ) -> Result<SignedExport> {
         let n = self.daftar_nominatif(unit)?;
-        let title = format!("Daftar nominatif {}", unit.unwrap_or("semua unit"));
+        let title = format!("Daftar nominatif {}", n.units_named());
         let title: String = title.chars().filter(|c| !c.is_control()).take(200).collect::<String>().trim().to_string();
         if format == ReportFormat::Pdf {
             return self.sign_pdf("nominatif", &title, None, |code| render(&n, format, Some(code)), opts).await;

@@ -11,7 +11,9 @@ use super::{new_id, now};
 use crate::completeness;
 use crate::error::{Error, Result};
 use crate::model::{Entity, FieldMap, Value};
-use crate::sync::{merge_owned, Change, ChangeOutcome, Hlc, HlcClock, OutcomeStatus, RowState, Stamp};
+use crate::sync::{
+    merge_owned, Change, ChangeOutcome, Hlc, HlcClock, OutcomeStatus, RowState, Stamp, MAX_CLOCK_DRIFT_MS,
+};
 
 pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
@@ -43,21 +45,95 @@ fn clock(conn: &Connection) -> Result<HlcClock> {
     Ok(HlcClock::new(last))
 }
 
-/// A new stamp of this device's clock, persisted with the write it stamps.
+/// This device's wall clock, corrected by what the hub said when it was found far ahead
+/// (`learn_hub_time`): a phone set to 2030 stamps by the hub's time instead.
+fn wall_now(conn: &Connection) -> Result<u64> {
+    let skew = meta_get(conn, SKEW)?.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    Ok(device_now(conn)?.saturating_sub(skew))
+}
+
+/// The device's own wall clock, as wrong as it is (tests set it ahead: `WALL_OFFSET`).
+fn device_now(conn: &Connection) -> Result<u64> {
+    let offset = meta_get(conn, WALL_OFFSET)?.and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    Ok(HlcClock::now_ms().saturating_add_signed(offset))
+}
+
+const SKEW: &str = "sync.clock_skew_ms";
+/// A wrong wall clock on purpose, for tests of a phone set to the wrong date.
+pub(crate) const WALL_OFFSET: &str = "test.wall_offset_ms";
+
+/// A new stamp of this device's clock, persisted with the write it stamps. Stamps issued
+/// while the clock was far ahead are not followed: the clock starts again from the corrected
+/// time (those stamps' changes are stamped again when the hub refuses them).
 pub(crate) fn tick(conn: &Connection) -> Result<Hlc> {
+    let now = wall_now(conn)?;
     let mut c = clock(conn)?;
-    let h = c.tick(HlcClock::now_ms());
+    if c.last().wall_ms > now.saturating_add(MAX_CLOCK_DRIFT_MS) {
+        c = HlcClock::new(Hlc { wall_ms: now, counter: 0 });
+    }
+    let h = c.tick(now);
     meta_set(conn, "sync.hlc", &h.to_string())?;
     Ok(h)
 }
 
+/// Takes a stamp seen from elsewhere into account, unless it is beyond the drift bound: a
+/// remote clock far ahead never drags this one along.
 pub(crate) fn observe(conn: &Connection, seen: Hlc) -> Result<()> {
+    if seen.wall_ms > wall_now(conn)?.saturating_add(MAX_CLOCK_DRIFT_MS) {
+        return Ok(());
+    }
     let mut c = clock(conn)?;
     if seen > c.last() {
         c.observe(seen);
         meta_set(conn, "sync.hlc", &seen.to_string())?;
     }
     Ok(())
+}
+
+/// The hub's clock as its answer said: when this device's is further ahead than the drift
+/// bound, the difference is kept and subtracted from then on; otherwise none is kept (a clock
+/// set right again is trusted again).
+pub(crate) fn learn_hub_time(conn: &Connection, hub_ms: u64) -> Result<bool> {
+    let ahead = device_now(conn)?.saturating_sub(hub_ms);
+    if ahead > MAX_CLOCK_DRIFT_MS {
+        meta_set(conn, SKEW, &ahead.to_string())?;
+        Ok(true)
+    } else {
+        meta_delete(conn, SKEW)?;
+        Ok(false)
+    }
+}
+
+/// Changes the hub refused because this device's clock was ahead are stamped again by the
+/// corrected clock, under a new id (the hub keeps its answer to the old one), and wait to be
+/// sent; the row's own stamps follow, so the next pull does not undo them. The count.
+pub(crate) fn restamp_clock_ahead(conn: &Connection) -> Result<u64> {
+    let items: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, change FROM outbox WHERE state = 'refused' AND code = 'sync.clock_ahead' ORDER BY seq")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    for (seq, json_text) in &items {
+        let mut change: Change = from_json(json_text, "outbox change")?;
+        let old = change.stamp();
+        change.hlc = tick(conn)?;
+        change.id = new_id();
+        let new = change.stamp();
+        if let Some(mut meta) = load_meta(conn, change.entity, &change.row)? {
+            for stamp in meta.stamps.values_mut().filter(|s| **s == old) {
+                *stamp = new.clone();
+            }
+            if meta.tombstone.as_ref() == Some(&old) {
+                meta.tombstone = Some(new.clone());
+            }
+            save_meta(conn, change.entity, &change.row, &change.pegawai, &meta)?;
+        }
+        conn.prepare_cached(
+            "UPDATE outbox SET id = ?1, change = ?2, state = 'pending', attempts = 0, code = NULL, message = NULL,
+             updated_at = ?3 WHERE seq = ?4",
+        )?
+        .execute(params![change.id, json(&change)?, now(), seq])?;
+    }
+    Ok(items.len() as u64)
 }
 
 /// What sync knows of one row beyond its values.

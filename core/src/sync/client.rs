@@ -158,6 +158,9 @@ pub struct SyncReport {
     pub news: Vec<super::session::News>,
     /// Documents left for an unmetered network (`SyncOptions::network`), with their rows.
     pub blobs_held: u64,
+    /// This device's clock is far ahead of the hub's ("jam perangkat salah"): its changes were
+    /// stamped again by the hub's time; the person should set the date and time.
+    pub clock_ahead: bool,
 }
 
 fn now_ms() -> u64 {
@@ -225,14 +228,18 @@ impl Hub {
         build: &(dyn Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder + Sync),
     ) -> Result<Answer> {
         let mut last = String::new();
+        // What the hub asked for in `Retry-After` on its last 429 or 503.
+        let mut asked: Option<Duration> = None;
         for attempt in 0..opts.max_attempts.max(1) {
             if attempt > 0 {
                 let exp = opts.backoff.saturating_mul(1 << (attempt - 1).min(6)).min(Duration::from_secs(10));
                 let mut r = [0u8; 2];
                 let _ = getrandom::fill(&mut r);
                 let jitter = 0.5 + f64::from(u16::from_le_bytes(r)) / f64::from(u16::MAX) / 2.0;
+                // Never sooner than the hub asked: a busy hub is not hammered by every device.
+                let wait = exp.mul_f64(jitter).max(asked.unwrap_or_default());
                 tokio::select! {
-                    _ = tokio::time::sleep(exp.mul_f64(jitter)) => {}
+                    _ = tokio::time::sleep(wait) => {}
                     _ = opts.cancel.cancelled() => return Err(Error::Cancelled),
                 }
             }
@@ -253,6 +260,14 @@ impl Hub {
             match result {
                 Ok(a) if a.status >= 500 || a.status == 408 || a.status == 429 => {
                     last = format!("the hub answered {}", a.status);
+                    asked = if a.status == 429 || a.status == 503 { retry_after(&a.headers) } else { None };
+                    if let Some(wait) = asked.filter(|w| *w > MAX_RETRY_AFTER) {
+                        // Longer than a sync should sit waiting: the next sync tries again.
+                        return Err(Error::Network(format!(
+                            "the hub is busy and asks to try again in {} s; the next sync will",
+                            wait.as_secs()
+                        )));
+                    }
                 }
                 Ok(a) => return Ok(a),
                 Err(e) => last = describe(&e),
@@ -262,15 +277,31 @@ impl Hub {
     }
 }
 
-/// Whether an `http://` URL points at this machine.
+/// The longest `Retry-After` a sync waits out; a longer one ends the sync (the next one tries).
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// A `Retry-After` header: delay-seconds, or an HTTP date (RFC 9110 10.2.3).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let ms = (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_milliseconds();
+    Some(Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
+}
+
+/// Whether `url`'s host is this machine, judged on the parsed URL: a hand-read authority
+/// takes `http://127.0.0.1:80@evil.example` (userinfo, then the real host) for loopback.
 fn is_loopback(url: &str) -> bool {
-    let rest = url.trim_start_matches("http://");
-    let authority = rest.split('/').next().unwrap_or_default();
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
-    };
-    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    let Ok(parsed) = reqwest::Url::parse(url) else { return false };
+    // The parsed host: a name, a dotted IPv4, or an IPv6 in brackets.
+    let Some(host) = parsed.host_str() else { return false };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
+    }
 }
 
 /// A network error without URLs (they may carry a NIP).
@@ -544,6 +575,10 @@ impl Berkas {
         // A held document's rows wait with it: the hub never holds a row naming bytes it lacks.
         let held_rows = self.rows_of_blobs(&held)?;
         self.push_all(&hub, opts, &mut token, &mut report, &held_rows).await?;
+        if report.clock_ahead {
+            // Changes stamped again by the hub's time go now, not at the next sync.
+            self.push_all(&hub, opts, &mut token, &mut report, &held_rows).await?;
+        }
         self.pull_all(&hub, opts, &mut token, &mut report).await?;
         report.layanan_version = self.pull_layanan(&hub, opts, &mut token).await?;
         let referensi = self.pull_referensi(&hub, opts, &mut token, &mut report).await?;
@@ -647,10 +682,25 @@ impl Berkas {
                 200 => {
                     let answer: PushResponse = serde_json::from_slice(&a.body)
                         .map_err(|e| Error::Network(format!("the hub's push answer was not understood: {e}")))?;
+                    let hub_time = a
+                        .headers
+                        .get(super::HUB_TIME_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<u64>().ok());
+                    let clock_refused = answer.outcomes.iter().any(|o| o.code.as_deref() == Some("sync.clock_ahead"));
                     let counts: PushCounts = {
                         let mut store = self.store();
                         let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                        let counts = replica::take_outcomes(&tx, &items, &answer.outcomes)?;
+                        let mut counts = replica::take_outcomes(&tx, &items, &answer.outcomes)?;
+                        if let Some(ms) = hub_time {
+                            report.clock_ahead |= replica::learn_hub_time(&tx, ms)?;
+                        }
+                        if clock_refused {
+                            // Stamped again by the corrected clock: they wait for the next push.
+                            let again = replica::restamp_clock_ahead(&tx)?;
+                            counts.refused = counts.refused.saturating_sub(again);
+                            report.clock_ahead = true;
+                        }
                         tx.commit()?;
                         counts
                     };
@@ -824,12 +874,98 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(RETRY_AFTER, HeaderValue::from_str(v).expect("header"));
+            h
+        };
+        assert_eq!(retry_after(&with("7")), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(&with("Wed, 21 Oct 2015 07:28:00 GMT")), Some(Duration::ZERO), "a date passed");
+        let later = (chrono::Utc::now() + chrono::Duration::seconds(120)).to_rfc2822();
+        assert!(retry_after(&with(&later)).is_some_and(|d| d > Duration::from_secs(100)), "{later}");
+        assert_eq!(retry_after(&with("soon")), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    /// A hub that answers its first request 503 with `Retry-After`, then 200; counts requests.
+    /// Plain HTTP over a std listener: the client under test is the real one.
+    fn busy_hub(retry_after: &'static str) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let hits = std::sync::Arc::new(AtomicUsize::new(0));
+        let counted = hits.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let answer = if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                    format!("HTTP/1.1 503 Service Unavailable\r\nretry-after: {retry_after}\r\ncontent-length: 4\r\nconnection: close\r\n\r\nbusy")
+                } else {
+                    "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok".to_string()
+                };
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        (url, hits)
+    }
+
+    #[tokio::test]
+    async fn a_busy_hub_is_asked_again_only_when_it_says() {
+        let opts = SyncOptions { max_attempts: 3, backoff: Duration::from_millis(1), ..SyncOptions::default() };
+        // "Come back in an hour": the sync stops at once and says so, without hammering.
+        let (url, hits) = busy_hub("3600");
+        let hub = Hub::new(&url, None, Duration::from_secs(5)).expect("hub");
+        let Err(e) = hub.call(&opts, &|c, base| c.get(format!("{base}/v1/health"))).await else {
+            panic!("a busy hub's answer was taken");
+        };
+        assert!(e.to_string().contains("3600 s"), "{e}");
+        assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1, "asked once");
+        // "Now": asked again, and answered.
+        let (url, hits) = busy_hub("0");
+        let hub = Hub::new(&url, None, Duration::from_secs(5)).expect("hub");
+        let a = hub.call(&opts, &|c, base| c.get(format!("{base}/v1/health"))).await.expect("answered");
+        assert_eq!((a.status, hits.load(std::sync::atomic::Ordering::SeqCst)), (200, 2));
+    }
+
+    #[test]
     fn plain_http_only_to_this_machine() {
-        for ok in ["http://127.0.0.1:8080", "http://localhost:8080/", "http://[::1]:80", "http://127.0.0.2"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://[::1]:80",
+            "http://127.0.0.2",
+            "http://LocalHost:8080",
+            "http://localhost.:8080",
+            "HTTP://127.0.0.1",
+        ] {
             assert!(is_loopback(ok), "{ok}");
         }
-        for bad in ["http://10.0.0.5:8080", "http://bkd.example.go.id", "http://127.0.0.1.evil.id:80"] {
+        for bad in [
+            "http://10.0.0.5:8080",
+            "http://bkd.example.go.id",
+            "http://127.0.0.1.evil.id:80",
+            // The userinfo is not the host: this one goes to evil.example.
+            "http://127.0.0.1:80@evil.example",
+            "http://localhost@evil.example/",
+            "http://[::1]@evil.example",
+            "http://[::ffff:10.0.0.5]:80",
+            "http://localhost.evil.example",
+            "not a url",
+        ] {
             assert!(!is_loopback(bad), "{bad}");
+        }
+        match Hub::new("http://127.0.0.1:80@evil.example", None, Duration::from_secs(1)) {
+            Err(Error::Invalid(f)) => assert_eq!(f[0].code, "server.insecure"),
+            Err(other) => panic!("expected server.insecure, got {other:?}"),
+            Ok(_) => panic!("a plain-HTTP hub on another machine was accepted"),
         }
         match Hub::new("http://bkd.example.go.id", None, Duration::from_secs(1)) {
             Err(Error::Invalid(f)) => assert_eq!(f[0].code, "server.insecure"),

@@ -12,10 +12,14 @@ pub struct Hlc {
     pub counter: u32,
 }
 
+/// The largest counter: six digits, so the text form keeps a fixed width. A clock that would
+/// count past it within one millisecond moves on to the next millisecond instead.
+pub const MAX_COUNTER: u32 = 999_999;
+
 impl fmt::Display for Hlc {
     /// Fixed width, so that text order is time order (SQL columns, logs).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:015}-{:06}", self.wall_ms, self.counter)
+        write!(f, "{:015}-{:06}", self.wall_ms, self.counter.min(MAX_COUNTER))
     }
 }
 
@@ -23,10 +27,11 @@ impl FromStr for Hlc {
     type Err = String;
     fn from_str(s: &str) -> Result<Hlc, String> {
         let (w, c) = s.split_once('-').ok_or_else(|| format!("HLC must be WALL-COUNTER, got {s:?}"))?;
-        Ok(Hlc {
-            wall_ms: w.parse().map_err(|_| format!("HLC wall clock is not a number: {w:?}"))?,
-            counter: c.parse().map_err(|_| format!("HLC counter is not a number: {c:?}"))?,
-        })
+        let counter: u32 = c.parse().map_err(|_| format!("HLC counter is not a number: {c:?}"))?;
+        if counter > MAX_COUNTER || w.len() > 15 {
+            return Err(format!("HLC {s:?} is wider than WALL(15)-COUNTER(6)"));
+        }
+        Ok(Hlc { wall_ms: w.parse().map_err(|_| format!("HLC wall clock is not a number: {w:?}"))?, counter })
     }
 }
 
@@ -62,8 +67,10 @@ impl HlcClock {
     pub fn tick(&mut self, wall_ms: u64) -> Hlc {
         self.last = if wall_ms > self.last.wall_ms {
             Hlc { wall_ms, counter: 0 }
+        } else if self.last.counter >= MAX_COUNTER {
+            Hlc { wall_ms: self.last.wall_ms + 1, counter: 0 }
         } else {
-            Hlc { wall_ms: self.last.wall_ms, counter: self.last.counter.saturating_add(1) }
+            Hlc { wall_ms: self.last.wall_ms, counter: self.last.counter + 1 }
         };
         self.last
     }
@@ -100,6 +107,43 @@ mod tests {
         assert!(a < b && b < d);
         c.observe(Hlc { wall_ms: 5000, counter: 7 });
         assert!(c.tick(1001) > Hlc { wall_ms: 5000, counter: 7 });
+    }
+
+    #[test]
+    fn a_full_counter_moves_to_the_next_millisecond() {
+        let mut c = HlcClock::new(Hlc { wall_ms: 1000, counter: MAX_COUNTER - 1 });
+        let a = c.tick(900);
+        let b = c.tick(900);
+        assert_eq!((a, b), (Hlc { wall_ms: 1000, counter: MAX_COUNTER }, Hlc { wall_ms: 1001, counter: 0 }));
+        assert!(a.to_string() < b.to_string(), "{a} {b}");
+        assert!("000000000001000-1000000".parse::<Hlc>().is_err(), "a seven-digit counter is refused");
+        assert!("0000000000010000-000001".parse::<Hlc>().is_err(), "a sixteen-digit wall is refused");
+    }
+
+    proptest::proptest! {
+        /// Whatever mix of ticks (the wall clock going back and forth) and observed stamps,
+        /// every stamp's text sorts as the stamp does, and each tick is later than the last.
+        #[test]
+        fn text_order_is_clock_order(ops in proptest::collection::vec((0u8..3, 0u64..3000, 0u32..=MAX_COUNTER), 1..400)) {
+            let mut c = HlcClock::default();
+            let mut seen: Vec<Hlc> = Vec::new();
+            for (op, wall, counter) in ops {
+                let before = c.last();
+                match op {
+                    0 | 1 => {
+                        let h = c.tick(wall);
+                        proptest::prop_assert!(h > before);
+                        seen.push(h);
+                    }
+                    _ => c.observe(Hlc { wall_ms: wall, counter }),
+                }
+            }
+            for w in seen.windows(2) {
+                proptest::prop_assert!(w[0] < w[1]);
+                proptest::prop_assert!(w[0].to_string() < w[1].to_string(), "{} {}", w[0], w[1]);
+                proptest::prop_assert_eq!(w[1].to_string().parse::<Hlc>(), Ok(w[1]));
+            }
+        }
     }
 
     #[test]

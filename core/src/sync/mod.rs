@@ -31,8 +31,8 @@ pub use hlc::{Hlc, HlcClock, Stamp};
 pub use local::{Conflict, OutboxItem, OutboxState, RecordSyncState, SyncStatus};
 pub use merge::{merge, merge_owned, MergeOutcome, RowState};
 pub use protocol::{
-    megabytes, HubSettings, RefManifest, RefSetInfo, MAX_PUSH, PROTOCOL_HEADER, PROTOCOL_VERSION, REF_VERSION_HEADER,
-    UPLOAD_OFFSET_HEADER,
+    megabytes, HubSettings, RefManifest, RefSetInfo, HUB_TIME_HEADER, MAX_CLOCK_DRIFT_MS, MAX_PUSH, PROTOCOL_HEADER,
+    PROTOCOL_VERSION, REF_VERSION_HEADER, UPLOAD_OFFSET_HEADER,
 };
 #[cfg(feature = "client")]
 pub use referensi::RefSyncReport;

@@ -17,6 +17,12 @@ pub const PROTOCOL_HEADER: &str = "x-berkas-protocol";
 pub const REF_VERSION_HEADER: &str = "x-berkas-ref-version";
 /// The most changes one push may carry.
 pub const MAX_PUSH: usize = 1000;
+/// How far ahead of the hub's clock a change's stamp may be. A phone whose clock is set years
+/// ahead would otherwise win every field it touches until real time catches up; the hub
+/// refuses such a change (`sync.clock_ahead`) and the device stamps it again by the hub's time.
+pub const MAX_CLOCK_DRIFT_MS: u64 = 5 * 60 * 1000;
+/// The header that carries the hub's clock (Unix milliseconds) on a push's answer.
+pub const HUB_TIME_HEADER: &str = "x-berkas-hub-time";
 /// The header that says where an unfinished upload continues (on a `409`).
 pub const UPLOAD_OFFSET_HEADER: &str = "x-berkas-upload-offset";
 

@@ -216,3 +216,12 @@ impl Berkas {
         Ok(news)
     }
 }
+
+impl Berkas {
+    /// Sets this profile's wall clock `offset_ms` away from the machine's, as a phone set to
+    /// the wrong date is: for tests of the hub's clock bound. Not for the app.
+    #[doc(hidden)]
+    pub fn set_wall_clock_offset_for_tests(&self, offset_ms: i64) -> Result<()> {
+        meta_set(&self.store().conn, crate::store::replica::WALL_OFFSET, &offset_ms.to_string())
+    }
+}

@@ -163,7 +163,15 @@ pub fn verify_document(
 pub fn due_list(state: State<'_, Desktop>, kind: String, period: String) -> CmdResult<Vec<DueRow>> {
     let kind = DueKind::parse(&kind).ok_or_else(|| CommandError::new("due.kind", kind))?;
     let r = state.berkas()?.due(kind, &period, &DueRules::default(), None)?;
-    Ok(r.due.into_iter().map(|d| DueRow { nip: d.nip, nama: d.nama, tmt: d.tmt, reason: d.reason }).collect())
+    let due = r.due.into_iter().map(|d| DueRow { nip: d.nip, nama: d.nama, tmt: d.tmt, reason: d.reason });
+    // Who could not be judged is listed too, with what is missing (a BUP no table gives).
+    let unknown = r.unknown.into_iter().map(|u| DueRow {
+        nip: u.nip,
+        nama: u.nama,
+        tmt: String::new(),
+        reason: format!("tidak dapat dinilai: {}", u.missing),
+    });
+    Ok(due.chain(unknown).collect())
 }
 
 /// Drafts a proposal for each ASN due for `kind` in `period` who has none yet.

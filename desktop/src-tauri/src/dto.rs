@@ -252,6 +252,8 @@ pub struct SyncReportView {
     pub refused: u64,
     #[ts(type = "number")]
     pub conflicts: u64,
+    /// This laptop's clock is far ahead of the hub's: its changes went by the hub's time.
+    pub clock_ahead: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

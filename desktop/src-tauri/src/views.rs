@@ -142,7 +142,13 @@ pub fn request_papers(b: &Berkas, id: &str) -> CmdResult<Vec<PaperView>> {
 pub async fn sync(state: &Desktop, opts: &SyncOptions) -> CmdResult<SyncReportView> {
     let b = state.berkas()?;
     let r = b.sync(opts).await?;
-    Ok(SyncReportView { pushed: r.pushed, pulled: r.pulled, refused: r.refused, conflicts: b.sync_status()?.conflicts })
+    Ok(SyncReportView {
+        pushed: r.pushed,
+        pulled: r.pulled,
+        refused: r.refused,
+        conflicts: b.sync_status()?.conflicts,
+        clock_ahead: r.clock_ahead,
+    })
 }
 
 pub fn sync_status(b: &Berkas, lang: Lang) -> CmdResult<SyncStatusView> {

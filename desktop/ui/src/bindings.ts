@@ -78,7 +78,11 @@ requests: Array<RequestView>, documents: Array<DocumentView>, };
 
 export type DueRow = { nip: string, nama: string, tmt: string, reason: string, };
 
-export type SyncReportView = { pushed: number, pulled: number, refused: number, conflicts: number, };
+export type SyncReportView = { pushed: number, pulled: number, refused: number, conflicts: number, 
+/**
+ * This laptop's clock is far ahead of the hub's: its changes went by the hub's time.
+ */
+clock_ahead: boolean, };
 
 export type SyncProgressEvent = { phase: string, items: number, bytes: number, };
 

@@ -73,7 +73,7 @@ pub enum BackupError {
     PartialExists(PathBuf),
     #[error("{} holds no hub database ({})", .0.display(), crate::DATABASE_FILE)]
     NoHub(PathBuf),
-    #[error("{} already holds a hub; restore into an empty data dir (nothing was changed)", .0.display())]
+    #[error("the data dir {} already holds a hub's database or documents; restore into an empty data dir (nothing was changed)", .0.display())]
     TargetNotEmpty(PathBuf),
     #[error("the document {0} on disk does not match its hash; the disk may be failing (no backup was written)")]
     DocumentCorrupt(String),

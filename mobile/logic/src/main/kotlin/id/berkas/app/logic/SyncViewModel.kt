@@ -54,7 +54,11 @@ class SyncViewModel(private val repo: BerkasRepository, private val scope: Corou
         cancel = null
         _state.update {
             when (r) {
-                is Outcome.Ok -> it.copy(running = false, last = r.value, notices = r.value.news.map { n -> Notice.of(n, lang) })
+                is Outcome.Ok -> it.copy(
+                    running = false,
+                    last = r.value,
+                    notices = r.value.news.map { n -> Notice.of(n, lang) } + listOfNotNull(Notice.clockAhead(r.value.clockAhead, lang)),
+                )
                 is Outcome.Failed -> it.copy(
                     running = false,
                     error = r.problem.message(lang),
@@ -107,6 +111,18 @@ data class Notice(val kind: String, val opens: String, val title: String, val te
                 if (id) "Buka untuk melihat rinciannya." else "Open it to see the details."
             }
             return Notice(n.kind, n.id, title, text)
+        }
+
+        /** The phone's clock is far ahead of the hub's: its changes went by the hub's time. */
+        fun clockAhead(ahead: Boolean, lang: Lang): Notice? {
+            if (!ahead) return null
+            val id = lang == Lang.ID
+            return Notice(
+                "clock_ahead",
+                "settings",
+                if (id) "Jam perangkat salah" else "The phone's clock is wrong",
+                if (id) "Tanggal dan jam perangkat ini jauh di depan server. Perubahan Anda tetap terkirim dengan waktu server; atur tanggal dan jam perangkat." else "This phone's date and time are far ahead of the server's. Your changes were sent with the server's time; set the phone's date and time.",
+            )
         }
     }
 }
