@@ -46,8 +46,27 @@ fn a_sharp_scan_is_accepted_and_a_blurred_dark_copy_is_flagged() {
     assert!(soft.readability.problems[0].message_id.contains("buram"));
     assert!(soft.readability.sharpness < sharp.readability.sharpness / 4.0);
 
+    // The sharp page in a dim room: told it is too dark, and only that (more light is the one
+    // fix); its sharpness is judged as in daylight, not read as blur.
     let dark = docs::prepare_one(&pages::jpeg(&pages::darkened(&page, 0.2), 90, None), &opts()).expect("dark page");
-    assert!(dark.readability.problems.iter().any(|p| p.code == "too_dark"), "{:?}", dark.readability);
+    let codes: Vec<&str> = dark.readability.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["too_dark"], "{:?}", dark.readability);
+    assert!(dark.readability.sharpness > soft.readability.sharpness * 4.0, "{:?}", dark.readability);
+    // A phone photo a little soft but readable in daylight, taken in a dim room (not too dark
+    // to read): its faint contrast is named, and it is not called blurred.
+    let soft_enough = pages::blurred(&page, 1.6);
+    let day = docs::prepare_one(&pages::jpeg(&soft_enough, 90, None), &opts()).expect("daylight page");
+    assert_eq!(day.readability.verdict, Verdict::Readable, "{:?}", day.readability);
+    let dim = docs::prepare_one(&pages::jpeg(&pages::darkened(&soft_enough, 0.3), 90, None), &opts()).expect("dim");
+    assert!(
+        !dim.readability.problems.iter().any(|p| p.code == "blurred" || p.code == "too_dark"),
+        "{:?}",
+        dim.readability
+    );
+    // Dim and out of focus: still blurred (the light's gain does not hide a real blur).
+    let dim_soft = pages::darkened(&pages::blurred(&page, 3.0), 0.45);
+    let dim_soft = docs::prepare_one(&pages::jpeg(&dim_soft, 90, None), &opts()).expect("dim blurred page");
+    assert!(dim_soft.readability.problems.iter().any(|p| p.code == "blurred"), "{:?}", dim_soft.readability);
 
     let tiny = docs::prepare_one(&pages::png(&pages::scanned_page(340, 440)), &opts()).expect("small page");
     assert!(tiny.readability.problems.iter().any(|p| p.code == "too_small"), "{:?}", tiny.readability);

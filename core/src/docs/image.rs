@@ -163,21 +163,47 @@ fn decode_jpeg(bytes: &[u8], limits: &IntakeLimits, want: u32, crop: Option<&Cro
     let px = match fmt {
         Some(jpeg_decoder::PixelFormat::RGB24) => px,
         Some(jpeg_decoder::PixelFormat::L8) => px.iter().flat_map(|&l| [l, l, l]).collect(),
-        Some(jpeg_decoder::PixelFormat::L16) => px.chunks_exact(2).flat_map(|c| [c[0], c[0], c[0]]).collect(),
-        // Adobe CMYK JPEGs store inverted ink.
-        Some(jpeg_decoder::PixelFormat::CMYK32) => px
-            .chunks_exact(4)
-            .flat_map(|c| {
-                let k = c[3] as u32;
-                [(c[0] as u32 * k / 255) as u8, (c[1] as u32 * k / 255) as u8, (c[2] as u32 * k / 255) as u8]
-            })
-            .collect(),
+        Some(jpeg_decoder::PixelFormat::L16) => l16_to_rgb(&px),
+        Some(jpeg_decoder::PixelFormat::CMYK32) => cmyk_to_rgb(&px),
         None => return Err(Error::document(codes::CORRUPT, "the JPEG decoded to nothing")),
     };
     if px.len() != (w * h * 3) as usize {
         return Err(Error::document(codes::CORRUPT, "the JPEG decoded to the wrong number of pixels"));
     }
     Ok((Rgb { w, h, px }, orientation, w as f32 / w0 as f32))
+}
+
+/// 16-bit greyscale samples (native byte order, as the decoder gives them) to RGB: the high
+/// bits kept, by the precision the samples use (12-bit lossless scans never pass 4095).
+fn l16_to_rgb(px: &[u8]) -> Vec<u8> {
+    let samples: Vec<u16> = px.chunks_exact(2).map(|c| u16::from_ne_bytes([c[0], c[1]])).collect();
+    let max = samples.iter().copied().max().unwrap_or(0);
+    let shift = if max > 4095 {
+        8
+    } else if max > 255 {
+        4
+    } else {
+        0
+    };
+    samples
+        .iter()
+        .flat_map(|&v| {
+            let l = (v >> shift).min(255) as u8;
+            [l, l, l]
+        })
+        .collect()
+}
+
+/// CMYK as the decoder gives it (ink amounts, 0 = none: it already undid the inversion Adobe
+/// files store) to RGB: white paper stays white, full black ink is black.
+fn cmyk_to_rgb(px: &[u8]) -> Vec<u8> {
+    px.chunks_exact(4)
+        .flat_map(|c| {
+            let paper = 255 - c[3] as u32;
+            let ink = |x: u8| ((255 - x as u32) * paper / 255) as u8;
+            [ink(c[0]), ink(c[1]), ink(c[2])]
+        })
+        .collect()
 }
 
 fn image_error(e: image::ImageError) -> Error {
@@ -392,6 +418,64 @@ pub(crate) fn encode_jpeg(img: &Rgb, quality: u8) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A scanner's CMYK JPEG (Adobe APP14, inverted ink, as scanners and jpeg-encoder write
+    /// it) of white paper with a black band: the paper comes out white, the band black, and a
+    /// cyan band keeps its colour.
+    #[test]
+    fn a_cmyk_scan_keeps_white_paper_white() {
+        let (w, h) = (96u16, 64u16);
+        let mut cmyk = Vec::with_capacity(w as usize * h as usize * 4);
+        for y in 0..h {
+            for _ in 0..w {
+                cmyk.extend_from_slice(match y {
+                    20..=29 => &[0u8, 0, 0, 255],
+                    40..=49 => &[255u8, 0, 0, 0],
+                    _ => &[0u8, 0, 0, 0],
+                });
+            }
+        }
+        let mut jpg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpg, 95).encode(&cmyk, w, h, jpeg_encoder::ColorType::Cmyk).expect("encode");
+        let (img, _, _) = decode_jpeg(&jpg, &IntakeLimits::default(), 96, None).expect("decode");
+        let at = |x: u32, y: u32| {
+            let i = ((y * img.w + x) * 3) as usize;
+            [img.px[i], img.px[i + 1], img.px[i + 2]]
+        };
+        let paper = at(48, 5);
+        assert!(paper.iter().all(|&c| c > 240), "paper {paper:?}");
+        let black = at(48, 25);
+        assert!(black.iter().all(|&c| c < 20), "black ink {black:?}");
+        let cyan = at(48, 45);
+        assert!(cyan[0] < 40 && cyan[1] > 200 && cyan[2] > 200, "cyan ink {cyan:?}");
+    }
+
+    #[test]
+    fn sixteen_bit_grey_keeps_its_high_bits() {
+        let ne = |v: u16| v.to_ne_bytes();
+        let px: Vec<u8> = [0x0000u16, 0x8000, 0xffff, 0x00ff].iter().flat_map(|&v| ne(v)).collect();
+        assert_eq!(l16_to_rgb(&px), vec![0, 0, 0, 128, 128, 128, 255, 255, 255, 0, 0, 0]);
+        // Twelve-bit samples: 4095 is white, not nearly black.
+        let twelve: Vec<u8> = [0u16, 2048, 4095].iter().flat_map(|&v| ne(v)).collect();
+        assert_eq!(l16_to_rgb(&twelve), vec![0, 0, 0, 128, 128, 128, 255, 255, 255]);
+    }
+
+    #[test]
+    fn a_sixteen_bit_grey_png_decodes_by_its_high_byte() {
+        let mut img = image::ImageBuffer::<image::Luma<u16>, Vec<u16>>::new(8, 8);
+        for (i, p) in img.pixels_mut().enumerate() {
+            // High bytes light, low bytes near zero: keeping the low byte would show black.
+            *p = image::Luma([if i % 2 == 0 { 0xf000 } else { 0xe001 }]);
+        }
+        let mut png = Vec::new();
+        image::DynamicImage::ImageLuma16(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("encode");
+        let (rgb, _, _) = decode_generic(&png, image::ImageFormat::Png, &IntakeLimits::default()).expect("decode");
+        // Each pixel is its high byte (scaled by 255/65535), never the low one.
+        let want = [0xf0u8, 0xf0, 0xf0, 0xe0, 0xe0, 0xe0];
+        assert!(rgb.px[..6].iter().zip(want).all(|(&c, w)| c.abs_diff(w) <= 1), "{:?}", &rgb.px[..6]);
+    }
 
     #[test]
     fn homography_maps_corners() {

@@ -99,8 +99,10 @@ fn problem(code: &str, page: u32, id: String, en: String) -> Problem {
 pub(crate) fn assess(gray: &[u8], w: u32, h: u32, page: u32, th: &ReadabilityThresholds) -> Readability {
     let small = shrink(gray, w, h, th.analysis_edge);
     let (g, aw, ah) = small.as_ref().map(|(g, w, h)| (g.as_slice(), *w, *h)).unwrap_or((gray, w, h));
-    let sharpness = sharpness(g, aw as usize, ah as usize);
     let (brightness, contrast) = tone(g);
+    // The Laplacian's variance falls with the square of the light: a sharp page photographed
+    // in a dim room would read as blurred. It is judged as if lit like paper in daylight.
+    let sharpness = sharpness(g, aw as usize, ah as usize) * light_gain(brightness);
     let mut problems = vec![];
     let long = w.max(h);
     if long < th.min_long_edge {
@@ -137,7 +139,10 @@ pub(crate) fn assess(gray: &[u8], w: u32, h: u32, page: u32, th: &ReadabilityThr
             "Contrast is too low: the writing is hard to tell from the paper.".into(),
         ));
     }
-    if sharpness < th.min_sharpness {
+    // In poor light the one advice is more light: it fixes the darkness and the shake a slow
+    // shutter brings; "hold still" beside it would send the person after the wrong cause.
+    let too_dark = problems.iter().any(|p| p.code == "too_dark");
+    if sharpness < th.min_sharpness && !too_dark {
         problems.push(problem(
             "blurred",
             page,
@@ -147,6 +152,19 @@ pub(crate) fn assess(gray: &[u8], w: u32, h: u32, page: u32, th: &ReadabilityThr
     }
     let verdict = if problems.is_empty() { Verdict::Readable } else { Verdict::Flagged };
     Readability { verdict, problems, sharpness, brightness, contrast }
+}
+
+/// Mean brightness of paper in daylight, by which a dim page's sharpness is judged.
+const DAYLIGHT_BRIGHTNESS: f32 = 200.0;
+
+/// How much a page's Laplacian variance is scaled for its light: 1 for a page as bright as
+/// paper in daylight or brighter, up to 64 for a very dark one (noise is not made into detail
+/// beyond that).
+fn light_gain(brightness: f32) -> f32 {
+    if brightness >= DAYLIGHT_BRIGHTNESS || brightness <= 0.0 {
+        return 1.0;
+    }
+    (DAYLIGHT_BRIGHTNESS / brightness).powi(2).min(64.0)
 }
 
 fn shrink(gray: &[u8], w: u32, h: u32, edge: u32) -> Option<(Vec<u8>, u32, u32)> {

@@ -58,14 +58,23 @@ pub fn read_json_file(path: &Path) -> Result<Vec<u8>> {
         flate2::read::GzDecoder::new(&raw[..])
             .read_to_end(&mut out)
             .map_err(|e| Error::BadDocument(format!("{}: damaged gzip: {e}", path.display())))?;
-        Ok(out)
+        Ok(strip_bom(out))
     } else {
-        Ok(raw)
+        Ok(strip_bom(raw))
     }
+}
+
+/// A UTF-8 byte-order mark (Windows tools write one) is not content.
+fn strip_bom(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    bytes
 }
 
 /// Parses a reference table: a JSON array of objects, or BKN's `{"data": [...]}` envelope.
 pub fn parse_table(name: &str, bytes: &[u8]) -> Result<ParsedTable> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Json = serde_json::from_slice(bytes)
         .map_err(|e| Error::BadDocument(format!("reference table {name}: not valid JSON: {e}")))?;
     let items = match doc {

@@ -1,5 +1,6 @@
-//! Text-only PDFs in the standard Helvetica (no font embedded, so text is Latin-1), a page at
-//! a time: what the daftar nominatif and Berkas' letters are made of.
+//! Text-only PDFs in the standard Helvetica (no font embedded, so text is WinAnsi: Latin-1 plus
+//! the typographic quotes, dashes and the like), a page at a time: what the daftar nominatif
+//! and Berkas' letters are made of.
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
@@ -17,7 +18,7 @@ pub(super) struct PageText(Content);
 
 impl PageText {
     pub fn show(&mut self, x: f32, y: f32, size: f32, s: &str) {
-        self.0.begin_text().set_font(Name(b"F1"), size).next_line(x, y).show(Str(&latin1(s))).end_text();
+        self.0.begin_text().set_font(Name(b"F1"), size).next_line(x, y).show(Str(&win_ansi(s))).end_text();
     }
 }
 
@@ -51,7 +52,54 @@ impl TextPdf {
     }
 }
 
-/// Latin-1 text for the standard Helvetica; other characters become `?`.
-fn latin1(s: &str) -> Vec<u8> {
-    s.chars().map(|c| if (c as u32) < 256 { c as u8 } else { b'?' }).collect()
+/// Text in WinAnsiEncoding, the font's declared encoding: Latin-1, and in 0x80-0x9F the
+/// typographic characters names and addresses carry (Ma’ruf, “...”, –); anything else `?`.
+pub(super) fn win_ansi(s: &str) -> Vec<u8> {
+    s.chars().map(win_ansi_byte).collect()
+}
+
+fn win_ansi_byte(c: char) -> u8 {
+    match c {
+        '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{ff}' => c as u8,
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8a,
+        '‹' => 0x8b,
+        'Œ' => 0x8c,
+        'Ž' => 0x8e,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9a,
+        '›' => 0x9b,
+        'œ' => 0x9c,
+        'ž' => 0x9e,
+        'Ÿ' => 0x9f,
+        _ => b'?',
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_with_typographic_characters_keep_them() {
+        assert_eq!(super::win_ansi("Ma’ruf “Amin” – Bekasi"), b"Ma\x92ruf \x93Amin\x94 \x96 Bekasi".to_vec());
+        assert_eq!(super::win_ansi("Siti Nurhaliza, S.Pd."), b"Siti Nurhaliza, S.Pd.".to_vec());
+        assert_eq!(super::win_ansi("Agustinus Müller"), b"Agustinus M\xfcller".to_vec());
+        // Not in the encoding (and C1 controls, and control characters): a visible `?`.
+        assert_eq!(super::win_ansi("\u{0101}\u{0085}\u{0007}"), b"???".to_vec());
+    }
 }

@@ -39,6 +39,10 @@ pub fn import_changes(entity: Entity, incoming: &FieldMap, stored: Option<&Field
 /// object, or JSON Lines.
 pub fn for_each_document<R: Read>(reader: R, mut f: impl FnMut(usize, Json) -> Result<()>) -> Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
+    // A UTF-8 byte-order mark (Windows tools write one) is not content.
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
     let first = loop {
         let buf = reader.fill_buf()?;
         match buf.iter().position(|b| !b.is_ascii_whitespace()) {
@@ -126,6 +130,13 @@ mod tests {
         assert_eq!(count(" [{\"a\":1},{\"a\":2}] ").expect("ok"), 2);
         assert_eq!(count("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n").expect("ok"), 3);
         assert_eq!(count("{\"a\":1}").expect("ok"), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_content() {
+        assert_eq!(count("\u{feff}[{\"a\":1},{\"a\":2}]").expect("ok"), 2);
+        assert_eq!(count("\u{feff}{\"a\":1}\n{\"a\":2}\n").expect("ok"), 2);
+        assert!(count("\u{feff}").is_err(), "a mark alone is an empty file");
     }
 
     #[test]
