@@ -14,13 +14,9 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("BERKAS_DESKTOP_PROFILE").map(PathBuf::from))
-        .unwrap_or_else(|| {
-            let base = std::env::var_os("XDG_DATA_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-                .unwrap_or_else(|| PathBuf::from("."));
-            base.join("berkas/desktop")
-        });
+        // The platform's data folder (XDG on Linux, AppData on Windows, Application Support
+        // on macOS), as Tauri's own path resolver finds it.
+        .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("berkas").join("desktop"));
     let kind = if cfg!(feature = "os-keyring") { SecretStoreKind::Keyring } else { SecretStoreKind::File };
     let result = app(tauri::Builder::default(), Desktop::new(dir, kind)).run(tauri::generate_context!());
     if let Err(e) = result {

@@ -259,10 +259,13 @@ pub(crate) fn percent_decode(s: &str) -> String {
 
 /// Where exports go by default: the XDG downloads folder, else ~/Downloads.
 pub(crate) fn export_dir() -> std::path::PathBuf {
+    // XDG_DOWNLOAD_DIR set for this process wins (the WebDriver run points it at its folder);
+    // else the platform's downloads folder, localised names included ("Unduhan", from
+    // user-dirs.dirs on Linux; the known folder on Windows and macOS).
     if let Some(d) = std::env::var_os("XDG_DOWNLOAD_DIR") {
         return d.into();
     }
-    std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join("Downloads")).unwrap_or_else(|| ".".into())
+    dirs::download_dir().or_else(|| dirs::home_dir().map(|h| h.join("Downloads"))).unwrap_or_else(|| ".".into())
 }
 
 /// Writes the daftar nominatif into `dir` (default: the downloads folder); signed by the hub
@@ -309,6 +312,23 @@ pub fn verify_signed(b: &Berkas, request: &tauri::ipc::Request<'_>) -> CmdResult
 
 #[cfg(test)]
 mod tests {
+
+    /// A Linux desktop in Bahasa Indonesia names its downloads folder "Unduhan" in
+    /// user-dirs.dirs: exports go there, not to a ~/Downloads that does not exist.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exports_go_to_the_localised_downloads_folder() {
+        let home = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(home.path().join(".config")).expect("config");
+        std::fs::write(home.path().join(".config/user-dirs.dirs"), "XDG_DOWNLOAD_DIR=\"$HOME/Unduhan\"\n")
+            .expect("user-dirs");
+        std::env::set_var("HOME", home.path());
+        std::env::remove_var("XDG_DOWNLOAD_DIR");
+        std::env::remove_var("XDG_CONFIG_HOME");
+        assert_eq!(super::export_dir(), home.path().join("Unduhan"));
+        std::env::set_var("XDG_DOWNLOAD_DIR", home.path().join("lain"));
+        assert_eq!(super::export_dir(), home.path().join("lain"), "the process's own setting wins");
+    }
     #[test]
     fn file_names_come_back_from_uri_encoding() {
         assert_eq!(super::percent_decode("SK%20Pangkat%20%E2%80%94%20III%2Fa.pdf"), "SK Pangkat — III/a.pdf");
