@@ -3,7 +3,7 @@
 //! core's one authorization table, then calls `accounts` or `backup::now`; an administrator
 //! never sees or sets a password.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use berkas_core::authz::{self, Action, Target};
@@ -15,7 +15,7 @@ use berkas_core::sync::admin::{
 use crate::accounts;
 use crate::auth::Caller;
 use crate::backup::{now, KeyCost};
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
@@ -54,7 +54,7 @@ pub async fn create_account(
 pub async fn change_account(
     State(state): State<AppState>,
     caller: Caller,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
     ApiJson(change): ApiJson<AccountChange>,
 ) -> Result<Json<AccountView>, ApiError> {
     allowed(&caller, Action::ManageUsers)?;
@@ -72,7 +72,7 @@ pub async fn change_account(
 pub async fn reset_account(
     State(state): State<AppState>,
     caller: Caller,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
 ) -> Result<Json<ResetCode>, ApiError> {
     allowed(&caller, Action::ManageUsers)?;
     Ok(Json(accounts::issue_reset_code(state.store.as_ref(), &username, &caller.user.username).await?))

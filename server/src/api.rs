@@ -1,6 +1,6 @@
 //! Routes and thin handlers: map the request, call `service`, map errors to `ApiError`.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -17,7 +17,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 pub const MAX_JSON_BODY: usize = 16 * 1024 * 1024;
 
 use crate::auth::{self, Caller};
-use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ApiDoc;
 use crate::service::{self, HubPullPage, RecordView};
 use crate::state::AppState;
@@ -76,7 +76,14 @@ pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let blobs = OpenApiRouter::new()
         .routes(routes!(crate::blob_api::head_blob, crate::blob_api::put_blob, crate::blob_api::get_blob))
         .layer(axum::extract::DefaultBodyLimit::max(crate::blobs::MAX_CHUNK + 64 * 1024));
-    api.merge(blobs).split_for_parts()
+    let (router, mut doc) = api.merge(blobs).split_for_parts();
+    crate::openapi::complete_error_answers(&mut doc);
+    // A path no route knows: the same JSON error body as everything else.
+    (router.fallback(not_found), doc)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
 }
 
 #[utoipa::path(get, path = "/v1/health", tag = "auth", responses((status = 200, body = Object, description = "status and protocol version")))]
@@ -171,7 +178,7 @@ async fn pull(
 async fn get_pegawai(
     State(state): State<AppState>,
     caller: Caller,
-    Path(nip): Path<String>,
+    ApiPath(nip): ApiPath<String>,
 ) -> Result<Json<RecordView>, ApiError> {
     let view = service::read_record(&state, &caller.principal, &nip).await?;
     state.store.audit(&caller.principal.username, "read", Some(&view.id), None, caller.remote.as_deref()).await?;
@@ -234,7 +241,7 @@ async fn list_pegawai(
 async fn pegawai_audit(
     State(state): State<AppState>,
     caller: Caller,
-    Path(nip): Path<String>,
+    ApiPath(nip): ApiPath<String>,
 ) -> Result<Json<Vec<AuditRow>>, ApiError> {
     let entry = state.store.pegawai_by_nip(&nip).await?.ok_or_else(ApiError::not_found)?;
     if !caller.principal.may(Action::ReadAudit, Target { pegawai_id: &entry.id, unit: entry.unit.as_deref() }) {

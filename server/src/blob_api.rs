@@ -2,7 +2,7 @@
 //! chunk; `GET` serves a blob (with `Range`) to those who may see it.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
 use crate::blobs::{valid_name, BlobError, BlobStatus, MAX_CHUNK};
-use crate::error::{ApiError, ApiQuery};
+use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 pub use berkas_core::sync::UPLOAD_OFFSET_HEADER as OFFSET_HEADER;
@@ -63,7 +63,7 @@ fn blob_error(e: BlobError) -> ApiError {
 pub async fn head_blob(
     State(state): State<AppState>,
     caller: Caller,
-    Path(sha): Path<String>,
+    ApiPath(sha): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     check_name(&sha)?;
     let s = state.blobs.state(&sha, &upload_key(&caller.principal.username)).await.map_err(blob_error)?;
@@ -102,7 +102,7 @@ pub struct UploadState {
 pub async fn put_blob(
     State(state): State<AppState>,
     caller: Caller,
-    Path(sha): Path<String>,
+    ApiPath(sha): ApiPath<String>,
     ApiQuery(q): ApiQuery<PutQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -169,7 +169,7 @@ fn parse_range(v: &str, total: u64) -> Option<(u64, u64)> {
 pub async fn get_blob(
     State(state): State<AppState>,
     caller: Caller,
-    Path(sha): Path<String>,
+    ApiPath(sha): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_name(&sha)?;

@@ -1,7 +1,7 @@
 //! `GET /v1/due/{kind}?period=YYYY-MM`: who in the caller's scope is due, judged by core's
 //! `due::evaluate` over the hub's rows, so a facilitator's laptop and the hub agree.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use berkas_core::authz::{self, Action, Target};
 use berkas_core::due::{DueKind, DueRecord, DueReport, DueRules, Period, Who};
@@ -9,7 +9,7 @@ use berkas_core::model::{Entity, FieldMap, Value};
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiQuery};
+use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
 use crate::state::AppState;
 use crate::store::PegawaiEntry;
@@ -42,7 +42,7 @@ async fn unit_entries(state: &AppState, unit: Option<&str>) -> Result<Vec<Pegawa
 pub async fn due(
     State(state): State<AppState>,
     caller: Caller,
-    Path(kind): Path<String>,
+    ApiPath(kind): ApiPath<String>,
     ApiQuery(q): ApiQuery<DueQuery>,
 ) -> Result<Json<DueReport>, ApiError> {
     let kind = DueKind::parse(&kind)

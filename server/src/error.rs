@@ -110,3 +110,22 @@ where
         }
     }
 }
+
+/// `Path` whose rejections (a segment that is not UTF-8 once decoded, a number that does not
+/// parse) are `ApiError`s with the documented JSON body.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rejection) => Err(ApiError::bad_request("request.path", rejection.body_text())),
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! one (a layanan switched off, a new version with its SOP). The hub checks a published
 //! catalogue with core's rules, and applies approved data changes by the one in force.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use berkas_core::sync::admin::LayananSwitch;
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::openapi::ErrorBody;
 use crate::service;
 use crate::state::AppState;
@@ -82,7 +82,7 @@ pub async fn put_catalog(
 pub async fn switch_layanan(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<LayananSwitch>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     ApiError::unless_allowed(authz::may(&caller.principal, Action::PublishLayanan, Target::INSTANSI))?;

@@ -2,7 +2,7 @@
 //! version changed) and the hub's settings and limits. Both answer `304 Not Modified` to a
 //! device that names the version it holds, so a sync with nothing new costs a few hundred bytes.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,7 +11,7 @@ use berkas_core::refdata::parse_table;
 use berkas_core::sync::{HubSettings, RefManifest, RefSetInfo};
 
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiPath};
 use crate::openapi::ErrorBody;
 use crate::referensi;
 use crate::state::AppState;
@@ -60,7 +60,7 @@ pub async fn get_manifest(
 pub async fn get_table(
     State(state): State<AppState>,
     _caller: Caller,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if !referensi::valid_table_name(&name) {
@@ -100,7 +100,7 @@ pub async fn get_settings(State(state): State<AppState>, headers: HeaderMap) -> 
 pub async fn put_table(
     State(state): State<AppState>,
     caller: Caller,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<RefSetInfo>, ApiError> {
     ApiError::unless_allowed(authz::may(&caller.principal, Action::PublishReferensi, Target::INSTANSI))?;

@@ -4,7 +4,7 @@
 //! sees a hash, never the document); anyone may fetch the public key to check a document
 //! offline, or look a code up to see what was issued under it.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use berkas_core::authz::{self, Action, Principal, Target};
@@ -15,7 +15,7 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::openapi::ErrorBody;
 use crate::state::AppState;
 use crate::store::{SignatureRecord, Storage};
@@ -195,7 +195,10 @@ fn answer_of(r: SignatureRecord) -> SignAnswer {
 #[utoipa::path(get, path = "/v1/signatures/{code}", tag = "documents", params(("code" = String, Path)),
     responses((status = 200, body = SignAnswer, description = "what was signed under this code"),
         (status = 404, body = ErrorBody)))]
-pub async fn lookup(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<SignAnswer>, ApiError> {
+pub async fn lookup(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<SignAnswer>, ApiError> {
     // Codes are typed from paper: lower case and missing dashes are forgiven.
     let compact: String = code.chars().filter(|c| *c != '-' && !c.is_whitespace()).collect::<String>().to_uppercase();
     let code = if compact.len() == 12 && compact.is_ascii() {
