@@ -57,7 +57,7 @@ pub fn evaluate(kind: DueKind, period: Period, rules: &DueRules, r: &DueRecord<'
     match kind {
         DueKind::Pensiun => pensiun(period, rules, r, refs),
         DueKind::Kp => kp(period, rules, r, refs),
-        DueKind::Kgb => kgb(period, rules, r),
+        DueKind::Kgb => kgb(period, rules, r, refs),
         DueKind::SatyaLencana => satya(period, rules, r, refs),
     }
 }
@@ -160,6 +160,8 @@ fn mkg_months(r: &DueRecord<'_>, at: NaiveDate) -> Option<i64> {
             let mk = int(m, "mk_golongan_tahun")? * 12 + int(m, "mk_golongan_bulan").unwrap_or(0);
             Some((tmt, mk))
         })
+        // The golongan in force at `at`: a KP taking effect later is not counted yet.
+        .filter(|(tmt, _)| *tmt <= at)
         .max_by_key(|(tmt, _)| *tmt);
     let (base, mk) = match from_riwayat {
         Some(x) => x,
@@ -171,8 +173,24 @@ fn mkg_months(r: &DueRecord<'_>, at: NaiveDate) -> Option<i64> {
     Some(mk + months_between(base, at))
 }
 
-fn kgb(period: Period, rules: &DueRules, r: &DueRecord<'_>) -> Judgement {
+fn kgb(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup) -> Judgement {
     let tmt = period.tmt();
+    let du = r.data_utama;
+    // Retired by then: no KGB (an uncertain BUP excludes no one).
+    if let Some(born) = date(du, "tgl_lahir") {
+        let retired = bup(rules, du, refs).ok().and_then(|(age, _)| tmt_pensiun(born, age));
+        if retired.is_some_and(|p| p <= tmt) {
+            return Judgement::NotDue;
+        }
+    }
+    // A KP taking effect this month: its SK sets the new gaji pokok by masa kerja golongan, so
+    // no KGB is proposed beside it.
+    let kp_now =
+        r.rows.iter().filter(|(e, _)| *e == Entity::RiwayatGolongan).any(|(_, m)| date(m, "tmt_golongan") == Some(tmt))
+            || date(du, "tmt_gol_akhir") == Some(tmt);
+    if kp_now {
+        return Judgement::NotDue;
+    }
     let Some(mkg) = mkg_months(r, tmt) else { return Judgement::Unknown("masa kerja golongan".into()) };
     let step = rules.kgb_years as i64 * 12;
     if mkg > 0 && step > 0 && mkg % step == 0 {
@@ -302,6 +320,30 @@ mod tests {
         assert_eq!(due(&judge(DueKind::Kp, "2026-04", &top, vec![])), None, "IV/e is the top");
         let retired = du(&[("gol_ruang_akhir_id", "32"), ("tmt_gol_akhir", "2010-04-01"), ("tgl_lahir", "1968-02-10")]);
         assert_eq!(due(&judge(DueKind::Kp, "2026-04", &retired, vec![])), None, "pensiun on 2026-03-01");
+    }
+
+    #[test]
+    fn no_kgb_after_retirement_nor_in_the_month_a_kp_takes_effect() {
+        let mut g = FieldMap::new();
+        g.insert("tmt_golongan".into(), Value::Text("2020-04-01".into()));
+        g.insert("mk_golongan_tahun".into(), Value::Int(4));
+        // MKG 4 on 2020-04-01: 6 years on 2022-04-01 ...
+        let young = du(&[("tgl_lahir", "1985-03-12")]);
+        assert!(due(&judge(DueKind::Kgb, "2022-04", &young, vec![(Entity::RiwayatGolongan, &g)])).is_some());
+        // Born 1964-01-10: BUP 58 on 2022-01, pensiun from 2022-02-01.
+        let retired = du(&[("tgl_lahir", "1964-01-10")]);
+        assert_eq!(due(&judge(DueKind::Kgb, "2022-04", &retired, vec![(Entity::RiwayatGolongan, &g)])), None);
+        // A KP with TMT 2022-04-01 (MKG 6 in the new golongan): its SK sets the gaji, no KGB.
+        let mut kp = FieldMap::new();
+        kp.insert("tmt_golongan".into(), Value::Text("2022-04-01".into()));
+        kp.insert("mk_golongan_tahun".into(), Value::Int(6));
+        let rows = vec![(Entity::RiwayatGolongan, &g), (Entity::RiwayatGolongan, &kp)];
+        assert_eq!(due(&judge(DueKind::Kgb, "2022-04", &young, rows.clone())), None, "the KP's month");
+        // Two years later the KGB counts from the KP's row.
+        assert!(due(&judge(DueKind::Kgb, "2024-04", &young, rows.clone())).is_some());
+        // Before the KP takes effect, the golongan in force counts (a later row is not yet).
+        assert!(due(&judge(DueKind::Kgb, "2022-04", &young, vec![(Entity::RiwayatGolongan, &g)])).is_some());
+        assert_eq!(due(&judge(DueKind::Kgb, "2021-10", &young, rows)), None, "5y6m: no step");
     }
 
     #[test]
