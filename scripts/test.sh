@@ -76,6 +76,9 @@ else
   cargo test "${features[@]}" --no-fail-fast
 fi
 
+section "benchmarks: every binary at a small size (completes, prints its ratio)"
+bash scripts/bench-smoke.sh
+
 section "bindings: Python, generated from the library by the pinned uniffi-bindgen"
 # --tests keeps the dev-dependencies in the feature resolution (tokio's test-util ...), as in
 # the tests' build: without it tokio and everything above it would be built again.
