@@ -83,6 +83,24 @@ async fn issue(state: &AppState, user: &User, family: Option<String>) -> Result<
     })
 }
 
+/// The key failed sign-ins of an account are counted under (logins, reset codes, password
+/// changes alike).
+fn failure_key(username: &str) -> String {
+    format!("user:{username}")
+}
+
+/// Refuses once an account had `MAX_FAILURES` failed attempts in the window.
+async fn not_rate_limited(state: &AppState, key: &str, t: i64) -> Result<(), ApiError> {
+    if state.store.login_failures_since(key, t - FAILURE_WINDOW_SECS).await? >= MAX_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "auth.rate_limited",
+            "too many failed attempts; wait 15 minutes",
+        ));
+    }
+    Ok(())
+}
+
 fn invalid_credentials() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "auth.invalid_credentials", "wrong username or password")
 }
@@ -94,15 +112,8 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
-    let key = format!("user:{}", req.username);
-    let t = now();
-    if state.store.login_failures_since(&key, t - FAILURE_WINDOW_SECS).await? >= MAX_FAILURES {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "auth.rate_limited",
-            "too many failed logins; wait 15 minutes",
-        ));
-    }
+    let (key, t) = (failure_key(&req.username), now());
+    not_rate_limited(&state, &key, t).await?;
     let user = state.store.user(&req.username).await?;
     // Verify even for an unknown user, so timing does not tell which usernames exist.
     let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
@@ -189,15 +200,8 @@ pub async fn reset(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ResetRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
-    let key = format!("user:{}", req.username);
-    let t = now();
-    if state.store.login_failures_since(&key, t - FAILURE_WINDOW_SECS).await? >= MAX_FAILURES {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "auth.rate_limited",
-            "too many failed logins; wait 15 minutes",
-        ));
-    }
+    let (key, t) = (failure_key(&req.username), now());
+    not_rate_limited(&state, &key, t).await?;
     match crate::accounts::redeem_reset_code(state.store.as_ref(), &req).await {
         Ok(user) => {
             state.store.clear_login_failures(&key).await?;
@@ -274,15 +278,8 @@ pub async fn change_password(
     crate::accounts::check_new_password(&req.new_password)?;
     // Wrong old passwords count with failed logins: a stolen access token cannot be used to
     // guess the password without limit.
-    let key = format!("user:{}", caller.user.username);
-    let t = now();
-    if state.store.login_failures_since(&key, t - FAILURE_WINDOW_SECS).await? >= MAX_FAILURES {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "auth.rate_limited",
-            "too many failed attempts; wait 15 minutes",
-        ));
-    }
+    let (key, t) = (failure_key(&caller.user.username), now());
+    not_rate_limited(&state, &key, t).await?;
     let (old, hash) = (req.old_password.clone(), caller.user.password_hash.clone());
     if !tokio::task::spawn_blocking(move || verify_password(&old, &hash)).await.map_err(ApiError::internal)? {
         state.store.add_login_failure(&key, t).await?;

@@ -77,6 +77,17 @@ fn attr_map(conn: &rusqlite::Connection, table: &str, attr: &str) -> Result<Hash
     Ok(out)
 }
 
+/// The reference facts the rules need, from the tables on this device.
+fn table_refs(conn: &rusqlite::Connection) -> Result<TableRefs> {
+    Ok(TableRefs {
+        usia_bup: attr_map(conn, "jabatanFungsional", "usiaBup")?
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.parse().ok()?)))
+            .collect(),
+        tingkat: attr_map(conn, "jenisHukuman", "jenisTingkatHukumanId")?,
+    })
+}
+
 impl Berkas {
     /// Who among the records on this device is due for `kind` in `period` (`YYYY-MM`), and
     /// which records lack what the rule needs.
@@ -84,13 +95,7 @@ impl Berkas {
         let period = Period::parse(period)?;
         let store = self.store();
         let conn = &store.conn;
-        let refs = TableRefs {
-            usia_bup: attr_map(conn, "jabatanFungsional", "usiaBup")?
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, v.parse().ok()?)))
-                .collect(),
-            tingkat: attr_map(conn, "jenisHukuman", "jenisTingkatHukumanId")?,
-        };
+        let refs = table_refs(conn)?;
         let ids: Vec<String> = conn
             .prepare("SELECT id FROM pegawai WHERE ?1 IS NULL OR unit = ?1 ORDER BY nama, nip_baru")?
             .query_map([unit], |r| r.get(0))?
@@ -121,13 +126,7 @@ impl Berkas {
         let mut reports: Vec<[DueReport; 4]> = periods.iter().map(|_| Default::default()).collect();
         let store = self.store();
         let conn = &store.conn;
-        let refs = TableRefs {
-            usia_bup: attr_map(conn, "jabatanFungsional", "usiaBup")?
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, v.parse().ok()?)))
-                .collect(),
-            tingkat: attr_map(conn, "jenisHukuman", "jenisTingkatHukumanId")?,
-        };
+        let refs = table_refs(conn)?;
         let ids: Vec<String> = conn
             .prepare("SELECT id FROM pegawai WHERE ?1 IS NULL OR unit = ?1")?
             .query_map([unit], |r| r.get(0))?
