@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The same selection as scripts/test.sh's other cargo steps, so this shares their build.
-cargo build --workspace --features berkas-core/os-keyring,berkas-ffi/bindgen --locked --bins --quiet
+cargo build --workspace --features berkas-core/os-keyring,berkas-ffi/bindgen,berkas-bench/desktop --locked --bins --quiet
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 failed=0
 smoke() {
