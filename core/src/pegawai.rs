@@ -523,25 +523,11 @@ impl Berkas {
             "SELECT pegawai_id, state FROM outbox
              UNION ALL SELECT pegawai_id, 'conflict' FROM conflict WHERE dismissed = 0",
         )?;
-        let rank = |s: S| match s {
-            S::Refused => 4,
-            S::Conflict => 3,
-            S::Uploading => 2,
-            S::Pending => 1,
-            S::Synced => 0,
-        };
         for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
             let (id, state) = row?;
-            let s = match state.as_str() {
-                "refused" | "wedged" => S::Refused,
-                "conflict" => S::Conflict,
-                "uploading" => S::Uploading,
-                _ => S::Pending,
-            };
+            let s = if state == "conflict" { S::Conflict } else { S::of_outbox(&state) };
             let e = sync.entry(id).or_insert(S::Synced);
-            if rank(s) > rank(*e) {
-                *e = s;
-            }
+            *e = e.worst(s);
         }
         let mut st = c.prepare(
             "SELECT id, nip_baru, nik, tgl_lahir, jenis_kelamin FROM pegawai WHERE ?1 IS NULL OR unit = ?1 ORDER BY nama, nip_baru",

@@ -44,3 +44,11 @@ fn marks_follow_the_sync_state_and_the_warnings_of_each_record() {
     assert!(marks.iter().any(|m| m.warnings.iter().any(|w| w == "nip_nik.birth_date")));
     assert_eq!(b.list_marks(Some("UNIT-B")).expect("marks"), vec![], "another unit's list");
 }
+
+#[test]
+fn a_sync_state_reads_as_it_is_serialised() {
+    use RecordSyncState as S;
+    for s in [S::Synced, S::Pending, S::Uploading, S::Refused, S::Conflict] {
+        assert_eq!(serde_json::to_value(s).expect("json"), serde_json::Value::String(s.code().into()));
+    }
+}

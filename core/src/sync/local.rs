@@ -79,6 +79,44 @@ pub enum RecordSyncState {
     Conflict,
 }
 
+impl RecordSyncState {
+    /// The state's code, as it is serialised (`pending`, `refused` ...).
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordSyncState::Synced => "synced",
+            RecordSyncState::Pending => "pending",
+            RecordSyncState::Uploading => "uploading",
+            RecordSyncState::Refused => "refused",
+            RecordSyncState::Conflict => "conflict",
+        }
+    }
+
+    /// What an outbox item in `state` makes its record.
+    pub(crate) fn of_outbox(state: &str) -> RecordSyncState {
+        match state {
+            "refused" | "wedged" => RecordSyncState::Refused,
+            "uploading" => RecordSyncState::Uploading,
+            _ => RecordSyncState::Pending,
+        }
+    }
+
+    /// The one a record shows when several apply: what needs the person's action first.
+    pub(crate) fn worst(self, other: RecordSyncState) -> RecordSyncState {
+        let rank = |s: RecordSyncState| match s {
+            RecordSyncState::Synced => 0,
+            RecordSyncState::Pending => 1,
+            RecordSyncState::Uploading => 2,
+            RecordSyncState::Conflict => 3,
+            RecordSyncState::Refused => 4,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SyncStatus {
     pub server: Option<String>,
@@ -280,23 +318,13 @@ impl Berkas {
             .prepare("SELECT DISTINCT state FROM outbox WHERE pegawai_id = ?1")?
             .query_map([&id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        let has = |s: &str| states.iter().any(|x| x == s);
         let conflicts: i64 = store.conn.query_row(
             "SELECT count(*) FROM conflict WHERE pegawai_id = ?1 AND dismissed = 0",
             [&id],
             |r| r.get(0),
         )?;
-        Ok(if has("refused") || has("wedged") {
-            RecordSyncState::Refused
-        } else if conflicts > 0 {
-            RecordSyncState::Conflict
-        } else if has("uploading") {
-            RecordSyncState::Uploading
-        } else if has("pending") {
-            RecordSyncState::Pending
-        } else {
-            RecordSyncState::Synced
-        })
+        let state = states.iter().fold(RecordSyncState::Synced, |s, x| s.worst(RecordSyncState::of_outbox(x)));
+        Ok(if conflicts > 0 { state.worst(RecordSyncState::Conflict) } else { state })
     }
 
     /// Makes the next sync pull the whole visible log again, keeping everything here: a repair

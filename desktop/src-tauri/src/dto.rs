@@ -409,8 +409,7 @@ pub struct RecordMarkView {
 
 impl From<berkas_core::RecordMark> for RecordMarkView {
     fn from(m: berkas_core::RecordMark) -> RecordMarkView {
-        let sync = serde_json::to_value(m.sync).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        RecordMarkView { nip: m.nip, sync, warnings: m.warnings }
+        RecordMarkView { nip: m.nip, sync: m.sync.code().to_string(), warnings: m.warnings }
     }
 }
 

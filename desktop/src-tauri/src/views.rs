@@ -26,10 +26,7 @@ pub fn detail(b: &Berkas, nip: &str, lang: Lang) -> CmdResult<PegawaiDetail> {
             .into_iter()
             .map(|t| TeguranView { tanggal: t.tanggal, reason: t.alasan, by: t.oleh })
             .collect(),
-        sync_state: serde_json::to_value(b.record_sync_state(nip)?)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+        sync_state: b.record_sync_state(nip)?.code().to_string(),
         data_utama: fields(&d.data_utama),
         riwayat: d
             .riwayat
