@@ -12,6 +12,7 @@ mod output;
 mod pegawai;
 mod propose;
 mod referensi;
+mod rekon;
 mod report;
 mod signature;
 mod sync;
@@ -98,6 +99,9 @@ enum Command {
     /// SIASN reference tables on this device: look codes up offline.
     #[command(subcommand)]
     Referensi(referensi::ReferensiCmd),
+    /// Rekon mandiri: reconcile go.id e-mail, personal e-mail and phone in bulk.
+    #[command(subcommand)]
+    Rekon(rekon::RekonCmd),
     /// Import SIASN data.
     #[command(subcommand)]
     Import(import::ImportCmd),
@@ -246,6 +250,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
         Command::Form(c) => form::run(&ctx, c),
         Command::Propose(c) => propose::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
+        Command::Rekon(c) => rekon::run(&ctx, c),
         Command::Signature(c) => signature::run(&ctx, c),
         Command::Verify(c) => form::run_verify(&ctx, c),
         Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),

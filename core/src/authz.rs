@@ -82,6 +82,10 @@ pub enum Action {
     ManageBackups,
     /// See which devices the hub has seen and which catalogue version each runs.
     ListDevices,
+    /// Rekon mandiri: write the contact fields BKN keys its services on (go.id e-mail,
+    /// personal e-mail, mobile number) of any ASN, and mark a go.id e-mail validated by the
+    /// instansi. The BKD's right alone: a facilitator prepares and previews the file only.
+    ReconcileContact,
 }
 
 /// How far an action reaches.
@@ -137,6 +141,7 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Admin, Action::ProposalPaper, Scope::Instansi),
     (Role::Admin, Action::ManageBackups, Scope::Instansi),
     (Role::Admin, Action::ListDevices, Scope::Instansi),
+    (Role::Admin, Action::ReconcileContact, Scope::Instansi),
 ];
 
 pub fn scope(role: Role, action: Action) -> Scope {
@@ -251,7 +256,10 @@ pub fn may_write(principal: &Principal, w: &RowWrite<'_>, target: Target<'_>) ->
     for field in &w.fields {
         match write_action(w.entity, field) {
             None => return Decision::deny("field.unknown", format!("{} has no field {field}", w.entity.def().table)),
-            Some(action) if !may(principal, adjust(action), target).is_allowed() => {
+            Some(action)
+                if !may(principal, adjust(action), target).is_allowed()
+                    && !reconciles(principal, w.entity, field, target) =>
+            {
                 return Decision::deny("forbidden.field", format!("your role may not change {field} of this record"));
             }
             Some(_) => {}
@@ -280,6 +288,17 @@ impl Principal {
 /// Groups only the ASN themselves and the BKD may see (UU PDP specific data).
 pub fn is_confidential(entity: Entity) -> bool {
     matches!(entity, Entity::RiwayatHukdis | Entity::RiwayatKesehatan)
+}
+
+/// The contact fields rekon mandiri reconciles: the ASN owns them, and the BKD may also write
+/// them (BKN's letter 685/B-SI.01.01/SD/E.III/2021 makes the instansi answer for them).
+pub fn is_contact_field(entity: Entity, field: &str) -> bool {
+    entity == Entity::DataUtama && matches!(field, "email" | "email_gov" | "no_hp")
+}
+
+/// May `principal` write `field` as the instansi's reconciliation of contact data?
+fn reconciles(principal: &Principal, entity: Entity, field: &str, target: Target<'_>) -> bool {
+    is_contact_field(entity, field) && may(principal, Action::ReconcileContact, target).is_allowed()
 }
 
 /// The action that writing a field of `entity` needs: the field's single owner decides.
@@ -375,5 +394,24 @@ mod tests {
         assert_eq!(scope(Role::Personal, Action::AddDocument), Scope::Own);
         assert_eq!(scope(Role::Fasilitator, Action::AddDocument), Scope::Own);
         assert_eq!(scope(Role::Admin, Action::AddDocument), Scope::Instansi);
+    }
+
+    #[test]
+    fn only_the_bkd_reconciles_contact_data_of_others() {
+        let other = Target { pegawai_id: "x", unit: Some("UNIT-A") };
+        let contact = RowWrite::fields(Entity::DataUtama, vec!["email_gov", "no_hp"]);
+        let admin = p(Role::Admin, "bkd", &[]);
+        assert_eq!(may_write(&admin, &contact, other), Decision::Allow);
+        let fas = p(Role::Fasilitator, "fas", &["UNIT-A"]);
+        assert!(!may_write(&fas, &contact, other).is_allowed(), "a facilitator only previews");
+        let asn = p(Role::Personal, "y", &[]);
+        assert!(!may_write(&asn, &contact, other).is_allowed());
+        // The right reaches the contact fields only, not the rest the ASN owns.
+        let family = RowWrite::fields(Entity::DataUtama, vec!["alamat"]);
+        assert!(!may_write(&admin, &family, other).is_allowed());
+        // Marking an address validated is the instansi's own (official) field.
+        let mark = RowWrite::fields(Entity::DataUtama, vec!["email_gov_valid", "email_gov_valid_oleh"]);
+        assert_eq!(may_write(&admin, &mark, other), Decision::Allow);
+        assert!(!may_write(&fas, &mark, other).is_allowed());
     }
 }

@@ -51,6 +51,10 @@ pub enum Error {
     SessionEnded,
     #[error("sync was cancelled; everything done before is kept")]
     Cancelled,
+    /// The signed-in account may not do this here (the one authorization table said no);
+    /// `code` is `forbidden.*`. Asked on the device before anything is written.
+    #[error("{en}")]
+    Forbidden { code: &'static str, en: &'static str, id: &'static str },
     /// A signed document that does not check out, or a signature that could not be made.
     #[error(transparent)]
     Signature(#[from] crate::signing::SignatureError),
@@ -82,6 +86,7 @@ impl Error {
             Error::UpgradeRequired => "sync.upgrade_required",
             Error::SessionEnded => "sync.session_ended",
             Error::Cancelled => "sync.cancelled",
+            Error::Forbidden { code, .. } => code,
             Error::Signature(e) => e.code(),
             Error::Sql(_) => "database",
             Error::Io(_) => "io",

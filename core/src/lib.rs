@@ -23,6 +23,7 @@ pub mod model;
 mod pegawai;
 mod profile;
 pub mod refdata;
+pub mod rekon;
 pub mod reports;
 pub mod secrets;
 pub mod siasn;

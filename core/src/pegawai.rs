@@ -133,7 +133,7 @@ pub(crate) fn warnings_for(du: &FieldMap) -> Vec<Warning> {
 }
 
 /// Queues the fields an edit really changed for sync.
-fn record_diff(
+pub(crate) fn record_diff(
     conn: &Connection,
     actor: &str,
     entity: Entity,
@@ -150,7 +150,7 @@ fn field_names(m: &FieldMap) -> serde_json::Value {
     serde_json::Value::Array(m.keys().map(|k| serde_json::Value::String(k.clone())).collect())
 }
 
-fn diff_json(diff: &BTreeMap<String, (Value, Value)>) -> serde_json::Value {
+pub(crate) fn diff_json(diff: &BTreeMap<String, (Value, Value)>) -> serde_json::Value {
     let mut o = serde_json::Map::new();
     for (k, (old, new)) in diff {
         o.insert(k.clone(), serde_json::json!({ "old": old, "new": new }));

@@ -61,6 +61,13 @@ impl HubProcess {
         Self::start(data, per_unit, extra)
     }
 
+    /// The demo hub on PostgreSQL: a fresh database on the server `BERKAS_TEST_POSTGRES`
+    /// names (scripts/test.sh starts one), documents under `data`.
+    pub async fn demo_postgres(data: &Path, per_unit: u32) -> HubProcess {
+        let url = fresh_postgres_database().await;
+        Self::start(data, per_unit, &["--database", &url])
+    }
+
     /// The same over HTTPS with the given PEM certificate and key files.
     pub fn demo_tls(data: &Path, per_unit: u32, cert: &Path, key: &Path) -> HubProcess {
         let (cert, key) = (cert.to_string_lossy(), key.to_string_lossy());
@@ -107,6 +114,23 @@ impl Drop for HubProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A new, empty database on the test PostgreSQL server; its URL.
+pub async fn fresh_postgres_database() -> String {
+    let admin = std::env::var("BERKAS_TEST_POSTGRES").expect(
+        "BERKAS_TEST_POSTGRES is not set: run scripts/test.sh, which starts a PostgreSQL server for these tests",
+    );
+    let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.expect("connect to PostgreSQL");
+    let task = tokio::spawn(conn);
+    let db = format!("berkas_test_{}", uuid::Uuid::now_v7().simple());
+    client.batch_execute(&format!("CREATE DATABASE {db}")).await.expect("create database");
+    drop(client);
+    let _ = task.await;
+    match admin.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{db}"),
+        None => panic!("BERKAS_TEST_POSTGRES must end in /DATABASE"),
     }
 }
 

@@ -43,6 +43,7 @@ pub fn error_text(e: &Error, lang: Lang) -> String {
         Error::UpgradeRequired => "versi Berkas ini terlalu lama untuk server; perbarui aplikasi".into(),
         Error::SessionEnded => "sesi masuk ke server telah berakhir; masuk lagi".into(),
         Error::Cancelled => "sinkronisasi dibatalkan; semua yang sudah selesai tetap tersimpan".into(),
+        Error::Forbidden { id, .. } => (*id).into(),
         Error::Signature(s) => format!("tanda tangan: {s}"),
         Error::Sql(s) => format!("kesalahan basis data: {s}"),
         Error::Io(s) => format!("kesalahan baca/tulis: {s}"),

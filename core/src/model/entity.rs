@@ -297,6 +297,12 @@ const DATA_UTAMA: &[FieldDef] = &[
     f("bpjs", "bpjs", Text, Personal, "Nomor BPJS"),
     f("kartu_asn", "kartuAsn", Text, Admin, "Kartu ASN"),
     f("karis_karsu", "karis_karsu", Text, Admin, "Karis/Karsu"),
+    // Rekon mandiri: the go.id address the instansi validated, by whom and when. It counts as
+    // validated only while it equals `email_gov` (the ASN may change their address later).
+    f("email_gov_valid", "emailGovValidBerkas", EmailGov, Admin, "Email go.id divalidasi instansi"),
+    f("email_gov_valid_oleh", "emailGovValidOlehBerkas", Text, Admin, "Email go.id divalidasi oleh"),
+    f("email_gov_valid_pada", "emailGovValidPadaBerkas", Date, Admin, "Email go.id divalidasi pada"),
+    f("rekon_terakhir", "rekonTerakhirBerkas", Text, Admin, "Rekon mandiri terakhir"),
 ];
 
 #[rustfmt::skip]

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_sync_row_lean.sql"),
     include_str!("migrations/0010_sync_parked.sql"),
     include_str!("migrations/0011_ref_version.sql"),
+    include_str!("migrations/0012_rekon.sql"),
 ];
 
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

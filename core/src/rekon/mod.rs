@@ -1,0 +1,534 @@
+//! Rekon mandiri (BKN letter 685/B-SI.01.01/SD/E.III/2021): the instansi reconciles the go.id
+//! e-mail, personal e-mail and mobile number of its ASN in bulk, because BKN's SSO, digital
+//! signatures and MySAPK key on them. A file is previewed first (nothing in a record is
+//! written): every row gets a verdict per field, kept as a batch in the profile so a facilitator
+//! can prepare it and the BKD can apply it, all rows or some. Applying makes ordinary changes
+//! (outbox, audit, sync, one merge rule) and marks a go.id address validated by the instansi.
+
+mod input;
+mod verdict;
+mod xlsx;
+
+pub use input::{Format, MAX_FILE_BYTES, TEMPLATE_HEADERS};
+pub use verdict::Verdict;
+
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use std::path::Path;
+
+use crate::authz::{self, Action, Target};
+use crate::error::{Error, Result};
+use crate::model::{Date, Entity, FieldMap, Value};
+use crate::pegawai::{diff_json, record_diff, validate};
+use crate::profile::Berkas;
+use crate::store::{audit, new_id, now, records, replica};
+
+/// The contact fields a rekon file carries, in the order of the template.
+pub const FIELDS: [&str; 3] = ["email_gov", "email", "no_hp"];
+
+/// One field of one row: what the record holds, what the file says, and the verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RekonField {
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub verdict: Verdict,
+}
+
+/// One row of a previewed file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RekonItem {
+    pub line: u64,
+    pub nip: Option<String>,
+    pub nama: Option<String>,
+    pub unit: Option<String>,
+    /// The row's verdict: the gravest of its fields'.
+    pub verdict: Verdict,
+    /// Why, in words (what is invalid, who holds the address already, when the record changed).
+    pub reason: Option<String>,
+    pub email_gov: RekonField,
+    pub email: RekonField,
+    pub no_hp: RekonField,
+    pub applied: bool,
+}
+
+/// Rows per verdict.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RekonCounts {
+    pub same: u64,
+    pub new_value: u64,
+    pub changed: u64,
+    pub stale: u64,
+    pub duplicate: u64,
+    pub invalid: u64,
+}
+
+impl RekonCounts {
+    fn add(&mut self, v: Verdict, n: u64) {
+        match v {
+            Verdict::Absent | Verdict::Same => self.same += n,
+            Verdict::New => self.new_value += n,
+            Verdict::Changed => self.changed += n,
+            Verdict::Stale => self.stale += n,
+            Verdict::Duplicate => self.duplicate += n,
+            Verdict::Invalid => self.invalid += n,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.same + self.new_value + self.changed + self.stale + self.duplicate + self.invalid
+    }
+}
+
+/// Rows per verdict of one unit ("" for rows that name no known record).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RekonUnitCounts {
+    pub unit: String,
+    pub counts: RekonCounts,
+}
+
+/// A previewed file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RekonPreview {
+    pub batch: String,
+    pub file_name: String,
+    pub file_date: String,
+    pub format: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub rows: u64,
+    pub counts: RekonCounts,
+    pub units: Vec<RekonUnitCounts>,
+    /// Rows already applied.
+    pub applied: u64,
+}
+
+/// Which rows of a batch to apply.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RekonSelection {
+    /// File lines to apply; `None` is every row.
+    pub lines: Option<Vec<u64>>,
+    /// Apply "stale" fields too: the admin decided the file wins over the ASN's newer value.
+    pub override_stale: bool,
+}
+
+/// What applying did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RekonApplied {
+    /// Records changed.
+    pub records: u64,
+    /// Fields written.
+    pub fields: u64,
+    /// go.id addresses marked validated by the instansi.
+    pub validated: u64,
+    /// Rows whose record changed since the preview: left alone; preview the file again.
+    pub moved: u64,
+    /// Stale fields kept at the ASN's newer value.
+    pub kept_newer: u64,
+}
+
+/// The record a NIP names, as the preview needs it.
+struct Stored {
+    id: String,
+    unit: Option<String>,
+    nama: Option<String>,
+    values: [Option<String>; 3],
+}
+
+fn stored_by_nip(conn: &rusqlite::Connection, nip: &str) -> Result<Option<Stored>> {
+    Ok(conn
+        .prepare_cached("SELECT id, unit, nama, email_gov, email, no_hp FROM pegawai WHERE nip_baru = ?1")?
+        .query_row([nip], |r| {
+            Ok(Stored { id: r.get(0)?, unit: r.get(1)?, nama: r.get(2)?, values: [r.get(3)?, r.get(4)?, r.get(5)?] })
+        })
+        .optional()?)
+}
+
+/// The instant after which a change of the record is newer than the file: the end of the
+/// file's day in WIB (UTC+7), the earliest of Indonesia's zones, so no change of that day counts.
+fn cutoff_ms(file_date: Date) -> u64 {
+    let next = file_date.succ_opt().unwrap_or(file_date);
+    let utc = next.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis() - 7 * 3_600_000).unwrap_or(0);
+    u64::try_from(utc).unwrap_or(0)
+}
+
+impl Berkas {
+    /// Reads a rekon file and writes its preview (a new batch); nothing in a record changes.
+    /// `file_date` is the day the file's data was taken: a field the record changed after it
+    /// is "stale". Rows outside the signed-in account's scope are invalid, not shown.
+    pub fn rekon_preview(&self, path: &Path, file_date: Date) -> Result<RekonPreview> {
+        let principal = self.principal()?;
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let cutoff = cutoff_ms(file_date);
+        let sees_instansi =
+            principal.as_ref().is_none_or(|p| authz::scope(p.role, Action::Read) == authz::Scope::Instansi);
+        let batch = new_id();
+        let at = now();
+        let mut store = self.store();
+        let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO rekon_batch (id, created_at, created_by, file_name, file_date, format, rows)
+             VALUES (?1, ?2, ?3, ?4, ?5, '', 0)",
+            params![batch, at, self.actor(), file_name, file_date.to_string()],
+        )?;
+        let mut rows = 0u64;
+        let format = {
+            let mut insert = tx.prepare(
+                "INSERT INTO rekon_item (batch, line, nip, pegawai_id, unit, nama, verdict, reason,
+                   email_gov_old, email_gov_new, email_gov_verdict, email_old, email_new, email_verdict,
+                   no_hp_old, no_hp_new, no_hp_verdict)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?;
+            input::read_rows(path, |row| {
+                rows += 1;
+                let stored = match row.nip.as_deref() {
+                    Some(nip) if !row.nip_was_number => stored_by_nip(&tx, nip)?,
+                    _ => None,
+                };
+                let in_scope = match (&stored, &principal) {
+                    (Some(s), Some(p)) => p.may(Action::Read, Target { pegawai_id: &s.id, unit: s.unit.as_deref() }),
+                    _ => true,
+                };
+                let stamps = |field: &str| -> Result<Option<u64>> {
+                    let Some(s) = &stored else { return Ok(None) };
+                    let meta = replica::load_meta(&tx, Entity::DataUtama, &s.id)?;
+                    Ok(meta.and_then(|m| m.stamps.get(field).map(|st| st.hlc.wall_ms)))
+                };
+                let judged =
+                    verdict::judge(&row, stored.as_ref().map(|s| &s.values), in_scope, sees_instansi, cutoff, stamps)?;
+                // A row outside the caller's scope shows nothing of the record.
+                let shown = stored.as_ref().filter(|_| in_scope);
+                insert.execute(params![
+                    batch,
+                    row.line as i64,
+                    row.nip,
+                    shown.map(|s| &s.id),
+                    shown.and_then(|s| s.unit.as_deref()),
+                    shown.and_then(|s| s.nama.as_deref()).or(row.nama.as_deref()),
+                    judged.verdict.as_str(),
+                    judged.reason,
+                    judged.fields[0].old,
+                    judged.fields[0].new,
+                    judged.fields[0].verdict.as_str(),
+                    judged.fields[1].old,
+                    judged.fields[1].new,
+                    judged.fields[1].verdict.as_str(),
+                    judged.fields[2].old,
+                    judged.fields[2].new,
+                    judged.fields[2].verdict.as_str(),
+                ])?;
+                Ok(())
+            })?
+        };
+        verdict::mark_duplicates(&tx, &batch)?;
+        tx.execute(
+            "UPDATE rekon_batch SET format = ?2, rows = ?3 WHERE id = ?1",
+            params![batch, format.as_str(), rows as i64],
+        )?;
+        audit::record(
+            &tx,
+            &at,
+            self.actor(),
+            "rekon.preview",
+            None,
+            Some(&batch),
+            None,
+            Some(&serde_json::json!({ "file": file_name, "rows": rows, "file_date": file_date.to_string() })),
+        )?;
+        tx.commit()?;
+        drop(store);
+        self.rekon_batch(&batch)
+    }
+
+    /// One previewed file with its counts per verdict and per unit.
+    pub fn rekon_batch(&self, batch: &str) -> Result<RekonPreview> {
+        let store = self.store();
+        let conn = &store.conn;
+        let head = conn
+            .query_row(
+                "SELECT file_name, file_date, format, created_at, created_by, rows FROM rekon_batch WHERE id = ?1",
+                [batch],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, i64>(5)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or(Error::NotFound("rekon batch"))?;
+        let mut counts = RekonCounts::default();
+        let mut units: Vec<RekonUnitCounts> = Vec::new();
+        let mut st = conn.prepare(
+            "SELECT coalesce(unit, ''), verdict, count(*) FROM rekon_item WHERE batch = ?1 GROUP BY 1, 2 ORDER BY 1",
+        )?;
+        let mut q = st.query([batch])?;
+        while let Some(r) = q.next()? {
+            let unit: String = r.get(0)?;
+            let v = Verdict::parse(&r.get::<_, String>(1)?);
+            let n = r.get::<_, i64>(2)? as u64;
+            counts.add(v, n);
+            match units.last_mut() {
+                Some(u) if u.unit == unit => u.counts.add(v, n),
+                _ => {
+                    let mut c = RekonCounts::default();
+                    c.add(v, n);
+                    units.push(RekonUnitCounts { unit, counts: c });
+                }
+            }
+        }
+        let applied: i64 = conn.query_row(
+            "SELECT count(*) FROM rekon_item WHERE batch = ?1 AND applied_at IS NOT NULL",
+            [batch],
+            |r| r.get(0),
+        )?;
+        Ok(RekonPreview {
+            batch: batch.to_string(),
+            file_name: head.0,
+            file_date: head.1,
+            format: head.2,
+            created_at: head.3,
+            created_by: head.4,
+            rows: head.5 as u64,
+            counts,
+            units,
+            applied: applied as u64,
+        })
+    }
+
+    /// The previews kept in this profile, newest first.
+    pub fn rekon_batches(&self) -> Result<Vec<RekonPreview>> {
+        let ids: Vec<String> = {
+            let store = self.store();
+            let mut st = store.conn.prepare("SELECT id FROM rekon_batch ORDER BY created_at DESC, id DESC")?;
+            let ids = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            ids
+        };
+        ids.iter().map(|id| self.rekon_batch(id)).collect()
+    }
+
+    /// Rows of a preview in file order, optionally of one verdict, a page at a time.
+    pub fn rekon_items(&self, batch: &str, only: Option<Verdict>, offset: u64, limit: u64) -> Result<Vec<RekonItem>> {
+        let store = self.store();
+        verdict::items(&store.conn, batch, only, offset, limit)
+    }
+
+    /// Applies a previewed file: the selected rows' new and changed fields become ordinary
+    /// changes of the records (and stale ones when the admin overrides), a go.id address is
+    /// marked validated by the instansi. Only the BKD may; a facilitator is refused before
+    /// anything is written. A row whose record changed since the preview is left alone.
+    pub fn rekon_apply(&self, batch: &str, selection: &RekonSelection) -> Result<RekonApplied> {
+        if let Some(p) = self.principal()? {
+            if authz::scope(p.role, Action::ReconcileContact) == authz::Scope::None {
+                return Err(Error::Forbidden {
+                    code: "forbidden.role",
+                    en: "only the BKD (admin) applies a rekon file; a facilitator prepares and previews it",
+                    id: "hanya BKD (admin) yang menerapkan rekon; fasilitator menyiapkan berkas dan pratinjaunya",
+                });
+            }
+        }
+        let file_date = self.rekon_batch(batch)?.file_date;
+        let mut items = Vec::new();
+        {
+            let store = self.store();
+            let mut offset = 0;
+            loop {
+                let page = verdict::items(&store.conn, batch, None, offset, 5_000)?;
+                if page.is_empty() {
+                    break;
+                }
+                offset += page.len() as u64;
+                items.extend(
+                    page.into_iter()
+                        .filter(|i| !i.applied && selection.lines.as_ref().is_none_or(|l| l.contains(&i.line))),
+                );
+            }
+        }
+        let today = crate::model::today().to_string();
+        let mut done = RekonApplied::default();
+        for chunk in items.chunks(1_000) {
+            let mut store = self.store();
+            let s = &mut *store;
+            let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let at = now();
+            for item in chunk {
+                let Some(nip) = item.nip.as_deref() else { continue };
+                let Some(now_stored) = stored_by_nip(&tx, nip)? else { continue };
+                let fields = [&item.email_gov, &item.email, &item.no_hp];
+                // The record moved since the preview: the preview's old values no longer hold.
+                if fields.iter().zip(&now_stored.values).any(|(f, v)| f.verdict.writes() && f.old != *v) {
+                    done.moved += 1;
+                    continue;
+                }
+                let mut changes = FieldMap::new();
+                for (name, f) in FIELDS.iter().zip(fields) {
+                    let take = match f.verdict {
+                        Verdict::New | Verdict::Changed => true,
+                        Verdict::Stale if selection.override_stale => true,
+                        Verdict::Stale => {
+                            done.kept_newer += 1;
+                            false
+                        }
+                        _ => false,
+                    };
+                    if let (true, Some(v)) = (take, &f.new) {
+                        changes.insert(name.to_string(), Value::Text(v.clone()));
+                    }
+                }
+                let gov = changes.get("email_gov").and_then(Value::as_str).map(str::to_string).or_else(|| {
+                    (item.email_gov.verdict == Verdict::Same).then(|| item.email_gov.new.clone()).flatten()
+                });
+                let already: Option<String> =
+                    tx.query_row("SELECT email_gov_valid FROM pegawai WHERE id = ?1", [&now_stored.id], |r| r.get(0))?;
+                let validates = gov.as_ref().is_some_and(|g| already.as_deref() != Some(g.as_str()));
+                if changes.is_empty() && !validates {
+                    continue;
+                }
+                let written: Vec<String> = changes.keys().cloned().collect();
+                let mut note =
+                    format!("{today} oleh {} (berkas {}, data {file_date})", self.actor(), batch_short(batch));
+                if !written.is_empty() {
+                    note.push_str(&format!(": {}", written.join(", ")));
+                }
+                if let (true, Some(g)) = (validates, gov) {
+                    changes.insert("email_gov_valid".into(), Value::Text(g));
+                    changes.insert("email_gov_valid_oleh".into(), Value::Text(self.actor().to_string()));
+                    changes.insert("email_gov_valid_pada".into(), Value::Text(today.clone()));
+                    done.validated += 1;
+                }
+                changes.insert("rekon_terakhir".into(), Value::Text(note));
+                done.fields += written.len() as u64;
+                let clean = validate(&tx, &s.refs, Entity::DataUtama.def(), changes)?;
+                let diff =
+                    records::update_row(&tx, Entity::DataUtama.def(), &now_stored.id, &clean, self.actor(), &at)?;
+                if !diff.is_empty() {
+                    let mut detail = diff_json(&diff);
+                    if let Some(o) = detail.as_object_mut() {
+                        o.insert("rekon".into(), serde_json::json!({ "batch": batch, "line": item.line }));
+                    }
+                    audit::record(
+                        &tx,
+                        &at,
+                        self.actor(),
+                        "update",
+                        Some("pegawai"),
+                        Some(&now_stored.id),
+                        Some(&now_stored.id),
+                        Some(&detail),
+                    )?;
+                    record_diff(&tx, self.actor(), Entity::DataUtama, &now_stored.id, &now_stored.id, &diff)?;
+                    records::refresh_completeness(&tx, &now_stored.id)?;
+                    done.records += 1;
+                }
+                tx.execute(
+                    "UPDATE rekon_item SET applied_at = ?3 WHERE batch = ?1 AND line = ?2",
+                    params![batch, item.line as i64, at],
+                )?;
+            }
+            tx.commit()?;
+        }
+        Ok(done)
+    }
+
+    /// A preview as a workbook: every row with its verdict, and the counts per unit.
+    pub fn rekon_preview_xlsx(&self, batch: &str) -> Result<Vec<u8>> {
+        let preview = self.rekon_batch(batch)?;
+        let store = self.store();
+        let bytes = xlsx::preview(&store.conn, &preview)?;
+        audit::record(
+            &store.conn,
+            &now(),
+            self.actor(),
+            "export",
+            None,
+            Some(batch),
+            None,
+            Some(&serde_json::json!({ "what": "rekon.preview", "rows": preview.rows })),
+        )?;
+        Ok(bytes)
+    }
+
+    /// The rekon template, filled with the records in reach (of `unit` if given): NIP, name and
+    /// today's contact data, for the OPD to correct and send back.
+    pub fn rekon_template_xlsx(&self, unit: Option<&str>) -> Result<Vec<u8>> {
+        let principal = self.principal()?;
+        let store = self.store();
+        let bytes = xlsx::template(&store.conn, unit, principal.as_ref())?;
+        audit::record(
+            &store.conn,
+            &now(),
+            self.actor(),
+            "export",
+            None,
+            None,
+            None,
+            Some(&serde_json::json!({ "what": "rekon.template", "unit": unit })),
+        )?;
+        Ok(bytes)
+    }
+
+    /// Per unit: how many ASN have a go.id address the instansi validated and a valid mobile
+    /// number, and the deadline the admin set.
+    pub fn rekon_progress(&self) -> Result<RekonProgress> {
+        let principal = self.principal()?;
+        let store = self.store();
+        xlsx::progress(&store.conn, principal.as_ref())
+    }
+
+    /// Sets (or clears) the deadline of the rekon, as BKN's letter gives it.
+    pub fn set_rekon_deadline(&self, deadline: Option<Date>) -> Result<()> {
+        let store = self.store();
+        match deadline {
+            Some(d) => replica::meta_set(&store.conn, DEADLINE, &d.to_string()),
+            None => replica::meta_delete(&store.conn, DEADLINE),
+        }
+    }
+
+    /// The report to BKN: one row per ASN (NIP, name, go.id e-mail, phone, status).
+    pub fn rekon_report_xlsx(&self, unit: Option<&str>) -> Result<Vec<u8>> {
+        let principal = self.principal()?;
+        let store = self.store();
+        let bytes = xlsx::report(&store.conn, unit, principal.as_ref())?;
+        audit::record(
+            &store.conn,
+            &now(),
+            self.actor(),
+            "export",
+            None,
+            None,
+            None,
+            Some(&serde_json::json!({ "what": "rekon.report", "unit": unit })),
+        )?;
+        Ok(bytes)
+    }
+}
+
+const DEADLINE: &str = "rekon.deadline";
+
+fn batch_short(batch: &str) -> &str {
+    batch.get(batch.len().saturating_sub(8)..).unwrap_or(batch)
+}
+
+/// One unit's standing in the rekon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RekonUnitProgress {
+    pub unit: String,
+    pub asn: u64,
+    /// A go.id address, validated by the instansi, still the record's address.
+    pub email_validated: u64,
+    /// A go.id address not (or no longer) validated.
+    pub email_unvalidated: u64,
+    pub phone_valid: u64,
+}
+
+/// The rekon's standing, unit by unit, against the deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RekonProgress {
+    pub deadline: Option<String>,
+    /// Days left to the deadline (negative once passed).
+    pub days_left: Option<i64>,
+    pub units: Vec<RekonUnitProgress>,
+}
