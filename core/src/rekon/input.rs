@@ -5,9 +5,7 @@
 
 use calamine::{open_workbook_from_rs, DataRef, Reader, Xlsx};
 use serde_json::Value as Json;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
-use std::path::Path;
 
 use crate::error::{Error, Result};
 
@@ -166,9 +164,19 @@ fn sniff(head: &[u8]) -> Result<Format> {
 }
 
 /// Opens `path`, tells its format and calls `each` for every data row, in file order.
-pub fn read_rows(path: &Path, mut each: impl FnMut(InputRow) -> Result<()>) -> Result<Format> {
-    let mut file = File::open(path)?;
+#[cfg(test)]
+pub fn read_rows(path: &std::path::Path, each: impl FnMut(InputRow) -> Result<()>) -> Result<Format> {
+    let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
+    read_from(file, size, each)
+}
+
+/// The same over bytes already in hand (a file the desktop's page picked).
+pub fn read_from<R: Read + Seek>(
+    mut src: R,
+    size: u64,
+    mut each: impl FnMut(InputRow) -> Result<()>,
+) -> Result<Format> {
     if size > MAX_FILE_BYTES {
         return Err(Error::BadDocument(format!(
             "berkas terlalu besar: {} MB; batasnya {} MB (bagi per unit kerja)",
@@ -177,13 +185,13 @@ pub fn read_rows(path: &Path, mut each: impl FnMut(InputRow) -> Result<()>) -> R
         )));
     }
     let mut head = [0u8; 512];
-    let n = read_up_to(&mut file, &mut head)?;
+    let n = read_up_to(&mut src, &mut head)?;
     let format = sniff(&head[..n])?;
-    file.seek(SeekFrom::Start(0))?;
+    src.seek(SeekFrom::Start(0))?;
     match format {
-        Format::Csv => read_csv(file, &mut each)?,
-        Format::Xlsx => read_xlsx(file, &mut each)?,
-        Format::SiasnJson => read_siasn(file, &mut each)?,
+        Format::Csv => read_csv(src, &mut each)?,
+        Format::Xlsx => read_xlsx(src, &mut each)?,
+        Format::SiasnJson => read_siasn(src, &mut each)?,
     }
     Ok(format)
 }
@@ -204,7 +212,7 @@ fn delimiter(header_line: &[u8]) -> u8 {
     [b',', b';', b'\t'].into_iter().max_by_key(|d| header_line.iter().filter(|b| *b == d).count()).unwrap_or(b',')
 }
 
-fn read_csv(file: File, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
+fn read_csv<R: Read>(file: R, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, file);
     if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
@@ -273,7 +281,7 @@ fn is_number(value: &DataRef<'_>) -> bool {
     matches!(value, DataRef::Int(_) | DataRef::Float(_))
 }
 
-fn read_xlsx(file: File, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
+fn read_xlsx<R: Read + Seek>(file: R, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
     let bad = |e: calamine::XlsxError| Error::BadDocument(format!("XLSX tidak terbaca: {e}"));
     let mut book: Xlsx<_> = open_workbook_from_rs(BufReader::new(file)).map_err(bad)?;
     let Some(sheet) = book.sheet_names().first().cloned() else {
@@ -330,7 +338,7 @@ fn read_xlsx(file: File, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result
     Ok(())
 }
 
-fn read_siasn(file: File, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
+fn read_siasn<R: Read>(file: R, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
     crate::siasn::for_each_document(file, |i, doc: Json| {
         let du = doc.get("dataUtama").unwrap_or(&doc);
         let text =
@@ -402,7 +410,7 @@ mod tests {
     fn a_file_larger_than_the_limit_is_refused_before_reading() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("big.csv");
-        let f = File::create(&path).expect("create");
+        let f = std::fs::File::create(&path).expect("create");
         f.set_len(MAX_FILE_BYTES + 1).expect("sparse file");
         let e = read_rows(&path, |_| panic!("no row is read")).expect_err("too large");
         assert!(e.to_string().contains("terlalu besar"), "{e}");

@@ -156,8 +156,25 @@ impl Berkas {
     /// `file_date` is the day the file's data was taken: a field the record changed after it
     /// is "stale". Rows outside the signed-in account's scope are invalid, not shown.
     pub fn rekon_preview(&self, path: &Path, file_date: Date) -> Result<RekonPreview> {
-        let principal = self.principal()?;
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        self.rekon_preview_from(&file_name, file, size, file_date)
+    }
+
+    /// The same over bytes in hand (a file the desktop's page picked), named `file_name`.
+    pub fn rekon_preview_bytes(&self, file_name: &str, bytes: &[u8], file_date: Date) -> Result<RekonPreview> {
+        self.rekon_preview_from(file_name, std::io::Cursor::new(bytes), bytes.len() as u64, file_date)
+    }
+
+    fn rekon_preview_from<R: std::io::Read + std::io::Seek>(
+        &self,
+        file_name: &str,
+        src: R,
+        size: u64,
+        file_date: Date,
+    ) -> Result<RekonPreview> {
+        let principal = self.principal()?;
         let cutoff = cutoff_ms(file_date);
         let sees_instansi =
             principal.as_ref().is_none_or(|p| authz::scope(p.role, Action::Read) == authz::Scope::Instansi);
@@ -178,7 +195,7 @@ impl Berkas {
                    no_hp_old, no_hp_new, no_hp_verdict)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?;
-            input::read_rows(path, |row| {
+            input::read_from(src, size, |row| {
                 rows += 1;
                 let stored = match row.nip.as_deref() {
                     Some(nip) if !row.nip_was_number => stored_by_nip(&tx, nip)?,

@@ -515,6 +515,14 @@ pub fn typescript() -> String {
         crate::admin::AdminBackups::decl(),
         crate::reports::UnitProgressView::decl(),
         crate::reports::DueMonthView::decl(),
+        crate::rekon::RekonCountsView::decl(),
+        crate::rekon::RekonUnitView::decl(),
+        crate::rekon::RekonPreviewView::decl(),
+        crate::rekon::RekonFieldView::decl(),
+        crate::rekon::RekonItemView::decl(),
+        crate::rekon::RekonAppliedView::decl(),
+        crate::rekon::RekonUnitProgressView::decl(),
+        crate::rekon::RekonProgressView::decl(),
     ];
     let mut out = String::from("// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.\n// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings\n\n");
     for d in decls {

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 mod prefs;
+pub mod rekon;
 pub mod reports;
 pub mod state;
 mod syncing;
@@ -73,5 +74,14 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             reports::report_due_outlook,
             reports::report_export_xlsx,
             reports::report_save_png,
+            rekon::rekon_preview,
+            rekon::rekon_batches,
+            rekon::rekon_items,
+            rekon::rekon_apply,
+            rekon::rekon_export_preview,
+            rekon::rekon_template,
+            rekon::rekon_report,
+            rekon::rekon_progress,
+            rekon::rekon_set_deadline,
         ])
 }

@@ -70,7 +70,7 @@ pub fn report_due_outlook(state: State<'_, Desktop>, unit: Option<String>) -> Cm
         .collect())
 }
 
-fn write_export(name: &str, bytes: &[u8]) -> CmdResult<String> {
+pub(crate) fn write_export(name: &str, bytes: &[u8]) -> CmdResult<String> {
     let io = |e: std::io::Error| CommandError::new("report.io", e.to_string());
     let dir = crate::views::export_dir();
     std::fs::create_dir_all(&dir).map_err(io)?;

@@ -204,3 +204,27 @@ export type UnitProgressView = { unit: string, asn: number, completeness_mean: n
 
 export type DueMonthView = { period: string, kp: number, kgb: number, pensiun: number, satyalencana: number, unknown: number, };
 
+export type RekonCountsView = { same: number, new_value: number, changed: number, stale: number, duplicate: number, invalid: number, };
+
+export type RekonUnitView = { unit: string, counts: RekonCountsView, };
+
+export type RekonPreviewView = { batch: string, file_name: string, file_date: string, created_at: string, created_by: string, rows: number, counts: RekonCountsView, units: Array<RekonUnitView>, applied: number, 
+/**
+ * Whether this account may apply it (the BKD's right alone).
+ */
+may_apply: boolean, };
+
+export type RekonFieldView = { old: string | null, new: string | null, 
+/**
+ * same, new, changed, stale, duplicate, invalid or absent.
+ */
+verdict: string, };
+
+export type RekonItemView = { line: number, nip: string | null, nama: string | null, unit: string | null, verdict: string, reason: string | null, email_gov: RekonFieldView, email: RekonFieldView, no_hp: RekonFieldView, applied: boolean, };
+
+export type RekonAppliedView = { records: number, fields: number, validated: number, moved: number, kept_newer: number, };
+
+export type RekonUnitProgressView = { unit: string, asn: number, email_validated: number, email_unvalidated: number, phone_valid: number, };
+
+export type RekonProgressView = { deadline: string | null, days_left: number | null, units: Array<RekonUnitProgressView>, };
+

@@ -1,6 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  RekonAppliedView, RekonItemView, RekonPreviewView, RekonProgressView,
   AdminAccount, AdminBackups, AdminCatalog, DueMonthView, HubAuditView, IssuedCode, RecordMarkView, RefTableRow, UnitProgressView,
   CommandError, DocumentView, DueRow, LoginInfo, PaperView, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
@@ -86,6 +87,23 @@ export const api = {
     ),
   adminBackups: () => invoke<AdminBackups>("admin_backups"),
   adminBackupNow: (passphrase: string) => invoke<AdminBackups>("admin_backup_now", { passphrase }),
+  /** A rekon file: its bytes raw, its name and the day its data was taken in headers. */
+  rekonPreview: (file: File, fileDate: string) =>
+    file.arrayBuffer().then((bytes) =>
+      invoke<RekonPreviewView>("rekon_preview", new Uint8Array(bytes), {
+        headers: { "file-name": encodeURIComponent(file.name), "file-date": fileDate },
+      }),
+    ),
+  rekonBatches: () => invoke<RekonPreviewView[]>("rekon_batches"),
+  rekonItems: (batch: string, verdict: string | null, offset: number, limit: number) =>
+    invoke<RekonItemView[]>("rekon_items", { batch, verdict, offset, limit }),
+  rekonApply: (batch: string, lines: number[] | null, overrideStale: boolean) =>
+    invoke<RekonAppliedView>("rekon_apply", { batch, lines, overrideStale }),
+  rekonExportPreview: (batch: string) => invoke<string>("rekon_export_preview", { batch }),
+  rekonTemplate: (unit: string | null) => invoke<string>("rekon_template", { unit }),
+  rekonReport: (unit: string | null) => invoke<string>("rekon_report", { unit }),
+  rekonProgress: () => invoke<RekonProgressView>("rekon_progress"),
+  rekonSetDeadline: (deadline: string | null) => invoke<RekonProgressView>("rekon_set_deadline", { deadline }),
   onSyncDone: (f: (d: SyncDoneEvent) => void): Promise<UnlistenFn> =>
     listen<SyncDoneEvent>("sync-done", (e) => f(e.payload)),
   onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>
