@@ -145,6 +145,13 @@ fn a_twenty_row_file_gets_each_verdict_and_only_selected_rows_are_applied() {
     assert_eq!(text(&b, &nip[3], "no_hp").as_deref(), Some("+6281300000003"));
     assert_eq!(b.rekon_batch(&preview.batch).expect("batch").applied, 5, "lines 2, 4, 5, 17, 20");
 
+    // A record that changed since the preview is left alone: the preview's old value no longer
+    // holds, so applying its line would overwrite what the preview never showed.
+    set(&b, &nip[15], &[("no_hp", Some("081266666666"))]);
+    let moved = b.rekon_apply(&preview.batch, &RekonSelection { lines: Some(vec![21]), override_stale: false });
+    assert_eq!(moved.expect("apply").moved, 1);
+    assert_eq!(text(&b, &nip[15], "no_hp").as_deref(), Some("+6281266666666"));
+
     // The standing per unit: validated addresses and valid numbers.
     let progress = b.rekon_progress().expect("progress");
     let a = progress.units.iter().find(|u| u.unit == "UNIT-A").expect("UNIT-A");

@@ -261,7 +261,12 @@ async fn authorization_matrix(backend: Backend) {
         ("fas-a", &a0, "gol_ruang_akhir_id", "44", "refused", Some("forbidden.field")),
         ("fas-b", &a0, "alamat", "Jl. X", "refused", Some("forbidden.scope")),
         ("admin", &a0, "gol_ruang_akhir_id", "44", "applied", None),
-        ("admin", &a0, "no_hp", "081311112225", "refused", Some("forbidden.field")),
+        // Rekon mandiri: the BKD reconciles contact data (e-mail, go.id e-mail, phone) of any
+        // ASN; the rest the ASN owns stays theirs alone.
+        ("admin", &a0, "no_hp", "081311112225", "applied", None),
+        ("admin", &a0, "email_gov", "a0@bkd.demo.go.id", "applied", None),
+        ("admin", &a0, "alamat", "Jl. Y", "refused", Some("forbidden.field")),
+        ("fas-a", &a0, "email_gov_valid", "a0@bkd.demo.go.id", "refused", Some("forbidden.field")),
     ];
     for (i, (who, nip, field, value, want, code)) in writes.iter().enumerate() {
         let change = h.field_change(&admin, nip, field, value, HlcClock::now_ms() + i as u64).await;
@@ -274,7 +279,11 @@ async fn authorization_matrix(backend: Backend) {
         }
     }
     let (_, rec) = h.get(&admin, &format!("/v1/pegawai/{a0}")).await;
-    assert_eq!(rec["data_utama"]["no_hp"], "+6281311112222", "only the owner's phone change holds");
+    assert_eq!(
+        rec["data_utama"]["no_hp"], "+6281311112225",
+        "the BKD's later reconciliation holds, not the facilitator's"
+    );
+    assert_ne!(rec["data_utama"]["alamat"], "Jl. Y");
     assert_eq!(rec["data_utama"]["gol_ruang_akhir_id"], "44");
     // The instansi audit log is for administrators; an ASN sees their own trail.
     assert_eq!(h.get(&tok("fas-a"), "/v1/audit").await.0, StatusCode::FORBIDDEN);

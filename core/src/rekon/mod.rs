@@ -143,6 +143,16 @@ fn stored_by_nip(conn: &rusqlite::Connection, nip: &str) -> Result<Option<Stored
         .optional()?)
 }
 
+/// The NIP of another record that holds `value` in contact field `i` (of [`FIELDS`]).
+fn holder(conn: &rusqlite::Connection, i: usize, value: &str, own_id: &str) -> Result<Option<String>> {
+    let sql = match i {
+        0 => "SELECT nip_baru FROM pegawai WHERE lower(email_gov) = lower(?1) AND email_gov IS NOT NULL AND id <> ?2 LIMIT 1",
+        1 => "SELECT nip_baru FROM pegawai WHERE lower(email) = lower(?1) AND email IS NOT NULL AND id <> ?2 LIMIT 1",
+        _ => "SELECT nip_baru FROM pegawai WHERE no_hp = ?1 AND no_hp IS NOT NULL AND id <> ?2 LIMIT 1",
+    };
+    Ok(conn.prepare_cached(sql)?.query_row(params![value, own_id], |r| r.get(0)).optional()?)
+}
+
 /// The instant after which a change of the record is newer than the file: the end of the
 /// file's day in WIB (UTC+7), the earliest of Indonesia's zones, so no change of that day counts.
 fn cutoff_ms(file_date: Date) -> u64 {
@@ -175,12 +185,35 @@ impl Berkas {
         file_date: Date,
     ) -> Result<RekonPreview> {
         let principal = self.principal()?;
-        let cutoff = cutoff_ms(file_date);
-        let sees_instansi =
-            principal.as_ref().is_none_or(|p| authz::scope(p.role, Action::Read) == authz::Scope::Instansi);
         let batch = new_id();
         let at = now();
         let mut store = self.store();
+        // The preview writes a row per file row while it reads the records: with the usual
+        // 16 MB cache the two evict each other (measured: 2.5 s instead of 1.45 s for 100,000
+        // rows). 64 MB for its length (the peak stays bounded by it), given back after.
+        store.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        let written = self.write_preview(&mut store, &batch, &at, file_name, src, size, file_date, principal);
+        store.conn.execute_batch(&format!("PRAGMA cache_size = {}", crate::store::CACHE_KIB))?;
+        drop(store);
+        written?;
+        self.rekon_batch(&batch)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write_preview<R: std::io::Read + std::io::Seek>(
+        &self,
+        store: &mut crate::store::Store,
+        batch: &str,
+        at: &str,
+        file_name: &str,
+        src: R,
+        size: u64,
+        file_date: Date,
+        principal: Option<authz::Principal>,
+    ) -> Result<()> {
+        let cutoff = cutoff_ms(file_date);
+        let sees_instansi =
+            principal.as_ref().is_none_or(|p| authz::scope(p.role, Action::Read) == authz::Scope::Instansi);
         let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO rekon_batch (id, created_at, created_by, file_name, file_date, format, rows)
@@ -210,8 +243,10 @@ impl Berkas {
                     let meta = replica::load_meta(&tx, Entity::DataUtama, &s.id)?;
                     Ok(meta.and_then(|m| m.stamps.get(field).map(|st| st.hlc.wall_ms)))
                 };
-                let judged =
-                    verdict::judge(&row, stored.as_ref().map(|s| &s.values), in_scope, sees_instansi, cutoff, stamps)?;
+                let own = stored.as_ref().map(|s| s.id.as_str()).unwrap_or_default();
+                let held_by = |i: usize, value: &str| holder(&tx, i, value, own);
+                let values = stored.as_ref().map(|s| &s.values);
+                let judged = verdict::judge(&row, values, in_scope, sees_instansi, cutoff, stamps, held_by)?;
                 // A row outside the caller's scope shows nothing of the record.
                 let shown = stored.as_ref().filter(|_| in_scope);
                 insert.execute(params![
@@ -236,24 +271,23 @@ impl Berkas {
                 Ok(())
             })?
         };
-        verdict::mark_duplicates(&tx, &batch)?;
+        verdict::mark_duplicates(&tx, batch)?;
         tx.execute(
             "UPDATE rekon_batch SET format = ?2, rows = ?3 WHERE id = ?1",
             params![batch, format.as_str(), rows as i64],
         )?;
         audit::record(
             &tx,
-            &at,
+            at,
             self.actor(),
             "rekon.preview",
             None,
-            Some(&batch),
+            Some(batch),
             None,
             Some(&serde_json::json!({ "file": file_name, "rows": rows, "file_date": file_date.to_string() })),
         )?;
         tx.commit()?;
-        drop(store);
-        self.rekon_batch(&batch)
+        Ok(())
     }
 
     /// One previewed file with its counts per verdict and per unit.

@@ -110,6 +110,7 @@ pub(super) fn judge(
     sees_instansi: bool,
     cutoff_ms: u64,
     mut changed_at: impl FnMut(&str) -> Result<Option<u64>>,
+    mut holder: impl FnMut(usize, &str) -> Result<Option<String>>,
 ) -> Result<Judged> {
     let raws = [&row.email_gov, &row.email, &row.no_hp];
     let absent = |i: usize| RekonField { old: None, new: raws[i].clone(), verdict: Verdict::Absent };
@@ -172,79 +173,53 @@ pub(super) fn judge(
                 _ => Verdict::Changed,
             },
         };
+        // One address or number per ASN: another record holding it already makes a duplicate.
+        let verdict = match (verdict.writes(), verdict) {
+            (true, v) => match holder(i, &new)? {
+                Some(other) => {
+                    reasons.push(format!("{}: sudah dipakai NIP {other}", LABELS[i]));
+                    Verdict::Duplicate
+                }
+                None => v,
+            },
+            (false, v) => v,
+        };
         fields[i] = RekonField { old, new: Some(new), verdict };
     }
     let verdict = fields.iter().map(|f| f.verdict).max().unwrap_or(Verdict::Absent).max(Verdict::Same);
     Ok(Judged { verdict, reason: (!reasons.is_empty()).then(|| reasons.join("; ")), fields })
 }
 
-/// Marks what would give one address or number to two ASN: a value another record holds, a
-/// value two rows of the file give to different NIPs, and every repeat of a NIP after its first
-/// row. Then each row's verdict is its gravest field's again.
+/// Marks what would give one address or number to two ASN within the file: a value two rows
+/// give to different NIPs, and every repeat of a NIP after its first row. (A value another
+/// record holds is found row by row, by `holder`.) A duplicate row stays invalid if it was.
 pub(super) fn mark_duplicates(conn: &Connection, batch: &str) -> Result<()> {
     for (i, f) in super::FIELDS.iter().enumerate() {
         let label = LABELS[i];
-        // Held by another record: one lookup table of the instansi's values, built once.
-        conn.execute_batch(&format!(
-            "DROP TABLE IF EXISTS temp.rekon_taken;
-             CREATE TEMP TABLE rekon_taken (v TEXT NOT NULL, id TEXT NOT NULL, nip TEXT);
-             INSERT INTO temp.rekon_taken SELECT lower({f}), id, nip_baru FROM pegawai WHERE {f} IS NOT NULL;
-             CREATE INDEX temp.rekon_taken_v ON rekon_taken(v);"
-        ))?;
-        conn.execute(
-            &format!(
-                "UPDATE rekon_item SET {f}_verdict = 'duplicate',
-                   reason = coalesce(reason || '; ', '') || ?2 || ': sudah dipakai NIP ' ||
-                     (SELECT t.nip FROM temp.rekon_taken t WHERE t.v = lower(rekon_item.{f}_new)
-                        AND t.id <> rekon_item.pegawai_id LIMIT 1)
-                 WHERE batch = ?1 AND {f}_verdict IN ('new', 'changed', 'stale')
-                   AND EXISTS (SELECT 1 FROM temp.rekon_taken t WHERE t.v = lower(rekon_item.{f}_new)
-                                 AND t.id <> rekon_item.pegawai_id)"
-            ),
-            params![batch, label],
-        )?;
-        conn.execute_batch("DROP TABLE temp.rekon_taken")?;
         // Given to two NIPs by the file itself.
         conn.execute(
             &format!(
                 "UPDATE rekon_item SET {f}_verdict = 'duplicate',
+                   verdict = CASE verdict WHEN 'invalid' THEN 'invalid' ELSE 'duplicate' END,
                    reason = coalesce(reason || '; ', '') || ?2 || ': sama dengan baris lain berkas ini'
                  WHERE batch = ?1 AND {f}_verdict IN ('new', 'changed', 'stale')
                    AND lower({f}_new) IN (SELECT lower({f}_new) FROM rekon_item
-                        WHERE batch = ?1 AND {f}_new IS NOT NULL AND {f}_verdict <> 'invalid'
+                        WHERE batch = ?1 AND {f}_verdict IN ('new', 'changed', 'stale')
                         GROUP BY lower({f}_new) HAVING count(DISTINCT nip) > 1)"
             ),
             params![batch, label],
         )?;
     }
     conn.execute(
-        "UPDATE rekon_item SET
+        "UPDATE rekon_item SET verdict = 'duplicate',
            email_gov_verdict = CASE WHEN email_gov_verdict = 'absent' THEN 'absent' ELSE 'duplicate' END,
            email_verdict = CASE WHEN email_verdict = 'absent' THEN 'absent' ELSE 'duplicate' END,
            no_hp_verdict = CASE WHEN no_hp_verdict = 'absent' THEN 'absent' ELSE 'duplicate' END,
            reason = coalesce(reason || '; ', '') || 'NIP sudah ada di baris ' ||
              (SELECT min(o.line) FROM rekon_item o WHERE o.batch = rekon_item.batch AND o.nip = rekon_item.nip)
          WHERE batch = ?1 AND verdict <> 'invalid'
+           AND nip IN (SELECT nip FROM rekon_item WHERE batch = ?1 AND nip IS NOT NULL GROUP BY nip HAVING count(*) > 1)
            AND line > (SELECT min(o.line) FROM rekon_item o WHERE o.batch = ?1 AND o.nip = rekon_item.nip)",
-        [batch],
-    )?;
-    // The gravest field decides the row; an invalid row stays invalid.
-    let gravest = |col: &str| {
-        format!(
-            "CASE {col} WHEN 'invalid' THEN 6 WHEN 'duplicate' THEN 5 WHEN 'stale' THEN 4 WHEN 'changed' THEN 3
-               WHEN 'new' THEN 2 ELSE 1 END"
-        )
-    };
-    conn.execute(
-        &format!(
-            "UPDATE rekon_item SET verdict = CASE max({a}, {b}, {c})
-               WHEN 6 THEN 'invalid' WHEN 5 THEN 'duplicate' WHEN 4 THEN 'stale' WHEN 3 THEN 'changed'
-               WHEN 2 THEN 'new' ELSE 'same' END
-             WHERE batch = ?1 AND verdict <> 'invalid'",
-            a = gravest("email_gov_verdict"),
-            b = gravest("email_verdict"),
-            c = gravest("no_hp_verdict"),
-        ),
         [batch],
     )?;
     Ok(())

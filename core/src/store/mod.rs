@@ -20,6 +20,9 @@ use crate::secrets::Secret;
 pub(crate) use audit::AuditEntry;
 pub(crate) use refs::RefCache;
 
+/// The page cache of a profile's connection (negative: KiB), as SQLite's `cache_size` takes it.
+pub(crate) const CACHE_KIB: i64 = -16000;
+
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) refs: RefCache,
@@ -55,14 +58,14 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         }
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
              PRAGMA busy_timeout = 5000;
-             PRAGMA cache_size = -16000;",
-        )?;
+             PRAGMA cache_size = {CACHE_KIB};"
+        ))?;
         // Twenty entity tables, each with several statements: the default cache of 16 would
         // re-parse SQL on every sync page and import batch.
         conn.set_prepared_statement_cache_capacity(256);

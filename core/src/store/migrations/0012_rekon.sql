@@ -7,6 +7,10 @@ ALTER TABLE pegawai ADD COLUMN email_gov_valid TEXT;
 ALTER TABLE pegawai ADD COLUMN email_gov_valid_oleh TEXT;
 ALTER TABLE pegawai ADD COLUMN email_gov_valid_pada TEXT;
 ALTER TABLE pegawai ADD COLUMN rekon_terakhir TEXT;
+-- One address or number per ASN: who holds a value already is a lookup, not a scan.
+CREATE INDEX pegawai_email_gov ON pegawai(lower(email_gov)) WHERE email_gov IS NOT NULL;
+CREATE INDEX pegawai_email ON pegawai(lower(email)) WHERE email IS NOT NULL;
+CREATE INDEX pegawai_no_hp ON pegawai(no_hp) WHERE no_hp IS NOT NULL;
 
 CREATE TABLE rekon_batch (
     id TEXT PRIMARY KEY,
