@@ -218,7 +218,13 @@ impl Berkas {
         tx.execute(
             "INSERT INTO rekon_batch (id, created_at, created_by, file_name, file_date, format, rows)
              VALUES (?1, ?2, ?3, ?4, ?5, '', 0)",
-            params![batch, at, self.actor(), file_name, file_date.to_string()],
+            params![
+                batch,
+                at,
+                principal.as_ref().map_or(self.actor(), |p| p.username.as_str()),
+                file_name,
+                file_date.to_string()
+            ],
         )?;
         let mut rows = 0u64;
         let format = {
@@ -372,7 +378,8 @@ impl Berkas {
     /// marked validated by the instansi. Only the BKD may; a facilitator is refused before
     /// anything is written. A row whose record changed since the preview is left alone.
     pub fn rekon_apply(&self, batch: &str, selection: &RekonSelection) -> Result<RekonApplied> {
-        if let Some(p) = self.principal()? {
+        let principal = self.principal()?;
+        if let Some(p) = &principal {
             if authz::scope(p.role, Action::ReconcileContact) == authz::Scope::None {
                 return Err(Error::Forbidden {
                     code: "forbidden.role",
@@ -381,6 +388,8 @@ impl Berkas {
                 });
             }
         }
+        // Who validates: the signed-in account (the profile's user on a local tool).
+        let who = principal.map(|p| p.username).unwrap_or_else(|| self.actor().to_string());
         let file_date = self.rekon_batch(batch)?.file_date;
         let mut items = Vec::new();
         {
@@ -439,14 +448,13 @@ impl Berkas {
                     continue;
                 }
                 let written: Vec<String> = changes.keys().cloned().collect();
-                let mut note =
-                    format!("{today} oleh {} (berkas {}, data {file_date})", self.actor(), batch_short(batch));
+                let mut note = format!("{today} oleh {who} (berkas {}, data {file_date})", batch_short(batch));
                 if !written.is_empty() {
                     note.push_str(&format!(": {}", written.join(", ")));
                 }
                 if let (true, Some(g)) = (validates, gov) {
                     changes.insert("email_gov_valid".into(), Value::Text(g));
-                    changes.insert("email_gov_valid_oleh".into(), Value::Text(self.actor().to_string()));
+                    changes.insert("email_gov_valid_oleh".into(), Value::Text(who.clone()));
                     changes.insert("email_gov_valid_pada".into(), Value::Text(today.clone()));
                     done.validated += 1;
                 }

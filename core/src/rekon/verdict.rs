@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::input::InputRow;
 use super::{RekonField, RekonItem};
 use crate::error::Result;
-use crate::model::{Email, Nip, Phone};
+use crate::model::{Email, EmailError, Nip, NipError, Phone, PhoneError};
 
 /// Ordered by gravity: a row's verdict is its gravest field's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -87,9 +87,43 @@ const LABELS: [&str; 3] = ["Email go.id", "Email pribadi", "Nomor HP"];
 
 fn normalized(i: usize, raw: &str) -> std::result::Result<String, String> {
     match i {
-        0 => Email::parse_gov(raw).map(|e| e.as_str().to_string()).map_err(|e| e.to_string()),
-        1 => Email::parse(raw).map(|e| e.as_str().to_string()).map_err(|e| e.to_string()),
-        _ => Phone::parse(raw).map(|p| p.as_str().to_string()).map_err(|e| e.to_string()),
+        0 => Email::parse_gov(raw).map(|e| e.as_str().to_string()).map_err(|e| email_words(&e)),
+        1 => Email::parse(raw).map(|e| e.as_str().to_string()).map_err(|e| email_words(&e)),
+        _ => Phone::parse(raw).map(|p| p.as_str().to_string()).map_err(|e| phone_words(&e)),
+    }
+}
+
+// The reasons are kept with the preview and shown to a BKD as they are: in Bahasa Indonesia.
+fn email_words(e: &EmailError) -> String {
+    match e {
+        EmailError::Empty => "kosong".into(),
+        EmailError::At => "harus memuat tepat satu @".into(),
+        EmailError::Local => "bagian sebelum @ tidak sah".into(),
+        EmailError::Domain => "domain sesudah @ tidak sah".into(),
+        EmailError::NotGoId => "harus alamat go.id (mis. nama@bkd.provinsi.go.id)".into(),
+    }
+}
+
+fn phone_words(e: &PhoneError) -> String {
+    match e {
+        PhoneError::Empty => "kosong".into(),
+        PhoneError::InvalidChar { position } => format!("ada karakter bukan angka di posisi {position}"),
+        PhoneError::Prefix => "harus diawali 08, +628 atau 628".into(),
+        PhoneError::NotMobile => "bukan nomor seluler (sesudah 0 atau +62 harus 8)".into(),
+        PhoneError::Length { found } => format!("nomor seluler 9-12 angka sesudah 0, ditemukan {found}"),
+    }
+}
+
+fn nip_words(e: &NipError) -> String {
+    match e {
+        NipError::Empty => "kosong".into(),
+        NipError::NotDigit { position } => format!("ada karakter bukan angka di posisi {position}"),
+        NipError::Length { found } => format!("harus 18 angka (atau 9 untuk NIP lama), ditemukan {found}"),
+        NipError::BirthDate { .. } => "angka 1-8 harus tanggal lahir yang ada (ttttbbhh)".into(),
+        NipError::TmtMonth { .. } => "angka 13-14 harus bulan TMT CPNS".into(),
+        NipError::TmtYear { .. } => "angka 9-12 harus tahun pengangkatan".into(),
+        NipError::Sex { .. } => "angka 15 harus 1 (laki-laki) atau 2 (perempuan)".into(),
+        NipError::Sequence => "angka 16-18 harus nomor urut mulai 001".into(),
     }
 }
 
@@ -129,7 +163,7 @@ pub(super) fn judge(
         ));
     }
     if let Err(e) = Nip::parse(nip) {
-        return Ok(refuse(format!("NIP tidak sah: {e}")));
+        return Ok(refuse(format!("NIP tidak sah: {}", nip_words(&e))));
     }
     let Some(stored) = stored else {
         // A facilitator's device holds their units only: the NIP may be of another unit.
