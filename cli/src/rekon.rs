@@ -18,6 +18,9 @@ pub enum RekonCmd {
         unit: Option<String>,
         #[arg(long)]
         out: PathBuf,
+        /// The JPT non-PNS template (NIK, Nama, Jabatan, contact columns) instead.
+        #[arg(long)]
+        jpt: bool,
     },
     /// Read a CSV, XLSX or SIASN export and show what it would change; nothing is written.
     Preview {
@@ -28,7 +31,12 @@ pub enum RekonCmd {
         /// Also write the preview, every row with its verdict, as XLSX.
         #[arg(long)]
         xlsx: Option<PathBuf>,
+        /// A JPT non-PNS file (by NIK), kept as the officials' own records.
+        #[arg(long)]
+        jpt: bool,
     },
+    /// The JPT non-PNS officials kept here.
+    Jpt,
     /// Rows of a preview: all, or of one verdict (same, new, changed, stale, duplicate, invalid).
     Rows {
         batch: String,
@@ -63,6 +71,10 @@ pub enum RekonCmd {
         unit: Option<String>,
         #[arg(long)]
         out: PathBuf,
+        /// Also write the summary as a PDF the hub signs (needs a hub session); it names the
+        /// workbook's SHA-256.
+        #[arg(long)]
+        signed_pdf: Option<PathBuf>,
     },
 }
 
@@ -101,12 +113,14 @@ fn summary(p: &RekonPreview) -> String {
 pub fn run(ctx: &Ctx, cmd: RekonCmd) -> Result<(), CliError> {
     let b = ctx.open()?;
     match cmd {
-        RekonCmd::Template { unit, out } => {
-            write(&out, &b.rekon_template_xlsx(unit.as_deref())?)?;
+        RekonCmd::Template { unit, out, jpt } => {
+            let bytes = if jpt { b.rekon_jpt_template_xlsx()? } else { b.rekon_template_xlsx(unit.as_deref())? };
+            write(&out, &bytes)?;
             ctx.out.emit(&serde_json::json!({ "out": out }), || format!("templat ditulis ke {}", out.display()));
         }
-        RekonCmd::Preview { file, tanggal, xlsx } => {
-            let p = b.rekon_preview(&file, date(&tanggal, "--tanggal")?)?;
+        RekonCmd::Preview { file, tanggal, xlsx, jpt } => {
+            let day = date(&tanggal, "--tanggal")?;
+            let p = if jpt { b.rekon_preview_jpt(&file, day)? } else { b.rekon_preview(&file, day)? };
             if let Some(x) = &xlsx {
                 write(x, &b.rekon_preview_xlsx(&p.batch)?)?;
             }
@@ -160,6 +174,26 @@ pub fn run(ctx: &Ctx, cmd: RekonCmd) -> Result<(), CliError> {
                 )
             });
         }
+        RekonCmd::Jpt => {
+            let all = b.rekon_jpt_list()?;
+            ctx.out.emit(&all, || {
+                all.iter()
+                    .map(|j| {
+                        let valid = j.email_gov.is_some() && j.email_gov == j.email_gov_valid;
+                        format!(
+                            "{} {} ({}): {} {}{}",
+                            j.nik,
+                            j.nama,
+                            j.jabatan.as_deref().unwrap_or("-"),
+                            j.email_gov.as_deref().unwrap_or("-"),
+                            j.no_hp.as_deref().unwrap_or("-"),
+                            if valid { " [tervalidasi]" } else { "" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
         RekonCmd::List => {
             let all = b.rekon_batches()?;
             ctx.out.emit(&all, || all.iter().map(summary).collect::<Vec<_>>().join("\n"));
@@ -184,9 +218,25 @@ pub fn run(ctx: &Ctx, cmd: RekonCmd) -> Result<(), CliError> {
                 s
             });
         }
-        RekonCmd::Report { unit, out } => {
+        RekonCmd::Report { unit, out, signed_pdf: None } => {
             write(&out, &b.rekon_report_xlsx(unit.as_deref())?)?;
             ctx.out.emit(&serde_json::json!({ "out": out }), || format!("laporan rekon ditulis ke {}", out.display()));
+        }
+        RekonCmd::Report { unit, out, signed_pdf: Some(pdf) } => {
+            let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let rt = crate::sync::runtime()?;
+            let r =
+                rt.block_on(b.signed_rekon_report(unit.as_deref(), &name, &berkas_core::sync::SyncOptions::default()))?;
+            write(&out, &r.report)?;
+            r.summary.write(&pdf).map_err(|e| CliError::usage(format!("cannot write {}: {e}", pdf.display())))?;
+            let summary = serde_json::json!({ "out": out, "signed_pdf": pdf, "signed": r.summary.statement });
+            ctx.out.emit(&summary, || {
+                format!(
+                    "laporan rekon ditulis ke {}; ringkasan {}",
+                    out.display(),
+                    crate::signature::described(&r.summary.statement)
+                )
+            });
         }
     }
     Ok(())

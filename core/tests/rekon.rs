@@ -206,3 +206,68 @@ fn the_template_round_trips_and_a_wrong_file_writes_nothing() {
     assert!(e.to_string().contains("baris 3"), "{e}");
     assert_eq!(b.rekon_batches().expect("batches").len(), batches, "nothing of the broken file was kept");
 }
+
+#[test]
+fn jpt_non_pns_officials_are_kept_as_their_own_records() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let b = Berkas::init(&dir.path().join("p"), SecretStoreKind::File, "admin.bkd").expect("init");
+    let today = chrono::Utc::now().date_naive();
+    let mut rng = Rng::new(9);
+    let docs: Vec<_> = (0..2).map(|i| pegawai_document(&mut rng, i, "UNIT-A", today)).collect();
+    b.import_siasn(&serde_json::to_vec(&docs).expect("json")[..], &mut |_| {}).expect("import");
+    let pns_phone = b
+        .pegawai(docs[0]["dataUtama"]["nipBaru"].as_str().expect("nip"))
+        .expect("record")
+        .data_utama
+        .values
+        .get("no_hp")
+        .and_then(Value::as_str)
+        .expect("a PNS phone")
+        .to_string();
+    let file = dir.path().join("jpt.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "NIK,Nama,Jabatan,Email go.id,Nomor HP\n\
+             3374015203850004,Rina Staf Ahli,Staf Ahli Gubernur,rina@jatengprov.go.id,081377700001\n\
+             3374011505800001,Budi Tenaga Ahli,Tenaga Ahli,budi@gmail.com,\n\
+             33740115058,Salah NIK,Tenaga Ahli,,\n\
+             3374014507900002,,Tenaga Ahli,,\n\
+             3374015203850004,Rina Lagi,Staf Ahli Gubernur,,081377700009\n\
+             3374016512750003,Sari Penasihat,Penasihat,sari@jatengprov.go.id,{pns_phone}\n"
+        ),
+    )
+    .expect("write");
+    let day = today + chrono::Duration::days(1);
+    // A JPT file is not a PNS file: the PNS preview wants a NIP column.
+    assert!(b.rekon_preview(&file, day).is_err());
+    let p = b.rekon_preview_jpt(&file, day).expect("jpt preview");
+    assert_eq!(p.roster, "jpt");
+    let verdicts: Vec<Verdict> =
+        b.rekon_items(&p.batch, None, 0, 10).expect("items").iter().map(|i| i.verdict).collect();
+    use Verdict::*;
+    assert_eq!(verdicts, vec![New, Invalid, Invalid, Invalid, Duplicate, Duplicate]);
+    let items = b.rekon_items(&p.batch, None, 0, 10).expect("items");
+    assert!(items[5].reason.as_deref().is_some_and(|r| r.contains("NIP")), "{:?}", items[5].reason);
+    assert_eq!(items[0].jabatan.as_deref(), Some("Staf Ahli Gubernur"));
+
+    // Field by field, as for the PNS: Sari's address is applied, her number (a PNS's) is not.
+    let done = b.rekon_apply(&p.batch, &RekonSelection::default()).expect("apply");
+    assert_eq!((done.records, done.validated), (2, 2), "{done:?}");
+    let kept = b.rekon_jpt_list().expect("list");
+    assert_eq!(kept.iter().map(|j| j.nama.as_str()).collect::<Vec<_>>(), vec!["Rina Staf Ahli", "Sari Penasihat"]);
+    assert_eq!(kept[0].nik, "3374015203850004");
+    assert_eq!(kept[0].no_hp.as_deref(), Some("+6281377700001"));
+    assert_eq!(kept[0].email_gov_valid.as_deref(), Some("rina@jatengprov.go.id"));
+    assert_eq!(kept[1].no_hp, None, "a number a PNS holds is not given to an official");
+    // The same file again: the official is there now, nothing new.
+    let again = b.rekon_preview_jpt(&file, day).expect("again");
+    assert_eq!(b.rekon_items(&again.batch, None, 0, 1).expect("items")[0].verdict, Same);
+    // Counted in the standing, and in the report's own sheet.
+    let jpt = b.rekon_progress().expect("progress").units.into_iter().find(|u| u.unit == "JPT non-PNS");
+    assert_eq!(jpt.map(|u| (u.asn, u.email_validated, u.phone_valid)), Some((2, 2, 1)));
+    let report = b.rekon_report_xlsx(None).expect("report");
+    let book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(report)).expect("xlsx");
+    use calamine::Reader;
+    assert_eq!(book.sheet_names(), vec!["Rekon mandiri".to_string(), "JPT non-PNS".to_string()]);
+}

@@ -85,6 +85,16 @@ try {
   const notice = await driver.$("#rekon-notice");
   await notice.waitForDisplayed({ timeout: 20000 });
   assert.match(await notice.getText(), /1 rekaman diubah, 1 email go.id divalidasi/);
+  // The report to BKN: the workbook and its summary signed by the server.
+  await (await driver.$("#rekon-report")).scrollIntoView();
+  await (await driver.$("#rekon-report")).click();
+  await driver.waitUntil(async () => /\.pdf/.test(await (await driver.$("#rekon-notice")).getText()), { timeout: 30000 });
+  const saved = await (await driver.$("#rekon-notice")).getText();
+  assert.match(saved, /laporan-rekon-bkn-semua-.*\.xlsx, .*ringkasan-rekon-bkn-semua-.*\.pdf/);
+  const pdf = saved.match(/(\/\S*ringkasan-rekon-bkn-\S*\.pdf)/)[1];
+  berkas("fas-a", "", "signature", "key");
+  const verified = berkas("fas-a", "", "--json", "signature", "verify", pdf);
+  assert.equal(JSON.parse(verified).kind, "rekon");
   await (await driver.$("#nav-sync")).click();
   await (await driver.$("#sync-now")).click();
 
@@ -100,7 +110,7 @@ try {
   assert.equal(record.data_utama.values.email_gov_valid, "rekon.e2e@bkd.demo.go.id");
   assert.equal(record.data_utama.values.email_gov_valid_oleh, "admin");
 
-  console.log(`e2e rekon: fas-a previewed and could not apply; the admin applied; ${unitA[0]}'s phone shows the new contact data`);
+  console.log(`e2e rekon: fas-a previewed and could not apply; the admin applied and saved the report with its signed summary; ${unitA[0]}'s phone shows the new contact data`);
   passed = true;
 } finally {
   await driver.deleteSession().catch(() => {});

@@ -75,6 +75,17 @@ async fn rekon_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     assert_eq!(text(&asn, &a[0], "email_gov_valid").as_deref(), Some("asn.satu@bkd.demo.go.id"));
     assert_eq!(text(&asn, &a[0], "email_gov_valid_oleh").as_deref(), Some("admin"));
     assert!(text(&asn, &a[0], "rekon_terakhir").is_some_and(|s| s.contains("admin")));
+    // The report to BKN, its summary signed by the hub and naming the workbook's SHA-256.
+    let signed = admin.signed_rekon_report(None, "laporan-rekon.xlsx", &opts).await.expect("signed report");
+    let statement = admin.verify_signed(&signed.summary.bytes, None).expect("the summary checks out offline");
+    assert_eq!(statement.kind, "rekon");
+    let sha = berkas_core::signing::sha256_hex(&signed.report);
+    assert!(signed.summary.bytes.windows(sha.len()).any(|w| w == sha.as_bytes()), "the summary names the workbook");
+    let mut tampered = signed.summary.bytes.clone();
+    if let Some(at) = tampered.windows(3).position(|w| w == b"ASN") {
+        tampered[at] = b'X';
+    }
+    assert!(admin.verify_signed(&tampered, None).is_err(), "a changed summary no longer checks out");
     // And the facilitator's refused edit never reached anyone.
     fas.sync(&opts).await.expect("fas sync");
     assert_eq!(text(&admin, &a[1], "no_hp").as_deref(), Some("+6281370000002"));

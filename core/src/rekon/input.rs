@@ -43,12 +43,43 @@ pub struct InputRow {
     pub email_gov: Option<String>,
     pub email: Option<String>,
     pub no_hp: Option<String>,
+    /// A JPT non-PNS file's identity and position.
+    pub nik: Option<String>,
+    pub jabatan: Option<String>,
+}
+
+/// Whose contact data a file reconciles: the PNS (by NIP) or the JPT non-PNS officials (by
+/// NIK, kept as their own records).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Roster {
+    #[default]
+    Pns,
+    JptNonPns,
+}
+
+impl Roster {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Roster::Pns => "pns",
+            Roster::JptNonPns => "jpt",
+        }
+    }
+
+    pub fn parse(s: &str) -> Roster {
+        if s == "jpt" {
+            Roster::JptNonPns
+        } else {
+            Roster::Pns
+        }
+    }
 }
 
 /// Which column holds what.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Columns {
     nip: Option<usize>,
+    nik: Option<usize>,
+    jabatan: Option<usize>,
     nama: Option<usize>,
     email_gov: Option<usize>,
     email: Option<usize>,
@@ -57,6 +88,8 @@ struct Columns {
 
 /// The header names the template writes, in its order.
 pub const TEMPLATE_HEADERS: [&str; 5] = ["NIP", "Nama", "Email go.id", "Email pribadi", "Nomor HP"];
+/// The JPT non-PNS template's headers.
+pub const JPT_HEADERS: [&str; 6] = ["NIK", "Nama", "Jabatan", "Email go.id", "Email pribadi", "Nomor HP"];
 
 fn norm(header: &str) -> String {
     header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
@@ -65,6 +98,8 @@ fn norm(header: &str) -> String {
 fn role_of(header: &str) -> Option<&'static str> {
     match norm(header).as_str() {
         "nip" | "nipbaru" | "nipasn" | "nippns" => Some("nip"),
+        "nik" | "noktp" | "nomorktp" | "nomorindukkependudukan" => Some("nik"),
+        "jabatan" | "namajabatan" => Some("jabatan"),
         "nama" | "namalengkap" | "namapegawai" | "namaasn" => Some("nama"),
         "emailgoid" | "emailgov" | "emailresmi" | "emaildinas" | "emailgovid" | "emailkantor" | "emailinstansi" => {
             Some("email_gov")
@@ -76,12 +111,14 @@ fn role_of(header: &str) -> Option<&'static str> {
     }
 }
 
-fn columns(headers: &[String]) -> Result<Columns> {
+fn columns(headers: &[String], roster: Roster) -> Result<Columns> {
     let mut c = Columns::default();
     for (i, h) in headers.iter().enumerate() {
         let Some(role) = role_of(h) else { continue };
         let slot = match role {
             "nip" => &mut c.nip,
+            "nik" => &mut c.nik,
+            "jabatan" => &mut c.jabatan,
             "nama" => &mut c.nama,
             "email_gov" => &mut c.email_gov,
             "email" => &mut c.email,
@@ -99,11 +136,18 @@ fn columns(headers: &[String]) -> Result<Columns> {
         *slot = Some(i);
     }
     let found = || headers.iter().filter(|h| !h.trim().is_empty()).cloned().collect::<Vec<_>>().join(", ");
-    if c.nip.is_none() {
+    if roster == Roster::Pns && c.nip.is_none() {
         return Err(Error::BadDocument(format!(
             "tidak ada kolom NIP di baris judul (ditemukan: {}); pakai templat rekon: {}",
             found(),
             TEMPLATE_HEADERS.join(", ")
+        )));
+    }
+    if roster == Roster::JptNonPns && (c.nik.is_none() || c.nama.is_none()) {
+        return Err(Error::BadDocument(format!(
+            "templat JPT non-PNS memerlukan kolom NIK dan Nama (ditemukan: {}); pakai: {}",
+            found(),
+            JPT_HEADERS.join(", ")
         )));
     }
     if c.email_gov.is_none() && c.email.is_none() && c.no_hp.is_none() {
@@ -129,6 +173,8 @@ impl Columns {
             email_gov: cell(cells, self.email_gov),
             email: cell(cells, self.email),
             no_hp: cell(cells, self.no_hp),
+            nik: cell(cells, self.nik),
+            jabatan: cell(cells, self.jabatan),
         }
     }
 }
@@ -168,13 +214,14 @@ fn sniff(head: &[u8]) -> Result<Format> {
 pub fn read_rows(path: &std::path::Path, each: impl FnMut(InputRow) -> Result<()>) -> Result<Format> {
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
-    read_from(file, size, each)
+    read_from(file, size, Roster::Pns, each)
 }
 
 /// The same over bytes already in hand (a file the desktop's page picked).
 pub fn read_from<R: Read + Seek>(
     mut src: R,
     size: u64,
+    roster: Roster,
     mut each: impl FnMut(InputRow) -> Result<()>,
 ) -> Result<Format> {
     if size > MAX_FILE_BYTES {
@@ -189,8 +236,11 @@ pub fn read_from<R: Read + Seek>(
     let format = sniff(&head[..n])?;
     src.seek(SeekFrom::Start(0))?;
     match format {
-        Format::Csv => read_csv(src, &mut each)?,
-        Format::Xlsx => read_xlsx(src, &mut each)?,
+        Format::Csv => read_csv(src, roster, &mut each)?,
+        Format::Xlsx => read_xlsx(src, roster, &mut each)?,
+        Format::SiasnJson if roster == Roster::JptNonPns => {
+            return Err(Error::BadDocument("ekspor SIASN memuat PNS; JPT non-PNS memakai templatnya sendiri".into()))
+        }
         Format::SiasnJson => read_siasn(src, &mut each)?,
     }
     Ok(format)
@@ -212,7 +262,7 @@ fn delimiter(header_line: &[u8]) -> u8 {
     [b',', b';', b'\t'].into_iter().max_by_key(|d| header_line.iter().filter(|b| *b == d).count()).unwrap_or(b',')
 }
 
-fn read_csv<R: Read>(file: R, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
+fn read_csv<R: Read>(file: R, roster: Roster, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, file);
     if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
@@ -244,7 +294,7 @@ fn read_csv<R: Read>(file: R, each: &mut dyn FnMut(InputRow) -> Result<()>) -> R
             continue;
         }
         match &cols {
-            None => cols = Some(columns(&cells)?),
+            None => cols = Some(columns(&cells, roster)?),
             Some(c) => each(c.row(line, &cells))?,
         }
     }
@@ -281,7 +331,7 @@ fn is_number(value: &DataRef<'_>) -> bool {
     matches!(value, DataRef::Int(_) | DataRef::Float(_))
 }
 
-fn read_xlsx<R: Read + Seek>(file: R, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
+fn read_xlsx<R: Read + Seek>(file: R, roster: Roster, each: &mut dyn FnMut(InputRow) -> Result<()>) -> Result<()> {
     let bad = |e: calamine::XlsxError| Error::BadDocument(format!("XLSX tidak terbaca: {e}"));
     let mut book: Xlsx<_> = open_workbook_from_rs(BufReader::new(file)).map_err(bad)?;
     let Some(sheet) = book.sheet_names().first().cloned() else {
@@ -295,7 +345,7 @@ fn read_xlsx<R: Read + Seek>(file: R, each: &mut dyn FnMut(InputRow) -> Result<(
     let mut flush = |row: u32, texts: &mut Vec<String>, numbers: &mut Vec<bool>| -> Result<()> {
         if texts.iter().any(|c| !c.trim().is_empty()) {
             match &cols {
-                None => cols = Some(columns(texts)?),
+                None => cols = Some(columns(texts, roster)?),
                 Some(c) => {
                     let mut r = c.row(u64::from(row) + 1, texts);
                     r.nip_was_number = c.nip.is_some_and(|i| numbers.get(i).copied().unwrap_or(false));
@@ -351,6 +401,8 @@ fn read_siasn<R: Read>(file: R, each: &mut dyn FnMut(InputRow) -> Result<()>) ->
             email_gov: text("emailGov"),
             email: text("email"),
             no_hp: text("noHp"),
+            nik: None,
+            jabatan: None,
         })
     })
 }

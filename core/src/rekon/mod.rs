@@ -6,10 +6,16 @@
 //! (outbox, audit, sync, one merge rule) and marks a go.id address validated by the instansi.
 
 mod input;
+mod jpt;
+mod summary;
 mod verdict;
 mod xlsx;
 
-pub use input::{Format, MAX_FILE_BYTES, TEMPLATE_HEADERS};
+pub use input::{Format, Roster, JPT_HEADERS, MAX_FILE_BYTES, TEMPLATE_HEADERS};
+pub use jpt::JptNonPns;
+pub use summary::summary_lines;
+#[cfg(feature = "client")]
+pub use summary::SignedRekonReport;
 pub use verdict::Verdict;
 
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
@@ -41,6 +47,8 @@ pub struct RekonItem {
     pub nip: Option<String>,
     pub nama: Option<String>,
     pub unit: Option<String>,
+    /// A JPT non-PNS row's position (its `nip` holds the NIK).
+    pub jabatan: Option<String>,
     /// The row's verdict: the gravest of its fields'.
     pub verdict: Verdict,
     /// Why, in words (what is invalid, who holds the address already, when the record changed).
@@ -93,6 +101,8 @@ pub struct RekonPreview {
     pub file_name: String,
     pub file_date: String,
     pub format: String,
+    /// `pns` (rows by NIP) or `jpt` (JPT non-PNS officials by NIK).
+    pub roster: String,
     pub created_at: String,
     pub created_by: String,
     pub rows: u64,
@@ -143,19 +153,51 @@ fn stored_by_nip(conn: &rusqlite::Connection, nip: &str) -> Result<Option<Stored
         .optional()?)
 }
 
-/// The NIP of another record that holds `value` in contact field `i` (of [`FIELDS`]).
-fn holder(conn: &rusqlite::Connection, i: usize, value: &str, own_id: &str) -> Result<Option<String>> {
-    let sql = match i {
-        0 => "SELECT nip_baru FROM pegawai WHERE lower(email_gov) = lower(?1) AND email_gov IS NOT NULL AND id <> ?2 LIMIT 1",
-        1 => "SELECT nip_baru FROM pegawai WHERE lower(email) = lower(?1) AND email IS NOT NULL AND id <> ?2 LIMIT 1",
-        _ => "SELECT nip_baru FROM pegawai WHERE no_hp = ?1 AND no_hp IS NOT NULL AND id <> ?2 LIMIT 1",
+/// Who else holds `value` in contact field `i` (of [`FIELDS`]): another PNS record (not
+/// `own_id`) or a JPT non-PNS official (not `own_nik`), in words for the reason.
+pub(crate) fn holder(
+    conn: &rusqlite::Connection,
+    i: usize,
+    value: &str,
+    own_id: &str,
+    own_nik: &str,
+) -> Result<Option<String>> {
+    let (pns, jpt) = match i {
+        0 => (
+            "SELECT nip_baru FROM pegawai WHERE lower(email_gov) = lower(?1) AND email_gov IS NOT NULL AND id <> ?2 LIMIT 1",
+            "SELECT nik FROM jpt_non_pns WHERE lower(email_gov) = lower(?1) AND email_gov IS NOT NULL AND nik <> ?2 LIMIT 1",
+        ),
+        1 => (
+            "SELECT nip_baru FROM pegawai WHERE lower(email) = lower(?1) AND email IS NOT NULL AND id <> ?2 LIMIT 1",
+            "SELECT nik FROM jpt_non_pns WHERE lower(email) = lower(?1) AND email IS NOT NULL AND nik <> ?2 LIMIT 1",
+        ),
+        _ => (
+            "SELECT nip_baru FROM pegawai WHERE no_hp = ?1 AND no_hp IS NOT NULL AND id <> ?2 LIMIT 1",
+            "SELECT nik FROM jpt_non_pns WHERE no_hp = ?1 AND no_hp IS NOT NULL AND nik <> ?2 LIMIT 1",
+        ),
     };
-    Ok(conn.prepare_cached(sql)?.query_row(params![value, own_id], |r| r.get(0)).optional()?)
+    let one = |sql: &str, own: &str| -> Result<Option<String>> {
+        Ok(conn.prepare_cached(sql)?.query_row(params![value, own], |r| r.get(0)).optional()?)
+    };
+    if let Some(nip) = one(pns, own_id)? {
+        return Ok(Some(format!("NIP {nip}")));
+    }
+    Ok(one(jpt, own_nik)?.map(|nik| format!("JPT non-PNS NIK {nik}")))
+}
+
+/// What a preview is of.
+#[derive(Clone, Copy)]
+struct Head<'a> {
+    batch: &'a str,
+    at: &'a str,
+    file_name: &'a str,
+    file_date: Date,
+    roster: Roster,
 }
 
 /// The instant after which a change of the record is newer than the file: the end of the
 /// file's day in WIB (UTC+7), the earliest of Indonesia's zones, so no change of that day counts.
-fn cutoff_ms(file_date: Date) -> u64 {
+pub(crate) fn cutoff_ms(file_date: Date) -> u64 {
     let next = file_date.succ_opt().unwrap_or(file_date);
     let utc = next.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis() - 7 * 3_600_000).unwrap_or(0);
     u64::try_from(utc).unwrap_or(0)
@@ -169,12 +211,27 @@ impl Berkas {
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let file = std::fs::File::open(path)?;
         let size = file.metadata()?.len();
-        self.rekon_preview_from(&file_name, file, size, file_date)
+        self.rekon_preview_from(&file_name, file, size, file_date, Roster::Pns)
+    }
+
+    /// A JPT non-PNS file (NIK, Nama, Jabatan, contact columns) previewed against the
+    /// officials kept here: an unknown NIK is a new official.
+    pub fn rekon_preview_jpt(&self, path: &Path, file_date: Date) -> Result<RekonPreview> {
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        self.rekon_preview_from(&file_name, file, size, file_date, Roster::JptNonPns)
     }
 
     /// The same over bytes in hand (a file the desktop's page picked), named `file_name`.
-    pub fn rekon_preview_bytes(&self, file_name: &str, bytes: &[u8], file_date: Date) -> Result<RekonPreview> {
-        self.rekon_preview_from(file_name, std::io::Cursor::new(bytes), bytes.len() as u64, file_date)
+    pub fn rekon_preview_bytes(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        file_date: Date,
+        roster: Roster,
+    ) -> Result<RekonPreview> {
+        self.rekon_preview_from(file_name, std::io::Cursor::new(bytes), bytes.len() as u64, file_date, roster)
     }
 
     fn rekon_preview_from<R: std::io::Read + std::io::Seek>(
@@ -183,6 +240,7 @@ impl Berkas {
         src: R,
         size: u64,
         file_date: Date,
+        roster: Roster,
     ) -> Result<RekonPreview> {
         let principal = self.principal()?;
         let batch = new_id();
@@ -192,38 +250,37 @@ impl Berkas {
         // 16 MB cache the two evict each other (measured: 2.5 s instead of 1.45 s for 100,000
         // rows). 64 MB for its length (the peak stays bounded by it), given back after.
         store.conn.execute_batch("PRAGMA cache_size = -65536")?;
-        let written = self.write_preview(&mut store, &batch, &at, file_name, src, size, file_date, principal);
+        let head = Head { batch: &batch, at: &at, file_name, file_date, roster };
+        let written = self.write_preview(&mut store, &head, src, size, principal);
         store.conn.execute_batch(&format!("PRAGMA cache_size = {}", crate::store::CACHE_KIB))?;
         drop(store);
         written?;
         self.rekon_batch(&batch)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn write_preview<R: std::io::Read + std::io::Seek>(
         &self,
         store: &mut crate::store::Store,
-        batch: &str,
-        at: &str,
-        file_name: &str,
+        head: &Head<'_>,
         src: R,
         size: u64,
-        file_date: Date,
         principal: Option<authz::Principal>,
     ) -> Result<()> {
+        let Head { batch, at, file_name, file_date, roster } = *head;
         let cutoff = cutoff_ms(file_date);
         let sees_instansi =
             principal.as_ref().is_none_or(|p| authz::scope(p.role, Action::Read) == authz::Scope::Instansi);
         let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO rekon_batch (id, created_at, created_by, file_name, file_date, format, rows)
-             VALUES (?1, ?2, ?3, ?4, ?5, '', 0)",
+            "INSERT INTO rekon_batch (id, created_at, created_by, file_name, file_date, format, roster, rows)
+             VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, 0)",
             params![
                 batch,
                 at,
                 principal.as_ref().map_or(self.actor(), |p| p.username.as_str()),
                 file_name,
-                file_date.to_string()
+                file_date.to_string(),
+                roster.as_str()
             ],
         )?;
         let mut rows = 0u64;
@@ -231,11 +288,35 @@ impl Berkas {
             let mut insert = tx.prepare(
                 "INSERT INTO rekon_item (batch, line, nip, pegawai_id, unit, nama, verdict, reason,
                    email_gov_old, email_gov_new, email_gov_verdict, email_old, email_new, email_verdict,
-                   no_hp_old, no_hp_new, no_hp_verdict)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                   no_hp_old, no_hp_new, no_hp_verdict, jabatan)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?;
-            input::read_from(src, size, |row| {
+            input::read_from(src, size, roster, |row| {
                 rows += 1;
+                if roster == Roster::JptNonPns {
+                    let j = jpt::judge_row(&tx, &row, cutoff)?;
+                    insert.execute(params![
+                        batch,
+                        row.line as i64,
+                        row.nik,
+                        Option::<String>::None,
+                        Option::<String>::None,
+                        j.nama,
+                        j.judged.verdict.as_str(),
+                        j.judged.reason,
+                        j.judged.fields[0].old,
+                        j.judged.fields[0].new,
+                        j.judged.fields[0].verdict.as_str(),
+                        j.judged.fields[1].old,
+                        j.judged.fields[1].new,
+                        j.judged.fields[1].verdict.as_str(),
+                        j.judged.fields[2].old,
+                        j.judged.fields[2].new,
+                        j.judged.fields[2].verdict.as_str(),
+                        row.jabatan,
+                    ])?;
+                    return Ok(());
+                }
                 let stored = match row.nip.as_deref() {
                     Some(nip) if !row.nip_was_number => stored_by_nip(&tx, nip)?,
                     _ => None,
@@ -250,7 +331,7 @@ impl Berkas {
                     Ok(meta.and_then(|m| m.stamps.get(field).map(|st| st.hlc.wall_ms)))
                 };
                 let own = stored.as_ref().map(|s| s.id.as_str()).unwrap_or_default();
-                let held_by = |i: usize, value: &str| holder(&tx, i, value, own);
+                let held_by = |i: usize, value: &str| holder(&tx, i, value, own, "");
                 let values = stored.as_ref().map(|s| &s.values);
                 let judged = verdict::judge(&row, values, in_scope, sees_instansi, cutoff, stamps, held_by)?;
                 // A row outside the caller's scope shows nothing of the record.
@@ -273,11 +354,12 @@ impl Berkas {
                     judged.fields[2].old,
                     judged.fields[2].new,
                     judged.fields[2].verdict.as_str(),
+                    Option::<String>::None,
                 ])?;
                 Ok(())
             })?
         };
-        verdict::mark_duplicates(&tx, batch)?;
+        verdict::mark_duplicates(&tx, batch, if roster == Roster::Pns { "NIP" } else { "NIK" })?;
         tx.execute(
             "UPDATE rekon_batch SET format = ?2, rows = ?3 WHERE id = ?1",
             params![batch, format.as_str(), rows as i64],
@@ -302,7 +384,7 @@ impl Berkas {
         let conn = &store.conn;
         let head = conn
             .query_row(
-                "SELECT file_name, file_date, format, created_at, created_by, rows FROM rekon_batch WHERE id = ?1",
+                "SELECT file_name, file_date, format, created_at, created_by, rows, roster FROM rekon_batch WHERE id = ?1",
                 [batch],
                 |r| {
                     Ok((
@@ -312,6 +394,7 @@ impl Berkas {
                         r.get::<_, String>(3)?,
                         r.get::<_, String>(4)?,
                         r.get::<_, i64>(5)?,
+                        r.get::<_, String>(6)?,
                     ))
                 },
             )
@@ -347,6 +430,7 @@ impl Berkas {
             file_name: head.0,
             file_date: head.1,
             format: head.2,
+            roster: head.6,
             created_at: head.3,
             created_by: head.4,
             rows: head.5 as u64,
@@ -390,7 +474,9 @@ impl Berkas {
         }
         // Who validates: the signed-in account (the profile's user on a local tool).
         let who = principal.map(|p| p.username).unwrap_or_else(|| self.actor().to_string());
-        let file_date = self.rekon_batch(batch)?.file_date;
+        let head = self.rekon_batch(batch)?;
+        let file_date = head.file_date;
+        let roster = Roster::parse(&head.roster);
         let mut items = Vec::new();
         {
             let store = self.store();
@@ -415,6 +501,10 @@ impl Berkas {
             let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let at = now();
             for item in chunk {
+                if roster == Roster::JptNonPns {
+                    jpt::apply_item(&tx, batch, item, &who, &today, selection.override_stale, &mut done)?;
+                    continue;
+                }
                 let Some(nip) = item.nip.as_deref() else { continue };
                 let Some(now_stored) = stored_by_nip(&tx, nip)? else { continue };
                 let fields = [&item.email_gov, &item.email, &item.no_hp];
@@ -535,6 +625,17 @@ impl Berkas {
         let principal = self.principal()?;
         let store = self.store();
         xlsx::progress(&store.conn, principal.as_ref())
+    }
+
+    /// The JPT non-PNS officials kept here, by name.
+    pub fn rekon_jpt_list(&self) -> Result<Vec<JptNonPns>> {
+        jpt::all(&self.store().conn)
+    }
+
+    /// The JPT non-PNS template, filled with the officials kept here.
+    pub fn rekon_jpt_template_xlsx(&self) -> Result<Vec<u8>> {
+        let store = self.store();
+        xlsx::jpt_template(&jpt::all(&store.conn)?)
     }
 
     /// Sets (or clears) the deadline of the rekon, as BKN's letter gives it.

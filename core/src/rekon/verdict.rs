@@ -136,34 +136,26 @@ fn same_value(i: usize, a: &str, b: &str) -> bool {
 }
 
 /// Judges one row against the record its NIP names (`stored`: go.id e-mail, e-mail, phone).
-/// `changed_at` gives when a field of the record last changed (HLC wall time, ms).
+/// `changed_at` gives when a field of the record last changed (HLC wall time, ms); `holder`
+/// who else holds a value already.
 pub(super) fn judge(
     row: &InputRow,
     stored: Option<&[Option<String>; 3]>,
     in_scope: bool,
     sees_instansi: bool,
     cutoff_ms: u64,
-    mut changed_at: impl FnMut(&str) -> Result<Option<u64>>,
-    mut holder: impl FnMut(usize, &str) -> Result<Option<String>>,
+    changed_at: impl FnMut(&str) -> Result<Option<u64>>,
+    holder: impl FnMut(usize, &str) -> Result<Option<String>>,
 ) -> Result<Judged> {
-    let raws = [&row.email_gov, &row.email, &row.no_hp];
-    let absent = |i: usize| RekonField { old: None, new: raws[i].clone(), verdict: Verdict::Absent };
-    let refuse = |why: String| Judged {
-        verdict: Verdict::Invalid,
-        reason: Some(why),
-        fields: [0, 1, 2].map(|i| RekonField {
-            verdict: if raws[i].is_some() { Verdict::Invalid } else { Verdict::Absent },
-            ..absent(i)
-        }),
-    };
-    let Some(nip) = row.nip.as_deref() else { return Ok(refuse("NIP kosong".into())) };
+    let Some(nip) = row.nip.as_deref() else { return Ok(refuse(row, "NIP kosong".into())) };
     if row.nip_was_number {
         return Ok(refuse(
+            row,
             "NIP tersimpan sebagai angka (spreadsheet hanya menyimpan 15 digit): format kolom NIP sebagai teks".into(),
         ));
     }
     if let Err(e) = Nip::parse(nip) {
-        return Ok(refuse(format!("NIP tidak sah: {}", nip_words(&e))));
+        return Ok(refuse(row, format!("NIP tidak sah: {}", nip_words(&e))));
     }
     let Some(stored) = stored else {
         // A facilitator's device holds their units only: the NIP may be of another unit.
@@ -172,19 +164,62 @@ pub(super) fn judge(
         } else {
             "NIP tidak dikenal atau di luar unit kerja Anda"
         };
-        return Ok(refuse(why.into()));
+        return Ok(refuse(row, why.into()));
     };
     if !in_scope {
-        return Ok(refuse("NIP di luar unit kerja Anda".into()));
+        return Ok(refuse(row, "NIP di luar unit kerja Anda".into()));
     }
+    judge_fields(row, stored, cutoff_ms, changed_at, holder)
+}
+
+/// Judges one row of a JPT non-PNS file: a NIK and a name, then the fields against the
+/// official's row if there is one (an unknown NIK is a new official: every field new).
+pub(super) fn judge_jpt(
+    row: &InputRow,
+    stored: Option<&[Option<String>; 3]>,
+    cutoff_ms: u64,
+    changed_at: impl FnMut(&str) -> Result<Option<u64>>,
+    holder: impl FnMut(usize, &str) -> Result<Option<String>>,
+) -> Result<Judged> {
+    let Some(nik) = row.nik.as_deref() else { return Ok(refuse(row, "NIK kosong".into())) };
+    if let Err(e) = crate::model::Nik::parse(nik) {
+        return Ok(refuse(row, format!("NIK tidak sah ({})", e.code())));
+    }
+    if row.nama.is_none() {
+        return Ok(refuse(row, "Nama kosong".into()));
+    }
+    let none = [None, None, None];
+    judge_fields(row, stored.unwrap_or(&none), cutoff_ms, changed_at, holder)
+}
+
+/// The row refused whole: each field the file fills is invalid too.
+fn refuse(row: &InputRow, why: String) -> Judged {
+    let raws = [&row.email_gov, &row.email, &row.no_hp];
+    Judged {
+        verdict: Verdict::Invalid,
+        reason: Some(why),
+        fields: [0, 1, 2].map(|i| RekonField {
+            old: None,
+            new: raws[i].clone(),
+            verdict: if raws[i].is_some() { Verdict::Invalid } else { Verdict::Absent },
+        }),
+    }
+}
+
+fn judge_fields(
+    row: &InputRow,
+    stored: &[Option<String>; 3],
+    cutoff_ms: u64,
+    mut changed_at: impl FnMut(&str) -> Result<Option<u64>>,
+    mut holder: impl FnMut(usize, &str) -> Result<Option<String>>,
+) -> Result<Judged> {
+    let raws = [&row.email_gov, &row.email, &row.no_hp];
     let mut reasons = Vec::new();
-    let mut fields = [absent(0), absent(1), absent(2)];
+    let mut fields: [RekonField; 3] =
+        [0, 1, 2].map(|i| RekonField { old: stored[i].clone(), new: None, verdict: Verdict::Absent });
     for (i, field) in super::FIELDS.iter().enumerate() {
         let old = stored[i].clone();
-        let Some(raw) = raws[i] else {
-            fields[i].old = old;
-            continue;
-        };
+        let Some(raw) = raws[i] else { continue };
         let new = match normalized(i, raw) {
             Ok(v) => v,
             Err(why) => {
@@ -207,11 +242,11 @@ pub(super) fn judge(
                 _ => Verdict::Changed,
             },
         };
-        // One address or number per ASN: another record holding it already makes a duplicate.
+        // One address or number per person: another holding it already makes a duplicate.
         let verdict = match (verdict.writes(), verdict) {
             (true, v) => match holder(i, &new)? {
                 Some(other) => {
-                    reasons.push(format!("{}: sudah dipakai NIP {other}", LABELS[i]));
+                    reasons.push(format!("{}: sudah dipakai {other}", LABELS[i]));
                     Verdict::Duplicate
                 }
                 None => v,
@@ -227,7 +262,7 @@ pub(super) fn judge(
 /// Marks what would give one address or number to two ASN within the file: a value two rows
 /// give to different NIPs, and every repeat of a NIP after its first row. (A value another
 /// record holds is found row by row, by `holder`.) A duplicate row stays invalid if it was.
-pub(super) fn mark_duplicates(conn: &Connection, batch: &str) -> Result<()> {
+pub(super) fn mark_duplicates(conn: &Connection, batch: &str, id_label: &str) -> Result<()> {
     for (i, f) in super::FIELDS.iter().enumerate() {
         let label = LABELS[i];
         // Given to two NIPs by the file itself.
@@ -249,12 +284,12 @@ pub(super) fn mark_duplicates(conn: &Connection, batch: &str) -> Result<()> {
            email_gov_verdict = CASE WHEN email_gov_verdict = 'absent' THEN 'absent' ELSE 'duplicate' END,
            email_verdict = CASE WHEN email_verdict = 'absent' THEN 'absent' ELSE 'duplicate' END,
            no_hp_verdict = CASE WHEN no_hp_verdict = 'absent' THEN 'absent' ELSE 'duplicate' END,
-           reason = coalesce(reason || '; ', '') || 'NIP sudah ada di baris ' ||
+           reason = coalesce(reason || '; ', '') || ?2 || ' sudah ada di baris ' ||
              (SELECT min(o.line) FROM rekon_item o WHERE o.batch = rekon_item.batch AND o.nip = rekon_item.nip)
          WHERE batch = ?1 AND verdict <> 'invalid'
            AND nip IN (SELECT nip FROM rekon_item WHERE batch = ?1 AND nip IS NOT NULL GROUP BY nip HAVING count(*) > 1)
            AND line > (SELECT min(o.line) FROM rekon_item o WHERE o.batch = ?1 AND o.nip = rekon_item.nip)",
-        [batch],
+        params![batch, id_label],
     )?;
     Ok(())
 }
@@ -268,7 +303,8 @@ pub(super) fn items(
 ) -> Result<Vec<RekonItem>> {
     let mut st = conn.prepare_cached(
         "SELECT line, nip, nama, unit, verdict, reason, email_gov_old, email_gov_new, email_gov_verdict,
-                email_old, email_new, email_verdict, no_hp_old, no_hp_new, no_hp_verdict, applied_at IS NOT NULL
+                email_old, email_new, email_verdict, no_hp_old, no_hp_new, no_hp_verdict, applied_at IS NOT NULL,
+                jabatan
          FROM rekon_item WHERE batch = ?1 AND (?2 IS NULL OR verdict = ?2)
          ORDER BY line LIMIT ?3 OFFSET ?4",
     )?;
@@ -288,6 +324,7 @@ pub(super) fn items(
                 email: field(r, 9)?,
                 no_hp: field(r, 12)?,
                 applied: r.get(15)?,
+                jabatan: r.get(16)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

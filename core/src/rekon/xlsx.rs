@@ -4,7 +4,8 @@
 use rusqlite::Connection;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
-use super::input::TEMPLATE_HEADERS;
+use super::input::{JPT_HEADERS, TEMPLATE_HEADERS};
+use super::JptNonPns;
 use super::{verdict, RekonPreview, RekonProgress, RekonUnitProgress, Verdict, DEADLINE};
 use crate::authz::{Action, Principal, Target};
 use crate::error::{Error, Result};
@@ -203,6 +204,51 @@ pub(super) fn preview(conn: &Connection, p: &RekonPreview) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(bad)
 }
 
+pub(super) fn jpt_template(officials: &[JptNonPns]) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("JPT non-PNS").map_err(bad)?;
+    headers(sheet, 0, &JPT_HEADERS)?;
+    let text = Format::new().set_num_format("@");
+    for c in [0u16, 5] {
+        sheet.set_column_format(c, &text).map_err(bad)?;
+    }
+    for (i, j) in officials.iter().enumerate() {
+        let row = 1 + i as u32;
+        sheet.write_string_with_format(row, 0, &j.nik, &text).map_err(bad)?;
+        sheet.write_string(row, 1, &j.nama).map_err(bad)?;
+        for (c, v) in [(2u16, &j.jabatan), (3, &j.email_gov), (4, &j.email)] {
+            if let Some(v) = v {
+                sheet.write_string(row, c, v).map_err(bad)?;
+            }
+        }
+        if let Some(p) = &j.no_hp {
+            let local = p.strip_prefix("+62").map(|n| format!("0{n}")).unwrap_or_else(|| p.clone());
+            sheet.write_string_with_format(row, 5, &local, &text).map_err(bad)?;
+        }
+    }
+    for (c, w) in [(0u16, 20.0), (1, 30.0), (2, 34.0), (3, 34.0), (4, 30.0), (5, 18.0)] {
+        sheet.set_column_width(c, w).map_err(bad)?;
+    }
+    book.save_to_buffer().map_err(bad)
+}
+
+/// The JPT non-PNS officials as the rekon counts them (one "unit").
+fn jpt_progress(officials: &[JptNonPns]) -> Option<RekonUnitProgress> {
+    if officials.is_empty() {
+        return None;
+    }
+    let validated =
+        |j: &JptNonPns| matches!((&j.email_gov, &j.email_gov_valid), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
+    Some(RekonUnitProgress {
+        unit: "JPT non-PNS".into(),
+        asn: officials.len() as u64,
+        email_validated: officials.iter().filter(|j| validated(j)).count() as u64,
+        email_unvalidated: officials.iter().filter(|j| j.email_gov.is_some() && !validated(j)).count() as u64,
+        phone_valid: officials.iter().filter(|j| j.no_hp.as_deref().is_some_and(|p| Phone::parse(p).is_ok())).count()
+            as u64,
+    })
+}
+
 pub(super) fn progress(conn: &Connection, principal: Option<&Principal>) -> Result<RekonProgress> {
     let mut units: Vec<RekonUnitProgress> = Vec::new();
     each_asn(conn, None, principal, |a| {
@@ -230,6 +276,10 @@ pub(super) fn progress(conn: &Connection, principal: Option<&Principal>) -> Resu
         }
         Ok(())
     })?;
+    // The BKD's own roster of JPT non-PNS officials, for those who reach the whole instansi.
+    if principal.is_none_or(|p| crate::authz::scope(p.role, Action::Read) == crate::authz::Scope::Instansi) {
+        units.extend(jpt_progress(&super::jpt::all(conn)?));
+    }
     let deadline = replica::meta_get(conn, DEADLINE)?;
     let days_left = deadline
         .as_deref()
@@ -265,5 +315,34 @@ pub(super) fn report(conn: &Connection, unit: Option<&str>, principal: Option<&P
         sheet.set_column_width(c, w).map_err(bad)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(bad)?;
+    let officials = super::jpt::all(conn)?;
+    let everyone = principal.is_none_or(|p| crate::authz::scope(p.role, Action::Read) == crate::authz::Scope::Instansi);
+    if unit.is_none() && everyone && !officials.is_empty() {
+        let sheet = book.add_worksheet().set_name("JPT non-PNS").map_err(bad)?;
+        headers(sheet, 0, &["No", "NIK", "Nama", "Jabatan", "Email go.id", "Nomor HP", "Status"])?;
+        for (i, j) in officials.iter().enumerate() {
+            let row = 1 + i as u32;
+            let asn = Asn {
+                nip: j.nik.clone(),
+                nama: j.nama.clone(),
+                unit: j.jabatan.clone().unwrap_or_default(),
+                email_gov: j.email_gov.clone(),
+                email: j.email.clone(),
+                no_hp: j.no_hp.clone(),
+                email_gov_valid: j.email_gov_valid.clone(),
+            };
+            sheet.write_number(row, 0, f64::from(row)).map_err(bad)?;
+            sheet.write_string_with_format(row, 1, &asn.nip, &text).map_err(bad)?;
+            sheet.write_string(row, 2, &asn.nama).map_err(bad)?;
+            sheet.write_string(row, 3, &asn.unit).map_err(bad)?;
+            if let Some(e) = &asn.email_gov {
+                sheet.write_string(row, 4, e).map_err(bad)?;
+            }
+            if let Some(p) = &asn.no_hp {
+                sheet.write_string_with_format(row, 5, p, &text).map_err(bad)?;
+            }
+            sheet.write_string(row, 6, asn.status()).map_err(bad)?;
+        }
+    }
     book.save_to_buffer().map_err(bad)
 }

@@ -4,7 +4,7 @@
 //! export folder. A facilitator previews; the apply button is not theirs.
 
 use berkas_core::model::Date;
-use berkas_core::rekon::{RekonCounts, RekonField, RekonItem, RekonPreview, RekonSelection, Verdict};
+use berkas_core::rekon::{RekonCounts, RekonField, RekonItem, RekonPreview, RekonSelection, Roster, Verdict};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -33,6 +33,8 @@ pub struct RekonPreviewView {
     pub batch: String,
     pub file_name: String,
     pub file_date: String,
+    /// `pns` (rows by NIP) or `jpt` (JPT non-PNS officials by NIK).
+    pub roster: String,
     pub created_at: String,
     pub created_by: String,
     pub rows: u32,
@@ -57,6 +59,7 @@ pub struct RekonItemView {
     pub nip: Option<String>,
     pub nama: Option<String>,
     pub unit: Option<String>,
+    pub jabatan: Option<String>,
     pub verdict: String,
     pub reason: Option<String>,
     pub email_gov: RekonFieldView,
@@ -115,6 +118,7 @@ fn item(i: RekonItem) -> RekonItemView {
         nip: i.nip,
         nama: i.nama,
         unit: i.unit,
+        jabatan: i.jabatan,
         verdict: i.verdict.as_str().into(),
         reason: i.reason,
         email_gov: field(i.email_gov),
@@ -129,6 +133,7 @@ fn preview(p: RekonPreview, may_apply: bool) -> RekonPreviewView {
         batch: p.batch,
         file_name: p.file_name,
         file_date: p.file_date,
+        roster: p.roster,
         created_at: p.created_at,
         created_by: p.created_by,
         rows: n(p.rows),
@@ -153,7 +158,7 @@ fn header(request: &tauri::ipc::Request<'_>, name: &str) -> Option<String> {
 }
 
 /// A file picked on the page: its bytes raw, its name in `file-name`, the day its data was
-/// taken in `file-date` (YYYY-MM-DD).
+/// taken in `file-date` (YYYY-MM-DD), `roster: jpt` for a JPT non-PNS file.
 #[tauri::command]
 pub fn rekon_preview(state: State<'_, Desktop>, request: tauri::ipc::Request<'_>) -> CmdResult<RekonPreviewView> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
@@ -161,8 +166,9 @@ pub fn rekon_preview(state: State<'_, Desktop>, request: tauri::ipc::Request<'_>
     };
     let name = header(&request, "file-name").unwrap_or_else(|| "rekon".into());
     let day = date(&header(&request, "file-date").unwrap_or_default())?;
+    let roster = Roster::parse(&header(&request, "roster").unwrap_or_default());
     let b = state.berkas()?;
-    Ok(preview(b.rekon_preview_bytes(&name, bytes, day)?, may_apply(&b)?))
+    Ok(preview(b.rekon_preview_bytes(&name, bytes, day, roster)?, may_apply(&b)?))
 }
 
 #[tauri::command]
@@ -214,18 +220,33 @@ pub fn rekon_export_preview(state: State<'_, Desktop>, batch: String) -> CmdResu
     crate::reports::write_export(&format!("rekon-pratinjau-{}.xlsx", stamp()), &bytes)
 }
 
+/// The template: of `unit` (or all in reach), or with `jpt` the JPT non-PNS one.
 #[tauri::command]
-pub fn rekon_template(state: State<'_, Desktop>, unit: Option<String>) -> CmdResult<String> {
+pub fn rekon_template(state: State<'_, Desktop>, unit: Option<String>, jpt: bool) -> CmdResult<String> {
+    if jpt {
+        let bytes = state.berkas()?.rekon_jpt_template_xlsx()?;
+        return crate::reports::write_export(&format!("templat-rekon-jpt-non-pns-{}.xlsx", stamp()), &bytes);
+    }
     let bytes = state.berkas()?.rekon_template_xlsx(unit.as_deref())?;
     let scope = unit.as_deref().unwrap_or("semua");
     crate::reports::write_export(&format!("templat-rekon-{scope}-{}.xlsx", stamp()), &bytes)
 }
 
+/// The report to BKN as XLSX and, signed in to a hub, its summary as a PDF the hub signs
+/// (naming the workbook's SHA-256); the paths written.
 #[tauri::command]
-pub fn rekon_report(state: State<'_, Desktop>, unit: Option<String>) -> CmdResult<String> {
-    let bytes = state.berkas()?.rekon_report_xlsx(unit.as_deref())?;
+pub async fn rekon_report(state: State<'_, Desktop>, unit: Option<String>) -> CmdResult<Vec<String>> {
+    let b = state.berkas()?;
     let scope = unit.as_deref().unwrap_or("semua");
-    crate::reports::write_export(&format!("laporan-rekon-bkn-{scope}-{}.xlsx", stamp()), &bytes)
+    let name = format!("laporan-rekon-bkn-{scope}-{}.xlsx", stamp());
+    if b.principal()?.is_none() {
+        return Ok(vec![crate::reports::write_export(&name, &b.rekon_report_xlsx(unit.as_deref())?)?]);
+    }
+    let opts = berkas_core::sync::SyncOptions::default();
+    let r = b.signed_rekon_report(unit.as_deref(), &name, &opts).await?;
+    let xlsx = crate::reports::write_export(&name, &r.report)?;
+    let pdf = crate::reports::write_export(&format!("ringkasan-rekon-bkn-{scope}-{}.pdf", stamp()), &r.summary.bytes)?;
+    Ok(vec![xlsx, pdf])
 }
 
 fn progress(b: &berkas_core::Berkas) -> CmdResult<RekonProgressView> {

@@ -208,7 +208,11 @@ export type RekonCountsView = { same: number, new_value: number, changed: number
 
 export type RekonUnitView = { unit: string, counts: RekonCountsView, };
 
-export type RekonPreviewView = { batch: string, file_name: string, file_date: string, created_at: string, created_by: string, rows: number, counts: RekonCountsView, units: Array<RekonUnitView>, applied: number, 
+export type RekonPreviewView = { batch: string, file_name: string, file_date: string, 
+/**
+ * `pns` (rows by NIP) or `jpt` (JPT non-PNS officials by NIK).
+ */
+roster: string, created_at: string, created_by: string, rows: number, counts: RekonCountsView, units: Array<RekonUnitView>, applied: number, 
 /**
  * Whether this account may apply it (the BKD's right alone).
  */
@@ -220,7 +224,7 @@ export type RekonFieldView = { old: string | null, new: string | null,
  */
 verdict: string, };
 
-export type RekonItemView = { line: number, nip: string | null, nama: string | null, unit: string | null, verdict: string, reason: string | null, email_gov: RekonFieldView, email: RekonFieldView, no_hp: RekonFieldView, applied: boolean, };
+export type RekonItemView = { line: number, nip: string | null, nama: string | null, unit: string | null, jabatan: string | null, verdict: string, reason: string | null, email_gov: RekonFieldView, email: RekonFieldView, no_hp: RekonFieldView, applied: boolean, };
 
 export type RekonAppliedView = { records: number, fields: number, validated: number, moved: number, kept_newer: number, };
 

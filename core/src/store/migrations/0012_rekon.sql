@@ -20,6 +20,8 @@ CREATE TABLE rekon_batch (
     -- The day the file's data was taken: a field the record changed after it is "stale".
     file_date TEXT NOT NULL,
     format TEXT NOT NULL,
+    -- pns: rows name PNS records by NIP; jpt: JPT non-PNS officials by NIK (their own table).
+    roster TEXT NOT NULL DEFAULT 'pns',
     rows INTEGER NOT NULL
 ) WITHOUT ROWID;
 
@@ -30,6 +32,7 @@ CREATE TABLE rekon_item (
     pegawai_id TEXT,
     unit TEXT,
     nama TEXT,
+    jabatan TEXT,
     verdict TEXT NOT NULL,
     reason TEXT,
     email_gov_old TEXT,
@@ -46,3 +49,22 @@ CREATE TABLE rekon_item (
 ) WITHOUT ROWID;
 CREATE INDEX rekon_item_verdict ON rekon_item(batch, verdict);
 CREATE INDEX rekon_item_nip ON rekon_item(batch, nip);
+
+-- JPT non-PNS officials (BKN's template: name, NIK, jabatan, e-mail, phone): no NIP, no
+-- record of their own in SIASN, so kept here as their own rows, reconciled the same way.
+CREATE TABLE jpt_non_pns (
+    nik TEXT PRIMARY KEY,
+    nama TEXT NOT NULL,
+    jabatan TEXT,
+    email_gov TEXT,
+    email TEXT,
+    no_hp TEXT,
+    email_gov_valid TEXT,
+    email_gov_valid_oleh TEXT,
+    email_gov_valid_pada TEXT,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX jpt_non_pns_email_gov ON jpt_non_pns(lower(email_gov)) WHERE email_gov IS NOT NULL;
+CREATE INDEX jpt_non_pns_email ON jpt_non_pns(lower(email)) WHERE email IS NOT NULL;
+CREATE INDEX jpt_non_pns_no_hp ON jpt_non_pns(no_hp) WHERE no_hp IS NOT NULL;

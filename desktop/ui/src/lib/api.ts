@@ -88,10 +88,10 @@ export const api = {
   adminBackups: () => invoke<AdminBackups>("admin_backups"),
   adminBackupNow: (passphrase: string) => invoke<AdminBackups>("admin_backup_now", { passphrase }),
   /** A rekon file: its bytes raw, its name and the day its data was taken in headers. */
-  rekonPreview: (file: File, fileDate: string) =>
+  rekonPreview: (file: File, fileDate: string, jpt: boolean) =>
     file.arrayBuffer().then((bytes) =>
       invoke<RekonPreviewView>("rekon_preview", new Uint8Array(bytes), {
-        headers: { "file-name": encodeURIComponent(file.name), "file-date": fileDate },
+        headers: { "file-name": encodeURIComponent(file.name), "file-date": fileDate, roster: jpt ? "jpt" : "pns" },
       }),
     ),
   rekonBatches: () => invoke<RekonPreviewView[]>("rekon_batches"),
@@ -100,8 +100,9 @@ export const api = {
   rekonApply: (batch: string, lines: number[] | null, overrideStale: boolean) =>
     invoke<RekonAppliedView>("rekon_apply", { batch, lines, overrideStale }),
   rekonExportPreview: (batch: string) => invoke<string>("rekon_export_preview", { batch }),
-  rekonTemplate: (unit: string | null) => invoke<string>("rekon_template", { unit }),
-  rekonReport: (unit: string | null) => invoke<string>("rekon_report", { unit }),
+  rekonTemplate: (unit: string | null, jpt: boolean) => invoke<string>("rekon_template", { unit, jpt }),
+  /** The report to BKN (XLSX) and, signed in, its summary PDF signed by the server: the paths. */
+  rekonReport: (unit: string | null) => invoke<string[]>("rekon_report", { unit }),
   rekonProgress: () => invoke<RekonProgressView>("rekon_progress"),
   rekonSetDeadline: (deadline: string | null) => invoke<RekonProgressView>("rekon_set_deadline", { deadline }),
   onSyncDone: (f: (d: SyncDoneEvent) => void): Promise<UnlistenFn> =>

@@ -208,4 +208,41 @@ class JourneyTest {
         assertEquals("Cap dan tanda tangan tidak sesuai", record.state.value.teguran.single().reason)
         assertEquals("synced", record.state.value.syncState)
     }
+
+    /** Rekon mandiri: the BKD reconciles this ASN's contact data from a file; the phone shows
+     *  the new number and go.id address after its next sync, with who validated it and the
+     *  rekon as its source. */
+    @Test
+    fun aReconciliationReachesThePhone() = runBlocking {
+        val (url, nip, _) = startHub(temp.newFolder("hub-rekon"), "127.0.0.1:0")
+        val app = App(File(temp.root, "phone-rekon"), MemoryKeys(), this)
+        app.session.start().join()
+        LoginViewModel(app.repo, this).login(url, nip, password).join()
+        app.sync.sync().join()
+
+        val admin = temp.newFolder("admin")
+        cli(admin, "init", "--secret-store", "file")
+        cli(admin, "login", "--server", url, "--user", "admin", "--password-stdin", input = "$password\n")
+        cli(admin, "sync")
+        val file = File(temp.root, "rekon.csv")
+        file.writeText("NIP;Email go.id;Nomor HP\n$nip;rekon.kt@bkd.demo.go.id;0813-5555-0001\n")
+        // The file was made after the hub was seeded.
+        val tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString()
+        val preview = cli(admin, "--json", "rekon", "preview", file.path, "--tanggal", tomorrow)
+        val batch = Regex("\"batch\"\\s*:\\s*\"([^\"]+)\"").find(preview)!!.groupValues[1]
+        cli(admin, "rekon", "apply", batch)
+        cli(admin, "sync")
+
+        app.sync.sync().join()
+        assertEquals(null, app.sync.state.value.error)
+        val record = RecordViewModel(app.repo, this)
+        record.load(nip).join()
+        val fields = record.state.value.record!!.dataUtama.associateBy { it.name }
+        assertEquals("+6281355550001", fields.getValue("no_hp").value)
+        assertEquals("rekon.kt@bkd.demo.go.id", fields.getValue("email_gov").value)
+        assertEquals("rekon.kt@bkd.demo.go.id", fields.getValue("email_gov_valid").value)
+        assertEquals("admin", fields.getValue("email_gov_valid_oleh").value)
+        assertTrue(fields.getValue("rekon_terakhir").value.contains("admin"))
+        assertEquals("Rekon mandiri terakhir", fields.getValue("rekon_terakhir").label)
+    }
 }
