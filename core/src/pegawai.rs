@@ -133,7 +133,7 @@ pub(crate) fn warnings_for(du: &FieldMap) -> Vec<Warning> {
 }
 
 /// Queues the fields an edit really changed for sync.
-pub(crate) fn record_diff(
+fn record_diff(
     conn: &Connection,
     actor: &str,
     entity: Entity,
@@ -150,7 +150,31 @@ fn field_names(m: &FieldMap) -> serde_json::Value {
     serde_json::Value::Array(m.keys().map(|k| serde_json::Value::String(k.clone())).collect())
 }
 
-pub(crate) fn diff_json(diff: &BTreeMap<String, (Value, Value)>) -> serde_json::Value {
+/// Writes validated data utama fields of the record `id` inside `tx`, as every edit does: the
+/// row, its audit entry (`why` added to its detail: a rekon's batch and line), the outbox and
+/// the completeness score. Returns what really changed.
+pub(crate) fn write_data_utama(
+    tx: &Connection,
+    actor: &str,
+    id: &str,
+    clean: &FieldMap,
+    at: &str,
+    why: Option<(&str, serde_json::Value)>,
+) -> Result<BTreeMap<String, (Value, Value)>> {
+    let diff = records::update_row(tx, Entity::DataUtama.def(), id, clean, actor, at)?;
+    if !diff.is_empty() {
+        let mut detail = diff_json(&diff);
+        if let (Some(o), Some((key, value))) = (detail.as_object_mut(), why) {
+            o.insert(key.into(), value);
+        }
+        audit::record(tx, at, actor, "update", Some("pegawai"), Some(id), Some(id), Some(&detail))?;
+        record_diff(tx, actor, Entity::DataUtama, id, id, &diff)?;
+        records::refresh_completeness(tx, id)?;
+    }
+    Ok(diff)
+}
+
+fn diff_json(diff: &BTreeMap<String, (Value, Value)>) -> serde_json::Value {
     let mut o = serde_json::Map::new();
     for (k, (old, new)) in diff {
         o.insert(k.clone(), serde_json::json!({ "old": old, "new": new }));
@@ -229,22 +253,7 @@ impl Berkas {
                 return Err(Error::DuplicateNip);
             }
         }
-        let at = now();
-        let diff = records::update_row(&tx, Entity::DataUtama.def(), &id, &clean, self.actor(), &at)?;
-        if !diff.is_empty() {
-            audit::record(
-                &tx,
-                &at,
-                self.actor(),
-                "update",
-                Some("pegawai"),
-                Some(&id),
-                Some(&id),
-                Some(&diff_json(&diff)),
-            )?;
-            record_diff(&tx, self.actor(), Entity::DataUtama, &id, &id, &diff)?;
-            records::refresh_completeness(&tx, &id)?;
-        }
+        let diff = write_data_utama(&tx, self.actor(), &id, &clean, &now(), None)?;
         tx.commit()?;
         Ok(diff.into_keys().collect())
     }

@@ -5,6 +5,8 @@
 //! can prepare it and the BKD can apply it, all rows or some. Applying makes ordinary changes
 //! (outbox, audit, sync, one merge rule) and marks a go.id address validated by the instansi.
 
+mod apply;
+mod exports;
 mod input;
 mod jpt;
 mod summary;
@@ -24,10 +26,9 @@ use std::path::Path;
 
 use crate::authz::{self, Action, Target};
 use crate::error::{Error, Result};
-use crate::model::{Date, Entity, FieldMap, Value};
-use crate::pegawai::{diff_json, record_diff, validate};
+use crate::model::{Date, Entity};
 use crate::profile::Berkas;
-use crate::store::{audit, new_id, now, records, replica};
+use crate::store::{audit, new_id, now, replica};
 
 /// The contact fields a rekon file carries, in the order of the template.
 pub const FIELDS: [&str; 3] = ["email_gov", "email", "no_hp"];
@@ -137,14 +138,14 @@ pub struct RekonApplied {
 }
 
 /// The record a NIP names, as the preview needs it.
-struct Stored {
+pub(crate) struct Stored {
     id: String,
     unit: Option<String>,
     nama: Option<String>,
     values: [Option<String>; 3],
 }
 
-fn stored_by_nip(conn: &rusqlite::Connection, nip: &str) -> Result<Option<Stored>> {
+pub(crate) fn stored_by_nip(conn: &rusqlite::Connection, nip: &str) -> Result<Option<Stored>> {
     Ok(conn
         .prepare_cached("SELECT id, unit, nama, email_gov, email, no_hp FROM pegawai WHERE nip_baru = ?1")?
         .query_row([nip], |r| {
@@ -456,221 +457,10 @@ impl Berkas {
         let store = self.store();
         verdict::items(&store.conn, batch, only, offset, limit)
     }
-
-    /// Applies a previewed file: the selected rows' new and changed fields become ordinary
-    /// changes of the records (and stale ones when the admin overrides), a go.id address is
-    /// marked validated by the instansi. Only the BKD may; a facilitator is refused before
-    /// anything is written. A row whose record changed since the preview is left alone.
-    pub fn rekon_apply(&self, batch: &str, selection: &RekonSelection) -> Result<RekonApplied> {
-        let principal = self.principal()?;
-        if let Some(p) = &principal {
-            if authz::scope(p.role, Action::ReconcileContact) == authz::Scope::None {
-                return Err(Error::Forbidden {
-                    code: "forbidden.role",
-                    en: "only the BKD (admin) applies a rekon file; a facilitator prepares and previews it",
-                    id: "hanya BKD (admin) yang menerapkan rekon; fasilitator menyiapkan berkas dan pratinjaunya",
-                });
-            }
-        }
-        // Who validates: the signed-in account (the profile's user on a local tool).
-        let who = principal.map(|p| p.username).unwrap_or_else(|| self.actor().to_string());
-        let head = self.rekon_batch(batch)?;
-        let file_date = head.file_date;
-        let roster = Roster::parse(&head.roster);
-        let mut items = Vec::new();
-        {
-            let store = self.store();
-            let mut offset = 0;
-            loop {
-                let page = verdict::items(&store.conn, batch, None, offset, 5_000)?;
-                if page.is_empty() {
-                    break;
-                }
-                offset += page.len() as u64;
-                items.extend(
-                    page.into_iter()
-                        .filter(|i| !i.applied && selection.lines.as_ref().is_none_or(|l| l.contains(&i.line))),
-                );
-            }
-        }
-        let today = crate::model::today().to_string();
-        let mut done = RekonApplied::default();
-        for chunk in items.chunks(1_000) {
-            let mut store = self.store();
-            let s = &mut *store;
-            let tx = s.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let at = now();
-            for item in chunk {
-                if roster == Roster::JptNonPns {
-                    jpt::apply_item(&tx, batch, item, &who, &today, selection.override_stale, &mut done)?;
-                    continue;
-                }
-                let Some(nip) = item.nip.as_deref() else { continue };
-                let Some(now_stored) = stored_by_nip(&tx, nip)? else { continue };
-                let fields = [&item.email_gov, &item.email, &item.no_hp];
-                // The record moved since the preview: the preview's old values no longer hold.
-                if fields.iter().zip(&now_stored.values).any(|(f, v)| f.verdict.writes() && f.old != *v) {
-                    done.moved += 1;
-                    continue;
-                }
-                let mut changes = FieldMap::new();
-                for (name, f) in FIELDS.iter().zip(fields) {
-                    let take = match f.verdict {
-                        Verdict::New | Verdict::Changed => true,
-                        Verdict::Stale if selection.override_stale => true,
-                        Verdict::Stale => {
-                            done.kept_newer += 1;
-                            false
-                        }
-                        _ => false,
-                    };
-                    if let (true, Some(v)) = (take, &f.new) {
-                        changes.insert(name.to_string(), Value::Text(v.clone()));
-                    }
-                }
-                let gov = changes.get("email_gov").and_then(Value::as_str).map(str::to_string).or_else(|| {
-                    (item.email_gov.verdict == Verdict::Same).then(|| item.email_gov.new.clone()).flatten()
-                });
-                let already: Option<String> =
-                    tx.query_row("SELECT email_gov_valid FROM pegawai WHERE id = ?1", [&now_stored.id], |r| r.get(0))?;
-                let validates = gov.as_ref().is_some_and(|g| already.as_deref() != Some(g.as_str()));
-                if changes.is_empty() && !validates {
-                    continue;
-                }
-                let written: Vec<String> = changes.keys().cloned().collect();
-                let mut note = format!("{today} oleh {who} (berkas {}, data {file_date})", batch_short(batch));
-                if !written.is_empty() {
-                    note.push_str(&format!(": {}", written.join(", ")));
-                }
-                if let (true, Some(g)) = (validates, gov) {
-                    changes.insert("email_gov_valid".into(), Value::Text(g));
-                    changes.insert("email_gov_valid_oleh".into(), Value::Text(who.clone()));
-                    changes.insert("email_gov_valid_pada".into(), Value::Text(today.clone()));
-                    done.validated += 1;
-                }
-                changes.insert("rekon_terakhir".into(), Value::Text(note));
-                done.fields += written.len() as u64;
-                let clean = validate(&tx, &s.refs, Entity::DataUtama.def(), changes)?;
-                let diff =
-                    records::update_row(&tx, Entity::DataUtama.def(), &now_stored.id, &clean, self.actor(), &at)?;
-                if !diff.is_empty() {
-                    let mut detail = diff_json(&diff);
-                    if let Some(o) = detail.as_object_mut() {
-                        o.insert("rekon".into(), serde_json::json!({ "batch": batch, "line": item.line }));
-                    }
-                    audit::record(
-                        &tx,
-                        &at,
-                        self.actor(),
-                        "update",
-                        Some("pegawai"),
-                        Some(&now_stored.id),
-                        Some(&now_stored.id),
-                        Some(&detail),
-                    )?;
-                    record_diff(&tx, self.actor(), Entity::DataUtama, &now_stored.id, &now_stored.id, &diff)?;
-                    records::refresh_completeness(&tx, &now_stored.id)?;
-                    done.records += 1;
-                }
-                tx.execute(
-                    "UPDATE rekon_item SET applied_at = ?3 WHERE batch = ?1 AND line = ?2",
-                    params![batch, item.line as i64, at],
-                )?;
-            }
-            tx.commit()?;
-        }
-        Ok(done)
-    }
-
-    /// A preview as a workbook: every row with its verdict, and the counts per unit.
-    pub fn rekon_preview_xlsx(&self, batch: &str) -> Result<Vec<u8>> {
-        let preview = self.rekon_batch(batch)?;
-        let store = self.store();
-        let bytes = xlsx::preview(&store.conn, &preview)?;
-        audit::record(
-            &store.conn,
-            &now(),
-            self.actor(),
-            "export",
-            None,
-            Some(batch),
-            None,
-            Some(&serde_json::json!({ "what": "rekon.preview", "rows": preview.rows })),
-        )?;
-        Ok(bytes)
-    }
-
-    /// The rekon template, filled with the records in reach (of `unit` if given): NIP, name and
-    /// today's contact data, for the OPD to correct and send back.
-    pub fn rekon_template_xlsx(&self, unit: Option<&str>) -> Result<Vec<u8>> {
-        let principal = self.principal()?;
-        let store = self.store();
-        let bytes = xlsx::template(&store.conn, unit, principal.as_ref())?;
-        audit::record(
-            &store.conn,
-            &now(),
-            self.actor(),
-            "export",
-            None,
-            None,
-            None,
-            Some(&serde_json::json!({ "what": "rekon.template", "unit": unit })),
-        )?;
-        Ok(bytes)
-    }
-
-    /// Per unit: how many ASN have a go.id address the instansi validated and a valid mobile
-    /// number, and the deadline the admin set.
-    pub fn rekon_progress(&self) -> Result<RekonProgress> {
-        let principal = self.principal()?;
-        let store = self.store();
-        xlsx::progress(&store.conn, principal.as_ref())
-    }
-
-    /// The JPT non-PNS officials kept here, by name.
-    pub fn rekon_jpt_list(&self) -> Result<Vec<JptNonPns>> {
-        jpt::all(&self.store().conn)
-    }
-
-    /// The JPT non-PNS template, filled with the officials kept here.
-    pub fn rekon_jpt_template_xlsx(&self) -> Result<Vec<u8>> {
-        let store = self.store();
-        xlsx::jpt_template(&jpt::all(&store.conn)?)
-    }
-
-    /// Sets (or clears) the deadline of the rekon, as BKN's letter gives it.
-    pub fn set_rekon_deadline(&self, deadline: Option<Date>) -> Result<()> {
-        let store = self.store();
-        match deadline {
-            Some(d) => replica::meta_set(&store.conn, DEADLINE, &d.to_string()),
-            None => replica::meta_delete(&store.conn, DEADLINE),
-        }
-    }
-
-    /// The report to BKN: one row per ASN (NIP, name, go.id e-mail, phone, status).
-    pub fn rekon_report_xlsx(&self, unit: Option<&str>) -> Result<Vec<u8>> {
-        let principal = self.principal()?;
-        let store = self.store();
-        let bytes = xlsx::report(&store.conn, unit, principal.as_ref())?;
-        audit::record(
-            &store.conn,
-            &now(),
-            self.actor(),
-            "export",
-            None,
-            None,
-            None,
-            Some(&serde_json::json!({ "what": "rekon.report", "unit": unit })),
-        )?;
-        Ok(bytes)
-    }
 }
 
-const DEADLINE: &str = "rekon.deadline";
-
-fn batch_short(batch: &str) -> &str {
-    batch.get(batch.len().saturating_sub(8)..).unwrap_or(batch)
-}
+/// Where the admin's deadline is kept in the profile.
+pub(crate) const DEADLINE: &str = "rekon.deadline";
 
 /// One unit's standing in the rekon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
