@@ -290,6 +290,23 @@ pub(super) fn progress(conn: &Connection, principal: Option<&Principal>) -> Resu
 
 const REPORT_HEADERS: [&str; 7] = ["No", "NIP", "Nama", "Unit kerja", "Email go.id", "Nomor HP", "Status"];
 
+/// One row of the report to BKN: No, NIP (or NIK), name, unit (or jabatan), go.id e-mail,
+/// phone, status.
+fn report_row(sheet: &mut Worksheet, row: u32, a: &Asn, text: &Format) -> Result<()> {
+    sheet.write_number(row, 0, f64::from(row)).map_err(bad)?;
+    sheet.write_string_with_format(row, 1, &a.nip, text).map_err(bad)?;
+    sheet.write_string(row, 2, &a.nama).map_err(bad)?;
+    sheet.write_string(row, 3, &a.unit).map_err(bad)?;
+    if let Some(e) = &a.email_gov {
+        sheet.write_string(row, 4, e).map_err(bad)?;
+    }
+    if let Some(p) = &a.no_hp {
+        sheet.write_string_with_format(row, 5, p, text).map_err(bad)?;
+    }
+    sheet.write_string(row, 6, a.status()).map_err(bad)?;
+    Ok(())
+}
+
 pub(super) fn report(conn: &Connection, unit: Option<&str>, principal: Option<&Principal>) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name("Rekon mandiri").map_err(bad)?;
@@ -297,17 +314,7 @@ pub(super) fn report(conn: &Connection, unit: Option<&str>, principal: Option<&P
     let text = Format::new().set_num_format("@");
     let mut row = 1u32;
     each_asn(conn, unit, principal, |a| {
-        sheet.write_number(row, 0, f64::from(row)).map_err(bad)?;
-        sheet.write_string_with_format(row, 1, &a.nip, &text).map_err(bad)?;
-        sheet.write_string(row, 2, &a.nama).map_err(bad)?;
-        sheet.write_string(row, 3, &a.unit).map_err(bad)?;
-        if let Some(e) = &a.email_gov {
-            sheet.write_string(row, 4, e).map_err(bad)?;
-        }
-        if let Some(p) = &a.no_hp {
-            sheet.write_string_with_format(row, 5, p, &text).map_err(bad)?;
-        }
-        sheet.write_string(row, 6, a.status()).map_err(bad)?;
+        report_row(sheet, row, &a, &text)?;
         row += 1;
         Ok(())
     })?;
@@ -331,17 +338,7 @@ pub(super) fn report(conn: &Connection, unit: Option<&str>, principal: Option<&P
                 no_hp: j.no_hp.clone(),
                 email_gov_valid: j.email_gov_valid.clone(),
             };
-            sheet.write_number(row, 0, f64::from(row)).map_err(bad)?;
-            sheet.write_string_with_format(row, 1, &asn.nip, &text).map_err(bad)?;
-            sheet.write_string(row, 2, &asn.nama).map_err(bad)?;
-            sheet.write_string(row, 3, &asn.unit).map_err(bad)?;
-            if let Some(e) = &asn.email_gov {
-                sheet.write_string(row, 4, e).map_err(bad)?;
-            }
-            if let Some(p) = &asn.no_hp {
-                sheet.write_string_with_format(row, 5, p, &text).map_err(bad)?;
-            }
-            sheet.write_string(row, 6, asn.status()).map_err(bad)?;
+            report_row(sheet, row, &asn, &text)?;
         }
     }
     book.save_to_buffer().map_err(bad)
