@@ -18,21 +18,25 @@ fn batch_short(batch: &str) -> &str {
 }
 
 impl Berkas {
+    /// Whether this profile may apply a rekon file: the BKD's right (a local profile with no
+    /// hub is its owner's own tool, so yes). The screens ask it to offer the button or not.
+    pub fn may_reconcile(&self) -> Result<bool> {
+        Ok(self.principal()?.is_none_or(|p| authz::scope(p.role, Action::ReconcileContact) != authz::Scope::None))
+    }
+
     /// Applies a previewed file: the selected rows' new and changed fields become ordinary
     /// changes of the records (and stale ones when the admin overrides), a go.id address is
     /// marked validated by the instansi. Only the BKD may; a facilitator is refused before
     /// anything is written. A row whose record changed since the preview is left alone.
     pub fn rekon_apply(&self, batch: &str, selection: &RekonSelection) -> Result<RekonApplied> {
-        let principal = self.principal()?;
-        if let Some(p) = &principal {
-            if authz::scope(p.role, Action::ReconcileContact) == authz::Scope::None {
-                return Err(Error::Forbidden {
-                    code: "forbidden.role",
-                    en: "only the BKD (admin) applies a rekon file; a facilitator prepares and previews it",
-                    id: "hanya BKD (admin) yang menerapkan rekon; fasilitator menyiapkan berkas dan pratinjaunya",
-                });
-            }
+        if !self.may_reconcile()? {
+            return Err(Error::Forbidden {
+                code: "forbidden.role",
+                en: "only the BKD (admin) applies a rekon file; a facilitator prepares and previews it",
+                id: "hanya BKD (admin) yang menerapkan rekon; fasilitator menyiapkan berkas dan pratinjaunya",
+            });
         }
+        let principal = self.principal()?;
         // Who validates: the signed-in account (the profile's user on a local tool).
         let who = principal.map(|p| p.username).unwrap_or_else(|| self.actor().to_string());
         let head = self.rekon_batch(batch)?;

@@ -269,8 +269,7 @@ impl Berkas {
     ) -> Result<()> {
         let Head { batch, at, file_name, file_date, roster } = *head;
         let cutoff = cutoff_ms(file_date);
-        let sees_instansi =
-            principal.as_ref().is_none_or(|p| authz::scope(p.role, Action::Read) == authz::Scope::Instansi);
+        let sees_instansi = sees_instansi(principal.as_ref());
         let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO rekon_batch (id, created_at, created_by, file_name, file_date, format, roster, rows)
@@ -481,4 +480,10 @@ pub struct RekonProgress {
     /// Days left to the deadline (negative once passed).
     pub days_left: Option<i64>,
     pub units: Vec<RekonUnitProgress>,
+}
+
+/// Whether `principal` reads every record of the instansi (a local profile, with no hub, is its
+/// owner's own tool): only then do the BKD's own rows (JPT non-PNS) and the whole roster show.
+pub(super) fn sees_instansi(principal: Option<&authz::Principal>) -> bool {
+    principal.is_none_or(|p| authz::scope(p.role, Action::Read) == authz::Scope::Instansi)
 }

@@ -93,6 +93,21 @@ mod signed {
                 .await?;
             Ok(SignedRekonReport { report, summary })
         }
+
+        /// The report to BKN as the profile can make it: signed by the hub when the profile is
+        /// connected to one, the workbook alone on a local profile (nobody to sign it).
+        pub async fn rekon_report(
+            &self,
+            unit: Option<&str>,
+            report_name: &str,
+            opts: &SyncOptions,
+        ) -> Result<(Vec<u8>, Option<SignedExport>)> {
+            if self.principal()?.is_none() {
+                return Ok((self.rekon_report_xlsx(unit)?, None));
+            }
+            let r = self.signed_rekon_report(unit, report_name, opts).await?;
+            Ok((r.report, Some(r.summary)))
+        }
     }
 }
 

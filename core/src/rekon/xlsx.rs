@@ -277,7 +277,7 @@ pub(super) fn progress(conn: &Connection, principal: Option<&Principal>) -> Resu
         Ok(())
     })?;
     // The BKD's own roster of JPT non-PNS officials, for those who reach the whole instansi.
-    if principal.is_none_or(|p| crate::authz::scope(p.role, Action::Read) == crate::authz::Scope::Instansi) {
+    if super::sees_instansi(principal) {
         units.extend(jpt_progress(&super::jpt::all(conn)?));
     }
     let deadline = replica::meta_get(conn, DEADLINE)?;
@@ -323,7 +323,7 @@ pub(super) fn report(conn: &Connection, unit: Option<&str>, principal: Option<&P
     }
     sheet.set_freeze_panes(1, 0).map_err(bad)?;
     let officials = super::jpt::all(conn)?;
-    let everyone = principal.is_none_or(|p| crate::authz::scope(p.role, Action::Read) == crate::authz::Scope::Instansi);
+    let everyone = super::sees_instansi(principal);
     if unit.is_none() && everyone && !officials.is_empty() {
         let sheet = book.add_worksheet().set_name("JPT non-PNS").map_err(bad)?;
         headers(sheet, 0, &["No", "NIK", "Nama", "Jabatan", "Email go.id", "Nomor HP", "Status"])?;

@@ -145,8 +145,7 @@ fn preview(p: RekonPreview, may_apply: bool) -> RekonPreviewView {
 }
 
 fn may_apply(b: &berkas_core::Berkas) -> CmdResult<bool> {
-    use berkas_core::authz::{scope, Action, Scope};
-    Ok(b.principal()?.is_none_or(|p| scope(p.role, Action::ReconcileContact) != Scope::None))
+    Ok(b.may_reconcile()?)
 }
 
 fn date(s: &str) -> CmdResult<Date> {
@@ -239,14 +238,12 @@ pub async fn rekon_report(state: State<'_, Desktop>, unit: Option<String>) -> Cm
     let b = state.berkas()?;
     let scope = unit.as_deref().unwrap_or("semua");
     let name = format!("laporan-rekon-bkn-{scope}-{}.xlsx", stamp());
-    if b.principal()?.is_none() {
-        return Ok(vec![crate::reports::write_export(&name, &b.rekon_report_xlsx(unit.as_deref())?)?]);
+    let (report, summary) = b.rekon_report(unit.as_deref(), &name, &Default::default()).await?;
+    let mut written = vec![crate::reports::write_export(&name, &report)?];
+    if let Some(s) = summary {
+        written.push(crate::reports::write_export(&format!("ringkasan-rekon-bkn-{scope}-{}.pdf", stamp()), &s.bytes)?);
     }
-    let opts = berkas_core::sync::SyncOptions::default();
-    let r = b.signed_rekon_report(unit.as_deref(), &name, &opts).await?;
-    let xlsx = crate::reports::write_export(&name, &r.report)?;
-    let pdf = crate::reports::write_export(&format!("ringkasan-rekon-bkn-{scope}-{}.pdf", stamp()), &r.summary.bytes)?;
-    Ok(vec![xlsx, pdf])
+    Ok(written)
 }
 
 fn progress(b: &berkas_core::Berkas) -> CmdResult<RekonProgressView> {
