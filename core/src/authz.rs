@@ -86,6 +86,14 @@ pub enum Action {
     /// personal e-mail, mobile number) of any ASN, and mark a go.id e-mail validated by the
     /// instansi. The BKD's right alone: a facilitator prepares and previews the file only.
     ReconcileContact,
+    /// Helpdesk: the ASN opens tickets on their own record and writes their side of the
+    /// thread; the facilitator of the unit (and the BKD) answers, moves and reassigns them.
+    /// Which steps each side may write is checked by [`tiket_step_allowed`].
+    Tiket,
+    /// Send a one-time reset code to an ASN's registered phone or go.id e-mail, after checking
+    /// their identity on a "lupa password" ticket. The code goes to the ASN only: whoever
+    /// sends it never sees it, nor sets or learns the password.
+    SendResetCode,
 }
 
 /// How far an action reaches.
@@ -142,6 +150,11 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Admin, Action::ManageBackups, Scope::Instansi),
     (Role::Admin, Action::ListDevices, Scope::Instansi),
     (Role::Admin, Action::ReconcileContact, Scope::Instansi),
+    (Role::Personal, Action::Tiket, Scope::Own),
+    (Role::Fasilitator, Action::Tiket, Scope::Unit),
+    (Role::Admin, Action::Tiket, Scope::Instansi),
+    (Role::Fasilitator, Action::SendResetCode, Scope::Unit),
+    (Role::Admin, Action::SendResetCode, Scope::Instansi),
 ];
 
 pub fn scope(role: Role, action: Action) -> Scope {
@@ -229,12 +242,14 @@ pub struct RowWrite<'a> {
     pub status: Option<&'a str>,
     /// A document row that belongs to a proposal (the instansi's papers).
     pub of_proposal: bool,
+    /// For a step of a ticket: who wrote it (`PEMOHON` or `PETUGAS`).
+    pub peran: Option<&'a str>,
 }
 
 impl<'a> RowWrite<'a> {
     /// A change of `fields` of a row that exists.
     pub fn fields(entity: Entity, fields: Vec<&'a str>) -> RowWrite<'a> {
-        RowWrite { entity, fields, creating_or_deleting: false, status: None, of_proposal: false }
+        RowWrite { entity, fields, creating_or_deleting: false, status: None, of_proposal: false, peran: None }
     }
 }
 
@@ -252,6 +267,9 @@ pub fn may_write(principal: &Principal, w: &RowWrite<'_>, target: Target<'_>) ->
             let table = w.entity.def().table;
             return Decision::deny("forbidden.row", format!("your role may not add or delete {table} rows"));
         }
+    }
+    if let Some(denied) = once_written(w).or_else(|| tiket_step_denied(principal, w, target)) {
+        return denied;
     }
     for field in &w.fields {
         match write_action(w.entity, field) {
@@ -308,6 +326,7 @@ pub fn write_action(entity: Entity, field: &str) -> Option<Action> {
         (Owner::Verifier, _) => Action::Verify,
         (_, Entity::Dokumen) => Action::AddDocument,
         (_, Entity::Usulan) => Action::Usulan,
+        (Owner::Personal, Entity::TiketPesan) => Action::Tiket,
         (Owner::Personal, _) => Action::WritePersonal,
         (Owner::Admin, _) => Action::WriteOfficial,
     })
@@ -319,8 +338,61 @@ pub fn row_action(entity: Entity) -> Action {
         (Owner::Verifier, _) => Action::Verify,
         (_, Entity::Dokumen) => Action::AddDocument,
         (_, Entity::Usulan) => Action::Usulan,
+        (_, Entity::TiketPesan) => Action::Tiket,
         (Owner::Personal, _) => Action::WritePersonal,
         (Owner::Admin, _) => Action::WriteOfficial,
+    }
+}
+
+/// A ticket's steps and a rating are written once: changing one afterwards would rewrite what
+/// the other side already read (and a rating is given once).
+fn once_written(w: &RowWrite<'_>) -> Option<Decision> {
+    match w.entity {
+        _ if w.creating_or_deleting => None,
+        Entity::TiketPesan => {
+            Some(Decision::deny("tiket.step_fixed", "a step of a ticket is never changed; add a new one"))
+        }
+        Entity::Penilaian => Some(Decision::deny("penilaian.once", "a rating is given once")),
+        _ => None,
+    }
+}
+
+/// A step of a ticket names its writer: the requester writes on their own record, the
+/// facilitator and the BKD as the helpdesk; each side sets only its own statuses.
+fn tiket_step_denied(principal: &Principal, w: &RowWrite<'_>, target: Target<'_>) -> Option<Decision> {
+    if w.entity != Entity::TiketPesan || !w.creating_or_deleting || w.fields.is_empty() {
+        return None;
+    }
+    let own = principal.pegawai_id.as_deref().is_some_and(|p| !p.is_empty() && p == target.pegawai_id);
+    let helpdesk = principal.role != Role::Personal;
+    let allowed = match w.peran {
+        Some("PEMOHON") => own,
+        Some("PETUGAS") => helpdesk,
+        _ => false,
+    };
+    if !allowed {
+        return Some(Decision::deny(
+            "tiket.peran",
+            "a step is written by the requester on their own ticket or by the helpdesk",
+        ));
+    }
+    if !tiket_step_allowed(w.peran.unwrap_or_default(), w.status) {
+        let status = w.status.unwrap_or_default();
+        return Some(Decision::deny(
+            "tiket.status",
+            format!("the {} may not set a ticket to {status}", w.peran.unwrap_or_default().to_lowercase()),
+        ));
+    }
+    None
+}
+
+/// The statuses each side of a ticket may set: the requester opens it, reopens it by a reply
+/// and may close it; the helpdesk handles it, asks the requester, resolves and closes it.
+pub fn tiket_step_allowed(peran: &str, status: Option<&str>) -> bool {
+    match peran {
+        "PEMOHON" => status.is_none_or(|s| matches!(s, "BARU" | "DIPROSES" | "DITUTUP")),
+        "PETUGAS" => status.is_none_or(|s| matches!(s, "DIPROSES" | "MENUNGGU_PEMOHON" | "SELESAI" | "DITUTUP")),
+        _ => false,
     }
 }
 

@@ -19,6 +19,7 @@ pub mod docs;
 pub mod due;
 pub mod error;
 pub mod forms;
+pub mod helpdesk;
 pub mod model;
 mod pegawai;
 mod profile;

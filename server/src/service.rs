@@ -62,6 +62,7 @@ pub(crate) fn change_write(change: &Change, row_exists: bool) -> RowWrite<'_> {
         // The instansi's own papers of a proposal (surat pengantar, DPCP) are its facilitator's.
         of_proposal: change.entity == Entity::Dokumen
             && change.fields.get("entity").and_then(|v| v.as_str()) == Some(Entity::Proposal.key()),
+        peran: change.fields.get("peran").and_then(|v| v.as_str()),
     }
 }
 
@@ -117,6 +118,7 @@ async fn judge_and_write(
     let mut items = Vec::new();
     let mut moved_units: Vec<String> = Vec::new();
     let mut approvals: Vec<(usize, Change)> = Vec::new();
+    let mut arrivals: Vec<(usize, Change)> = Vec::new();
     for mut change in changes {
         if change.entity == Entity::Usulan
             && matches!(change.fields.get("status").and_then(|v| v.as_str()), Some("APPROVED" | "COMPLETED"))
@@ -147,6 +149,9 @@ async fn judge_and_write(
             continue;
         }
         let row_exists = owners.contains_key(&(change.entity, change.row.clone()));
+        if change.entity == Entity::TiketPesan && !row_exists && !change.delete {
+            arrivals.push((known.len() - 1, change.clone()));
+        }
         if let Some((code, message)) = judge(principal, &change, entries.get(&change.pegawai), row_exists) {
             let o = refused(&change, &code, message);
             items.push(BatchItem::Refuse(change, o));
@@ -228,6 +233,9 @@ async fn judge_and_write(
     for (_, approval) in accepted {
         apply_approved(state, principal, &approval).await?;
     }
+    let arrived: Vec<Change> =
+        arrivals.into_iter().filter(|(i, _)| outcomes[*i].status != OutcomeStatus::Refused).map(|(_, c)| c).collect();
+    stamp_arrival(state, principal, &arrived).await?;
     Ok(outcomes)
 }
 
@@ -310,6 +318,47 @@ async fn apply_approved(state: &AppState, principal: &Principal, approval: &Chan
         base: None,
     };
     state.store.apply_batch(vec![BatchItem::Apply(derived)], &principal.username).await?;
+    Ok(())
+}
+
+/// Each new step of a ticket gets the hub's time of arrival (`diterima`), a change of the hub's
+/// own that every device pulls: the 2x24 h clock runs on it, never on a device's clock, and a
+/// ticket written offline starts its clock when it reaches the helpdesk.
+async fn stamp_arrival(state: &AppState, principal: &Principal, steps: &[Change]) -> Result<(), ApiError> {
+    if steps.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = steps.iter().map(|c| derived_id(&format!("berkas-diterima:{}", c.id))).collect();
+    let ctx = state.store.batch_context(ids.clone(), vec![], vec![]).await?;
+    let now_ms = berkas_core::sync::HlcClock::now_ms();
+    let at = chrono::DateTime::from_timestamp_millis(now_ms as i64)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string();
+    let items = steps
+        .iter()
+        .zip(ids)
+        .filter(|(_, id)| !ctx.outcomes.contains_key(id))
+        .map(|(step, id)| {
+            let fields: FieldMap = [("diterima".to_string(), Value::Text(at.clone()))].into_iter().collect();
+            // After the step's own stamp, so it never loses to it.
+            let hlc = berkas_core::sync::HlcClock::new(step.hlc).tick(now_ms);
+            BatchItem::Apply(Change {
+                id,
+                entity: Entity::TiketPesan,
+                row: step.row.clone(),
+                pegawai: step.pegawai.clone(),
+                delete: false,
+                fields,
+                hlc,
+                device: "hub".into(),
+                base: None,
+            })
+        })
+        .collect::<Vec<_>>();
+    if !items.is_empty() {
+        state.store.apply_batch(items, &principal.username).await?;
+    }
     Ok(())
 }
 

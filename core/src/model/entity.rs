@@ -93,6 +93,13 @@ pub enum Entity {
     Teguran,
     /// A proposal the instansi sends to BKN for an ASN found due (KPO, PPO, KGB, Satya Lencana).
     Proposal,
+    /// A helpdesk ticket the ASN opened (lupa password, NIK/KK, data tidak sesuai ...).
+    Tiket,
+    /// One step of a ticket's thread: a message, a status, a reassignment. Never edited, so
+    /// the requester's and the facilitator's steps never overwrite each other.
+    TiketPesan,
+    /// The ASN's rating (1-5) of a closed ticket or a completed request: one per object.
+    Penilaian,
 }
 
 #[derive(Debug)]
@@ -129,7 +136,7 @@ impl EntityDef {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 24] = [
+    pub const ALL: [Entity; 27] = [
         Entity::DataUtama,
         Entity::RiwayatGolongan,
         Entity::RiwayatPmk,
@@ -154,6 +161,9 @@ impl Entity {
         Entity::Usulan,
         Entity::Teguran,
         Entity::Proposal,
+        Entity::Tiket,
+        Entity::TiketPesan,
+        Entity::Penilaian,
     ];
 
     /// The riwayat groups (everything but data utama, documents, requests, warnings, proposals).
@@ -162,7 +172,17 @@ impl Entity {
     }
 
     pub fn is_riwayat(self) -> bool {
-        !matches!(self, Entity::DataUtama | Entity::Dokumen | Entity::Usulan | Entity::Teguran | Entity::Proposal)
+        !matches!(
+            self,
+            Entity::DataUtama
+                | Entity::Dokumen
+                | Entity::Usulan
+                | Entity::Teguran
+                | Entity::Proposal
+                | Entity::Tiket
+                | Entity::TiketPesan
+                | Entity::Penilaian
+        )
     }
 
     pub fn def(self) -> &'static EntityDef {
@@ -231,7 +251,9 @@ impl Entity {
             Entity::SuamiIstri => newest(&["tgl_menikah"]),
             Entity::Anak => RowOrder { by: &["tgl_lahir"], newest_first: false },
             Entity::OrangTua => RowOrder { by: &["hubungan"], newest_first: false },
-            Entity::DataUtama | Entity::Dokumen | Entity::Usulan | Entity::Proposal => newest(&[]),
+            Entity::DataUtama | Entity::Dokumen | Entity::Usulan | Entity::Proposal | Entity::Tiket => newest(&[]),
+            Entity::TiketPesan => RowOrder { by: &["pada"], newest_first: false },
+            Entity::Penilaian => newest(&["pada"]),
         }
     }
 }
@@ -589,6 +611,55 @@ const TEGURAN: &[FieldDef] = &[
     f("oleh", "oleh", Text, Verifier, "Dicatat oleh"),
 ];
 
+/// Steps of a helpdesk ticket: new, being handled, waiting for the requester (the 2x24 h clock
+/// pauses), resolved, closed.
+pub const TIKET_STATUS: &[&str] = &["BARU", "DIPROSES", "MENUNGGU_PEMOHON", "SELESAI", "DITUTUP"];
+
+/// Who a ticket is for: the requester's unit facilitator or the BKD.
+pub const TIKET_TUJUAN: &[&str] = &["UNIT", "BKD"];
+
+/// Who wrote a step of a ticket.
+pub const TIKET_PERAN: &[&str] = &["PEMOHON", "PETUGAS"];
+
+/// What a rating is of.
+pub const PENILAIAN_OBJEK: &[&str] = &["TIKET", "USULAN"];
+
+/// A helpdesk ticket: what the requester asked, in which category; its life is its steps.
+#[rustfmt::skip]
+const TIKET: &[FieldDef] = &[
+    req("kategori", "kategori", Text, Personal, "Kategori"),
+    req("nomor", "nomor", Text, Personal, "Nomor tiket"),
+    req("judul", "judul", Text, Personal, "Judul"),
+    f("usulan_id", "usulanId", Text, Personal, "Usulan terkait"),
+    f("dibuat_pada", "dibuatPada", Text, Personal, "Dibuat pada"),
+];
+
+/// One step of a ticket. `diterima` is the hub's own time of arrival: the 2x24 h clock runs
+/// on it, never on a device's clock.
+#[rustfmt::skip]
+const TIKET_PESAN: &[FieldDef] = &[
+    req("tiket_id", "tiketId", Text, Personal, "Tiket"),
+    f("isi", "isi", Text, Personal, "Pesan"),
+    f("status", "status", Choice(TIKET_STATUS), Personal, "Status"),
+    f("dialihkan_ke", "dialihkanKe", Choice(TIKET_TUJUAN), Verifier, "Dialihkan ke"),
+    f("lampiran", "lampiran", Text, Personal, "Lampiran"),
+    req("peran", "peran", Choice(TIKET_PERAN), Personal, "Peran penulis"),
+    f("oleh", "oleh", Text, Personal, "Ditulis oleh"),
+    f("pada", "pada", Text, Personal, "Waktu di perangkat"),
+    f("diterima", "diterima", Text, Admin, "Diterima hub"),
+];
+
+/// A rating of a closed ticket or a completed request; its id is the object's.
+#[rustfmt::skip]
+const PENILAIAN: &[FieldDef] = &[
+    req("objek", "objek", Choice(PENILAIAN_OBJEK), Personal, "Yang dinilai"),
+    req("objek_id", "objekId", Text, Personal, "Nomor yang dinilai"),
+    req("nilai", "nilai", Int, Personal, "Nilai"),
+    f("komentar", "komentar", Text, Personal, "Komentar"),
+    f("layanan_id", "layananId", Text, Personal, "Layanan"),
+    f("pada", "pada", Text, Personal, "Waktu penilaian"),
+];
+
 #[allow(clippy::too_many_arguments)]
 const fn def(
     entity: Entity,
@@ -608,7 +679,7 @@ const fn def(
 /// Every entity. Document ids are SIASN `id_ref_dokumen` where SIASN has one; Berkas-local
 /// names (`sk_kp`, `ijazah` ...) where the SIASN list has none.
 #[rustfmt::skip]
-pub static DEFS: [EntityDef; 24] = [
+pub static DEFS: [EntityDef; 27] = [
     def(Entity::DataUtama, "pegawai", "Data utama", "dataUtama", Some(1), Admin, false, true, DATA_UTAMA, &[doc("889", "SK CPNS"), doc("888", "SPMT"), doc("pas_foto", "Pas foto")]),
     def(Entity::RiwayatGolongan, "riwayat_golongan", "Riwayat golongan", "golongan", Some(5), Admin, false, true, GOLONGAN, &[doc("sk_kp", "SK kenaikan pangkat")]),
     def(Entity::RiwayatPmk, "riwayat_pmk", "Riwayat PMK", "pmk", Some(6), Admin, false, false, PMK, &[doc("sk_pmk", "SK PMK")]),
@@ -633,6 +704,9 @@ pub static DEFS: [EntityDef; 24] = [
     def(Entity::Usulan, "usulan", "Usulan layanan", "usulan", None, Personal, false, false, USULAN, &[]),
     def(Entity::Teguran, "teguran", "Teguran tertulis", "teguran", None, Verifier, true, false, TEGURAN, &[]),
     def(Entity::Proposal, "proposal", "Usul ke BKN", "proposal", None, Verifier, false, false, PROPOSAL, &[]),
+    def(Entity::Tiket, "tiket", "Tiket helpdesk", "tiket", None, Personal, false, false, TIKET, &[]),
+    def(Entity::TiketPesan, "tiket_pesan", "Percakapan tiket", "tiketPesan", None, Personal, false, false, TIKET_PESAN, &[]),
+    def(Entity::Penilaian, "penilaian", "Penilaian layanan", "penilaian", None, Personal, false, false, PENILAIAN, &[]),
 ];
 
 #[cfg(test)]

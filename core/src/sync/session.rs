@@ -18,6 +18,8 @@ pub(crate) const SETTINGS_TAG: &str = "hub.settings.tag";
 const LANGUAGE: &str = "ui.lang";
 /// What the user was last told of: request statuses and written warnings, by id.
 const NEWS_SEEN: &str = "news.seen";
+/// How a ticket's latest helpdesk step is keyed among the news seen.
+const TIKET_NEWS: &str = "tiket:";
 
 /// Where a profile stands, known with no network: what an app needs at launch to open on the
 /// records (signed in) or on the sign-in form (never signed in, signed out, or the hub ended
@@ -39,7 +41,8 @@ pub struct Session {
 /// Something that happened to the user's own requests or record, learnt at a sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct News {
-    /// `returned`, `approved`, `rejected`, `completed`, `in_review`, `teguran`.
+    /// `returned`, `approved`, `rejected`, `completed`, `in_review`, `teguran`, `tiket` (the
+    /// helpdesk wrote on one of the user's tickets: `reason` is what it wrote).
     pub kind: String,
     /// The request (or, for `teguran`, the warning's row).
     pub id: String,
@@ -183,6 +186,14 @@ impl Berkas {
         for r in st.query_map([&pegawai], |r| r.get::<_, String>(0))? {
             out.insert(r?, "TEGURAN".into());
         }
+        // A ticket is news when the helpdesk wrote a step the user has not been told of.
+        let mut st = store.conn.prepare(
+            "SELECT tiket_id, max(id) FROM tiket_pesan WHERE pegawai_id = ?1 AND peran = 'PETUGAS' GROUP BY tiket_id",
+        )?;
+        for r in st.query_map([&pegawai], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (tiket, step) = r?;
+            out.insert(format!("{TIKET_NEWS}{tiket}"), step);
+        }
         Ok(out)
     }
 
@@ -198,7 +209,11 @@ impl Berkas {
                 if seen.get(id) == Some(status) {
                     continue;
                 }
-                if status == "TEGURAN" {
+                if let Some(tiket) = id.strip_prefix(TIKET_NEWS) {
+                    let t = self.tiket(tiket)?;
+                    let answer = t.steps.iter().rev().find(|s| s.peran == "PETUGAS").and_then(|s| s.isi.clone());
+                    news.push(News { kind: "tiket".into(), id: tiket.to_string(), layanan_id: None, reason: answer });
+                } else if status == "TEGURAN" {
                     news.push(News { kind: "teguran".into(), id: id.clone(), layanan_id: None, reason: None });
                 } else if let Some(kind) = news_kind(status) {
                     let u = self.usulan(id)?;
