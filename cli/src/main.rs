@@ -16,6 +16,7 @@ mod rekon;
 mod report;
 mod signature;
 mod sync;
+mod tiket;
 
 use berkas_core::display::Lang;
 use berkas_core::secrets::SecretStoreKind;
@@ -102,6 +103,24 @@ enum Command {
     /// Rekon mandiri: reconcile go.id e-mail, personal e-mail and phone in bulk.
     #[command(subcommand)]
     Rekon(rekon::RekonCmd),
+    /// Helpdesk tickets: open, follow, answer, reassign, rate, report.
+    #[command(subcommand)]
+    Tiket(tiket::TiketCmd),
+    /// Forgot your password: ask the helpdesk for a one-time code (no account needed; the
+    /// answer is the same whether the data match or not).
+    LupaPassword {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        nip: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        tanggal_lahir: String,
+        #[arg(long)]
+        nik: String,
+        #[arg(long)]
+        ca_cert: Option<PathBuf>,
+    },
     /// Import SIASN data.
     #[command(subcommand)]
     Import(import::ImportCmd),
@@ -251,6 +270,10 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
         Command::Propose(c) => propose::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
         Command::Rekon(c) => rekon::run(&ctx, c),
+        Command::Tiket(c) => tiket::run(&ctx, c),
+        Command::LupaPassword { server, nip, tanggal_lahir, nik, ca_cert } => {
+            sync::forgot_password(&ctx, &server, &nip, &tanggal_lahir, &nik, ca_cert.as_deref())
+        }
         Command::Signature(c) => signature::run(&ctx, c),
         Command::Verify(c) => form::run_verify(&ctx, c),
         Command::Due { kind, period, unit } => due::run(&ctx, &kind, &period, unit.as_deref()),

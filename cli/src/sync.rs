@@ -59,6 +59,27 @@ pub fn login(
     Ok(())
 }
 
+/// "Lupa password": the hub's one answer, whatever the data.
+pub fn forgot_password(
+    ctx: &Ctx,
+    server: &str,
+    nip: &str,
+    tanggal_lahir: &str,
+    nik: &str,
+    ca_cert: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    let b = ctx.open()?;
+    let ca = ca_cert.map(std::fs::read_to_string).transpose()?;
+    let request = berkas_core::sync::admin::ForgotPassword {
+        nip: nip.into(),
+        tanggal_lahir: tanggal_lahir.into(),
+        nik: nik.into(),
+    };
+    let answer = runtime()?.block_on(b.forgot_password(server, &request, ca.as_deref()))?;
+    ctx.out.emit(&answer, || answer.message.clone());
+    Ok(())
+}
+
 pub fn logout(ctx: &Ctx) -> Result<(), CliError> {
     let b = ctx.open()?;
     runtime()?.block_on(b.logout())?;

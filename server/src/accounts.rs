@@ -134,9 +134,19 @@ pub fn code_hash(code: &str) -> String {
 /// Issues a one-time code for `username` (replacing an earlier one): single use, good for
 /// 24 hours. The password stays as it is until the code is used.
 pub async fn issue_reset_code(store: &dyn Storage, username: &str, issued_by: &str) -> Result<ResetCode, ApiError> {
+    issue_reset_code_for(store, username, issued_by, RESET_CODE_TTL_SECS).await
+}
+
+/// The same, good for `ttl_secs` (the hub's setting; 24 hours but in tests of expiry).
+pub async fn issue_reset_code_for(
+    store: &dyn Storage,
+    username: &str,
+    issued_by: &str,
+    ttl_secs: i64,
+) -> Result<ResetCode, ApiError> {
     let user = store.user(username).await?.ok_or_else(|| no_account(username))?;
     let code = new_code()?;
-    let expires = chrono::Utc::now().timestamp() + RESET_CODE_TTL_SECS;
+    let expires = chrono::Utc::now().timestamp() + ttl_secs;
     store.put_reset_code(&user.username, &code_hash(&code), expires, issued_by).await?;
     store
         .audit(issued_by, "account.reset_code", user.pegawai_id.as_deref(), Some(json!({ "account": username })), None)

@@ -221,6 +221,17 @@ struct HubArgs {
     /// it on another disk than the data.
     #[arg(long)]
     backup_dir: Option<PathBuf>,
+    /// Where reset codes are e-mailed through: smtp://HOST:PORT (a relay on this machine or
+    /// network) or smtps://HOST:PORT. Without it a code goes by SMS only (logged: no gateway).
+    #[arg(long, env = "BERKAS_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of those e-mails.
+    #[arg(long, env = "BERKAS_SMTP_FROM", default_value = "helpdesk-berkas@localhost.localdomain")]
+    smtp_from: String,
+    /// Seconds a code the helpdesk sends is good for (24 hours); shorter only to test expiry.
+    #[arg(long, hide = true, default_value_t = berkas_core::sync::admin::RESET_CODE_TTL_SECS,
+        value_parser = clap::value_parser!(i64).range(1..=berkas_core::sync::admin::RESET_CODE_TTL_SECS))]
+    reset_code_ttl: i64,
 }
 
 impl HubArgs {
@@ -232,6 +243,11 @@ impl HubArgs {
         let mut settings = (*state.settings).clone();
         settings.max_document_bytes = self.max_document_mb << 20;
         state.settings = Arc::new(settings);
+        state.reset_code_ttl = self.reset_code_ttl;
+        if let Some(url) = &self.smtp_url {
+            let smtp = berkas_server::delivery::SmtpDelivery::new(url, &self.smtp_from).map_err(|e| e.to_string())?;
+            state.deliveries.0.insert(0, Arc::new(smtp));
+        }
         Ok(state)
     }
 }

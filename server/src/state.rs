@@ -29,6 +29,10 @@ pub struct AppState {
     /// Where this hub's backups go and what they read (set by `serve`; a hub built without
     /// one answers that it cannot make a backup when asked).
     pub backups: Option<Arc<BackupTarget>>,
+    /// How reset codes reach their owners (SMTP for e-mail when configured, SMS logged).
+    pub deliveries: crate::delivery::Deliveries,
+    /// How long a code the helpdesk has sent is good for, in seconds (24 hours).
+    pub reset_code_ttl: i64,
 }
 
 impl AppState {
@@ -42,6 +46,8 @@ impl AppState {
             referensi: Arc::new(HubReferensi::default()),
             settings: Arc::new(settings_of_this_hub()),
             backups: None,
+            deliveries: crate::delivery::Deliveries(vec![std::sync::Arc::new(crate::delivery::LogSms)]),
+            reset_code_ttl: berkas_core::sync::admin::RESET_CODE_TTL_SECS,
         })
     }
 }

@@ -289,6 +289,21 @@ async fn every_documented_operation_answers_as_documented() {
         .await
         .expect("send");
     assert_eq!(c.check("post", "/v1/auth/reset", r).await.0, 200);
+    // Lupa password: the same answer for an unknown NIP as for a match; a malformed one named.
+    let r = call(Method::POST, "/v1/auth/lupa-password".into(), None)
+        .json(&json!({"nip": "199901012020011999", "tanggal_lahir": "1999-01-01", "nik": "3201010101990001"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/auth/lupa-password", r).await.0, 202);
+    let r = call(Method::POST, "/v1/auth/lupa-password".into(), None)
+        .json(&json!({"nip": "1999", "tanggal_lahir": "1999-01-01", "nik": "3201010101990001"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/auth/lupa-password", r).await.0, 400);
+    let r = call(Method::POST, "/v1/tiket/no-such-ticket/kode-reset".into(), Some(&admin)).send().await.expect("send");
+    assert_eq!(c.check("post", "/v1/tiket/{id}/kode-reset", r).await.0, 404);
     let r = call(Method::GET, "/v1/admin/devices".into(), Some(&admin)).send().await.expect("send");
     assert_eq!(c.check("get", "/v1/admin/devices", r).await.0, 200);
     let r = call(Method::GET, "/v1/admin/backups".into(), Some(&admin)).send().await.expect("send");

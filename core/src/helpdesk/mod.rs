@@ -153,8 +153,9 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
 }
 
-/// A number a person can read out: the day and six letters of the ticket's own id.
-fn ticket_number(id: &str, at: DateTime<Utc>) -> String {
+/// A number a person can read out: the day and six letters of the ticket's own id (the hub
+/// numbers the tickets it opens the same way).
+pub fn ticket_number(id: &str, at: DateTime<Utc>) -> String {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let hex: String = id.chars().filter(char::is_ascii_hexdigit).collect();
     let tail = u64::from_str_radix(hex.get(hex.len().saturating_sub(8)..).unwrap_or("0"), 16).unwrap_or(0);

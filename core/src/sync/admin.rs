@@ -78,6 +78,36 @@ pub struct ResetRequest {
     pub new_password: String,
 }
 
+/// `POST /v1/auth/lupa-password`: who says they forgot their password, with what only they
+/// and the record know.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ForgotPassword {
+    pub nip: String,
+    /// YYYY-MM-DD.
+    pub tanggal_lahir: String,
+    pub nik: String,
+}
+
+/// The one answer to every well-formed "lupa password", whether the data matched or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ForgotAnswer {
+    pub message: String,
+}
+
+/// `POST /v1/tiket/{id}/kode-reset`: where the hub sent a one-time code, as the helpdesk is
+/// told (never the code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeSent {
+    /// `email` or `sms`.
+    pub channel: String,
+    /// The address, masked (`s***@bkd.go.id`, `***001`).
+    pub sent_to: String,
+    pub expires_at: String,
+}
+
 /// A device the hub has seen, and the catalogue version it ran then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

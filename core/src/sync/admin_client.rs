@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use super::admin::{
-    AccountChange, AccountIssued, AccountView, BackupInfo, BackupRequest, BackupStatus, DeviceView, HubAuditEntry,
-    LayananSwitch, NewAccount, ResetCode, ResetRequest,
+    AccountChange, AccountIssued, AccountView, BackupInfo, BackupRequest, BackupStatus, CodeSent, DeviceView,
+    ForgotAnswer, ForgotPassword, HubAuditEntry, LayananSwitch, NewAccount, ResetCode, ResetRequest,
 };
 use super::client::{hub_error, Hub};
 use super::protocol::{RefManifest, RefSetInfo, TokenPair};
@@ -192,5 +192,27 @@ impl Berkas {
         let a = hub.call(&opts, &|c, base| c.post(format!("{base}/v1/auth/reset")).json(&body)).await?;
         let pair: TokenPair = parsed(a.status, &a.body)?;
         self.signed_in_as(&hub, &pair, ca_pem)
+    }
+
+    /// "Lupa password" from the sign-in screen, with no account: the hub answers the same
+    /// whether the data match or not; when they do, a ticket opens for the helpdesk.
+    pub async fn forgot_password(
+        &self,
+        server: &str,
+        request: &ForgotPassword,
+        ca_pem: Option<&str>,
+    ) -> Result<ForgotAnswer> {
+        let opts = SyncOptions { max_attempts: 2, ..SyncOptions::default() };
+        let hub = Hub::new(server, ca_pem, opts.timeout)?;
+        let a = hub.call(&opts, &|c, base| c.post(format!("{base}/v1/auth/lupa-password")).json(request)).await?;
+        parsed(a.status, &a.body)
+    }
+
+    /// Has the hub send a one-time code to the ASN of an account ticket (their registered
+    /// go.id e-mail or phone), after the helpdesk checked their identity. The answer says
+    /// where it went, masked; nobody but the ASN sees the code.
+    pub async fn send_reset_code(&self, tiket_id: &str, opts: &SyncOptions) -> Result<CodeSent> {
+        let path = format!("/v1/tiket/{}/kode-reset", segment(tiket_id));
+        self.admin_call(reqwest::Method::POST, &path, Body::None, opts).await
     }
 }
