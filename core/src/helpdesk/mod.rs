@@ -387,7 +387,9 @@ impl Berkas {
         let mut row = FieldMap::new();
         row.insert("tiket_id".into(), Value::Text(tiket_id.into()));
         row.insert("peran".into(), Value::Text(peran.into()));
-        row.insert("oleh".into(), Value::Text(self.actor().into()));
+        // Who wrote it: the signed-in account (the profile's user on a local tool).
+        let oleh = self.principal()?.map(|p| p.username).unwrap_or_else(|| self.actor().to_string());
+        row.insert("oleh".into(), Value::Text(oleh));
         row.insert("pada".into(), Value::Text(now()));
         if let Some(i) = isi {
             row.insert("isi".into(), Value::Text(i));

@@ -523,6 +523,13 @@ pub fn typescript() -> String {
         crate::rekon::RekonAppliedView::decl(),
         crate::rekon::RekonUnitProgressView::decl(),
         crate::rekon::RekonProgressView::decl(),
+        crate::helpdesk::KategoriView::decl(),
+        crate::helpdesk::TiketStepView::decl(),
+        crate::helpdesk::TiketView::decl(),
+        crate::helpdesk::TiketReportRowView::decl(),
+        crate::helpdesk::RatingRowView::decl(),
+        crate::helpdesk::TiketReportView::decl(),
+        crate::helpdesk::CodeSentView::decl(),
     ];
     let mut out = String::from("// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.\n// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings\n\n");
     for d in decls {

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod commands;
 pub mod dto;
 pub mod error;
+pub mod helpdesk;
 mod prefs;
 pub mod rekon;
 pub mod reports;
@@ -83,5 +84,13 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             rekon::rekon_report,
             rekon::rekon_progress,
             rekon::rekon_set_deadline,
+            helpdesk::tiket_categories,
+            helpdesk::tiket_list,
+            helpdesk::tiket_get,
+            helpdesk::tiket_create,
+            helpdesk::tiket_reply,
+            helpdesk::tiket_reassign,
+            helpdesk::tiket_send_code,
+            helpdesk::tiket_report,
         ])
 }

@@ -232,3 +232,33 @@ export type RekonUnitProgressView = { unit: string, asn: number, email_validated
 
 export type RekonProgressView = { deadline: string | null, days_left: number | null, units: Array<RekonUnitProgressView>, };
 
+export type KategoriView = { id: string, label: string, label_en: string, 
+/**
+ * UNIT or BKD.
+ */
+tujuan: string, akun: boolean, };
+
+export type TiketStepView = { id: string, 
+/**
+ * PEMOHON or PETUGAS.
+ */
+peran: string, oleh: string | null, isi: string | null, status: string | null, dialihkan_ke: string | null, lampiran: Array<string>, 
+/**
+ * The hub's time of arrival, or the device's while unsent.
+ */
+at: string | null, sent: boolean, };
+
+export type TiketView = { id: string, nomor: string, nip: string, nama: string, unit: string | null, kategori: string, kategori_label: string, akun: boolean, judul: string, tujuan: string, status: string, due_at: string | null, left_minutes: number, paused: boolean, overdue: boolean, escalated: boolean, steps: Array<TiketStepView>, rating: number | null, queued: boolean, };
+
+export type TiketReportRowView = { unit: string, kategori: string, received: number, answered: number, answered_within_sla: number, first_answer_p50_minutes: number | null, first_answer_p90_minutes: number | null, resolved: number, resolution_p50_minutes: number | null, resolution_p90_minutes: number | null, overdue: number, };
+
+export type RatingRowView = { 
+/**
+ * layanan or unit.
+ */
+by: string, key: string, count: number, mean: number, };
+
+export type TiketReportView = { rows: Array<TiketReportRowView>, ratings: Array<RatingRowView>, };
+
+export type CodeSentView = { channel: string, sent_to: string, expires_at: string, };
+

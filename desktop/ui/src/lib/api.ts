@@ -2,6 +2,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   RekonAppliedView, RekonItemView, RekonPreviewView, RekonProgressView,
+  CodeSentView, KategoriView, TiketReportView, TiketView,
   AdminAccount, AdminBackups, AdminCatalog, DueMonthView, HubAuditView, IssuedCode, RecordMarkView, RefTableRow, UnitProgressView,
   CommandError, DocumentView, DueRow, LoginInfo, PaperView, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
@@ -105,6 +106,19 @@ export const api = {
   rekonReport: (unit: string | null) => invoke<string[]>("rekon_report", { unit }),
   rekonProgress: () => invoke<RekonProgressView>("rekon_progress"),
   rekonSetDeadline: (deadline: string | null) => invoke<RekonProgressView>("rekon_set_deadline", { deadline }),
+  tiketCategories: () => invoke<KategoriView[]>("tiket_categories"),
+  /** A queue: UNIT, BKD (with every overdue ticket), or all. */
+  tiketList: (untuk: string | null, openOnly: boolean) => invoke<TiketView[]>("tiket_list", { untuk, openOnly }),
+  tiketGet: (id: string) => invoke<TiketView>("tiket_get", { id }),
+  tiketCreate: (nip: string, kategori: string, judul: string, isi: string) =>
+    invoke<TiketView>("tiket_create", { nip, kategori, judul, isi }),
+  tiketReply: (id: string, isi: string | null, status: string | null) =>
+    invoke<TiketView>("tiket_reply", { id, isi, status }),
+  tiketReassign: (id: string, tujuan: string, note: string | null) =>
+    invoke<TiketView>("tiket_reassign", { id, tujuan, note }),
+  /** The hub sends the ASN a one-time code; the answer says only where it went. */
+  tiketSendCode: (id: string) => invoke<CodeSentView>("tiket_send_code", { id }),
+  tiketReport: (unit: string | null) => invoke<TiketReportView>("tiket_report", { unit }),
   onSyncDone: (f: (d: SyncDoneEvent) => void): Promise<UnlistenFn> =>
     listen<SyncDoneEvent>("sync-done", (e) => f(e.payload)),
   onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>

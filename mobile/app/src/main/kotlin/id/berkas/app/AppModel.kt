@@ -11,6 +11,7 @@ import id.berkas.app.logic.LayananViewModel
 import id.berkas.app.logic.LoginViewModel
 import id.berkas.app.logic.RecordViewModel
 import id.berkas.app.logic.RequestsViewModel
+import id.berkas.app.logic.HelpdeskViewModel
 import id.berkas.app.logic.SessionViewModel
 import id.berkas.app.logic.SyncViewModel
 import java.util.Locale
@@ -33,6 +34,7 @@ class AppModel(application: Application, private val saved: SavedStateHandle) : 
     val documents = DocumentsViewModel(repo, viewModelScope, systemLang)
     val requests = RequestsViewModel(repo, viewModelScope, systemLang)
     val layanan = LayananViewModel(repo, viewModelScope, systemLang)
+    val helpdesk = HelpdeskViewModel(repo, viewModelScope, systemLang)
     val sync = SyncViewModel(repo, viewModelScope, systemLang)
 
     /** The request on screen (from the list or a notification), kept across process death. */
@@ -53,6 +55,7 @@ class AppModel(application: Application, private val saved: SavedStateHandle) : 
         documents.lang = lang
         requests.lang = lang
         layanan.lang = lang
+        helpdesk.lang = lang
         sync.lang = lang
     }
 

@@ -43,5 +43,30 @@ fun LoginScreen(vm: LoginViewModel, onSignedIn: (String) -> Unit) {
         Button(onClick = { vm.login(server, user, password) }, enabled = !state.busy) {
             Text(stringResource(R.string.login_button))
         }
+        // Forgot the password: no account needed; the helpdesk checks and sends a code.
+        var forgot by remember { mutableStateOf(false) }
+        var born by remember { mutableStateOf("") }
+        var nik by remember { mutableStateOf("") }
+        var code by remember { mutableStateOf("") }
+        var fresh by remember { mutableStateOf("") }
+        Button(onClick = { forgot = !forgot }) { Text(stringResource(R.string.login_forgot)) }
+        if (forgot) {
+            OutlinedTextField(born, { born = it }, label = { Text(stringResource(R.string.login_birth)) },
+                singleLine = true, modifier = Modifier.fillMaxWidth())
+            OutlinedTextField(nik, { nik = it }, label = { Text(stringResource(R.string.login_nik)) },
+                singleLine = true, modifier = Modifier.fillMaxWidth(), keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number))
+            Button(onClick = { vm.forgot(server, user, born, nik) }, enabled = !state.busy) {
+                Text(stringResource(R.string.login_forgot_send))
+            }
+            state.notice?.let { Text(it) }
+            // The code that arrived by e-mail or SMS, and the new password the ASN chooses.
+            OutlinedTextField(code, { code = it }, label = { Text(stringResource(R.string.login_code)) },
+                singleLine = true, modifier = Modifier.fillMaxWidth())
+            OutlinedTextField(fresh, { fresh = it }, label = { Text(stringResource(R.string.login_new_password)) },
+                singleLine = true, modifier = Modifier.fillMaxWidth(), visualTransformation = PasswordVisualTransformation())
+            Button(onClick = { vm.loginWithCode(server, user, code, fresh) }, enabled = !state.busy && code.isNotBlank() && fresh.isNotEmpty()) {
+                Text(stringResource(R.string.login_with_code))
+            }
+        }
     }
 }

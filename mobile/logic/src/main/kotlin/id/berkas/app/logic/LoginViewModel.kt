@@ -14,6 +14,8 @@ class LoginViewModel(private val repo: BerkasRepository, private val scope: Coro
         val busy: Boolean = false,
         val role: String? = null,
         val error: String? = null,
+        /** The hub's answer to "lupa password" (the same whether the data matched or not). */
+        val notice: String? = null,
     )
 
     private val _state = MutableStateFlow(State())
@@ -35,4 +37,25 @@ class LoginViewModel(private val repo: BerkasRepository, private val scope: Coro
             is Outcome.Failed -> State(s, u, error = r.problem.message(lang))
         }
     }
+
+    /** "Lupa password": NIP, date of birth and NIK; the helpdesk checks them and sends a code. */
+    fun forgot(server: String, nip: String, born: String, nik: String): Job = scope.launch {
+        val s = server.trim().trimEnd('/')
+        _state.value = State(s, nip.trim(), busy = true)
+        _state.value = when (val r = repo.forgotPassword(s, nip.trim(), born.trim(), nik.trim())) {
+            is Outcome.Ok -> State(s, nip.trim(), notice = r.value)
+            is Outcome.Failed -> State(s, nip.trim(), error = r.problem.message(lang))
+        }
+    }
+
+    /** Signs in with the one-time code the ASN received, choosing their new password. */
+    fun loginWithCode(server: String, user: String, code: String, newPassword: String): Job = scope.launch {
+        val s = server.trim().trimEnd('/')
+        _state.value = State(s, user.trim(), busy = true)
+        _state.value = when (val r = repo.loginWithCode(s, user.trim(), code.trim(), newPassword)) {
+            is Outcome.Ok -> State(s, user.trim(), role = r.value)
+            is Outcome.Failed -> State(s, user.trim(), error = r.problem.message(lang))
+        }
+    }
 }
+

@@ -53,6 +53,19 @@ object Messages {
         "signature.no_key" to ("Perangkat ini belum menyimpan kunci server: sinkronkan sekali dulu." to "This device holds no server key yet: sync once first."),
         "io" to ("Berkas tidak dapat disimpan di perangkat." to "The file could not be saved on the device."),
         "layanan.inactive" to ("Layanan ini sedang ditutup oleh BKD." to "This service is switched off by the BKD."),
+        "tiket.kategori" to ("Pilih kategori tiket." to "Choose the ticket's category."),
+        "tiket.empty" to ("Tulis judul dan pertanyaan Anda." to "Write a title and your question."),
+        "tiket.too_long" to ("Pesan terlalu panjang." to "The message is too long."),
+        "tiket.closed" to ("Tiket sudah ditutup; buat tiket baru." to "The ticket is closed; open a new one."),
+        "penilaian.once" to ("Anda sudah memberi penilaian." to "You have rated this already."),
+        "penilaian.not_done" to ("Penilaian diberikan setelah tiket selesai atau usulan tuntas." to
+            "A rating is given once the ticket is resolved or the request completed."),
+        "penilaian.nilai" to ("Nilai 1 sampai 5." to "Rate 1 to 5."),
+        "auth.reset_required" to ("Ini kode sekali pakai: buat kata sandi baru untuk masuk." to
+            "This is a one-time code: choose a new password to sign in."),
+        "auth.invalid_code" to ("Kode salah, sudah dipakai, atau kedaluwarsa. Minta kode baru lewat helpdesk." to
+            "The code is wrong, used or expired. Ask the helpdesk for a new one."),
+        "recovery.input" to ("NIP 18 angka, NIK 16 angka, tanggal lahir TTTT-BB-HH." to "NIP has 18 digits, NIK 16, the birth date is YYYY-MM-DD."),
         "doc.unsupported" to ("Berkas ini bukan foto (JPEG/PNG/WebP) atau PDF." to "This file is not a photo (JPEG/PNG/WebP) or a PDF."),
         "doc.unreadable" to ("Dokumen kurang terbaca. Foto ulang, atau simpan tetap jika memang sudah sebaik mungkin." to
             "The document is hard to read. Take it again, or keep it if this is the best copy."),

@@ -10,6 +10,7 @@ import id.berkas.core.ConflictEntry
 import id.berkas.core.DocumentEntry
 import id.berkas.core.DocumentLink
 import id.berkas.core.FormInputEntry
+import id.berkas.core.KategoriEntry
 import id.berkas.core.KeyStore
 import id.berkas.core.LayananOfferEntry
 import id.berkas.core.OutboxEntry
@@ -20,6 +21,7 @@ import id.berkas.core.SignedStatement
 import id.berkas.core.SyncListener
 import id.berkas.core.SyncStatusInfo
 import id.berkas.core.TeguranEntry
+import id.berkas.core.TiketEntry
 import id.berkas.core.SyncSummary
 import id.berkas.core.UsulanEntry
 import kotlinx.coroutines.CoroutineDispatcher
@@ -158,4 +160,23 @@ class BerkasRepository(
     suspend fun documents(nip: String): Outcome<List<DocumentEntry>> = blocking { profile().documents(nip) }
     suspend fun reuseDocument(id: String, type: String, link: DocumentLink): Outcome<DocumentEntry> =
         blocking { profile().reuseDocument(id, type, link) }
+
+    suspend fun ticketCategories(): Outcome<List<KategoriEntry>> = blocking { profile().tiketCategories() }
+    suspend fun tickets(nip: String): Outcome<List<TiketEntry>> = blocking { profile().tiketList(nip) }
+    suspend fun ticket(id: String): Outcome<TiketEntry> = blocking { profile().tiket(id) }
+    suspend fun openTicket(nip: String, kategori: String, judul: String, isi: String, lampiran: List<String>): Outcome<TiketEntry> =
+        blocking { profile().createTiket(nip, kategori, judul, isi, lampiran) }
+    suspend fun replyTicket(id: String, isi: String?, close: Boolean): Outcome<TiketEntry> =
+        blocking { profile().replyTiket(id, isi, close) }
+    suspend fun rate(objek: String, id: String, nilai: Long, komentar: String?): Outcome<Unit> =
+        blocking { profile().rate(objek, id, nilai, komentar) }
+
+    /** "Lupa password" with no account: the hub's one answer, in words. */
+    suspend fun forgotPassword(server: String, nip: String, born: String, nik: String): Outcome<String> =
+        call { profile(nip).forgotPassword(server, nip, born, nik, null) }
+
+    /** The one-time code the ASN received, traded for their new password; signs in. */
+    suspend fun loginWithCode(server: String, user: String, code: String, newPassword: String): Outcome<String> =
+        call { profile(user).loginWithResetCode(server, user, code, newPassword, null) }
 }
+

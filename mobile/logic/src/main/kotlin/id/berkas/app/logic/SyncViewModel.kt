@@ -103,6 +103,7 @@ data class Notice(val kind: String, val opens: String, val title: String, val te
                 "completed" -> if (id) "Usulan selesai" else "Request completed"
                 "in_review" -> if (id) "Usulan sedang diverifikasi" else "Request in review"
                 "teguran" -> if (id) "Teguran tertulis" else "Written warning"
+                "tiket" -> if (id) "Helpdesk menjawab tiket Anda" else "The helpdesk answered your ticket"
                 else -> if (id) "Kabar dari server" else "News from the server"
             }
             val text = n.reason ?: if (n.kind == "teguran") {

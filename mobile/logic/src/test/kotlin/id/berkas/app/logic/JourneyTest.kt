@@ -245,4 +245,72 @@ class JourneyTest {
         assertTrue(fields.getValue("rekon_terakhir").value.contains("admin"))
         assertEquals("Rekon mandiri terakhir", fields.getValue("rekon_terakhir").label)
     }
+
+    /** The helpdesk from the phone: a ticket opened offline reaches the unit's facilitator
+     *  (here the CLI), who asks for a document; the phone shows the question with the clock
+     *  paused, the ASN's reply reopens it, the facilitator resolves it, the ASN rates it once.
+     *  "Lupa password" answers in words without an account. */
+    @Test
+    fun aQuestionToTheHelpdesk() = runBlocking {
+        val (url, nip, unit) = startHub(temp.newFolder("hub-helpdesk"), "127.0.0.1:0")
+        val app = App(File(temp.root, "phone-helpdesk"), MemoryKeys(), this)
+        app.session.start().join()
+        LoginViewModel(app.repo, this).login(url, nip, password).join()
+        app.sync.sync().join()
+        val fas = temp.newFolder("fas-helpdesk")
+        cli(fas, "init", "--secret-store", "file")
+        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
+
+        val help = HelpdeskViewModel(app.repo, this)
+        help.load(nip).join()
+        assertTrue(help.state.value.categories.any { it.id == "LUPA_PASSWORD" && it.tujuan == "BKD" })
+        help.ask(nip, "DATA_TIDAK_SESUAI", "", "Tempat lahir salah.").join()
+        assertTrue(help.state.value.error!!.contains("judul", ignoreCase = true) || help.state.value.error!!.contains("title"))
+        help.ask(nip, "DATA_TIDAK_SESUAI", "Tempat lahir salah", "Tertulis Bandung, seharusnya Bantul.").join()
+        val opened = help.state.value.current!!
+        assertEquals("BARU", opened.status)
+        assertEquals("Menunggu sinkronisasi", help.clockText(opened))
+        app.sync.sync().join()
+
+        cli(fas, "sync")
+        val list = cli(fas, "--json", "tiket", "list")
+        assertTrue(list, list.contains(opened.nomor))
+        cli(fas, "tiket", "balas", opened.id, "--isi", "Mohon lampirkan akta kelahiran.", "--status", "MENUNGGU_PEMOHON")
+        cli(fas, "sync")
+
+        app.sync.sync().join()
+        val told = app.sync.state.value.notices.first { it.kind == "tiket" }
+        assertEquals(opened.id, told.opens)
+        assertEquals("Mohon lampirkan akta kelahiran.", told.text)
+        help.open(opened.id).join()
+        val asked = help.state.value.current!!
+        assertEquals("MENUNGGU_PEMOHON", asked.status)
+        assertTrue(asked.paused)
+        assertEquals("Menunggu jawaban Anda", help.clockText(asked))
+        assertEquals("Mohon lampirkan akta kelahiran.", asked.steps.last().isi)
+        help.reply(opened.id, "Sudah saya unggah di Dokumen.").join()
+        assertEquals("DIPROSES", help.state.value.current!!.status)
+        app.sync.sync().join()
+
+        cli(fas, "sync")
+        cli(fas, "tiket", "balas", opened.id, "--isi", "Sudah diperbaiki.", "--status", "SELESAI")
+        cli(fas, "sync")
+        app.sync.sync().join()
+        help.open(opened.id).join()
+        assertEquals("SELESAI", help.state.value.current!!.status)
+        help.rate(opened.id, 5, "Cepat dan jelas").join()
+        assertEquals(5L, help.state.value.current!!.rating)
+        help.rate(opened.id, 1, null).join()
+        assertEquals("Anda sudah memberi penilaian.", help.state.value.error)
+        app.sync.sync().join()
+        assertEquals(null, app.sync.state.value.error)
+
+        // "Lupa password" from the sign-in screen: an answer in words, data matching or not.
+        val login = LoginViewModel(app.repo, this)
+        login.forgot(url, nip, "1901-01-01", "3201010101010001").join()
+        assertTrue(login.state.value.notice.orEmpty(), login.state.value.notice.orEmpty().contains("helpdesk"))
+        login.forgot(url, nip, "1901", "3201").join()
+        assertEquals("NIP 18 angka, NIK 16 angka, tanggal lahir TTTT-BB-HH.", login.state.value.error)
+    }
 }
+
