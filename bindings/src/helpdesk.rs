@@ -126,6 +126,11 @@ impl BerkasProfile {
         Ok(entry(self.inner.reply_tiket(&id, &Reply { isi, status, lampiran: vec![] })?))
     }
 
+    /// The rating given to a ticket or a request, if any (1-5).
+    pub fn rating(&self, id: String) -> Result<Option<i64>> {
+        Ok(self.inner.rating(&id)?.map(|r| r.nilai))
+    }
+
     /// Rates a resolved ticket (`TIKET`) or a completed request (`USULAN`) 1-5, once.
     pub fn rate(&self, objek: String, id: String, nilai: i64, komentar: Option<String>) -> Result<()> {
         Ok(self.inner.rate(&objek, &id, nilai, komentar.as_deref())?)

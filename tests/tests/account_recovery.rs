@@ -14,7 +14,7 @@ use berkas_core::helpdesk::TiketFilter;
 use berkas_core::model::{FieldMap, Value};
 use berkas_core::sync::SyncOptions;
 use berkas_core::{Berkas, Error, ListFilter};
-use berkas_tests::{access_token, device, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{access_token, berkas_cli, device, HubProcess, DEMO_PASSWORD};
 
 /// The SMTP sink (tests/fixtures/smtp_sink.py), stopped when dropped.
 struct SmtpSink {
@@ -133,6 +133,18 @@ async fn a_forgotten_password_is_recovered_through_the_helpdesk() {
     assert_eq!(wrong, right, "a wrong date of birth is answered as a match is");
     let malformed = forgot(&hub.url, "1985", &born, &nik).await;
     assert_eq!(malformed.0, 400, "a malformed NIP is named");
+    // From the command line (the sign-in screen's twin): the hub's words, for wrong data too.
+    let cli_phone = tmp.path().join("cli-phone");
+    let init = berkas_cli(&cli_phone, &["init", "--secret-store", "file"], Some("sandi-profil\n"));
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let asked = berkas_cli(
+        &cli_phone,
+        &["lupa-password", "--server", &hub.url, "--nip", &unknown_nip, "--tanggal-lahir", &born, "--nik", &nik],
+        None,
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&right.1).expect("json");
+    assert!(asked.status.success(), "{}", String::from_utf8_lossy(&asked.stderr));
+    assert_eq!(String::from_utf8_lossy(&asked.stdout).trim(), answer["message"].as_str().expect("message"));
 
     // The unit's facilitator sees one ticket (the match's), routed to the helpdesk of accounts.
     let fas = device(tmp.path(), "fas-a");
@@ -182,14 +194,28 @@ async fn a_forgotten_password_is_recovered_through_the_helpdesk() {
     let phone = device(tmp.path(), "phone");
     let must = phone.login(&hub.url, &nip, &code, None).await.expect_err("a code is not a password");
     assert_eq!(hub_code(&must), "auth.reset_required");
-    phone.login_with_reset_code(&hub.url, &nip, &code, "password-baru-saya", None).await.expect("reset");
+    let reset = berkas_cli(
+        &cli_phone,
+        &["login", "--server", &hub.url, "--user", &nip, "--reset-code", &code, "--password-stdin"],
+        Some("password-baru-saya\n"),
+    );
+    assert!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
     let again = device(tmp.path(), "again");
     let used = again.login_with_reset_code(&hub.url, &nip, &code, "password-lain-lagi", None).await.expect_err("twice");
     assert_eq!(hub_code(&used), "auth.invalid_code");
     again.login(&hub.url, &nip, "password-baru-saya", None).await.expect("the new password signs in");
 
     // A code not used in time is refused.
-    fas.send_reset_code(&ticket.id, &opts).await.expect("a second code");
+    let fas_cli = tmp.path().join("fas-cli");
+    for args in [
+        vec!["init", "--secret-store", "file"],
+        vec!["login", "--server", &hub.url, "--user", "fas-a", "--password-stdin"],
+        vec!["tiket", "kirim-kode", &ticket.id],
+    ] {
+        let out = berkas_cli(&fas_cli, &args, Some(&format!("{DEMO_PASSWORD}\n")));
+        assert!(out.status.success(), "berkas {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(&code));
+    }
     let late = code_in(&sink.wait_for(2)[1]);
     tokio::time::sleep(Duration::from_secs(ttl + 1)).await;
     let expired = device(tmp.path(), "late");

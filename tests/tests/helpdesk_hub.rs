@@ -138,6 +138,15 @@ async fn helpdesk_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     assert_eq!(refusal(too_early), "objek_id: penilaian.not_done");
     phone.rate("TIKET", &t.id, 5, Some("Cepat")).expect("a rating");
     assert_eq!(refusal(phone.rate("TIKET", &t.id, 1, None).expect_err("twice")), "objek_id: penilaian.once");
+    // A request completed (a contact update applies when submitted) is rated once too.
+    let contact: FieldMap = [("no_hp".to_string(), Value::Text("081377001122".into()))].into();
+    let request = phone.create_usulan(&nip, "pemutakhiran_kontak", &contact).expect("a contact update");
+    assert_eq!(refusal(phone.rate("USULAN", &request, 4, None).expect_err("a draft")), "objek_id: penilaian.not_done");
+    assert_eq!(phone.submit_usulan(&request).expect("submit").status, "APPLIED");
+    phone.rate("USULAN", &request, 4, Some("Mudah")).expect("a rating of the request");
+    assert_eq!(phone.rating(&request).expect("rating").map(|r| r.nilai), Some(4));
+    let r = sync(&phone).await;
+    assert_eq!(r.refused, 0, "{r:?}");
     // A forged helpdesk step from the phone: written locally, refused by the hub by name.
     let forged: FieldMap = [
         ("tiket_id", Value::Text(late.id.clone())),
@@ -149,7 +158,7 @@ async fn helpdesk_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     .collect();
     phone.add_riwayat(&nip, Entity::TiketPesan, &forged).expect("a local write");
     let r = sync(&phone).await;
-    assert_eq!((r.refused, r.pushed), (1, 2), "{r:?}");
+    assert_eq!((r.refused, r.pushed), (1, 1), "{r:?}");
     let refused =
         phone.outbox().expect("outbox").into_iter().find(|o| o.state == OutboxState::Refused).expect("refused");
     assert_eq!(refused.code.as_deref(), Some("tiket.peran"), "{refused:?}");
@@ -176,7 +185,10 @@ async fn helpdesk_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     }
     assert_eq!(report.rows.iter().map(|r| r.received).sum::<u64>(), 2);
     let rating = report.ratings.iter().find(|r| r.by == "unit" && r.key == "UNIT-A").expect("the unit's rating");
-    assert_eq!((rating.count, rating.mean), (1, 5.0));
+    assert_eq!((rating.count, rating.mean), (2, 4.5));
+    let per = |key: &str| report.ratings.iter().find(|r| r.by == "layanan" && r.key == key).map(|r| (r.count, r.mean));
+    assert_eq!(per("helpdesk"), Some((1, 5.0)), "{:?}", report.ratings);
+    assert_eq!(per("pemutakhiran_kontak"), Some((1, 4.0)), "{:?}", report.ratings);
 }
 
 #[tokio::test(flavor = "current_thread")]

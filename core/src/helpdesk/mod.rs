@@ -524,6 +524,19 @@ impl Berkas {
         })
     }
 
+    /// The rating given to a ticket or a request (by its id), if any.
+    pub fn rating(&self, id: &str) -> Result<Option<Rating>> {
+        let row = records::load_row(&self.store().conn, Entity::Penilaian.def(), id)?;
+        Ok(row.map(|r| Rating {
+            nilai: match r.values.get("nilai") {
+                Some(Value::Int(n)) => *n,
+                _ => 0,
+            },
+            komentar: text(&r.values, "komentar"),
+            pada: text(&r.values, "pada"),
+        }))
+    }
+
     /// Rates a closed or resolved ticket, or a completed request, 1 to 5 with a comment:
     /// the requester, once.
     pub fn rate(&self, objek: &str, id: &str, nilai: i64, komentar: Option<&str>) -> Result<()> {

@@ -50,6 +50,11 @@ fun RequestsScreen(nip: String, vm: RequestsViewModel, modifier: Modifier) {
                     }) { Text(stringResource(R.string.requests_receipt)) }
                 }
                 state.receipt?.let { Text(stringResource(R.string.requests_receipt_saved, it.code)) }
+                if (vm.canRate()) {
+                    Text(stringResource(R.string.helpdesk_rate))
+                    (1..5).forEach { n -> Button(onClick = { vm.rate(nip, u.id, n, null) }) { Text("$n") } }
+                }
+                state.rating?.let { Text(stringResource(R.string.helpdesk_rated, it.toInt())) }
                 state.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
             }
         }

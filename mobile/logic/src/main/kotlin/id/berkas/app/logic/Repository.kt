@@ -168,6 +168,7 @@ class BerkasRepository(
         blocking { profile().createTiket(nip, kategori, judul, isi, lampiran) }
     suspend fun replyTicket(id: String, isi: String?, close: Boolean): Outcome<TiketEntry> =
         blocking { profile().replyTiket(id, isi, close) }
+    suspend fun rating(id: String): Outcome<Long?> = blocking { profile().rating(id) }
     suspend fun rate(objek: String, id: String, nilai: Long, komentar: String?): Outcome<Unit> =
         blocking { profile().rate(objek, id, nilai, komentar) }
 

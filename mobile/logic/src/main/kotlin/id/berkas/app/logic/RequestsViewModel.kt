@@ -24,6 +24,8 @@ class RequestsViewModel(private val repo: BerkasRepository, private val scope: C
         val error: String? = null,
         /** The server's signed receipt of the current request, once saved. */
         val receipt: SignedStatement? = null,
+        /** The ASN's rating of the current request (1-5), once given. */
+        val rating: Long? = null,
     ) {
         /** Reasons the facilitator gave, one line per returned field or for the whole request. */
         val reasons: List<String>
@@ -54,7 +56,8 @@ class RequestsViewModel(private val repo: BerkasRepository, private val scope: C
     private suspend fun open(nip: String, id: String) {
         val u = (repo.request(id) as? Outcome.Ok)?.value ?: return
         val c = (repo.checklist(nip, u.layananId, u.answers, id) as? Outcome.Ok)?.value.orEmpty()
-        _state.value = _state.value.copy(current = u, checklist = c, missing = emptyList(), error = null)
+        val rating = (repo.rating(id) as? Outcome.Ok)?.value
+        _state.value = _state.value.copy(current = u, checklist = c, missing = emptyList(), error = null, rating = rating)
     }
 
     fun refresh(nip: String, id: String): Job = scope.launch { open(nip, id) }
@@ -87,6 +90,19 @@ class RequestsViewModel(private val repo: BerkasRepository, private val scope: C
         _state.value = when (val r = repo.saveReceipt(id, file)) {
             is Outcome.Ok -> _state.value.copy(receipt = r.value, error = null)
             is Outcome.Failed -> _state.value.copy(receipt = null, error = r.problem.message(lang))
+        }
+    }
+
+    /** A completed request not rated yet can be rated 1-5 with a comment, once. */
+    fun canRate(): Boolean {
+        val u = _state.value.current ?: return false
+        return (u.status == "COMPLETED" || u.status == "APPLIED") && _state.value.rating == null
+    }
+
+    fun rate(nip: String, id: String, nilai: Int, komentar: String?): Job = scope.launch {
+        when (val r = repo.rate("USULAN", id, nilai.toLong(), komentar)) {
+            is Outcome.Ok -> open(nip, id)
+            is Outcome.Failed -> _state.value = _state.value.copy(error = r.problem.message(lang))
         }
     }
 
