@@ -41,7 +41,8 @@ fn the_outlook_counts_what_the_due_lists_name_month_by_month() {
     let wrapped = b.due_outlook("2027-11", 3, &rules, None).expect("outlook");
     let periods: Vec<&str> = wrapped.iter().map(|m| m.period.as_str()).collect();
     assert_eq!(periods, ["2027-11", "2027-12", "2028-01"]);
-    assert!(b.due_outlook("2027-13", 12, &rules, None).is_err(), "a month that is not one");
+    let e = b.due_outlook("2027-13", 12, &rules, None).expect_err("a month that is not one");
+    assert!(matches!(&e, berkas_core::Error::Invalid(f) if f[0].field == "period"), "{e:?}");
 
     let units = b.unit_progress().expect("units");
     let names: Vec<&str> = units.iter().map(|u| u.unit.as_str()).collect();

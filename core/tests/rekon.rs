@@ -240,7 +240,9 @@ fn jpt_non_pns_officials_are_kept_as_their_own_records() {
     .expect("write");
     let day = today + chrono::Duration::days(1);
     // A JPT file is not a PNS file: the PNS preview wants a NIP column.
-    assert!(b.rekon_preview(&file, day).is_err());
+    let e = b.rekon_preview(&file, day).expect_err("no NIP column");
+    assert_eq!(e.code(), "bad_document", "{e:?}");
+    assert!(e.to_string().contains("NIP"), "the refusal names the missing column: {e}");
     let p = b.rekon_preview_jpt(&file, day).expect("jpt preview");
     assert_eq!(p.roster, "jpt");
     let verdicts: Vec<Verdict> =

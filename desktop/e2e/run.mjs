@@ -130,7 +130,10 @@ try {
   const request = await driver.$(`[data-request="${draft.id}"]`);
   await request.waitForDisplayed({ timeout: 10000 });
   const acceptDoc = await driver.$("[data-accept-doc]");
+  const accepted = await acceptDoc.getAttribute("data-accept-doc");
   await acceptDoc.click();
+  // It took: the document leaves the queue (its decision is checked on the ASN's side below).
+  await driver.waitUntil(async () => !(await (await driver.$(`[data-accept-doc="${accepted}"]`)).isExisting()), { timeout: 10000 });
   await request.click();
   const reason = await driver.$('[data-reason="tempat_lahir"]');
   await reason.waitForDisplayed({ timeout: 10000 });
@@ -237,6 +240,8 @@ try {
   assert.equal(status.status, "RETURNED");
   assert.match(status.status_reason, /Mataram/);
   assert.equal(status.keputusan.tempat_lahir.putusan, "KEMBALIKAN");
+  const decided = JSON.parse(cli("doc", "show", accepted, "--json"));
+  assert.equal(decided.verifikasi?.putusan, "DITERIMA", `the accepted document on the ASN's side: ${JSON.stringify(decided)}`);
   await driver.deleteSession();
   driver = await session();
   const list = await driver.$("#search");

@@ -151,8 +151,10 @@ mod tests {
     fn masked_addresses_keep_only_a_hint() {
         assert_eq!(Recipient::Email("siti.aminah@bkd.go.id".into()).masked(), "s***@bkd.go.id");
         assert_eq!(Recipient::Phone("+6281370000001".into()).masked(), "***001");
-        assert!(SmtpDelivery::new("http://127.0.0.1:25", "a@b.go.id").is_err());
-        assert!(SmtpDelivery::new("smtp://127.0.0.1:x", "a@b.go.id").is_err());
-        assert!(SmtpDelivery::new("smtp://127.0.0.1:2525", "not an address").is_err());
+        let refused = |url: &str, from: &str| SmtpDelivery::new(url, from).err().map(|e| e.0).unwrap_or_default();
+        assert!(refused("http://127.0.0.1:25", "a@b.go.id").contains("not http"));
+        assert!(refused("smtp://127.0.0.1:x", "a@b.go.id").contains("x is not a port"));
+        assert!(refused("smtp://127.0.0.1:2525", "not an address").contains("not a sender address"));
+        assert!(SmtpDelivery::new("smtp://127.0.0.1:2525", "helpdesk@bkd.go.id").is_ok());
     }
 }

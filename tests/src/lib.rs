@@ -7,9 +7,8 @@ pub mod proxy;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 
-use berkas_core::secrets::{MemorySecretStore, SecretStoreKind};
+use berkas_core::secrets::SecretStoreKind;
 use berkas_core::Berkas;
 
 /// Path of a binary built from this workspace (`target/<profile>/<name>`), found next to the
@@ -134,10 +133,16 @@ pub async fn fresh_postgres_database() -> String {
     }
 }
 
-/// A device: a fresh profile with its key in memory (the OS keyring has its own tests).
+/// A device: a fresh profile with its key in the file store beside it (the OS keyring has its
+/// own tests), so the app can be restarted on it with [`reopen`].
 pub fn device(dir: &Path, name: &str) -> Berkas {
-    let secrets = Arc::new(MemorySecretStore::default());
-    Berkas::init_with(&dir.join(name), SecretStoreKind::File, secrets, name).expect("init device profile")
+    Berkas::init(&dir.join(name), SecretStoreKind::File, name).expect("init device profile")
+}
+
+/// The device `name` started again on its profile: what a restart of the app (or a kill and a
+/// launch) finds.
+pub fn reopen(dir: &Path, name: &str) -> Berkas {
+    Berkas::open(&dir.join(name)).expect("reopen device profile")
 }
 
 /// An access token of a demo account, by the raw protocol.

@@ -10,7 +10,7 @@ use berkas_core::helpdesk::{NewTiket, Reply, TiketFilter, TiketInfo};
 use berkas_core::model::{Entity, FieldMap, Value};
 use berkas_core::sync::{OutboxState, SyncOptions};
 use berkas_core::{Berkas, ListFilter};
-use berkas_tests::{device, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{device, reopen, HubProcess, DEMO_PASSWORD};
 use chrono::{DateTime, Duration, Utc};
 
 async fn sync(b: &Berkas) -> berkas_core::sync::SyncReport {
@@ -91,6 +91,10 @@ async fn helpdesk_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     let late = phone
         .create_tiket(&nip, &NewTiket { kategori: "LAINNYA".into(), judul: "Tidak dijawab".into(), ..new.clone() })
         .expect("a second ticket");
+    // The app is killed before it could sync; launched again, both tickets wait to be sent.
+    drop(phone);
+    let phone = reopen(tmp, "phone");
+    assert!(one(&phone, &t.id).queued && one(&phone, &late.id).queued, "the offline tickets survived the restart");
     let r = sync(&phone).await;
     assert_eq!(r.refused, 0, "{r:?}");
     assert!(one(&phone, &t.id).steps[0].diterima.is_some(), "the hub's time of arrival came back");

@@ -131,7 +131,8 @@ fn report_sign_and_signature_verify_from_the_command_line() {
         assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
         assert_eq!(json(&signed)["signed"]["kind"], "nominatif");
     }
-    assert!(signing::verify(&std::fs::read(&pdf).expect("pdf"), None, &published_key(&hub)).is_ok());
+    let published = published_key(&hub);
+    assert!(signing::verify(&std::fs::read(&pdf).expect("pdf"), None, &published).is_ok());
     assert!(tmp.path().join("nominatif.xlsx.sig").exists(), "the XLSX's signature beside it");
 
     // Offline: with the key the profile kept, and with the published key and no profile at all.
@@ -141,6 +142,14 @@ fn report_sign_and_signature_verify_from_the_command_line() {
         assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
         assert_eq!(json(&ok)["title"], "Daftar nominatif UNIT-B");
     }
+    let nobody = tmp.path().join("no-profile");
+    for file in [&pdf, &xlsx] {
+        let args = ["signature", "verify", &file.to_string_lossy(), "--key", &published.to_hex(), "--json"];
+        let ok = berkas(&nobody, &args, None);
+        assert!(ok.status.success(), "no profile, the published key: {}", String::from_utf8_lossy(&ok.stderr));
+        assert_eq!(json(&ok)["title"], "Daftar nominatif UNIT-B");
+    }
+    assert!(!nobody.exists(), "checking a signature made no profile");
     let mut bytes = std::fs::read(&xlsx).expect("xlsx");
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
@@ -149,7 +158,6 @@ fn report_sign_and_signature_verify_from_the_command_line() {
     assert_eq!(refused.status.code(), Some(2));
     assert_eq!(json(&refused)["error"]["code"], "signature.content_changed");
     let wrong_key = "11".repeat(32);
-    let nobody = tmp.path().join("no-profile");
     let other = berkas(&nobody, &["signature", "verify", &pdf.to_string_lossy(), "--key", &wrong_key, "--json"], None);
     assert_eq!(json(&other)["error"]["code"], "signature.other_key");
 }

@@ -40,6 +40,17 @@ fn unit_nips(b: &Berkas, unit: &str) -> Vec<String> {
 async fn offline_edits_converge_in_every_order_and_the_loser_sees_the_conflict() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let hub = HubProcess::demo(&tmp.path().join("hub"), 8);
+    converge_in_every_order(&hub, &tmp).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn offline_edits_converge_in_every_order_on_postgresql() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo_postgres(&tmp.path().join("hub"), 8).await;
+    converge_in_every_order(&hub, &tmp).await;
+}
+
+async fn converge_in_every_order(hub: &HubProcess, tmp: &tempfile::TempDir) {
     let admin = device(tmp.path(), "admin");
     admin.login(&hub.url, "admin", DEMO_PASSWORD, None).await.expect("admin login");
     let first = sync(&admin).await;

@@ -64,8 +64,10 @@ async fn a_document_reaches_the_units_facilitator_and_no_one_else() {
     let fas_b = device(tmp.path(), "fas-b");
     fas_b.login(&hub.url, "fas-b", DEMO_PASSWORD, None).await.expect("fas-b login");
     sync(&fas_b).await;
-    assert!(fas_b.documents(&nip).is_err(), "the record is not on fas-b's laptop at all");
-    assert!(fas_b.fetch_blob(&d.sha256, &SyncOptions::default()).await.is_err());
+    let absent = fas_b.documents(&nip).expect_err("the record is not on fas-b's laptop at all");
+    assert!(matches!(absent, berkas_core::Error::NotFound("pegawai")), "{absent:?}");
+    let refused = fas_b.fetch_blob(&d.sha256, &SyncOptions::default()).await.expect_err("another unit's document");
+    assert!(matches!(&refused, berkas_core::Error::Hub { status: 404, .. }), "{refused:?}");
     let raw = reqwest::Client::new()
         .get(format!("{}/v1/blobs/{}", hub.url, d.sha256))
         .bearer_auth(access_token(&hub.url, "fas-b").await)

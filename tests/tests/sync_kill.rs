@@ -40,6 +40,17 @@ fn edit(profile: &Path, nips: &[String], next: &mut usize, count: usize, seen: &
 async fn kill_9_during_sync_fifty_times_loses_and_doubles_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let hub = HubProcess::demo(&tmp.path().join("hub"), 10);
+    kill_loop(&hub, &tmp).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn kill_9_during_sync_fifty_times_loses_and_doubles_nothing_on_postgresql() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo_postgres(&tmp.path().join("hub"), 10).await;
+    kill_loop(&hub, &tmp).await;
+}
+
+async fn kill_loop(hub: &HubProcess, tmp: &tempfile::TempDir) {
     let profile = tmp.path().join("admin");
     let ok = |out: std::process::Output| {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -85,6 +96,19 @@ async fn kill_9_during_sync_fifty_times_loses_and_doubles_nothing() {
     eprintln!("kill -9 loop: {killed_mid_way} of 50 syncs were interrupted");
     assert!(killed_mid_way >= 25, "the loop must really interrupt syncs (only {killed_mid_way} of 50 were)");
 
+    // Changes the hub holds that the device still has waiting: a kill landed between the hub's
+    // commit and the device recording it (the clean sync must not send them a second time).
+    let waiting: BTreeSet<String> =
+        Berkas::open(&profile).expect("open").outbox().expect("outbox").into_iter().map(|i| i.id).collect();
+    let device_id = Berkas::open(&profile).expect("open").sync_status().expect("status").device;
+    let landed_between = hub_log(&hub.url, "admin")
+        .await
+        .iter()
+        .filter(|c| device_id.as_deref().is_some_and(|d| c["device"] == d))
+        .filter(|c| c["id"].as_str().is_some_and(|id| waiting.contains(id)))
+        .count();
+    eprintln!("kill -9 loop: {landed_between} changes were on the hub but not yet recorded as sent");
+
     let out = ok(cli(&profile, &["sync", "--json"], None));
     let report: serde_json::Value = serde_json::from_slice(&out).expect("report");
     assert_eq!(report["refused"], 0, "{report}");
@@ -94,9 +118,17 @@ async fn kill_9_during_sync_fifty_times_loses_and_doubles_nothing() {
     let device = b.sync_status().expect("status").device.expect("device id");
     let log = hub_log(&hub.url, "admin").await;
     let mut from_device: BTreeMap<String, usize> = BTreeMap::new();
+    // Each edit wrote a value of its own: a change sent again under another id would show here.
+    let mut values: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     for c in log.iter().filter(|c| c["device"] == device.as_str()) {
         *from_device.entry(c["id"].as_str().expect("id").to_string()).or_default() += 1;
+        for (f, v) in c["fields"].as_object().expect("fields") {
+            let key = (c["row"].as_str().expect("row").to_string(), f.clone(), v.to_string());
+            *values.entry(key).or_default() += 1;
+        }
     }
+    assert_eq!(values.len(), next, "every edit's value is on the hub");
+    assert!(values.values().all(|n| *n == 1), "no value arrived twice: {values:?}");
     assert_eq!(from_device.keys().cloned().collect::<BTreeSet<_>>(), created, "every change reached the hub");
     assert!(from_device.values().all(|n| *n == 1), "no change is in the hub's log twice");
     assert_eq!(created.len(), next, "each edit was one change");
