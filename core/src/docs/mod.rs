@@ -134,3 +134,39 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
 }
+
+/// The intake fuzz harness, shared by `fuzz/fuzz_targets/intake.rs` (libFuzzer, unbounded) and
+/// a bounded run over mutated seeds in the ordinary tests: every input is either a document or
+/// a refusal with a code; never a panic, a hang or an allocation past the limits. The first
+/// byte picks whether a crop quad (from the next 32 bytes) and a second page are used, so the
+/// perspective and multi-page paths are driven too. Answers whether a document was made.
+#[doc(hidden)]
+pub fn fuzz_intake(data: &[u8]) -> bool {
+    let mut o = CaptureOptions::default();
+    // Small limits keep each run fast; the limit logic is what is under test.
+    o.limits.max_pixels = 4_000_000;
+    o.limits.max_dimension = 4096;
+    o.limits.max_pages = 4;
+    o.normalise.max_long_edge = 800;
+    o.readability.analysis_edge = 400;
+    let Some((&mode, rest)) = data.split_first() else { return false };
+    let (crop, body) = if mode & 1 == 1 && rest.len() > 32 {
+        let f = |i: usize| u32::from_le_bytes([rest[i], rest[i + 1], rest[i + 2], rest[i + 3]]) as f32 / 1e6;
+        let q = CropQuad(std::array::from_fn(|k| Point { x: f(8 * k), y: f(8 * k + 4) }));
+        (Some(q), &rest[32..])
+    } else {
+        (None, rest)
+    };
+    let pages = if mode & 2 == 2 {
+        vec![PageInput { bytes: body, crop }, PageInput { bytes: body, crop: None }]
+    } else {
+        vec![PageInput { bytes: body, crop }]
+    };
+    match prepare(&pages, &o) {
+        Ok(_) => true,
+        Err(e) => {
+            assert!(!e.code().is_empty(), "a refusal without a code");
+            false
+        }
+    }
+}
