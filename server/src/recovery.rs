@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use berkas_core::authz::{self, Action, Target};
+use berkas_core::helpdesk::{self, NewStep};
 use berkas_core::model::{Entity, FieldMap, Value};
 pub use berkas_core::sync::admin::{CodeSent, ForgotAnswer, ForgotPassword};
 use berkas_core::sync::{Change, Hlc, HlcClock};
@@ -72,8 +73,7 @@ pub async fn forgot_password(
             let field = |f: &str| du.and_then(|(_, _, r)| r.values.get(f).and_then(Value::as_str)).map(str::to_string);
             let same = field("tgl_lahir").and_then(|d| berkas_core::model::parse_date(&d).flatten()) == born
                 && field("nik").map(|n| digits(&n)) == Some(nik.clone());
-            let account =
-                state.store.list_users().await?.into_iter().find(|u| u.pegawai_id.as_deref() == Some(&entry.id));
+            let account = state.store.user_of_pegawai(&entry.id).await?;
             match account {
                 Some(_) if same => Some(entry),
                 _ => None,
@@ -115,30 +115,29 @@ fn hub_change(entity: Entity, row: &str, pegawai: &str, fields: FieldMap) -> Cha
     }
 }
 
-fn text_fields(pairs: &[(&str, String)]) -> FieldMap {
-    pairs.iter().map(|(k, v)| (k.to_string(), Value::Text(v.clone()))).collect()
+/// A step the hub writes has arrived when it is written.
+fn arrived(mut step: FieldMap, at: &str) -> FieldMap {
+    step.insert("diterima".into(), Value::Text(at.into()));
+    step
 }
 
 /// A "lupa password" ticket on the ASN's record, opened by the hub on their behalf.
 async fn open_recovery_ticket(state: &AppState, pegawai: &str) -> Result<String, ApiError> {
     let id = uuid::Uuid::now_v7().to_string();
     let at = now_text();
-    let nomor = berkas_core::helpdesk::ticket_number(&id, chrono::Utc::now());
-    let ticket = text_fields(&[
-        ("kategori", "LUPA_PASSWORD".into()),
-        ("nomor", nomor),
-        ("judul", "Lupa password".into()),
-        ("dibuat_pada", at.clone()),
-    ]);
-    let step = text_fields(&[
-        ("tiket_id", id.clone()),
-        ("peran", "PEMOHON".into()),
-        ("oleh", "lupa-password".into()),
-        ("status", "BARU".into()),
-        ("isi", "Permintaan dari layar masuk: NIP, tanggal lahir dan NIK cocok dengan data. Periksa identitas, lalu kirim kode sekali pakai.".into()),
-        ("pada", at.clone()),
-        ("diterima", at),
-    ]);
+    let ticket = helpdesk::ticket_row(&id, "LUPA_PASSWORD", "Lupa password", &at, None);
+    let step = arrived(
+        helpdesk::step_row(&NewStep {
+            tiket_id: &id,
+            peran: "PEMOHON",
+            oleh: "lupa-password",
+            isi: Some("Permintaan dari layar masuk: NIP, tanggal lahir dan NIK cocok dengan data. Periksa identitas, lalu kirim kode sekali pakai.".into()),
+            status: Some("BARU"),
+            pada: &at,
+            ..NewStep::default()
+        }),
+        &at,
+    );
     let items = vec![
         BatchItem::Apply(hub_change(Entity::Tiket, &id, pegawai, ticket)),
         BatchItem::Apply(hub_change(Entity::TiketPesan, &uuid::Uuid::now_v7().to_string(), pegawai, step)),
@@ -181,10 +180,10 @@ pub async fn send_reset_code(
         };
     }
     let kategori = value(Entity::Tiket, &id, "kategori").unwrap_or_default();
-    if !berkas_core::helpdesk::category(&kategori).is_some_and(|k| k.akun) {
+    if !helpdesk::category(&kategori).is_some_and(|k| k.akun) {
         return Err(ApiError::bad_request("tiket.not_account", "a reset code is sent on an account ticket only"));
     }
-    let user = state.store.list_users().await?.into_iter().find(|u| u.pegawai_id.as_deref() == Some(&pegawai));
+    let user = state.store.user_of_pegawai(&pegawai).await?;
     let user =
         user.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "account.not_found", "this ASN has no account"))?;
     let recipient = match (value(Entity::DataUtama, &pegawai, "email_gov"), value(Entity::DataUtama, &pegawai, "no_hp"))
@@ -218,22 +217,23 @@ pub async fn send_reset_code(
         return Err(ApiError::new(StatusCode::BAD_GATEWAY, "recovery.delivery_failed", e.to_string()));
     }
     let at = now_text();
-    let step = text_fields(&[
-        ("tiket_id", id.clone()),
-        ("peran", "PETUGAS".into()),
-        ("oleh", caller.user.username.clone()),
-        ("status", "MENUNGGU_PEMOHON".into()),
-        (
-            "isi",
-            format!(
-                "Identitas diperiksa. Kode sekali pakai dikirim ke {} ({}); berlaku 24 jam. Masuk dengan kode itu lalu buat password baru.",
-                recipient.masked(),
-                recipient.channel()
-            ),
-        ),
-        ("pada", at.clone()),
-        ("diterima", at),
-    ]);
+    let isi = format!(
+        "Identitas diperiksa. Kode sekali pakai dikirim ke {} ({}); berlaku 24 jam. Masuk dengan kode itu lalu buat password baru.",
+        recipient.masked(),
+        recipient.channel()
+    );
+    let step = arrived(
+        helpdesk::step_row(&NewStep {
+            tiket_id: &id,
+            peran: "PETUGAS",
+            oleh: &caller.user.username,
+            isi: Some(isi),
+            status: Some("MENUNGGU_PEMOHON"),
+            pada: &at,
+            ..NewStep::default()
+        }),
+        &at,
+    );
     let change = hub_change(Entity::TiketPesan, &uuid::Uuid::now_v7().to_string(), &pegawai, step);
     state.store.apply_batch(vec![BatchItem::Apply(change)], &caller.user.username).await?;
     let detail = json!({ "tiket": id, "channel": recipient.channel() });

@@ -118,8 +118,6 @@ pub struct TiketInfo {
     pub dibuat_pada: Option<String>,
     /// Who handles it now: `UNIT` or `BKD` (its category's, or where it was reassigned).
     pub tujuan: String,
-    /// Overdue and so escalated to the BKD.
-    pub escalated: bool,
     pub sla: Sla,
     pub steps: Vec<TiketStep>,
     pub rating: Option<Rating>,
@@ -161,6 +159,59 @@ pub fn ticket_number(id: &str, at: DateTime<Utc>) -> String {
     let tail = u64::from_str_radix(hex.get(hex.len().saturating_sub(8)..).unwrap_or("0"), 16).unwrap_or(0);
     let letters: String = (0..6).map(|i| ALPHABET[((tail >> (5 * i)) & 31) as usize] as char).collect();
     format!("TK-{}-{letters}", at.format("%y%m%d"))
+}
+
+/// A ticket's row as every side writes it: a device's `create_tiket` and the hub's recovery
+/// ticket.
+pub fn ticket_row(id: &str, kategori: &str, judul: &str, at: &str, usulan_id: Option<&str>) -> FieldMap {
+    let mut row = FieldMap::new();
+    row.insert("kategori".into(), Value::Text(kategori.into()));
+    row.insert("nomor".into(), Value::Text(ticket_number(id, Utc::now())));
+    row.insert("judul".into(), Value::Text(judul.into()));
+    row.insert("dibuat_pada".into(), Value::Text(at.into()));
+    if let Some(u) = usulan_id {
+        row.insert("usulan_id".into(), Value::Text(u.into()));
+    }
+    row
+}
+
+/// One step of a ticket as written (`TiketStep` is the step as read back).
+#[derive(Debug, Clone, Default)]
+pub struct NewStep<'a> {
+    pub tiket_id: &'a str,
+    /// PEMOHON or PETUGAS.
+    pub peran: &'a str,
+    /// The account that writes it.
+    pub oleh: &'a str,
+    pub isi: Option<String>,
+    pub status: Option<&'a str>,
+    /// UNIT or BKD when the step hands the ticket over.
+    pub tujuan: Option<&'a str>,
+    pub lampiran: &'a [String],
+    pub pada: &'a str,
+}
+
+/// A step's row, the same on every side (the hub adds its arrival time, `diterima`).
+pub fn step_row(step: &NewStep<'_>) -> FieldMap {
+    let mut row = FieldMap::new();
+    row.insert("tiket_id".into(), Value::Text(step.tiket_id.into()));
+    row.insert("peran".into(), Value::Text(step.peran.into()));
+    row.insert("oleh".into(), Value::Text(step.oleh.into()));
+    row.insert("pada".into(), Value::Text(step.pada.into()));
+    if let Some(i) = &step.isi {
+        row.insert("isi".into(), Value::Text(i.clone()));
+    }
+    if let Some(s) = step.status {
+        row.insert("status".into(), Value::Text(s.into()));
+    }
+    if let Some(t) = step.tujuan {
+        row.insert("dialihkan_ke".into(), Value::Text(t.into()));
+    }
+    if !step.lampiran.is_empty() {
+        let json = serde_json::Value::from(step.lampiran.to_vec()).to_string();
+        row.insert("lampiran".into(), Value::Text(json));
+    }
+    row
 }
 
 fn checked_text(field: &str, s: &str, max: usize) -> Result<String> {
@@ -211,15 +262,7 @@ impl Berkas {
             }
         }
         let id = new_id();
-        let at = now();
-        let mut row = FieldMap::new();
-        row.insert("kategori".into(), Value::Text(kategori.id.clone()));
-        row.insert("nomor".into(), Value::Text(ticket_number(&id, Utc::now())));
-        row.insert("judul".into(), Value::Text(judul));
-        row.insert("dibuat_pada".into(), Value::Text(at));
-        if let Some(u) = &new.usulan_id {
-            row.insert("usulan_id".into(), Value::Text(u.clone()));
-        }
+        let row = ticket_row(&id, &kategori.id, &judul, &now(), new.usulan_id.as_deref());
         self.add_riwayat_row(nip, Entity::Tiket, &row, id.clone())?;
         self.add_step(nip, &id, "PEMOHON", Some(isi), Some("BARU"), None, &new.lampiran)?;
         self.tiket(&id)
@@ -304,7 +347,7 @@ impl Berkas {
             let keep = (filter.status.is_empty() || filter.status.contains(&info.sla.status))
                 && (!filter.open_only || !sla::is_resolved(&info.sla.status))
                 && match filter.tujuan.as_deref() {
-                    Some("BKD") => info.tujuan == "BKD" || info.escalated,
+                    Some("BKD") => info.tujuan == "BKD" || info.sla.overdue,
                     Some(other) => info.tujuan == other,
                     None => true,
                 };
@@ -384,26 +427,9 @@ impl Berkas {
         lampiran: &[String],
     ) -> Result<String> {
         let (pegawai_id, unit) = self.record_of(nip)?;
-        let mut row = FieldMap::new();
-        row.insert("tiket_id".into(), Value::Text(tiket_id.into()));
-        row.insert("peran".into(), Value::Text(peran.into()));
         // Who wrote it: the signed-in account (the profile's user on a local tool).
         let oleh = self.principal()?.map(|p| p.username).unwrap_or_else(|| self.actor().to_string());
-        row.insert("oleh".into(), Value::Text(oleh));
-        row.insert("pada".into(), Value::Text(now()));
-        if let Some(i) = isi {
-            row.insert("isi".into(), Value::Text(i));
-        }
-        if let Some(s) = status {
-            row.insert("status".into(), Value::Text(s.into()));
-        }
-        if let Some(t) = tujuan {
-            row.insert("dialihkan_ke".into(), Value::Text(t.into()));
-        }
-        if !lampiran.is_empty() {
-            let json = serde_json::to_string(lampiran).map_err(|e| Error::BadDocument(e.to_string()))?;
-            row.insert("lampiran".into(), Value::Text(json));
-        }
+        let row = step_row(&NewStep { tiket_id, peran, oleh: &oleh, isi, status, tujuan, lampiran, pada: &now() });
         let fields: Vec<&str> = row.keys().map(String::as_str).collect();
         let write = RowWrite {
             creating_or_deleting: true,
@@ -510,7 +536,6 @@ impl Berkas {
             judul: text(&t.values, "judul").unwrap_or_default(),
             usulan_id: text(&t.values, "usulan_id"),
             dibuat_pada: text(&t.values, "dibuat_pada"),
-            escalated: sla.overdue,
             tujuan,
             sla,
             steps,

@@ -248,7 +248,7 @@ peran: string, oleh: string | null, isi: string | null, status: string | null, d
  */
 at: string | null, sent: boolean, };
 
-export type TiketView = { id: string, nomor: string, nip: string, nama: string, unit: string | null, kategori: string, kategori_label: string, akun: boolean, judul: string, tujuan: string, status: string, due_at: string | null, left_minutes: number, paused: boolean, overdue: boolean, escalated: boolean, steps: Array<TiketStepView>, rating: number | null, queued: boolean, };
+export type TiketView = { id: string, nomor: string, nip: string, nama: string, unit: string | null, kategori: string, kategori_label: string, akun: boolean, judul: string, tujuan: string, status: string, due_at: string | null, left_minutes: number, paused: boolean, overdue: boolean, steps: Array<TiketStepView>, rating: number | null, queued: boolean, };
 
 export type TiketReportRowView = { unit: string, kategori: string, received: number, answered: number, answered_within_sla: number, first_answer_p50_minutes: number | null, first_answer_p90_minutes: number | null, resolved: number, resolution_p50_minutes: number | null, resolution_p90_minutes: number | null, overdue: number, };
 

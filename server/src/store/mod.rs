@@ -196,6 +196,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn user(&self, username: &str) -> StoreResult<Option<User>>;
     async fn upsert_user(&self, user: &User) -> StoreResult<()>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// The account an ASN signs in with, by their record (by index, not a scan of every account).
+    async fn user_of_pegawai(&self, pegawai_id: &str) -> StoreResult<Option<User>>;
     /// A pegawai moved between units: the facilitators of those units see a different set.
     async fn bump_scope_of_units(&self, units: &[String]) -> StoreResult<()>;
 

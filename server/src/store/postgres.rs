@@ -135,7 +135,7 @@ fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4];
 
 /// Any number: the key of the advisory lock hub processes take turns on while migrating.
 const MIGRATION_LOCK: i64 = 0x6265_726b_6173;
@@ -232,6 +232,17 @@ impl Storage for PostgresStorage {
             }
         }
         Ok(out)
+    }
+
+    async fn user_of_pegawai(&self, pegawai_id: &str) -> StoreResult<Option<User>> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt("SELECT username FROM users WHERE pegawai_id = $1 ORDER BY username LIMIT 1", &[&pegawai_id])
+            .await?;
+        match row {
+            Some(r) => Self::read_user(&**client, &r.get::<_, String>(0)).await,
+            None => Ok(None),
+        }
     }
 
     async fn bump_scope_of_units(&self, units: &[String]) -> StoreResult<()> {

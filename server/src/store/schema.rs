@@ -9,8 +9,9 @@ use super::{StoreError, StoreResult};
 /// The schema this build writes. Step 1 is the first numbered one: a store from before the
 /// numbering holds exactly its tables (each made `IF NOT EXISTS`), so it is stamped 1 as it is.
 /// Step 2: the register of signed documents. Step 3: one-time password reset codes and the
-/// devices the hub has seen (which catalogue version each runs).
-pub const LATEST: i64 = 3;
+/// devices the hub has seen (which catalogue version each runs). Step 4: accounts found by their
+/// pegawai (the helpdesk's account recovery; a province holds a million accounts).
+pub const LATEST: i64 = 4;
 
 /// Step 2: the register of the documents the hub signed. Plain SQL both backends read alike.
 pub(crate) const STEP_2: &str = r#"
@@ -41,6 +42,11 @@ CREATE TABLE IF NOT EXISTS devices (
     layanan_version BIGINT NOT NULL,
     seen_at TEXT NOT NULL
 );
+"#;
+
+/// Step 4: an ASN's account by its record.
+pub(crate) const STEP_4: &str = r#"
+CREATE INDEX IF NOT EXISTS users_pegawai ON users(pegawai_id);
 "#;
 
 /// The steps still to run on a store at `found`, or the refusal of a store from a newer build.

@@ -147,7 +147,7 @@ impl SqliteStorage {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4];
 
 /// Brings the file up to `schema::LATEST`, its number in `PRAGMA user_version`; the version is
 /// read again inside each step's write lock, so a second hub process opening the same file
@@ -279,6 +279,24 @@ impl Storage for SqliteStorage {
                 }
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn user_of_pegawai(&self, pegawai_id: &str) -> StoreResult<Option<User>> {
+        let pegawai_id = pegawai_id.to_string();
+        self.run(move |c| {
+            let name: Option<String> = c
+                .query_row(
+                    "SELECT username FROM users WHERE pegawai_id = ?1 ORDER BY username LIMIT 1",
+                    [&pegawai_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match name {
+                Some(n) => read_user(c, &n),
+                None => Ok(None),
+            }
         })
         .await
     }
