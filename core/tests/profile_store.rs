@@ -181,3 +181,40 @@ fn search_by_name_nip_and_nik() {
         b.list_pegawai(&ListFilter { below_completeness: Some(20), limit: 10, ..Default::default() }).expect("list");
     assert!(low.iter().all(|p| p.completeness < 20));
 }
+
+/// A province's profile holds many people sharing a first name: search reads a bounded number
+/// of matches, yet still finds the one rare name among them and puts whole-word matches first.
+#[test]
+fn search_finds_a_rare_name_among_many_sharing_its_prefix() {
+    use berkas_core::synth::{pegawai_document, Rng};
+    let (_d, b) = new_profile();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+    let mut rng = Rng::new(7);
+    let (mut lines, mut nip_of) = (String::new(), std::collections::HashMap::new());
+    // 1,500 Muhammads (more than the quick lookup reads), a lone "Budi" among them early on,
+    // and one Muhaimin last: only the whole-word lookup reaches him.
+    for i in 0..1_502u64 {
+        let mut d = pegawai_document(&mut rng, i, "UNIT-A", today);
+        let nama = match i {
+            10 => "Budi".to_string(),
+            1_501 => "Muhaimin Iskandar".to_string(),
+            _ => format!("Muhammad Budiman {i}"),
+        };
+        d["dataUtama"]["nama"] = serde_json::Value::String(nama.clone());
+        nip_of.insert(nama, d["dataUtama"]["nipBaru"].as_str().expect("nip").to_string());
+        lines.push_str(&d.to_string());
+        lines.push('\n');
+    }
+    let report = b.import_siasn(lines.as_bytes(), &mut |_| {}).expect("import");
+    assert_eq!(report.created, 1_502, "{:?}", report.refused.first());
+    let found = |q: &str, limit| b.search(q, limit).expect("search").into_iter().map(|s| s.nama).collect::<Vec<_>>();
+    assert_eq!(found("muhaimin", 10), vec!["Muhaimin Iskandar"]);
+    assert_eq!(found("muhai isk", 10), vec!["Muhaimin Iskandar"]);
+    let muhammad = found("muhammad", 20);
+    assert_eq!(muhammad.len(), 20);
+    assert!(muhammad.iter().all(|n| n.starts_with("Muhammad ")), "{muhammad:?}");
+    // "Budi" is a whole word of one record and starts a word of every other.
+    assert_eq!(found("budi", 20).first().map(String::as_str), Some("Budi"));
+    let by_nip = b.search(&nip_of["Muhaimin Iskandar"], 5).expect("search");
+    assert_eq!(by_nip.iter().map(|s| s.nama.as_str()).collect::<Vec<_>>(), vec!["Muhaimin Iskandar"]);
+}

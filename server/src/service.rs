@@ -75,13 +75,13 @@ pub async fn push_batch(
     changes: Vec<Change>,
 ) -> Result<Vec<ChangeOutcome>, ApiError> {
     const ATTEMPTS: usize = 3;
-    for _ in 1..ATTEMPTS {
-        match judge_and_write(state, principal, changes.clone()).await {
-            Err(e) if e.code == STORE_BUSY => continue,
+    for attempt in 1..ATTEMPTS {
+        match judge_and_write(state, principal, changes.clone(), attempt == 1).await {
+            Err(e) if e.code == STORE_BUSY => state.push_races.count_rejudged(),
             answer => return answer,
         }
     }
-    judge_and_write(state, principal, changes).await
+    judge_and_write(state, principal, changes, false).await
 }
 
 /// One round trip to learn what is known, judging in memory, one transaction to write.
@@ -90,6 +90,7 @@ async fn judge_and_write(
     state: &AppState,
     principal: &Principal,
     changes: Vec<Change>,
+    first: bool,
 ) -> Result<Vec<ChangeOutcome>, ApiError> {
     if changes.iter().any(|c| c.id.is_empty() || c.row.is_empty() || c.pegawai.is_empty()) {
         return Err(ApiError::bad_request("sync.bad_change", "every change needs id, row and pegawai"));
@@ -218,6 +219,9 @@ async fn judge_and_write(
         }
         owners.insert((change.entity, change.row.clone()), change.pegawai.clone());
         items.push(BatchItem::Apply(change));
+    }
+    if let Some(hold) = state.push_races.hold_after_judging.as_ref().filter(|_| first) {
+        hold.wait().await;
     }
     let mut written = state.store.apply_batch(items, &principal.username).await?.into_iter();
     let outcomes = known.into_iter().map(|k| k.or_else(|| written.next())).collect::<Option<Vec<_>>>();

@@ -33,6 +33,30 @@ pub struct AppState {
     pub deliveries: crate::delivery::Deliveries,
     /// How long a code the helpdesk has sent is good for, in seconds (24 hours).
     pub reset_code_ttl: i64,
+    /// What the push path counts of its races (and where a test holds it).
+    pub push_races: PushRaces,
+}
+
+/// Batches judged side by side can both find a NIP free; the later write meets the earlier one
+/// and its batch is judged again. This counts those second judgements, and lets a test hold
+/// every batch between its first judgement and its write until all were judged, so the race it
+/// proves is certain to have happened.
+#[derive(Clone, Default)]
+pub struct PushRaces {
+    rejudged: Arc<std::sync::atomic::AtomicU64>,
+    /// Set by tests only: each batch's first judgement waits here before it writes.
+    pub hold_after_judging: Option<Arc<tokio::sync::Barrier>>,
+}
+
+impl PushRaces {
+    /// Batches judged again after their write met a concurrent one, since the hub started.
+    pub fn rejudged(&self) -> u64 {
+        self.rejudged.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_rejudged(&self) {
+        self.rejudged.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl AppState {
@@ -48,6 +72,7 @@ impl AppState {
             backups: None,
             deliveries: crate::delivery::Deliveries(vec![std::sync::Arc::new(crate::delivery::LogSms)]),
             reset_code_ttl: berkas_core::sync::admin::RESET_CODE_TTL_SECS,
+            push_races: PushRaces::default(),
         })
     }
 }

@@ -21,13 +21,19 @@ struct Hub {
 }
 
 async fn hub(backend: Backend) -> Hub {
+    hub_with(backend, |_| {}).await
+}
+
+/// A hub whose state the test adjusts after the demo is seeded.
+async fn hub_with(backend: Backend, adjust: impl FnOnce(&mut AppState)) -> Hub {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = common::store(backend, dir.path()).await;
     // Sealed at rest, as every hub that serves: the blob tests below go through the sealing.
     let key = berkas_core::secrets::Secret::random_key().expect("key");
     let blobs = Arc::new(berkas_server::blobs::FsBlobStore::sealed(&dir.path().join("blobs"), key).expect("blobs"));
-    let state = AppState::new(store, blobs).expect("state");
+    let mut state = AppState::new(store, blobs).expect("state");
     let summary = demo::seed(&state, PW, 20).await.expect("seed");
+    adjust(&mut state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move {
@@ -620,12 +626,20 @@ async fn approved_corrections_are_applied_once_and_catalogues_published(backend:
 }
 
 /// The same ASN typed in on many devices at one moment: the hub judges each batch before its
-/// write, so batches judged side by side may both find the NIP free. Exactly one record wins;
-/// the others are refused by name, never failed as a server error.
+/// write, so batches judged side by side may both find the NIP free. Here every batch is held
+/// after its judgement until all twelve were judged, so all of them found it free: exactly one
+/// record wins, each other batch meets it, is judged again once and refused by name, never
+/// failed as a server error.
 async fn records_pushed_at_once_with_one_nip_one_stands(backend: Backend) {
     const DEVICES: usize = 12;
     const NIP: &str = "199001152015032004";
-    let h = hub(backend).await;
+    let mut races = None;
+    let h = hub_with(backend, |state| {
+        state.push_races.hold_after_judging = Some(Arc::new(tokio::sync::Barrier::new(DEVICES)));
+        races = Some(state.push_races.clone());
+    })
+    .await;
+    let races = races.expect("races");
     let admin = h.login("admin").await;
     let mut pushes = tokio::task::JoinSet::new();
     for i in 0..DEVICES {
@@ -657,6 +671,7 @@ async fn records_pushed_at_once_with_one_nip_one_stands(backend: Backend) {
         }
     }
     assert_eq!(applied, 1, "one record holds the NIP");
+    assert_eq!(races.rejudged(), DEVICES as u64 - 1, "every losing batch met the winner and was judged again");
     let (status, rec) = h.get(&admin, &format!("/v1/pegawai/{NIP}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(rec["data_utama"]["nama"].as_str().is_some_and(|n| n.starts_with("Salinan")), "{rec}");

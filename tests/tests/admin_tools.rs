@@ -45,7 +45,8 @@ async fn an_administrator_runs_the_instansi_from_a_device() {
     let pulled = laptop.sync(&opts).await.expect("the new session syncs");
     assert!(pulled.pulled > 0, "both units' records came: {pulled:?}");
     let again = laptop.login_with_reset_code(&hub.url, "fas-c", &issued.reset.code, "lagi-sandi-lain", None).await;
-    assert!(again.is_err(), "a code is used once");
+    let again = again.expect_err("a code is used once");
+    assert!(format!("{again:?}").contains("auth.invalid_code"), "{again:?}");
 
     // Kartu pegawai switched off: the ASN's device no longer offers it after sync.
     let nip = admin.list_pegawai(&Default::default()).expect("list")[0].nip.clone();

@@ -108,7 +108,8 @@ async fn a_correction_is_returned_per_field_fixed_and_applied_everywhere() {
     assert_eq!(returned.status, "RETURNED");
     assert!(returned.status_reason.as_deref().is_some_and(|r| r.contains("gelar_belakang") && r.contains(why)));
     fas.verify_document(&good, DocPutusan::Diterima, None).expect("accept");
-    assert!(fas.verify_document(&fake, DocPutusan::TidakAsli, None).is_err(), "a fake needs a reason");
+    let no_reason = fas.verify_document(&fake, DocPutusan::TidakAsli, None).expect_err("a fake needs a reason");
+    assert!(format!("{no_reason:?}").contains("usulan.reason_required"), "{no_reason:?}");
     fas.verify_document(&fake, DocPutusan::TidakAsli, Some("Nomor ijazah tidak terdaftar di PDDikti")).expect("fake");
     fas.verify_document(&fake, DocPutusan::TidakAsli, Some("Nomor ijazah tidak terdaftar di PDDikti")).expect("again");
     assert!(fas.document_queue().expect("queue").iter().all(|d| d.id != good && d.id != fake));

@@ -3,7 +3,9 @@
 //! rusqlite inserts of the same rows into an unencrypted database with the same tables. Then
 //! search latency over the imported profile. Prints figures and ratios; asserts nothing.
 //!
-//! `cargo run --release -p berkas-bench --bin bench-store -- [N]` (default 100000)
+//! `cargo run --release -p berkas-bench --bin bench-store -- [N ...]` (default 100000): each size
+//! in turn, in one run, so search latency at 10k, 100k and 1M is compared on the same machine
+//! state (`-- 10000 100000 1000000`).
 
 use berkas_bench::peak_rss_mb;
 use berkas_core::model::Entity;
@@ -100,7 +102,25 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn main() {
-    let n: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let mut sizes: Vec<u64> = std::env::args().skip(1).filter_map(|s| s.parse().ok()).collect();
+    if sizes.is_empty() {
+        sizes.push(100_000);
+    }
+    let mut summary = Vec::new();
+    for n in sizes {
+        summary.push((n, run(n)));
+    }
+    if summary.len() > 1 {
+        println!("search p95 by size (ratio to the exact NIP lookup on the plain database, same size):");
+        for (n, (p50, p95, ratio)) in &summary {
+            println!("  {n:>9} pegawai: p50 {p50:.3} ms  p95 {p95:.3} ms  ratio {ratio:.1}x");
+        }
+    }
+}
+
+/// One size: generate, import both ways, search. Returns search p50 and p95 (ms) and the p95
+/// ratio to the plain lookup. The size's files are removed before the next size starts.
+fn run(n: u64) -> (f64, f64, f64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("pegawai.jsonl");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
@@ -139,27 +159,32 @@ fn main() {
     );
     println!("ratio     import berkas / baseline = {:.2}x (goal <= 2x)", berkas_t.as_secs_f64() / base_t.as_secs_f64());
 
-    // Queries people type: a name and part of a family name, a NIP prefix, a whole NIK.
+    // Queries people type: a name and part of a family name (3 to 7 letters), a whole name, a
+    // NIP prefix, a whole NIK.
     let mut queries = Vec::new();
     for (i, d) in docs_sample.iter().enumerate() {
         let du = &d["dataUtama"];
-        let q = match i % 3 {
+        let nama = du["nama"].as_str().unwrap_or("");
+        let q = match i % 4 {
             0 => {
-                let nama = du["nama"].as_str().unwrap_or("");
                 let parts: Vec<&str> = nama.split(' ').collect();
-                format!("{} {}", parts[0], &parts[parts.len() - 1][..3])
+                let family = parts[parts.len() - 1];
+                format!("{} {}", parts[0], &family[..family.len().min(3 + i % 5)])
             }
             1 => du["nipBaru"].as_str().unwrap_or("")[..10].to_string(),
-            _ => du["nik"].as_str().unwrap_or("").to_string(),
+            2 => du["nik"].as_str().unwrap_or("").to_string(),
+            _ => nama.to_string(),
         };
         queries.push(q);
     }
     let mut lat = Vec::with_capacity(queries.len());
+    let mut by_kind: [Vec<Duration>; 4] = Default::default();
     let mut hits = 0;
-    for q in &queries {
+    for (i, q) in queries.iter().enumerate() {
         let t = Instant::now();
         let found = b.search(q, 20).expect("search");
         lat.push(t.elapsed());
+        by_kind[i % 4].push(t.elapsed());
         hits += usize::from(!found.is_empty());
     }
     lat.sort();
@@ -184,11 +209,22 @@ fn main() {
         ms(percentile(&lat, 0.95)),
         ms(*lat.last().unwrap_or(&Duration::ZERO))
     );
+    let kinds = ["name + family prefix", "NIP prefix", "NIK", "whole name"];
+    let each: Vec<String> = kinds
+        .iter()
+        .zip(by_kind.iter_mut())
+        .map(|(k, l)| {
+            l.sort();
+            format!("{k} {:.3}", ms(percentile(l, 0.95)))
+        })
+        .collect();
+    println!("search    p95 by kind (ms): {}", each.join(", "));
+    let ratio = percentile(&lat, 0.95).as_secs_f64() / percentile(&base_lat, 0.95).as_secs_f64().max(1e-9);
     println!(
-        "baseline  exact NIP lookup on the plain database: p50 {:.3} ms  p95 {:.3} ms; ratio p95 {:.1}x",
+        "baseline  exact NIP lookup on the plain database: p50 {:.3} ms  p95 {:.3} ms; ratio p95 {ratio:.1}x",
         ms(percentile(&base_lat, 0.5)),
         ms(percentile(&base_lat, 0.95)),
-        percentile(&lat, 0.95).as_secs_f64() / percentile(&base_lat, 0.95).as_secs_f64().max(1e-9)
     );
     println!("memory    peak RSS {:.0} MB", peak_rss_mb());
+    (ms(percentile(&lat, 0.5)), ms(percentile(&lat, 0.95)), ratio)
 }

@@ -309,11 +309,15 @@ mod tests {
         assert!(format!("{err:?}").contains("riwayat_entah"));
         let mut c = LayananCatalog::parse(BUILTIN).expect("builtin");
         c.layanan[1].id = c.layanan[0].id.clone();
-        assert!(LayananCatalog::parse(&serde_json::to_string(&c).expect("json")).is_err());
+        let twice = LayananCatalog::parse(&serde_json::to_string(&c).expect("json")).expect_err("one id twice");
+        assert!(format!("{twice:?}").contains(&c.layanan[0].id), "{twice:?}");
         let mut c = LayananCatalog::parse(BUILTIN).expect("builtin");
         c.layanan[0].dokumen[0].kondisi = Some(Kondisi { field: Some("tidak_ada".into()), ..Kondisi::default() });
-        assert!(LayananCatalog::parse(&serde_json::to_string(&c).expect("json")).is_err());
-        assert!(LayananCatalog::parse("{\"version\": 1}").is_err());
+        let unknown = LayananCatalog::parse(&serde_json::to_string(&c).expect("json")).expect_err("unknown field");
+        assert!(format!("{unknown:?}").contains("tidak_ada"), "{unknown:?}");
+        let shape = LayananCatalog::parse("{\"version\": 1}").expect_err("no layanan");
+        assert_eq!(shape.code(), "invalid", "{shape:?}");
+        assert!(format!("{shape:?}").contains("layanan.format"), "{shape:?}");
         // A form that lets the ASN write official data directly, or names a field the group
         // lacks, is refused.
         let mut c = LayananCatalog::parse(BUILTIN).expect("builtin");

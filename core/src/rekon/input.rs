@@ -455,7 +455,8 @@ mod tests {
         assert!(xls.to_string().contains(".xls"), "{xls}");
         let broken_zip = rows_of("h.xlsx", b"PK\x03\x04 not really a zip").expect_err("broken xlsx");
         assert!(broken_zip.to_string().contains("XLSX"), "{broken_zip}");
-        assert!(rows_of("i.csv", b"   \n").is_err());
+        let blank = rows_of("i.csv", b"   \n").expect_err("blank");
+        assert!(blank.to_string().contains("kosong"), "{blank}");
     }
 
     #[test]

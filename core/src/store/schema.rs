@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_ref_version.sql"),
     include_str!("migrations/0012_rekon.sql"),
     include_str!("migrations/0013_helpdesk.sql"),
+    include_str!("migrations/0014_search_prefix3.sql"),
 ];
 
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

@@ -204,13 +204,21 @@ async fn a_backup_taken_while_the_hub_writes_is_one_moment_of_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (a, file) = (tmp.path().join("a"), tmp.path().join("hub.bkp"));
     seeded(&a).await;
-    // Accounts written one after another while the backup runs; it starts after the 50th.
+    // Accounts written one after another, without pause, from before the backup starts (after
+    // the 50th) until after it ends: the backup is certain to run while the hub writes.
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let (started_tx, started) = tokio::sync::oneshot::channel();
+    let (written, stop) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
     let store = open(&a).store;
+    let (w, s) = (written.clone(), stop.clone());
     let writer = tokio::spawn(async move {
         let mut started_tx = Some(started_tx);
-        for i in 0..2000 {
+        for i in 0..100_000 {
+            if s.load(Ordering::SeqCst) {
+                break;
+            }
             store.upsert_user(&account(i)).await.expect("write");
+            w.store(i + 1, Ordering::SeqCst);
             if let Some(tx) = started_tx.take_if(|_| i == 49) {
                 let _ = tx.send(());
             }
@@ -218,17 +226,20 @@ async fn a_backup_taken_while_the_hub_writes_is_one_moment_of_it() {
     });
     started.await.expect("writer started");
     create(&a, None, &file, PASS, KeyCost::LIGHT).await.expect("create");
+    let written_when_done = written.load(Ordering::SeqCst);
+    stop.store(true, Ordering::SeqCst);
     writer.await.expect("writer");
-    let mut got: Vec<String> = restored_users(&file, &tmp.path().join("b"))
+    let mut got: Vec<usize> = restored_users(&file, &tmp.path().join("b"))
         .await
         .into_iter()
-        .filter_map(|u| u.username.strip_prefix("akun-").map(str::to_string))
+        .filter_map(|u| u.username.strip_prefix("akun-").and_then(|n| n.parse().ok()))
         .collect();
     got.sort();
-    // The first k accounts, no gaps, and at least those written before the backup began.
+    // The first k accounts, no gaps: those written before the backup began and none after its
+    // moment, though the writer went on while it ran.
     assert!(got.len() >= 50, "{} accounts", got.len());
-    let expected: Vec<String> = (0..got.len()).map(|i| format!("{i:04}")).collect();
-    assert_eq!(got, expected, "{} accounts", got.len());
+    assert!(got.len() < written_when_done, "{} in the backup, {written_when_done} written while it ran", got.len());
+    assert_eq!(got, (0..got.len()).collect::<Vec<_>>(), "{} accounts", got.len());
 }
 
 /// A new, empty database on the PostgreSQL server `scripts/test.sh` starts.
@@ -301,5 +312,9 @@ async fn sealed_documents_are_backed_up_plain_inside_and_restored_sealed_under_t
     assert_eq!(restored.read(&sha, 0, None).await.expect("read"), Some((doc.clone(), doc.len() as u64)));
     assert_eq!(restored.plain_documents().expect("count"), 0, "restored sealed");
     let under_a = FsBlobStore::sealed(&blobs_path(&b), key_a).expect("blobs");
-    assert!(under_a.read(&sha, 0, None).await.is_err(), "the old hub's key opens the new hub's document");
+    let refused = under_a.read(&sha, 0, None).await;
+    assert!(
+        matches!(refused, Err(crate::blobs::BlobError::Sealed(_))),
+        "the old hub's key opens the new hub's document: {refused:?}"
+    );
 }
