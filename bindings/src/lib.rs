@@ -10,6 +10,7 @@ mod forms;
 mod helpdesk;
 mod identifiers;
 mod keys;
+mod presensi;
 mod profile;
 mod record;
 mod session;

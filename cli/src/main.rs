@@ -10,6 +10,7 @@ mod import;
 mod layanan;
 mod output;
 mod pegawai;
+mod presensi;
 mod propose;
 mod referensi;
 mod rekon;
@@ -106,6 +107,9 @@ enum Command {
     /// Helpdesk tickets: open, follow, answer, reassign, rate, report.
     #[command(subcommand)]
     Tiket(tiket::TiketCmd),
+    /// Presence while working from home: check in, the work-from-home place, a unit's recap.
+    #[command(subcommand)]
+    Presensi(presensi::PresensiCmd),
     /// Forgot your password: ask the helpdesk for a one-time code (no account needed; the
     /// answer is the same whether the data match or not).
     LupaPassword {
@@ -271,6 +275,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
         Command::Report(c) => report::run(&ctx, c),
         Command::Rekon(c) => rekon::run(&ctx, c),
         Command::Tiket(c) => tiket::run(&ctx, c),
+        Command::Presensi(c) => presensi::run(&ctx, c),
         Command::LupaPassword { server, nip, tanggal_lahir, nik, ca_cert } => {
             sync::forgot_password(&ctx, &server, &nip, &tanggal_lahir, &nik, ca_cert.as_deref())
         }

@@ -353,6 +353,10 @@ fn once_written(w: &RowWrite<'_>) -> Option<Decision> {
             Some(Decision::deny("tiket.step_fixed", "a step of a ticket is never changed; add a new one"))
         }
         Entity::Penilaian => Some(Decision::deny("penilaian.once", "a rating is given once")),
+        // Where someone was is what they reported then; a later edit would rewrite the recap.
+        Entity::Presensi => {
+            Some(Decision::deny("presensi.fixed", "a check-in is never changed; report again at the next time"))
+        }
         _ => None,
     }
 }

@@ -22,6 +22,7 @@ pub mod forms;
 pub mod helpdesk;
 pub mod model;
 mod pegawai;
+pub mod presensi;
 mod profile;
 pub mod refdata;
 pub mod rekon;

@@ -150,7 +150,8 @@ async fn judge_and_write(
             continue;
         }
         let row_exists = owners.contains_key(&(change.entity, change.row.clone()));
-        if change.entity == Entity::TiketPesan && !row_exists && !change.delete {
+        // The hub's time of arrival: a ticket's clock and a presence recap run on it.
+        if matches!(change.entity, Entity::TiketPesan | Entity::Presensi) && !row_exists && !change.delete {
             arrivals.push((known.len() - 1, change.clone()));
         }
         if let Some((code, message)) = judge(principal, &change, entries.get(&change.pegawai), row_exists) {
@@ -325,9 +326,10 @@ async fn apply_approved(state: &AppState, principal: &Principal, approval: &Chan
     Ok(())
 }
 
-/// Each new step of a ticket gets the hub's time of arrival (`diterima`), a change of the hub's
-/// own that every device pulls: the 2x24 h clock runs on it, never on a device's clock, and a
-/// ticket written offline starts its clock when it reaches the helpdesk.
+/// Each new step of a ticket and each check-in gets the hub's time of arrival (`diterima`), a
+/// change of the hub's own that every device pulls: the 2x24 h clock runs on it, never on a
+/// device's clock, a ticket written offline starts its clock when it reaches the helpdesk, and a
+/// presence recap counts what had arrived by its time.
 async fn stamp_arrival(state: &AppState, principal: &Principal, steps: &[Change]) -> Result<(), ApiError> {
     if steps.is_empty() {
         return Ok(());
@@ -349,7 +351,7 @@ async fn stamp_arrival(state: &AppState, principal: &Principal, steps: &[Change]
             let hlc = berkas_core::sync::HlcClock::new(step.hlc).tick(now_ms);
             BatchItem::Apply(Change {
                 id,
-                entity: Entity::TiketPesan,
+                entity: step.entity,
                 row: step.row.clone(),
                 pegawai: step.pegawai.clone(),
                 delete: false,

@@ -100,6 +100,12 @@ pub enum Entity {
     TiketPesan,
     /// The ASN's rating (1-5) of a closed ticket or a completed request: one per object.
     Penilaian,
+    /// A presence check-in while working from home: one location fix at a report time, or an
+    /// izin keluar (out for food, health or safety) with its reason. Written once.
+    Presensi,
+    /// Where the ASN works from home: set by the ASN, confirmed by the unit's facilitator. Its
+    /// id is the record's, so there is one.
+    TempatWfh,
 }
 
 #[derive(Debug)]
@@ -136,7 +142,7 @@ impl EntityDef {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 27] = [
+    pub const ALL: [Entity; 29] = [
         Entity::DataUtama,
         Entity::RiwayatGolongan,
         Entity::RiwayatPmk,
@@ -164,6 +170,8 @@ impl Entity {
         Entity::Tiket,
         Entity::TiketPesan,
         Entity::Penilaian,
+        Entity::Presensi,
+        Entity::TempatWfh,
     ];
 
     /// The riwayat groups (everything but data utama, documents, requests, warnings, proposals).
@@ -182,6 +190,8 @@ impl Entity {
                 | Entity::Tiket
                 | Entity::TiketPesan
                 | Entity::Penilaian
+                | Entity::Presensi
+                | Entity::TempatWfh
         )
     }
 
@@ -254,6 +264,8 @@ impl Entity {
             Entity::DataUtama | Entity::Dokumen | Entity::Usulan | Entity::Proposal | Entity::Tiket => newest(&[]),
             Entity::TiketPesan => RowOrder { by: &["pada"], newest_first: false },
             Entity::Penilaian => newest(&["pada"]),
+            Entity::Presensi => newest(&["waktu_perangkat"]),
+            Entity::TempatWfh => newest(&[]),
         }
     }
 }
@@ -660,6 +672,35 @@ const PENILAIAN: &[FieldDef] = &[
     f("pada", "pada", Text, Personal, "Waktu penilaian"),
 ];
 
+/// What a check-in reports: present at a report time, or out for food, health or safety.
+pub const PRESENSI_JENIS: &[&str] = &["HADIR", "IZIN_KELUAR"];
+
+/// A check-in: one fix, as the phone's OS gave it (coordinates in millionths of a degree, about
+/// 11 cm). `diterima` is the hub's time of arrival: a recap counts what had arrived by its time.
+#[rustfmt::skip]
+const PRESENSI: &[FieldDef] = &[
+    req("jenis", "jenis", Choice(PRESENSI_JENIS), Personal, "Jenis laporan"),
+    req("lintang", "lintang", Int, Personal, "Lintang (mikroderajat)"),
+    req("bujur", "bujur", Int, Personal, "Bujur (mikroderajat)"),
+    req("akurasi_m", "akurasiM", Int, Personal, "Akurasi (m)"),
+    f("provider", "provider", Text, Personal, "Sumber lokasi"),
+    f("lokasi_palsu", "lokasiPalsu", Bool, Personal, "Lokasi palsu menurut perangkat"),
+    f("waktu_perangkat", "waktuPerangkat", Text, Personal, "Waktu di perangkat"),
+    f("waktu_gps", "waktuGps", Text, Personal, "Waktu satelit"),
+    f("alasan", "alasan", Text, Personal, "Alasan"),
+    f("diterima", "diterima", Text, Admin, "Diterima hub"),
+];
+
+/// The registered work-from-home place; the facilitator confirms it.
+#[rustfmt::skip]
+const TEMPAT_WFH: &[FieldDef] = &[
+    req("lintang", "lintang", Int, Personal, "Lintang (mikroderajat)"),
+    req("bujur", "bujur", Int, Personal, "Bujur (mikroderajat)"),
+    f("alamat", "alamat", Text, Personal, "Alamat"),
+    f("dikonfirmasi_oleh", "dikonfirmasiOleh", Text, Verifier, "Dikonfirmasi oleh"),
+    f("dikonfirmasi_pada", "dikonfirmasiPada", Text, Verifier, "Dikonfirmasi pada"),
+];
+
 #[allow(clippy::too_many_arguments)]
 const fn def(
     entity: Entity,
@@ -679,7 +720,7 @@ const fn def(
 /// Every entity. Document ids are SIASN `id_ref_dokumen` where SIASN has one; Berkas-local
 /// names (`sk_kp`, `ijazah` ...) where the SIASN list has none.
 #[rustfmt::skip]
-pub static DEFS: [EntityDef; 27] = [
+pub static DEFS: [EntityDef; 29] = [
     def(Entity::DataUtama, "pegawai", "Data utama", "dataUtama", Some(1), Admin, false, true, DATA_UTAMA, &[doc("889", "SK CPNS"), doc("888", "SPMT"), doc("pas_foto", "Pas foto")]),
     def(Entity::RiwayatGolongan, "riwayat_golongan", "Riwayat golongan", "golongan", Some(5), Admin, false, true, GOLONGAN, &[doc("sk_kp", "SK kenaikan pangkat")]),
     def(Entity::RiwayatPmk, "riwayat_pmk", "Riwayat PMK", "pmk", Some(6), Admin, false, false, PMK, &[doc("sk_pmk", "SK PMK")]),
@@ -707,6 +748,8 @@ pub static DEFS: [EntityDef; 27] = [
     def(Entity::Tiket, "tiket", "Tiket helpdesk", "tiket", None, Personal, false, false, TIKET, &[]),
     def(Entity::TiketPesan, "tiket_pesan", "Percakapan tiket", "tiketPesan", None, Personal, false, false, TIKET_PESAN, &[]),
     def(Entity::Penilaian, "penilaian", "Penilaian layanan", "penilaian", None, Personal, false, false, PENILAIAN, &[]),
+    def(Entity::Presensi, "presensi", "Laporan kehadiran", "presensi", None, Personal, false, false, PRESENSI, &[]),
+    def(Entity::TempatWfh, "tempat_wfh", "Tempat kerja dari rumah", "tempatWfh", None, Personal, false, false, TEMPAT_WFH, &[]),
 ];
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_rekon.sql"),
     include_str!("migrations/0013_helpdesk.sql"),
     include_str!("migrations/0014_search_prefix3.sql"),
+    include_str!("migrations/0015_presensi.sql"),
 ];
 
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

@@ -9,6 +9,7 @@ import id.berkas.app.logic.DocumentsViewModel
 import id.berkas.app.logic.Lang
 import id.berkas.app.logic.LayananViewModel
 import id.berkas.app.logic.LoginViewModel
+import id.berkas.app.logic.PresenceViewModel
 import id.berkas.app.logic.RecordViewModel
 import id.berkas.app.logic.RequestsViewModel
 import id.berkas.app.logic.HelpdeskViewModel
@@ -35,6 +36,7 @@ class AppModel(application: Application, private val saved: SavedStateHandle) : 
     val requests = RequestsViewModel(repo, viewModelScope, systemLang)
     val layanan = LayananViewModel(repo, viewModelScope, systemLang)
     val helpdesk = HelpdeskViewModel(repo, viewModelScope, systemLang)
+    val presence = PresenceViewModel(repo, viewModelScope, systemLang)
     val sync = SyncViewModel(repo, viewModelScope, systemLang)
 
     /** The request on screen (from the list or a notification), kept across process death. */
@@ -56,6 +58,7 @@ class AppModel(application: Application, private val saved: SavedStateHandle) : 
         requests.lang = lang
         layanan.lang = lang
         helpdesk.lang = lang
+        presence.lang = lang
         sync.lang = lang
     }
 

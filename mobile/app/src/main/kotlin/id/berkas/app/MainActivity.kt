@@ -33,6 +33,7 @@ import id.berkas.app.ui.LoginScreen
 import id.berkas.app.ui.RecordScreen
 import id.berkas.app.ui.RequestsScreen
 import id.berkas.app.ui.HelpdeskScreen
+import id.berkas.app.ui.PresenceScreen
 import id.berkas.app.ui.SettingsSection
 import id.berkas.app.ui.SyncScreen
 import java.util.Locale
@@ -83,7 +84,7 @@ private fun Main(nip: String, model: AppModel) {
     val sync by model.sync.state.collectAsStateWithLifecycle()
     // The hub ended the session (revoked): back to the sign-in form, records kept.
     LaunchedEffect(sync.signInAgain) { if (sync.signInAgain) model.session.recheck() }
-    val tabs = listOf(R.string.tab_record, R.string.tab_layanan, R.string.tab_requests, R.string.tab_documents, R.string.tab_helpdesk, R.string.tab_sync)
+    val tabs = listOf(R.string.tab_record, R.string.tab_layanan, R.string.tab_requests, R.string.tab_documents, R.string.tab_helpdesk, R.string.tab_presence, R.string.tab_sync)
     Scaffold(bottomBar = {
         NavigationBar {
             tabs.forEachIndexed { i, label ->
@@ -98,6 +99,7 @@ private fun Main(nip: String, model: AppModel) {
             2 -> RequestsScreen(nip, model.requests, m)
             3 -> DocumentsScreen(nip, model.documents, m)
             4 -> HelpdeskScreen(nip, model.helpdesk, m)
+            5 -> PresenceScreen(nip, model.presence, m)
             else -> Column(m) {
                 SyncScreen(model.sync, Modifier)
                 SettingsSection(model.session) { model.setLanguage(it) }

@@ -66,6 +66,14 @@ object Messages {
         "auth.invalid_code" to ("Kode salah, sudah dipakai, atau kedaluwarsa. Minta kode baru lewat helpdesk." to
             "The code is wrong, used or expired. Ask the helpdesk for a new one."),
         "recovery.input" to ("NIP 18 angka, NIK 16 angka, tanggal lahir TTTT-BB-HH." to "NIP has 18 digits, NIK 16, the birth date is YYYY-MM-DD."),
+        "presensi.lintang" to ("Lokasi tidak valid: lintang di luar -90 sampai 90." to "Not a place: the latitude is outside -90 to 90."),
+        "presensi.bujur" to ("Lokasi tidak valid: bujur di luar -180 sampai 180." to "Not a place: the longitude is outside -180 to 180."),
+        "presensi.akurasi" to ("Akurasi lokasi tidak valid." to "The location's accuracy is not valid."),
+        "presensi.alasan" to ("Tulis alasan keluar rumah (makan, kesehatan, keselamatan); atasan Anda diberi tahu." to
+            "Say why you leave home (food, health, safety); your atasan is told."),
+        "presensi.fixed" to ("Laporan kehadiran tidak dapat diubah; laporkan lagi pada jam berikutnya." to
+            "A check-in cannot be changed; report again at the next time."),
+        "presensi.no_place" to ("Tempat kerja dari rumah belum diatur." to "No work-from-home place is set yet."),
         "doc.unsupported" to ("Berkas ini bukan foto (JPEG/PNG/WebP) atau PDF." to "This file is not a photo (JPEG/PNG/WebP) or a PDF."),
         "doc.unreadable" to ("Dokumen kurang terbaca. Foto ulang, atau simpan tetap jika memang sudah sebaik mungkin." to
             "The document is hard to read. Take it again, or keep it if this is the best copy."),
@@ -91,6 +99,32 @@ object Messages {
         if (pair != null) return if (lang == Lang.ID) pair.first else pair.second
         val head = if (lang == Lang.ID) generic.first else generic.second
         return "$head ($code)."
+    }
+
+    /** Words for a check-in's flag (`lokasi_palsu`, `terlambat_sinkron` ...). */
+    fun presenceFlag(code: String, lang: Lang): String {
+        val words = mapOf(
+            "lokasi_palsu" to ("Lokasi palsu terdeteksi" to "Mock location detected"),
+            "jauh_dari_rumah" to ("Jauh dari tempat kerja dari rumah" to "Far from the work-from-home place"),
+            "rumah_belum_terdaftar" to ("Tempat kerja dari rumah belum diatur" to "No work-from-home place set"),
+            "jam_perangkat_berbeda" to ("Jam perangkat salah" to "The phone's clock is wrong"),
+            "tidak_akurat" to ("Lokasi kurang akurat" to "The location is imprecise"),
+            "terlambat_sinkron" to ("Terkirim setelah jam lapor" to "Sent after the report time"),
+        )[code] ?: return code
+        return if (lang == Lang.ID) words.first else words.second
+    }
+
+    /** Words for where a recap puts someone. */
+    fun whereabouts(code: String, lang: Lang): String {
+        val words = mapOf(
+            "DI_RUMAH" to ("Di rumah" to "At home"),
+            "DI_KANTOR" to ("Di kantor" to "At the office"),
+            "TUGAS" to ("Tugas/izin keluar" to "On duty/out"),
+            "CUTI_SAKIT" to ("Cuti/sakit" to "On leave/sick"),
+            "BIASA" to ("Bekerja biasa" to "Works as usual"),
+            "TIDAK_LAPOR" to ("Tidak lapor" to "Not reported"),
+        )[code] ?: return code
+        return if (lang == Lang.ID) words.first else words.second
     }
 
     /** Words for a record's sync state (`pending`, `uploading`, `synced`, `refused`, `conflict`). */

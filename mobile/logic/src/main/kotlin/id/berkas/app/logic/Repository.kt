@@ -4,6 +4,7 @@ import id.berkas.core.BerkasException
 import id.berkas.core.BerkasProfile
 import id.berkas.core.CancelHandle
 import id.berkas.core.CapturePage
+import id.berkas.core.CheckInEntry
 import id.berkas.core.CaptureResult
 import id.berkas.core.ChecklistEntry
 import id.berkas.core.ConflictEntry
@@ -13,7 +14,9 @@ import id.berkas.core.FormInputEntry
 import id.berkas.core.KategoriEntry
 import id.berkas.core.KeyStore
 import id.berkas.core.LayananOfferEntry
+import id.berkas.core.LocationFix
 import id.berkas.core.OutboxEntry
+import id.berkas.core.RecapLineEntry
 import id.berkas.core.RecordView
 import id.berkas.core.RefOption
 import id.berkas.core.SessionEntry
@@ -24,6 +27,7 @@ import id.berkas.core.TeguranEntry
 import id.berkas.core.TiketEntry
 import id.berkas.core.SyncSummary
 import id.berkas.core.UsulanEntry
+import id.berkas.core.WfhPlace
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
@@ -160,6 +164,16 @@ class BerkasRepository(
     suspend fun documents(nip: String): Outcome<List<DocumentEntry>> = blocking { profile().documents(nip) }
     suspend fun reuseDocument(id: String, type: String, link: DocumentLink): Outcome<DocumentEntry> =
         blocking { profile().reuseDocument(id, type, link) }
+
+    suspend fun checkIn(nip: String, fix: LocationFix, izinKeluar: Boolean, alasan: String?): Outcome<CheckInEntry> =
+        blocking { profile().checkIn(nip, fix, izinKeluar, alasan) }
+    suspend fun checkIns(nip: String, date: String): Outcome<List<CheckInEntry>> = blocking { profile().checkIns(nip, date) }
+    suspend fun presenceToday(): Outcome<List<String>> = blocking { profile().presenceToday() }
+    suspend fun setWfhPlace(nip: String, lat: Double, lon: Double, alamat: String?): Outcome<Unit> =
+        blocking { profile().setWfhPlace(nip, lat, lon, alamat) }
+    suspend fun wfhPlace(nip: String): Outcome<WfhPlace?> = blocking { profile().wfhPlace(nip) }
+    suspend fun presenceRecap(unit: String, date: String, reportTime: String, asOfMs: Long?): Outcome<List<RecapLineEntry>> =
+        blocking { profile().presenceRecap(unit, date, reportTime, asOfMs) }
 
     suspend fun ticketCategories(): Outcome<List<KategoriEntry>> = blocking { profile().tiketCategories() }
     suspend fun tickets(nip: String): Outcome<List<TiketEntry>> = blocking { profile().tiketList(nip) }

@@ -312,5 +312,78 @@ class JourneyTest {
         login.forgot(url, nip, "1901", "3201").join()
         assertEquals("NIP 18 angka, NIK 16 angka, tanggal lahir TTTT-BB-HH.", login.state.value.error)
     }
+
+    /** A fix as Android's `Location` gives it, taken at [at] on the phone's clock. */
+    private fun fix(lat: Double, lon: Double, at: java.time.Instant, mock: Boolean = false) =
+        id.berkas.core.LocationFix(lat, lon, 12.0, "fused", mock, at.toEpochMilli(), null)
+
+    /** A WIB wall-clock time (UTC+7) on [day], computed here. */
+    private fun wib(day: java.time.LocalDate, h: Int, m: Int): java.time.Instant =
+        day.atTime(h, m).toInstant(java.time.ZoneOffset.ofHours(7))
+
+    @Test
+    fun aDayWorkingFromHome() = runBlocking {
+        val (url, nip, unit) = startHub(temp.newFolder("hub-presence"), "127.0.0.1:0")
+        val fas = temp.newFolder("fas-presence")
+        cli(fas, "init", "--secret-store", "file")
+        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
+        cli(fas, "sync")
+        val staff = Regex("\"nip\"\\s*:\\s*\"(\\d{18})\"").findAll(cli(fas, "--json", "pegawai", "list", "--unit", unit))
+            .map { it.groupValues[1] }.toList()
+        val other = staff.first { it != nip }
+
+        // The last working day before today in WIB: every report time of it has passed.
+        var day = java.time.LocalDate.now(java.time.ZoneOffset.ofHours(7)).minusDays(1)
+        while (day.dayOfWeek == java.time.DayOfWeek.SATURDAY || day.dayOfWeek == java.time.DayOfWeek.SUNDAY) day = day.minusDays(1)
+        val homes = mapOf(nip to (-6.1201 to 106.1503), other to (-6.3012 to 106.6519))
+        val phones = mutableMapOf<String, PresenceViewModel>()
+        for (who in listOf(nip, other)) {
+            val app = App(File(temp.root, "phone-presence-$who"), MemoryKeys(), this)
+            app.session.start().join()
+            LoginViewModel(app.repo, this).login(url, who, password).join()
+            app.sync.sync().join()
+            val presence = PresenceViewModel(app.repo, this)
+            val (lat, lon) = homes.getValue(who)
+            presence.setPlace(who, fix(lat, lon, java.time.Instant.now()), "Jl. Melati 3").join()
+            assertEquals(lat, presence.state.value.place!!.lat, 1e-6)
+            // Offline all day: one fix at each report time; the second ASN's 11.30 fix is mocked.
+            for ((h, m) in listOf(7 to 5, 11 to 10, 15 to 15)) {
+                val mocked = who == other && h == 11
+                presence.checkIn(who, fix(lat + 0.0002, lon, wib(day, h, m), mocked), day.toString()).join()
+                assertEquals(null, presence.state.value.error)
+            }
+            val today = presence.state.value.checkIns
+            assertEquals(listOf("07:30", "11:30", "15:30"), today.map { it.reportTime })
+            assertTrue(today.none { it.sent })
+            if (who == other) {
+                assertEquals("Lokasi palsu terdeteksi", presence.flagText(today[1]).single())
+                assertTrue(presence.state.value.notice!!, presence.state.value.notice!!.startsWith("Laporan jam 15:30 dicatat"))
+            }
+            // Leaving home needs its reason, in words.
+            presence.leaveHome(who, fix(lat, lon, wib(day, 9, 0)), " ", day.toString()).join()
+            assertEquals("Tulis alasan keluar rumah (makan, kesehatan, keselamatan); atasan Anda diberi tahu.", presence.state.value.error)
+            app.sync.sync().join()
+            assertEquals(null, app.sync.state.value.error)
+            app.sync.sync().join()
+            presence.load(who, day.toString()).join()
+            assertTrue(presence.state.value.checkIns.all { it.sent && "terlambat_sinkron" in it.flags })
+            phones[who] = presence
+        }
+
+        // The facilitator's recaps: the 07.30 one as it stood at 07.31 knew nothing; made now,
+        // both are at home, the late sync and the mock flagged.
+        cli(fas, "sync")
+        val early = cli(fas, "--json", "presensi", "rekap", "--unit", unit, "--date", day.toString(), "--window", "07:30",
+            "--as-of", wib(day, 7, 31).toString())
+        val where = { json: String, code: String -> Regex("\"keberadaan\"\\s*:\\s*\"$code\"").findAll(json).count() }
+        assertEquals(early, staff.size, where(early, "TIDAK_LAPOR"))
+        val noon = cli(fas, "--json", "presensi", "rekap", "--unit", unit, "--date", day.toString(), "--window", "11:30")
+        assertEquals(noon, 2, where(noon, "DI_RUMAH"))
+        assertEquals(2, Regex("terlambat_sinkron").findAll(noon).count())
+        // The mocked fix is the second ASN's: their line, up to the next one, carries the flag.
+        val theirs = noon.substring(noon.indexOf("\"$other\"")).substringBefore("\"nip\"")
+        assertTrue(theirs, theirs.contains("\"DI_RUMAH\"") && theirs.contains("lokasi_palsu"))
+        assertEquals(1, Regex("lokasi_palsu").findAll(noon).count())
+    }
 }
 

@@ -1,0 +1,183 @@
+//! `berkas presensi`: presence while working from home from the terminal. The ASN checks in
+//! (offline too; one fix, sent at the next sync) and sets their work-from-home place; the
+//! facilitator confirms places and makes a unit's recap for a report time.
+
+use berkas_core::display::Lang;
+use berkas_core::presensi::{CheckIn, Fix, Keberadaan, NewCheckIn, Rekap, Tanda, Tempat};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use clap::Subcommand;
+
+use crate::output::CliError;
+use crate::Ctx;
+
+#[derive(Subcommand)]
+pub enum PresensiCmd {
+    /// Report where you are now (or leave home with --izin-keluar and a reason).
+    CheckIn {
+        #[arg(long)]
+        nip: String,
+        #[arg(long, allow_negative_numbers = true)]
+        lat: f64,
+        #[arg(long, allow_negative_numbers = true)]
+        lon: f64,
+        /// The fix's accuracy in metres.
+        #[arg(long, default_value_t = 20.0)]
+        akurasi: f64,
+        #[arg(long, default_value = "manual")]
+        provider: String,
+        /// The location came from a mock provider.
+        #[arg(long)]
+        mock: bool,
+        #[arg(long)]
+        izin_keluar: bool,
+        #[arg(long)]
+        alasan: Option<String>,
+        /// When the fix was taken (RFC 3339); now by default.
+        #[arg(long)]
+        waktu: Option<String>,
+        /// The satellites' time of the fix (RFC 3339), when the provider is GPS.
+        #[arg(long)]
+        waktu_gps: Option<String>,
+    },
+    /// Your check-ins of a day (the instansi's local date), judged.
+    List {
+        #[arg(long)]
+        nip: String,
+        #[arg(long)]
+        date: String,
+    },
+    /// Set where you work from home (your facilitator confirms it).
+    Tempat {
+        #[arg(long)]
+        nip: String,
+        #[arg(long, allow_negative_numbers = true)]
+        lat: f64,
+        #[arg(long, allow_negative_numbers = true)]
+        lon: f64,
+        #[arg(long)]
+        alamat: Option<String>,
+    },
+    /// Confirm an ASN's work-from-home place (facilitator, BKD).
+    Konfirmasi {
+        #[arg(long)]
+        nip: String,
+    },
+    /// A unit's recap for one report time, from what had reached the hub by --as-of (now).
+    Rekap {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        date: String,
+        /// The report time, HH:MM (07:30, 11:30, 15:30).
+        #[arg(long)]
+        window: String,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+fn moment(field: &str, s: &str) -> Result<DateTime<Utc>, CliError> {
+    DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).map_err(|e| {
+        CliError::usage(format!("--{field} {s:?} is not an RFC 3339 time (2026-12-07T07:05:00+07:00): {e}"))
+    })
+}
+
+fn date(s: &str) -> Result<NaiveDate, CliError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| CliError::usage(format!("--date {s:?} is not YYYY-MM-DD")))
+}
+
+fn kode(t: &Tanda) -> String {
+    serde_json::to_value(t).ok().and_then(|v| v["kode"].as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn where_(k: Keberadaan, lang: Lang) -> &'static str {
+    match k {
+        Keberadaan::DiRumah => lang.pick("di rumah", "at home"),
+        Keberadaan::DiKantor => lang.pick("di kantor", "at the office"),
+        Keberadaan::Tugas => lang.pick("tugas/izin keluar", "on duty/out"),
+        Keberadaan::CutiSakit => lang.pick("cuti/sakit", "on leave/sick"),
+        Keberadaan::Biasa => lang.pick("bekerja biasa", "works as usual"),
+        Keberadaan::TidakLapor => lang.pick("TIDAK LAPOR", "NOT REPORTED"),
+    }
+}
+
+fn check_in_line(c: &CheckIn, lang: Lang) -> String {
+    let window = c.judged.window.map(|w| w.lapor.format("%H:%M").to_string()).unwrap_or_else(|| "-".into());
+    let flags: Vec<String> = c.judged.tanda.iter().map(kode).collect();
+    format!(
+        "{}  {} {:.6},{:.6} ±{}m  {}: {}{}{}",
+        c.judged.taken_at.format("%Y-%m-%d %H:%M UTC"),
+        if c.izin_keluar { "IZIN_KELUAR" } else { "HADIR" },
+        c.fix.lat,
+        c.fix.lon,
+        c.fix.akurasi_m,
+        lang.pick("jam lapor", "report time"),
+        window,
+        if flags.is_empty() { String::new() } else { format!("  [{}]", flags.join(", ")) },
+        if c.diterima.is_none() { lang.pick(" (menunggu sinkronisasi)", " (waiting for sync)") } else { "" }
+    )
+}
+
+fn rekap_text(r: &Rekap, lang: Lang) -> String {
+    let mut s = format!(
+        "{} {} {} {} ({} {})",
+        lang.pick("Rekap", "Recap"),
+        r.unit,
+        r.tanggal,
+        r.jam_lapor.format("%H:%M"),
+        lang.pick("per", "as of"),
+        r.as_of.format("%Y-%m-%d %H:%M UTC")
+    );
+    for l in &r.lines {
+        let flags: Vec<String> = l.tanda.iter().map(kode).collect();
+        s.push_str(&format!("\n  {}  {:<32} {}", l.nip, l.nama, where_(l.keberadaan, lang)));
+        if !flags.is_empty() {
+            s.push_str(&format!("  [{}]", flags.join(", ")));
+        }
+    }
+    let counts: Vec<String> = r.jumlah.iter().map(|(k, n)| format!("{}: {n}", where_(*k, lang))).collect();
+    s.push_str(&format!("\n{}; {} {}", counts.join(", "), lang.pick("ditandai", "flagged"), r.ditandai));
+    s
+}
+
+pub fn run(ctx: &Ctx, cmd: PresensiCmd) -> Result<(), CliError> {
+    let lang = ctx.lang;
+    let b = ctx.open()?;
+    match cmd {
+        PresensiCmd::CheckIn { nip, lat, lon, akurasi, provider, mock, izin_keluar, alasan, waktu, waktu_gps } => {
+            let waktu_perangkat = waktu.as_deref().map(|w| moment("waktu", w)).transpose()?.unwrap_or_else(Utc::now);
+            let waktu_gps = waktu_gps.as_deref().map(|w| moment("waktu-gps", w)).transpose()?;
+            let fix = Fix { lat, lon, akurasi_m: akurasi, provider, mock, waktu_perangkat, waktu_gps };
+            let c = b.check_in(&nip, &NewCheckIn { fix, izin_keluar, alasan })?;
+            ctx.out.emit(&c, || check_in_line(&c, lang));
+        }
+        PresensiCmd::List { nip, date: d } => {
+            let list = b.check_ins(&nip, date(&d)?)?;
+            ctx.out.emit(&list, || list.iter().map(|c| check_in_line(c, lang)).collect::<Vec<_>>().join("\n"));
+        }
+        PresensiCmd::Tempat { nip, lat, lon, alamat } => {
+            b.set_tempat_wfh(&nip, Tempat { lat, lon }, alamat.as_deref())?;
+            let place = b.tempat_wfh(&nip)?;
+            ctx.out.emit(&place, || {
+                lang.pick(
+                    "Tempat kerja dari rumah disimpan; fasilitator mengonfirmasinya setelah sinkronisasi.",
+                    "Work-from-home place saved; your facilitator confirms it after the sync.",
+                )
+                .to_string()
+            });
+        }
+        PresensiCmd::Konfirmasi { nip } => {
+            b.confirm_tempat_wfh(&nip)?;
+            let place = b.tempat_wfh(&nip)?;
+            ctx.out.emit(&place, || lang.pick("Dikonfirmasi.", "Confirmed.").to_string());
+        }
+        PresensiCmd::Rekap { unit, date: d, window, as_of } => {
+            let jam = NaiveTime::parse_from_str(&window, "%H:%M")
+                .map_err(|_| CliError::usage(format!("--window {window:?} is not HH:MM")))?;
+            let as_of = as_of.as_deref().map(|a| moment("as-of", a)).transpose()?.unwrap_or_else(Utc::now);
+            let r = b.presensi_rekap(&unit, date(&d)?, jam, as_of)?;
+            ctx.out.emit(&r, || rekap_text(&r, lang));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! Presence while working from home (product capability 10; the Banten circular
+//! 800/734-BKD/2020): work arrangements, check-ins matched to report windows and flagged, and
+//! who counts as where in a unit's recap. `rules` holds them as pure functions; `store` keeps
+//! check-ins and the work-from-home place on the profile and recaps a unit's window from them.
+
+pub mod rules;
+mod store;
+
+pub use rules::{
+    distance_m, judge, keberadaan, Fix, JamKerja, Judged, Keberadaan, MinimumKantor, ModeKerja, Orang, PengaturanKerja,
+    Tanda, Tempat, Window, ZonaWaktu,
+};
+pub use store::{CheckIn, NewCheckIn, Rekap, RekapLine, TempatWfh};
+
+#[cfg(test)]
+mod tests;

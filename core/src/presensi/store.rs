@@ -1,0 +1,333 @@
+//! Check-ins and the work-from-home place on the profile: written offline as rows of the ASN's
+//! record (queued for the next sync), judged by `rules`, and recapped per unit and window from
+//! whatever has reached the hub.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use super::rules::{self, Fix, Judged, Keberadaan, ModeKerja, Orang, PengaturanKerja, Tanda, Tempat, ZonaWaktu};
+use crate::authz::{self, Decision, RowWrite, Target};
+use crate::error::{Error, Result};
+use crate::model::{Entity, FieldMap, Value};
+use crate::profile::Berkas;
+use crate::store::{new_id, now, records};
+
+/// A check-in as the phone hands it in: the OS's fix, and for an izin keluar its reason.
+#[derive(Debug, Clone)]
+pub struct NewCheckIn {
+    pub fix: Fix,
+    pub izin_keluar: bool,
+    pub alasan: Option<String>,
+}
+
+/// A stored check-in, judged.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckIn {
+    pub id: String,
+    pub izin_keluar: bool,
+    pub fix: Fix,
+    pub alasan: Option<String>,
+    /// When the hub stamped it; `None` while it waits on this device.
+    pub diterima: Option<DateTime<Utc>>,
+    pub judged: Judged,
+}
+
+/// The registered work-from-home place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TempatWfh {
+    pub tempat: Tempat,
+    pub alamat: Option<String>,
+    pub dikonfirmasi_oleh: Option<String>,
+    pub dikonfirmasi_pada: Option<String>,
+}
+
+/// One person's line of a recap.
+#[derive(Debug, Clone, Serialize)]
+pub struct RekapLine {
+    pub nip: String,
+    pub nama: String,
+    pub keberadaan: Keberadaan,
+    pub tanda: Vec<Tanda>,
+}
+
+/// A unit's recap for one report window as known at `as_of`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rekap {
+    pub unit: String,
+    pub tanggal: NaiveDate,
+    pub jam_lapor: NaiveTime,
+    pub as_of: DateTime<Utc>,
+    pub lines: Vec<RekapLine>,
+    pub jumlah: BTreeMap<Keberadaan, usize>,
+    /// Lines with at least one flag.
+    pub ditandai: usize,
+}
+
+/// Millionths of a degree: whole numbers in the record, about 11 cm apart.
+fn micro(degrees: f64) -> i64 {
+    (degrees * 1e6).round() as i64
+}
+
+fn degrees(micro: i64) -> f64 {
+    micro as f64 / 1e6
+}
+
+fn time_text(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+}
+
+fn checked_place(lat: f64, lon: f64) -> Result<()> {
+    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+        return Err(Error::invalid("lintang", "presensi.lintang", format!("{lat} is no latitude (-90 to 90)")));
+    }
+    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+        return Err(Error::invalid("bujur", "presensi.bujur", format!("{lon} is no longitude (-180 to 180)")));
+    }
+    Ok(())
+}
+
+fn text(values: &FieldMap, f: &str) -> Option<String> {
+    values.get(f).and_then(Value::as_str).map(str::to_string)
+}
+
+fn int(values: &FieldMap, f: &str) -> Option<i64> {
+    match values.get(f) {
+        Some(Value::Int(i)) => Some(*i),
+        _ => None,
+    }
+}
+
+impl Berkas {
+    /// The work arrangement in force: the circular's for the current year in WIB until the BKD
+    /// publishes one.
+    pub fn pengaturan_kerja(&self) -> PengaturanKerja {
+        let year = Utc::now().year();
+        let (from, to) = (NaiveDate::from_ymd_opt(year - 1, 1, 1), NaiveDate::from_ymd_opt(year + 1, 12, 31));
+        match (from, to) {
+            (Some(f), Some(t)) => PengaturanKerja::surat_edaran(f, t, ZonaWaktu::Wib),
+            _ => PengaturanKerja::surat_edaran(NaiveDate::MIN, NaiveDate::MAX, ZonaWaktu::Wib),
+        }
+    }
+
+    /// Records a check-in on the record of `nip` (the ASN's own), offline if need be: one fix,
+    /// never a track. Refused, naming the field, for coordinates that are no place on earth, a
+    /// negative accuracy, or an izin keluar without its reason.
+    pub fn check_in(&self, nip: &str, new: &NewCheckIn) -> Result<CheckIn> {
+        let fix = &new.fix;
+        checked_place(fix.lat, fix.lon)?;
+        if !fix.akurasi_m.is_finite() || fix.akurasi_m < 0.0 {
+            return Err(Error::invalid("akurasi_m", "presensi.akurasi", "the accuracy is a distance in metres"));
+        }
+        let alasan = new.alasan.as_deref().map(str::trim).filter(|a| !a.is_empty());
+        if new.izin_keluar && alasan.is_none() {
+            return Err(Error::invalid(
+                "alasan",
+                "presensi.alasan",
+                "say why you leave home (food, health or safety): your atasan is told",
+            ));
+        }
+        let (pegawai_id, unit) = self.presensi_record_of(nip)?;
+        let mut row = FieldMap::new();
+        let jenis = if new.izin_keluar { "IZIN_KELUAR" } else { "HADIR" };
+        row.insert("jenis".into(), Value::Text(jenis.into()));
+        row.insert("lintang".into(), Value::Int(micro(fix.lat)));
+        row.insert("bujur".into(), Value::Int(micro(fix.lon)));
+        row.insert("akurasi_m".into(), Value::Int(fix.akurasi_m.round() as i64));
+        row.insert("provider".into(), Value::Text(fix.provider.clone()));
+        row.insert("lokasi_palsu".into(), Value::Bool(fix.mock));
+        row.insert("waktu_perangkat".into(), Value::Text(time_text(fix.waktu_perangkat)));
+        if let Some(gps) = fix.waktu_gps {
+            row.insert("waktu_gps".into(), Value::Text(time_text(gps)));
+        }
+        if let Some(a) = alasan {
+            row.insert("alasan".into(), Value::Text(a.into()));
+        }
+        let fields: Vec<&str> = row.keys().map(String::as_str).collect();
+        let write = RowWrite { creating_or_deleting: true, ..RowWrite::fields(Entity::Presensi, fields) };
+        self.presensi_allowed(&write, Target { pegawai_id: &pegawai_id, unit: unit.as_deref() })?;
+        let id = self.add_riwayat_row(nip, Entity::Presensi, &row, new_id())?;
+        let home = self.tempat_wfh(nip)?.map(|t| t.tempat);
+        let stored =
+            records::load_row(&self.store().conn, Entity::Presensi.def(), &id)?.ok_or(Error::NotFound("presensi"))?;
+        Ok(self.judged(&self.pengaturan_kerja(), stored.id, &stored.values, home))
+    }
+
+    /// Sets where the ASN works from home (their own record); the facilitator confirms it.
+    /// A new place needs confirming again.
+    pub fn set_tempat_wfh(&self, nip: &str, tempat: Tempat, alamat: Option<&str>) -> Result<()> {
+        checked_place(tempat.lat, tempat.lon)?;
+        let (pegawai_id, unit) = self.presensi_record_of(nip)?;
+        let mut row = FieldMap::new();
+        row.insert("lintang".into(), Value::Int(micro(tempat.lat)));
+        row.insert("bujur".into(), Value::Int(micro(tempat.lon)));
+        if let Some(a) = alamat.map(str::trim).filter(|a| !a.is_empty()) {
+            row.insert("alamat".into(), Value::Text(a.into()));
+        }
+        let target = Target { pegawai_id: &pegawai_id, unit: unit.as_deref() };
+        let exists = records::load_row(&self.store().conn, Entity::TempatWfh.def(), &pegawai_id)?.is_some();
+        if exists {
+            row.insert("dikonfirmasi_oleh".into(), Value::Null);
+            row.insert("dikonfirmasi_pada".into(), Value::Null);
+            let fields: Vec<&str> = row.keys().map(String::as_str).collect();
+            // Clearing the confirmation is the ASN's own doing: judged on the place fields.
+            let own: Vec<&str> = fields.iter().copied().filter(|f| !f.starts_with("dikonfirmasi")).collect();
+            self.presensi_allowed(&RowWrite::fields(Entity::TempatWfh, own), target)?;
+            self.edit_riwayat(Entity::TempatWfh, &pegawai_id, &row)?;
+        } else {
+            let fields: Vec<&str> = row.keys().map(String::as_str).collect();
+            let write = RowWrite { creating_or_deleting: true, ..RowWrite::fields(Entity::TempatWfh, fields) };
+            self.presensi_allowed(&write, target)?;
+            self.add_riwayat_row(nip, Entity::TempatWfh, &row, pegawai_id.clone())?;
+        }
+        Ok(())
+    }
+
+    /// The facilitator (or the BKD) confirms an ASN's work-from-home place.
+    pub fn confirm_tempat_wfh(&self, nip: &str) -> Result<()> {
+        let (pegawai_id, unit) = self.presensi_record_of(nip)?;
+        if self.tempat_wfh(nip)?.is_none() {
+            return Err(Error::invalid(
+                "tempat_wfh",
+                "presensi.no_place",
+                "the ASN has not set a work-from-home place",
+            ));
+        }
+        let who = self.principal()?.map(|p| p.username).unwrap_or_else(|| self.actor().to_string());
+        let mut row = FieldMap::new();
+        row.insert("dikonfirmasi_oleh".into(), Value::Text(who));
+        row.insert("dikonfirmasi_pada".into(), Value::Text(now()));
+        let fields: Vec<&str> = row.keys().map(String::as_str).collect();
+        self.presensi_allowed(
+            &RowWrite::fields(Entity::TempatWfh, fields),
+            Target { pegawai_id: &pegawai_id, unit: unit.as_deref() },
+        )?;
+        self.edit_riwayat(Entity::TempatWfh, &pegawai_id, &row)?;
+        Ok(())
+    }
+
+    /// The registered work-from-home place of `nip`, if set.
+    pub fn tempat_wfh(&self, nip: &str) -> Result<Option<TempatWfh>> {
+        let (pegawai_id, _) = self.presensi_record_of(nip)?;
+        let row = records::load_row(&self.store().conn, Entity::TempatWfh.def(), &pegawai_id)?;
+        Ok(row.and_then(|r| {
+            let (lat, lon) = (int(&r.values, "lintang")?, int(&r.values, "bujur")?);
+            Some(TempatWfh {
+                tempat: Tempat { lat: degrees(lat), lon: degrees(lon) },
+                alamat: text(&r.values, "alamat"),
+                dikonfirmasi_oleh: text(&r.values, "dikonfirmasi_oleh"),
+                dikonfirmasi_pada: text(&r.values, "dikonfirmasi_pada"),
+            })
+        }))
+    }
+
+    /// The check-ins of `nip` taken on `day` (the instansi's local day), judged, oldest first.
+    pub fn check_ins(&self, nip: &str, day: NaiveDate) -> Result<Vec<CheckIn>> {
+        let (pegawai_id, _) = self.presensi_record_of(nip)?;
+        let rules = self.pengaturan_kerja();
+        let home = self.tempat_wfh(nip)?.map(|t| t.tempat);
+        let rows = records::load_rows(&self.store().conn, Entity::Presensi.def(), &pegawai_id)?;
+        let offset = rules.zona.offset();
+        let mut out: Vec<CheckIn> = rows
+            .into_iter()
+            .map(|r| self.judged(&rules, r.id, &r.values, home))
+            .filter(|c| c.judged.taken_at.with_timezone(&offset).date_naive() == day)
+            .collect();
+        out.sort_by_key(|c| c.judged.taken_at);
+        Ok(out)
+    }
+
+    /// A unit's recap for the report window ending at `jam_lapor` on `day`, as known at `as_of`:
+    /// only check-ins that had reached the hub by then count.
+    pub fn presensi_rekap(
+        &self,
+        unit: &str,
+        day: NaiveDate,
+        jam_lapor: NaiveTime,
+        as_of: DateTime<Utc>,
+    ) -> Result<Rekap> {
+        let rules = self.pengaturan_kerja();
+        if !rules.jam_lapor.contains(&jam_lapor) {
+            let times: Vec<String> = rules.jam_lapor.iter().map(|t| t.format("%H:%M").to_string()).collect();
+            return Err(Error::invalid(
+                "window",
+                "presensi.window",
+                format!("{} is no report time ({})", jam_lapor.format("%H:%M"), times.join(", ")),
+            ));
+        }
+        let window = rules
+            .moment(day, jam_lapor)
+            .and_then(|at| rules.window_of(at))
+            .ok_or_else(|| Error::invalid("date", "presensi.not_working_day", format!("{day} is not a working day")))?;
+        if let Some(p) = self.principal()? {
+            if let Decision::Deny { code, reason } = authz::may(&p, authz::Action::ListUnit, Target::unit(unit)) {
+                return Err(Error::invalid("unit", code, reason));
+            }
+        }
+        let people: Vec<(String, String)> = {
+            let store = self.store();
+            let mut st = store
+                .conn
+                .prepare("SELECT nip_baru, coalesce(nama, '') FROM pegawai WHERE unit = ?1 ORDER BY nama, nip_baru")?;
+            let rows = st.query_map([unit], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            rows
+        };
+        let mut lines = Vec::with_capacity(people.len());
+        for (nip, nama) in people {
+            let held: Vec<(Judged, Option<DateTime<Utc>>, bool)> =
+                self.check_ins(&nip, day)?.into_iter().map(|c| (c.judged, c.diterima, c.izin_keluar)).collect();
+            let orang = Orang { mode: ModeKerja::Rumah, cuti_atau_sakit: false, check_ins: &held };
+            let (keberadaan, tanda) = rules::keberadaan(&orang, window, as_of);
+            lines.push(RekapLine { nip, nama, keberadaan, tanda });
+        }
+        let mut jumlah = BTreeMap::new();
+        for l in &lines {
+            *jumlah.entry(l.keberadaan).or_insert(0) += 1;
+        }
+        let ditandai = lines.iter().filter(|l| !l.tanda.is_empty()).count();
+        Ok(Rekap { unit: unit.into(), tanggal: day, jam_lapor, as_of, lines, jumlah, ditandai })
+    }
+
+    fn judged(&self, rules: &PengaturanKerja, id: String, v: &FieldMap, home: Option<Tempat>) -> CheckIn {
+        let fix = Fix {
+            lat: degrees(int(v, "lintang").unwrap_or_default()),
+            lon: degrees(int(v, "bujur").unwrap_or_default()),
+            akurasi_m: int(v, "akurasi_m").unwrap_or_default() as f64,
+            provider: text(v, "provider").unwrap_or_default(),
+            mock: matches!(v.get("lokasi_palsu"), Some(Value::Bool(true)) | Some(Value::Int(1))),
+            waktu_perangkat: text(v, "waktu_perangkat").and_then(|t| parse_time(&t)).unwrap_or_default(),
+            waktu_gps: text(v, "waktu_gps").and_then(|t| parse_time(&t)),
+        };
+        let diterima = text(v, "diterima").and_then(|t| parse_time(&t));
+        let judged = rules::judge(rules, &fix, home, diterima, None);
+        CheckIn {
+            id,
+            izin_keluar: text(v, "jenis").as_deref() == Some("IZIN_KELUAR"),
+            fix,
+            alasan: text(v, "alasan"),
+            diterima,
+            judged,
+        }
+    }
+
+    fn presensi_allowed(&self, write: &RowWrite<'_>, target: Target<'_>) -> Result<()> {
+        let Some(p) = self.principal()? else { return Ok(()) };
+        match authz::may_write(&p, write, target) {
+            Decision::Allow => Ok(()),
+            Decision::Deny { code, reason } => Err(Error::invalid("presensi", code, reason)),
+        }
+    }
+
+    fn presensi_record_of(&self, nip: &str) -> Result<(String, Option<String>)> {
+        use rusqlite::OptionalExtension;
+        let store = self.store();
+        let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
+        let unit: Option<String> =
+            store.conn.query_row("SELECT unit FROM pegawai WHERE id = ?1", [&id], |r| r.get(0)).optional()?.flatten();
+        Ok((id, unit))
+    }
+}
