@@ -2,7 +2,7 @@
 //! once, naming fields), then commits the row change, its audit entry and the new completeness
 //! score in one transaction. A refused input changes nothing.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -259,6 +259,25 @@ impl Berkas {
     }
 
     /// Adds a riwayat row to a pegawai; returns the new row id.
+    /// The record of `nip` and its unit, as the authorization table's target needs them.
+    pub(crate) fn record_and_unit(&self, nip: &str) -> Result<(String, Option<String>)> {
+        let store = self.store();
+        let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
+        let unit: Option<String> =
+            store.conn.query_row("SELECT unit FROM pegawai WHERE id = ?1", [&id], |r| r.get(0)).optional()?.flatten();
+        Ok((id, unit))
+    }
+
+    /// Refuses, naming `field`, a write the signed-in account may not make, by the one
+    /// authorization table the hub judges by too (a profile with no hub is its owner's tool).
+    pub(crate) fn may_write_row(&self, field: &str, write: &RowWrite<'_>, target: Target<'_>) -> Result<()> {
+        let Some(p) = self.principal()? else { return Ok(()) };
+        match authz::may_write(&p, write, target) {
+            authz::Decision::Allow => Ok(()),
+            authz::Decision::Deny { code, reason } => Err(Error::invalid(field, code, reason)),
+        }
+    }
+
     pub fn add_riwayat(&self, nip: &str, entity: Entity, input: &FieldMap) -> Result<String> {
         self.add_riwayat_row(nip, entity, input, new_id())
     }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::authz::{self, Decision, RowWrite, Target};
+use crate::authz::{self, RowWrite, Target};
 use crate::error::{Error, Result};
 use crate::model::{Entity, FieldMap, Value};
 use crate::profile::Berkas;
@@ -248,9 +248,10 @@ impl Berkas {
             let field = if judul.is_empty() { "judul" } else { "isi" };
             return Err(Error::invalid(field, "tiket.empty", "say what the ticket is about"));
         }
-        let (pegawai_id, unit) = self.record_of(nip)?;
+        let (pegawai_id, unit) = self.record_and_unit(nip)?;
         let target = Target { pegawai_id: &pegawai_id, unit: unit.as_deref() };
-        self.allowed(
+        self.may_write_row(
+            "tiket",
             &RowWrite { creating_or_deleting: true, ..RowWrite::fields(Entity::Tiket, vec!["kategori"]) },
             target,
         )?;
@@ -365,22 +366,6 @@ impl Berkas {
         Ok(out)
     }
 
-    fn allowed(&self, write: &RowWrite<'_>, target: Target<'_>) -> Result<()> {
-        let Some(p) = self.principal()? else { return Ok(()) };
-        match authz::may_write(&p, write, target) {
-            Decision::Allow => Ok(()),
-            Decision::Deny { code, reason } => Err(Error::invalid("tiket", code, reason)),
-        }
-    }
-
-    fn record_of(&self, nip: &str) -> Result<(String, Option<String>)> {
-        let store = self.store();
-        let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
-        let unit: Option<String> =
-            store.conn.query_row("SELECT unit FROM pegawai WHERE id = ?1", [&id], |r| r.get(0)).optional()?.flatten();
-        Ok((id, unit))
-    }
-
     /// Which side of `t` the signed-in account writes on: the requester on their own record,
     /// the helpdesk otherwise (a local profile with no hub is its owner's own helpdesk tool).
     fn side_of(&self, t: &TiketInfo) -> Result<&'static str> {
@@ -426,7 +411,7 @@ impl Berkas {
         tujuan: Option<&str>,
         lampiran: &[String],
     ) -> Result<String> {
-        let (pegawai_id, unit) = self.record_of(nip)?;
+        let (pegawai_id, unit) = self.record_and_unit(nip)?;
         // Who wrote it: the signed-in account (the profile's user on a local tool).
         let oleh = self.principal()?.map(|p| p.username).unwrap_or_else(|| self.actor().to_string());
         let row = step_row(&NewStep { tiket_id, peran, oleh: &oleh, isi, status, tujuan, lampiran, pada: &now() });
@@ -437,7 +422,7 @@ impl Berkas {
             peran: Some(peran),
             ..RowWrite::fields(Entity::TiketPesan, fields)
         };
-        self.allowed(&write, Target { pegawai_id: &pegawai_id, unit: unit.as_deref() })?;
+        self.may_write_row("tiket", &write, Target { pegawai_id: &pegawai_id, unit: unit.as_deref() })?;
         self.add_riwayat_row(nip, Entity::TiketPesan, &row, new_id())
     }
 
@@ -591,7 +576,7 @@ impl Berkas {
         if exists {
             return Err(Error::invalid("objek_id", "penilaian.once", "this has been rated already"));
         }
-        let (pegawai_id, unit) = self.record_of(&nip)?;
+        let (pegawai_id, unit) = self.record_and_unit(&nip)?;
         if let Some(p) = self.principal()? {
             if p.pegawai_id.as_deref() != Some(pegawai_id.as_str()) {
                 return Err(Error::Forbidden {
@@ -613,7 +598,7 @@ impl Berkas {
             row.insert("layanan_id".into(), Value::Text(l));
         }
         let write = RowWrite { creating_or_deleting: true, ..RowWrite::fields(Entity::Penilaian, vec!["nilai"]) };
-        self.allowed(&write, Target { pegawai_id: &pegawai_id, unit: unit.as_deref() })?;
+        self.may_write_row("tiket", &write, Target { pegawai_id: &pegawai_id, unit: unit.as_deref() })?;
         self.add_riwayat_row(&nip, Entity::Penilaian, &row, id.to_string())?;
         Ok(())
     }

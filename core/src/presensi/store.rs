@@ -131,7 +131,7 @@ impl Berkas {
                 "say why you leave home (food, health or safety): your atasan is told",
             ));
         }
-        let (pegawai_id, unit) = self.presensi_record_of(nip)?;
+        let (pegawai_id, unit) = self.record_and_unit(nip)?;
         let mut row = FieldMap::new();
         let jenis = if new.izin_keluar { "IZIN_KELUAR" } else { "HADIR" };
         row.insert("jenis".into(), Value::Text(jenis.into()));
@@ -149,7 +149,7 @@ impl Berkas {
         }
         let fields: Vec<&str> = row.keys().map(String::as_str).collect();
         let write = RowWrite { creating_or_deleting: true, ..RowWrite::fields(Entity::Presensi, fields) };
-        self.presensi_allowed(&write, Target { pegawai_id: &pegawai_id, unit: unit.as_deref() })?;
+        self.may_write_row("presensi", &write, Target { pegawai_id: &pegawai_id, unit: unit.as_deref() })?;
         let id = self.add_riwayat_row(nip, Entity::Presensi, &row, new_id())?;
         let home = self.tempat_wfh(nip)?.map(|t| t.tempat);
         let stored =
@@ -161,7 +161,7 @@ impl Berkas {
     /// A new place needs confirming again.
     pub fn set_tempat_wfh(&self, nip: &str, tempat: Tempat, alamat: Option<&str>) -> Result<()> {
         checked_place(tempat.lat, tempat.lon)?;
-        let (pegawai_id, unit) = self.presensi_record_of(nip)?;
+        let (pegawai_id, unit) = self.record_and_unit(nip)?;
         let mut row = FieldMap::new();
         row.insert("lintang".into(), Value::Int(micro(tempat.lat)));
         row.insert("bujur".into(), Value::Int(micro(tempat.lon)));
@@ -176,12 +176,12 @@ impl Berkas {
             let fields: Vec<&str> = row.keys().map(String::as_str).collect();
             // Clearing the confirmation is the ASN's own doing: judged on the place fields.
             let own: Vec<&str> = fields.iter().copied().filter(|f| !f.starts_with("dikonfirmasi")).collect();
-            self.presensi_allowed(&RowWrite::fields(Entity::TempatWfh, own), target)?;
+            self.may_write_row("presensi", &RowWrite::fields(Entity::TempatWfh, own), target)?;
             self.edit_riwayat(Entity::TempatWfh, &pegawai_id, &row)?;
         } else {
             let fields: Vec<&str> = row.keys().map(String::as_str).collect();
             let write = RowWrite { creating_or_deleting: true, ..RowWrite::fields(Entity::TempatWfh, fields) };
-            self.presensi_allowed(&write, target)?;
+            self.may_write_row("presensi", &write, target)?;
             self.add_riwayat_row(nip, Entity::TempatWfh, &row, pegawai_id.clone())?;
         }
         Ok(())
@@ -189,7 +189,7 @@ impl Berkas {
 
     /// The facilitator (or the BKD) confirms an ASN's work-from-home place.
     pub fn confirm_tempat_wfh(&self, nip: &str) -> Result<()> {
-        let (pegawai_id, unit) = self.presensi_record_of(nip)?;
+        let (pegawai_id, unit) = self.record_and_unit(nip)?;
         if self.tempat_wfh(nip)?.is_none() {
             return Err(Error::invalid(
                 "tempat_wfh",
@@ -202,7 +202,8 @@ impl Berkas {
         row.insert("dikonfirmasi_oleh".into(), Value::Text(who));
         row.insert("dikonfirmasi_pada".into(), Value::Text(now()));
         let fields: Vec<&str> = row.keys().map(String::as_str).collect();
-        self.presensi_allowed(
+        self.may_write_row(
+            "presensi",
             &RowWrite::fields(Entity::TempatWfh, fields),
             Target { pegawai_id: &pegawai_id, unit: unit.as_deref() },
         )?;
@@ -212,7 +213,7 @@ impl Berkas {
 
     /// The registered work-from-home place of `nip`, if set.
     pub fn tempat_wfh(&self, nip: &str) -> Result<Option<TempatWfh>> {
-        let (pegawai_id, _) = self.presensi_record_of(nip)?;
+        let (pegawai_id, _) = self.record_and_unit(nip)?;
         let row = records::load_row(&self.store().conn, Entity::TempatWfh.def(), &pegawai_id)?;
         Ok(row.and_then(|r| {
             let (lat, lon) = (int(&r.values, "lintang")?, int(&r.values, "bujur")?);
@@ -227,7 +228,7 @@ impl Berkas {
 
     /// The check-ins of `nip` taken on `day` (the instansi's local day), judged, oldest first.
     pub fn check_ins(&self, nip: &str, day: NaiveDate) -> Result<Vec<CheckIn>> {
-        let (pegawai_id, _) = self.presensi_record_of(nip)?;
+        let (pegawai_id, _) = self.record_and_unit(nip)?;
         let rules = self.pengaturan_kerja();
         let home = self.tempat_wfh(nip)?.map(|t| t.tempat);
         let rows = records::load_rows(&self.store().conn, Entity::Presensi.def(), &pegawai_id)?;
@@ -312,22 +313,5 @@ impl Berkas {
             diterima,
             judged,
         }
-    }
-
-    fn presensi_allowed(&self, write: &RowWrite<'_>, target: Target<'_>) -> Result<()> {
-        let Some(p) = self.principal()? else { return Ok(()) };
-        match authz::may_write(&p, write, target) {
-            Decision::Allow => Ok(()),
-            Decision::Deny { code, reason } => Err(Error::invalid("presensi", code, reason)),
-        }
-    }
-
-    fn presensi_record_of(&self, nip: &str) -> Result<(String, Option<String>)> {
-        use rusqlite::OptionalExtension;
-        let store = self.store();
-        let id = records::pegawai_id_by_nip(&store.conn, nip)?.ok_or(Error::NotFound("pegawai"))?;
-        let unit: Option<String> =
-            store.conn.query_row("SELECT unit FROM pegawai WHERE id = ?1", [&id], |r| r.get(0)).optional()?.flatten();
-        Ok((id, unit))
     }
 }
