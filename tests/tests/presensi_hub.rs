@@ -154,6 +154,12 @@ async fn presence_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     sync(&phones[0]).await;
     let place = phones[0].tempat_wfh(&nip_1).expect("place").expect("set");
     assert_eq!(place.dikonfirmasi_oleh.as_deref(), Some("fas-a"));
+    let r = fas.presensi_rekap("UNIT-A", day, hm(11, 30), Utc::now()).expect("recap");
+    let (first, second) = (line(&r, &nip_1), line(&r, &nip_2));
+    assert_eq!((first.tempat_terdaftar, first.tempat_dikonfirmasi), (true, true));
+    assert_eq!((second.tempat_terdaftar, second.tempat_dikonfirmasi), (true, false));
+    let unset = r.lines.iter().find(|l| l.nip != nip_1 && l.nip != nip_2).expect("a third ASN in the unit");
+    assert!(!unset.tempat_terdaftar);
 
     // A check-in is what was reported then: an edit from the phone is refused by the hub.
     let first = phones[0].check_ins(&nip_1, day).expect("list").remove(0);

@@ -49,6 +49,10 @@ pub struct RekapLine {
     pub nama: String,
     pub keberadaan: Keberadaan,
     pub tanda: Vec<Tanda>,
+    /// The ASN has set a work-from-home place.
+    pub tempat_terdaftar: bool,
+    /// And the facilitator (or the BKD) confirmed it.
+    pub tempat_dikonfirmasi: bool,
 }
 
 /// A unit's recap for one report window as known at `as_of`.
@@ -283,7 +287,16 @@ impl Berkas {
                 self.check_ins(&nip, day)?.into_iter().map(|c| (c.judged, c.diterima, c.izin_keluar)).collect();
             let orang = Orang { mode: ModeKerja::Rumah, cuti_atau_sakit: false, check_ins: &held };
             let (keberadaan, tanda) = rules::keberadaan(&orang, window, as_of);
-            lines.push(RekapLine { nip, nama, keberadaan, tanda });
+            let place = self.tempat_wfh(&nip)?;
+            let tempat_dikonfirmasi = place.as_ref().is_some_and(|p| p.dikonfirmasi_oleh.is_some());
+            lines.push(RekapLine {
+                nip,
+                nama,
+                keberadaan,
+                tanda,
+                tempat_terdaftar: place.is_some(),
+                tempat_dikonfirmasi,
+            });
         }
         let mut jumlah = BTreeMap::new();
         for l in &lines {

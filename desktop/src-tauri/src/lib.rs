@@ -8,6 +8,7 @@ pub mod dto;
 pub mod error;
 pub mod helpdesk;
 mod prefs;
+pub mod presensi;
 pub mod rekon;
 pub mod reports;
 pub mod state;
@@ -92,5 +93,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             helpdesk::tiket_reassign,
             helpdesk::tiket_send_code,
             helpdesk::tiket_report,
+            presensi::presensi_rekap,
+            presensi::presensi_confirm_place,
         ])
 }

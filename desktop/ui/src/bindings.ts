@@ -262,3 +262,31 @@ export type TiketReportView = { rows: Array<TiketReportRowView>, ratings: Array<
 
 export type CodeSentView = { channel: string, sent_to: string, expires_at: string, };
 
+export type RekapLineView = { nip: string, nama: string, 
+/**
+ * `DI_RUMAH`, `DI_KANTOR`, `TUGAS`, `CUTI_SAKIT`, `BIASA`, `TIDAK_LAPOR`.
+ */
+keberadaan: string, 
+/**
+ * Flag codes (`lokasi_palsu`, `jauh_dari_rumah`, `terlambat_sinkron` ...).
+ */
+tanda: Array<string>, 
+/**
+ * Metres from the registered place, when flagged far.
+ */
+jarak_m: number | null, 
+/**
+ * `null`: no work-from-home place set; `false`: set, waiting for confirmation.
+ */
+tempat_dikonfirmasi: boolean | null, };
+
+export type RekapView = { unit: string, tanggal: string, jam_lapor: string, as_of: string, lines: Array<RekapLineView>, 
+/**
+ * Count per whereabouts code, in the order of `keberadaan`.
+ */
+jumlah: Array<[string, number]>, ditandai: number, 
+/**
+ * The report times of the arrangement in force.
+ */
+jam_lapor_semua: Array<string>, };
+

@@ -2,7 +2,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   RekonAppliedView, RekonItemView, RekonPreviewView, RekonProgressView,
-  CodeSentView, KategoriView, TiketReportView, TiketView,
+  CodeSentView, KategoriView, RekapView, TiketReportView, TiketView,
   AdminAccount, AdminBackups, AdminCatalog, DueMonthView, HubAuditView, IssuedCode, RecordMarkView, RefTableRow, UnitProgressView,
   CommandError, DocumentView, DueRow, LoginInfo, PaperView, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
@@ -119,6 +119,10 @@ export const api = {
   /** The hub sends the ASN a one-time code; the answer says only where it went. */
   tiketSendCode: (id: string) => invoke<CodeSentView>("tiket_send_code", { id }),
   tiketReport: (unit: string | null) => invoke<TiketReportView>("tiket_report", { unit }),
+  /** A unit's recap for a report time (HH:MM) of a date, as known at asOf (RFC 3339; now if null). */
+  presensiRekap: (unit: string, tanggal: string, jamLapor: string, asOf: string | null) =>
+    invoke<RekapView>("presensi_rekap", { unit, tanggal, jamLapor, asOf }),
+  presensiConfirmPlace: (nip: string) => invoke<null>("presensi_confirm_place", { nip }),
   onSyncDone: (f: (d: SyncDoneEvent) => void): Promise<UnlistenFn> =>
     listen<SyncDoneEvent>("sync-done", (e) => f(e.payload)),
   onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>

@@ -1,0 +1,111 @@
+//! Presence on the desktop: the facilitator's (or the BKD's) recap of a unit for a report time
+//! (07.30, 11.30, 15.30) as known at a moment, with each ASN's whereabouts and flags, and the
+//! confirmation of an ASN's work-from-home place. Each command calls core.
+
+use berkas_core::presensi::{Keberadaan, Rekap, Tanda};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::{CmdResult, CommandError};
+use crate::state::Desktop;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RekapLineView {
+    pub nip: String,
+    pub nama: String,
+    /// `DI_RUMAH`, `DI_KANTOR`, `TUGAS`, `CUTI_SAKIT`, `BIASA`, `TIDAK_LAPOR`.
+    pub keberadaan: String,
+    /// Flag codes (`lokasi_palsu`, `jauh_dari_rumah`, `terlambat_sinkron` ...).
+    pub tanda: Vec<String>,
+    /// Metres from the registered place, when flagged far.
+    pub jarak_m: Option<u32>,
+    /// `null`: no work-from-home place set; `false`: set, waiting for confirmation.
+    pub tempat_dikonfirmasi: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RekapView {
+    pub unit: String,
+    pub tanggal: String,
+    pub jam_lapor: String,
+    pub as_of: String,
+    pub lines: Vec<RekapLineView>,
+    /// Count per whereabouts code, in the order of `keberadaan`.
+    pub jumlah: Vec<(String, u32)>,
+    pub ditandai: u32,
+    /// The report times of the arrangement in force.
+    pub jam_lapor_semua: Vec<String>,
+}
+
+fn code<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn flag(t: &Tanda) -> String {
+    serde_json::to_value(t).ok().and_then(|v| v["kode"].as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn view(r: Rekap, times: Vec<String>) -> RekapView {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    RekapView {
+        lines: r
+            .lines
+            .into_iter()
+            .map(|l| RekapLineView {
+                jarak_m: l.tanda.iter().find_map(|t| match t {
+                    Tanda::JauhDariRumah { meter } => Some(*meter),
+                    _ => None,
+                }),
+                tanda: l.tanda.iter().map(flag).collect(),
+                tempat_dikonfirmasi: l.tempat_terdaftar.then_some(l.tempat_dikonfirmasi),
+                keberadaan: code(&l.keberadaan),
+                nip: l.nip,
+                nama: l.nama,
+            })
+            .collect(),
+        jumlah: r.jumlah.iter().map(|(k, n): (&Keberadaan, &usize)| (code(k), count(*n))).collect(),
+        ditandai: count(r.ditandai),
+        unit: r.unit,
+        tanggal: r.tanggal.to_string(),
+        jam_lapor: r.jam_lapor.format("%H:%M").to_string(),
+        as_of: r.as_of.to_rfc3339(),
+        jam_lapor_semua: times,
+    }
+}
+
+fn bad(field: &str, message: String) -> CommandError {
+    berkas_core::Error::invalid(field, "presensi.format", message).into()
+}
+
+/// A unit's recap for `jam_lapor` (`HH:MM`) on `tanggal` (`YYYY-MM-DD`), from what had reached
+/// the hub by `as_of` (RFC 3339; now when absent).
+#[tauri::command]
+pub fn presensi_rekap(
+    state: State<'_, Desktop>,
+    unit: String,
+    tanggal: String,
+    jam_lapor: String,
+    as_of: Option<String>,
+) -> CmdResult<RekapView> {
+    let day = NaiveDate::parse_from_str(&tanggal, "%Y-%m-%d")
+        .map_err(|_| bad("tanggal", format!("{tanggal:?} is not YYYY-MM-DD")))?;
+    let jam = NaiveTime::parse_from_str(&jam_lapor, "%H:%M")
+        .map_err(|_| bad("jam_lapor", format!("{jam_lapor:?} is not HH:MM")))?;
+    let as_of = match as_of.filter(|a| !a.trim().is_empty()) {
+        Some(a) => DateTime::parse_from_rfc3339(&a)
+            .map_err(|_| bad("as_of", format!("{a:?} is not an RFC 3339 time")))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let b = state.berkas()?;
+    let times = b.pengaturan_kerja().jam_lapor.iter().map(|t| t.format("%H:%M").to_string()).collect();
+    Ok(view(b.presensi_rekap(&unit, day, jam, as_of)?, times))
+}
+
+/// Confirms an ASN's work-from-home place (sent at the next sync).
+#[tauri::command]
+pub fn presensi_confirm_place(state: State<'_, Desktop>, nip: String) -> CmdResult<()> {
+    Ok(state.berkas()?.confirm_tempat_wfh(&nip)?)
+}
