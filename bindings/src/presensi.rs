@@ -173,3 +173,120 @@ impl BerkasProfile {
             .collect())
     }
 }
+
+/// A daily activity, as the phone shows it.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ActivityEntry {
+    pub id: String,
+    pub tanggal: String,
+    pub rencana: String,
+    pub tambahan: bool,
+    pub uraian: String,
+    pub output: Option<String>,
+    pub kuantitas: Option<i64>,
+    pub satuan: Option<String>,
+    pub menit: Option<i64>,
+    /// DRAFT, DIAJUKAN, DISETUJUI, DIKEMBALIKAN.
+    pub status: String,
+    /// Why the atasan returned it.
+    pub alasan: Option<String>,
+    pub diputus_oleh: Option<String>,
+}
+
+/// One report's submitted day, as their atasan sees it.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ReportDayEntry {
+    pub nip: String,
+    pub nama: String,
+    pub tanggal: String,
+    pub activities: Vec<ActivityEntry>,
+}
+
+fn activity(a: berkas_core::presensi::Aktivitas) -> ActivityEntry {
+    ActivityEntry {
+        id: a.id,
+        tanggal: a.tanggal,
+        rencana: a.rencana,
+        tambahan: a.tambahan,
+        uraian: a.uraian,
+        output: a.output,
+        kuantitas: a.kuantitas,
+        satuan: a.satuan,
+        menit: a.menit,
+        status: a.status,
+        alasan: a.alasan,
+        diputus_oleh: a.diputus_oleh,
+    }
+}
+
+#[uniffi::export]
+impl BerkasProfile {
+    /// Records an activity of the day `tanggal` (`YYYY-MM-DD`) as a draft; offline too.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_activity(
+        &self,
+        nip: String,
+        tanggal: String,
+        rencana: String,
+        tambahan: bool,
+        uraian: String,
+        output: Option<String>,
+        kuantitas: Option<i64>,
+        satuan: Option<String>,
+        menit: Option<i64>,
+    ) -> Result<ActivityEntry> {
+        let new = berkas_core::presensi::NewAktivitas {
+            tanggal: day(&tanggal)?,
+            rencana,
+            tambahan,
+            uraian,
+            output,
+            kuantitas,
+            satuan,
+            menit,
+            dokumen_id: None,
+        };
+        Ok(activity(self.inner.add_aktivitas(&nip, &new)?))
+    }
+
+    /// The activities of a day, or all when `tanggal` is `None`.
+    pub fn activities(&self, nip: String, tanggal: Option<String>) -> Result<Vec<ActivityEntry>> {
+        let d = tanggal.as_deref().map(day).transpose()?;
+        Ok(self.inner.aktivitas(&nip, d)?.into_iter().map(activity).collect())
+    }
+
+    /// Submits a day's drafts and returned activities to the atasan (sent at the next sync).
+    pub fn submit_activities(&self, nip: String, tanggal: String) -> Result<Vec<ActivityEntry>> {
+        Ok(self.inner.submit_aktivitas(&nip, day(&tanggal)?)?.into_iter().map(activity).collect())
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl BerkasProfile {
+    /// As an atasan: the direct reports' submitted days (of `tanggal`, or all waiting).
+    pub async fn report_days(&self, tanggal: Option<String>) -> Result<Vec<ReportDayEntry>> {
+        let d = tanggal.as_deref().map(day).transpose()?;
+        let days = self.inner.bawahan_aktivitas(d, &berkas_core::sync::SyncOptions::default()).await?;
+        Ok(days
+            .into_iter()
+            .map(|r| ReportDayEntry {
+                nip: r.nip,
+                nama: r.nama,
+                tanggal: r.tanggal,
+                activities: r.aktivitas.into_iter().map(activity).collect(),
+            })
+            .collect())
+    }
+
+    /// As an atasan: approve a report's day, or return it with a reason (required).
+    pub async fn decide_report_day(
+        &self,
+        nip: String,
+        tanggal: String,
+        approve: bool,
+        alasan: Option<String>,
+    ) -> Result<String> {
+        let p = berkas_core::presensi::PutusanAktivitas { nip, tanggal, setuju: approve, alasan };
+        Ok(self.inner.putus_aktivitas(&p, &berkas_core::sync::SyncOptions::default()).await?.status)
+    }
+}

@@ -2,6 +2,7 @@
 //! Human output by default, `--json` for scripts. Exit codes: 0 done, 2 bad input (the
 //! message names what was wrong), 1 anything else.
 
+mod aktivitas;
 mod check;
 mod doc;
 mod due;
@@ -110,6 +111,9 @@ enum Command {
     /// Presence while working from home: check in, the work-from-home place, a unit's recap.
     #[command(subcommand)]
     Presensi(presensi::PresensiCmd),
+    /// Daily activities against SKP targets: record, submit; as an atasan, approve or return.
+    #[command(subcommand)]
+    Aktivitas(aktivitas::AktivitasCmd),
     /// Forgot your password: ask the helpdesk for a one-time code (no account needed; the
     /// answer is the same whether the data match or not).
     LupaPassword {
@@ -276,6 +280,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), CliError> {
         Command::Rekon(c) => rekon::run(&ctx, c),
         Command::Tiket(c) => tiket::run(&ctx, c),
         Command::Presensi(c) => presensi::run(&ctx, c),
+        Command::Aktivitas(c) => aktivitas::run(&ctx, c),
         Command::LupaPassword { server, nip, tanggal_lahir, nik, ca_cert } => {
             sync::forgot_password(&ctx, &server, &nip, &tanggal_lahir, &nik, ca_cert.as_deref())
         }

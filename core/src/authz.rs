@@ -94,6 +94,10 @@ pub enum Action {
     /// their identity on a "lupa password" ticket. The code goes to the ASN only: whoever
     /// sends it never sees it, nor sets or learns the password.
     SendResetCode,
+    /// The atasan langsung's right over their direct reports: see their submitted daily
+    /// activities and approve or return them, with a reason. Nothing else of their records.
+    /// Reached through [`may_as_atasan`]: the relation is the report's `atasan_nip`.
+    Atasan,
 }
 
 /// How far an action reaches.
@@ -108,6 +112,8 @@ pub enum Scope {
     Unit,
     /// Every record of the instansi.
     Instansi,
+    /// The records whose `atasan_nip` is the principal's own NIP (their direct reports).
+    Bawahan,
 }
 
 /// The rules. Anything not listed is `Scope::None`.
@@ -155,6 +161,10 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Admin, Action::Tiket, Scope::Instansi),
     (Role::Fasilitator, Action::SendResetCode, Scope::Unit),
     (Role::Admin, Action::SendResetCode, Scope::Instansi),
+    // An atasan is an ASN with reports, whatever their account's role.
+    (Role::Personal, Action::Atasan, Scope::Bawahan),
+    (Role::Fasilitator, Action::Atasan, Scope::Bawahan),
+    (Role::Admin, Action::Atasan, Scope::Bawahan),
 ];
 
 pub fn scope(role: Role, action: Action) -> Scope {
@@ -222,11 +232,30 @@ pub fn may(principal: &Principal, action: Action, target: Target<'_>) -> Decisio
         Scope::Own => own,
         Scope::Unit => own || in_units(),
         Scope::Instansi => true,
+        // The relation is not in a target: `may_as_atasan` judges it.
+        Scope::Bawahan => false,
     };
     if allowed {
         Decision::Allow
     } else {
         Decision::deny("forbidden.scope", "this record is not in your scope")
+    }
+}
+
+/// May `principal`, whose own NIP is `own_nip`, do `action` as the atasan of a record whose
+/// `atasan_nip` is `record_atasan`? Only where the table gives the action the `Bawahan` scope.
+pub fn may_as_atasan(
+    principal: &Principal,
+    action: Action,
+    own_nip: Option<&str>,
+    record_atasan: Option<&str>,
+) -> Decision {
+    if scope(principal.role, action) != Scope::Bawahan {
+        return Decision::deny("forbidden.role", format!("a {} may not do this", principal.role.as_str()));
+    }
+    match (own_nip.filter(|n| !n.is_empty()), record_atasan) {
+        (Some(mine), Some(theirs)) if mine == theirs => Decision::Allow,
+        _ => Decision::deny("forbidden.scope", "you are not this ASN's atasan langsung"),
     }
 }
 
@@ -281,6 +310,12 @@ pub fn may_write(principal: &Principal, w: &RowWrite<'_>, target: Target<'_>) ->
                 return Decision::deny("forbidden.field", format!("your role may not change {field} of this record"));
             }
             Some(_) => {}
+        }
+        // The atasan's approval and return are written by the hub on their decision, never by a
+        // device: the ASN drafts and submits.
+        if w.entity == Entity::Aktivitas && *field == "status" && !matches!(w.status, None | Some("DRAFT" | "DIAJUKAN"))
+        {
+            return Decision::deny("aktivitas.status", "an activity is approved or returned by the atasan only");
         }
         if w.entity == Entity::Usulan && !usulan_write_allowed(principal.role, field, w.status) {
             let to = w.status.map(|s| format!(" to {s}")).unwrap_or_default();

@@ -49,6 +49,8 @@ pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::reset))
         .routes(routes!(crate::recovery::forgot_password))
         .routes(routes!(crate::recovery::send_reset_code))
+        .routes(routes!(crate::aktivitas_api::bawahan))
+        .routes(routes!(crate::aktivitas_api::putusan))
         .routes(routes!(crate::admin_api::list_accounts, crate::admin_api::create_account))
         .routes(routes!(crate::admin_api::change_account))
         .routes(routes!(crate::admin_api::reset_account))

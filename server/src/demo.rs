@@ -54,8 +54,15 @@ pub async fn seed(state: &AppState, password: &str, per_unit: u64) -> Result<Dem
     // The records come in as a BKD's do: SIASN documents through the hub's import.
     let today = berkas_core::model::today();
     let mut rng = Rng::new(SEED);
-    let docs: Vec<_> =
+    let mut docs: Vec<_> =
         (0..per_unit * 2).map(|i| pegawai_document(&mut rng, i, UNITS[(i % 2) as usize], today)).collect();
+    // The first ASN of each unit is the atasan langsung of the unit's others (daily activities).
+    for unit in 0..2usize.min(docs.len()) {
+        let atasan = docs[unit]["dataUtama"]["nipBaru"].clone();
+        for d in docs.iter_mut().skip(unit + 2).step_by(2) {
+            d["dataUtama"]["atasanNipBerkas"] = atasan.clone();
+        }
+    }
     let asn: Vec<(String, String)> = docs
         .iter()
         .map(|d| {

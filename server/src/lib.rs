@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin_api;
+pub mod aktivitas_api;
 pub mod api;
 pub mod atrest;
 pub mod auth;

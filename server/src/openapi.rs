@@ -25,7 +25,7 @@ impl Modify for BearerAuth {
     info(title = "Berkas hub", description = "Personnel records of ASN: accounts, records, sync and documents. Protocol version 1 (header x-berkas-protocol on /v1/sync)."),
     modifiers(&BearerAuth),
     components(schemas(ErrorBody, ErrorDetail)),
-    tags((name = "auth"), (name = "records"), (name = "sync"), (name = "blobs"), (name = "audit"), (name = "documents"), (name = "admin"), (name = "helpdesk"))
+    tags((name = "auth"), (name = "records"), (name = "sync"), (name = "blobs"), (name = "audit"), (name = "documents"), (name = "admin"), (name = "helpdesk"), (name = "presensi"))
 )]
 pub struct ApiDoc;
 

@@ -304,6 +304,47 @@ async fn every_documented_operation_answers_as_documented() {
     assert_eq!(c.check("post", "/v1/auth/lupa-password", r).await.0, 400);
     let r = call(Method::POST, "/v1/tiket/no-such-ticket/kode-reset".into(), Some(&admin)).send().await.expect("send");
     assert_eq!(c.check("post", "/v1/tiket/{id}/kode-reset", r).await.0, 404);
+    // The atasan's errand: the demo's first ASN of UNIT-A is the atasan of the unit's others.
+    let r = call(Method::POST, "/v1/auth/login".into(), None)
+        .json(&json!({"username": nip, "password": PW}))
+        .send()
+        .await
+        .expect("send");
+    let boss = c.check("post", "/v1/auth/login", r).await.1["access_token"].as_str().expect("token").to_string();
+    let report = summary.asn[2].0.clone();
+    let r = call(Method::GET, "/v1/aktivitas/bawahan".into(), Some(&boss)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/aktivitas/bawahan", r).await.0, 200);
+    let r =
+        call(Method::GET, "/v1/aktivitas/bawahan?tanggal=2026-13-01".into(), Some(&boss)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/aktivitas/bawahan", r).await.0, 400);
+    let r = call(Method::GET, "/v1/aktivitas/bawahan".into(), Some(&admin)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/aktivitas/bawahan", r).await.0, 403);
+    let decide =
+        |who: &str, setuju: bool| json!({"nip": who, "tanggal": "2026-12-04", "setuju": setuju, "alasan": null});
+    let r = call(Method::POST, "/v1/aktivitas/putusan".into(), Some(&boss))
+        .json(&decide(&report, true))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/aktivitas/putusan", r).await.0, 409, "nothing submitted that day");
+    let r = call(Method::POST, "/v1/aktivitas/putusan".into(), Some(&boss))
+        .json(&decide(&report, false))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/aktivitas/putusan", r).await.0, 400, "a return needs its reason");
+    let r = call(Method::POST, "/v1/aktivitas/putusan".into(), Some(&boss))
+        .json(&decide(&nip, true))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/aktivitas/putusan", r).await.0, 404, "not their own atasan");
+    let r = call(Method::POST, "/v1/aktivitas/putusan".into(), None)
+        .json(&decide(&report, true))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("post", "/v1/aktivitas/putusan", r).await.0, 401);
     let r = call(Method::GET, "/v1/admin/devices".into(), Some(&admin)).send().await.expect("send");
     assert_eq!(c.check("get", "/v1/admin/devices", r).await.0, 200);
     let r = call(Method::GET, "/v1/admin/backups".into(), Some(&admin)).send().await.expect("send");

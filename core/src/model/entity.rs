@@ -106,6 +106,9 @@ pub enum Entity {
     /// Where the ASN works from home: set by the ASN, confirmed by the unit's facilitator. Its
     /// id is the record's, so there is one.
     TempatWfh,
+    /// One daily activity against the ASN's SKP targets or an agreed extra task; submitted per
+    /// day, approved or returned by the atasan langsung.
+    Aktivitas,
 }
 
 #[derive(Debug)]
@@ -142,7 +145,7 @@ impl EntityDef {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 29] = [
+    pub const ALL: [Entity; 30] = [
         Entity::DataUtama,
         Entity::RiwayatGolongan,
         Entity::RiwayatPmk,
@@ -172,6 +175,7 @@ impl Entity {
         Entity::Penilaian,
         Entity::Presensi,
         Entity::TempatWfh,
+        Entity::Aktivitas,
     ];
 
     /// The riwayat groups (everything but data utama, documents, requests, warnings, proposals).
@@ -192,6 +196,7 @@ impl Entity {
                 | Entity::Penilaian
                 | Entity::Presensi
                 | Entity::TempatWfh
+                | Entity::Aktivitas
         )
     }
 
@@ -266,6 +271,7 @@ impl Entity {
             Entity::Penilaian => newest(&["pada"]),
             Entity::Presensi => newest(&["waktu_perangkat"]),
             Entity::TempatWfh => newest(&[]),
+            Entity::Aktivitas => newest(&["tanggal"]),
         }
     }
 }
@@ -337,6 +343,9 @@ const DATA_UTAMA: &[FieldDef] = &[
     f("email_gov_valid_oleh", "emailGovValidOlehBerkas", Text, Admin, "Email go.id divalidasi oleh"),
     f("email_gov_valid_pada", "emailGovValidPadaBerkas", Date, Admin, "Email go.id divalidasi pada"),
     f("rekon_terakhir", "rekonTerakhirBerkas", Text, Admin, "Rekon mandiri terakhir"),
+    // The direct superior who approves the daily activities and sees the presence of their
+    // reports (the BKD keeps it, as it keeps the jabatan).
+    f("atasan_nip", "atasanNipBerkas", Nip, Admin, "NIP atasan langsung"),
 ];
 
 #[rustfmt::skip]
@@ -701,6 +710,29 @@ const TEMPAT_WFH: &[FieldDef] = &[
     f("dikonfirmasi_pada", "dikonfirmasiPada", Text, Verifier, "Dikonfirmasi pada"),
 ];
 
+/// A daily activity's life: the ASN drafts and submits it (per day); the atasan approves or
+/// returns it (the hub writes those two, on the atasan's decision).
+pub const AKTIVITAS_STATUS: &[&str] = &["DRAFT", "DIAJUKAN", "DISETUJUI", "DIKEMBALIKAN"];
+
+/// A daily activity (the circular: activities against SKP targets and extra tasks agreed with
+/// the atasan, who directs, checks and evaluates them).
+#[rustfmt::skip]
+const AKTIVITAS: &[FieldDef] = &[
+    req("tanggal", "tanggal", Date, Personal, "Tanggal"),
+    req("rencana", "rencana", Text, Personal, "Rencana kinerja"),
+    f("tambahan", "tambahan", Bool, Personal, "Tugas tambahan"),
+    req("uraian", "uraian", Text, Personal, "Uraian kegiatan"),
+    f("output", "output", Text, Personal, "Hasil"),
+    f("kuantitas", "kuantitas", Int, Personal, "Kuantitas"),
+    f("satuan", "satuan", Text, Personal, "Satuan"),
+    f("menit", "menit", Int, Personal, "Waktu (menit)"),
+    f("dokumen_id", "dokumenId", Text, Personal, "Dokumen bukti"),
+    f("status", "status", Choice(AKTIVITAS_STATUS), Personal, "Status"),
+    f("alasan", "alasan", Text, Admin, "Alasan dikembalikan"),
+    f("diputus_oleh", "diputusOleh", Text, Admin, "Diputus oleh"),
+    f("diputus_pada", "diputusPada", Text, Admin, "Diputus pada"),
+];
+
 #[allow(clippy::too_many_arguments)]
 const fn def(
     entity: Entity,
@@ -720,7 +752,7 @@ const fn def(
 /// Every entity. Document ids are SIASN `id_ref_dokumen` where SIASN has one; Berkas-local
 /// names (`sk_kp`, `ijazah` ...) where the SIASN list has none.
 #[rustfmt::skip]
-pub static DEFS: [EntityDef; 29] = [
+pub static DEFS: [EntityDef; 30] = [
     def(Entity::DataUtama, "pegawai", "Data utama", "dataUtama", Some(1), Admin, false, true, DATA_UTAMA, &[doc("889", "SK CPNS"), doc("888", "SPMT"), doc("pas_foto", "Pas foto")]),
     def(Entity::RiwayatGolongan, "riwayat_golongan", "Riwayat golongan", "golongan", Some(5), Admin, false, true, GOLONGAN, &[doc("sk_kp", "SK kenaikan pangkat")]),
     def(Entity::RiwayatPmk, "riwayat_pmk", "Riwayat PMK", "pmk", Some(6), Admin, false, false, PMK, &[doc("sk_pmk", "SK PMK")]),
@@ -750,6 +782,7 @@ pub static DEFS: [EntityDef; 29] = [
     def(Entity::Penilaian, "penilaian", "Penilaian layanan", "penilaian", None, Personal, false, false, PENILAIAN, &[]),
     def(Entity::Presensi, "presensi", "Laporan kehadiran", "presensi", None, Personal, false, false, PRESENSI, &[]),
     def(Entity::TempatWfh, "tempat_wfh", "Tempat kerja dari rumah", "tempatWfh", None, Personal, false, false, TEMPAT_WFH, &[]),
+    def(Entity::Aktivitas, "aktivitas", "Aktivitas harian", "aktivitas", None, Personal, false, false, AKTIVITAS, &[]),
 ];
 
 #[cfg(test)]

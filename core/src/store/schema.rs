@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_helpdesk.sql"),
     include_str!("migrations/0014_search_prefix3.sql"),
     include_str!("migrations/0015_presensi.sql"),
+    include_str!("migrations/0016_aktivitas.sql"),
 ];
 
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

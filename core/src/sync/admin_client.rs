@@ -215,4 +215,33 @@ impl Berkas {
         let path = format!("/v1/tiket/{}/kode-reset", segment(tiket_id));
         self.admin_call(reqwest::Method::POST, &path, Body::None, opts).await
     }
+
+    /// The submitted daily activities of the signed-in ASN's direct reports (of `tanggal`, or
+    /// every day still waiting when `None`), as their atasan decides them. The hub audits the
+    /// read.
+    pub async fn bawahan_aktivitas(
+        &self,
+        tanggal: Option<chrono::NaiveDate>,
+        opts: &SyncOptions,
+    ) -> Result<Vec<crate::presensi::AktivitasBawahan>> {
+        let path = match tanggal {
+            Some(d) => format!("/v1/aktivitas/bawahan?tanggal={d}"),
+            None => "/v1/aktivitas/bawahan".to_string(),
+        };
+        self.admin_call(reqwest::Method::GET, &path, Body::None, opts).await
+    }
+
+    /// The atasan approves a report's submitted day, or returns it with the reason the ASN
+    /// reads. Refused before asking the hub when a return has no reason.
+    pub async fn putus_aktivitas(
+        &self,
+        putusan: &crate::presensi::PutusanAktivitas,
+        opts: &SyncOptions,
+    ) -> Result<crate::presensi::PutusanDiterima> {
+        if !putusan.setuju && putusan.alasan.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            return Err(Error::invalid("alasan", "aktivitas.alasan", "say why, so the ASN can correct it"));
+        }
+        let body = serde_json::to_value(putusan).map_err(|e| Error::BadDocument(e.to_string()))?;
+        self.admin_call(reqwest::Method::POST, "/v1/aktivitas/putusan", Body::Json(body), opts).await
+    }
 }

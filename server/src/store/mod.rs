@@ -243,6 +243,9 @@ pub trait Storage: Send + Sync + 'static {
     /// The records holding any of `nips` (one round trip for a pushed batch).
     async fn pegawai_by_nips(&self, nips: Vec<String>) -> StoreResult<Vec<PegawaiEntry>>;
     async fn pegawai_by_id(&self, id: &str) -> StoreResult<Option<PegawaiEntry>>;
+    /// The records whose data utama names `atasan_nip` as their atasan langsung (a scan of the
+    /// data utama rows: an instansi's, not a province's, until the relation is indexed).
+    async fn bawahan_of(&self, atasan_nip: &str) -> StoreResult<Vec<PegawaiEntry>>;
     async fn list_pegawai(&self, unit: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<PegawaiEntry>>;
     /// Every row of a pegawai with its merged state.
     async fn rows_of(&self, pegawai_id: &str) -> StoreResult<Vec<StoredRow>>;

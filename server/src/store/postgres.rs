@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use tokio_postgres::NoTls;
 
 use super::{
-    entity_from, now_text, schema, AuditRow, BatchContext, BatchItem, DeviceSeen, LoggedChange, PegawaiEntry,
-    SignatureRecord, Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
+    entity_from, entity_name, now_text, schema, AuditRow, BatchContext, BatchItem, DeviceSeen, LoggedChange,
+    PegawaiEntry, SignatureRecord, Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -466,6 +466,21 @@ impl Storage for PostgresStorage {
             .get()
             .await?
             .query("SELECT id, nip, nama, unit FROM pegawai WHERE nip = ANY($1)", &[&nips])
+            .await?;
+        Ok(rows.iter().map(pegawai_of).collect())
+    }
+
+    async fn bawahan_of(&self, atasan_nip: &str) -> StoreResult<Vec<PegawaiEntry>> {
+        let entity = entity_name(Entity::DataUtama);
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT p.id, p.nip, p.nama, p.unit FROM rows r JOIN pegawai p ON p.id = r.pegawai_id
+                 WHERE r.entity = $1 AND (r.state::jsonb -> 'values' ->> 'atasan_nip') = $2 ORDER BY p.nama, p.nip",
+                &[&entity, &atasan_nip],
+            )
             .await?;
         Ok(rows.iter().map(pegawai_of).collect())
     }

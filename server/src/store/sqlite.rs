@@ -578,6 +578,19 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn bawahan_of(&self, atasan_nip: &str) -> StoreResult<Vec<PegawaiEntry>> {
+        let (nip, entity) = (atasan_nip.to_string(), entity_name(Entity::DataUtama));
+        self.run(move |c| {
+            let mut st = c.prepare(
+                "SELECT p.id, p.nip, p.nama, p.unit FROM rows r JOIN pegawai p ON p.id = r.pegawai_id
+                 WHERE r.entity = ?1 AND json_extract(r.state, '$.values.atasan_nip') = ?2 ORDER BY p.nama, p.nip",
+            )?;
+            let rows = st.query_map(params![entity, nip], pegawai_row)?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
     async fn list_pegawai(&self, unit: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<PegawaiEntry>> {
         let unit = unit.map(str::to_string);
         self.run(move |c| {

@@ -4,6 +4,7 @@ import android.app.Application
 import androidx.lifecycle.AndroidViewModel
 import androidx.lifecycle.SavedStateHandle
 import androidx.lifecycle.viewModelScope
+import id.berkas.app.logic.ActivityViewModel
 import id.berkas.app.logic.ContactViewModel
 import id.berkas.app.logic.DocumentsViewModel
 import id.berkas.app.logic.Lang
@@ -37,6 +38,7 @@ class AppModel(application: Application, private val saved: SavedStateHandle) : 
     val layanan = LayananViewModel(repo, viewModelScope, systemLang)
     val helpdesk = HelpdeskViewModel(repo, viewModelScope, systemLang)
     val presence = PresenceViewModel(repo, viewModelScope, systemLang)
+    val activity = ActivityViewModel(repo, viewModelScope, systemLang)
     val sync = SyncViewModel(repo, viewModelScope, systemLang)
 
     /** The request on screen (from the list or a notification), kept across process death. */
@@ -59,6 +61,7 @@ class AppModel(application: Application, private val saved: SavedStateHandle) : 
         layanan.lang = lang
         helpdesk.lang = lang
         presence.lang = lang
+        activity.lang = lang
         sync.lang = lang
     }
 

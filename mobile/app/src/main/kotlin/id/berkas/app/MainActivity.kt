@@ -99,7 +99,7 @@ private fun Main(nip: String, model: AppModel) {
             2 -> RequestsScreen(nip, model.requests, m)
             3 -> DocumentsScreen(nip, model.documents, m)
             4 -> HelpdeskScreen(nip, model.helpdesk, m)
-            5 -> PresenceScreen(nip, model.presence, m)
+            5 -> PresenceScreen(nip, model.presence, model.activity, m)
             else -> Column(m) {
                 SyncScreen(model.sync, Modifier)
                 SettingsSection(model.session) { model.setLanguage(it) }

@@ -32,6 +32,7 @@ import androidx.compose.ui.unit.dp
 import androidx.core.content.ContextCompat
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import id.berkas.app.R
+import id.berkas.app.logic.ActivityViewModel
 import id.berkas.app.logic.PresenceViewModel
 import id.berkas.core.LocationFix
 
@@ -51,15 +52,24 @@ private fun oneFix(context: Context, done: (LocationFix?) -> Unit) {
     if (Build.VERSION.SDK_INT >= 30) {
         lm.getCurrentLocation(provider, CancellationSignal(), ContextCompat.getMainExecutor(context)) { take(it) }
     } else {
+        // Every method spelled out: on Android 10 the listener's other methods have no defaults.
+        val listener = object : android.location.LocationListener {
+            override fun onLocationChanged(location: Location) = take(location)
+            @Deprecated("Android 10 still calls it")
+            override fun onStatusChanged(provider: String?, status: Int, extras: android.os.Bundle?) {}
+            override fun onProviderEnabled(provider: String) {}
+            override fun onProviderDisabled(provider: String) = take(null)
+        }
         @Suppress("DEPRECATION")
-        lm.requestSingleUpdate(provider, { take(it) }, context.mainLooper)
+        lm.requestSingleUpdate(provider, listener, context.mainLooper)
     }
 }
 
 /** "Hadir": report where you work from home at 07.30, 11.30 and 15.30 (offline too), leave
- *  home with a reason, set your work-from-home place. The decisions live in [PresenceViewModel]. */
+ *  home with a reason, set your work-from-home place; the day's activities for the atasan
+ *  below. The decisions live in [PresenceViewModel] and [ActivityViewModel]. */
 @Composable
-fun PresenceScreen(nip: String, vm: PresenceViewModel, modifier: Modifier) {
+fun PresenceScreen(nip: String, vm: PresenceViewModel, activity: ActivityViewModel, modifier: Modifier) {
     val context = LocalContext.current
     val state by vm.state.collectAsStateWithLifecycle()
     var alasan by remember { mutableStateOf("") }
@@ -113,5 +123,6 @@ fun PresenceScreen(nip: String, vm: PresenceViewModel, modifier: Modifier) {
                 modifier = Modifier.fillMaxWidth())
             Button(onClick = { located { vm.setPlace(nip, it, alamat) } }) { Text(stringResource(R.string.presence_set_place)) }
         }
+        item { ActivitySection(nip, state.today, activity) }
     }
 }

@@ -74,6 +74,15 @@ object Messages {
         "presensi.fixed" to ("Laporan kehadiran tidak dapat diubah; laporkan lagi pada jam berikutnya." to
             "A check-in cannot be changed; report again at the next time."),
         "presensi.no_place" to ("Tempat kerja dari rumah belum diatur." to "No work-from-home place is set yet."),
+        "aktivitas.rencana" to ("Sebutkan rencana kinerja SKP atau tugas tambahannya." to "Name the SKP target or the extra task."),
+        "aktivitas.uraian" to ("Tulis apa yang dikerjakan." to "Say what was done."),
+        "aktivitas.menit" to ("Waktu antara 1 dan 1.440 menit." to "Time is between 1 and 1,440 minutes."),
+        "aktivitas.kuantitas" to ("Kuantitas tidak boleh negatif." to "The quantity cannot be negative."),
+        "aktivitas.tanggal" to ("Aktivitas dicatat pada atau setelah harinya." to "An activity is recorded on or after its day."),
+        "aktivitas.nothing" to ("Tidak ada aktivitas yang bisa diajukan atau diputus pada hari itu." to
+            "No activity of that day can be submitted or decided."),
+        "aktivitas.alasan" to ("Tulis alasan pengembalian agar pegawai bisa memperbaikinya." to "Say why, so the ASN can correct it."),
+        "aktivitas.status" to ("Aktivitas disetujui atau dikembalikan oleh atasan." to "Activities are approved or returned by the atasan."),
         "doc.unsupported" to ("Berkas ini bukan foto (JPEG/PNG/WebP) atau PDF." to "This file is not a photo (JPEG/PNG/WebP) or a PDF."),
         "doc.unreadable" to ("Dokumen kurang terbaca. Foto ulang, atau simpan tetap jika memang sudah sebaik mungkin." to
             "The document is hard to read. Take it again, or keep it if this is the best copy."),

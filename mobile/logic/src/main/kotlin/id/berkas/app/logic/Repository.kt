@@ -1,5 +1,6 @@
 package id.berkas.app.logic
 
+import id.berkas.core.ActivityEntry
 import id.berkas.core.BerkasException
 import id.berkas.core.BerkasProfile
 import id.berkas.core.CancelHandle
@@ -19,6 +20,7 @@ import id.berkas.core.OutboxEntry
 import id.berkas.core.RecapLineEntry
 import id.berkas.core.RecordView
 import id.berkas.core.RefOption
+import id.berkas.core.ReportDayEntry
 import id.berkas.core.SessionEntry
 import id.berkas.core.SignedStatement
 import id.berkas.core.SyncListener
@@ -174,6 +176,15 @@ class BerkasRepository(
     suspend fun wfhPlace(nip: String): Outcome<WfhPlace?> = blocking { profile().wfhPlace(nip) }
     suspend fun presenceRecap(unit: String, date: String, reportTime: String, asOfMs: Long?): Outcome<List<RecapLineEntry>> =
         blocking { profile().presenceRecap(unit, date, reportTime, asOfMs) }
+
+    suspend fun addActivity(nip: String, day: String, rencana: String, tambahan: Boolean, uraian: String, output: String?,
+        kuantitas: Long?, satuan: String?, menit: Long?): Outcome<ActivityEntry> =
+        blocking { profile().addActivity(nip, day, rencana, tambahan, uraian, output, kuantitas, satuan, menit) }
+    suspend fun activities(nip: String, day: String?): Outcome<List<ActivityEntry>> = blocking { profile().activities(nip, day) }
+    suspend fun submitActivities(nip: String, day: String): Outcome<List<ActivityEntry>> = blocking { profile().submitActivities(nip, day) }
+    suspend fun reportDays(day: String?): Outcome<List<ReportDayEntry>> = call { profile().reportDays(day) }
+    suspend fun decideReportDay(nip: String, day: String, approve: Boolean, alasan: String?): Outcome<String> =
+        call { profile().decideReportDay(nip, day, approve, alasan) }
 
     suspend fun ticketCategories(): Outcome<List<KategoriEntry>> = blocking { profile().tiketCategories() }
     suspend fun tickets(nip: String): Outcome<List<TiketEntry>> = blocking { profile().tiketList(nip) }

@@ -385,5 +385,63 @@ class JourneyTest {
         assertTrue(theirs, theirs.contains("\"DI_RUMAH\"") && theirs.contains("lokasi_palsu"))
         assertEquals(1, Regex("lokasi_palsu").findAll(noon).count())
     }
+
+    @Test
+    fun anAtasanDecidesTheDaysActivities() = runBlocking {
+        // The demo's example ASN is the first of their unit, the atasan langsung of the unit's others.
+        val (url, boss, unit) = startHub(temp.newFolder("hub-aktivitas"), "127.0.0.1:0")
+        val fas = temp.newFolder("fas-aktivitas")
+        cli(fas, "init", "--secret-store", "file")
+        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
+        cli(fas, "sync")
+        val report = Regex("\"nip\"\\s*:\\s*\"(\\d{18})\"").findAll(cli(fas, "--json", "pegawai", "list", "--unit", unit))
+            .map { it.groupValues[1] }.first { it != boss }
+        val today = java.time.LocalDate.now(java.time.ZoneOffset.ofHours(7))
+        val (day1, day2) = today.minusDays(2).toString() to today.minusDays(1).toString()
+
+        val phone = App(File(temp.root, "phone-aktivitas"), MemoryKeys(), this)
+        phone.session.start().join()
+        LoginViewModel(phone.repo, this).login(url, report, password).join()
+        phone.sync.sync().join()
+        val mine = ActivityViewModel(phone.repo, this)
+        mine.load(report, day1).join()
+        mine.add(report, "", "Memverifikasi usul").join()
+        assertEquals("Sebutkan rencana kinerja SKP atau tugas tambahannya.", mine.state.value.error)
+        mine.add(report, "Pemutakhiran data kepegawaian", "Memverifikasi usul kenaikan pangkat", "Usul terverifikasi", "12", "berkas", "150").join()
+        mine.add(report, "Pemutakhiran data kepegawaian", "Memutakhirkan data SKP", menit = "90").join()
+        assertEquals(2, mine.state.value.activities.size)
+        mine.submit(report).join()
+        assertTrue(mine.state.value.activities.all { it.status == "DIAJUKAN" })
+        assertEquals("Diajukan ke atasan; terkirim saat sinkronisasi.", mine.state.value.notice)
+        mine.load(report, day2).join()
+        mine.add(report, "Rekap kehadiran", "Menyusun rekap kehadiran WFH", menit = "60", tambahan = true).join()
+        mine.submit(report).join()
+        phone.sync.sync().join()
+        assertEquals(null, phone.sync.state.value.error)
+
+        // The atasan on their own phone: two days wait; one approved, one returned with a reason.
+        val atasan = App(File(temp.root, "phone-atasan"), MemoryKeys(), this)
+        atasan.session.start().join()
+        LoginViewModel(atasan.repo, this).login(url, boss, password).join()
+        val decide = ActivityViewModel(atasan.repo, this)
+        decide.loadWaiting().join()
+        assertEquals(listOf(day1 to 2, day2 to 1), decide.state.value.waiting.filter { it.nip == report }.map { it.tanggal to it.activities.size })
+        decide.giveBack(report, day2, "  ").join()
+        assertEquals("Tulis alasan pengembalian agar pegawai bisa memperbaikinya.", decide.state.value.error)
+        decide.approve(report, day1).join()
+        assertEquals("Disetujui atasan", decide.state.value.notice)
+        decide.giveBack(report, day2, "Lampirkan rekap yang disusun.").join()
+        assertEquals("Dikembalikan atasan", decide.state.value.notice)
+        assertTrue(decide.state.value.waiting.none { it.nip == report })
+
+        // The ASN's phone after its sync.
+        phone.sync.sync().join()
+        mine.load(report, day1).join()
+        assertTrue(mine.state.value.activities.all { it.status == "DISETUJUI" && it.diputusOleh == boss })
+        mine.load(report, day2).join()
+        val back = mine.state.value.activities.single()
+        assertEquals("DIKEMBALIKAN" to "Lampirkan rekap yang disusun.", back.status to back.alasan)
+        assertEquals("Dikembalikan atasan", mine.statusText(back.status))
+    }
 }
 
