@@ -59,6 +59,20 @@ class JourneyTest {
         return out
     }
 
+    /** The unit's facilitator on the `berkas` CLI: a profile in [name], signed in and synced. */
+    private fun facilitator(name: String, url: String, unit: String): File {
+        val fas = temp.newFolder(name)
+        cli(fas, "init", "--secret-store", "file")
+        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
+        cli(fas, "sync")
+        return fas
+    }
+
+    /** The NIPs of [unit] as the facilitator's profile lists them. */
+    private fun staffOf(fas: File, unit: String): List<String> =
+        Regex("\"nip\"\\s*:\\s*\"(\\d{18})\"").findAll(cli(fas, "--json", "pegawai", "list", "--unit", unit))
+            .map { it.groupValues[1] }.toList()
+
     private fun page(line: String): ByteArray {
         val img = java.awt.image.BufferedImage(1240, 1754, java.awt.image.BufferedImage.TYPE_INT_RGB)
         val g = img.createGraphics()
@@ -86,10 +100,7 @@ class JourneyTest {
     fun aWeekOffline() = runBlocking {
         val data = temp.newFolder("hub")
         val (url, nip, unit) = startHub(data, "127.0.0.1:0")
-        val fas = temp.newFolder("fas")
-        cli(fas, "init", "--secret-store", "file")
-        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
-        cli(fas, "sync")
+        val fas = facilitator("fas", url, unit)
 
         val dir = File(temp.root, "phone")
         val keys = MemoryKeys()
@@ -257,9 +268,7 @@ class JourneyTest {
         app.session.start().join()
         LoginViewModel(app.repo, this).login(url, nip, password).join()
         app.sync.sync().join()
-        val fas = temp.newFolder("fas-helpdesk")
-        cli(fas, "init", "--secret-store", "file")
-        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
+        val fas = facilitator("fas-helpdesk", url, unit)
 
         val help = HelpdeskViewModel(app.repo, this)
         help.load(nip).join()
@@ -324,12 +333,8 @@ class JourneyTest {
     @Test
     fun aDayWorkingFromHome() = runBlocking {
         val (url, nip, unit) = startHub(temp.newFolder("hub-presence"), "127.0.0.1:0")
-        val fas = temp.newFolder("fas-presence")
-        cli(fas, "init", "--secret-store", "file")
-        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
-        cli(fas, "sync")
-        val staff = Regex("\"nip\"\\s*:\\s*\"(\\d{18})\"").findAll(cli(fas, "--json", "pegawai", "list", "--unit", unit))
-            .map { it.groupValues[1] }.toList()
+        val fas = facilitator("fas-presence", url, unit)
+        val staff = staffOf(fas, unit)
         val other = staff.first { it != nip }
 
         // The last working day before today in WIB: every report time of it has passed.
@@ -390,12 +395,8 @@ class JourneyTest {
     fun anAtasanDecidesTheDaysActivities() = runBlocking {
         // The demo's example ASN is the first of their unit, the atasan langsung of the unit's others.
         val (url, boss, unit) = startHub(temp.newFolder("hub-aktivitas"), "127.0.0.1:0")
-        val fas = temp.newFolder("fas-aktivitas")
-        cli(fas, "init", "--secret-store", "file")
-        cli(fas, "login", "--server", url, "--user", if (unit == "UNIT-A") "fas-a" else "fas-b", "--password-stdin", input = "$password\n")
-        cli(fas, "sync")
-        val report = Regex("\"nip\"\\s*:\\s*\"(\\d{18})\"").findAll(cli(fas, "--json", "pegawai", "list", "--unit", unit))
-            .map { it.groupValues[1] }.first { it != boss }
+        val fas = facilitator("fas-aktivitas", url, unit)
+        val report = staffOf(fas, unit).first { it != boss }
         val today = java.time.LocalDate.now(java.time.ZoneOffset.ofHours(7))
         val (day1, day2) = today.minusDays(2).toString() to today.minusDays(1).toString()
 
