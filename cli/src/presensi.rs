@@ -4,6 +4,8 @@
 
 use berkas_core::display::Lang;
 use berkas_core::presensi::{CheckIn, Fix, Keberadaan, NewCheckIn, Rekap, Tanda, Tempat};
+use berkas_core::reports::ReportFormat;
+use berkas_core::sync::SyncOptions;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::Subcommand;
 
@@ -73,6 +75,12 @@ pub enum PresensiCmd {
         window: String,
         #[arg(long)]
         as_of: Option<String>,
+        /// Also write it as a PDF signed by the hub (its code on every page).
+        #[arg(long)]
+        signed_pdf: Option<std::path::PathBuf>,
+        /// Also write it as XLSX with the hub's signature in FILE.sig beside it.
+        #[arg(long)]
+        signed_xlsx: Option<std::path::PathBuf>,
     },
 }
 
@@ -171,11 +179,18 @@ pub fn run(ctx: &Ctx, cmd: PresensiCmd) -> Result<(), CliError> {
             let place = b.tempat_wfh(&nip)?;
             ctx.out.emit(&place, || lang.pick("Dikonfirmasi.", "Confirmed.").to_string());
         }
-        PresensiCmd::Rekap { unit, date: d, window, as_of } => {
+        PresensiCmd::Rekap { unit, date: d, window, as_of, signed_pdf, signed_xlsx } => {
             let jam = NaiveTime::parse_from_str(&window, "%H:%M")
                 .map_err(|_| CliError::usage(format!("--window {window:?} is not HH:MM")))?;
             let as_of = as_of.as_deref().map(|a| moment("as-of", a)).transpose()?.unwrap_or_else(Utc::now);
-            let r = b.presensi_rekap(&unit, date(&d)?, jam, as_of)?;
+            let day = date(&d)?;
+            let r = b.presensi_rekap(&unit, day, jam, as_of)?;
+            let files = [(signed_pdf, ReportFormat::Pdf), (signed_xlsx, ReportFormat::Xlsx)];
+            for (path, format) in files.into_iter().filter_map(|(p, f)| p.map(|p| (p, f))) {
+                let rt = crate::sync::runtime()?;
+                let signed = rt.block_on(b.signed_rekap(&unit, day, jam, as_of, format, &SyncOptions::default()))?;
+                signed.write(&path).map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
+            }
             ctx.out.emit(&r, || rekap_text(&r, lang));
         }
     }

@@ -78,6 +78,10 @@ try {
   await (await driver.$(`${row} button.confirm-place`)).click();
   await driver.waitUntil(async () => (await (await driver.$(row)).getText()).includes("tempat WFH terkonfirmasi"), { timeout: 20000 });
 
+  // The recap the OPD sends the BKD: a PDF and an XLSX the hub signs, in the downloads folder.
+  await (await driver.$("#presensi-export")).click();
+  await driver.waitUntil(async () => /rekap-wfh-UNIT-A-.*\.pdf/.test(await (await driver.$("section")).getText()), { timeout: 30000 });
+
   // As it stood on that day (the report reached the hub only today): not reported.
   await set("#presensi-asof", `${day}T12:00`, "input");
   await (await driver.$("#presensi-load")).click();

@@ -18,6 +18,7 @@ pub mod due_api;
 pub mod error;
 pub mod layanan_api;
 pub mod openapi;
+pub mod presensi_api;
 pub mod recovery;
 pub mod referensi;
 pub mod referensi_api;

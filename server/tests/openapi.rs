@@ -345,6 +345,31 @@ async fn every_documented_operation_answers_as_documented() {
         .await
         .expect("send");
     assert_eq!(c.check("post", "/v1/aktivitas/putusan", r).await.0, 401);
+    let r = call(Method::GET, "/v1/presensi/rekap?unit=UNIT-A&tanggal=2026-12-04&jam=11:30".into(), Some(&fas))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/rekap", r).await.0, 200);
+    let r = call(Method::GET, "/v1/presensi/rekap?tanggal=2026-12-04&jam=11:30".into(), Some(&admin))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/rekap", r).await.0, 200);
+    let r = call(Method::GET, "/v1/presensi/rekap?unit=UNIT-A&tanggal=2026-12-05&jam=11:30".into(), Some(&fas))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/rekap", r).await.0, 400, "a Saturday");
+    let r = call(Method::GET, "/v1/presensi/rekap?unit=UNIT-B&tanggal=2026-12-04&jam=11:30".into(), Some(&fas))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/rekap", r).await.0, 403);
+    let r = call(Method::GET, "/v1/presensi/rekap?unit=UNIT-A&tanggal=2026-12-04&jam=11:30".into(), None)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/rekap", r).await.0, 401);
     let r = call(Method::GET, "/v1/admin/devices".into(), Some(&admin)).send().await.expect("send");
     assert_eq!(c.check("get", "/v1/admin/devices", r).await.0, 200);
     let r = call(Method::GET, "/v1/admin/backups".into(), Some(&admin)).send().await.expect("send");

@@ -9,7 +9,7 @@ use berkas_core::model::{Entity, FieldMap, Value};
 use berkas_core::presensi::{Fix, Keberadaan, NewCheckIn, Rekap, Tanda, Tempat};
 use berkas_core::sync::{OutboxState, SyncOptions};
 use berkas_core::{Berkas, ListFilter};
-use berkas_tests::{berkas_cli, device, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{access_token, berkas_cli, device, HubProcess, DEMO_PASSWORD};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
 async fn sync(b: &Berkas) -> berkas_core::sync::SyncReport {
@@ -140,6 +140,97 @@ async fn presence_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     let flags: Vec<&str> =
         second["tanda"].as_array().expect("flags").iter().filter_map(|t| t["kode"].as_str()).collect();
     assert_eq!(flags, ["lokasi_palsu", "terlambat_sinkron"]);
+    // And as files the hub signs, checked offline with its key.
+    let (pdf, xlsx) = (tmp.join("rekap.pdf"), tmp.join("rekap.xlsx"));
+    let (pdf_arg, xlsx_arg) = (pdf.to_string_lossy().to_string(), xlsx.to_string_lossy().to_string());
+    let day_arg = day.to_string();
+    let signed = berkas_cli(
+        &tmp.join("fas-a"),
+        &[
+            "presensi",
+            "rekap",
+            "--unit",
+            "UNIT-A",
+            "--date",
+            &day_arg,
+            "--window",
+            "11:30",
+            "--signed-pdf",
+            &pdf_arg,
+            "--signed-xlsx",
+            &xlsx_arg,
+        ],
+        None,
+    );
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    let pdf_bytes = std::fs::read(&pdf).expect("pdf");
+    let statement = fas.verify_signed(&pdf_bytes, None).expect("the signed PDF checks out");
+    assert_eq!(statement.kind, "presensi");
+    assert!(statement.title.contains("UNIT-A") && statement.title.contains(&day_arg), "{}", statement.title);
+    let sig = std::fs::read_to_string(tmp.join("rekap.xlsx.sig")).expect("the .sig beside the XLSX");
+    let xlsx_bytes = std::fs::read(&xlsx).expect("xlsx");
+    assert_eq!(fas.verify_signed(&xlsx_bytes, Some(&sig)).expect("the XLSX checks out").kind, "presensi");
+    let mut changed = pdf_bytes.clone();
+    changed[pdf_bytes.len() / 3] ^= 1;
+    let refused = fas.verify_signed(&changed, None).expect_err("a changed recap fails");
+    assert!(refused.to_string().contains("changed after it was signed"), "{refused}");
+
+    // The hub makes the same recap from its own rows (the OPD's report, the BKD's daily recap).
+    let http = reqwest::Client::new();
+    let hub_rekap = |token: String, query: String| {
+        let (http, url) = (http.clone(), hub.url.clone());
+        async move {
+            let r = http.get(format!("{url}/v1/presensi/rekap?{query}")).bearer_auth(token).send().await.expect("send");
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    let fas_token = access_token(&hub.url, "fas-a").await;
+    let q = format!("unit=UNIT-A&tanggal={day}&jam=11:30");
+    let (status, from_hub) = hub_rekap(fas_token.clone(), q.clone()).await;
+    assert_eq!(status, 200, "{from_hub}");
+    let on_device = fas.presensi_rekap("UNIT-A", day, hm(11, 30), Utc::now()).expect("recap");
+    let hub_lines: Vec<(String, String, Vec<String>)> = from_hub[0]["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| {
+            let flags =
+                l["tanda"].as_array().expect("flags").iter().map(|t| t["kode"].as_str().unwrap_or("").to_string());
+            (
+                l["nip"].as_str().unwrap_or("").to_string(),
+                l["keberadaan"].as_str().unwrap_or("").to_string(),
+                flags.collect(),
+            )
+        })
+        .collect();
+    let device_lines: Vec<(String, String, Vec<String>)> = on_device
+        .lines
+        .iter()
+        .map(|l| {
+            let v = serde_json::to_value(l).expect("json");
+            let flags =
+                v["tanda"].as_array().expect("flags").iter().map(|t| t["kode"].as_str().unwrap_or("").to_string());
+            (l.nip.clone(), v["keberadaan"].as_str().unwrap_or("").to_string(), flags.collect())
+        })
+        .collect();
+    assert_eq!(hub_lines, device_lines, "the hub and the facilitator's device give one answer");
+    let early =
+        format!("unit=UNIT-A&tanggal={day}&jam=07:30&as_of={}", wib(day, 7, 31).to_rfc3339().replace('+', "%2B"));
+    let (_, at_0731) = hub_rekap(fas_token.clone(), early).await;
+    assert!(
+        at_0731[0]["lines"].as_array().expect("lines").iter().all(|l| l["keberadaan"] == "TIDAK_LAPOR"),
+        "{at_0731}"
+    );
+    let (status, _) = hub_rekap(fas_token.clone(), format!("tanggal={day}&jam=11:30")).await;
+    assert_eq!(status, 403, "every unit's recap is the BKD's");
+    let (status, odd) = hub_rekap(fas_token.clone(), format!("unit=UNIT-A&tanggal={day}&jam=10:00")).await;
+    assert_eq!((status, odd["error"]["code"].as_str()), (400, Some("presensi.window")));
+    let (status, _) = hub_rekap(access_token(&hub.url, "fas-b").await, q).await;
+    assert_eq!(status, 403, "another unit's facilitator");
+    let (status, all) = hub_rekap(access_token(&hub.url, "admin").await, format!("tanggal={day}&jam=11:30")).await;
+    assert_eq!(status, 200);
+    let units: Vec<&str> = all.as_array().expect("recaps").iter().filter_map(|r| r["unit"].as_str()).collect();
+    assert_eq!(units, ["UNIT-A", "UNIT-B"]);
 
     // The hub stamped each arrival; the phone learns it at its next sync.
     sync(&phones[0]).await;

@@ -5,15 +5,17 @@
 //! `aktivitas` holds the daily activities the atasan approves or returns.
 
 pub mod aktivitas;
+pub mod rekap;
 pub mod rules;
 mod store;
 
 pub use aktivitas::{Aktivitas, AktivitasBawahan, NewAktivitas, PutusanAktivitas, PutusanDiterima};
+pub use rekap::{CheckIn, PersonRows, Rekap, RekapLine, TempatWfh};
 pub use rules::{
     distance_m, judge, keberadaan, Fix, JamKerja, Judged, Keberadaan, MinimumKantor, ModeKerja, Orang, PengaturanKerja,
     Tanda, Tempat, Window, ZonaWaktu,
 };
-pub use store::{CheckIn, NewCheckIn, Rekap, RekapLine, TempatWfh};
+pub use store::NewCheckIn;
 
 #[cfg(test)]
 mod tests;

@@ -78,6 +78,16 @@ impl PengaturanKerja {
         }
     }
 
+    /// The arrangement in force at `now` until the BKD publishes its own: the circular's, in
+    /// WIB, from the year before to the year after.
+    pub fn in_force(now: DateTime<Utc>) -> PengaturanKerja {
+        let year = now.year();
+        match (NaiveDate::from_ymd_opt(year - 1, 1, 1), NaiveDate::from_ymd_opt(year + 1, 12, 31)) {
+            (Some(from), Some(to)) => PengaturanKerja::surat_edaran(from, to, ZonaWaktu::Wib),
+            _ => PengaturanKerja::surat_edaran(NaiveDate::MIN, NaiveDate::MAX, ZonaWaktu::Wib),
+        }
+    }
+
     /// The working hours of `day`, or `None` when it is outside the period, a weekend or a
     /// holiday.
     pub fn jam_kerja(&self, day: NaiveDate) -> Option<JamKerja> {
@@ -170,6 +180,7 @@ pub const AKURASI_MAKS_M: f64 = 500.0;
 
 /// What a recap shows about a check-in; flagged check-ins still count, marked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kode", rename_all = "snake_case")]
 pub enum Tanda {
     /// The OS reported a mock location.
@@ -246,6 +257,7 @@ pub fn judge(
 
 /// Where a recap puts a person in one window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Keberadaan {
     DiRumah,

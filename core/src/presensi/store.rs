@@ -2,11 +2,10 @@
 //! record (queued for the next sync), judged by `rules`, and recapped per unit and window from
 //! whatever has reached the hub.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
-use serde::Serialize;
-use std::collections::BTreeMap;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use super::rules::{self, Fix, Judged, Keberadaan, ModeKerja, Orang, PengaturanKerja, Tanda, Tempat, ZonaWaktu};
+use super::rekap::{self, check_in_of, tempat_of, CheckIn, PersonRows, Rekap, TempatWfh};
+use super::rules::{Fix, PengaturanKerja, Tempat};
 use crate::authz::{self, Decision, RowWrite, Target};
 use crate::error::{Error, Result};
 use crate::model::{Entity, FieldMap, Value};
@@ -21,68 +20,13 @@ pub struct NewCheckIn {
     pub alasan: Option<String>,
 }
 
-/// A stored check-in, judged.
-#[derive(Debug, Clone, Serialize)]
-pub struct CheckIn {
-    pub id: String,
-    pub izin_keluar: bool,
-    pub fix: Fix,
-    pub alasan: Option<String>,
-    /// When the hub stamped it; `None` while it waits on this device.
-    pub diterima: Option<DateTime<Utc>>,
-    pub judged: Judged,
-}
-
-/// The registered work-from-home place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TempatWfh {
-    pub tempat: Tempat,
-    pub alamat: Option<String>,
-    pub dikonfirmasi_oleh: Option<String>,
-    pub dikonfirmasi_pada: Option<String>,
-}
-
-/// One person's line of a recap.
-#[derive(Debug, Clone, Serialize)]
-pub struct RekapLine {
-    pub nip: String,
-    pub nama: String,
-    pub keberadaan: Keberadaan,
-    pub tanda: Vec<Tanda>,
-    /// The ASN has set a work-from-home place.
-    pub tempat_terdaftar: bool,
-    /// And the facilitator (or the BKD) confirmed it.
-    pub tempat_dikonfirmasi: bool,
-}
-
-/// A unit's recap for one report window as known at `as_of`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Rekap {
-    pub unit: String,
-    pub tanggal: NaiveDate,
-    pub jam_lapor: NaiveTime,
-    pub as_of: DateTime<Utc>,
-    pub lines: Vec<RekapLine>,
-    pub jumlah: BTreeMap<Keberadaan, usize>,
-    /// Lines with at least one flag.
-    pub ditandai: usize,
-}
-
 /// Millionths of a degree: whole numbers in the record, about 11 cm apart.
 fn micro(degrees: f64) -> i64 {
     (degrees * 1e6).round() as i64
 }
 
-fn degrees(micro: i64) -> f64 {
-    micro as f64 / 1e6
-}
-
 fn time_text(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
 }
 
 fn checked_place(lat: f64, lon: f64) -> Result<()> {
@@ -95,27 +39,11 @@ fn checked_place(lat: f64, lon: f64) -> Result<()> {
     Ok(())
 }
 
-fn text(values: &FieldMap, f: &str) -> Option<String> {
-    values.get(f).and_then(Value::as_str).map(str::to_string)
-}
-
-fn int(values: &FieldMap, f: &str) -> Option<i64> {
-    match values.get(f) {
-        Some(Value::Int(i)) => Some(*i),
-        _ => None,
-    }
-}
-
 impl Berkas {
     /// The work arrangement in force: the circular's for the current year in WIB until the BKD
     /// publishes one.
     pub fn pengaturan_kerja(&self) -> PengaturanKerja {
-        let year = Utc::now().year();
-        let (from, to) = (NaiveDate::from_ymd_opt(year - 1, 1, 1), NaiveDate::from_ymd_opt(year + 1, 12, 31));
-        match (from, to) {
-            (Some(f), Some(t)) => PengaturanKerja::surat_edaran(f, t, ZonaWaktu::Wib),
-            _ => PengaturanKerja::surat_edaran(NaiveDate::MIN, NaiveDate::MAX, ZonaWaktu::Wib),
-        }
+        PengaturanKerja::in_force(Utc::now())
     }
 
     /// Records a check-in on the record of `nip` (the ASN's own), offline if need be: one fix,
@@ -158,7 +86,7 @@ impl Berkas {
         let home = self.tempat_wfh(nip)?.map(|t| t.tempat);
         let stored =
             records::load_row(&self.store().conn, Entity::Presensi.def(), &id)?.ok_or(Error::NotFound("presensi"))?;
-        Ok(self.judged(&self.pengaturan_kerja(), stored.id, &stored.values, home))
+        Ok(check_in_of(&self.pengaturan_kerja(), stored.id, &stored.values, home))
     }
 
     /// Sets where the ASN works from home (their own record); the facilitator confirms it.
@@ -219,15 +147,7 @@ impl Berkas {
     pub fn tempat_wfh(&self, nip: &str) -> Result<Option<TempatWfh>> {
         let (pegawai_id, _) = self.record_and_unit(nip)?;
         let row = records::load_row(&self.store().conn, Entity::TempatWfh.def(), &pegawai_id)?;
-        Ok(row.and_then(|r| {
-            let (lat, lon) = (int(&r.values, "lintang")?, int(&r.values, "bujur")?);
-            Some(TempatWfh {
-                tempat: Tempat { lat: degrees(lat), lon: degrees(lon) },
-                alamat: text(&r.values, "alamat"),
-                dikonfirmasi_oleh: text(&r.values, "dikonfirmasi_oleh"),
-                dikonfirmasi_pada: text(&r.values, "dikonfirmasi_pada"),
-            })
-        }))
+        Ok(row.and_then(|r| tempat_of(&r.values)))
     }
 
     /// The check-ins of `nip` taken on `day` (the instansi's local day), judged, oldest first.
@@ -239,7 +159,7 @@ impl Berkas {
         let offset = rules.zona.offset();
         let mut out: Vec<CheckIn> = rows
             .into_iter()
-            .map(|r| self.judged(&rules, r.id, &r.values, home))
+            .map(|r| check_in_of(&rules, r.id, &r.values, home))
             .filter(|c| c.judged.taken_at.with_timezone(&offset).date_naive() == day)
             .collect();
         out.sort_by_key(|c| c.judged.taken_at);
@@ -256,75 +176,27 @@ impl Berkas {
         as_of: DateTime<Utc>,
     ) -> Result<Rekap> {
         let rules = self.pengaturan_kerja();
-        if !rules.jam_lapor.contains(&jam_lapor) {
-            let times: Vec<String> = rules.jam_lapor.iter().map(|t| t.format("%H:%M").to_string()).collect();
-            return Err(Error::invalid(
-                "window",
-                "presensi.window",
-                format!("{} is no report time ({})", jam_lapor.format("%H:%M"), times.join(", ")),
-            ));
-        }
-        let window = rules
-            .moment(day, jam_lapor)
-            .and_then(|at| rules.window_of(at))
-            .ok_or_else(|| Error::invalid("date", "presensi.not_working_day", format!("{day} is not a working day")))?;
+        let window = rekap::window_for(&rules, day, jam_lapor)?;
         if let Some(p) = self.principal()? {
             if let Decision::Deny { code, reason } = authz::may(&p, authz::Action::ListUnit, Target::unit(unit)) {
                 return Err(Error::invalid("unit", code, reason));
             }
         }
-        let people: Vec<(String, String)> = {
-            let store = self.store();
-            let mut st = store
-                .conn
-                .prepare("SELECT nip_baru, coalesce(nama, '') FROM pegawai WHERE unit = ?1 ORDER BY nama, nip_baru")?;
-            let rows = st.query_map([unit], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-            rows
-        };
-        let mut lines = Vec::with_capacity(people.len());
-        for (nip, nama) in people {
-            let held: Vec<(Judged, Option<DateTime<Utc>>, bool)> =
-                self.check_ins(&nip, day)?.into_iter().map(|c| (c.judged, c.diterima, c.izin_keluar)).collect();
-            let orang = Orang { mode: ModeKerja::Rumah, cuti_atau_sakit: false, check_ins: &held };
-            let (keberadaan, tanda) = rules::keberadaan(&orang, window, as_of);
-            let place = self.tempat_wfh(&nip)?;
-            let tempat_dikonfirmasi = place.as_ref().is_some_and(|p| p.dikonfirmasi_oleh.is_some());
-            lines.push(RekapLine {
-                nip,
-                nama,
-                keberadaan,
-                tanda,
-                tempat_terdaftar: place.is_some(),
-                tempat_dikonfirmasi,
-            });
+        let store = self.store();
+        let mut st = store
+            .conn
+            .prepare("SELECT id, nip_baru, coalesce(nama, '') FROM pegawai WHERE unit = ?1 ORDER BY nama, nip_baru")?;
+        let heads: Vec<(String, String, String)> =
+            st.query_map([unit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut people = Vec::with_capacity(heads.len());
+        for (id, nip, nama) in heads {
+            let check_ins = records::load_rows(&store.conn, Entity::Presensi.def(), &id)?
+                .into_iter()
+                .map(|r| (r.id, r.values))
+                .collect();
+            let tempat = records::load_row(&store.conn, Entity::TempatWfh.def(), &id)?.map(|r| r.values);
+            people.push(PersonRows { nip, nama, check_ins, tempat });
         }
-        let mut jumlah = BTreeMap::new();
-        for l in &lines {
-            *jumlah.entry(l.keberadaan).or_insert(0) += 1;
-        }
-        let ditandai = lines.iter().filter(|l| !l.tanda.is_empty()).count();
-        Ok(Rekap { unit: unit.into(), tanggal: day, jam_lapor, as_of, lines, jumlah, ditandai })
-    }
-
-    fn judged(&self, rules: &PengaturanKerja, id: String, v: &FieldMap, home: Option<Tempat>) -> CheckIn {
-        let fix = Fix {
-            lat: degrees(int(v, "lintang").unwrap_or_default()),
-            lon: degrees(int(v, "bujur").unwrap_or_default()),
-            akurasi_m: int(v, "akurasi_m").unwrap_or_default() as f64,
-            provider: text(v, "provider").unwrap_or_default(),
-            mock: matches!(v.get("lokasi_palsu"), Some(Value::Bool(true)) | Some(Value::Int(1))),
-            waktu_perangkat: text(v, "waktu_perangkat").and_then(|t| parse_time(&t)).unwrap_or_default(),
-            waktu_gps: text(v, "waktu_gps").and_then(|t| parse_time(&t)),
-        };
-        let diterima = text(v, "diterima").and_then(|t| parse_time(&t));
-        let judged = rules::judge(rules, &fix, home, diterima, None);
-        CheckIn {
-            id,
-            izin_keluar: text(v, "jenis").as_deref() == Some("IZIN_KELUAR"),
-            fix,
-            alasan: text(v, "alasan"),
-            diterima,
-            judged,
-        }
+        Ok(rekap::rekap(&rules, unit, window, as_of, &people))
     }
 }

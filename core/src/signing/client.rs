@@ -165,6 +165,41 @@ impl Berkas {
         Ok(SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement })
     }
 
+    /// A unit's presence recap for a report time as it stood at `as_of`, signed by the hub: a
+    /// PDF with its code on every page, or an XLSX with its `.sig` text.
+    pub async fn signed_rekap(
+        &self,
+        unit: &str,
+        day: chrono::NaiveDate,
+        jam_lapor: chrono::NaiveTime,
+        as_of: chrono::DateTime<chrono::Utc>,
+        format: ReportFormat,
+        opts: &SyncOptions,
+    ) -> Result<SignedExport> {
+        let r = self.presensi_rekap(unit, day, jam_lapor, as_of)?;
+        let title: String = crate::reports::rekap_title(&r).chars().filter(|c| !c.is_control()).take(200).collect();
+        match format {
+            ReportFormat::Pdf => {
+                self.sign_pdf("presensi", &title, None, |code| Ok(crate::reports::rekap_pdf(&r, Some(code))), opts)
+                    .await
+            }
+            ReportFormat::Xlsx => {
+                let bytes = crate::reports::rekap_xlsx(&r)?;
+                let code = new_code()?;
+                let ask = SignRequest {
+                    code: &code,
+                    kind: "presensi",
+                    title: &title,
+                    sha256: &sha256_hex(&bytes),
+                    usulan: None,
+                };
+                let signed = self.sign_statement(&ask, opts).await?;
+                Ok(SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement })
+            }
+            ReportFormat::Csv => Err(Error::invalid("format", "presensi.format", "a recap is a PDF or an XLSX")),
+        }
+    }
+
     /// Checks a signed file offline with the hub key kept here.
     pub fn verify_signed(&self, file: &[u8], detached: Option<&str>) -> Result<Statement> {
         let key = self.signing_key()?.ok_or(SignatureError::NoKey)?;

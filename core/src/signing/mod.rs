@@ -26,7 +26,7 @@ pub const MAGIC: &str = "BERKAS-SIGNED-1";
 const PDF_BLOCK_START: &[u8] = b"%BERKAS-SIGNED-1\n";
 
 /// Kinds of documents the hub signs.
-pub const KINDS: &[&str] = &["nominatif", "surat_pengantar", "tanda_terima", "rekon"];
+pub const KINDS: &[&str] = &["nominatif", "surat_pengantar", "tanda_terima", "rekon", "presensi"];
 
 /// The title of a request's receipt: the hub gives it no other, and signs one only for a
 /// request it holds as submitted (no name or NIP: anyone holding the code may look it up).

@@ -3,6 +3,7 @@
 //! confirmation of an ASN's work-from-home place. Each command calls core.
 
 use berkas_core::presensi::{Keberadaan, Rekap, Tanda};
+use berkas_core::reports::ReportFormat;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 use tauri::State;
@@ -79,6 +80,21 @@ fn bad(field: &str, message: String) -> CommandError {
     berkas_core::Error::invalid(field, "presensi.format", message).into()
 }
 
+/// The date, report time and moment a recap is asked for, checked.
+fn asked(tanggal: &str, jam_lapor: &str, as_of: Option<String>) -> CmdResult<(NaiveDate, NaiveTime, DateTime<Utc>)> {
+    let day = NaiveDate::parse_from_str(tanggal, "%Y-%m-%d")
+        .map_err(|_| bad("tanggal", format!("{tanggal:?} is not YYYY-MM-DD")))?;
+    let jam = NaiveTime::parse_from_str(jam_lapor, "%H:%M")
+        .map_err(|_| bad("jam_lapor", format!("{jam_lapor:?} is not HH:MM")))?;
+    let as_of = match as_of.filter(|a| !a.trim().is_empty()) {
+        Some(a) => DateTime::parse_from_rfc3339(&a)
+            .map_err(|_| bad("as_of", format!("{a:?} is not an RFC 3339 time")))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    Ok((day, jam, as_of))
+}
+
 /// A unit's recap for `jam_lapor` (`HH:MM`) on `tanggal` (`YYYY-MM-DD`), from what had reached
 /// the hub by `as_of` (RFC 3339; now when absent).
 #[tauri::command]
@@ -89,19 +105,35 @@ pub fn presensi_rekap(
     jam_lapor: String,
     as_of: Option<String>,
 ) -> CmdResult<RekapView> {
-    let day = NaiveDate::parse_from_str(&tanggal, "%Y-%m-%d")
-        .map_err(|_| bad("tanggal", format!("{tanggal:?} is not YYYY-MM-DD")))?;
-    let jam = NaiveTime::parse_from_str(&jam_lapor, "%H:%M")
-        .map_err(|_| bad("jam_lapor", format!("{jam_lapor:?} is not HH:MM")))?;
-    let as_of = match as_of.filter(|a| !a.trim().is_empty()) {
-        Some(a) => DateTime::parse_from_rfc3339(&a)
-            .map_err(|_| bad("as_of", format!("{a:?} is not an RFC 3339 time")))?
-            .with_timezone(&Utc),
-        None => Utc::now(),
-    };
+    let (day, jam, as_of) = asked(&tanggal, &jam_lapor, as_of)?;
     let b = state.berkas()?;
     let times = b.pengaturan_kerja().jam_lapor.iter().map(|t| t.format("%H:%M").to_string()).collect();
     Ok(view(b.presensi_rekap(&unit, day, jam, as_of)?, times))
+}
+
+/// The recap as a PDF and an XLSX the hub signs (the XLSX's `.sig` beside it), written to the
+/// downloads folder: what the OPD sends the BKD. The paths written.
+#[tauri::command]
+pub async fn presensi_export(
+    state: State<'_, Desktop>,
+    unit: String,
+    tanggal: String,
+    jam_lapor: String,
+    as_of: Option<String>,
+) -> CmdResult<Vec<String>> {
+    let (day, jam, as_of) = asked(&tanggal, &jam_lapor, as_of)?;
+    let b = state.berkas()?;
+    let opts = berkas_core::sync::SyncOptions::default();
+    let name = format!("rekap-wfh-{unit}-{tanggal}-{}", jam.format("%H%M"));
+    let pdf = b.signed_rekap(&unit, day, jam, as_of, ReportFormat::Pdf, &opts).await?;
+    let xlsx = b.signed_rekap(&unit, day, jam, as_of, ReportFormat::Xlsx, &opts).await?;
+    let mut written = vec![crate::reports::write_export(&format!("{name}.pdf"), &pdf.bytes)?];
+    let xlsx_path = crate::reports::write_export(&format!("{name}.xlsx"), &xlsx.bytes)?;
+    if let Some(sig) = &xlsx.detached {
+        written.push(crate::reports::write_export(&format!("{name}.xlsx.sig"), sig.as_bytes())?);
+    }
+    written.insert(1, xlsx_path);
+    Ok(written)
 }
 
 /// Confirms an ASN's work-from-home place (sent at the next sync).

@@ -123,6 +123,9 @@ export const api = {
   presensiRekap: (unit: string, tanggal: string, jamLapor: string, asOf: string | null) =>
     invoke<RekapView>("presensi_rekap", { unit, tanggal, jamLapor, asOf }),
   presensiConfirmPlace: (nip: string) => invoke<null>("presensi_confirm_place", { nip }),
+  /** The recap as a PDF and XLSX the hub signs, in the downloads folder: the paths. */
+  presensiExport: (unit: string, tanggal: string, jamLapor: string, asOf: string | null) =>
+    invoke<string[]>("presensi_export", { unit, tanggal, jamLapor, asOf }),
   onSyncDone: (f: (d: SyncDoneEvent) => void): Promise<UnlistenFn> =>
     listen<SyncDoneEvent>("sync-done", (e) => f(e.payload)),
   onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>

@@ -1,0 +1,182 @@
+//! A unit's recap from stored rows, the same wherever the rows are: a facilitator's profile
+//! (`Berkas::presensi_rekap`) or the hub (`GET /v1/presensi/rekap`, the BKD's daily recap
+//! across units). Pure: the caller hands in the rows and the moment.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use super::rules::{self, Fix, Keberadaan, ModeKerja, Orang, PengaturanKerja, Tanda, Tempat, Window};
+use crate::error::{Error, Result};
+use crate::model::{FieldMap, Value};
+
+/// A stored check-in, judged.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckIn {
+    pub id: String,
+    pub izin_keluar: bool,
+    pub fix: Fix,
+    pub alasan: Option<String>,
+    /// When the hub stamped it; `None` while it waits on the device.
+    pub diterima: Option<DateTime<Utc>>,
+    pub judged: rules::Judged,
+}
+
+/// The registered work-from-home place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TempatWfh {
+    pub tempat: Tempat,
+    pub alamat: Option<String>,
+    pub dikonfirmasi_oleh: Option<String>,
+    pub dikonfirmasi_pada: Option<String>,
+}
+
+/// One person's line of a recap.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RekapLine {
+    pub nip: String,
+    pub nama: String,
+    pub keberadaan: Keberadaan,
+    pub tanda: Vec<Tanda>,
+    /// The ASN has set a work-from-home place.
+    pub tempat_terdaftar: bool,
+    /// And the facilitator (or the BKD) confirmed it.
+    pub tempat_dikonfirmasi: bool,
+}
+
+/// A unit's recap for one report window as known at `as_of`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rekap {
+    pub unit: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-04"))]
+    pub tanggal: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "11:30:00"))]
+    pub jam_lapor: NaiveTime,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub as_of: DateTime<Utc>,
+    pub lines: Vec<RekapLine>,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, u32>))]
+    pub jumlah: BTreeMap<Keberadaan, usize>,
+    /// Lines with at least one flag.
+    pub ditandai: usize,
+}
+
+/// One person's rows, as a profile or the hub holds them.
+#[derive(Debug, Clone, Default)]
+pub struct PersonRows {
+    pub nip: String,
+    pub nama: String,
+    /// Their check-ins: row id and fields.
+    pub check_ins: Vec<(String, FieldMap)>,
+    /// Their work-from-home place's fields, if set.
+    pub tempat: Option<FieldMap>,
+}
+
+fn text(v: &FieldMap, f: &str) -> Option<String> {
+    v.get(f).and_then(Value::as_str).map(str::to_string)
+}
+
+fn int(v: &FieldMap, f: &str) -> Option<i64> {
+    match v.get(f) {
+        Some(Value::Int(i)) => Some(*i),
+        _ => None,
+    }
+}
+
+pub(crate) fn degrees(micro: i64) -> f64 {
+    micro as f64 / 1e6
+}
+
+pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+}
+
+/// A check-in from its stored fields, judged by `rules` against the registered place.
+pub fn check_in_of(rules: &PengaturanKerja, id: String, v: &FieldMap, home: Option<Tempat>) -> CheckIn {
+    let fix = Fix {
+        lat: degrees(int(v, "lintang").unwrap_or_default()),
+        lon: degrees(int(v, "bujur").unwrap_or_default()),
+        akurasi_m: int(v, "akurasi_m").unwrap_or_default() as f64,
+        provider: text(v, "provider").unwrap_or_default(),
+        mock: matches!(v.get("lokasi_palsu"), Some(Value::Bool(true)) | Some(Value::Int(1))),
+        waktu_perangkat: text(v, "waktu_perangkat").and_then(|t| parse_time(&t)).unwrap_or_default(),
+        waktu_gps: text(v, "waktu_gps").and_then(|t| parse_time(&t)),
+    };
+    let diterima = text(v, "diterima").and_then(|t| parse_time(&t));
+    let judged = rules::judge(rules, &fix, home, diterima, None);
+    CheckIn {
+        id,
+        izin_keluar: text(v, "jenis").as_deref() == Some("IZIN_KELUAR"),
+        fix,
+        alasan: text(v, "alasan"),
+        diterima,
+        judged,
+    }
+}
+
+/// The work-from-home place from its stored fields.
+pub fn tempat_of(v: &FieldMap) -> Option<TempatWfh> {
+    let (lat, lon) = (int(v, "lintang")?, int(v, "bujur")?);
+    Some(TempatWfh {
+        tempat: Tempat { lat: degrees(lat), lon: degrees(lon) },
+        alamat: text(v, "alamat"),
+        dikonfirmasi_oleh: text(v, "dikonfirmasi_oleh"),
+        dikonfirmasi_pada: text(v, "dikonfirmasi_pada"),
+    })
+}
+
+/// The window a recap is made for, or a refusal naming the report time or the day.
+pub fn window_for(rules: &PengaturanKerja, day: NaiveDate, jam_lapor: NaiveTime) -> Result<Window> {
+    if !rules.jam_lapor.contains(&jam_lapor) {
+        let times: Vec<String> = rules.jam_lapor.iter().map(|t| t.format("%H:%M").to_string()).collect();
+        return Err(Error::invalid(
+            "window",
+            "presensi.window",
+            format!("{} is no report time ({})", jam_lapor.format("%H:%M"), times.join(", ")),
+        ));
+    }
+    rules
+        .moment(day, jam_lapor)
+        .and_then(|at| rules.window_of(at))
+        .ok_or_else(|| Error::invalid("date", "presensi.not_working_day", format!("{day} is not a working day")))
+}
+
+/// A unit's recap for `window` as known at `as_of`: only check-ins that had reached the hub by
+/// then count. Lines in the order given.
+pub fn rekap(
+    rules: &PengaturanKerja,
+    unit: &str,
+    window: Window,
+    as_of: DateTime<Utc>,
+    people: &[PersonRows],
+) -> Rekap {
+    let mut lines = Vec::with_capacity(people.len());
+    for p in people {
+        let place = p.tempat.as_ref().and_then(tempat_of);
+        let home = place.as_ref().map(|t| t.tempat);
+        let held: Vec<_> = p
+            .check_ins
+            .iter()
+            .map(|(id, v)| check_in_of(rules, id.clone(), v, home))
+            .map(|c| (c.judged, c.diterima, c.izin_keluar))
+            .collect();
+        let orang = Orang { mode: ModeKerja::Rumah, cuti_atau_sakit: false, check_ins: &held };
+        let (keberadaan, tanda) = rules::keberadaan(&orang, window, as_of);
+        lines.push(RekapLine {
+            nip: p.nip.clone(),
+            nama: p.nama.clone(),
+            keberadaan,
+            tanda,
+            tempat_terdaftar: place.is_some(),
+            tempat_dikonfirmasi: place.as_ref().is_some_and(|t| t.dikonfirmasi_oleh.is_some()),
+        });
+    }
+    let mut jumlah = BTreeMap::new();
+    for l in &lines {
+        *jumlah.entry(l.keberadaan).or_insert(0) += 1;
+    }
+    let ditandai = lines.iter().filter(|l| !l.tanda.is_empty()).count();
+    Rekap { unit: unit.into(), tanggal: window.day, jam_lapor: window.lapor, as_of, lines, jumlah, ditandai }
+}

@@ -1,0 +1,126 @@
+//! Presence recaps on the hub: a unit's whereabouts for a report time as the hub knew them at a
+//! moment (the OPD's report to the BKD), or every unit's for the BKD's daily recap to the
+//! governor. The same pure recap as a facilitator's device makes (`core::presensi::rekap`),
+//! over the hub's rows. Every recap made is audited.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use berkas_core::authz::{self, Action, Scope, Target};
+use berkas_core::model::Entity;
+use berkas_core::presensi::rekap::{self as recap, PersonRows};
+use berkas_core::presensi::{PengaturanKerja, Rekap};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiQuery};
+use crate::state::AppState;
+use crate::store::PegawaiEntry;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RekapQuery {
+    /// The unit; without it, every unit of the instansi (the BKD only).
+    unit: Option<String>,
+    /// `YYYY-MM-DD`.
+    tanggal: String,
+    /// The report time, `HH:MM` (07:30, 11:30, 15:30).
+    jam: String,
+    /// The moment the recap is made as of (RFC 3339); now when absent.
+    as_of: Option<String>,
+}
+
+fn refused(e: berkas_core::Error) -> ApiError {
+    let (code, message) = match &e {
+        berkas_core::Error::Invalid(list) => match list.first().map(|f| f.code.as_str()) {
+            Some("presensi.window") => ("presensi.window", e.to_string()),
+            Some("presensi.not_working_day") => ("presensi.not_working_day", e.to_string()),
+            _ => ("presensi.invalid", e.to_string()),
+        },
+        _ => return ApiError::internal(e),
+    };
+    ApiError::bad_request(code, message)
+}
+
+/// Every record of `unit`, page by page.
+async fn staff_of(state: &AppState, unit: Option<&str>) -> Result<Vec<PegawaiEntry>, ApiError> {
+    const PAGE: u32 = 5000;
+    let mut out = Vec::new();
+    loop {
+        let page = state.store.list_pegawai(unit, PAGE, u32::try_from(out.len()).unwrap_or(u32::MAX)).await?;
+        let n = page.len();
+        out.extend(page);
+        if n < PAGE as usize {
+            return Ok(out);
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/v1/presensi/rekap", tag = "presensi", security(("bearer" = [])), params(RekapQuery),
+    responses((status = 200, body = Vec<Rekap>, description = "one recap per unit: the unit asked for, or every unit for the BKD"),
+        (status = 400, body = crate::openapi::ErrorBody), (status = 401, body = crate::openapi::ErrorBody),
+        (status = 403, body = crate::openapi::ErrorBody)))]
+pub async fn rekap(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<RekapQuery>,
+) -> Result<Json<Vec<Rekap>>, ApiError> {
+    let day = NaiveDate::parse_from_str(&q.tanggal, "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_request("presensi.tanggal", format!("{:?} is not a date (YYYY-MM-DD)", q.tanggal))
+    })?;
+    let jam = NaiveTime::parse_from_str(&q.jam, "%H:%M")
+        .map_err(|_| ApiError::bad_request("presensi.window", format!("{:?} is not a report time (HH:MM)", q.jam)))?;
+    let as_of = match q.as_of.as_deref() {
+        Some(a) => DateTime::parse_from_rfc3339(a)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|_| ApiError::bad_request("presensi.as_of", format!("{a:?} is not an RFC 3339 time")))?,
+        None => Utc::now(),
+    };
+    let rules = PengaturanKerja::in_force(Utc::now());
+    let window = recap::window_for(&rules, day, jam).map_err(refused)?;
+    let p = &caller.principal;
+    let staff = match q.unit.as_deref() {
+        Some(unit) => {
+            if let authz::Decision::Deny { code, reason } = authz::may(p, Action::ListUnit, Target::unit(unit)) {
+                let code = if code == "forbidden.role" { "forbidden.role" } else { "forbidden.scope" };
+                return Err(ApiError::new(StatusCode::FORBIDDEN, code, reason));
+            }
+            staff_of(&state, Some(unit)).await?
+        }
+        None if authz::scope(p.role, Action::ListUnit) == Scope::Instansi => staff_of(&state, None).await?,
+        None => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden.scope",
+                "name your unit: the recap of every unit is the BKD's",
+            ))
+        }
+    };
+    let ids: Vec<String> = staff.iter().map(|e| e.id.clone()).collect();
+    let mut rows = state.store.rows_of_many(ids).await?;
+    let mut units: Vec<(String, Vec<PersonRows>)> = Vec::new();
+    for e in staff {
+        let own = rows.remove(&e.id).unwrap_or_default();
+        let mut person = PersonRows { nip: e.nip, nama: e.nama, ..PersonRows::default() };
+        for (entity, row, s) in own {
+            match entity {
+                Entity::Presensi if s.is_live() => person.check_ins.push((row, s.values)),
+                Entity::TempatWfh if s.is_live() && row == e.id => person.tempat = Some(s.values),
+                _ => {}
+            }
+        }
+        let unit = e.unit.unwrap_or_default();
+        match units.iter_mut().find(|(u, _)| *u == unit) {
+            Some((_, people)) => people.push(person),
+            None => units.push((unit, vec![person])),
+        }
+    }
+    units.sort_by(|a, b| a.0.cmp(&b.0));
+    let out: Vec<Rekap> =
+        units.iter().map(|(unit, people)| recap::rekap(&rules, unit, window, as_of, people)).collect();
+    let detail = json!({ "tanggal": day.to_string(), "jam": jam.format("%H:%M").to_string(), "units": out.iter().map(|r| r.unit.clone()).collect::<Vec<_>>() });
+    state.store.audit(&caller.user.username, "presensi.rekap", None, Some(detail), caller.remote.as_deref()).await?;
+    Ok(Json(out))
+}
