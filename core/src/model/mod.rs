@@ -16,7 +16,7 @@ pub use entity::{DocRequirement, Entity, EntityDef, FieldDef, FieldKind, Owner, 
 pub use nik::{Nik, NikError, NikFacts};
 pub use nip::{Nip, NipError, NipFacts, NipKind, NipWarning};
 pub use validate::{accept_value, normalize, parse_date, FieldError};
-pub use value::{FieldMap, Value};
+pub use value::{field_int, field_text, FieldMap, Value};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -59,6 +59,16 @@ impl<'de> Deserialize<'de> for Value {
 /// Field name -> value, ordered so that output is stable.
 pub type FieldMap = BTreeMap<String, Value>;
 
+/// A field's text, if it holds text.
+pub fn field_text(v: &FieldMap, f: &str) -> Option<String> {
+    v.get(f).and_then(Value::as_str).map(str::to_string)
+}
+
+/// A field's whole number, if it holds one.
+pub fn field_int(v: &FieldMap, f: &str) -> Option<i64> {
+    v.get(f).and_then(Value::as_int)
+}
+
 impl Value {
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null) || matches!(self, Value::Text(s) if s.is_empty())

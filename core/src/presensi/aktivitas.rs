@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::authz::{RowWrite, Target};
 use crate::error::{Error, Result};
+use crate::model::{field_int as int, field_text as text};
 use crate::model::{Entity, FieldMap, Value};
 use crate::profile::Berkas;
 use crate::store::{new_id, records};
@@ -82,17 +83,6 @@ pub struct PutusanDiterima {
     pub diputus: u32,
     /// DISETUJUI or DIKEMBALIKAN.
     pub status: String,
-}
-
-fn text(v: &FieldMap, f: &str) -> Option<String> {
-    v.get(f).and_then(Value::as_str).map(str::to_string)
-}
-
-fn int(v: &FieldMap, f: &str) -> Option<i64> {
-    match v.get(f) {
-        Some(Value::Int(i)) => Some(*i),
-        _ => None,
-    }
 }
 
 /// An activity from its stored fields (the hub reads rows the same way).

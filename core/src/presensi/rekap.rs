@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::rules::{self, Fix, Keberadaan, ModeKerja, Orang, PengaturanKerja, Tanda, Tempat, Window};
 use crate::error::{Error, Result};
+use crate::model::{field_int as int, field_text as text};
 use crate::model::{FieldMap, Value};
 
 /// A stored check-in, judged.
@@ -72,17 +73,6 @@ pub struct PersonRows {
     pub check_ins: Vec<(String, FieldMap)>,
     /// Their work-from-home place's fields, if set.
     pub tempat: Option<FieldMap>,
-}
-
-fn text(v: &FieldMap, f: &str) -> Option<String> {
-    v.get(f).and_then(Value::as_str).map(str::to_string)
-}
-
-fn int(v: &FieldMap, f: &str) -> Option<i64> {
-    match v.get(f) {
-        Some(Value::Int(i)) => Some(*i),
-        _ => None,
-    }
 }
 
 pub(crate) fn degrees(micro: i64) -> f64 {
