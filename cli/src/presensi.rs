@@ -64,6 +64,15 @@ pub enum PresensiCmd {
         #[arg(long)]
         nip: String,
     },
+    /// The work arrangement in force (`show`), or publish one from a JSON file (`set`, the BKD):
+    /// period, zone, hours per weekday, report times, holidays, units and staff at the office
+    /// or working as usual.
+    Pengaturan {
+        /// show or set
+        action: String,
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
     /// A unit's recap for one report time, from what had reached the hub by --as-of (now).
     Rekap {
         #[arg(long)]
@@ -179,6 +188,31 @@ pub fn run(ctx: &Ctx, cmd: PresensiCmd) -> Result<(), CliError> {
             let place = b.tempat_wfh(&nip)?;
             ctx.out.emit(&place, || lang.pick("Dikonfirmasi.", "Confirmed.").to_string());
         }
+        PresensiCmd::Pengaturan { action, file } => match (action.as_str(), file) {
+            ("show", _) => {
+                let p = b.pengaturan_kerja();
+                ctx.out.emit(&p, || serde_json::to_string_pretty(&p).unwrap_or_default());
+            }
+            ("set", Some(path)) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+                let p: berkas_core::presensi::PengaturanKerja = serde_json::from_str(&text).map_err(|e| {
+                    CliError::invalid(
+                        "presensi.pengaturan",
+                        format!("{} is not a work arrangement: {e}", path.display()),
+                    )
+                })?;
+                let done = crate::sync::runtime()?.block_on(b.publish_pengaturan(&p, &SyncOptions::default()))?;
+                ctx.out.emit(&done, || {
+                    lang.pick(
+                        "Pengaturan kerja diterbitkan; perangkat mengikutinya setelah sinkronisasi.",
+                        "Work arrangement published; devices follow it after their sync.",
+                    )
+                    .to_string()
+                });
+            }
+            _ => return Err(CliError::usage("presensi pengaturan show | set --file F.json")),
+        },
         PresensiCmd::Rekap { unit, date: d, window, as_of, signed_pdf, signed_xlsx } => {
             let jam = NaiveTime::parse_from_str(&window, "%H:%M")
                 .map_err(|_| CliError::usage(format!("--window {window:?} is not HH:MM")))?;

@@ -98,6 +98,9 @@ pub enum Action {
     /// activities and approve or return them, with a reason. Nothing else of their records.
     /// Reached through [`may_as_atasan`]: the relation is the report's `atasan_nip`.
     Atasan,
+    /// Publish the work arrangement (the period, hours, report times, holidays, who works at
+    /// home, at the office or as usual): the BKD's.
+    PublishPengaturan,
 }
 
 /// How far an action reaches.
@@ -165,6 +168,7 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Personal, Action::Atasan, Scope::Bawahan),
     (Role::Fasilitator, Action::Atasan, Scope::Bawahan),
     (Role::Admin, Action::Atasan, Scope::Bawahan),
+    (Role::Admin, Action::PublishPengaturan, Scope::Instansi),
 ];
 
 pub fn scope(role: Role, action: Action) -> Scope {

@@ -52,6 +52,7 @@ pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::aktivitas_api::bawahan))
         .routes(routes!(crate::aktivitas_api::putusan))
         .routes(routes!(crate::presensi_api::rekap))
+        .routes(routes!(crate::presensi_api::publish))
         .routes(routes!(crate::admin_api::list_accounts, crate::admin_api::create_account))
         .routes(routes!(crate::admin_api::change_account))
         .routes(routes!(crate::admin_api::reset_account))

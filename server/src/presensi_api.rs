@@ -44,6 +44,39 @@ fn refused(e: berkas_core::Error) -> ApiError {
     ApiError::bad_request(code, message)
 }
 
+/// Where the published arrangement is kept among the hub's settings.
+const ARRANGEMENT: &str = "presensi.pengaturan";
+
+/// The work arrangement the BKD published, if any.
+pub async fn published(state: &AppState) -> Result<Option<PengaturanKerja>, ApiError> {
+    let Some(json) = state.store.setting(ARRANGEMENT).await? else { return Ok(None) };
+    serde_json::from_str(&json).map(Some).map_err(ApiError::internal)
+}
+
+#[utoipa::path(put, path = "/v1/presensi/pengaturan", tag = "presensi", security(("bearer" = [])),
+    request_body(content = Object, description = "the arrangement: dari, sampai, zona (WIB/WITA/WIT), jadwal (Monday first, null for a day off), jam_lapor, libur, mode_unit, mode_pegawai"),
+    responses((status = 200, body = Object, description = "published (the period and how many units and staff groups it names); devices take it at their next sync"),
+        (status = 400, body = crate::openapi::ErrorBody), (status = 401, body = crate::openapi::ErrorBody),
+        (status = 403, body = crate::openapi::ErrorBody)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    ApiError::unless_allowed(authz::may(&caller.principal, Action::PublishPengaturan, Target::INSTANSI))?;
+    let p: PengaturanKerja = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("presensi.pengaturan", format!("not a work arrangement: {e}")))?;
+    p.checked().map_err(|(field, why)| ApiError::bad_request("presensi.pengaturan", format!("{field}: {why}")))?;
+    let json = serde_json::to_string(&p).map_err(ApiError::internal)?;
+    state.store.set_setting(ARRANGEMENT, &json).await?;
+    let detail = json!({ "dari": p.dari.to_string(), "sampai": p.sampai.to_string(), "units": p.mode_unit.len(), "staff": p.mode_pegawai.len() });
+    state
+        .store
+        .audit(&caller.user.username, "presensi.pengaturan", None, Some(detail.clone()), caller.remote.as_deref())
+        .await?;
+    Ok(Json(detail))
+}
+
 /// Every record of `unit`, page by page.
 async fn staff_of(state: &AppState, unit: Option<&str>) -> Result<Vec<PegawaiEntry>, ApiError> {
     const PAGE: u32 = 5000;
@@ -78,7 +111,7 @@ pub async fn rekap(
             .map_err(|_| ApiError::bad_request("presensi.as_of", format!("{a:?} is not an RFC 3339 time")))?,
         None => Utc::now(),
     };
-    let rules = PengaturanKerja::in_force(Utc::now());
+    let rules = published(&state).await?.unwrap_or_else(|| PengaturanKerja::in_force(Utc::now()));
     let window = recap::window_for(&rules, day, jam).map_err(refused)?;
     let p = &caller.principal;
     let staff = match q.unit.as_deref() {
@@ -103,7 +136,7 @@ pub async fn rekap(
     let mut units: Vec<(String, Vec<PersonRows>)> = Vec::new();
     for e in staff {
         let own = rows.remove(&e.id).unwrap_or_default();
-        let mut person = PersonRows { nip: e.nip, nama: e.nama, ..PersonRows::default() };
+        let mut person = PersonRows { nip: e.nip, nama: e.nama, unit: e.unit.clone(), ..PersonRows::default() };
         for (entity, row, s) in own {
             match entity {
                 Entity::Presensi if s.is_live() => person.check_ins.push((row, s.values)),

@@ -83,8 +83,11 @@ pub async fn get_table(
     params(("if-none-match" = Option<String>, Header, description = "the settings tag the device holds, quoted")),
     responses((status = 200, body = HubSettings), (status = 304, description = "unchanged")))]
 pub async fn get_settings(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let s = &state.settings;
-    let json = serde_json::to_string(s.as_ref()).unwrap_or_default();
+    let mut s = state.settings.as_ref().clone();
+    // The work arrangement the BKD published, if any: its change changes the tag, so devices
+    // take it at their next sync.
+    s.presensi = crate::presensi_api::published(&state).await.ok().flatten();
+    let json = serde_json::to_string(&s).unwrap_or_default();
     let tag = referensi::version_of(&json)[..16].to_string();
     if not_modified(&headers, &tag) {
         return with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag);

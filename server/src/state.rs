@@ -87,5 +87,6 @@ pub fn settings_of_this_hub() -> HubSettings {
         max_chunk_bytes: crate::blobs::MAX_CHUNK as u64,
         max_push: berkas_core::sync::MAX_PUSH as u64,
         metered_document_bytes: berkas_core::sync::protocol::DEFAULT_METERED_DOCUMENT_BYTES,
+        presensi: None,
     }
 }

@@ -370,6 +370,23 @@ async fn every_documented_operation_answers_as_documented() {
         .await
         .expect("send");
     assert_eq!(c.check("get", "/v1/presensi/rekap", r).await.0, 401);
+    let arrangement =
+        serde_json::to_value(berkas_core::presensi::PengaturanKerja::in_force(chrono::Utc::now())).expect("json");
+    let r = call(Method::PUT, "/v1/presensi/pengaturan".into(), Some(&admin))
+        .json(&arrangement)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(c.check("put", "/v1/presensi/pengaturan", r).await.0, 200);
+    let mut broken = arrangement.clone();
+    broken["jam_lapor"] = json!([]);
+    let r = call(Method::PUT, "/v1/presensi/pengaturan".into(), Some(&admin)).json(&broken).send().await.expect("send");
+    assert_eq!(c.check("put", "/v1/presensi/pengaturan", r).await.0, 400);
+    let r =
+        call(Method::PUT, "/v1/presensi/pengaturan".into(), Some(&fas)).json(&arrangement).send().await.expect("send");
+    assert_eq!(c.check("put", "/v1/presensi/pengaturan", r).await.0, 403);
+    let r = call(Method::PUT, "/v1/presensi/pengaturan".into(), None).json(&arrangement).send().await.expect("send");
+    assert_eq!(c.check("put", "/v1/presensi/pengaturan", r).await.0, 401);
     let r = call(Method::GET, "/v1/admin/devices".into(), Some(&admin)).send().await.expect("send");
     assert_eq!(c.check("get", "/v1/admin/devices", r).await.0, 200);
     let r = call(Method::GET, "/v1/admin/backups".into(), Some(&admin)).send().await.expect("send");

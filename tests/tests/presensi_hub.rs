@@ -272,6 +272,36 @@ async fn presence_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     sync(&other).await;
     let denied = other.presensi_rekap("UNIT-A", day, hm(11, 30), Utc::now()).expect_err("out of scope");
     assert_eq!(refusal(denied), "unit: forbidden.scope");
+    // The BKD publishes an arrangement: the day a holiday, UNIT-A at the office. Devices take it
+    // at their next sync; the hub's own recap follows it at once.
+    let mut arrangement = fas.pengaturan_kerja();
+    arrangement.libur.push(day);
+    arrangement.mode_unit.insert("UNIT-A".into(), berkas_core::presensi::ModeKerja::Kantor);
+    let opts = SyncOptions::default();
+    let mut broken = arrangement.clone();
+    broken.sampai = broken.dari - Duration::days(1);
+    assert_eq!(
+        refusal(admin.publish_pengaturan(&broken, &opts).await.expect_err("ends first")),
+        "sampai: presensi.pengaturan"
+    );
+    let by_fas = fas.publish_pengaturan(&arrangement, &opts).await.expect_err("the BKD's");
+    assert!(matches!(&by_fas, berkas_core::Error::Hub { code, .. } if code == "forbidden.role"), "{by_fas:?}");
+    admin.publish_pengaturan(&arrangement, &opts).await.expect("publish");
+    sync(&fas).await;
+    assert_eq!(fas.pengaturan_kerja(), arrangement, "the device follows the published arrangement");
+    let holiday = fas.presensi_rekap("UNIT-A", day, hm(11, 30), Utc::now()).expect_err("a holiday");
+    assert_eq!(refusal(holiday), "date: presensi.not_working_day");
+    arrangement.libur.clear();
+    admin.publish_pengaturan(&arrangement, &opts).await.expect("publish again");
+    sync(&fas).await;
+    let at_office = fas.presensi_rekap("UNIT-A", day, hm(11, 30), Utc::now()).expect("recap");
+    assert_eq!(line(&at_office, &nip_1).keberadaan, Keberadaan::DiKantor);
+    let (_, from_hub) =
+        hub_rekap(access_token(&hub.url, "fas-a").await, format!("unit=UNIT-A&tanggal={day}&jam=11:30")).await;
+    let hub_first =
+        from_hub[0]["lines"].as_array().expect("lines").iter().find(|l| l["nip"] == nip_1.as_str()).cloned();
+    assert_eq!(hub_first.map(|l| l["keberadaan"].clone()), Some(serde_json::json!("DI_KANTOR")));
+
     // And a time that is no report time is named.
     let odd = fas.presensi_rekap("UNIT-A", day, hm(10, 0), Utc::now()).expect_err("no report time");
     assert_eq!(refusal(odd), "window: presensi.window");

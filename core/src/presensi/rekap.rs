@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::rules::{self, Fix, Keberadaan, ModeKerja, Orang, PengaturanKerja, Tanda, Tempat, Window};
+use super::rules::{self, Fix, Keberadaan, Orang, PengaturanKerja, Tanda, Tempat, Window};
 use crate::error::{Error, Result};
 use crate::model::{field_int as int, field_text as text};
 use crate::model::{FieldMap, Value};
@@ -69,6 +69,7 @@ pub struct Rekap {
 pub struct PersonRows {
     pub nip: String,
     pub nama: String,
+    pub unit: Option<String>,
     /// Their check-ins: row id and fields.
     pub check_ins: Vec<(String, FieldMap)>,
     /// Their work-from-home place's fields, if set.
@@ -152,7 +153,7 @@ pub fn rekap(
             .map(|(id, v)| check_in_of(rules, id.clone(), v, home))
             .map(|c| (c.judged, c.diterima, c.izin_keluar))
             .collect();
-        let orang = Orang { mode: ModeKerja::Rumah, cuti_atau_sakit: false, check_ins: &held };
+        let orang = Orang { mode: rules.mode_of(&p.nip, p.unit.as_deref()), cuti_atau_sakit: false, check_ins: &held };
         let (keberadaan, tanda) = rules::keberadaan(&orang, window, as_of);
         lines.push(RekapLine {
             nip: p.nip.clone(),

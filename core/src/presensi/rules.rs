@@ -46,7 +46,7 @@ pub struct JamKerja {
 
 /// A work arrangement the BKD sets for a period: the schedule, the report times, the zone and
 /// the holidays. Which staff work where is decided per person by `ModeKerja`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PengaturanKerja {
     pub dari: NaiveDate,
     pub sampai: NaiveDate,
@@ -56,6 +56,12 @@ pub struct PengaturanKerja {
     /// The times each unit reports its staff's whereabouts, ascending (07:30, 11:30, 15:30).
     pub jam_lapor: Vec<NaiveTime>,
     pub libur: Vec<NaiveDate>,
+    /// Where a unit works when it does not work from home (the office, or as usual).
+    #[serde(default)]
+    pub mode_unit: std::collections::BTreeMap<String, ModeKerja>,
+    /// Staff groups by NIP (security, cleaning staff, the task force: as usual), over their unit's.
+    #[serde(default)]
+    pub mode_pegawai: std::collections::BTreeMap<String, ModeKerja>,
 }
 
 fn hm(h: u32, m: u32) -> NaiveTime {
@@ -75,7 +81,37 @@ impl PengaturanKerja {
             jadwal: [weekday, weekday, weekday, weekday, friday, None, None],
             jam_lapor: vec![hm(7, 30), hm(11, 30), hm(15, 30)],
             libur: Vec::new(),
+            mode_unit: Default::default(),
+            mode_pegawai: Default::default(),
         }
+    }
+
+    /// Where `nip` of `unit` works under this arrangement: their own group's, else their unit's,
+    /// else from home.
+    pub fn mode_of(&self, nip: &str, unit: Option<&str>) -> ModeKerja {
+        self.mode_pegawai
+            .get(nip)
+            .or_else(|| unit.and_then(|u| self.mode_unit.get(u)))
+            .copied()
+            .unwrap_or(ModeKerja::Rumah)
+    }
+
+    /// Refuses an arrangement that cannot be followed, naming what is wrong: a period that ends
+    /// before it starts, no report time or times out of order, a working day that ends before
+    /// it starts.
+    pub fn checked(&self) -> Result<(), (&'static str, String)> {
+        if self.sampai < self.dari {
+            return Err(("sampai", format!("the period ends ({}) before it starts ({})", self.sampai, self.dari)));
+        }
+        if self.jam_lapor.is_empty() || self.jam_lapor.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(("jam_lapor", "report times are given ascending, at least one".into()));
+        }
+        for (i, j) in self.jadwal.iter().enumerate() {
+            if let Some(j) = j.filter(|j| j.selesai <= j.mulai) {
+                return Err(("jadwal", format!("day {} ends ({}) before it starts ({})", i + 1, j.selesai, j.mulai)));
+            }
+        }
+        Ok(())
     }
 
     /// The arrangement in force at `now` until the BKD publishes its own: the circular's, in

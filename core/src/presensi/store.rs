@@ -40,9 +40,13 @@ fn checked_place(lat: f64, lon: f64) -> Result<()> {
 }
 
 impl Berkas {
-    /// The work arrangement in force: the circular's for the current year in WIB until the BKD
-    /// publishes one.
+    /// The work arrangement in force: the one the BKD published on the hub (kept with the hub's
+    /// settings at each sync), or the circular's for the current year in WIB until it does.
     pub fn pengaturan_kerja(&self) -> PengaturanKerja {
+        #[cfg(feature = "client")]
+        if let Ok(Some(p)) = self.hub_settings().map(|s| s.and_then(|s| s.presensi)) {
+            return p;
+        }
         PengaturanKerja::in_force(Utc::now())
     }
 
@@ -195,7 +199,7 @@ impl Berkas {
                 .map(|r| (r.id, r.values))
                 .collect();
             let tempat = records::load_row(&store.conn, Entity::TempatWfh.def(), &id)?.map(|r| r.values);
-            people.push(PersonRows { nip, nama, check_ins, tempat });
+            people.push(PersonRows { nip, nama, unit: Some(unit.to_string()), check_ins, tempat });
         }
         Ok(rekap::rekap(&rules, unit, window, as_of, &people))
     }

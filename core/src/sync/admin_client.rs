@@ -244,4 +244,16 @@ impl Berkas {
         let body = serde_json::to_value(putusan).map_err(|e| Error::BadDocument(e.to_string()))?;
         self.admin_call(reqwest::Method::POST, "/v1/aktivitas/putusan", Body::Json(body), opts).await
     }
+
+    /// Publishes the work arrangement (the BKD's): devices take it with the hub's settings at
+    /// their next sync. Refused before asking the hub when it cannot be followed.
+    pub async fn publish_pengaturan(
+        &self,
+        pengaturan: &crate::presensi::PengaturanKerja,
+        opts: &SyncOptions,
+    ) -> Result<serde_json::Value> {
+        pengaturan.checked().map_err(|(field, why)| Error::invalid(field, "presensi.pengaturan", why))?;
+        let body = serde_json::to_value(pengaturan).map_err(|e| Error::BadDocument(e.to_string()))?;
+        self.admin_call(reqwest::Method::PUT, "/v1/presensi/pengaturan", Body::Json(body), opts).await
+    }
 }

@@ -148,6 +148,11 @@ pub struct HubSettings {
     /// sends one now); records and requests go on any network.
     #[serde(default = "default_metered_document_bytes")]
     pub metered_document_bytes: u64,
+    /// The work arrangement the BKD published (presence while working from home); absent until
+    /// it does, when devices follow the circular's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub presensi: Option<crate::presensi::PengaturanKerja>,
 }
 
 /// 1 MiB: a photo of a page passes, a many-page scan waits for Wi-Fi.

@@ -188,6 +188,7 @@ mod tests {
             max_chunk_bytes: 8 << 20,
             max_push: 1000,
             metered_document_bytes: 1 << 20,
+            presensi: None,
         };
         assert_eq!(s.document_limit("pas_foto"), 2 << 20);
         assert_eq!(s.document_limit("872"), 40 << 20);
