@@ -10,12 +10,12 @@ use berkas_core::authz::{self, Action, Decision};
 use berkas_core::model::{Entity, FieldMap, Value};
 use berkas_core::presensi::aktivitas::from_row;
 use berkas_core::presensi::{Aktivitas, AktivitasBawahan, PutusanAktivitas, PutusanDiterima};
-use berkas_core::sync::{Change, Hlc, HlcClock};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::service::hub_change;
 use crate::state::AppState;
 use crate::store::{now_text, BatchItem, StoredRow};
 
@@ -159,17 +159,7 @@ pub async fn putusan(
             fields.insert("alasan".into(), alasan.clone().map(Value::Text).unwrap_or(Value::Null));
             fields.insert("diputus_oleh".into(), Value::Text(caller.user.username.clone()));
             fields.insert("diputus_pada".into(), Value::Text(at.clone()));
-            BatchItem::Apply(Change {
-                id: uuid::Uuid::now_v7().to_string(),
-                entity: Entity::Aktivitas,
-                row: a.id.clone(),
-                pegawai: report.id.clone(),
-                delete: false,
-                fields,
-                hlc: HlcClock::new(Hlc { wall_ms: 0, counter: 0 }).tick(HlcClock::now_ms()),
-                device: "hub".into(),
-                base: None,
-            })
+            BatchItem::Apply(hub_change(Entity::Aktivitas, &a.id, &report.id, fields))
         })
         .collect();
     state.store.apply_batch(items, &caller.user.username).await?;

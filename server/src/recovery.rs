@@ -13,7 +13,6 @@ use berkas_core::authz::{self, Action, Target};
 use berkas_core::helpdesk::{self, NewStep};
 use berkas_core::model::{Entity, FieldMap, Value};
 pub use berkas_core::sync::admin::{CodeSent, ForgotAnswer, ForgotPassword};
-use berkas_core::sync::{Change, Hlc, HlcClock};
 use serde_json::json;
 
 use crate::auth::Caller;
@@ -100,21 +99,6 @@ pub async fn forgot_password(
     Ok((StatusCode::ACCEPTED, Json(ForgotAnswer { message: ANSWER.into() })))
 }
 
-/// A change the hub makes itself, stamped now.
-fn hub_change(entity: Entity, row: &str, pegawai: &str, fields: FieldMap) -> Change {
-    Change {
-        id: uuid::Uuid::now_v7().to_string(),
-        entity,
-        row: row.into(),
-        pegawai: pegawai.into(),
-        delete: false,
-        fields,
-        hlc: HlcClock::new(Hlc { wall_ms: 0, counter: 0 }).tick(HlcClock::now_ms()),
-        device: "hub".into(),
-        base: None,
-    }
-}
-
 /// A step the hub writes has arrived when it is written.
 fn arrived(mut step: FieldMap, at: &str) -> FieldMap {
     step.insert("diterima".into(), Value::Text(at.into()));
@@ -139,8 +123,13 @@ async fn open_recovery_ticket(state: &AppState, pegawai: &str) -> Result<String,
         &at,
     );
     let items = vec![
-        BatchItem::Apply(hub_change(Entity::Tiket, &id, pegawai, ticket)),
-        BatchItem::Apply(hub_change(Entity::TiketPesan, &uuid::Uuid::now_v7().to_string(), pegawai, step)),
+        BatchItem::Apply(crate::service::hub_change(Entity::Tiket, &id, pegawai, ticket)),
+        BatchItem::Apply(crate::service::hub_change(
+            Entity::TiketPesan,
+            &uuid::Uuid::now_v7().to_string(),
+            pegawai,
+            step,
+        )),
     ];
     state.store.apply_batch(items, "lupa-password").await?;
     Ok(id)
@@ -234,7 +223,7 @@ pub async fn send_reset_code(
         }),
         &at,
     );
-    let change = hub_change(Entity::TiketPesan, &uuid::Uuid::now_v7().to_string(), &pegawai, step);
+    let change = crate::service::hub_change(Entity::TiketPesan, &uuid::Uuid::now_v7().to_string(), &pegawai, step);
     state.store.apply_batch(vec![BatchItem::Apply(change)], &caller.user.username).await?;
     let detail = json!({ "tiket": id, "channel": recipient.channel() });
     state

@@ -326,6 +326,23 @@ async fn apply_approved(state: &AppState, principal: &Principal, approval: &Chan
     Ok(())
 }
 
+/// A change of the hub's own (a recovery ticket, an atasan's decision): stamped by the hub's
+/// clock now, so it wins over what devices wrote before it.
+pub(crate) fn hub_change(entity: Entity, row: &str, pegawai: &str, fields: FieldMap) -> Change {
+    Change {
+        id: uuid::Uuid::now_v7().to_string(),
+        entity,
+        row: row.into(),
+        pegawai: pegawai.into(),
+        delete: false,
+        fields,
+        hlc: berkas_core::sync::HlcClock::new(berkas_core::sync::Hlc { wall_ms: 0, counter: 0 })
+            .tick(berkas_core::sync::HlcClock::now_ms()),
+        device: "hub".into(),
+        base: None,
+    }
+}
+
 /// Each new step of a ticket and each check-in gets the hub's time of arrival (`diterima`), a
 /// change of the hub's own that every device pulls: the 2x24 h clock runs on it, never on a
 /// device's clock, a ticket written offline starts its clock when it reaches the helpdesk, and a
