@@ -91,6 +91,13 @@ pub enum PresensiCmd {
         #[arg(long)]
         signed_xlsx: Option<std::path::PathBuf>,
     },
+    /// Your direct reports' check-ins of a day, where each was taken (you as their atasan).
+    Bawahan {
+        #[arg(long)]
+        date: String,
+    },
+    /// Purge the fixes past the retention period now (the BKD; the hub also does it on its own).
+    Pangkas,
 }
 
 fn moment(field: &str, s: &str) -> Result<DateTime<Utc>, CliError> {
@@ -154,6 +161,22 @@ fn rekap_text(r: &Rekap, lang: Lang) -> String {
     }
     let counts: Vec<String> = r.jumlah.iter().map(|(k, n)| format!("{}: {n}", where_(*k, lang))).collect();
     s.push_str(&format!("\n{}; {} {}", counts.join(", "), lang.pick("ditandai", "flagged"), r.ditandai));
+    let m = &r.minimum_kantor;
+    s.push_str(&format!(
+        "\n{}: {} {}/{} Administrator, {}/{} Pengawas",
+        lang.pick("Minimum di kantor", "Office minimum"),
+        if m.terpenuhi { lang.pick("terpenuhi", "met") } else { lang.pick("TIDAK TERPENUHI", "NOT MET") },
+        m.hadir.administrator,
+        m.minimum.administrator,
+        m.hadir.pengawas,
+        m.minimum.pengawas
+    ));
+    if r.dipangkas {
+        s.push_str(lang.pick(
+            "\nLokasi hari ini sudah dihapus setelah masa simpan; yang tersisa jumlahnya.",
+            "\nThis day's locations were purged after the retention period; the counts remain.",
+        ));
+    }
     s
 }
 
@@ -218,14 +241,48 @@ pub fn run(ctx: &Ctx, cmd: PresensiCmd) -> Result<(), CliError> {
                 .map_err(|_| CliError::usage(format!("--window {window:?} is not HH:MM")))?;
             let as_of = as_of.as_deref().map(|a| moment("as-of", a)).transpose()?.unwrap_or_else(Utc::now);
             let day = date(&d)?;
-            let r = b.presensi_rekap(&unit, day, jam, as_of)?;
+            let rt = crate::sync::runtime()?;
+            let r = rt.block_on(b.presensi_rekap_or_kept(&unit, day, jam, as_of, &SyncOptions::default()))?;
             let files = [(signed_pdf, ReportFormat::Pdf), (signed_xlsx, ReportFormat::Xlsx)];
             for (path, format) in files.into_iter().filter_map(|(p, f)| p.map(|p| (p, f))) {
-                let rt = crate::sync::runtime()?;
                 let signed = rt.block_on(b.signed_rekap(&unit, day, jam, as_of, format, &SyncOptions::default()))?;
                 signed.write(&path).map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
             }
             ctx.out.emit(&r, || rekap_text(&r, lang));
+        }
+        PresensiCmd::Bawahan { date: d } => {
+            let rt = crate::sync::runtime()?;
+            let list = rt.block_on(b.bawahan_presensi(date(&d)?, &SyncOptions::default()))?;
+            ctx.out.emit(&list, || {
+                let mut s = String::new();
+                for p in &list {
+                    s.push_str(&format!("{}  {}\n", p.nip, p.nama));
+                    if p.check_ins.is_empty() {
+                        s.push_str(lang.pick("  (belum ada laporan)\n", "  (no check-in yet)\n"));
+                    }
+                    for c in &p.check_ins {
+                        s.push_str(&format!("  {}", check_in_line(c, lang)));
+                        if let Some(a) = &c.alasan {
+                            s.push_str(&format!("  {}: {a}", lang.pick("alasan", "reason")));
+                        }
+                        s.push('\n');
+                    }
+                }
+                s.trim_end().to_string()
+            });
+        }
+        PresensiCmd::Pangkas => {
+            let done = crate::sync::runtime()?.block_on(b.pangkas_presensi(&SyncOptions::default()))?;
+            ctx.out.emit(&done, || {
+                format!(
+                    "{} {} {}; {} {}",
+                    done["lokasi_dihapus"],
+                    lang.pick("lokasi dihapus, disimpan sejak", "fixes purged, kept from"),
+                    done["disimpan_sejak"].as_str().unwrap_or_default(),
+                    done["rekap_disimpan"],
+                    lang.pick("rekap disimpan sebagai jumlah", "recaps kept as counts")
+                )
+            });
         }
     }
     Ok(())

@@ -95,7 +95,8 @@ pub enum Action {
     /// sends it never sees it, nor sets or learns the password.
     SendResetCode,
     /// The atasan langsung's right over their direct reports: see their submitted daily
-    /// activities and approve or return them, with a reason. Nothing else of their records.
+    /// activities and approve or return them, with a reason; see their check-ins of a day
+    /// (where they were, an izin keluar's reason). Nothing else of their records.
     /// Reached through [`may_as_atasan`]: the relation is the report's `atasan_nip`.
     Atasan,
     /// Publish the work arrangement (the period, hours, report times, holidays, who works at

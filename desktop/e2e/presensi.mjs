@@ -72,6 +72,10 @@ try {
   );
   assert.equal(others.length, staff.length, "every ASN of the unit has a line");
   assert.ok(others.filter(([n]) => n !== nip).every(([, w]) => w === "TIDAK_LAPOR"), JSON.stringify(others));
+  // Everyone works from home: nobody is at the office, and the office minimum says so.
+  const minimum = await driver.$("#presensi-minimum");
+  assert.equal(await minimum.getAttribute("data-met"), "false");
+  assert.match(await minimum.getText(), /TIDAK terpenuhi: Administrator 0\/1, Pengawas 0\/3/);
   await driver.saveScreenshot(join(shots, "14-presensi-rekap.png"));
 
   // The ASN's place waits for the facilitator's confirmation; confirmed, it says so.

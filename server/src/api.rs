@@ -53,6 +53,8 @@ pub fn documented_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::aktivitas_api::putusan))
         .routes(routes!(crate::presensi_api::rekap))
         .routes(routes!(crate::presensi_api::publish))
+        .routes(routes!(crate::presensi_retensi::pangkas))
+        .routes(routes!(crate::presensi_api::bawahan))
         .routes(routes!(crate::admin_api::list_accounts, crate::admin_api::create_account))
         .routes(routes!(crate::admin_api::change_account))
         .routes(routes!(crate::admin_api::reset_account))
@@ -170,10 +172,19 @@ async fn pull(
     if q.cursor < 0 || q.limit == 0 {
         return Err(ApiError::bad_request("request.query", "cursor must be 0 or more and limit at least 1"));
     }
-    let page = service::pull(&state, &caller.principal, caller.user.scope_version, q.scope, q.cursor, q.limit).await?;
+    let (page, lokasi) =
+        service::pull(&state, &caller.principal, caller.user.scope_version, q.scope, q.cursor, q.limit).await?;
     if !page.changes.is_empty() {
         let detail = serde_json::json!({ "cursor": q.cursor, "changes": page.changes.len() });
         state.store.audit(&caller.principal.username, "pull", None, Some(detail), caller.remote.as_deref()).await?;
+    }
+    if !lokasi.is_empty() {
+        // Someone else's location went to this device: each record's read is on its own line.
+        let entries = lokasi.into_iter().map(|p| (p, serde_json::json!({ "via": "pull" }))).collect();
+        state
+            .store
+            .audit_many(&caller.principal.username, "presensi.lokasi", entries, caller.remote.as_deref())
+            .await?;
     }
     Ok(Json(page))
 }
@@ -188,6 +199,15 @@ async fn get_pegawai(
 ) -> Result<Json<RecordView>, ApiError> {
     let view = service::read_record(&state, &caller.principal, &nip).await?;
     state.store.audit(&caller.principal.username, "read", Some(&view.id), None, caller.remote.as_deref()).await?;
+    let located = view
+        .riwayat
+        .keys()
+        .any(|e| matches!(e, berkas_core::model::Entity::Presensi | berkas_core::model::Entity::TempatWfh));
+    if located && caller.principal.pegawai_id.as_deref() != Some(view.id.as_str()) {
+        let detail = serde_json::json!({ "via": "record" });
+        let remote = caller.remote.as_deref();
+        state.store.audit(&caller.principal.username, "presensi.lokasi", Some(&view.id), Some(detail), remote).await?;
+    }
     Ok(Json(view))
 }
 

@@ -19,6 +19,7 @@ pub mod error;
 pub mod layanan_api;
 pub mod openapi;
 pub mod presensi_api;
+pub mod presensi_retensi;
 pub mod recovery;
 pub mod referensi;
 pub mod referensi_api;

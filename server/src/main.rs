@@ -410,6 +410,7 @@ fn open(data: &Path, keys: &KeyArgs) -> Result<Arc<SqliteStorage>, String> {
 }
 
 async fn serve(state: AppState, listen: SocketAddr, tls: Tls) -> Result<(), String> {
+    berkas_server::presensi_retensi::spawn_periodic(state.clone());
     if let (Some(cert), Some(key)) = (tls.tls_cert, tls.tls_key) {
         return berkas_server::tls::serve_tls(state, listen, &cert, &key).await;
     }

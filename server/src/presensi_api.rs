@@ -9,7 +9,7 @@ use axum::Json;
 use berkas_core::authz::{self, Action, Scope, Target};
 use berkas_core::model::Entity;
 use berkas_core::presensi::rekap::{self as recap, PersonRows};
-use berkas_core::presensi::{PengaturanKerja, Rekap};
+use berkas_core::presensi::{PengaturanKerja, PresensiBawahan, Rekap};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
@@ -78,7 +78,7 @@ pub async fn publish(
 }
 
 /// Every record of `unit`, page by page.
-async fn staff_of(state: &AppState, unit: Option<&str>) -> Result<Vec<PegawaiEntry>, ApiError> {
+pub(crate) async fn staff_of(state: &AppState, unit: Option<&str>) -> Result<Vec<PegawaiEntry>, ApiError> {
     const PAGE: u32 = 5000;
     let mut out = Vec::new();
     loop {
@@ -137,12 +137,8 @@ pub async fn rekap(
     for e in staff {
         let own = rows.remove(&e.id).unwrap_or_default();
         let mut person = PersonRows { nip: e.nip, nama: e.nama, unit: e.unit.clone(), ..PersonRows::default() };
-        for (entity, row, s) in own {
-            match entity {
-                Entity::Presensi if s.is_live() => person.check_ins.push((row, s.values)),
-                Entity::TempatWfh if s.is_live() && row == e.id => person.tempat = Some(s.values),
-                _ => {}
-            }
+        for (entity, row, s) in own.into_iter().filter(|(_, _, s)| s.is_live()) {
+            person.take(&e.id, entity, row, s.values);
         }
         let unit = e.unit.unwrap_or_default();
         match units.iter_mut().find(|(u, _)| *u == unit) {
@@ -151,9 +147,91 @@ pub async fn rekap(
         }
     }
     units.sort_by(|a, b| a.0.cmp(&b.0));
-    let out: Vec<Rekap> =
+    let mut out: Vec<Rekap> =
         units.iter().map(|(unit, people)| recap::rekap(&rules, unit, window, as_of, people)).collect();
+    // A day past the retention period: its fixes are gone, the counts kept when they went stand.
+    if day < rules.kept_from(Utc::now()) {
+        let mut kept = crate::presensi_retensi::kept_counts(&state, day, jam).await?;
+        for r in &mut out {
+            if let Some(k) = kept.remove(&r.unit) {
+                *r = k;
+            }
+        }
+    }
     let detail = json!({ "tanggal": day.to_string(), "jam": jam.format("%H:%M").to_string(), "units": out.iter().map(|r| r.unit.clone()).collect::<Vec<_>>() });
     state.store.audit(&caller.user.username, "presensi.rekap", None, Some(detail), caller.remote.as_deref()).await?;
+    Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BawahanQuery {
+    /// `YYYY-MM-DD`.
+    tanggal: String,
+}
+
+#[utoipa::path(get, path = "/v1/presensi/bawahan", tag = "presensi", security(("bearer" = [])), params(BawahanQuery),
+    responses((status = 200, body = Vec<Object>, description = "the caller's direct reports' check-ins of the day, with where each was taken and an izin keluar's reason"),
+        (status = 400, body = crate::openapi::ErrorBody), (status = 401, body = crate::openapi::ErrorBody),
+        (status = 403, body = crate::openapi::ErrorBody)))]
+pub async fn bawahan(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<BawahanQuery>,
+) -> Result<Json<Vec<PresensiBawahan>>, ApiError> {
+    let day = NaiveDate::parse_from_str(&q.tanggal, "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_request("presensi.tanggal", format!("{:?} is not a date (YYYY-MM-DD)", q.tanggal))
+    })?;
+    let mine = match caller.principal.pegawai_id.as_deref() {
+        Some(id) => state.store.pegawai_by_id(id).await?.map(|e| e.nip),
+        None => None,
+    };
+    let Some(mine) = mine else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden.role",
+            "only an ASN with a record has direct reports",
+        ));
+    };
+    let rules = published(&state).await?.unwrap_or_else(|| PengaturanKerja::in_force(Utc::now()));
+    let offset = rules.zona.offset();
+    let mut out = Vec::new();
+    for report in state.store.bawahan_of(&mine).await? {
+        let rows = state.store.rows_of(&report.id).await?;
+        let mut person = PersonRows::default();
+        let mut atasan = None;
+        for (entity, row, s) in rows.into_iter().filter(|(_, _, s)| s.is_live()) {
+            if entity == Entity::DataUtama {
+                atasan = s.values.get("atasan_nip").and_then(|v| v.as_str()).map(str::to_string);
+            }
+            person.take(&report.id, entity, row, s.values);
+        }
+        // The relation is judged by core's table on the record as stored, not on the index.
+        if !authz::may_as_atasan(&caller.principal, Action::Atasan, Some(&mine), atasan.as_deref()).is_allowed() {
+            continue;
+        }
+        let tempat = person.tempat.as_ref().and_then(recap::tempat_of);
+        let home = tempat.as_ref().map(|t| t.tempat);
+        let mut check_ins: Vec<_> = person
+            .check_ins
+            .into_iter()
+            .map(|(id, v)| recap::check_in_of(&rules, id, &v, home))
+            .filter(|c| c.judged.taken_at.with_timezone(&offset).date_naive() == day)
+            .collect();
+        check_ins.sort_by_key(|c| c.judged.taken_at);
+        let detail = json!({ "tanggal": day.to_string(), "check_ins": check_ins.len() });
+        state
+            .store
+            .audit(&caller.user.username, "presensi.lokasi", Some(&report.id), Some(detail), caller.remote.as_deref())
+            .await?;
+        out.push(PresensiBawahan {
+            nip: report.nip,
+            nama: report.nama,
+            unit: report.unit,
+            tanggal: day,
+            check_ins,
+            tempat,
+        });
+    }
     Ok(Json(out))
 }

@@ -9,7 +9,7 @@ use berkas_core::model::{Entity, FieldDef, FieldError, FieldMap, Value};
 use berkas_core::sync::{Change, ChangeOutcome, OutcomeStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::error::{ApiError, STORE_BUSY};
 use crate::state::AppState;
@@ -407,15 +407,11 @@ pub async fn pull(
     known_scope: Option<i64>,
     cursor: i64,
     limit: u32,
-) -> Result<HubPullPage, ApiError> {
+) -> Result<(HubPullPage, BTreeSet<String>), ApiError> {
     if known_scope.is_some_and(|k| k != scope_version) {
-        return Ok(HubPullPage {
-            changes: Vec::new(),
-            next_cursor: 0,
-            has_more: true,
-            scope_version,
-            scope_reset: true,
-        });
+        let reset =
+            HubPullPage { changes: Vec::new(), next_cursor: 0, has_more: true, scope_version, scope_reset: true };
+        return Ok((reset, BTreeSet::new()));
     }
     let page = |changes, next_cursor, has_more| HubPullPage {
         changes,
@@ -426,22 +422,28 @@ pub async fn pull(
     };
     let limit = limit.clamp(1, 5000);
     let mut out = Vec::new();
+    // Whose locations this page carries, other than the caller's own: each such read is audited.
+    let mut lokasi = BTreeSet::new();
     let mut next = cursor;
     loop {
         let batch = state.store.changes_after(next, 1000).await?;
         let exhausted = batch.len() < 1000;
         for logged in batch {
             if out.len() as u32 >= limit {
-                return Ok(page(out, next, true));
+                return Ok((page(out, next, true), lokasi));
             }
             next = logged.seq;
             let target = Target { pegawai_id: &logged.pegawai, unit: logged.unit.as_deref() };
             if principal.may_read(logged.entity, target) {
                 out.push(pulled_json(logged.seq, &logged.body)?);
+                let located = matches!(logged.entity, Entity::Presensi | Entity::TempatWfh);
+                if located && principal.pegawai_id.as_deref() != Some(logged.pegawai.as_str()) {
+                    lokasi.insert(logged.pegawai.clone());
+                }
             }
         }
         if exhausted {
-            return Ok(page(out, next, false));
+            return Ok((page(out, next, false), lokasi));
         }
     }
 }

@@ -387,6 +387,22 @@ async fn every_documented_operation_answers_as_documented() {
     assert_eq!(c.check("put", "/v1/presensi/pengaturan", r).await.0, 403);
     let r = call(Method::PUT, "/v1/presensi/pengaturan".into(), None).json(&arrangement).send().await.expect("send");
     assert_eq!(c.check("put", "/v1/presensi/pengaturan", r).await.0, 401);
+    let r = call(Method::POST, "/v1/presensi/pangkas".into(), Some(&admin)).send().await.expect("send");
+    assert_eq!(c.check("post", "/v1/presensi/pangkas", r).await.0, 200);
+    let r = call(Method::POST, "/v1/presensi/pangkas".into(), Some(&fas)).send().await.expect("send");
+    assert_eq!(c.check("post", "/v1/presensi/pangkas", r).await.0, 403);
+    let r = call(Method::POST, "/v1/presensi/pangkas".into(), None).send().await.expect("send");
+    assert_eq!(c.check("post", "/v1/presensi/pangkas", r).await.0, 401);
+    let r =
+        call(Method::GET, "/v1/presensi/bawahan?tanggal=2026-12-04".into(), Some(&boss)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/bawahan", r).await.0, 200);
+    let r =
+        call(Method::GET, "/v1/presensi/bawahan?tanggal=04-12-2026".into(), Some(&boss)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/bawahan", r).await.0, 400);
+    let r = call(Method::GET, "/v1/presensi/bawahan?tanggal=2026-12-04".into(), Some(&fas)).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/bawahan", r).await.0, 403, "a facilitator with no record");
+    let r = call(Method::GET, "/v1/presensi/bawahan?tanggal=2026-12-04".into(), None).send().await.expect("send");
+    assert_eq!(c.check("get", "/v1/presensi/bawahan", r).await.0, 401);
     let r = call(Method::GET, "/v1/admin/devices".into(), Some(&admin)).send().await.expect("send");
     assert_eq!(c.check("get", "/v1/admin/devices", r).await.0, 200);
     let r = call(Method::GET, "/v1/admin/backups".into(), Some(&admin)).send().await.expect("send");

@@ -147,6 +147,48 @@ async fn a_store_at_version_2_gains_reset_codes_and_devices_postgres() {
 }
 
 /// Twelve hubs open one new store at once, `rounds` times over (a lost race is rare in one).
+/// A store release 4 wrote (before fixes were purged) gains the table of kept recap counts,
+/// and keeps what it held.
+async fn a_store_at_version_4_gains_the_kept_recap_counts(backend: Backend) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let place = common::fresh_place(backend, dir.path()).await;
+    let store = common::open(&place).await.expect("create");
+    store.set_setting("demo.seeded", "48").await.expect("write");
+    drop(store);
+    let drop_new = "DROP TABLE presensi_jumlah";
+    match &place {
+        Place::Sqlite(path) => {
+            rusqlite::Connection::open(path).expect("open file").execute_batch(drop_new).expect("drop")
+        }
+        Place::Postgres(url) => common::postgres_client(url).await.batch_execute(drop_new).await.expect("drop"),
+    }
+    set_stored_version(&place, Some(4)).await;
+
+    let store = common::open(&place).await.expect("open a version 4 store");
+    assert_eq!(stored_version(&place).await, LATEST);
+    let kept = vec![("UNIT-A".to_string(), "2026-09-01".to_string(), "11:30".to_string(), "{}".to_string())];
+    store.keep_rekap_counts(kept.clone()).await.expect("the table is there");
+    let mut again = kept.clone();
+    again[0].3 = "{\"changed\":1}".into();
+    store.keep_rekap_counts(again).await.expect("kept again");
+    assert_eq!(
+        store.rekap_counts("2026-09-01", "11:30").await.expect("read"),
+        vec![("UNIT-A".to_string(), "{}".to_string())],
+        "counts kept first stay as they were"
+    );
+    assert_eq!(store.setting("demo.seeded").await.expect("read").as_deref(), Some("48"));
+}
+
+#[tokio::test]
+async fn a_store_at_version_4_gains_the_kept_recap_counts_sqlite() {
+    a_store_at_version_4_gains_the_kept_recap_counts(Backend::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_store_at_version_4_gains_the_kept_recap_counts_postgres() {
+    a_store_at_version_4_gains_the_kept_recap_counts(Backend::Postgres).await
+}
+
 async fn hub_processes_starting_together_on_a_new_store_all_open_it(backend: Backend, rounds: usize) {
     for _ in 0..rounds {
         let dir = tempfile::tempdir().expect("tempdir");

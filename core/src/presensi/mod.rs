@@ -10,7 +10,7 @@ pub mod rules;
 mod store;
 
 pub use aktivitas::{Aktivitas, AktivitasBawahan, NewAktivitas, PutusanAktivitas, PutusanDiterima};
-pub use rekap::{CheckIn, PersonRows, Rekap, RekapLine, TempatWfh};
+pub use rekap::{CekMinimumKantor, CheckIn, PersonRows, PresensiBawahan, Rekap, RekapLine, TempatWfh};
 pub use rules::{
     distance_m, judge, keberadaan, Fix, JamKerja, Judged, Keberadaan, MinimumKantor, ModeKerja, Orang, PengaturanKerja,
     Tanda, Tempat, Window, ZonaWaktu,

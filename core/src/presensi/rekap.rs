@@ -3,16 +3,16 @@
 //! across units). Pure: the caller hands in the rows and the moment.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::rules::{self, Fix, Keberadaan, Orang, PengaturanKerja, Tanda, Tempat, Window};
+use super::rules::{self, Fix, Keberadaan, MinimumKantor, Orang, PengaturanKerja, Tanda, Tempat, Window};
 use crate::error::{Error, Result};
 use crate::model::{field_int as int, field_text as text};
-use crate::model::{FieldMap, Value};
+use crate::model::{Entity, FieldMap, Value};
 
 /// A stored check-in, judged.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckIn {
     pub id: String,
     pub izin_keluar: bool,
@@ -24,7 +24,7 @@ pub struct CheckIn {
 }
 
 /// The registered work-from-home place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TempatWfh {
     pub tempat: Tempat,
     pub alamat: Option<String>,
@@ -33,7 +33,7 @@ pub struct TempatWfh {
 }
 
 /// One person's line of a recap.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RekapLine {
     pub nip: String,
@@ -46,8 +46,18 @@ pub struct RekapLine {
     pub tempat_dikonfirmasi: bool,
 }
 
+/// Whether a unit had the office minimum (`PengaturanKerja::minimum_kantor`) at the office in a
+/// window, and who of each rank was there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CekMinimumKantor {
+    pub terpenuhi: bool,
+    pub hadir: MinimumKantor,
+    pub minimum: MinimumKantor,
+}
+
 /// A unit's recap for one report window as known at `as_of`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rekap {
     pub unit: String,
@@ -62,6 +72,25 @@ pub struct Rekap {
     pub jumlah: BTreeMap<Keberadaan, usize>,
     /// Lines with at least one flag.
     pub ditandai: usize,
+    /// The office minimum among those at the office in this window (1 Administrator and 3
+    /// Pengawas by the circular), counted from each one's eselon in their record.
+    pub minimum_kantor: CekMinimumKantor,
+    /// The day's fixes are past the retention period and purged: the lines are gone, the counts
+    /// are what the recap showed when they were purged.
+    #[serde(default)]
+    pub dipangkas: bool,
+}
+
+/// A direct report's check-ins of a day as their atasan sees them (`GET /v1/presensi/bawahan`):
+/// where they were at each report time, and why they left home for an izin keluar.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PresensiBawahan {
+    pub nip: String,
+    pub nama: String,
+    pub unit: Option<String>,
+    pub tanggal: NaiveDate,
+    pub check_ins: Vec<CheckIn>,
+    pub tempat: Option<TempatWfh>,
 }
 
 /// One person's rows, as a profile or the hub holds them.
@@ -74,6 +103,33 @@ pub struct PersonRows {
     pub check_ins: Vec<(String, FieldMap)>,
     /// Their work-from-home place's fields, if set.
     pub tempat: Option<FieldMap>,
+    /// Their eselon now (SIASN `eselonId`), from their record's data utama.
+    pub eselon: Option<String>,
+    /// Their leave (cuti, sick leave among it): first and last day.
+    pub cuti: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl PersonRows {
+    /// Takes what a recap needs from one live row of the person's record (`pegawai_id` is the
+    /// record's id: the work-from-home place and the data utama carry it as their row id).
+    pub fn take(&mut self, pegawai_id: &str, entity: Entity, row_id: String, values: FieldMap) {
+        match entity {
+            Entity::Presensi => self.check_ins.push((row_id, values)),
+            Entity::TempatWfh if row_id == pegawai_id => self.tempat = Some(values),
+            Entity::DataUtama => self.eselon = text(&values, "eselon_id").filter(|e| !e.is_empty()),
+            Entity::Cuti => {
+                let date = |f: &str| text(&values, f).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+                if let (Some(from), Some(to)) = (date("tanggal_mulai"), date("tanggal_selesai")) {
+                    self.cuti.push((from, to));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_leave(&self, day: NaiveDate) -> bool {
+        self.cuti.iter().any(|(from, to)| *from <= day && day <= *to)
+    }
 }
 
 pub(crate) fn degrees(micro: i64) -> f64 {
@@ -144,6 +200,7 @@ pub fn rekap(
     people: &[PersonRows],
 ) -> Rekap {
     let mut lines = Vec::with_capacity(people.len());
+    let mut at_office: Vec<&str> = Vec::new();
     for p in people {
         let place = p.tempat.as_ref().and_then(tempat_of);
         let home = place.as_ref().map(|t| t.tempat);
@@ -153,8 +210,12 @@ pub fn rekap(
             .map(|(id, v)| check_in_of(rules, id.clone(), v, home))
             .map(|c| (c.judged, c.diterima, c.izin_keluar))
             .collect();
-        let orang = Orang { mode: rules.mode_of(&p.nip, p.unit.as_deref()), cuti_atau_sakit: false, check_ins: &held };
+        let mode = rules.mode_of(&p.nip, p.unit.as_deref());
+        let orang = Orang { mode, cuti_atau_sakit: p.on_leave(window.day), check_ins: &held };
         let (keberadaan, tanda) = rules::keberadaan(&orang, window, as_of);
+        if keberadaan == Keberadaan::DiKantor {
+            at_office.extend(p.eselon.as_deref());
+        }
         lines.push(RekapLine {
             nip: p.nip.clone(),
             nama: p.nama.clone(),
@@ -169,5 +230,18 @@ pub fn rekap(
         *jumlah.entry(l.keberadaan).or_insert(0) += 1;
     }
     let ditandai = lines.iter().filter(|l| !l.tanda.is_empty()).count();
-    Rekap { unit: unit.into(), tanggal: window.day, jam_lapor: window.lapor, as_of, lines, jumlah, ditandai }
+    let minimum = rules.minimum_kantor;
+    let (terpenuhi, hadir) = minimum.check(at_office);
+    let minimum_kantor = CekMinimumKantor { terpenuhi, hadir, minimum };
+    Rekap {
+        unit: unit.into(),
+        tanggal: window.day,
+        jam_lapor: window.lapor,
+        as_of,
+        lines,
+        jumlah,
+        ditandai,
+        minimum_kantor,
+        dipangkas: false,
+    }
 }

@@ -62,6 +62,19 @@ pub struct PengaturanKerja {
     /// Staff groups by NIP (security, cleaning staff, the task force: as usual), over their unit's.
     #[serde(default)]
     pub mode_pegawai: std::collections::BTreeMap<String, ModeKerja>,
+    /// Who must be at each unit's office every working day.
+    #[serde(default = "MinimumKantor::surat_edaran")]
+    pub minimum_kantor: MinimumKantor,
+    /// How many days location fixes are kept, on the hub and on devices; the recaps' counts stay.
+    #[serde(default = "retensi_default")]
+    pub retensi_hari: u32,
+}
+
+/// The retention the issue sets until the BKD says otherwise.
+pub const RETENSI_HARI: u32 = 90;
+
+fn retensi_default() -> u32 {
+    RETENSI_HARI
 }
 
 fn hm(h: u32, m: u32) -> NaiveTime {
@@ -83,7 +96,21 @@ impl PengaturanKerja {
             libur: Vec::new(),
             mode_unit: Default::default(),
             mode_pegawai: Default::default(),
+            minimum_kantor: MinimumKantor::SURAT_EDARAN,
+            retensi_hari: RETENSI_HARI,
         }
+    }
+
+    /// This arrangement stretched to cover `day`: a day of an earlier period is recapped by
+    /// today's schedule when its fixes are purged.
+    pub fn covering(&self, day: NaiveDate) -> PengaturanKerja {
+        PengaturanKerja { dari: self.dari.min(day), sampai: self.sampai.max(day), ..self.clone() }
+    }
+
+    /// The first local day whose fixes are still kept at `now`: earlier ones are purged.
+    pub fn kept_from(&self, now: DateTime<Utc>) -> NaiveDate {
+        let today = now.with_timezone(&self.zona.offset()).date_naive();
+        today - Duration::days(i64::from(self.retensi_hari))
     }
 
     /// Where `nip` of `unit` works under this arrangement: their own group's, else their unit's,
@@ -105,6 +132,9 @@ impl PengaturanKerja {
         }
         if self.jam_lapor.is_empty() || self.jam_lapor.windows(2).any(|w| w[0] >= w[1]) {
             return Err(("jam_lapor", "report times are given ascending, at least one".into()));
+        }
+        if !(1..=3650).contains(&self.retensi_hari) {
+            return Err(("retensi_hari", format!("{} days: keep fixes 1 to 3650 days", self.retensi_hari)));
         }
         for (i, j) in self.jadwal.iter().enumerate() {
             if let Some(j) = j.filter(|j| j.selesai <= j.mulai) {
@@ -343,6 +373,7 @@ pub fn keberadaan(orang: &Orang<'_>, window: Window, as_of: DateTime<Utc>) -> (K
 /// The circular's office minimum: at least one Administrator (eselon III) and three Pengawas
 /// (eselon IV) at the office each working day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MinimumKantor {
     pub administrator: usize,
     pub pengawas: usize,
@@ -350,6 +381,10 @@ pub struct MinimumKantor {
 
 impl MinimumKantor {
     pub const SURAT_EDARAN: MinimumKantor = MinimumKantor { administrator: 1, pengawas: 3 };
+
+    fn surat_edaran() -> MinimumKantor {
+        MinimumKantor::SURAT_EDARAN
+    }
 
     /// Whether the eselon codes (SIASN `eselonId`: 31/32 Administrator, 41/42 Pengawas) of those
     /// at the office meet the minimum, and how many of each were there.

@@ -181,26 +181,75 @@ impl Berkas {
     ) -> Result<Rekap> {
         let rules = self.pengaturan_kerja();
         let window = rekap::window_for(&rules, day, jam_lapor)?;
+        let kept_from = rules.kept_from(Utc::now());
+        if day < kept_from {
+            return Err(Error::invalid(
+                "date",
+                "presensi.purged",
+                format!(
+                    "fixes before {kept_from} are purged after {} days; the hub keeps the counts of {day}",
+                    rules.retensi_hari
+                ),
+            ));
+        }
         if let Some(p) = self.principal()? {
             if let Decision::Deny { code, reason } = authz::may(&p, authz::Action::ListUnit, Target::unit(unit)) {
                 return Err(Error::invalid("unit", code, reason));
             }
         }
         let store = self.store();
-        let mut st = store
-            .conn
-            .prepare("SELECT id, nip_baru, coalesce(nama, '') FROM pegawai WHERE unit = ?1 ORDER BY nama, nip_baru")?;
-        let heads: Vec<(String, String, String)> =
-            st.query_map([unit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut st = store.conn.prepare(
+            "SELECT id, nip_baru, coalesce(nama, ''), eselon_id FROM pegawai WHERE unit = ?1 ORDER BY nama, nip_baru",
+        )?;
+        type Head = (String, String, String, Option<String>);
+        let heads: Vec<Head> = st
+            .query_map([unit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut people = Vec::with_capacity(heads.len());
-        for (id, nip, nama) in heads {
-            let check_ins = records::load_rows(&store.conn, Entity::Presensi.def(), &id)?
-                .into_iter()
-                .map(|r| (r.id, r.values))
-                .collect();
-            let tempat = records::load_row(&store.conn, Entity::TempatWfh.def(), &id)?.map(|r| r.values);
-            people.push(PersonRows { nip, nama, unit: Some(unit.to_string()), check_ins, tempat });
+        for (id, nip, nama, eselon) in heads {
+            let mut person = PersonRows { nip, nama, unit: Some(unit.to_string()), eselon, ..PersonRows::default() };
+            for entity in [Entity::Presensi, Entity::TempatWfh, Entity::Cuti] {
+                for r in records::load_rows(&store.conn, entity.def(), &id)? {
+                    person.take(&id, entity, r.id, r.values);
+                }
+            }
+            people.push(person);
         }
         Ok(rekap::rekap(&rules, unit, window, as_of, &people))
+    }
+
+    /// Deletes the fixes this device holds from before the retention period (the BKD's, as the
+    /// hub's settings carry it), as the hub does: locally, with no change to send. A check-in
+    /// still waiting in the outbox is kept until the hub has it.
+    #[cfg_attr(not(feature = "client"), allow(dead_code))]
+    pub(crate) fn purge_old_fixes(&self) -> Result<usize> {
+        let rules = self.pengaturan_kerja();
+        let (kept_from, offset) = (rules.kept_from(Utc::now()), rules.zona.offset());
+        let store = self.store();
+        let mut st = store.conn.prepare(
+            "SELECT id, waktu_gps, waktu_perangkat FROM presensi p
+             WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'presensi' AND o.row_id = p.id)",
+        )?;
+        let rows: Vec<(String, Option<String>, Option<String>)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let old: Vec<String> = rows
+            .into_iter()
+            .filter(|(_, gps, device)| {
+                // When it was taken, as the recap judges it: the satellites' time, else the device's.
+                let taken = gps.as_deref().or(device.as_deref()).and_then(rekap::parse_time);
+                taken.is_none_or(|t| t.with_timezone(&offset).date_naive() < kept_from)
+            })
+            .map(|(id, _, _)| id)
+            .collect();
+        if old.is_empty() {
+            return Ok(0);
+        }
+        let tx = store.conn.unchecked_transaction()?;
+        for id in &old {
+            tx.execute("DELETE FROM presensi WHERE id = ?1", [id])?;
+            tx.execute("DELETE FROM sync_row WHERE entity = 'presensi' AND row_id = ?1", [id])?;
+        }
+        tx.commit()?;
+        Ok(old.len())
     }
 }

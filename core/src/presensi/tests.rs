@@ -162,3 +162,95 @@ fn the_office_minimum_counts_administrators_and_pengawas() {
     assert_eq!(rule.check(["32", "41", "42", "51"]), (false, MinimumKantor { administrator: 1, pengawas: 2 }));
     assert_eq!(rule.check(["41", "41", "41", "42"]), (false, MinimumKantor { administrator: 0, pengawas: 4 }));
 }
+
+fn stored_check_in(at: DateTime<Utc>, arrived: DateTime<Utc>) -> crate::model::FieldMap {
+    use crate::model::Value;
+    let mut v = crate::model::FieldMap::new();
+    v.insert("jenis".into(), Value::Text("HADIR".into()));
+    v.insert("lintang".into(), Value::Int(-6_120_100));
+    v.insert("bujur".into(), Value::Int(106_150_300));
+    v.insert("akurasi_m".into(), Value::Int(15));
+    v.insert("provider".into(), Value::Text("gps".into()));
+    v.insert("waktu_perangkat".into(), Value::Text(at.to_rfc3339()));
+    v.insert("diterima".into(), Value::Text(arrived.to_rfc3339()));
+    v
+}
+
+fn person(nip: &str, eselon: Option<&str>, checked_in: Option<DateTime<Utc>>) -> super::PersonRows {
+    let check_ins = checked_in.map(|at| vec![(format!("c-{nip}"), stored_check_in(at, at))]).unwrap_or_default();
+    super::PersonRows {
+        nip: nip.into(),
+        nama: nip.into(),
+        unit: Some("DINAS-X".into()),
+        eselon: eselon.map(Into::into),
+        check_ins,
+        ..super::PersonRows::default()
+    }
+}
+
+/// The case: an OPD at the office with its Administrator and only two Pengawas there.
+#[test]
+fn an_opd_with_two_pengawas_at_the_office_is_flagged() {
+    let mut r = december();
+    r.mode_unit.insert("DINAS-X".into(), ModeKerja::Kantor);
+    let at = wib("2026-12-08", 9, 0);
+    let w = r.window_of(at).expect("window");
+    let mut staff = vec![
+        person("kabid", Some("31"), Some(at)),
+        person("kasubag-1", Some("41"), Some(at)),
+        person("kasubag-2", Some("42"), Some(at)),
+        // A third Pengawas who did not report is not counted at the office.
+        person("kasubag-3", Some("41"), None),
+        person("pelaksana", None, Some(at)),
+    ];
+    let short = super::rekap::rekap(&r, "DINAS-X", w, wib("2026-12-08", 11, 0), &staff);
+    assert!(!short.minimum_kantor.terpenuhi);
+    assert_eq!(short.minimum_kantor.hadir, MinimumKantor { administrator: 1, pengawas: 2 });
+    assert_eq!(short.minimum_kantor.minimum, MinimumKantor::SURAT_EDARAN);
+    staff[3] = person("kasubag-3", Some("41"), Some(at));
+    let met = super::rekap::rekap(&r, "DINAS-X", w, wib("2026-12-08", 11, 0), &staff);
+    assert!(met.minimum_kantor.terpenuhi, "{:?}", met.minimum_kantor);
+    // Working from home, the same people are not at the office.
+    r.mode_unit.clear();
+    let home = super::rekap::rekap(&r, "DINAS-X", w, wib("2026-12-08", 11, 0), &staff);
+    assert_eq!(home.minimum_kantor.hadir, MinimumKantor { administrator: 0, pengawas: 0 });
+    // The BKD may ask for another minimum.
+    r.mode_unit.insert("DINAS-X".into(), ModeKerja::Kantor);
+    r.minimum_kantor = MinimumKantor { administrator: 1, pengawas: 4 };
+    assert!(!super::rekap::rekap(&r, "DINAS-X", w, at, &staff).minimum_kantor.terpenuhi);
+}
+
+#[test]
+fn leave_in_the_record_puts_its_days_on_the_leave_line() {
+    use crate::model::{Entity, FieldMap, Value};
+    let r = december();
+    let at = wib("2026-12-09", 9, 0);
+    let w = r.window_of(at).expect("window");
+    let mut p = person("cuti", None, None);
+    let mut leave = FieldMap::new();
+    leave.insert("jenis_cuti".into(), Value::Text("SAKIT".into()));
+    leave.insert("tanggal_mulai".into(), Value::Text("2026-12-08".into()));
+    leave.insert("tanggal_selesai".into(), Value::Text("2026-12-09".into()));
+    p.take("id-cuti", Entity::Cuti, "row-1".into(), leave);
+    let on = super::rekap::rekap(&r, "DINAS-X", w, at, std::slice::from_ref(&p));
+    assert_eq!(on.lines[0].keberadaan, Keberadaan::CutiSakit);
+    let next = r.window_of(wib("2026-12-10", 9, 0)).expect("window");
+    let back = super::rekap::rekap(&r, "DINAS-X", next, wib("2026-12-10", 9, 0), &[p]);
+    assert_eq!(back.lines[0].keberadaan, Keberadaan::TidakLapor, "the day after the leave ends");
+}
+
+#[test]
+fn fixes_are_kept_for_the_retention_period_in_local_days() {
+    let mut r = december();
+    assert_eq!(r.retensi_hari, RETENSI_HARI);
+    r.retensi_hari = 2;
+    // 2026-12-10 00:30 WIB is still 12-09 in UTC: the local day counts.
+    assert_eq!(r.kept_from(wib("2026-12-10", 0, 30)), day("2026-12-08"));
+    r.retensi_hari = 0;
+    assert_eq!(r.checked().map_err(|e| e.0), Err("retensi_hari"));
+    // An arrangement published before retention existed keeps the default.
+    let mut old = serde_json::to_value(december()).expect("json");
+    old.as_object_mut().expect("object").remove("retensi_hari");
+    let read: PengaturanKerja = serde_json::from_value(old).expect("read");
+    assert_eq!((read.retensi_hari, read.minimum_kantor), (RETENSI_HARI, MinimumKantor::SURAT_EDARAN));
+}

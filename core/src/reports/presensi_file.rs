@@ -48,6 +48,23 @@ fn counts(r: &Rekap) -> String {
     parts.join("; ")
 }
 
+/// The office minimum, and whether the day's locations are gone.
+fn minimum(r: &Rekap) -> String {
+    let m = &r.minimum_kantor;
+    let mut s = format!(
+        "Minimum di kantor {}: Administrator {}/{}, Pengawas {}/{}",
+        if m.terpenuhi { "terpenuhi" } else { "TIDAK TERPENUHI" },
+        m.hadir.administrator,
+        m.minimum.administrator,
+        m.hadir.pengawas,
+        m.minimum.pengawas
+    );
+    if r.dipangkas {
+        s.push_str("  -  lokasi hari ini dihapus setelah masa simpan; jumlah tetap");
+    }
+    s
+}
+
 fn rows(r: &Rekap) -> Vec<[String; 5]> {
     r.lines
         .iter()
@@ -63,7 +80,7 @@ fn rows(r: &Rekap) -> Vec<[String; 5]> {
 pub fn rekap_pdf(r: &Rekap, code: Option<&str>) -> Vec<u8> {
     const W: f32 = 595.28;
     const H: f32 = 841.89;
-    const PER_PAGE: usize = 48;
+    const PER_PAGE: usize = 47;
     let cols: [f32; 5] = [30.0, 55.0, 160.0, 330.0, 410.0];
     let all = rows(r);
     let chunks: Vec<&[[String; 5]]> = if all.is_empty() { vec![&[][..]] } else { all.chunks(PER_PAGE).collect() };
@@ -73,11 +90,12 @@ pub fn rekap_pdf(r: &Rekap, code: Option<&str>) -> Vec<u8> {
         pdf.page(|c| {
             c.show(30.0, H - 40.0, 11.0, &rekap_title(r));
             c.show(30.0, H - 56.0, 8.0, &format!("{}  -  halaman {} dari {}", counts(r), p + 1, pages));
+            c.show(30.0, H - 67.0, 8.0, &minimum(r));
             for (x, h) in cols.iter().zip(HEADERS) {
-                c.show(*x, H - 78.0, 8.0, h);
+                c.show(*x, H - 84.0, 8.0, h);
             }
             for (i, row) in chunk.iter().enumerate() {
-                let y = H - 94.0 - i as f32 * 15.0;
+                let y = H - 100.0 - i as f32 * 15.0;
                 for (k, (x, v)) in cols.iter().zip(row).enumerate() {
                     let limit = [4, 20, 30, 18, 40][k];
                     c.show(*x, y, 8.0, &v.chars().take(limit).collect::<String>());
@@ -103,12 +121,13 @@ pub fn rekap_xlsx(r: &Rekap) -> Result<Vec<u8>> {
     sheet.set_name("Rekap").map_err(bad)?;
     sheet.write_string(0, 0, rekap_title(r)).map_err(bad)?;
     sheet.write_string(1, 0, counts(r)).map_err(bad)?;
+    sheet.write_string(2, 0, minimum(r)).map_err(bad)?;
     for (c, h) in HEADERS.iter().enumerate() {
-        sheet.write_string(2, c as u16, *h).map_err(bad)?;
+        sheet.write_string(3, c as u16, *h).map_err(bad)?;
     }
     for (i, row) in rows(r).iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            sheet.write_string(3 + i as u32, c as u16, v).map_err(bad)?;
+            sheet.write_string(4 + i as u32, c as u16, v).map_err(bad)?;
         }
     }
     sheet.set_column_width(1, 21).map_err(bad)?;

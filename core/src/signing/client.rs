@@ -176,7 +176,7 @@ impl Berkas {
         format: ReportFormat,
         opts: &SyncOptions,
     ) -> Result<SignedExport> {
-        let r = self.presensi_rekap(unit, day, jam_lapor, as_of)?;
+        let r = self.presensi_rekap_or_kept(unit, day, jam_lapor, as_of, opts).await?;
         let title: String = crate::reports::rekap_title(&r).chars().filter(|c| !c.is_control()).take(200).collect();
         match format {
             ReportFormat::Pdf => {

@@ -256,4 +256,62 @@ impl Berkas {
         let body = serde_json::to_value(pengaturan).map_err(|e| Error::BadDocument(e.to_string()))?;
         self.admin_call(reqwest::Method::PUT, "/v1/presensi/pengaturan", Body::Json(body), opts).await
     }
+
+    /// The hub's recaps of a report time: the unit's, or every unit's for the BKD (`unit`
+    /// `None`). A day past the retention period comes back as the counts kept when its fixes
+    /// were purged (`dipangkas`).
+    pub async fn hub_rekap(
+        &self,
+        unit: Option<&str>,
+        day: chrono::NaiveDate,
+        jam: chrono::NaiveTime,
+        as_of: Option<chrono::DateTime<chrono::Utc>>,
+        opts: &SyncOptions,
+    ) -> Result<Vec<crate::presensi::Rekap>> {
+        let mut path = format!("/v1/presensi/rekap?tanggal={day}&jam={}", jam.format("%H:%M"));
+        if let Some(u) = unit {
+            path.push_str(&format!("&unit={}", segment(u)));
+        }
+        if let Some(t) = as_of {
+            path.push_str(&format!("&as_of={}", segment(&t.to_rfc3339())));
+        }
+        self.admin_call(reqwest::Method::GET, &path, Body::None, opts).await
+    }
+
+    /// A unit's recap as this device makes it from what it holds, or, for a day past the
+    /// retention period (its fixes purged here too), the counts the hub kept.
+    pub async fn presensi_rekap_or_kept(
+        &self,
+        unit: &str,
+        day: chrono::NaiveDate,
+        jam: chrono::NaiveTime,
+        as_of: chrono::DateTime<chrono::Utc>,
+        opts: &SyncOptions,
+    ) -> Result<crate::presensi::Rekap> {
+        match self.presensi_rekap(unit, day, jam, as_of) {
+            Err(Error::Invalid(f)) if f.first().is_some_and(|f| f.code == "presensi.purged") => {
+                let kept = self.hub_rekap(Some(unit), day, jam, Some(as_of), opts).await?;
+                kept.into_iter().find(|r| r.unit == unit).ok_or(Error::NotFound("rekap"))
+            }
+            other => other,
+        }
+    }
+
+    /// The signed-in ASN's direct reports' check-ins of `tanggal`, with where each was taken,
+    /// as their atasan sees them. The hub audits each report's read.
+    pub async fn bawahan_presensi(
+        &self,
+        tanggal: chrono::NaiveDate,
+        opts: &SyncOptions,
+    ) -> Result<Vec<crate::presensi::PresensiBawahan>> {
+        let path = format!("/v1/presensi/bawahan?tanggal={tanggal}");
+        self.admin_call(reqwest::Method::GET, &path, Body::None, opts).await
+    }
+
+    /// Has the hub purge the fixes past the retention period now (the BKD's; the hub also does
+    /// it on its own every six hours). The answer says from which day fixes are kept and how
+    /// many went.
+    pub async fn pangkas_presensi(&self, opts: &SyncOptions) -> Result<serde_json::Value> {
+        self.admin_call(reqwest::Method::POST, "/v1/presensi/pangkas", Body::None, opts).await
+    }
 }

@@ -584,6 +584,7 @@ impl Berkas {
         let referensi = self.pull_referensi(&hub, opts, &mut token, &mut report).await?;
         report.referensi = referensi.updated;
         self.prune_document_files()?;
+        self.purge_old_fixes()?;
         report.news = self.take_news()?;
         let store = self.store();
         meta_set(&store.conn, "sync.last", &crate::store::now())?;

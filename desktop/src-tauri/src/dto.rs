@@ -532,6 +532,7 @@ pub fn typescript() -> String {
         crate::helpdesk::CodeSentView::decl(),
         crate::presensi::RekapLineView::decl(),
         crate::presensi::RekapView::decl(),
+        crate::presensi::MinimumKantorView::decl(),
     ];
     let mut out = String::from("// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.\n// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings\n\n");
     for d in decls {

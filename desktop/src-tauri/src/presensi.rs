@@ -38,6 +38,19 @@ pub struct RekapView {
     pub ditandai: u32,
     /// The report times of the arrangement in force.
     pub jam_lapor_semua: Vec<String>,
+    /// The office minimum among those at the office in this window.
+    pub minimum_kantor: MinimumKantorView,
+    /// The day's locations were purged after the retention period: no lines, the counts kept.
+    pub dipangkas: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MinimumKantorView {
+    pub terpenuhi: bool,
+    pub administrator: u32,
+    pub pengawas: u32,
+    pub minimum_administrator: u32,
+    pub minimum_pengawas: u32,
 }
 
 fn code<T: Serialize>(v: &T) -> String {
@@ -50,7 +63,16 @@ fn flag(t: &Tanda) -> String {
 
 fn view(r: Rekap, times: Vec<String>) -> RekapView {
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let m = r.minimum_kantor;
     RekapView {
+        minimum_kantor: MinimumKantorView {
+            terpenuhi: m.terpenuhi,
+            administrator: count(m.hadir.administrator),
+            pengawas: count(m.hadir.pengawas),
+            minimum_administrator: count(m.minimum.administrator),
+            minimum_pengawas: count(m.minimum.pengawas),
+        },
+        dipangkas: r.dipangkas,
         lines: r
             .lines
             .into_iter()
@@ -96,9 +118,10 @@ fn asked(tanggal: &str, jam_lapor: &str, as_of: Option<String>) -> CmdResult<(Na
 }
 
 /// A unit's recap for `jam_lapor` (`HH:MM`) on `tanggal` (`YYYY-MM-DD`), from what had reached
-/// the hub by `as_of` (RFC 3339; now when absent).
+/// the hub by `as_of` (RFC 3339; now when absent); for a day past the retention period, the
+/// counts the hub kept.
 #[tauri::command]
-pub fn presensi_rekap(
+pub async fn presensi_rekap(
     state: State<'_, Desktop>,
     unit: String,
     tanggal: String,
@@ -108,7 +131,8 @@ pub fn presensi_rekap(
     let (day, jam, as_of) = asked(&tanggal, &jam_lapor, as_of)?;
     let b = state.berkas()?;
     let times = b.pengaturan_kerja().jam_lapor.iter().map(|t| t.format("%H:%M").to_string()).collect();
-    Ok(view(b.presensi_rekap(&unit, day, jam, as_of)?, times))
+    let opts = berkas_core::sync::SyncOptions::default();
+    Ok(view(b.presensi_rekap_or_kept(&unit, day, jam, as_of, &opts).await?, times))
 }
 
 /// The recap as a PDF and an XLSX the hub signs (the XLSX's `.sig` beside it), written to the

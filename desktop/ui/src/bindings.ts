@@ -288,5 +288,15 @@ jumlah: Array<[string, number]>, ditandai: number,
 /**
  * The report times of the arrangement in force.
  */
-jam_lapor_semua: Array<string>, };
+jam_lapor_semua: Array<string>, 
+/**
+ * The office minimum among those at the office in this window.
+ */
+minimum_kantor: MinimumKantorView, 
+/**
+ * The day's locations were purged after the retention period: no lines, the counts kept.
+ */
+dipangkas: boolean, };
+
+export type MinimumKantorView = { terpenuhi: boolean, administrator: number, pengawas: number, minimum_administrator: number, minimum_pengawas: number, };
 

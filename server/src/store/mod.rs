@@ -253,6 +253,22 @@ pub trait Storage: Send + Sync + 'static {
     /// record with no rows is absent.
     async fn rows_of_many(&self, pegawai_ids: Vec<String>) -> StoreResult<HashMap<String, Vec<StoredRow>>>;
 
+    /// A page of the rows of one entity in row-id order after `after`: `(pegawai id, row id,
+    /// state)`; a scan by key, for the retention purge.
+    async fn entity_rows_after(
+        &self,
+        entity: Entity,
+        after: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, String, RowState)>>;
+    /// Deletes rows of `entity` and every logged change to them, atomically: what the retention
+    /// period ends (presence fixes). How many rows went.
+    async fn purge_rows(&self, entity: Entity, row_ids: Vec<String>) -> StoreResult<u64>;
+    /// Keeps recap counts `(unit, tanggal, jam, rekap JSON)`; counts kept before stay as they were.
+    async fn keep_rekap_counts(&self, counts: Vec<(String, String, String, String)>) -> StoreResult<()>;
+    /// The kept counts of a day's report time: `(unit, rekap JSON)` by unit.
+    async fn rekap_counts(&self, tanggal: &str, jam: &str) -> StoreResult<Vec<(String, String)>>;
+
     /// Merges an allowed, valid change into its row and appends it to the log, atomically.
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome>;
     /// A whole pushed batch in one transaction: accepted changes merged and logged, refused

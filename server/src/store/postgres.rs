@@ -135,7 +135,7 @@ fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4, schema::STEP_5];
 
 /// Any number: the key of the advisory lock hub processes take turns on while migrating.
 const MIGRATION_LOCK: i64 = 0x6265_726b_6173;
@@ -526,6 +526,68 @@ impl Storage for PostgresStorage {
             }
         }
         Ok(out)
+    }
+
+    async fn entity_rows_after(
+        &self,
+        entity: Entity,
+        after: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, String, RowState)>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT pegawai_id, row_id, state FROM rows WHERE entity = $1 AND row_id > $2 ORDER BY row_id LIMIT $3",
+                &[&entity_name(entity), &after, &i64::from(limit)],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push((r.get(0), r.get(1), serde_json::from_str(r.get(2))?));
+        }
+        Ok(out)
+    }
+
+    async fn purge_rows(&self, entity: Entity, row_ids: Vec<String>) -> StoreResult<u64> {
+        let name = entity_name(entity);
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tx.execute("DELETE FROM changes WHERE entity = $1 AND row_id = ANY($2::text[])", &[&name, &row_ids]).await?;
+        let gone =
+            tx.execute("DELETE FROM rows WHERE entity = $1 AND row_id = ANY($2::text[])", &[&name, &row_ids]).await?;
+        tx.commit().await?;
+        Ok(gone)
+    }
+
+    async fn keep_rekap_counts(&self, counts: Vec<(String, String, String, String)>) -> StoreResult<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let put = tx
+            .prepare(
+                "INSERT INTO presensi_jumlah (unit, tanggal, jam, rekap) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+            )
+            .await?;
+        for (unit, tanggal, jam, rekap) in &counts {
+            tx.execute(&put, &[unit, tanggal, jam, rekap]).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn rekap_counts(&self, tanggal: &str, jam: &str) -> StoreResult<Vec<(String, String)>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT unit, rekap FROM presensi_jumlah WHERE tanggal = $1 AND jam = $2 ORDER BY unit",
+                &[&tanggal, &jam],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     async fn apply(&self, change: Change, author: &str) -> StoreResult<ChangeOutcome> {

@@ -10,8 +10,9 @@ use super::{StoreError, StoreResult};
 /// numbering holds exactly its tables (each made `IF NOT EXISTS`), so it is stamped 1 as it is.
 /// Step 2: the register of signed documents. Step 3: one-time password reset codes and the
 /// devices the hub has seen (which catalogue version each runs). Step 4: accounts found by their
-/// pegawai (the helpdesk's account recovery; a province holds a million accounts).
-pub const LATEST: i64 = 4;
+/// pegawai (the helpdesk's account recovery; a province holds a million accounts). Step 5: the
+/// counts of presence recaps whose fixes were purged after the retention period.
+pub const LATEST: i64 = 5;
 
 /// Step 2: the register of the documents the hub signed. Plain SQL both backends read alike.
 pub(crate) const STEP_2: &str = r#"
@@ -47,6 +48,18 @@ CREATE TABLE IF NOT EXISTS devices (
 /// Step 4: an ASN's account by its record.
 pub(crate) const STEP_4: &str = r#"
 CREATE INDEX IF NOT EXISTS users_pegawai ON users(pegawai_id);
+"#;
+
+/// Step 5: a recap's counts without its lines, per unit, day and report time, kept when the
+/// day's fixes are purged (`presensi_retensi`).
+pub(crate) const STEP_5: &str = r#"
+CREATE TABLE IF NOT EXISTS presensi_jumlah (
+    unit TEXT NOT NULL,
+    tanggal TEXT NOT NULL,
+    jam TEXT NOT NULL,
+    rekap TEXT NOT NULL,
+    PRIMARY KEY (tanggal, jam, unit)
+);
 "#;
 
 /// The steps still to run on a store at `found`, or the refusal of a store from a newer build.

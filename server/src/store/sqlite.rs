@@ -147,7 +147,7 @@ impl SqliteStorage {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4, schema::STEP_5];
 
 /// Brings the file up to `schema::LATEST`, its number in `PRAGMA user_version`; the version is
 /// read again inside each step's write lock, so a second hub process opening the same file
@@ -617,6 +617,84 @@ impl Storage for SqliteStorage {
                     out.insert(id, rows);
                 }
             }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn entity_rows_after(
+        &self,
+        entity: Entity,
+        after: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<(String, String, RowState)>> {
+        let (name, after) = (entity_name(entity), after.to_string());
+        self.run(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT pegawai_id, row_id, state FROM rows WHERE entity = ?1 AND row_id > ?2 ORDER BY row_id LIMIT ?3",
+            )?;
+            let raw = st
+                .query_map(params![name, after, limit], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut out = Vec::with_capacity(raw.len());
+            for (pegawai, row, state) in raw {
+                out.push((pegawai, row, serde_json::from_str(&state)?));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn purge_rows(&self, entity: Entity, row_ids: Vec<String>) -> StoreResult<u64> {
+        let name = entity_name(entity);
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // One pass over the change log for the whole set, not one per row.
+            tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS purge_ids (id TEXT PRIMARY KEY); DELETE FROM purge_ids;",
+            )?;
+            {
+                let mut put = tx.prepare_cached("INSERT OR IGNORE INTO purge_ids (id) VALUES (?1)")?;
+                for id in &row_ids {
+                    put.execute([id])?;
+                }
+            }
+            tx.execute("DELETE FROM changes WHERE entity = ?1 AND row_id IN (SELECT id FROM purge_ids)", [&name])?;
+            let gone =
+                tx.execute("DELETE FROM rows WHERE entity = ?1 AND row_id IN (SELECT id FROM purge_ids)", [&name])?;
+            tx.execute_batch("DELETE FROM purge_ids;")?;
+            tx.commit()?;
+            Ok(gone as u64)
+        })
+        .await
+    }
+
+    async fn keep_rekap_counts(&self, counts: Vec<(String, String, String, String)>) -> StoreResult<()> {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            {
+                let mut put = tx.prepare_cached(
+                    "INSERT INTO presensi_jumlah (unit, tanggal, jam, rekap) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT DO NOTHING",
+                )?;
+                for (unit, tanggal, jam, rekap) in &counts {
+                    put.execute(params![unit, tanggal, jam, rekap])?;
+                }
+            }
+            Ok(tx.commit()?)
+        })
+        .await
+    }
+
+    async fn rekap_counts(&self, tanggal: &str, jam: &str) -> StoreResult<Vec<(String, String)>> {
+        let (tanggal, jam) = (tanggal.to_string(), jam.to_string());
+        self.run(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT unit, rekap FROM presensi_jumlah WHERE tanggal = ?1 AND jam = ?2 ORDER BY unit",
+            )?;
+            let out = st.query_map(params![tanggal, jam], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
             Ok(out)
         })
         .await
