@@ -36,4 +36,5 @@ smoke bench-referensi ratio 100 --referensi ../shared/data/siasn-referensi
 smoke bench-sync ratio 100 --no-docs
 smoke bench-desktop-list ratio 300
 smoke bench-rekon ratio 300
+smoke bench-presensi ratio 200 2
 exit "$failed"

@@ -62,6 +62,16 @@ pub struct RecapLineEntry {
     pub flags: Vec<String>,
 }
 
+/// A direct report's check-ins of a day, as their atasan sees them.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ReportPresenceEntry {
+    pub nip: String,
+    pub nama: String,
+    pub check_ins: Vec<CheckInEntry>,
+    /// Their registered work-from-home place, if set.
+    pub place: Option<WfhPlace>,
+}
+
 /// The code of a flag, as the recap and the app's words name it.
 pub(crate) fn flag_code(t: &Tanda) -> String {
     serde_json::to_value(t).ok().and_then(|v| v["kode"].as_str().map(str::to_string)).unwrap_or_default()
@@ -274,6 +284,27 @@ impl BerkasProfile {
                 nama: r.nama,
                 tanggal: r.tanggal,
                 activities: r.aktivitas.into_iter().map(activity).collect(),
+            })
+            .collect())
+    }
+
+    /// As an atasan: the direct reports' check-ins of `tanggal` (`YYYY-MM-DD`), with where each
+    /// was taken and an izin keluar's reason. Online; the hub audits each report's read.
+    pub async fn report_presence(&self, tanggal: String) -> Result<Vec<ReportPresenceEntry>> {
+        let d = day(&tanggal)?;
+        let reports = self.inner.bawahan_presensi(d, &berkas_core::sync::SyncOptions::default()).await?;
+        Ok(reports
+            .into_iter()
+            .map(|r| ReportPresenceEntry {
+                nip: r.nip,
+                nama: r.nama,
+                check_ins: r.check_ins.into_iter().map(entry).collect(),
+                place: r.tempat.map(|t| WfhPlace {
+                    lat: t.tempat.lat,
+                    lon: t.tempat.lon,
+                    alamat: t.alamat,
+                    confirmed_by: t.dikonfirmasi_oleh,
+                }),
             })
             .collect())
     }

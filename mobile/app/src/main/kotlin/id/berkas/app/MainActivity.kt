@@ -6,8 +6,11 @@ import android.os.Bundle
 import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
 import androidx.activity.viewModels
+import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.DropdownMenu
+import androidx.compose.material3.DropdownMenuItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.NavigationBar
 import androidx.compose.material3.NavigationBarItem
@@ -18,6 +21,8 @@ import androidx.compose.runtime.CompositionLocalProvider
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableIntStateOf
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
@@ -84,12 +89,30 @@ private fun Main(nip: String, model: AppModel) {
     val sync by model.sync.state.collectAsStateWithLifecycle()
     // The hub ended the session (revoked): back to the sign-in form, records kept.
     LaunchedEffect(sync.signInAgain) { if (sync.signInAgain) model.session.recheck() }
-    val tabs = listOf(R.string.tab_record, R.string.tab_layanan, R.string.tab_requests, R.string.tab_documents, R.string.tab_helpdesk, R.string.tab_presence, R.string.tab_sync)
+    // Four errands in the bar and the rest behind "Lainnya": seven labels do not fit a phone.
+    val primary = listOf(0 to R.string.tab_record, 1 to R.string.tab_layanan, 2 to R.string.tab_requests, 5 to R.string.tab_presence)
+    val more = listOf(3 to R.string.tab_documents, 4 to R.string.tab_helpdesk, 6 to R.string.tab_sync)
+    var moreOpen by remember { mutableStateOf(false) }
     Scaffold(bottomBar = {
         NavigationBar {
-            tabs.forEachIndexed { i, label ->
+            primary.forEach { (i, label) ->
                 NavigationBarItem(selected = tab == i, onClick = { tab = i }, icon = {}, label = { Text(stringResource(label)) })
             }
+            val inMore = more.firstOrNull { it.first == tab }
+            NavigationBarItem(
+                selected = inMore != null,
+                onClick = { moreOpen = true },
+                icon = {
+                    Box {
+                        DropdownMenu(expanded = moreOpen, onDismissRequest = { moreOpen = false }) {
+                            more.forEach { (i, label) ->
+                                DropdownMenuItem(text = { Text(stringResource(label)) }, onClick = { tab = i; moreOpen = false })
+                            }
+                        }
+                    }
+                },
+                label = { Text(stringResource(inMore?.second ?: R.string.tab_more)) },
+            )
         }
     }) { padding ->
         val m = Modifier.padding(padding)

@@ -90,6 +90,8 @@ fun PresenceScreen(nip: String, vm: PresenceViewModel, activity: ActivityViewMod
         if (granted) withFix(action) else { pending = action; permission.launch(Manifest.permission.ACCESS_FINE_LOCATION) }
     }
     LaunchedEffect(nip) { vm.load(nip) }
+    // An atasan sees their direct reports' check-ins of the day (online; nothing shown offline).
+    LaunchedEffect(state.today) { if (state.today.isNotEmpty()) vm.loadReports(state.today, quiet = true) }
     LazyColumn(modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         item {
             Text(state.today, style = MaterialTheme.typography.titleMedium)
@@ -124,5 +126,9 @@ fun PresenceScreen(nip: String, vm: PresenceViewModel, activity: ActivityViewMod
             Button(onClick = { located { vm.setPlace(nip, it, alamat) } }) { Text(stringResource(R.string.presence_set_place)) }
         }
         item { ActivitySection(nip, state.today, activity) }
+        if (state.reports.isNotEmpty()) {
+            item { Text(stringResource(R.string.presence_reports), style = MaterialTheme.typography.titleSmall) }
+            items(state.reports) { r -> Text(vm.reportSummary(r)) }
+        }
     }
 }

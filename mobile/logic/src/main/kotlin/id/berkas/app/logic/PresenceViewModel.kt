@@ -2,6 +2,7 @@ package id.berkas.app.logic
 
 import id.berkas.core.CheckInEntry
 import id.berkas.core.LocationFix
+import id.berkas.core.ReportPresenceEntry
 import id.berkas.core.WfhPlace
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
@@ -14,7 +15,9 @@ import kotlinx.coroutines.launch
  * from the phone's location, offline too: sent at the next sync), leaves home with a reason
  * (izin keluar, told to the atasan), and sets their work-from-home place once. The screen shows
  * today's check-ins with the report time each answers and its flags in words; the app asks the
- * OS for one fix when the ASN taps, never tracks between check-ins.
+ * OS for one fix when the ASN taps, never tracks between check-ins. An atasan also sees their
+ * direct reports' check-ins of the day (online: the hub knows who reports to whom, and audits
+ * each read), with an izin keluar's reason.
  */
 class PresenceViewModel(private val repo: BerkasRepository, private val scope: CoroutineScope, var lang: Lang = Lang.ID) {
     data class State(
@@ -24,6 +27,8 @@ class PresenceViewModel(private val repo: BerkasRepository, private val scope: C
         val nextReport: String? = null,
         val checkIns: List<CheckInEntry> = emptyList(),
         val place: WfhPlace? = null,
+        /** As an atasan: the direct reports' check-ins of the day shown. */
+        val reports: List<ReportPresenceEntry> = emptyList(),
         val error: String? = null,
         val notice: String? = null,
     )
@@ -50,6 +55,26 @@ class PresenceViewModel(private val repo: BerkasRepository, private val scope: C
             )
             is Outcome.Failed -> failed(r)
         }
+    }
+
+    /**
+     * As an atasan: the direct reports' check-ins of [date] (today when null). [quiet] when the
+     * screen asks on its own: offline, or an account with no record, shows no reports and no error.
+     */
+    fun loadReports(date: String? = null, quiet: Boolean = false): Job = scope.launch {
+        val day = date ?: _state.value.today.ifEmpty { (repo.presenceToday() as? Outcome.Ok)?.value?.firstOrNull().orEmpty() }
+        when (val r = repo.reportPresence(day)) {
+            is Outcome.Ok -> _state.value = _state.value.copy(reports = r.value, error = null)
+            is Outcome.Failed -> if (quiet) _state.value = _state.value.copy(reports = emptyList()) else failed(r)
+        }
+    }
+
+    /** A report's line: how many check-ins, and who left home and why. */
+    fun reportSummary(r: ReportPresenceEntry): String {
+        val id = lang == Lang.ID
+        if (r.checkIns.isEmpty()) return if (id) "${r.nama}: belum melapor" else "${r.nama}: no check-in yet"
+        val times = r.checkIns.joinToString(", ") { c -> (c.reportTime ?: "-") + if (c.izinKeluar) (if (id) " izin keluar: " else " out: ") + (c.alasan ?: "") else "" }
+        return "${r.nama}: $times"
     }
 
     /** Reports [fix] as the ASN's whereabouts now; [date] is the day to list afterwards. */

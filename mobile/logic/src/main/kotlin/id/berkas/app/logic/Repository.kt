@@ -21,6 +21,7 @@ import id.berkas.core.RecapLineEntry
 import id.berkas.core.RecordView
 import id.berkas.core.RefOption
 import id.berkas.core.ReportDayEntry
+import id.berkas.core.ReportPresenceEntry
 import id.berkas.core.SessionEntry
 import id.berkas.core.SignedStatement
 import id.berkas.core.SyncListener
@@ -183,6 +184,7 @@ class BerkasRepository(
     suspend fun activities(nip: String, day: String?): Outcome<List<ActivityEntry>> = blocking { profile().activities(nip, day) }
     suspend fun submitActivities(nip: String, day: String): Outcome<List<ActivityEntry>> = blocking { profile().submitActivities(nip, day) }
     suspend fun reportDays(day: String?): Outcome<List<ReportDayEntry>> = call { profile().reportDays(day) }
+    suspend fun reportPresence(day: String): Outcome<List<ReportPresenceEntry>> = call { profile().reportPresence(day) }
     suspend fun decideReportDay(nip: String, day: String, approve: Boolean, alasan: String?): Outcome<String> =
         call { profile().decideReportDay(nip, day, approve, alasan) }
 

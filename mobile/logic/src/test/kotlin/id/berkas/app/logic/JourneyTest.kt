@@ -417,8 +417,27 @@ class JourneyTest {
         mine.load(report, day2).join()
         mine.add(report, "Rekap kehadiran", "Menyusun rekap kehadiran WFH", menit = "60", tambahan = true).join()
         mine.submit(report).join()
+        // On day 2 the report also left home to see a doctor, told to the atasan with the reason.
+        val presence = PresenceViewModel(phone.repo, this)
+        presence.leaveHome(report, fix(-6.1301, 106.1503, wib(today.minusDays(1), 12, 10)), "Berobat ke puskesmas", day2).join()
+        assertEquals(null, presence.state.value.error)
         phone.sync.sync().join()
         assertEquals(null, phone.sync.state.value.error)
+
+        // The atasan on their own phone sees where the report was and why they left home.
+        val atasanPresence = App(File(temp.root, "phone-atasan-hadir"), MemoryKeys(), this)
+        atasanPresence.session.start().join()
+        LoginViewModel(atasanPresence.repo, this).login(url, boss, password).join()
+        val reports = PresenceViewModel(atasanPresence.repo, this)
+        reports.loadReports(day2).join()
+        val seen = reports.state.value.reports.single { it.nip == report }
+        assertEquals(listOf("Berobat ke puskesmas"), seen.checkIns.filter { it.izinKeluar }.map { it.alasan })
+        assertTrue(reports.reportSummary(seen), reports.reportSummary(seen).contains("izin keluar: Berobat ke puskesmas"))
+        assertEquals(-6.1301, seen.checkIns.single().lat, 1e-6)
+        // The report is nobody's atasan: nothing to see from their phone.
+        presence.loadReports(day2).join()
+        assertTrue(presence.state.value.reports.isEmpty())
+        assertEquals(null, presence.state.value.error)
 
         // The atasan on their own phone: two days wait; one approved, one returned with a reason.
         val atasan = App(File(temp.root, "phone-atasan"), MemoryKeys(), this)
