@@ -10,9 +10,11 @@ use berkas_core::authz::{self, Action, Scope, Target};
 use berkas_core::model::Entity;
 use berkas_core::presensi::rekap::{self as recap, PersonRows};
 use berkas_core::presensi::{PengaturanKerja, PresensiBawahan, Rekap};
+use berkas_core::sync::RowState;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiQuery};
@@ -77,6 +79,48 @@ pub async fn publish(
     Ok(Json(detail))
 }
 
+/// The people of `staff` with what a recap of `day` reads, by unit: their data utama, place and
+/// leave, and only the check-ins taken that local day (by the check-in times' index), never
+/// every check-in of every record.
+pub(crate) async fn people_of(
+    state: &AppState,
+    rules: &PengaturanKerja,
+    staff: Vec<PegawaiEntry>,
+    unit: Option<&str>,
+    day: NaiveDate,
+) -> Result<Vec<(String, Vec<PersonRows>)>, ApiError> {
+    let ids: Vec<String> = staff.iter().map(|e| e.id.clone()).collect();
+    let wanted = vec![Entity::DataUtama, Entity::TempatWfh, Entity::Cuti];
+    let mut rows = state.store.rows_of_many_in(ids, wanted).await?;
+    let from = rules
+        .moment(day, NaiveTime::MIN)
+        .ok_or_else(|| ApiError::bad_request("presensi.tanggal", format!("{day} has no start in the zone")))?;
+    let to = from + chrono::Duration::days(1);
+    let mut fixes: HashMap<String, Vec<(String, RowState)>> = HashMap::new();
+    for (pegawai, row, s) in
+        state.store.check_ins_between(unit.map(str::to_string), from.timestamp(), to.timestamp()).await?
+    {
+        fixes.entry(pegawai).or_default().push((row, s));
+    }
+    let mut units: Vec<(String, Vec<PersonRows>)> = Vec::new();
+    for e in staff {
+        let own = rows.remove(&e.id).unwrap_or_default();
+        let mut person = PersonRows { nip: e.nip, nama: e.nama, unit: e.unit.clone(), ..PersonRows::default() };
+        for (entity, row, s) in own.into_iter().filter(|(_, _, s)| s.is_live()) {
+            person.take(&e.id, entity, row, s.values);
+        }
+        for (row, s) in fixes.remove(&e.id).unwrap_or_default().into_iter().filter(|(_, s)| s.is_live()) {
+            person.take(&e.id, Entity::Presensi, row, s.values);
+        }
+        let unit = e.unit.unwrap_or_default();
+        match units.iter_mut().find(|(u, _)| *u == unit) {
+            Some((_, people)) => people.push(person),
+            None => units.push((unit, vec![person])),
+        }
+    }
+    Ok(units)
+}
+
 /// Every record of `unit`, page by page.
 pub(crate) async fn staff_of(state: &AppState, unit: Option<&str>) -> Result<Vec<PegawaiEntry>, ApiError> {
     const PAGE: u32 = 5000;
@@ -131,21 +175,7 @@ pub async fn rekap(
             ))
         }
     };
-    let ids: Vec<String> = staff.iter().map(|e| e.id.clone()).collect();
-    let mut rows = state.store.rows_of_many(ids).await?;
-    let mut units: Vec<(String, Vec<PersonRows>)> = Vec::new();
-    for e in staff {
-        let own = rows.remove(&e.id).unwrap_or_default();
-        let mut person = PersonRows { nip: e.nip, nama: e.nama, unit: e.unit.clone(), ..PersonRows::default() };
-        for (entity, row, s) in own.into_iter().filter(|(_, _, s)| s.is_live()) {
-            person.take(&e.id, entity, row, s.values);
-        }
-        let unit = e.unit.unwrap_or_default();
-        match units.iter_mut().find(|(u, _)| *u == unit) {
-            Some((_, people)) => people.push(person),
-            None => units.push((unit, vec![person])),
-        }
-    }
+    let mut units = people_of(&state, &rules, staff, q.unit.as_deref(), day).await?;
     units.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out: Vec<Rekap> =
         units.iter().map(|(unit, people)| recap::rekap(&rules, unit, window, as_of, people)).collect();

@@ -9,18 +9,17 @@ use axum::extract::State;
 use axum::Json;
 use berkas_core::authz::{self, Action, Target};
 use berkas_core::model::Entity;
-use berkas_core::presensi::rekap::{self as recap, check_in_of, PersonRows};
+use berkas_core::presensi::rekap as recap;
 use berkas_core::presensi::PengaturanKerja;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::presensi_api::{published, staff_of};
+use crate::presensi_api::{people_of, published, staff_of};
 use crate::state::AppState;
-use crate::store::PegawaiEntry;
 
 /// What a purge did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -39,43 +38,34 @@ pub async fn purge(state: &AppState, now: DateTime<Utc>) -> Result<Pangkas, ApiE
     let rules = published(state).await?.unwrap_or_else(|| PengaturanKerja::in_force(now));
     let kept_from = rules.kept_from(now);
     let mut done = Pangkas { disimpan_sejak: kept_from, lokasi_dihapus: 0, rekap_disimpan: 0 };
-    // Which records hold old fixes: a scan of the check-ins by key, a page at a time.
+    let Some(cutoff) = rules.moment(kept_from, NaiveTime::MIN) else { return Ok(done) };
     let offset = rules.zona.offset();
-    let mut holders: BTreeSet<String> = BTreeSet::new();
-    let mut after = String::new();
-    loop {
-        let page = state.store.entity_rows_after(Entity::Presensi, &after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.1.clone();
-        let full = page.len() == PAGE as usize;
-        for (pegawai, row, s) in page {
-            let taken = check_in_of(&rules, row, &s.values, None).judged.taken_at;
-            if taken.with_timezone(&offset).date_naive() < kept_from {
-                holders.insert(pegawai);
+    // The old fixes by the check-in times' index, by unit and local day.
+    let mut units: BTreeMap<String, (Vec<String>, BTreeSet<NaiveDate>)> = BTreeMap::new();
+    let mut unit_of: HashMap<String, String> = HashMap::new();
+    for (pegawai, row, taken) in state.store.check_ins_before(cutoff.timestamp()).await? {
+        let unit = match unit_of.get(&pegawai) {
+            Some(u) => u.clone(),
+            None => {
+                let u = state.store.pegawai_by_id(&pegawai).await?.and_then(|e| e.unit).unwrap_or_default();
+                unit_of.insert(pegawai.clone(), u.clone());
+                u
             }
-        }
-        if !full {
-            break;
-        }
+        };
+        let day = DateTime::from_timestamp(taken, 0).map(|t| t.with_timezone(&offset).date_naive());
+        let entry = units.entry(unit).or_default();
+        entry.0.push(row);
+        entry.1.extend(day);
     }
-    let mut units: BTreeSet<String> = BTreeSet::new();
-    for id in holders {
-        if let Some(e) = state.store.pegawai_by_id(&id).await? {
-            units.insert(e.unit.unwrap_or_default());
-        }
-    }
-    for unit in units {
-        let staff = staff_of(state, Some(&unit)).await?;
-        let (people, old) = unit_rows(state, &rules, staff, kept_from).await?;
-        if old.is_empty() {
-            continue;
-        }
+    for (unit, (old, days)) in units {
         // The counts first: a purge cut short leaves fixes to purge again, never a day
         // without its figures.
-        let days: BTreeSet<NaiveDate> = old.iter().filter_map(|(_, d)| *d).collect();
         let mut counts = Vec::new();
+        let staff = staff_of(state, Some(&unit)).await?;
         for day in days {
             let rules = rules.covering(day);
+            let people = people_of(state, &rules, staff.clone(), Some(&unit), day).await?;
+            let Some((_, people)) = people.into_iter().find(|(u, _)| *u == unit) else { continue };
             for jam in &rules.jam_lapor {
                 let Ok(window) = recap::window_for(&rules, day, *jam) else { continue };
                 let mut r = recap::rekap(&rules, &unit, window, now, &people);
@@ -87,44 +77,9 @@ pub async fn purge(state: &AppState, now: DateTime<Utc>) -> Result<Pangkas, ApiE
         }
         done.rekap_disimpan += counts.len();
         state.store.keep_rekap_counts(counts).await?;
-        let ids = old.into_iter().map(|(id, _)| id).collect();
-        done.lokasi_dihapus += state.store.purge_rows(Entity::Presensi, ids).await?;
+        done.lokasi_dihapus += state.store.purge_rows(Entity::Presensi, old).await?;
     }
     Ok(done)
-}
-
-/// Check-ins read per page of the scan.
-const PAGE: u32 = 5000;
-
-/// A unit's people with the rows a recap reads, and its check-ins taken before `kept_from`:
-/// row id, and the local day of a live one (a deleted one counted in no recap).
-async fn unit_rows(
-    state: &AppState,
-    rules: &PengaturanKerja,
-    staff: Vec<PegawaiEntry>,
-    kept_from: NaiveDate,
-) -> Result<(Vec<PersonRows>, Vec<(String, Option<NaiveDate>)>), ApiError> {
-    let offset = rules.zona.offset();
-    let mut rows = state.store.rows_of_many(staff.iter().map(|e| e.id.clone()).collect()).await?;
-    let (mut people, mut old) = (Vec::with_capacity(staff.len()), Vec::new());
-    for e in staff {
-        let mut person = PersonRows { nip: e.nip, nama: e.nama, unit: e.unit, ..PersonRows::default() };
-        for (entity, row, s) in rows.remove(&e.id).unwrap_or_default() {
-            if entity == Entity::Presensi {
-                // Tombstones too: a deleted fix's logged changes still carry where it was.
-                let taken = check_in_of(rules, row.clone(), &s.values, None).judged.taken_at;
-                let day = taken.with_timezone(&offset).date_naive();
-                if day < kept_from {
-                    old.push((row.clone(), s.is_live().then_some(day)));
-                }
-            }
-            if s.is_live() {
-                person.take(&e.id, entity, row, s.values);
-            }
-        }
-        people.push(person);
-    }
-    Ok((people, old))
 }
 
 /// The kept counts of a day's report time, by unit.

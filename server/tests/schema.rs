@@ -147,15 +147,31 @@ async fn a_store_at_version_2_gains_reset_codes_and_devices_postgres() {
 }
 
 /// Twelve hubs open one new store at once, `rounds` times over (a lost race is rare in one).
-/// A store release 4 wrote (before fixes were purged) gains the table of kept recap counts,
-/// and keeps what it held.
+/// A store release 4 wrote (before fixes were purged) gains the table of kept recap counts and
+/// the check-in times, filled for the check-ins it held, and keeps what it held.
 async fn a_store_at_version_4_gains_the_kept_recap_counts(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
     let place = common::fresh_place(backend, dir.path()).await;
     let store = common::open(&place).await.expect("create");
     store.set_setting("demo.seeded", "48").await.expect("write");
+    // A check-in release 4 took, before check-in times were indexed.
+    let mut fields = berkas_core::model::FieldMap::new();
+    fields.insert("jenis".into(), berkas_core::model::Value::Text("HADIR".into()));
+    fields.insert("waktu_perangkat".into(), berkas_core::model::Value::Text("2026-09-01T02:05:00.000Z".into()));
+    let check_in = berkas_core::sync::Change {
+        id: "c-1".into(),
+        entity: berkas_core::model::Entity::Presensi,
+        row: "p-1".into(),
+        pegawai: "pg-1".into(),
+        delete: false,
+        fields,
+        hlc: berkas_core::sync::HlcClock::default().tick(1_000),
+        device: "phone".into(),
+        base: None,
+    };
+    store.apply(check_in, "asn").await.expect("check-in");
     drop(store);
-    let drop_new = "DROP TABLE presensi_jumlah";
+    let drop_new = "DROP TABLE presensi_jumlah; DROP TABLE presensi_waktu";
     match &place {
         Place::Sqlite(path) => {
             rusqlite::Connection::open(path).expect("open file").execute_batch(drop_new).expect("drop")
@@ -166,6 +182,12 @@ async fn a_store_at_version_4_gains_the_kept_recap_counts(backend: Backend) {
 
     let store = common::open(&place).await.expect("open a version 4 store");
     assert_eq!(stored_version(&place).await, LATEST);
+    let taken = chrono::DateTime::parse_from_rfc3339("2026-09-01T02:05:00Z").expect("time").timestamp();
+    assert_eq!(
+        store.check_ins_before(i64::MAX).await.expect("the times are there"),
+        vec![("pg-1".to_string(), "p-1".to_string(), taken)],
+        "the check-in it held is indexed by when it was taken"
+    );
     let kept = vec![("UNIT-A".to_string(), "2026-09-01".to_string(), "11:30".to_string(), "{}".to_string())];
     store.keep_rekap_counts(kept.clone()).await.expect("the table is there");
     let mut again = kept.clone();

@@ -140,6 +140,13 @@ pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
 }
 
+/// When a check-in was taken, from its stored fields: the satellites' time when the fix has it,
+/// else the device's (what `check_in_of` judges it by).
+pub fn taken_of(v: &FieldMap) -> Option<DateTime<Utc>> {
+    let at = |f: &str| text(v, f).and_then(|t| parse_time(&t));
+    at("waktu_gps").or_else(|| at("waktu_perangkat"))
+}
+
 /// A check-in from its stored fields, judged by `rules` against the registered place.
 pub fn check_in_of(rules: &PengaturanKerja, id: String, v: &FieldMap, home: Option<Tempat>) -> CheckIn {
     let fix = Fix {

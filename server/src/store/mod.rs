@@ -253,16 +253,25 @@ pub trait Storage: Send + Sync + 'static {
     /// record with no rows is absent.
     async fn rows_of_many(&self, pegawai_ids: Vec<String>) -> StoreResult<HashMap<String, Vec<StoredRow>>>;
 
-    /// A page of the rows of one entity in row-id order after `after`: `(pegawai id, row id,
-    /// state)`; a scan by key, for the retention purge.
-    async fn entity_rows_after(
+    /// The rows of many records of the given entities only, by pegawai id (a recap reads the
+    /// data utama, place and leave, not every check-in ever made).
+    async fn rows_of_many_in(
         &self,
-        entity: Entity,
-        after: &str,
-        limit: u32,
+        pegawai_ids: Vec<String>,
+        entities: Vec<Entity>,
+    ) -> StoreResult<HashMap<String, Vec<StoredRow>>>;
+    /// The check-ins taken in `[from, to)` (Unix seconds), of `unit` or of every unit:
+    /// `(pegawai id, row id, state)`, deleted ones too.
+    async fn check_ins_between(
+        &self,
+        unit: Option<String>,
+        from: i64,
+        to: i64,
     ) -> StoreResult<Vec<(String, String, RowState)>>;
-    /// Deletes rows of `entity` and every logged change to them, atomically: what the retention
-    /// period ends (presence fixes). How many rows went.
+    /// The check-ins taken before `before` (Unix seconds): `(pegawai id, row id, taken)`.
+    async fn check_ins_before(&self, before: i64) -> StoreResult<Vec<(String, String, i64)>>;
+    /// Deletes rows of `entity` and every logged change to them (and their place in the check-in
+    /// times), atomically: what the retention period ends (presence fixes). How many rows went.
     async fn purge_rows(&self, entity: Entity, row_ids: Vec<String>) -> StoreResult<u64>;
     /// Keeps recap counts `(unit, tanggal, jam, rekap JSON)`; counts kept before stay as they were.
     async fn keep_rekap_counts(&self, counts: Vec<(String, String, String, String)>) -> StoreResult<()>;

@@ -150,10 +150,33 @@ async fn migrate(client: &mut deadpool_postgres::Client) -> StoreResult<()> {
         let found: i64 = tx.query_opt("SELECT version FROM schema_version", &[]).await?.map_or(0, |r| r.get(0));
         let Some(step) = schema::steps_after(found, STEPS)?.first() else { return Ok(tx.commit().await?) };
         tx.batch_execute(step).await?;
+        if found + 1 == schema::CHECK_IN_TIMES_STEP {
+            fill_check_in_times(&tx).await?;
+        }
         tx.batch_execute("DELETE FROM schema_version").await?;
         tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(found + 1)]).await?;
         tx.commit().await?;
     }
+}
+
+/// The check-in times of the check-ins a store held before they were indexed.
+async fn fill_check_in_times(tx: &tokio_postgres::Transaction<'_>) -> StoreResult<()> {
+    let rows = tx.query("SELECT row_id, pegawai_id, state FROM rows WHERE entity = 'presensi'", &[]).await?;
+    let (mut ids, mut owners, mut times) = (Vec::new(), Vec::new(), Vec::new());
+    for r in rows {
+        if let Some(taken) = schema::taken_second(&serde_json::from_str(r.get(2))?) {
+            ids.push(r.get::<_, String>(0));
+            owners.push(r.get::<_, String>(1));
+            times.push(taken);
+        }
+    }
+    tx.execute(
+        "INSERT INTO presensi_waktu (row_id, pegawai_id, taken)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING",
+        &[&ids, &owners, &times],
+    )
+    .await?;
+    Ok(())
 }
 
 impl PostgresStorage {
@@ -528,19 +551,48 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
-    async fn entity_rows_after(
+    async fn rows_of_many_in(
         &self,
-        entity: Entity,
-        after: &str,
-        limit: u32,
+        pegawai_ids: Vec<String>,
+        entities: Vec<Entity>,
+    ) -> StoreResult<HashMap<String, Vec<StoredRow>>> {
+        let wanted: Vec<String> = entities.into_iter().map(entity_name).collect();
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query(
+                "SELECT pegawai_id, entity, row_id, state FROM rows
+                 WHERE pegawai_id = ANY($1::text[]) AND entity = ANY($2::text[])
+                 ORDER BY pegawai_id, entity, row_id",
+                &[&pegawai_ids, &wanted],
+            )
+            .await?;
+        let mut out: HashMap<String, Vec<StoredRow>> = HashMap::new();
+        for r in rows {
+            if let Some(e) = entity_from(r.get(1)) {
+                out.entry(r.get(0)).or_default().push((e, r.get(2), serde_json::from_str(r.get(3))?));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn check_ins_between(
+        &self,
+        unit: Option<String>,
+        from: i64,
+        to: i64,
     ) -> StoreResult<Vec<(String, String, RowState)>> {
         let rows = self
             .pool
             .get()
             .await?
             .query(
-                "SELECT pegawai_id, row_id, state FROM rows WHERE entity = $1 AND row_id > $2 ORDER BY row_id LIMIT $3",
-                &[&entity_name(entity), &after, &i64::from(limit)],
+                "SELECT w.pegawai_id, w.row_id, r.state FROM presensi_waktu w
+                 JOIN rows r ON r.entity = 'presensi' AND r.row_id = w.row_id
+                 JOIN pegawai p ON p.id = w.pegawai_id
+                 WHERE w.taken >= $1 AND w.taken < $2 AND ($3::text IS NULL OR p.unit = $3)",
+                &[&from, &to, &unit],
             )
             .await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -550,11 +602,24 @@ impl Storage for PostgresStorage {
         Ok(out)
     }
 
+    async fn check_ins_before(&self, before: i64) -> StoreResult<Vec<(String, String, i64)>> {
+        let rows = self
+            .pool
+            .get()
+            .await?
+            .query("SELECT pegawai_id, row_id, taken FROM presensi_waktu WHERE taken < $1 ORDER BY taken", &[&before])
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
     async fn purge_rows(&self, entity: Entity, row_ids: Vec<String>) -> StoreResult<u64> {
         let name = entity_name(entity);
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         tx.execute("DELETE FROM changes WHERE entity = $1 AND row_id = ANY($2::text[])", &[&name, &row_ids]).await?;
+        if entity == Entity::Presensi {
+            tx.execute("DELETE FROM presensi_waktu WHERE row_id = ANY($1::text[])", &[&row_ids]).await?;
+        }
         let gone =
             tx.execute("DELETE FROM rows WHERE entity = $1 AND row_id = ANY($2::text[])", &[&name, &row_ids]).await?;
         tx.commit().await?;

@@ -94,10 +94,18 @@ pub(super) async fn apply_items(
 
     let mut rows = Rows::default();
     let mut index = Index::default();
+    let mut times = Times::default();
     for key in touched {
         let Some(Slot { state, pegawai, seq: Some(seq) }) = states.get(&key) else { continue };
         if key.0 == Entity::DataUtama {
             index.push(&key.1, state);
+        }
+        if key.0 == Entity::Presensi {
+            if let Some(taken) = super::schema::taken_second(state) {
+                times.row.push(key.1.clone());
+                times.pegawai.push(pegawai.clone());
+                times.taken.push(taken);
+            }
         }
         rows.push(&key, pegawai, serde_json::to_string(state)?, *seq);
     }
@@ -159,15 +167,36 @@ pub(super) async fn apply_items(
             _ => e.into(),
         })
     };
+    let write_times = async {
+        if times.row.is_empty() {
+            return Ok(0);
+        }
+        tx.execute(
+            "INSERT INTO presensi_waktu (row_id, pegawai_id, taken)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[])
+             ON CONFLICT (row_id) DO UPDATE SET taken = EXCLUDED.taken",
+            &[&times.row, &times.pegawai, &times.taken],
+        )
+        .await
+    };
     // Pipelined: when the index refuses, the others may answer "transaction aborted" first, so
     // the index's answer is looked at first.
-    let (log_done, refused_done, rows_done, index_done) =
-        tokio::join!(write_log, write_refused, write_rows, write_index);
+    let (log_done, refused_done, rows_done, index_done, times_done) =
+        tokio::join!(write_log, write_refused, write_rows, write_index, write_times);
     index_done?;
     log_done?;
     refused_done?;
     rows_done?;
+    times_done?;
     Ok(out)
+}
+
+/// Columns of the check-in times (the recap's and the purge's index).
+#[derive(Default)]
+struct Times {
+    row: Vec<String>,
+    pegawai: Vec<String>,
+    taken: Vec<i64>,
 }
 
 /// A row as the batch leaves it: its merged state, the pegawai it is written under, and the

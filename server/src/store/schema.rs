@@ -51,7 +51,10 @@ CREATE INDEX IF NOT EXISTS users_pegawai ON users(pegawai_id);
 "#;
 
 /// Step 5: a recap's counts without its lines, per unit, day and report time, kept when the
-/// day's fixes are purged (`presensi_retensi`).
+/// day's fixes are purged (`presensi_retensi`); and when each check-in was taken (Unix seconds,
+/// the satellites' time else the device's), so a recap reads one day's fixes and the purge the
+/// old ones by index instead of every check-in of every record. Filled for the check-ins a store
+/// already holds by `fill_check_in_times` in the same transaction.
 pub(crate) const STEP_5: &str = r#"
 CREATE TABLE IF NOT EXISTS presensi_jumlah (
     unit TEXT NOT NULL,
@@ -60,7 +63,21 @@ CREATE TABLE IF NOT EXISTS presensi_jumlah (
     rekap TEXT NOT NULL,
     PRIMARY KEY (tanggal, jam, unit)
 );
+CREATE TABLE IF NOT EXISTS presensi_waktu (
+    row_id TEXT PRIMARY KEY,
+    pegawai_id TEXT NOT NULL,
+    taken BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS presensi_waktu_taken ON presensi_waktu(taken);
 "#;
+
+/// The step after which the check-in times are filled from the rows already held.
+pub(crate) const CHECK_IN_TIMES_STEP: i64 = 5;
+
+/// When a check-in row was taken, as the index keeps it; `None` for a row without a time.
+pub(crate) fn taken_second(state: &berkas_core::sync::RowState) -> Option<i64> {
+    berkas_core::presensi::rekap::taken_of(&state.values).map(|t| t.timestamp())
+}
 
 /// The steps still to run on a store at `found`, or the refusal of a store from a newer build.
 pub(crate) fn steps_after(found: i64, steps: &'static [&'static str]) -> StoreResult<&'static [&'static str]> {

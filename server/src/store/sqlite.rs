@@ -158,9 +158,27 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
         let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let Some(step) = schema::steps_after(found, STEPS)?.first() else { return Ok(tx.commit()?) };
         tx.execute_batch(step)?;
+        if found + 1 == schema::CHECK_IN_TIMES_STEP {
+            fill_check_in_times(&tx)?;
+        }
         tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
     }
+}
+
+/// The check-in times of the check-ins a store held before they were indexed.
+fn fill_check_in_times(tx: &rusqlite::Transaction<'_>) -> StoreResult<()> {
+    let mut st = tx.prepare("SELECT row_id, pegawai_id, state FROM rows WHERE entity = 'presensi'")?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut put = tx.prepare("INSERT OR IGNORE INTO presensi_waktu (row_id, pegawai_id, taken) VALUES (?1, ?2, ?3)")?;
+    for (row, pegawai, state) in rows {
+        if let Some(taken) = schema::taken_second(&serde_json::from_str(&state)?) {
+            put.execute(params![row, pegawai, taken])?;
+        }
+    }
+    Ok(())
 }
 
 fn read_signature(c: &Connection, code: &str) -> StoreResult<Option<SignatureRecord>> {
@@ -622,19 +640,58 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn entity_rows_after(
+    async fn rows_of_many_in(
         &self,
-        entity: Entity,
-        after: &str,
-        limit: u32,
+        pegawai_ids: Vec<String>,
+        entities: Vec<Entity>,
+    ) -> StoreResult<HashMap<String, Vec<StoredRow>>> {
+        let wanted: Vec<String> = entities.into_iter().map(entity_name).collect();
+        // One look-up per record by its index; only the wanted entities' states are parsed.
+        let marks: Vec<String> = (0..wanted.len()).map(|i| format!("?{}", i + 2)).collect();
+        let sql = format!(
+            "SELECT entity, row_id, state FROM rows WHERE pegawai_id = ?1 AND entity IN ({})",
+            marks.join(", ")
+        );
+        self.run(move |c| {
+            let mut st = c.prepare_cached(&sql)?;
+            let mut out = HashMap::with_capacity(pegawai_ids.len());
+            for id in pegawai_ids {
+                let args = std::iter::once(&id).chain(wanted.iter());
+                let raw = st
+                    .query_map(rusqlite::params_from_iter(args), |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut rows = Vec::with_capacity(raw.len());
+                for (e, row, state) in raw {
+                    if let Some(e) = entity_from(&e) {
+                        rows.push((e, row, serde_json::from_str(&state)?));
+                    }
+                }
+                if !rows.is_empty() {
+                    out.insert(id, rows);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn check_ins_between(
+        &self,
+        unit: Option<String>,
+        from: i64,
+        to: i64,
     ) -> StoreResult<Vec<(String, String, RowState)>> {
-        let (name, after) = (entity_name(entity), after.to_string());
         self.run(move |c| {
             let mut st = c.prepare_cached(
-                "SELECT pegawai_id, row_id, state FROM rows WHERE entity = ?1 AND row_id > ?2 ORDER BY row_id LIMIT ?3",
+                "SELECT w.pegawai_id, w.row_id, r.state FROM presensi_waktu w
+                 JOIN rows r ON r.entity = 'presensi' AND r.row_id = w.row_id
+                 JOIN pegawai p ON p.id = w.pegawai_id
+                 WHERE w.taken >= ?1 AND w.taken < ?2 AND (?3 IS NULL OR p.unit = ?3)",
             )?;
             let raw = st
-                .query_map(params![name, after, limit], |r| {
+                .query_map(params![from, to, unit], |r| {
                     Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -642,6 +699,17 @@ impl Storage for SqliteStorage {
             for (pegawai, row, state) in raw {
                 out.push((pegawai, row, serde_json::from_str(&state)?));
             }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn check_ins_before(&self, before: i64) -> StoreResult<Vec<(String, String, i64)>> {
+        self.run(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT pegawai_id, row_id, taken FROM presensi_waktu WHERE taken < ?1 ORDER BY taken",
+            )?;
+            let out = st.query_map([before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
             Ok(out)
         })
         .await
@@ -662,6 +730,9 @@ impl Storage for SqliteStorage {
                 }
             }
             tx.execute("DELETE FROM changes WHERE entity = ?1 AND row_id IN (SELECT id FROM purge_ids)", [&name])?;
+            if entity == Entity::Presensi {
+                tx.execute("DELETE FROM presensi_waktu WHERE row_id IN (SELECT id FROM purge_ids)", [])?;
+            }
             let gone =
                 tx.execute("DELETE FROM rows WHERE entity = ?1 AND row_id IN (SELECT id FROM purge_ids)", [&name])?;
             tx.execute_batch("DELETE FROM purge_ids;")?;
@@ -936,6 +1007,15 @@ fn apply_in(tx: &rusqlite::Transaction<'_>, change: &Change, author: &str) -> St
          ON CONFLICT(entity, row_id) DO UPDATE SET state = excluded.state, seq = excluded.seq",
         params![entity, change.row, change.pegawai, serde_json::to_string(&state)?, seq],
     )?;
+    if change.entity == Entity::Presensi {
+        if let Some(taken) = schema::taken_second(&state) {
+            tx.prepare_cached(
+                "INSERT INTO presensi_waktu (row_id, pegawai_id, taken) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (row_id) DO UPDATE SET taken = excluded.taken",
+            )?
+            .execute(params![change.row, change.pegawai, taken])?;
+        }
+    }
     if change.entity == Entity::DataUtama {
         let text = |f: &str| state.values.get(f).and_then(Value::as_str).map(str::to_string);
         tx.execute(
