@@ -73,10 +73,11 @@ pub enum PresensiCmd {
         #[arg(long)]
         file: Option<std::path::PathBuf>,
     },
-    /// A unit's recap for one report time, from what had reached the hub by --as-of (now).
+    /// A unit's recap for one report time, from what had reached the hub by --as-of (now);
+    /// without --unit, the BKD's daily recap across every unit, from the hub.
     Rekap {
         #[arg(long)]
-        unit: String,
+        unit: Option<String>,
         #[arg(long)]
         date: String,
         /// The report time, HH:MM (07:30, 11:30, 15:30).
@@ -180,6 +181,25 @@ fn rekap_text(r: &Rekap, lang: Lang) -> String {
     s
 }
 
+/// The BKD's recap across units: one line per unit with its counts and the office minimum.
+fn bkd_text(recaps: &[Rekap], lang: Lang) -> String {
+    let mut s = berkas_core::reports::rekap_bkd_title(recaps);
+    for r in recaps {
+        let counts: Vec<String> = r.jumlah.iter().map(|(k, n)| format!("{}: {n}", where_(*k, lang))).collect();
+        let m = &r.minimum_kantor;
+        s.push_str(&format!(
+            "\n  {:<16} {}; {} {}; {} {}",
+            r.unit,
+            counts.join(", "),
+            lang.pick("ditandai", "flagged"),
+            r.ditandai,
+            lang.pick("minimum di kantor", "office minimum"),
+            if m.terpenuhi { lang.pick("terpenuhi", "met") } else { lang.pick("TIDAK TERPENUHI", "NOT MET") }
+        ));
+    }
+    s
+}
+
 pub fn run(ctx: &Ctx, cmd: PresensiCmd) -> Result<(), CliError> {
     let lang = ctx.lang;
     let b = ctx.open()?;
@@ -242,10 +262,24 @@ pub fn run(ctx: &Ctx, cmd: PresensiCmd) -> Result<(), CliError> {
             let as_of = as_of.as_deref().map(|a| moment("as-of", a)).transpose()?.unwrap_or_else(Utc::now);
             let day = date(&d)?;
             let rt = crate::sync::runtime()?;
-            let r = rt.block_on(b.presensi_rekap_or_kept(&unit, day, jam, as_of, &SyncOptions::default()))?;
+            let opts = SyncOptions::default();
             let files = [(signed_pdf, ReportFormat::Pdf), (signed_xlsx, ReportFormat::Xlsx)];
+            let Some(unit) = unit else {
+                // The BKD's daily recap across units: the hub's rows, what goes to the governor.
+                let mut recaps = rt.block_on(b.hub_rekap(None, day, jam, Some(as_of), &opts))?;
+                for (path, format) in files.into_iter().filter_map(|(p, f)| p.map(|p| (p, f))) {
+                    let (signed, seen) = rt.block_on(b.signed_rekap_bkd(day, jam, as_of, format, &opts))?;
+                    signed
+                        .write(&path)
+                        .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
+                    recaps = seen;
+                }
+                ctx.out.emit(&recaps, || bkd_text(&recaps, lang));
+                return Ok(());
+            };
+            let r = rt.block_on(b.presensi_rekap_or_kept(&unit, day, jam, as_of, &opts))?;
             for (path, format) in files.into_iter().filter_map(|(p, f)| p.map(|p| (p, f))) {
-                let signed = rt.block_on(b.signed_rekap(&unit, day, jam, as_of, format, &SyncOptions::default()))?;
+                let signed = rt.block_on(b.signed_rekap(&unit, day, jam, as_of, format, &opts))?;
                 signed.write(&path).map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
             }
             ctx.out.emit(&r, || rekap_text(&r, lang));

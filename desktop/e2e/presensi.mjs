@@ -3,8 +3,9 @@
 // WIB of the last working day from a mock location, offline, then syncs; the unit's
 // facilitator opens the Kehadiran WFH screen, picks that day and 11.30, and sees the ASN at
 // home with the mock location and the late sync flagged, the rest of the unit not reported,
-// and confirms the ASN's place; the same recap as it stood on that day knew nothing of it. Run by scripts/test.sh after
-// helpdesk.mjs.
+// and confirms the ASN's place; the same recap as it stood on that day knew nothing of it. The
+// BKD admin then sees the daily recap across every unit and has the hub sign it. Run by
+// scripts/test.sh after helpdesk.mjs.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -91,7 +92,30 @@ try {
   await (await driver.$("#presensi-load")).click();
   await driver.waitUntil(async () => (await (await driver.$(row)).getAttribute("data-where")) === "TIDAK_LAPOR", { timeout: 20000 });
 
-  console.log(`e2e presensi: ${nip}'s mocked 11.10 report of ${day} shows at home and flagged; as of that day, not reported`);
+  // The BKD: the daily recap across every unit from the hub, signed for the governor.
+  await driver.deleteSession();
+  driver = await session(join(work, "desktop-admin"));
+  await driver.setWindowSize(1280, 900).catch(() => {});
+  await signIn(driver, url, "admin", password);
+  await (await driver.$("#nav-presensi")).waitForDisplayed({ timeout: 30000 });
+  await (await driver.$("#nav-presensi")).click();
+  await driver.waitUntil(async () => (await driver.execute(() => !!document.querySelector('#presensi-unit option[value="*"]'))), { timeout: 20000 });
+  await set("#presensi-unit", "*", "change");
+  await set("#presensi-date", day, "input");
+  await set("#presensi-window", "11:30", "change");
+  await (await driver.$("#presensi-load")).click();
+  await (await driver.$("#presensi-bkd")).waitForDisplayed({ timeout: 20000 });
+  const bkd = await driver.execute(() =>
+    Array.from(document.querySelectorAll("#presensi-bkd tbody tr")).map((tr) => [tr.dataset.unit, tr.children[1].textContent.trim(), tr.dataset.met]),
+  );
+  assert.deepEqual(bkd.map(([u]) => u), ["UNIT-A", "UNIT-B"], JSON.stringify(bkd));
+  assert.equal(bkd[0][1], "1", "the ASN at home in UNIT-A");
+  assert.ok(bkd.every(([, , met]) => met === "false"), "nobody at the office anywhere: the minimum is missed in every unit");
+  await driver.saveScreenshot(join(shots, "15-presensi-bkd.png"));
+  await (await driver.$("#presensi-export")).click();
+  await driver.waitUntil(async () => /rekap-wfh-bkd-.*\.pdf/.test(await (await driver.$("section")).getText()), { timeout: 30000 });
+
+  console.log(`e2e presensi: ${nip}'s mocked 11.10 report of ${day} shows at home and flagged; as of that day, not reported; the BKD's recap of every unit signed`);
   passed = true;
 } finally {
   await driver.deleteSession().catch(() => {});

@@ -231,6 +231,30 @@ async fn presence_through_the_hub(hub: HubProcess, tmp: &std::path::Path) {
     assert_eq!(status, 200);
     let units: Vec<&str> = all.as_array().expect("recaps").iter().filter_map(|r| r["unit"].as_str()).collect();
     assert_eq!(units, ["UNIT-A", "UNIT-B"]);
+    // The BKD's daily recap across units from its CLI, signed by the hub for the governor.
+    let bkd_pdf = tmp.join("rekap-bkd.pdf");
+    let bkd_arg = bkd_pdf.to_string_lossy().to_string();
+    let cli = berkas_cli(
+        &tmp.join("admin"),
+        &["--json", "presensi", "rekap", "--date", &day.to_string(), "--window", "11:30", "--signed-pdf", &bkd_arg],
+        None,
+    );
+    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+    let across: serde_json::Value = serde_json::from_slice(&cli.stdout).expect("JSON");
+    let home: Vec<(String, u64)> = across
+        .as_array()
+        .expect("recaps")
+        .iter()
+        .map(|r| (r["unit"].as_str().unwrap_or("").to_string(), r["jumlah"]["DI_RUMAH"].as_u64().unwrap_or(0)))
+        .collect();
+    assert_eq!(home, vec![("UNIT-A".to_string(), 2), ("UNIT-B".to_string(), 0)]);
+    let statement =
+        admin.verify_signed(&std::fs::read(&bkd_pdf).expect("pdf"), None).expect("the BKD's recap checks out");
+    assert_eq!(statement.kind, "presensi");
+    assert!(statement.title.contains("2 unit"), "{}", statement.title);
+    let by_fas =
+        berkas_cli(&tmp.join("fas-a"), &["presensi", "rekap", "--date", &day.to_string(), "--window", "11:30"], None);
+    assert!(!by_fas.status.success(), "every unit's recap is the BKD's");
 
     // The hub stamped each arrival; the phone learns it at its next sync.
     sync(&phones[0]).await;

@@ -5,6 +5,7 @@
 mod export;
 mod letter;
 mod pdf_text;
+mod presensi_bkd;
 mod presensi_file;
 mod progress_xlsx;
 
@@ -15,6 +16,7 @@ use crate::profile::Berkas;
 
 pub use export::{render, to_csv, to_pdf_coded, to_xlsx, ReportFormat};
 pub use letter::{letter_pdf, LetterLine};
+pub use presensi_bkd::{rekap_bkd_pdf, rekap_bkd_title, rekap_bkd_xlsx};
 pub use presensi_file::{rekap_pdf, rekap_title, rekap_xlsx};
 pub use progress_xlsx::progress_xlsx;
 

@@ -200,6 +200,46 @@ impl Berkas {
         }
     }
 
+    /// The BKD's daily recap across units for a report time as the hub knew it at `as_of` (its
+    /// own rows; a day past the retention period from the counts it kept), signed by the hub: a
+    /// PDF with its code on every page, or an XLSX with its `.sig` text. The recaps come back
+    /// too, for the screen.
+    pub async fn signed_rekap_bkd(
+        &self,
+        day: chrono::NaiveDate,
+        jam_lapor: chrono::NaiveTime,
+        as_of: chrono::DateTime<chrono::Utc>,
+        format: ReportFormat,
+        opts: &SyncOptions,
+    ) -> Result<(SignedExport, Vec<crate::presensi::Rekap>)> {
+        let recaps = self.hub_rekap(None, day, jam_lapor, Some(as_of), opts).await?;
+        let title: String =
+            crate::reports::rekap_bkd_title(&recaps).chars().filter(|c| !c.is_control()).take(200).collect();
+        let signed = match format {
+            ReportFormat::Pdf => {
+                let draw = |code: &str| Ok(crate::reports::rekap_bkd_pdf(&recaps, Some(code)));
+                self.sign_pdf("presensi", &title, None, draw, opts).await?
+            }
+            ReportFormat::Xlsx => {
+                let bytes = crate::reports::rekap_bkd_xlsx(&recaps)?;
+                let code = new_code()?;
+                let ask = SignRequest {
+                    code: &code,
+                    kind: "presensi",
+                    title: &title,
+                    sha256: &sha256_hex(&bytes),
+                    usulan: None,
+                };
+                let signed = self.sign_statement(&ask, opts).await?;
+                SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement }
+            }
+            ReportFormat::Csv => {
+                return Err(Error::invalid("format", "presensi.format", "a recap is a PDF or an XLSX"))
+            }
+        };
+        Ok((signed, recaps))
+    }
+
     /// Checks a signed file offline with the hub key kept here.
     pub fn verify_signed(&self, file: &[u8], detached: Option<&str>) -> Result<Statement> {
         let key = self.signing_key()?.ok_or(SignatureError::NoKey)?;

@@ -533,6 +533,7 @@ pub fn typescript() -> String {
         crate::presensi::RekapLineView::decl(),
         crate::presensi::RekapView::decl(),
         crate::presensi::MinimumKantorView::decl(),
+        crate::presensi::RekapUnitView::decl(),
     ];
     let mut out = String::from("// Generated from desktop/src-tauri/src/dto.rs by ts-rs; do not edit.\n// Regenerate: BERKAS_UPDATE_BINDINGS=1 cargo test -p berkas-desktop bindings\n\n");
     for d in decls {

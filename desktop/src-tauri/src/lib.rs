@@ -94,6 +94,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, desktop: Desktop) -> Builder<R> {
             helpdesk::tiket_send_code,
             helpdesk::tiket_report,
             presensi::presensi_rekap,
+            presensi::presensi_rekap_bkd,
+            presensi::presensi_export_bkd,
             presensi::presensi_export,
             presensi::presensi_confirm_place,
         ])

@@ -160,6 +160,65 @@ pub async fn presensi_export(
     Ok(written)
 }
 
+/// One unit's line of the BKD's daily recap.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RekapUnitView {
+    pub unit: String,
+    /// Count per whereabouts code, in the order of `keberadaan`.
+    pub jumlah: Vec<(String, u32)>,
+    pub ditandai: u32,
+    pub minimum_kantor: MinimumKantorView,
+    pub dipangkas: bool,
+}
+
+fn unit_line(r: Rekap) -> RekapUnitView {
+    let v = view(r, Vec::new());
+    RekapUnitView {
+        unit: v.unit,
+        jumlah: v.jumlah,
+        ditandai: v.ditandai,
+        minimum_kantor: v.minimum_kantor,
+        dipangkas: v.dipangkas,
+    }
+}
+
+/// The BKD's daily recap across every unit for `jam_lapor` on `tanggal`, from the hub (what goes
+/// to the governor); the BKD's own.
+#[tauri::command]
+pub async fn presensi_rekap_bkd(
+    state: State<'_, Desktop>,
+    tanggal: String,
+    jam_lapor: String,
+    as_of: Option<String>,
+) -> CmdResult<Vec<RekapUnitView>> {
+    let (day, jam, as_of) = asked(&tanggal, &jam_lapor, as_of)?;
+    let b = state.berkas()?;
+    let opts = berkas_core::sync::SyncOptions::default();
+    Ok(b.hub_rekap(None, day, jam, Some(as_of), &opts).await?.into_iter().map(unit_line).collect())
+}
+
+/// The BKD's daily recap as a PDF and an XLSX the hub signs, written to the downloads folder.
+#[tauri::command]
+pub async fn presensi_export_bkd(
+    state: State<'_, Desktop>,
+    tanggal: String,
+    jam_lapor: String,
+    as_of: Option<String>,
+) -> CmdResult<Vec<String>> {
+    let (day, jam, as_of) = asked(&tanggal, &jam_lapor, as_of)?;
+    let b = state.berkas()?;
+    let opts = berkas_core::sync::SyncOptions::default();
+    let name = format!("rekap-wfh-bkd-{tanggal}-{}", jam.format("%H%M"));
+    let (pdf, _) = b.signed_rekap_bkd(day, jam, as_of, ReportFormat::Pdf, &opts).await?;
+    let (xlsx, _) = b.signed_rekap_bkd(day, jam, as_of, ReportFormat::Xlsx, &opts).await?;
+    let mut written = vec![crate::reports::write_export(&format!("{name}.pdf"), &pdf.bytes)?];
+    written.push(crate::reports::write_export(&format!("{name}.xlsx"), &xlsx.bytes)?);
+    if let Some(sig) = &xlsx.detached {
+        written.push(crate::reports::write_export(&format!("{name}.xlsx.sig"), sig.as_bytes())?);
+    }
+    Ok(written)
+}
+
 /// Confirms an ASN's work-from-home place (sent at the next sync).
 #[tauri::command]
 pub fn presensi_confirm_place(state: State<'_, Desktop>, nip: String) -> CmdResult<()> {

@@ -300,3 +300,9 @@ dipangkas: boolean, };
 
 export type MinimumKantorView = { terpenuhi: boolean, administrator: number, pengawas: number, minimum_administrator: number, minimum_pengawas: number, };
 
+export type RekapUnitView = { unit: string, 
+/**
+ * Count per whereabouts code, in the order of `keberadaan`.
+ */
+jumlah: Array<[string, number]>, ditandai: number, minimum_kantor: MinimumKantorView, dipangkas: boolean, };
+

@@ -2,7 +2,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   RekonAppliedView, RekonItemView, RekonPreviewView, RekonProgressView,
-  CodeSentView, KategoriView, RekapView, TiketReportView, TiketView,
+  CodeSentView, KategoriView, RekapUnitView, RekapView, TiketReportView, TiketView,
   AdminAccount, AdminBackups, AdminCatalog, DueMonthView, HubAuditView, IssuedCode, RecordMarkView, RefTableRow, UnitProgressView,
   CommandError, DocumentView, DueRow, LoginInfo, PaperView, PegawaiDetail, PegawaiRow, ProgressView, ProposalView, QueueView, RequestView,
   Settings, SignatureView, SyncDoneEvent, SyncProgressEvent, SyncReportView, SyncStatusView, VerifyLine,
@@ -126,6 +126,12 @@ export const api = {
   /** The recap as a PDF and XLSX the hub signs, in the downloads folder: the paths. */
   presensiExport: (unit: string, tanggal: string, jamLapor: string, asOf: string | null) =>
     invoke<string[]>("presensi_export", { unit, tanggal, jamLapor, asOf }),
+  /** The BKD's daily recap across every unit (the hub's), one line per unit. */
+  presensiRekapBkd: (tanggal: string, jamLapor: string, asOf: string | null) =>
+    invoke<RekapUnitView[]>("presensi_rekap_bkd", { tanggal, jamLapor, asOf }),
+  /** The BKD's daily recap as a PDF and XLSX the hub signs, in the downloads folder: the paths. */
+  presensiExportBkd: (tanggal: string, jamLapor: string, asOf: string | null) =>
+    invoke<string[]>("presensi_export_bkd", { tanggal, jamLapor, asOf }),
   onSyncDone: (f: (d: SyncDoneEvent) => void): Promise<UnlistenFn> =>
     listen<SyncDoneEvent>("sync-done", (e) => f(e.payload)),
   onProgress: (f: (p: SyncProgressEvent) => void): Promise<UnlistenFn> =>
