@@ -17,6 +17,9 @@ pub enum Role {
     Fasilitator,
     /// BKD staff: the whole instansi.
     Admin,
+    /// Non-ASN staff (PPNPN): a presence-only account on their own record (identified by
+    /// `PPNPN-` and their NIK): their check-ins and work-from-home place, nothing else.
+    Ppnpn,
 }
 
 impl Role {
@@ -25,6 +28,7 @@ impl Role {
             "personal" => Some(Role::Personal),
             "fasilitator" => Some(Role::Fasilitator),
             "admin" => Some(Role::Admin),
+            "ppnpn" => Some(Role::Ppnpn),
             _ => None,
         }
     }
@@ -34,6 +38,7 @@ impl Role {
             Role::Personal => "personal",
             Role::Fasilitator => "fasilitator",
             Role::Admin => "admin",
+            Role::Ppnpn => "ppnpn",
         }
     }
 }
@@ -170,6 +175,10 @@ pub const RULES: &[(Role, Action, Scope)] = &[
     (Role::Fasilitator, Action::Atasan, Scope::Bawahan),
     (Role::Admin, Action::Atasan, Scope::Bawahan),
     (Role::Admin, Action::PublishPengaturan, Scope::Instansi),
+    // Presence only: their own record read, its presence rows written (`may_write` keeps them
+    // to those).
+    (Role::Ppnpn, Action::Read, Scope::Own),
+    (Role::Ppnpn, Action::WritePersonal, Scope::Own),
 ];
 
 pub fn scope(role: Role, action: Action) -> Scope {
@@ -294,6 +303,9 @@ pub fn may_write(principal: &Principal, w: &RowWrite<'_>, target: Target<'_>) ->
         // The same answer whether the record exists or not.
         return Decision::deny("forbidden.scope", "this record is not in your scope");
     }
+    if principal.role == Role::Ppnpn && !matches!(w.entity, Entity::Presensi | Entity::TempatWfh) {
+        return Decision::deny("forbidden.role", "a presence-only account records check-ins and its place only");
+    }
     let adjust = |a: Action| if w.of_proposal && a == Action::AddDocument { Action::ProposalPaper } else { a };
     if w.creating_or_deleting {
         let action = if w.entity == Entity::DataUtama { Action::WriteOfficial } else { adjust(row_action(w.entity)) };
@@ -408,7 +420,7 @@ fn tiket_step_denied(principal: &Principal, w: &RowWrite<'_>, target: Target<'_>
         return None;
     }
     let own = principal.pegawai_id.as_deref().is_some_and(|p| !p.is_empty() && p == target.pegawai_id);
-    let helpdesk = principal.role != Role::Personal;
+    let helpdesk = matches!(principal.role, Role::Fasilitator | Role::Admin);
     let allowed = match w.peran {
         Some("PEMOHON") => own,
         Some("PETUGAS") => helpdesk,
@@ -449,6 +461,7 @@ pub fn usulan_write_allowed(role: Role, field: &str, status: Option<&str>) -> bo
             field != "status_reason"
                 && status.is_none_or(|s| matches!(s, "DRAFT" | "SUBMITTED" | "RESUBMITTED" | "APPLIED"))
         }
+        Role::Ppnpn => false,
         Role::Fasilitator | Role::Admin => {
             !asn_fields.contains(&field)
                 && status.is_none_or(|s| matches!(s, "IN_REVIEW" | "RETURNED" | "APPROVED" | "REJECTED" | "COMPLETED"))
@@ -474,6 +487,32 @@ mod tests {
         for (i, (r, a, _)) in RULES.iter().enumerate() {
             assert!(!RULES[i + 1..].iter().any(|(r2, a2, _)| r2 == r && a2 == a), "{r:?} {a:?} twice");
         }
+    }
+
+    #[test]
+    fn a_presence_only_account_writes_its_own_check_ins_and_place_only() {
+        let staff = p(Role::Ppnpn, "me", &[]);
+        let mine = Target { pegawai_id: "me", unit: Some("UNIT-A") };
+        let other = Target { pegawai_id: "you", unit: Some("UNIT-A") };
+        let check_in = RowWrite {
+            creating_or_deleting: true,
+            ..RowWrite::fields(Entity::Presensi, vec!["jenis", "lintang", "bujur", "waktu_perangkat"])
+        };
+        assert!(may_write(&staff, &check_in, mine).is_allowed());
+        assert!(may_write(&staff, &RowWrite::fields(Entity::TempatWfh, vec!["lintang", "bujur"]), mine).is_allowed());
+        assert!(!may_write(&staff, &check_in, other).is_allowed(), "nobody else's");
+        let denied = |w: RowWrite<'_>| match may_write(&staff, &w, mine) {
+            Decision::Deny { code, .. } => code,
+            Decision::Allow => "allowed",
+        };
+        assert_eq!(denied(RowWrite::fields(Entity::DataUtama, vec!["alamat"])), "forbidden.role");
+        let activity = RowWrite { creating_or_deleting: true, ..RowWrite::fields(Entity::Aktivitas, vec!["uraian"]) };
+        assert_eq!(denied(activity), "forbidden.role", "daily activities against SKP are the ASN's");
+        let ticket = RowWrite { creating_or_deleting: true, ..RowWrite::fields(Entity::Tiket, vec!["judul"]) };
+        assert_eq!(denied(ticket), "forbidden.role");
+        assert!(staff.may(Action::Read, mine) && !staff.may(Action::ListUnit, Target::unit("UNIT-A")));
+        assert!(!usulan_write_allowed(Role::Ppnpn, "answers", Some("DRAFT")));
+        assert_eq!(Role::parse(Role::Ppnpn.as_str()), Some(Role::Ppnpn));
     }
 
     #[test]

@@ -209,6 +209,14 @@ pub async fn create_with_code(store: &dyn Storage, new: &NewAccount, by: &str) -
     if new.role == Role::Fasilitator && new.units.is_empty() {
         return Err(ApiError::bad_request("account.units", "a facilitator needs at least one unit"));
     }
+    // A presence-only account is a PPNPN's, on their record; an ASN's record gets an ASN's.
+    let ppnpn_record = new.nip.as_deref().is_some_and(|n| berkas_core::model::ppnpn_nik(n).is_some());
+    if (new.role == Role::Ppnpn) != ppnpn_record && (new.role == Role::Ppnpn || new.role == Role::Personal) {
+        return Err(ApiError::bad_request(
+            "account.record",
+            "a presence-only (ppnpn) account is for a PPNPN record (PPNPN- and the NIK), and a PPNPN record has no other",
+        ));
+    }
     // Nobody knows this password: the account is reached only through its code.
     let mut unknown = [0u8; 32];
     getrandom::fill(&mut unknown).map_err(ApiError::internal)?;
@@ -229,6 +237,18 @@ pub async fn change(store: &dyn Storage, username: &str, c: &AccountChange, by: 
     let units = c.units.clone().unwrap_or_else(|| before.units.clone());
     if role == Role::Fasilitator && units.is_empty() {
         return Err(ApiError::bad_request("account.units", "a facilitator needs at least one unit"));
+    }
+    if role == Role::Ppnpn && role != before.role {
+        let record = match before.pegawai_id.as_deref() {
+            Some(id) => store.pegawai_by_id(id).await?,
+            None => None,
+        };
+        if record.is_none_or(|e| berkas_core::model::ppnpn_nik(&e.nip).is_none()) {
+            return Err(ApiError::bad_request(
+                "account.record",
+                "a presence-only (ppnpn) account is for a PPNPN record",
+            ));
+        }
     }
     let not_found = |m: String| ApiError::new(StatusCode::NOT_FOUND, "account.not_found", m);
     let mut user = grant(store, username, c.role, c.units.clone()).await.map_err(not_found)?;

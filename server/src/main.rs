@@ -486,7 +486,8 @@ fn existing_key(data: &Path, keys: &KeyArgs) -> Result<Option<berkas_core::secre
 }
 
 fn role_arg(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| format!("--role must be personal, fasilitator or admin, not {s}"))
+    Role::parse(s)
+        .ok_or_else(|| format!("--role must be personal, fasilitator, admin or ppnpn (presence only), not {s}"))
 }
 
 async fn run(cli: Cli) -> Result<(), String> {

@@ -15,7 +15,7 @@ pub use contact::{Email, EmailError, Phone, PhoneError};
 pub use entity::{DocRequirement, Entity, EntityDef, FieldDef, FieldKind, Owner, RowOrder};
 pub use nik::{Nik, NikError, NikFacts};
 pub use nip::{Nip, NipError, NipFacts, NipKind, NipWarning};
-pub use validate::{accept_value, normalize, parse_date, FieldError};
+pub use validate::{accept_value, normalize, parse_date, ppnpn_nik, FieldError, PPNPN_PREFIX};
 pub use value::{field_int, field_text, FieldMap, Value};
 
 use serde::{Deserialize, Serialize};

@@ -46,6 +46,16 @@ pub fn parse_date(s: &str) -> Option<Option<NaiveDate>> {
     NaiveDate::from_ymd_opt(y as i32, m, d).map(Some)
 }
 
+/// How the identifier of a non-ASN staff member's record (PPNPN: presence only) begins; their
+/// NIK follows, since they have no NIP.
+pub const PPNPN_PREFIX: &str = "PPNPN-";
+
+/// The NIK part of a PPNPN record's identifier (`PPNPN-` + NIK, the prefix in any case).
+pub fn ppnpn_nik(id: &str) -> Option<&str> {
+    let id = id.trim();
+    id.get(..PPNPN_PREFIX.len()).filter(|p| p.eq_ignore_ascii_case(PPNPN_PREFIX)).map(|_| &id[PPNPN_PREFIX.len()..])
+}
+
 /// Longest text a field may hold.
 pub const MAX_TEXT_BYTES: usize = 4000;
 
@@ -106,6 +116,11 @@ pub fn normalize(def: &FieldDef, value: Value) -> Result<Value, FieldError> {
             "true" | "1" | "ya" | "y" | "yes" => Value::Bool(true),
             "false" | "0" | "tidak" | "t" | "no" | "n" => Value::Bool(false),
             _ => return Err(bad("field.bool", "must be true or false".into())),
+        },
+        // Non-ASN staff (PPNPN) have no NIP: their record is known by `PPNPN-` and their NIK.
+        FieldKind::Nip if ppnpn_nik(&text).is_some() => match Nik::parse(ppnpn_nik(&text).unwrap_or_default()) {
+            Ok(n) => Value::Text(format!("{PPNPN_PREFIX}{n}")),
+            Err(e) => return Err(bad(e.code(), format!("a PPNPN record is known by its NIK: {e}"))),
         },
         FieldKind::Nip => match Nip::parse(&text) {
             Ok(n) if n.kind() != super::NipKind::NipLama => Value::Text(n.to_string()),
@@ -177,6 +192,18 @@ mod tests {
         assert_eq!(t("mk_tahun", "12"), Ok(Value::Int(12)));
         assert_eq!(t("jenis_kelamin", "p"), Ok(Value::Text("F".into())));
         assert_eq!(t("nama", "  "), Ok(Value::Null));
+    }
+
+    #[test]
+    fn a_ppnpn_record_is_known_by_its_nik() {
+        let t = |v: &str| normalize(field("nip_baru"), Value::Text(v.into()));
+        assert_eq!(t("ppnpn-3273 0112 0385 0004"), Ok(Value::Text("PPNPN-3273011203850004".into())));
+        let e = t("PPNPN-3273011203850").expect_err("short");
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("nip_baru", "nik.length"));
+        // Only with the prefix: a 16-digit NIK is no NIP.
+        assert_eq!(t("3273011203850004").expect_err("no prefix").code, "nip.length");
+        assert_eq!(ppnpn_nik(" PPNPN-123"), Some("123"));
+        assert_eq!(ppnpn_nik("198503122010011002"), None);
     }
 
     #[test]

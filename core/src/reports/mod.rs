@@ -90,7 +90,7 @@ impl Berkas {
             let store = self.store();
             let mut st = store.conn.prepare(
                 "SELECT unit, count(*), avg(coalesce(completeness, 0)) FROM pegawai WHERE unit IS NOT NULL AND unit <> ''
-                 GROUP BY unit ORDER BY unit",
+                 AND nip_baru NOT LIKE 'PPNPN-%' GROUP BY unit ORDER BY unit",
             )?;
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<f64>>(2)?.unwrap_or(0.0))))?;
             rows.collect::<std::result::Result<_, _>>()?
@@ -109,7 +109,8 @@ impl Berkas {
             .collect()
     }
 
-    /// The daftar nominatif of a unit (or of every record on this device), by name.
+    /// The daftar nominatif of a unit (or of every record on this device), by name: ASN only,
+    /// not the PPNPN's presence-only records.
     pub fn daftar_nominatif(&self, unit: Option<&str>) -> Result<Nominatif> {
         let store = self.store();
         let mut st = store.conn.prepare(
@@ -120,7 +121,7 @@ impl Berkas {
                LEFT JOIN ref_row g1 ON g1.tbl = 'golonganPns' AND g1.id = p.gol_ruang_akhir_id
                LEFT JOIN ref_row g2 ON g2.tbl = 'golonganPppk' AND g2.id = p.gol_ruang_akhir_id
                LEFT JOIN ref_row t ON t.tbl = 'tingkatPendidikan' AND t.id = p.tk_pendidikan_terakhir_id
-              WHERE ?1 IS NULL OR p.unit = ?1
+              WHERE (?1 IS NULL OR p.unit = ?1) AND p.nip_baru NOT LIKE 'PPNPN-%'
               ORDER BY p.nama, p.nip_baru",
         )?;
         let text = |r: &rusqlite::Row<'_>, i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default);
@@ -152,7 +153,10 @@ impl Berkas {
         let store = self.store();
         let c = &store.conn;
         let mut p = Progress::default();
-        let mut st = c.prepare("SELECT completeness FROM pegawai WHERE ?1 IS NULL OR unit = ?1")?;
+        // ASN only: a PPNPN's presence-only record has no SIASN data to be complete.
+        let mut st = c.prepare(
+            "SELECT completeness FROM pegawai WHERE (?1 IS NULL OR unit = ?1) AND nip_baru NOT LIKE 'PPNPN-%'",
+        )?;
         for score in st.query_map([unit], |r| r.get::<_, Option<i64>>(0))? {
             let s = score?.unwrap_or(0).clamp(0, 100);
             p.completeness_bands[if s == 100 { 4 } else { (s / 25) as usize }] += 1;

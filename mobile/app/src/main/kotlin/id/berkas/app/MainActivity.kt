@@ -89,6 +89,11 @@ private fun Main(nip: String, model: AppModel) {
     val sync by model.sync.state.collectAsStateWithLifecycle()
     // The hub ended the session (revoked): back to the sign-in form, records kept.
     LaunchedEffect(sync.signInAgain) { if (sync.signInAgain) model.session.recheck() }
+    val session by model.session.state.collectAsStateWithLifecycle()
+    if (session.presenceOnly) {
+        PresenceOnly(nip, model)
+        return
+    }
     // Four errands in the bar and the rest behind "Lainnya": seven labels do not fit a phone.
     val primary = listOf(0 to R.string.tab_record, 1 to R.string.tab_layanan, 2 to R.string.tab_requests, 5 to R.string.tab_presence)
     val more = listOf(3 to R.string.tab_documents, 4 to R.string.tab_helpdesk, 6 to R.string.tab_sync)
@@ -123,6 +128,28 @@ private fun Main(nip: String, model: AppModel) {
             3 -> DocumentsScreen(nip, model.documents, m)
             4 -> HelpdeskScreen(nip, model.helpdesk, m)
             5 -> PresenceScreen(nip, model.presence, model.activity, m)
+            else -> Column(m) {
+                SyncScreen(model.sync, Modifier)
+                SettingsSection(model.session) { model.setLanguage(it) }
+            }
+        }
+    }
+}
+
+/** A PPNPN's presence-only account: their check-ins and place, and the sync. */
+@Composable
+private fun PresenceOnly(nip: String, model: AppModel) {
+    var tab by rememberSaveable { mutableIntStateOf(0) }
+    Scaffold(bottomBar = {
+        NavigationBar {
+            listOf(R.string.tab_presence, R.string.tab_sync).forEachIndexed { i, label ->
+                NavigationBarItem(selected = tab == i, onClick = { tab = i }, icon = {}, label = { Text(stringResource(label)) })
+            }
+        }
+    }) { padding ->
+        val m = Modifier.padding(padding)
+        when (tab) {
+            0 -> PresenceScreen(nip, model.presence, model.activity, m, activities = false)
             else -> Column(m) {
                 SyncScreen(model.sync, Modifier)
                 SettingsSection(model.session) { model.setLanguage(it) }

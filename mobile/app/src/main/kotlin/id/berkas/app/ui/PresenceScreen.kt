@@ -69,7 +69,7 @@ private fun oneFix(context: Context, done: (LocationFix?) -> Unit) {
  *  home with a reason, set your work-from-home place; the day's activities for the atasan
  *  below. The decisions live in [PresenceViewModel] and [ActivityViewModel]. */
 @Composable
-fun PresenceScreen(nip: String, vm: PresenceViewModel, activity: ActivityViewModel, modifier: Modifier) {
+fun PresenceScreen(nip: String, vm: PresenceViewModel, activity: ActivityViewModel, modifier: Modifier, activities: Boolean = true) {
     val context = LocalContext.current
     val state by vm.state.collectAsStateWithLifecycle()
     var alasan by remember { mutableStateOf("") }
@@ -125,7 +125,8 @@ fun PresenceScreen(nip: String, vm: PresenceViewModel, activity: ActivityViewMod
                 modifier = Modifier.fillMaxWidth())
             Button(onClick = { located { vm.setPlace(nip, it, alamat) } }) { Text(stringResource(R.string.presence_set_place)) }
         }
-        item { ActivitySection(nip, state.today, activity) }
+        // Daily activities against SKP targets are an ASN's; a PPNPN reports presence only.
+        if (activities) item { ActivitySection(nip, state.today, activity) }
         if (state.reports.isNotEmpty()) {
             item { Text(stringResource(R.string.presence_reports), style = MaterialTheme.typography.titleSmall) }
             items(state.reports) { r -> Text(vm.reportSummary(r)) }

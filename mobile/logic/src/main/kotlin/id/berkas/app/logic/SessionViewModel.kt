@@ -30,11 +30,16 @@ class SessionViewModel(
         val screen: Screen? = null,
         val lang: Lang = Lang.ID,
         val username: String? = null,
+        /** The account's role: `personal`, `fasilitator`, `admin` or `ppnpn` (presence only). */
+        val role: String? = null,
         val lastSync: String? = null,
         /** Set when signing out would lose changes not yet sent: the count, worded. */
         val signOutWarning: String? = null,
         val error: String? = null,
-    )
+    ) {
+        /** Non-ASN staff (PPNPN): the app offers their presence and the sync, nothing else. */
+        val presenceOnly: Boolean get() = role == "ppnpn"
+    }
 
     private val _state = MutableStateFlow(State(lang = systemLang))
     val state: StateFlow<State> = _state
@@ -54,6 +59,7 @@ class SessionViewModel(
                     screen = if (s.value.signedIn) Screen.Home(s.value.ownNip) else Screen.SignIn,
                     lang = lang,
                     username = s.value.username,
+                    role = s.value.role,
                     lastSync = s.value.lastSync,
                     error = null,
                 )
