@@ -221,12 +221,17 @@ async fn retention_privacy_and_the_atasan(hub: HubProcess, tmp: &std::path::Path
     sync(&fresh).await;
     assert!(fresh.check_ins(&asn, old).expect("old").is_empty(), "not in the change log either");
     assert_eq!(fresh.check_ins(&asn, recent).expect("recent").len(), 2);
+    // The facilitator's device keeps its own line of each read of someone's locations.
+    let reads =
+        |b: &Berkas| b.audit_trail(&asn, 200).expect("audit").iter().filter(|e| e.action == "presensi.lokasi").count();
+    assert_eq!(reads(&fresh), 2, "the two days read");
 
     // The phone drops its own copy at its next sync; its recent day stays.
     assert_eq!(phone.check_ins(&asn, old).expect("old").len(), 1, "still there before the sync");
     sync(&phone).await;
     assert!(phone.check_ins(&asn, old).expect("old").is_empty());
     assert_eq!(phone.check_ins(&asn, recent).expect("recent").len(), 2);
+    assert_eq!(reads(&phone), 0, "the ASN's own are theirs to read");
     // A device no longer recaps the day; the CLI asks the hub for its counts.
     sync(&fas).await;
     let refused = fas.presensi_rekap("UNIT-A", old, hm(11, 30), Utc::now()).expect_err("purged");

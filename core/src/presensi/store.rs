@@ -155,8 +155,25 @@ impl Berkas {
     }
 
     /// The check-ins of `nip` taken on `day` (the instansi's local day), judged, oldest first.
+    /// Reading someone else's (a facilitator, the BKD) is audited on this device, as the hub
+    /// audits what it hands out: where a person was is theirs.
     pub fn check_ins(&self, nip: &str, day: NaiveDate) -> Result<Vec<CheckIn>> {
         let (pegawai_id, _) = self.record_and_unit(nip)?;
+        let own = self.principal()?.is_none_or(|p| p.pegawai_id.as_deref() == Some(pegawai_id.as_str()));
+        if !own {
+            let detail = serde_json::json!({ "tanggal": day.to_string() });
+            let store = self.store();
+            crate::store::audit::record(
+                &store.conn,
+                &now(),
+                self.actor(),
+                "presensi.lokasi",
+                Some("presensi"),
+                None,
+                Some(&pegawai_id),
+                Some(&detail),
+            )?;
+        }
         let rules = self.pengaturan_kerja();
         let home = self.tempat_wfh(nip)?.map(|t| t.tempat);
         let rows = records::load_rows(&self.store().conn, Entity::Presensi.def(), &pegawai_id)?;
