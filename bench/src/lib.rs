@@ -98,6 +98,16 @@ pub async fn start_hub(store: Arc<dyn Storage>, dir: &std::path::Path) -> (Strin
     (base, token["access_token"].as_str().expect("token").to_string())
 }
 
+/// A new database on the PostgreSQL server `admin` names (a URL ending in a database to connect
+/// to first): its URL, for a hub store and the run's baseline alike.
+pub async fn fresh_postgres_database(admin: &str) -> String {
+    let (client, conn) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await.expect("postgres");
+    tokio::spawn(conn);
+    let db = format!("berkas_bench_{}", uuid::Uuid::now_v7().simple());
+    client.batch_execute(&format!("CREATE DATABASE {db}")).await.expect("create db");
+    format!("{}/{db}", admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin))
+}
+
 /// A TCP relay in front of the hub that counts every byte in both directions.
 pub struct CountingRelay {
     pub url: String,

@@ -34,7 +34,7 @@ fn text(rows: &[StoredRow], entity: Entity, row: &str, field: &str) -> Option<St
 }
 
 /// The caller's own NIP (an atasan is an ASN with a record).
-async fn own_nip(state: &AppState, caller: &Caller) -> Result<Option<String>, ApiError> {
+pub(crate) async fn own_nip(state: &AppState, caller: &Caller) -> Result<Option<String>, ApiError> {
     let Some(id) = caller.principal.pegawai_id.as_deref() else { return Ok(None) };
     Ok(state.store.pegawai_by_id(id).await?.map(|e| e.nip))
 }

@@ -34,6 +34,11 @@ pub struct RekapQuery {
     as_of: Option<String>,
 }
 
+fn day_of(tanggal: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(tanggal, "%Y-%m-%d")
+        .map_err(|_| ApiError::bad_request("presensi.tanggal", format!("{tanggal:?} is not a date (YYYY-MM-DD)")))
+}
+
 fn refused(e: berkas_core::Error) -> ApiError {
     let (code, message) = match &e {
         berkas_core::Error::Invalid(list) => match list.first().map(|f| f.code.as_str()) {
@@ -144,9 +149,7 @@ pub async fn rekap(
     caller: Caller,
     ApiQuery(q): ApiQuery<RekapQuery>,
 ) -> Result<Json<Vec<Rekap>>, ApiError> {
-    let day = NaiveDate::parse_from_str(&q.tanggal, "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_request("presensi.tanggal", format!("{:?} is not a date (YYYY-MM-DD)", q.tanggal))
-    })?;
+    let day = day_of(&q.tanggal)?;
     let jam = NaiveTime::parse_from_str(&q.jam, "%H:%M")
         .map_err(|_| ApiError::bad_request("presensi.window", format!("{:?} is not a report time (HH:MM)", q.jam)))?;
     let as_of = match q.as_of.as_deref() {
@@ -209,14 +212,8 @@ pub async fn bawahan(
     caller: Caller,
     ApiQuery(q): ApiQuery<BawahanQuery>,
 ) -> Result<Json<Vec<PresensiBawahan>>, ApiError> {
-    let day = NaiveDate::parse_from_str(&q.tanggal, "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_request("presensi.tanggal", format!("{:?} is not a date (YYYY-MM-DD)", q.tanggal))
-    })?;
-    let mine = match caller.principal.pegawai_id.as_deref() {
-        Some(id) => state.store.pegawai_by_id(id).await?.map(|e| e.nip),
-        None => None,
-    };
-    let Some(mine) = mine else {
+    let day = day_of(&q.tanggal)?;
+    let Some(mine) = crate::aktivitas_api::own_nip(&state, &caller).await? else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden.role",

@@ -147,9 +147,14 @@ pub fn reopen(dir: &Path, name: &str) -> Berkas {
 
 /// An access token of a demo account, by the raw protocol.
 pub async fn access_token(url: &str, user: &str) -> String {
+    access_token_with(url, user, DEMO_PASSWORD).await
+}
+
+/// An access token of any account, by the raw protocol.
+pub async fn access_token_with(url: &str, user: &str, password: &str) -> String {
     let login: serde_json::Value = reqwest::Client::new()
         .post(format!("{url}/v1/auth/login"))
-        .json(&serde_json::json!({ "username": user, "password": DEMO_PASSWORD }))
+        .json(&serde_json::json!({ "username": user, "password": password }))
         .send()
         .await
         .expect("login")

@@ -12,7 +12,7 @@ use berkas_core::presensi::{Fix, Keberadaan, NewAktivitas, NewCheckIn, Tempat};
 use berkas_core::sync::admin::NewAccount;
 use berkas_core::sync::SyncOptions;
 use berkas_core::{Berkas, ListFilter};
-use berkas_tests::{device, HubProcess, DEMO_PASSWORD};
+use berkas_tests::{access_token_with, device, HubProcess, DEMO_PASSWORD};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
 const NIK: &str = "3273011203850004";
@@ -121,23 +121,14 @@ async fn presence_only(hub: HubProcess, tmp: &std::path::Path) {
     assert_eq!(sync(&phone).await.refused, 0);
 
     // Pushed by hand, the hub refuses it too.
-    let login: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/v1/auth/login", hub.url))
-        .json(&serde_json::json!({ "username": id, "password": "sandi-ppnpn-baru" }))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    let token = login["access_token"].as_str().expect("token");
+    let token = access_token_with(&hub.url, &id, "sandi-ppnpn-baru").await;
     let change = serde_json::json!({ "changes": [{
         "id": uuid::Uuid::now_v7().to_string(), "entity": "data_utama", "row": added.id, "pegawai": added.id,
         "fields": { "alamat": "Jl. Lain" }, "hlc": format!("{:015}-000000", Utc::now().timestamp_millis()),
         "device": "forged" }] });
     let answer: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/v1/sync/push", hub.url))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .header("x-berkas-protocol", "1")
         .json(&change)
         .send()

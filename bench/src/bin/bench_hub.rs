@@ -207,11 +207,7 @@ async fn main() {
             let store: Arc<dyn Storage> = match pg {
                 None => Arc::new(SqliteStorage::open(&dir.path().join("hub.db")).expect("sqlite")),
                 Some(admin) => {
-                    let (client, conn) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await.expect("postgres");
-                    tokio::spawn(conn);
-                    let db = format!("berkas_bench_{}", uuid::Uuid::now_v7().simple());
-                    client.batch_execute(&format!("CREATE DATABASE {db}")).await.expect("create db");
-                    let url = format!("{}/{db}", admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin));
+                    let url = berkas_bench::fresh_postgres_database(admin).await;
                     Arc::new(PostgresStorage::connect(&url).await.expect("postgres storage"))
                 }
             };

@@ -202,11 +202,7 @@ async fn main() {
                 (store, Plain::Sqlite(rusqlite::Connection::open(&path).expect("plain")))
             }
             Some(admin) => {
-                let (client, conn) = tokio_postgres::connect(admin, tokio_postgres::NoTls).await.expect("postgres");
-                tokio::spawn(conn);
-                let db = format!("berkas_bench_{}", uuid::Uuid::now_v7().simple());
-                client.batch_execute(&format!("CREATE DATABASE {db}")).await.expect("create db");
-                let url = format!("{}/{db}", admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin));
+                let url = berkas_bench::fresh_postgres_database(admin).await;
                 let store = Arc::new(PostgresStorage::connect(&url).await.expect("postgres storage"));
                 let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("plain");
                 tokio::spawn(conn);

@@ -151,11 +151,7 @@ pub fn to_pdf_coded(n: &Nominatif, code: Option<&str>) -> Vec<u8> {
                 }
             }
             if let Some(code) = code {
-                let foot = format!(
-                    "Kode verifikasi: {code}  -  ditandatangani secara elektronik oleh hub Berkas; \
-                     periksa dengan kunci publik BKD: berkas signature verify"
-                );
-                c.show(30.0, 20.0, 8.0, &foot);
+                c.show(30.0, 20.0, 8.0, &super::signed_foot(code));
             }
         });
     }

@@ -20,6 +20,14 @@ pub use presensi_bkd::{rekap_bkd_pdf, rekap_bkd_title, rekap_bkd_xlsx};
 pub use presensi_file::{rekap_pdf, rekap_title, rekap_xlsx};
 pub use progress_xlsx::progress_xlsx;
 
+/// The line at the foot of every page of a file the hub signs: its code, and how to check it.
+pub(crate) fn signed_foot(code: &str) -> String {
+    format!(
+        "Kode verifikasi: {code}  -  ditandatangani secara elektronik oleh hub Berkas; \
+         periksa dengan kunci publik BKD: berkas signature verify"
+    )
+}
+
 /// One line of the daftar nominatif.
 #[derive(Debug, Clone, Serialize)]
 pub struct NominatifRow {

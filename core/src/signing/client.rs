@@ -143,6 +143,15 @@ impl Berkas {
         Ok(SignedExport { bytes: body.seal(&signed), detached: None, statement })
     }
 
+    /// Has the hub sign a file that cannot carry its signature (CSV, XLSX): the bytes as they
+    /// are, with the `.sig` text to keep beside them.
+    async fn sign_detached(&self, kind: &str, title: &str, bytes: Vec<u8>, opts: &SyncOptions) -> Result<SignedExport> {
+        let code = new_code()?;
+        let ask = SignRequest { code: &code, kind, title, sha256: &sha256_hex(&bytes), usulan: None };
+        let signed = self.sign_statement(&ask, opts).await?;
+        Ok(SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement })
+    }
+
     /// The daftar nominatif, signed by the hub: a PDF shows its code on every page and carries
     /// the signature; a CSV or XLSX gets a `.sig` text to keep beside it.
     pub async fn signed_nominatif(
@@ -157,12 +166,7 @@ impl Berkas {
         if format == ReportFormat::Pdf {
             return self.sign_pdf("nominatif", &title, None, |code| render(&n, format, Some(code)), opts).await;
         }
-        let bytes = render(&n, format, None)?;
-        let code = new_code()?;
-        let ask =
-            SignRequest { code: &code, kind: "nominatif", title: &title, sha256: &sha256_hex(&bytes), usulan: None };
-        let signed = self.sign_statement(&ask, opts).await?;
-        Ok(SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement })
+        self.sign_detached("nominatif", &title, render(&n, format, None)?, opts).await
     }
 
     /// A unit's presence recap for a report time as it stood at `as_of`, signed by the hub: a
@@ -183,19 +187,7 @@ impl Berkas {
                 self.sign_pdf("presensi", &title, None, |code| Ok(crate::reports::rekap_pdf(&r, Some(code))), opts)
                     .await
             }
-            ReportFormat::Xlsx => {
-                let bytes = crate::reports::rekap_xlsx(&r)?;
-                let code = new_code()?;
-                let ask = SignRequest {
-                    code: &code,
-                    kind: "presensi",
-                    title: &title,
-                    sha256: &sha256_hex(&bytes),
-                    usulan: None,
-                };
-                let signed = self.sign_statement(&ask, opts).await?;
-                Ok(SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement })
-            }
+            ReportFormat::Xlsx => self.sign_detached("presensi", &title, crate::reports::rekap_xlsx(&r)?, opts).await,
             ReportFormat::Csv => Err(Error::invalid("format", "presensi.format", "a recap is a PDF or an XLSX")),
         }
     }
@@ -221,17 +213,7 @@ impl Berkas {
                 self.sign_pdf("presensi", &title, None, draw, opts).await?
             }
             ReportFormat::Xlsx => {
-                let bytes = crate::reports::rekap_bkd_xlsx(&recaps)?;
-                let code = new_code()?;
-                let ask = SignRequest {
-                    code: &code,
-                    kind: "presensi",
-                    title: &title,
-                    sha256: &sha256_hex(&bytes),
-                    usulan: None,
-                };
-                let signed = self.sign_statement(&ask, opts).await?;
-                SignedExport { bytes, detached: Some(detached_text(&signed)), statement: signed.statement }
+                self.sign_detached("presensi", &title, crate::reports::rekap_bkd_xlsx(&recaps)?, opts).await?
             }
             ReportFormat::Csv => {
                 return Err(Error::invalid("format", "presensi.format", "a recap is a PDF or an XLSX"))

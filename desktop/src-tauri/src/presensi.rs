@@ -151,12 +151,20 @@ pub async fn presensi_export(
     let name = format!("rekap-wfh-{unit}-{tanggal}-{}", jam.format("%H%M"));
     let pdf = b.signed_rekap(&unit, day, jam, as_of, ReportFormat::Pdf, &opts).await?;
     let xlsx = b.signed_rekap(&unit, day, jam, as_of, ReportFormat::Xlsx, &opts).await?;
+    write_signed(&name, &pdf, &xlsx)
+}
+
+/// A signed recap's PDF, XLSX and the XLSX's `.sig`, in the downloads folder: the paths.
+fn write_signed(
+    name: &str,
+    pdf: &berkas_core::signing::SignedExport,
+    xlsx: &berkas_core::signing::SignedExport,
+) -> CmdResult<Vec<String>> {
     let mut written = vec![crate::reports::write_export(&format!("{name}.pdf"), &pdf.bytes)?];
-    let xlsx_path = crate::reports::write_export(&format!("{name}.xlsx"), &xlsx.bytes)?;
+    written.push(crate::reports::write_export(&format!("{name}.xlsx"), &xlsx.bytes)?);
     if let Some(sig) = &xlsx.detached {
         written.push(crate::reports::write_export(&format!("{name}.xlsx.sig"), sig.as_bytes())?);
     }
-    written.insert(1, xlsx_path);
     Ok(written)
 }
 
@@ -211,12 +219,7 @@ pub async fn presensi_export_bkd(
     let name = format!("rekap-wfh-bkd-{tanggal}-{}", jam.format("%H%M"));
     let (pdf, _) = b.signed_rekap_bkd(day, jam, as_of, ReportFormat::Pdf, &opts).await?;
     let (xlsx, _) = b.signed_rekap_bkd(day, jam, as_of, ReportFormat::Xlsx, &opts).await?;
-    let mut written = vec![crate::reports::write_export(&format!("{name}.pdf"), &pdf.bytes)?];
-    written.push(crate::reports::write_export(&format!("{name}.xlsx"), &xlsx.bytes)?);
-    if let Some(sig) = &xlsx.detached {
-        written.push(crate::reports::write_export(&format!("{name}.xlsx.sig"), sig.as_bytes())?);
-    }
-    Ok(written)
+    write_signed(&name, &pdf, &xlsx)
 }
 
 /// Confirms an ASN's work-from-home place (sent at the next sync).
