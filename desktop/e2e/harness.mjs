@@ -39,6 +39,24 @@ export function startHub(work, perUnit, ms = 20000, extra = "") {
   return { url, hub };
 }
 
+/** The phone side of a run, as CLI profiles under `work`: `berkas(profile, stdin, ...args)`, the
+ *  unit's facilitator `fas-a` and UNIT-A's first ASN (`asn(stdin, ...args)`, `nip`) signed in to
+ *  the hub at `url` and synced, and the unit's staff as the facilitator lists them. */
+export function phoneSide(work, url) {
+  const berkas = (profile, input, ...args) =>
+    execFileSync(`${target}/berkas`, ["--profile", join(work, profile), ...args], { input, stdio: ["pipe", "pipe", "pipe"] }).toString();
+  berkas("fas-a", password, "init", "--secret-store", "file");
+  berkas("fas-a", password, "login", "--server", url, "--user", "fas-a", "--password-stdin");
+  berkas("fas-a", password, "sync");
+  const staff = JSON.parse(berkas("fas-a", password, "pegawai", "list", "--unit", "UNIT-A", "--json"));
+  const nip = staff[0].nip;
+  const asn = (input, ...args) => berkas("asn", input, ...args);
+  asn(password, "init", "--secret-store", "file");
+  asn(password, "login", "--server", url, "--user", nip, "--password-stdin");
+  asn(password, "sync");
+  return { berkas, asn, nip, staff };
+}
+
 /** The app on the profile in `dir`; a second session on the same dir is a restart. */
 export const session = (dir) =>
   remote({

@@ -4,28 +4,17 @@
 // clock pauses), and syncs; the phone shows the question and the paused ticket; the requester
 // replies; the facilitator resolves it, and the report counts it.
 // Run by scripts/test.sh after rekon.mjs.
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { password, session, signIn, startHub, target } from "./harness.mjs";
+import { password, phoneSide, session, signIn, startHub, target } from "./harness.mjs";
 
 const shots = process.env.BERKAS_E2E_SHOTS ?? join(target, "e2e-screenshots");
 mkdirSync(shots, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "berkas-e2e-helpdesk-"));
 const { url, hub } = startHub(work, 2);
-const berkas = (profile, input, ...args) =>
-  execFileSync(`${target}/berkas`, ["--profile", join(work, profile), ...args], { input, stdio: ["pipe", "pipe", "pipe"] }).toString();
-
-berkas("fas-a", password, "init", "--secret-store", "file");
-berkas("fas-a", password, "login", "--server", url, "--user", "fas-a", "--password-stdin");
-berkas("fas-a", password, "sync");
-const nip = JSON.parse(berkas("fas-a", password, "pegawai", "list", "--unit", "UNIT-A", "--json"))[0].nip;
-const asn = (input, ...args) => berkas("asn", input, ...args);
-asn(password, "init", "--secret-store", "file");
-asn(password, "login", "--server", url, "--user", nip, "--password-stdin");
-asn(password, "sync");
+const { asn, nip } = phoneSide(work, url);
 const opened = JSON.parse(
   asn("", "--json", "tiket", "buat", "--nip", nip, "--kategori", "DATA_TIDAK_SESUAI", "--judul", "Tanggal lahir salah",
     "--isi", "Tanggal lahir saya tercatat keliru."),

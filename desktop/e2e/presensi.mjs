@@ -6,29 +6,17 @@
 // and confirms the ASN's place; the same recap as it stood on that day knew nothing of it. The
 // BKD admin then sees the daily recap across every unit and has the hub sign it. Run by
 // scripts/test.sh after helpdesk.mjs.
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { password, session, signIn, startHub, target } from "./harness.mjs";
+import { password, phoneSide, session, signIn, startHub, target } from "./harness.mjs";
 
 const shots = process.env.BERKAS_E2E_SHOTS ?? join(target, "e2e-screenshots");
 mkdirSync(shots, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "berkas-e2e-presensi-"));
 const { url, hub } = startHub(work, 2);
-const berkas = (profile, input, ...args) =>
-  execFileSync(`${target}/berkas`, ["--profile", join(work, profile), ...args], { input, stdio: ["pipe", "pipe", "pipe"] }).toString();
-
-berkas("fas-a", password, "init", "--secret-store", "file");
-berkas("fas-a", password, "login", "--server", url, "--user", "fas-a", "--password-stdin");
-berkas("fas-a", password, "sync");
-const staff = JSON.parse(berkas("fas-a", password, "pegawai", "list", "--unit", "UNIT-A", "--json"));
-const nip = staff[0].nip;
-const asn = (input, ...args) => berkas("asn", input, ...args);
-asn(password, "init", "--secret-store", "file");
-asn(password, "login", "--server", url, "--user", nip, "--password-stdin");
-asn(password, "sync");
+const { asn, nip, staff } = phoneSide(work, url);
 
 // The last Monday-Friday before today in WIB: its report times have passed.
 const wibToday = new Date(Date.now() + 7 * 3600e3);

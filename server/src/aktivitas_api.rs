@@ -45,15 +45,12 @@ fn checked_day(s: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::bad_request("aktivitas.tanggal", format!("{s:?} is not a date (YYYY-MM-DD)")))
 }
 
-/// The live activities of a record, by day.
+/// The live activities of a record.
 fn activities(rows: &[StoredRow]) -> Vec<Aktivitas> {
-    let mut out: Vec<Aktivitas> = rows
-        .iter()
+    rows.iter()
         .filter(|(e, _, s)| *e == Entity::Aktivitas && s.is_live())
         .map(|(_, id, s)| from_row(id.clone(), &s.values))
-        .collect();
-    out.sort_by(|a, b| a.tanggal.cmp(&b.tanggal).then(a.id.cmp(&b.id)));
-    out
+        .collect()
 }
 
 #[utoipa::path(get, path = "/v1/aktivitas/bawahan", tag = "presensi", security(("bearer" = [])), params(BawahanQuery),
@@ -80,23 +77,13 @@ pub async fn bawahan(
         if !authz::may_as_atasan(&caller.principal, Action::Atasan, Some(&mine), atasan.as_deref()).is_allowed() {
             continue;
         }
-        let waiting = activities(&rows).into_iter().filter(|a| match &day {
-            Some(d) => a.tanggal == *d && a.status != "DRAFT",
-            None => a.status == "DIAJUKAN",
-        });
-        let mut days: Vec<AktivitasBawahan> = Vec::new();
-        for a in waiting {
-            match days.iter_mut().find(|d| d.tanggal == a.tanggal) {
-                Some(d) => d.aktivitas.push(a),
-                None => days.push(AktivitasBawahan {
-                    nip: report.nip.clone(),
-                    nama: report.nama.clone(),
-                    unit: report.unit.clone(),
-                    tanggal: a.tanggal.clone(),
-                    aktivitas: vec![a],
-                }),
-            }
-        }
+        let days = AktivitasBawahan::days_of(
+            &report.nip,
+            &report.nama,
+            report.unit.as_deref(),
+            activities(&rows),
+            day.as_deref(),
+        );
         if !days.is_empty() {
             let detail = json!({ "tanggal": days.iter().map(|d| d.tanggal.clone()).collect::<Vec<_>>() });
             state

@@ -32,7 +32,7 @@ pub struct NewAktivitas {
 }
 
 /// A stored activity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Aktivitas {
     pub id: String,
@@ -62,6 +62,38 @@ pub struct AktivitasBawahan {
     pub unit: Option<String>,
     pub tanggal: String,
     pub aktivitas: Vec<Aktivitas>,
+}
+
+impl AktivitasBawahan {
+    /// A report's days as their atasan sees them, oldest first: of `day` every activity submitted
+    /// or decided (not drafts), or without a day every activity still waiting (`DIAJUKAN`).
+    pub fn days_of(
+        nip: &str,
+        nama: &str,
+        unit: Option<&str>,
+        mut activities: Vec<Aktivitas>,
+        day: Option<&str>,
+    ) -> Vec<AktivitasBawahan> {
+        activities.sort_by(|a, b| a.tanggal.cmp(&b.tanggal).then(a.id.cmp(&b.id)));
+        let shown = activities.into_iter().filter(|a| match day {
+            Some(d) => a.tanggal == d && a.status != "DRAFT",
+            None => a.status == "DIAJUKAN",
+        });
+        let mut days: Vec<AktivitasBawahan> = Vec::new();
+        for a in shown {
+            match days.iter_mut().find(|d| d.tanggal == a.tanggal) {
+                Some(d) => d.aktivitas.push(a),
+                None => days.push(AktivitasBawahan {
+                    nip: nip.to_string(),
+                    nama: nama.to_string(),
+                    unit: unit.map(str::to_string),
+                    tanggal: a.tanggal.clone(),
+                    aktivitas: vec![a],
+                }),
+            }
+        }
+        days
+    }
 }
 
 /// The atasan's decision on a report's submitted day: approve, or return with a reason.

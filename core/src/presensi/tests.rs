@@ -254,3 +254,33 @@ fn fixes_are_kept_for_the_retention_period_in_local_days() {
     let read: PengaturanKerja = serde_json::from_value(old).expect("read");
     assert_eq!((read.retensi_hari, read.minimum_kantor), (RETENSI_HARI, MinimumKantor::SURAT_EDARAN));
 }
+
+#[test]
+fn an_atasan_sees_a_report_s_days_submitted_or_decided_never_drafts() {
+    use super::aktivitas::{Aktivitas, AktivitasBawahan};
+    let act = |id: &str, tanggal: &str, status: &str| Aktivitas {
+        id: id.into(),
+        tanggal: tanggal.into(),
+        status: status.into(),
+        ..Aktivitas::default()
+    };
+    let all = vec![
+        act("c", "2026-12-08", "DIAJUKAN"),
+        act("a", "2026-12-07", "DIAJUKAN"),
+        act("b", "2026-12-07", "DIAJUKAN"),
+        act("d", "2026-12-08", "DRAFT"),
+        act("e", "2026-12-09", "DISETUJUI"),
+    ];
+    let waiting = AktivitasBawahan::days_of("n", "Nama", Some("U"), all.clone(), None);
+    let shape: Vec<(String, Vec<String>)> =
+        waiting.iter().map(|d| (d.tanggal.clone(), d.aktivitas.iter().map(|a| a.id.clone()).collect())).collect();
+    assert_eq!(
+        shape,
+        vec![("2026-12-07".into(), vec!["a".into(), "b".into()]), ("2026-12-08".into(), vec!["c".into()])]
+    );
+    let one_day = AktivitasBawahan::days_of("n", "Nama", None, all.clone(), Some("2026-12-08"));
+    assert_eq!(one_day.len(), 1);
+    assert_eq!(one_day[0].aktivitas.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["c"], "no drafts");
+    let decided = AktivitasBawahan::days_of("n", "Nama", None, all, Some("2026-12-09"));
+    assert_eq!(decided[0].aktivitas[0].status, "DISETUJUI", "a decided day is shown when asked for");
+}
