@@ -266,13 +266,12 @@ pub fn run(ctx: &Ctx, cmd: PresensiCmd) -> Result<(), CliError> {
             let files = [(signed_pdf, ReportFormat::Pdf), (signed_xlsx, ReportFormat::Xlsx)];
             let Some(unit) = unit else {
                 // The BKD's daily recap across units: the hub's rows, what goes to the governor.
-                let mut recaps = rt.block_on(b.hub_rekap(None, day, jam, Some(as_of), &opts))?;
+                let recaps = rt.block_on(b.hub_rekap(None, day, jam, Some(as_of), &opts))?;
                 for (path, format) in files.into_iter().filter_map(|(p, f)| p.map(|p| (p, f))) {
-                    let (signed, seen) = rt.block_on(b.signed_rekap_bkd(day, jam, as_of, format, &opts))?;
+                    let signed = rt.block_on(b.signed_rekap_bkd(&recaps, format, &opts))?;
                     signed
                         .write(&path)
                         .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
-                    recaps = seen;
                 }
                 ctx.out.emit(&recaps, || bkd_text(&recaps, lang));
                 return Ok(());

@@ -221,7 +221,6 @@ pub async fn bawahan(
         ));
     };
     let rules = published(&state).await?.unwrap_or_else(|| PengaturanKerja::in_force(Utc::now()));
-    let offset = rules.zona.offset();
     let mut out = Vec::new();
     for report in state.store.bawahan_of(&mine).await? {
         let rows = state.store.rows_of(&report.id).await?;
@@ -239,13 +238,7 @@ pub async fn bawahan(
         }
         let tempat = person.tempat.as_ref().and_then(recap::tempat_of);
         let home = tempat.as_ref().map(|t| t.tempat);
-        let mut check_ins: Vec<_> = person
-            .check_ins
-            .into_iter()
-            .map(|(id, v)| recap::check_in_of(&rules, id, &v, home))
-            .filter(|c| c.judged.taken_at.with_timezone(&offset).date_naive() == day)
-            .collect();
-        check_ins.sort_by_key(|c| c.judged.taken_at);
+        let check_ins = recap::day_check_ins(&rules, person.check_ins, home, day);
         let detail = json!({ "tanggal": day.to_string(), "check_ins": check_ins.len() });
         state
             .store

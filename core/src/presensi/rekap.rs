@@ -143,8 +143,31 @@ pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 /// When a check-in was taken, from its stored fields: the satellites' time when the fix has it,
 /// else the device's (what `check_in_of` judges it by).
 pub fn taken_of(v: &FieldMap) -> Option<DateTime<Utc>> {
-    let at = |f: &str| text(v, f).and_then(|t| parse_time(&t));
-    at("waktu_gps").or_else(|| at("waktu_perangkat"))
+    taken_at(text(v, "waktu_gps").as_deref(), text(v, "waktu_perangkat").as_deref())
+}
+
+/// When a check-in was taken from its two stored times: the satellites' when it parses, else the
+/// device's.
+pub fn taken_at(waktu_gps: Option<&str>, waktu_perangkat: Option<&str>) -> Option<DateTime<Utc>> {
+    waktu_gps.and_then(parse_time).or_else(|| waktu_perangkat.and_then(parse_time))
+}
+
+/// A person's check-ins taken on `day` (the instansi's local day), judged against their place,
+/// oldest first: what the ASN sees of their day and their atasan of a report's.
+pub fn day_check_ins(
+    rules: &PengaturanKerja,
+    rows: impl IntoIterator<Item = (String, FieldMap)>,
+    home: Option<Tempat>,
+    day: NaiveDate,
+) -> Vec<CheckIn> {
+    let offset = rules.zona.offset();
+    let mut out: Vec<CheckIn> = rows
+        .into_iter()
+        .map(|(id, v)| check_in_of(rules, id, &v, home))
+        .filter(|c| c.judged.taken_at.with_timezone(&offset).date_naive() == day)
+        .collect();
+    out.sort_by_key(|c| c.judged.taken_at);
+    out
 }
 
 /// A check-in from its stored fields, judged by `rules` against the registered place.

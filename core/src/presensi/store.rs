@@ -177,14 +177,7 @@ impl Berkas {
         let rules = self.pengaturan_kerja();
         let home = self.tempat_wfh(nip)?.map(|t| t.tempat);
         let rows = records::load_rows(&self.store().conn, Entity::Presensi.def(), &pegawai_id)?;
-        let offset = rules.zona.offset();
-        let mut out: Vec<CheckIn> = rows
-            .into_iter()
-            .map(|r| check_in_of(&rules, r.id, &r.values, home))
-            .filter(|c| c.judged.taken_at.with_timezone(&offset).date_naive() == day)
-            .collect();
-        out.sort_by_key(|c| c.judged.taken_at);
-        Ok(out)
+        Ok(rekap::day_check_ins(&rules, rows.into_iter().map(|r| (r.id, r.values)), home, day))
     }
 
     /// A unit's recap for the report window ending at `jam_lapor` on `day`, as known at `as_of`:
@@ -252,8 +245,7 @@ impl Berkas {
         let old: Vec<String> = rows
             .into_iter()
             .filter(|(_, gps, device)| {
-                // When it was taken, as the recap judges it: the satellites' time, else the device's.
-                let taken = gps.as_deref().or(device.as_deref()).and_then(rekap::parse_time);
+                let taken = rekap::taken_at(gps.as_deref(), device.as_deref());
                 taken.is_none_or(|t| t.with_timezone(&offset).date_naive() < kept_from)
             })
             .map(|(id, _, _)| id)

@@ -192,34 +192,26 @@ impl Berkas {
         }
     }
 
-    /// The BKD's daily recap across units for a report time as the hub knew it at `as_of` (its
-    /// own rows; a day past the retention period from the counts it kept), signed by the hub: a
-    /// PDF with its code on every page, or an XLSX with its `.sig` text. The recaps come back
-    /// too, for the screen.
+    /// The BKD's daily recap across units (`hub_rekap` without a unit), signed by the hub: a
+    /// PDF with its code on every page, or an XLSX with its `.sig` text.
     pub async fn signed_rekap_bkd(
         &self,
-        day: chrono::NaiveDate,
-        jam_lapor: chrono::NaiveTime,
-        as_of: chrono::DateTime<chrono::Utc>,
+        recaps: &[crate::presensi::Rekap],
         format: ReportFormat,
         opts: &SyncOptions,
-    ) -> Result<(SignedExport, Vec<crate::presensi::Rekap>)> {
-        let recaps = self.hub_rekap(None, day, jam_lapor, Some(as_of), opts).await?;
+    ) -> Result<SignedExport> {
         let title: String =
-            crate::reports::rekap_bkd_title(&recaps).chars().filter(|c| !c.is_control()).take(200).collect();
-        let signed = match format {
+            crate::reports::rekap_bkd_title(recaps).chars().filter(|c| !c.is_control()).take(200).collect();
+        match format {
             ReportFormat::Pdf => {
-                let draw = |code: &str| Ok(crate::reports::rekap_bkd_pdf(&recaps, Some(code)));
-                self.sign_pdf("presensi", &title, None, draw, opts).await?
+                let draw = |code: &str| Ok(crate::reports::rekap_bkd_pdf(recaps, Some(code)));
+                self.sign_pdf("presensi", &title, None, draw, opts).await
             }
             ReportFormat::Xlsx => {
-                self.sign_detached("presensi", &title, crate::reports::rekap_bkd_xlsx(&recaps)?, opts).await?
+                self.sign_detached("presensi", &title, crate::reports::rekap_bkd_xlsx(recaps)?, opts).await
             }
-            ReportFormat::Csv => {
-                return Err(Error::invalid("format", "presensi.format", "a recap is a PDF or an XLSX"))
-            }
-        };
-        Ok((signed, recaps))
+            ReportFormat::Csv => Err(Error::invalid("format", "presensi.format", "a recap is a PDF or an XLSX")),
+        }
     }
 
     /// Checks a signed file offline with the hub key kept here.

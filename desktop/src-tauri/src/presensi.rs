@@ -61,17 +61,29 @@ fn flag(t: &Tanda) -> String {
     serde_json::to_value(t).ok().and_then(|v| v["kode"].as_str().map(str::to_string)).unwrap_or_default()
 }
 
-fn view(r: Rekap, times: Vec<String>) -> RekapView {
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn minimum(r: &Rekap) -> MinimumKantorView {
     let m = r.minimum_kantor;
+    MinimumKantorView {
+        terpenuhi: m.terpenuhi,
+        administrator: count(m.hadir.administrator),
+        pengawas: count(m.hadir.pengawas),
+        minimum_administrator: count(m.minimum.administrator),
+        minimum_pengawas: count(m.minimum.pengawas),
+    }
+}
+
+fn counts(r: &Rekap) -> Vec<(String, u32)> {
+    r.jumlah.iter().map(|(k, n): (&Keberadaan, &usize)| (code(k), count(*n))).collect()
+}
+
+fn view(r: Rekap, times: Vec<String>) -> RekapView {
     RekapView {
-        minimum_kantor: MinimumKantorView {
-            terpenuhi: m.terpenuhi,
-            administrator: count(m.hadir.administrator),
-            pengawas: count(m.hadir.pengawas),
-            minimum_administrator: count(m.minimum.administrator),
-            minimum_pengawas: count(m.minimum.pengawas),
-        },
+        minimum_kantor: minimum(&r),
+        jumlah: counts(&r),
         dipangkas: r.dipangkas,
         lines: r
             .lines
@@ -88,7 +100,6 @@ fn view(r: Rekap, times: Vec<String>) -> RekapView {
                 nama: l.nama,
             })
             .collect(),
-        jumlah: r.jumlah.iter().map(|(k, n): (&Keberadaan, &usize)| (code(k), count(*n))).collect(),
         ditandai: count(r.ditandai),
         unit: r.unit,
         tanggal: r.tanggal.to_string(),
@@ -179,14 +190,14 @@ pub struct RekapUnitView {
     pub dipangkas: bool,
 }
 
+/// A unit's line of the BKD's recap: its counts, not its people.
 fn unit_line(r: Rekap) -> RekapUnitView {
-    let v = view(r, Vec::new());
     RekapUnitView {
-        unit: v.unit,
-        jumlah: v.jumlah,
-        ditandai: v.ditandai,
-        minimum_kantor: v.minimum_kantor,
-        dipangkas: v.dipangkas,
+        jumlah: counts(&r),
+        ditandai: count(r.ditandai),
+        minimum_kantor: minimum(&r),
+        dipangkas: r.dipangkas,
+        unit: r.unit,
     }
 }
 
@@ -217,8 +228,9 @@ pub async fn presensi_export_bkd(
     let b = state.berkas()?;
     let opts = berkas_core::sync::SyncOptions::default();
     let name = format!("rekap-wfh-bkd-{tanggal}-{}", jam.format("%H%M"));
-    let (pdf, _) = b.signed_rekap_bkd(day, jam, as_of, ReportFormat::Pdf, &opts).await?;
-    let (xlsx, _) = b.signed_rekap_bkd(day, jam, as_of, ReportFormat::Xlsx, &opts).await?;
+    let recaps = b.hub_rekap(None, day, jam, Some(as_of), &opts).await?;
+    let pdf = b.signed_rekap_bkd(&recaps, ReportFormat::Pdf, &opts).await?;
+    let xlsx = b.signed_rekap_bkd(&recaps, ReportFormat::Xlsx, &opts).await?;
     write_signed(&name, &pdf, &xlsx)
 }
 
