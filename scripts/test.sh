@@ -47,9 +47,10 @@ cargo fmt --all -- --check
 
 section "lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-# The hub shares core's model, merge and wire types, not the device's HTTP client.
-if cargo tree -p berkas-server -e normal --locked --prefix none | grep -q '^reqwest '; then
-  echo "berkas-server links the device's sync client (reqwest): build core without feature client" >&2
+# The hub shares core's model, merge and wire types, not the device's sync client (its HTTP
+# client for S3 comes with object_store).
+if cargo tree -p berkas-server -e features,normal --locked -i berkas-core | grep -q 'berkas-core feature "client"'; then
+  echo "berkas-server links the device's sync client: build core without feature client" >&2
   exit 1
 fi
 
@@ -64,6 +65,17 @@ stop_postgres() {
 }
 trap stop_postgres EXIT
 echo "ok: $BERKAS_TEST_POSTGRES"
+
+section "Garage (S3-compatible object store) for the document-store tests"
+# Built from crates.io once (about 8-11 minutes on 2 cores) into ~/.cargo/bin, where the next
+# run finds it; the tests start their own node on loopback.
+garage_version=2.5.0
+garage_bin="${CARGO_HOME:-$HOME/.cargo}/bin/garage"
+if ! "$garage_bin" --version 2>/dev/null | grep -q "cargo:$garage_version"; then
+  cargo install --locked --quiet garage --version "$garage_version"
+fi
+export BERKAS_TEST_GARAGE="$garage_bin"
+echo "ok: $("$garage_bin" --version | cut -d' ' -f1-2)"
 
 section "tests"
 # Every cargo step below selects the whole workspace with these features, so that they all

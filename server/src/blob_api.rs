@@ -51,6 +51,9 @@ fn blob_error(e: BlobError) -> ApiError {
         BlobError::BadName => ApiError::bad_request("blob.bad_name", "a blob is named by its SHA-256"),
         // The hub's own disk or key is at fault, not the request: the administrator must look.
         BlobError::Sealed(_) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "blob.unreadable", e.to_string()),
+        BlobError::Unavailable(_) => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "blob.store_unavailable", e.to_string())
+        }
         BlobError::Io(e) => ApiError::internal(e),
     }
 }

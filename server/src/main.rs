@@ -6,7 +6,7 @@ use berkas_core::secrets::SecretStoreKind;
 use berkas_server::atrest;
 use berkas_server::backup::now::BackupTarget;
 use berkas_server::backup::{self, KeyCost};
-use berkas_server::blobs::FsBlobStore;
+use berkas_server::blobs::{BlobStore, FsBlobStore, S3BlobStore, S3Config};
 use berkas_server::referensi::{self, HubReferensi};
 use berkas_server::store::{PostgresStorage, SqliteStorage, Storage};
 use berkas_server::{accounts, auth, demo, router, siasn_import, AppState};
@@ -172,6 +172,37 @@ struct StoreArgs {
     /// the hub checks, the due rules' facts, and what devices pull.
     #[arg(long)]
     referensi: Option<PathBuf>,
+    #[command(flatten)]
+    documents: DocumentArgs,
+}
+
+/// Where documents are kept: under DATA/blobs (the default), or in an S3-compatible bucket
+/// that several hub processes share. The bucket's credentials come from the environment
+/// (BERKAS_S3_ACCESS_KEY_ID, BERKAS_S3_SECRET_ACCESS_KEY), never the command line.
+#[derive(clap::Args)]
+struct DocumentArgs {
+    /// The S3 endpoint: https://HOST[:PORT] (http:// on loopback only).
+    #[arg(long, env = "BERKAS_S3_ENDPOINT", requires = "s3_bucket")]
+    s3_endpoint: Option<String>,
+    /// The bucket the documents go in.
+    #[arg(long, env = "BERKAS_S3_BUCKET", requires = "s3_endpoint")]
+    s3_bucket: Option<String>,
+    /// The bucket's region (Garage's `s3_region`).
+    #[arg(long, env = "BERKAS_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
+}
+
+impl DocumentArgs {
+    /// The hub's documents, sealed under its document key, in the bucket or under DATA/blobs.
+    async fn open(&self, data: &Path, keys: &KeyArgs) -> Result<Arc<dyn BlobStore>, String> {
+        let (Some(endpoint), Some(bucket)) = (&self.s3_endpoint, &self.s3_bucket) else {
+            return Ok(blobs(data, keys)?);
+        };
+        std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
+        let key = keys.keys(data)?.documents_key().map_err(|e| e.to_string())?;
+        let config = S3Config::from_env(endpoint, bucket, &self.s3_region)?;
+        Ok(Arc::new(S3BlobStore::open(&config, key).await?))
+    }
 }
 
 impl StoreArgs {
@@ -188,7 +219,8 @@ impl StoreArgs {
             }
             referensi::publish(store.as_ref(), &tables).await.map_err(|e| e.message)?;
         }
-        let mut state = AppState::new(store, blobs(&self.db.data, &self.db.keys)?).map_err(|e| e.message)?;
+        let blobs = self.documents.open(&self.db.data, &self.db.keys).await?;
+        let mut state = AppState::new(store, blobs).map_err(|e| e.message)?;
         state.referensi = Arc::new(HubReferensi::load(state.store.as_ref()).await.map_err(|e| e.message)?);
         let (tables, jf, hukuman) = state.referensi.sizes();
         if self.referensi.is_some() {

@@ -1,6 +1,7 @@
 //! Helpers for cross-component tests: the workspace's built binaries, a real `berkas-server`
 //! process on loopback, and devices (profiles) that sync with it.
 
+pub mod garage;
 pub mod pages;
 pub mod proxy;
 
@@ -80,17 +81,27 @@ impl HubProcess {
         Self::start_on(data, per_unit, addr, extra)
     }
 
+    /// The demo hub with further options and environment (an object store's credentials).
+    pub fn demo_env(data: &Path, per_unit: u32, extra: &[&str], env: &[(String, String)]) -> HubProcess {
+        Self::launch(data, per_unit, "127.0.0.1:0", extra, env)
+    }
+
     fn start(data: &Path, per_unit: u32, extra: &[&str]) -> HubProcess {
         Self::start_on(data, per_unit, "127.0.0.1:0", extra)
     }
 
     fn start_on(data: &Path, per_unit: u32, listen: &str, extra: &[&str]) -> HubProcess {
+        Self::launch(data, per_unit, listen, extra, &[])
+    }
+
+    fn launch(data: &Path, per_unit: u32, listen: &str, extra: &[&str], env: &[(String, String)]) -> HubProcess {
         let mut child = Command::new(bin("berkas-server"))
             .args(["demo", "--listen", listen, "--password", DEMO_PASSWORD, "--per-unit"])
             .arg(per_unit.to_string())
             .arg("--data")
             .arg(data)
             .args(extra)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -116,6 +116,9 @@ struct Markers {
 
 pub struct FaultProxy {
     pub url: String,
+    /// The connections open now, to cut them all at once; and how many went to each upstream.
+    live: Arc<Mutex<Vec<TcpStream>>>,
+    served: Arc<Mutex<Vec<u64>>>,
     plan: Arc<Mutex<FaultPlan>>,
     markers: Markers,
     faults: Arc<AtomicU64>,
@@ -126,7 +129,16 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Listens on a free loopback port and forwards to `upstream` (`http://host:port`).
     pub fn start(upstream: &str, plan: FaultPlan) -> FaultProxy {
-        let target = upstream.trim_start_matches("http://").trim_end_matches('/').to_string();
+        Self::balance(&[upstream], plan)
+    }
+
+    /// A load balancer in front of several hubs: each new connection goes to the next of
+    /// `upstreams` in turn (round robin, as an L4 balancer does), so a device's requests land
+    /// on one hub or another as its connections come and go.
+    pub fn balance(upstreams: &[&str], plan: FaultPlan) -> FaultProxy {
+        let targets: Vec<String> =
+            upstreams.iter().map(|u| u.trim_start_matches("http://").trim_end_matches('/').to_string()).collect();
+        assert!(!targets.is_empty(), "a proxy needs an upstream");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let plan = Arc::new(Mutex::new(plan));
@@ -134,9 +146,12 @@ impl FaultProxy {
         let lost = Arc::new(AtomicU64::new(0));
         let stopped = Arc::new(AtomicBool::new(false));
         let markers = Markers::default();
+        let live = Arc::new(Mutex::new(Vec::new()));
+        let served = Arc::new(Mutex::new(vec![0; targets.len()]));
         let (p, f, s, m, l) = (plan.clone(), faults.clone(), stopped.clone(), markers.clone(), lost.clone());
+        let (open, counts) = (live.clone(), served.clone());
         std::thread::spawn(move || {
-            for client in listener.incoming() {
+            for (n, client) in listener.incoming().enumerate() {
                 if s.load(Ordering::SeqCst) {
                     return;
                 }
@@ -145,11 +160,34 @@ impl FaultProxy {
                 if matches!(fault, Fault::Drop | Fault::Delay(_)) {
                     f.fetch_add(1, Ordering::SeqCst);
                 }
-                let (target, f, m, l) = (target.clone(), f.clone(), m.clone(), l.clone());
+                let target = targets[n % targets.len()].clone();
+                if let (Ok(mut open), Ok(copy)) = (open.lock(), client.try_clone()) {
+                    open.retain(|c: &TcpStream| c.peer_addr().is_ok());
+                    open.push(copy);
+                }
+                if let Ok(mut counts) = counts.lock() {
+                    counts[n % targets.len()] += 1;
+                }
+                let (f, m, l) = (f.clone(), m.clone(), l.clone());
                 std::thread::spawn(move || relay(client, &target, fault, &f, m, &l));
             }
         });
-        FaultProxy { url, plan, markers, faults, lost, stopped }
+        FaultProxy { url, live, served, plan, markers, faults, lost, stopped }
+    }
+
+    /// Cuts every open connection: a device's next request opens a new one, which goes to the
+    /// next upstream.
+    pub fn cut_all(&self) {
+        if let Ok(mut open) = self.live.lock() {
+            for c in open.drain(..) {
+                let _ = c.shutdown(Shutdown::Both);
+            }
+        }
+    }
+
+    /// How many connections went to each upstream so far, in the order given.
+    pub fn served(&self) -> Vec<u64> {
+        self.served.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// Lets the next request containing `marker` reach the hub and loses its answer (the

@@ -1,14 +1,18 @@
-//! Two hub processes over one PostgreSQL serve the same devices interchangeably (issue 27,
-//! item 2; documents, which still live under each hub's data directory, are the object store's
-//! part and not tried here): a session one hub issued is good at the other and ends at both;
-//! the login rate limit counts failures at either; a change pushed through one is pulled once
-//! through the other; two phones on different hubs edit one record and converge; the hub's
-//! signing key and published settings are one.
+//! Two hub processes over one PostgreSQL and one Garage bucket serve the same devices
+//! interchangeably (issue 27): a session one hub issued is good at the other and ends at both;
+//! the login rate limit counts failures at either; devices behind a round-robin balancer land
+//! on one hub or the other at every sync, and one upload is cut and continued through the
+//! other hub; every change and document is held once; a document uploaded through one hub is
+//! read through the other by range; the hub's signing key and published settings are one.
 
+use berkas_core::docs::{CaptureOptions, DocLink, NewDocument, PageInput};
 use berkas_core::model::{FieldMap, Value};
 use berkas_core::sync::SyncOptions;
 use berkas_core::Berkas;
-use berkas_tests::{access_token, device, fresh_postgres_database, hub_log, HubProcess, DEMO_PASSWORD};
+use berkas_tests::garage::Garage;
+use berkas_tests::proxy::{FaultPlan, FaultProxy};
+use berkas_tests::{access_token, device, fresh_postgres_database, hub_log, pages, HubProcess, DEMO_PASSWORD};
+use std::path::Path;
 
 async fn sync(b: &Berkas) -> berkas_core::sync::SyncReport {
     b.sync(&SyncOptions::default()).await.expect("sync")
@@ -18,12 +22,72 @@ async fn status_of(r: reqwest::RequestBuilder) -> u16 {
     r.header("x-berkas-protocol", "1").send().await.expect("send").status().as_u16()
 }
 
+/// A hub process on the shared database and bucket, with the key store the others use.
+fn hub(dir: &Path, db: &str, garage: &Garage, key_file: &Path) -> HubProcess {
+    let key_file = key_file.to_string_lossy();
+    let mut args = vec!["--database", db, "--key-file", &key_file];
+    let s3 = garage.hub_args();
+    args.extend(s3.iter().map(String::as_str));
+    HubProcess::demo_env(dir, 2, &args, &garage.hub_env())
+}
+
+/// Bytes `range` of a blob, asked of one hub directly.
+async fn ranged(url: &str, token: &str, sha: &str, range: &str) -> (u16, Vec<u8>) {
+    let r = reqwest::Client::new()
+        .get(format!("{url}/v1/blobs/{sha}"))
+        .bearer_auth(token)
+        .header("x-berkas-protocol", "1")
+        .header("range", range)
+        .send()
+        .await
+        .expect("get blob");
+    (r.status().as_u16(), r.bytes().await.expect("body").to_vec())
+}
+
+/// The bucket's object names under `prefix`, listed over S3 independently of the hub.
+async fn objects(garage: &Garage, prefix: &str) -> Vec<String> {
+    use futures_util::StreamExt;
+    use object_store::ObjectStore;
+    let store = object_store::aws::AmazonS3Builder::new()
+        .with_endpoint(&garage.endpoint)
+        .with_bucket_name(&garage.bucket)
+        .with_region(&garage.region)
+        .with_access_key_id(&garage.access_key_id)
+        .with_secret_access_key(&garage.secret_access_key)
+        .with_allow_http(true)
+        .build()
+        .expect("s3 client");
+    let prefix = object_store::path::Path::from(prefix);
+    let mut names = Vec::new();
+    let mut list = store.list(Some(&prefix));
+    while let Some(meta) = list.next().await {
+        names.push(meta.expect("listed").location.to_string());
+    }
+    names.sort();
+    names
+}
+
+/// Whether any file under `dir` holds `needle`.
+fn shows(dir: &Path, needle: &[u8]) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.flatten().any(|e| {
+        let p = e.path();
+        if p.is_dir() {
+            shows(&p, needle)
+        } else {
+            std::fs::read(&p).map(|b| b.windows(needle.len()).any(|w| w == needle)).unwrap_or(false)
+        }
+    })
+}
+
 #[tokio::test]
-async fn two_hubs_on_one_postgresql_serve_the_same_devices() {
+async fn two_hubs_on_one_postgresql_and_one_bucket_serve_the_same_devices() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = fresh_postgres_database().await;
-    let a = HubProcess::demo_with(&tmp.path().join("hub-a"), 2, &["--database", &db]);
-    let b = HubProcess::demo_with(&tmp.path().join("hub-b"), 2, &["--database", &db]);
+    let garage = Garage::start(&tmp.path().join("garage"));
+    let keys = tmp.path().join("hub-keys.json");
+    let a = hub(&tmp.path().join("hub-a"), &db, &garage, &keys);
+    let b = hub(&tmp.path().join("hub-b"), &db, &garage, &keys);
     let http = reqwest::Client::new();
 
     // A session from hub A is good at hub B; logged out at B, it is over at A too.
@@ -122,4 +186,100 @@ async fn two_hubs_on_one_postgresql_serve_the_same_devices() {
     at_b.publish_pengaturan(&arrangement, &SyncOptions::default()).await.expect("publish at B");
     sync(&admin).await;
     assert_eq!(admin.pengaturan_kerja().retensi_hari, 45, "hub A serves what B published");
+
+    // Behind a round-robin balancer, each sync opens a new connection and lands on the other
+    // hub: the ASN's documents go up through one hub or the other into the one bucket.
+    let lb = FaultProxy::balance(&[&a.url, &b.url], FaultPlan::clean());
+    let phone = device(tmp.path(), "phone-lb");
+    phone.login(&lb.url, &nip, DEMO_PASSWORD, None).await.expect("login through the balancer");
+    sync(&phone).await;
+    let mut held = Vec::new();
+    for i in 0..4u32 {
+        lb.cut_all();
+        let page = pages::jpeg(&pages::scanned_page(900 + 40 * i, 1200), 85, None);
+        let new = NewDocument {
+            nip: &nip,
+            id_ref_dokumen: "889",
+            link: DocLink::DataUtama,
+            files: vec![PageInput { bytes: &page, crop: None }],
+            file_name: Some(format!("dokumen-{i}.jpg")),
+            keep_unreadable: true,
+        };
+        let (doc, _) = phone.add_document(&new, &CaptureOptions::default()).expect("add document");
+        held.push(doc.sha256.clone());
+        let report = sync(&phone).await;
+        assert_eq!((report.blobs_uploaded, report.refused), (1, 0), "{report:?}");
+    }
+    let served = lb.served();
+    assert!(served.iter().all(|n| *n >= 2), "the syncs went to both hubs: {served:?}");
+
+    // One upload is cut every 0.3-0.9 MB; each new connection goes to the other hub, which
+    // continues from the offset the bucket holds.
+    let laptop = device(tmp.path(), "laptop-lb");
+    laptop.login(&lb.url, "admin", DEMO_PASSWORD, None).await.expect("admin through the balancer");
+    let mut bytes = Vec::with_capacity(3 << 20);
+    let mut x: u32 = 27;
+    while bytes.len() < (3 << 20) + 4321 {
+        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    let file = tmp.path().join("sk-pensiun.pdf");
+    std::fs::write(&file, &bytes).expect("write file");
+    let opts = SyncOptions { max_attempts: 1, blob_chunk: 256 << 10, ..SyncOptions::default() };
+    let before = lb.served();
+    lb.set_plan(FaultPlan::cut_requests(0x27, 300_000, 900_000));
+    let (mut cuts, mut resumed) = (0, false);
+    let sha = loop {
+        match laptop.upload_blob(&file, &opts).await {
+            Ok(t) => {
+                resumed |= t.resumed_from > 0;
+                break t.sha256;
+            }
+            Err(berkas_core::Error::Network(_)) => cuts += 1,
+            Err(e) => panic!("upload: {e:?}"),
+        }
+        assert!(cuts < 300, "the upload never completed");
+    };
+    lb.set_plan(FaultPlan::clean());
+    let after = lb.served();
+    assert!(cuts > 0 && resumed, "the upload was cut and continued ({cuts} cuts)");
+    assert!(
+        after.iter().zip(&before).all(|(n, m)| n > m),
+        "the upload went through both hubs: {before:?} -> {after:?}"
+    );
+    held.push(sha.clone());
+
+    // Read by range through each hub directly, across the sealed segments' edges.
+    let token = access_token(&b.url, "admin").await;
+    for (url, from, to) in
+        [(&b.url, 65_000usize, 300_000usize), (&a.url, 1, 2_000_000), (&b.url, bytes.len() - 10, bytes.len())]
+    {
+        let (status, got) = ranged(url, &token, &sha, &format!("bytes={from}-{}", to - 1)).await;
+        assert_eq!(status, 206, "{url}");
+        assert!(got == bytes[from..to], "bytes {from}..{to} through {url}");
+    }
+    // The real client downloads it through the balancer, its ranges cut and continued at
+    // either hub, and stores exactly the bytes.
+    let desk = device(tmp.path(), "desk-lb");
+    desk.login(&lb.url, "admin", DEMO_PASSWORD, None).await.expect("desk login");
+    lb.set_plan(FaultPlan::cut_responses(0x72, 300_000, 900_000));
+    let mut tries = 0;
+    loop {
+        match desk.fetch_blob(&sha, &opts).await {
+            Ok(_) => break,
+            Err(berkas_core::Error::Network(_)) => tries += 1,
+            Err(e) => panic!("fetch: {e:?}"),
+        }
+        assert!(tries < 300, "the download never completed");
+    }
+    lb.set_plan(FaultPlan::clean());
+    assert!(desk.blob_bytes(&sha).expect("stored") == bytes, "the download holds exactly the bytes");
+
+    // The bucket holds each document once, under its hash, sealed; no upload is left over.
+    held.sort();
+    held.dedup();
+    let want: Vec<String> = held.iter().map(|s| format!("blobs/{s}")).collect();
+    assert_eq!(objects(&garage, "blobs").await, want);
+    assert_eq!(objects(&garage, "uploads").await, Vec::<String>::new());
+    assert!(!shows(&garage.data_dir(), &bytes[4096..4160]), "plain document bytes in the store's data");
 }

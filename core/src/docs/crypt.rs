@@ -160,6 +160,51 @@ impl<W: Write> SealWriter<W> {
     }
 }
 
+/// Bytes before a sealed file's first segment: magic, segment size, nonce prefix.
+pub const SEALED_HEADER: u64 = HEADER as u64;
+
+/// The segments of a sealed file that hold plain bytes `start..end`, clamped.
+struct Span {
+    total: u64,
+    start: u64,
+    end: u64,
+    first: u64,
+    last: u64,
+}
+
+fn span(sealed_len: u64, seg: u64, start: u64, end: Option<u64>) -> Option<Span> {
+    let total = plain_len(sealed_len, seg)?;
+    let end = end.unwrap_or(total).min(total);
+    let start = start.min(end);
+    let segments = total.div_ceil(seg).max(1);
+    // An empty range still opens one segment: a wrong key or a changed file never passes.
+    let (first, last) = if start == end {
+        let i = (start / seg).min(segments - 1);
+        (i, i)
+    } else {
+        (start / seg, (end - 1) / seg)
+    };
+    Some(Span { total, start, end, first, last })
+}
+
+/// The sealed bytes [`open_range`] reads for plain bytes `start..end` of a sealed file of
+/// `sealed_len` bytes in segments of `segment` (from its header): what to fetch of a document
+/// kept where a read costs a request (object storage). `None` when no sealed file has that
+/// length.
+pub fn sealed_span(sealed_len: u64, segment: u64, start: u64, end: Option<u64>) -> Option<std::ops::Range<u64>> {
+    if segment == 0 {
+        return None;
+    }
+    let s = span(sealed_len, segment, start, end)?;
+    let unit = segment + TAG as u64;
+    Some(HEADER as u64 + s.first * unit..(HEADER as u64 + (s.last + 1) * unit).min(sealed_len))
+}
+
+/// The segment size in a sealed file's first [`SEALED_HEADER`] bytes.
+pub fn sealed_segment(head: &[u8]) -> Option<u64> {
+    is_sealed(head).then(|| u32::from_le_bytes([head[8], head[9], head[10], head[11]]) as u64)
+}
+
 /// Plain bytes `start..end` (clamped) of the sealed file `file` named `name`, and its plain
 /// length, decrypting only the segments the range touches (a `Range` request of a large
 /// document). Every segment read is authenticated, the last one as the last.
@@ -182,19 +227,10 @@ pub fn open_range<R: Read + Seek>(
     if seg == 0 || seg > 16 << 20 {
         return Err(bad());
     }
-    let total = plain_len(sealed_len, seg).ok_or_else(bad)?;
-    let end = end.unwrap_or(total).min(total);
-    let start = start.min(end);
+    let Span { total, start, end, first, last } = span(sealed_len, seg, start, end).ok_or_else(bad)?;
     let segments = total.div_ceil(seg).max(1);
     let c = cipher(key)?;
     let aad = [MAGIC.as_slice(), name.as_bytes()].concat();
-    // An empty range still opens one segment: a wrong key or a changed file never passes.
-    let (first, last) = if start == end {
-        let i = (start / seg).min(segments - 1);
-        (i, i)
-    } else {
-        (start / seg, (end - 1) / seg)
-    };
     let mut out = Vec::with_capacity((end - start) as usize);
     let mut ct = vec![0u8; (seg + TAG as u64) as usize];
     for i in first..=last {
@@ -228,6 +264,28 @@ mod tests {
     /// Refused as a document that does not open, not failed for another reason.
     fn tampered<T>(r: Result<T>) -> bool {
         matches!(r, Err(e) if e.code() == codes::TAMPERED)
+    }
+
+    #[test]
+    fn the_sealed_span_is_all_a_range_needs() {
+        for len in [0, 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 7] {
+            let plain: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let s = seal(&key(1), "abc", &plain).expect("seal");
+            assert_eq!(sealed_segment(&s[..HEADER]), Some(SEGMENT as u64));
+            for (start, end) in [(0, 0), (0, 1), (SEGMENT - 1, SEGMENT + 1), (len / 2, len), (len, len)] {
+                let (start, end) = (start.min(len) as u64, end.min(len) as u64);
+                let span = sealed_span(s.len() as u64, SEGMENT as u64, start, Some(end)).expect("span");
+                // Every byte outside the header and the span blanked: the range still opens.
+                let mut partial = vec![0u8; s.len()];
+                partial[..HEADER].copy_from_slice(&s[..HEADER]);
+                let r = span.start as usize..span.end as usize;
+                partial[r.clone()].copy_from_slice(&s[r]);
+                let (got, total) =
+                    open_range(&key(1), "abc", &mut std::io::Cursor::new(partial), start, Some(end)).expect("open");
+                assert_eq!((got.as_slice(), total), (&plain[start as usize..end as usize], len as u64));
+            }
+        }
+        assert_eq!(sealed_span(5, SEGMENT as u64, 0, None), None, "shorter than a header");
     }
 
     #[test]

@@ -18,7 +18,9 @@ mod verify;
 
 use serde::{Deserialize, Serialize};
 
-pub use crypt::{is_sealed, open_range, plain_len, stream_nonce, SealWriter};
+pub use crypt::{
+    is_sealed, open_range, plain_len, sealed_segment, sealed_span, stream_nonce, SealWriter, SEALED_HEADER,
+};
 pub use intake::{prepare, prepare_one, read_file, Format, PageInput, Prepared};
 pub use readability::{Problem, Readability, ReadabilityThresholds, Verdict};
 pub use store::{DocLink, DocumentInfo, NewDocument, Verifikasi};

@@ -1,16 +1,19 @@
 //! Document bytes, addressed by SHA-256. Uploads arrive in chunks that continue from the
 //! server's offset, so a cut connection resumes instead of starting over; the hash is checked
 //! before a blob becomes visible; a blob already held is not uploaded again. The store is a
-//! trait: the file system under the data dir now (`fs.rs`), object storage later.
+//! trait: the file system under the data dir (`fs.rs`, the default), or an S3-compatible
+//! object store shared by several hub processes (`s3.rs`).
 //!
 //! Documents are sealed at rest (`sealed.rs`): a stolen disk or backup of the data dir shows
 //! no scanned KTP, diploma or decree. A hub from before keeps serving its plain files until
 //! `berkas-server encrypt` seals them.
 
 mod fs;
+mod s3;
 mod sealed;
 
 pub use fs::{documents, read_document, stored_len, FsBlobStore, SealReport};
+pub use s3::{S3BlobStore, S3Config};
 
 use async_trait::async_trait;
 
@@ -48,6 +51,9 @@ pub enum BlobError {
     BadName,
     #[error("the stored document {0} does not open under this hub's document key: it was changed, cut or sealed by another hub")]
     Sealed(String),
+    /// The object store did not answer, or refused: the request may be tried again.
+    #[error("the document store does not answer: {0}")]
+    Unavailable(String),
     #[error("blob storage: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -73,24 +73,58 @@ pub(super) fn append_record(
     at: Extent,
     bytes: &[u8],
 ) -> Result<(), BlobError> {
-    let mut nonce = [0u8; NONCE];
-    getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let ct = cipher(key)?
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: bytes, aad: &record_aad(sha, upload_key, at.plain) })
-        .map_err(|_| std::io::Error::other("sealing an upload failed"))?;
     let len = u32::try_from(bytes.len()).map_err(|_| BlobError::TooLarge("a chunk is too large".into()))?;
+    let sealed = seal_record(key, sha, upload_key, at.plain, bytes)?;
     let mut f = File::options().create(true).truncate(false).write(true).open(path)?;
     if f.metadata()?.len() != at.file {
         f.set_len(at.file)?;
     }
     f.seek(SeekFrom::Start(at.file))?;
-    let mut record = Vec::with_capacity(LEN + NONCE + ct.len());
+    let mut record = Vec::with_capacity(LEN + sealed.len());
     record.extend_from_slice(&len.to_le_bytes());
-    record.extend_from_slice(&nonce);
-    record.extend_from_slice(&ct);
+    record.extend_from_slice(&sealed);
     f.write_all(&record)?;
     f.sync_data()?;
     Ok(())
+}
+
+/// Bytes a sealed record adds to its chunk (nonce and tag; the file store adds a length too).
+pub(super) const RECORD_OVERHEAD: u64 = (NONCE + TAG) as u64;
+
+/// One chunk at plain `offset` of an upload, sealed: `nonce | ciphertext + tag`, bound to the
+/// blob, the uploader and the offset.
+pub(super) fn seal_record(
+    key: &Secret,
+    sha: &str,
+    upload_key: &str,
+    offset: u64,
+    bytes: &[u8],
+) -> Result<Vec<u8>, BlobError> {
+    let mut nonce = [0u8; NONCE];
+    getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let ct = cipher(key)?
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: bytes, aad: &record_aad(sha, upload_key, offset) })
+        .map_err(|_| std::io::Error::other("sealing an upload failed"))?;
+    Ok([nonce.as_slice(), &ct].concat())
+}
+
+/// The chunk a [`seal_record`] holds, if it opens as the chunk at `offset` of this upload.
+pub(super) fn open_record(
+    key: &Secret,
+    sha: &str,
+    upload_key: &str,
+    offset: u64,
+    record: &[u8],
+) -> Result<Vec<u8>, BlobError> {
+    if record.len() < NONCE + TAG {
+        return Err(BlobError::Sealed(sha.to_string()));
+    }
+    cipher(key)?
+        .decrypt(
+            XNonce::from_slice(&record[..NONCE]),
+            Payload { msg: &record[NONCE..], aad: &record_aad(sha, upload_key, offset) },
+        )
+        .map_err(|_| BlobError::Sealed(sha.to_string()))
 }
 
 /// Opens the records of an upload in order into a sealed document at `out` (created, synced);
@@ -102,21 +136,18 @@ pub(super) fn seal_upload(
     upload_key: &str,
     out: &Path,
 ) -> Result<bool, BlobError> {
-    let c = cipher(key)?;
     let end = partial_extent(partial)?;
     let mut input = File::open(partial)?;
     let mut writer = SealWriter::new(key, sha, BufWriter::new(File::create(out)?)).map_err(core_error)?;
     let mut hasher = Sha256::new();
     let (mut pos, mut plain) = (0u64, 0u64);
     while pos < end.file {
-        let mut head = [0u8; LEN + NONCE];
-        input.read_exact(&mut head)?;
-        let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        let mut ct = vec![0u8; len + TAG];
-        input.read_exact(&mut ct)?;
-        let pt = c
-            .decrypt(XNonce::from_slice(&head[LEN..]), Payload { msg: &ct, aad: &record_aad(sha, upload_key, plain) })
-            .map_err(|_| BlobError::Sealed(sha.to_string()))?;
+        let mut len = [0u8; LEN];
+        input.read_exact(&mut len)?;
+        let len = u32::from_le_bytes(len) as usize;
+        let mut record = vec![0u8; NONCE + len + TAG];
+        input.read_exact(&mut record)?;
+        let pt = open_record(key, sha, upload_key, plain, &record)?;
         hasher.update(&pt);
         writer.write_all(&pt).map_err(core_error)?;
         pos += (LEN + NONCE + TAG + len) as u64;
