@@ -26,6 +26,8 @@ const NEXT_KEY_NAME: &str = "berkas-hub/db-key-next";
 /// The key documents are sealed under (`blobs`), and a rotation's new one.
 const DOCUMENT_KEY_NAME: &str = "berkas-hub/document-key";
 const NEXT_DOCUMENT_KEY_NAME: &str = "berkas-hub/document-key-next";
+/// The bucket whose documents are sealed under the document key, when they are in one.
+const DOCUMENT_BUCKET_NAME: &str = "berkas-hub/document-bucket";
 /// Where the file store keeps keys when no `--key-file` is given.
 pub const DEFAULT_KEY_FILE: &str = "hub-key.json";
 
@@ -110,10 +112,30 @@ impl HubKeys {
         }
     }
 
+    /// Records that the documents sealed under the document key are in `bucket`: a rotation
+    /// run from a data dir alone must not leave them unopenable. A read-only store (env) keeps
+    /// nothing, and its key cannot be rotated here anyway.
+    pub fn bind_bucket(&self, bucket: &str) {
+        let _ = self.store.put(DOCUMENT_BUCKET_NAME, &Secret::new(bucket.as_bytes().to_vec()));
+    }
+
+    /// Refused when the documents are in a bucket: their key cannot be rotated here.
+    fn refuse_if_in_bucket(&self) -> Result<(), AtRestError> {
+        match self.store.get(DOCUMENT_BUCKET_NAME)? {
+            None => Ok(()),
+            Some(bucket) => Err(AtRestError::Refused(format!(
+                "the documents are in the S3 bucket {}, sealed under this document key; rotating it there is not \
+                 supported yet, so nothing was changed",
+                String::from_utf8_lossy(bucket.expose())
+            ))),
+        }
+    }
+
     /// Re-seals every document under a new key. The new key is kept under a second name first;
     /// a rotation cut off is finished by running this again (each document opens under one of
     /// the two). The hub must be stopped. Returns how many documents were re-sealed.
     pub fn rotate_documents(&self, blobs_root: &Path) -> Result<u64, AtRestError> {
+        self.refuse_if_in_bucket()?;
         let old = match self.store.get(DOCUMENT_KEY_NAME)? {
             Some(k) => k,
             None => return Ok(0),
@@ -332,6 +354,7 @@ pub fn encrypt_hub(data: &Path, keys: &HubKeys) -> Result<EncryptReport, AtRestE
 /// Gives the hub in `data` new keys: its SQLite database's (when it has one) and its
 /// documents'. Returns how many documents were re-sealed. The hub must be stopped.
 pub fn rekey_hub(data: &Path, keys: &HubKeys) -> Result<u64, AtRestError> {
+    keys.refuse_if_in_bucket()?;
     let db = data.join(crate::DATABASE_FILE);
     if db.exists() {
         rekey(&db, keys)?;

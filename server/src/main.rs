@@ -135,6 +135,8 @@ struct BackupHub {
     database: Option<String>,
     #[command(flatten)]
     keys: KeyArgs,
+    #[command(flatten)]
+    documents: DocumentArgs,
 }
 
 #[derive(Subcommand)]
@@ -193,21 +195,30 @@ struct DocumentArgs {
 }
 
 impl DocumentArgs {
-    /// The hub's documents, sealed under its document key, in the bucket or under DATA/blobs.
-    async fn open(&self, data: &Path, keys: &KeyArgs) -> Result<Arc<dyn BlobStore>, String> {
+    /// The bucket the hub's documents are in, sealed under its document key; none when they
+    /// are under DATA/blobs.
+    async fn bucket(&self, data: &Path, keys: &KeyArgs) -> Result<Option<Arc<S3BlobStore>>, String> {
         let (Some(endpoint), Some(bucket)) = (&self.s3_endpoint, &self.s3_bucket) else {
-            return Ok(blobs(data, keys)?);
+            return Ok(None);
         };
         std::fs::create_dir_all(data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-        let key = keys.keys(data)?.documents_key().map_err(|e| e.to_string())?;
+        let hub_keys = keys.keys(data)?;
+        let key = hub_keys.documents_key().map_err(|e| e.to_string())?;
         let config = S3Config::from_env(endpoint, bucket, &self.s3_region)?;
-        Ok(Arc::new(S3BlobStore::open(&config, key).await?))
+        let store = S3BlobStore::open(&config, key).await?;
+        hub_keys.bind_bucket(&format!("{bucket} at {endpoint}"));
+        Ok(Some(Arc::new(store)))
     }
 }
 
 impl StoreArgs {
     /// The hub's state: its store, blobs and reference tables.
     async fn state(&self) -> Result<AppState, String> {
+        Ok(self.state_and_bucket().await?.0)
+    }
+
+    /// The hub's state, and the bucket its documents are in (its backups read it).
+    async fn state_and_bucket(&self) -> Result<(AppState, Option<Arc<S3BlobStore>>), String> {
         let store = self.db.open().await?;
         if let Some(dir) = &self.referensi {
             let tables = read_tables(std::slice::from_ref(dir))?;
@@ -219,7 +230,11 @@ impl StoreArgs {
             }
             referensi::publish(store.as_ref(), &tables).await.map_err(|e| e.message)?;
         }
-        let blobs = self.documents.open(&self.db.data, &self.db.keys).await?;
+        let bucket = self.documents.bucket(&self.db.data, &self.db.keys).await?;
+        let blobs: Arc<dyn BlobStore> = match &bucket {
+            Some(b) => b.clone(),
+            None => blobs(&self.db.data, &self.db.keys)?,
+        };
         let mut state = AppState::new(store, blobs).map_err(|e| e.message)?;
         state.referensi = Arc::new(HubReferensi::load(state.store.as_ref()).await.map_err(|e| e.message)?);
         let (tables, jf, hukuman) = state.referensi.sizes();
@@ -228,7 +243,7 @@ impl StoreArgs {
                 "reference tables: {tables}; usiaBup of {jf} jabatan fungsional, level of {hukuman} jenis hukuman"
             );
         }
-        Ok(state)
+        Ok((state, bucket))
     }
 }
 
@@ -269,8 +284,9 @@ struct HubArgs {
 impl HubArgs {
     /// The hub's state, with its token lifetime and where its backups go.
     async fn state(&self) -> Result<AppState, String> {
-        let mut state = self.store.state().await?;
-        state.backups = Some(Arc::new(self.store.db.backup_target(self.backup_dir.clone())?));
+        let (mut state, bucket) = self.store.state_and_bucket().await?;
+        let target = self.store.db.backup_target(self.backup_dir.clone(), bucket)?;
+        state.backups = Some(Arc::new(target));
         state.access_ttl = self.access_ttl;
         let mut settings = (*state.settings).clone();
         settings.max_document_bytes = self.max_document_mb << 20;
@@ -314,13 +330,14 @@ impl HubDb {
     }
 
     /// What a backup of this hub reads, and where it goes.
-    fn backup_target(&self, dir: Option<PathBuf>) -> Result<BackupTarget, String> {
+    fn backup_target(&self, dir: Option<PathBuf>, bucket: Option<Arc<S3BlobStore>>) -> Result<BackupTarget, String> {
         let keys = backup::AtRestKeys {
             database: match self.database {
                 None => existing_key(&self.data, &self.keys)?,
                 Some(_) => None,
             },
             documents: Some(self.keys.keys(&self.data)?.documents_key().map_err(|e| e.to_string())?),
+            bucket,
         };
         Ok(BackupTarget {
             data: self.data.clone(),
@@ -609,6 +626,7 @@ async fn backup(cmd: BackupCmd) -> Result<(), String> {
                     Some(_) => None,
                 },
                 documents: Some(hub.keys.keys(&hub.data)?.documents_key().map_err(|e| e.to_string())?),
+                bucket: hub.documents.bucket(&hub.data, &hub.keys).await?,
             };
             let made = backup::create_keyed(&hub.data, db, file, passphrase, KeyCost::STANDARD, keys).await;
             if let Ok(m) = &made {
@@ -635,6 +653,7 @@ async fn backup(cmd: BackupCmd) -> Result<(), String> {
                     _ => None,
                 },
                 documents: Some(hub_keys.documents_key().map_err(|e| e.to_string())?),
+                bucket: hub.documents.bucket(&hub.data, &hub.keys).await?,
             };
             let restored = backup::restore_keyed(file, &hub.data, hub.database.as_deref(), passphrase, keys).await;
             ("restored from", file, restored)

@@ -40,7 +40,7 @@ async fn hub(backend: Backend) -> Hub {
             Place::Postgres(url) => Some(url.clone()),
             Place::Sqlite(_) => None,
         },
-        keys: berkas_server::backup::AtRestKeys { database: None, documents: Some(key) },
+        keys: berkas_server::backup::AtRestKeys { documents: Some(key), ..Default::default() },
         dir: dir.path().join("backups"),
     }));
     let summary = demo::seed(&state, PW, 3).await.expect("seed");

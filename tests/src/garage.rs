@@ -158,6 +158,34 @@ impl Garage {
         ]
     }
 
+    /// The object names in the bucket under `prefix`, listed over S3 independently of the hub.
+    pub async fn objects(&self, prefix: &str) -> Vec<String> {
+        self.objects_in(&self.bucket, prefix).await
+    }
+
+    /// The same in another bucket of this node.
+    pub async fn objects_in(&self, bucket: &str, prefix: &str) -> Vec<String> {
+        use futures_util::StreamExt;
+        use object_store::ObjectStore;
+        let store = object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(&self.endpoint)
+            .with_bucket_name(bucket)
+            .with_region(&self.region)
+            .with_access_key_id(&self.access_key_id)
+            .with_secret_access_key(&self.secret_access_key)
+            .with_allow_http(true)
+            .build()
+            .expect("s3 client");
+        let prefix = object_store::path::Path::from(prefix);
+        let mut names = Vec::new();
+        let mut list = store.list(Some(&prefix));
+        while let Some(meta) = list.next().await {
+            names.push(meta.expect("listed").location.to_string());
+        }
+        names.sort();
+        names
+    }
+
     /// Where the node keeps its data blocks: what a stolen disk of the store would show.
     pub fn data_dir(&self) -> PathBuf {
         self.config.with_file_name("data")

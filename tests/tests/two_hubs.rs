@@ -44,29 +44,6 @@ async fn ranged(url: &str, token: &str, sha: &str, range: &str) -> (u16, Vec<u8>
     (r.status().as_u16(), r.bytes().await.expect("body").to_vec())
 }
 
-/// The bucket's object names under `prefix`, listed over S3 independently of the hub.
-async fn objects(garage: &Garage, prefix: &str) -> Vec<String> {
-    use futures_util::StreamExt;
-    use object_store::ObjectStore;
-    let store = object_store::aws::AmazonS3Builder::new()
-        .with_endpoint(&garage.endpoint)
-        .with_bucket_name(&garage.bucket)
-        .with_region(&garage.region)
-        .with_access_key_id(&garage.access_key_id)
-        .with_secret_access_key(&garage.secret_access_key)
-        .with_allow_http(true)
-        .build()
-        .expect("s3 client");
-    let prefix = object_store::path::Path::from(prefix);
-    let mut names = Vec::new();
-    let mut list = store.list(Some(&prefix));
-    while let Some(meta) = list.next().await {
-        names.push(meta.expect("listed").location.to_string());
-    }
-    names.sort();
-    names
-}
-
 /// Whether any file under `dir` holds `needle`.
 fn shows(dir: &Path, needle: &[u8]) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else { return false };
@@ -279,7 +256,7 @@ async fn two_hubs_on_one_postgresql_and_one_bucket_serve_the_same_devices() {
     held.sort();
     held.dedup();
     let want: Vec<String> = held.iter().map(|s| format!("blobs/{s}")).collect();
-    assert_eq!(objects(&garage, "blobs").await, want);
-    assert_eq!(objects(&garage, "uploads").await, Vec::<String>::new());
+    assert_eq!(garage.objects("blobs").await, want);
+    assert_eq!(garage.objects("uploads").await, Vec::<String>::new());
     assert!(!shows(&garage.data_dir(), &bytes[4096..4160]), "plain document bytes in the store's data");
 }

@@ -5,6 +5,7 @@ use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use super::bucket::DocSource;
 use super::sealed::{SealedReader, SealedWriter};
 use super::{blobs_path, BackupError, KeyCost, Manifest, FORMAT};
 use crate::blobs::{self, valid_name};
@@ -42,13 +43,13 @@ pub(super) fn database_entry(backend: &str) -> &'static str {
 /// complete and on disk.
 pub(super) fn write(
     db: &DatabaseCopy,
-    data: &Path,
+    source: &DocSource,
     out: &Path,
     passphrase: &str,
     cost: KeyCost,
     documents_key: Option<&Secret>,
 ) -> Result<Manifest, BackupError> {
-    let documents = list_documents(&blobs_path(data))?;
+    let documents = source.list()?;
     let manifest = Manifest {
         format: FORMAT,
         created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -76,9 +77,9 @@ pub(super) fn write(
     let json = serde_json::to_vec(&manifest).map_err(|e| std::io::Error::other(e.to_string()))?;
     entry_head(&mut w, MANIFEST, "manifest.json", json.len() as u64)?;
     w.write(&json)?;
-    let files = std::iter::once((DATABASE, database_entry(db.backend), db.file.0.as_path()))
-        .chain(documents.iter().map(|d| (DOCUMENT, d.sha256.as_str(), d.path.as_path())));
-    copy_in(&mut w, files, documents_key)?;
+    let files = std::iter::once(Item::Database(database_entry(db.backend), db.file.0.as_path()))
+        .chain(documents.iter().map(Item::Document));
+    copy_in(&mut w, files, source, documents_key)?;
     entry_head(&mut w, END, "", 2 + documents.len() as u64)?;
     let file = w.finish()?.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
@@ -130,15 +131,22 @@ pub(super) fn random_hex() -> Result<String, BackupError> {
     Ok(hex::encode(b))
 }
 
-struct Document {
-    sha256: String,
-    size: u64,
-    path: PathBuf,
+/// A stored document: its name, plain size, and file (none in a bucket).
+pub(super) struct Document {
+    pub sha256: String,
+    pub size: u64,
+    pub path: PathBuf,
+}
+
+/// One file of a backup: the database copy, or a document.
+enum Item<'a> {
+    Database(&'a str, &'a Path),
+    Document(&'a Document),
 }
 
 /// The stored documents under `root` (`root/ab/abcdef...`), by name, with their plain sizes;
 /// unfinished uploads are not documents.
-fn list_documents(root: &Path) -> Result<Vec<Document>, BackupError> {
+pub(super) fn list_documents(root: &Path) -> Result<Vec<Document>, BackupError> {
     let mut out = Vec::new();
     for (sha256, path) in blobs::documents(root).map_err(|e| at(root, e))? {
         let size = blobs::stored_len(&path)
@@ -147,10 +155,6 @@ fn list_documents(root: &Path) -> Result<Vec<Document>, BackupError> {
         out.push(Document { sha256, size, path });
     }
     Ok(out)
-}
-
-fn list_documents_size(path: &Path, name: &str) -> Result<u64, BackupError> {
-    blobs::stored_len(path).map_err(|e| at(path, e))?.ok_or_else(|| BackupError::DocumentCorrupt(name.to_string()))
 }
 
 fn entry_head<W: Write>(w: &mut SealedWriter<W>, kind: u8, name: &str, size: u64) -> Result<(), BackupError> {
@@ -173,14 +177,15 @@ enum Piece {
 /// processes: a hub's server has the cores.
 fn copy_in<'a, W: Write>(
     w: &mut SealedWriter<W>,
-    files: impl Iterator<Item = (u8, &'a str, &'a Path)> + Send,
+    files: impl Iterator<Item = Item<'a>> + Send,
+    source: &DocSource,
     documents_key: Option<&Secret>,
 ) -> Result<(), BackupError> {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Piece, BackupError>>(8);
         scope.spawn(move || {
-            for (kind, name, path) in files {
-                if let Err(e) = read_file(&tx, kind, name, path, documents_key) {
+            for item in files {
+                if let Err(e) = read_file(&tx, item, source, documents_key) {
                     // The sealing side may be gone already (it failed first): nothing to tell.
                     let _ = tx.send(Err(e));
                     return;
@@ -209,13 +214,23 @@ fn copy_in<'a, W: Write>(
 /// is gone.
 fn read_file(
     tx: &std::sync::mpsc::SyncSender<Result<Piece, BackupError>>,
-    kind: u8,
-    name: &str,
-    path: &Path,
+    item: Item,
+    source: &DocSource,
     documents_key: Option<&Secret>,
 ) -> Result<(), BackupError> {
-    let mut f = File::open(path).map_err(|e| at(path, e))?;
-    let size = if kind == DOCUMENT { list_documents_size(path, name)? } else { f.metadata()?.len() };
+    // The database copy is read from its file; a document through where it is kept.
+    enum Reader<'a> {
+        File(File, &'a Path),
+        Document(&'a Document),
+    }
+    let (kind, name, size, mut reader) = match item {
+        Item::Database(name, path) => {
+            let f = File::open(path).map_err(|e| at(path, e))?;
+            let size = f.metadata()?.len();
+            (DATABASE, name, size, Reader::File(f, path))
+        }
+        Item::Document(d) => (DOCUMENT, d.sha256.as_str(), d.size, Reader::Document(d)),
+    };
     if tx.send(Ok(Piece::Head(kind, name.to_string(), size))).is_err() {
         return Ok(());
     }
@@ -223,17 +238,13 @@ fn read_file(
     let mut left = size;
     while left > 0 {
         let n = left.min(COPY as u64);
-        let buf = if kind == DOCUMENT {
-            let at = size - left;
-            match blobs::read_document(documents_key, name, path, at, Some(at + n)) {
-                Ok(Some((b, _))) if b.len() as u64 == n => b,
-                Err(blobs::BlobError::Sealed(_)) => return Err(BackupError::DocumentSealed(name.to_string())),
-                Ok(_) | Err(_) => return Err(BackupError::DocumentCorrupt(name.to_string())),
+        let buf = match &mut reader {
+            Reader::File(f, path) => {
+                let mut buf = vec![0u8; n as usize];
+                f.read_exact(&mut buf).map_err(|e| at(path, e))?;
+                buf
             }
-        } else {
-            let mut buf = vec![0u8; n as usize];
-            f.read_exact(&mut buf).map_err(|e| at(path, e))?;
-            buf
+            Reader::Document(d) => source.read(documents_key, d, size - left, n)?,
         };
         hash.update(&buf);
         left -= buf.len() as u64;

@@ -14,12 +14,16 @@
 //! changed file, or a target that holds a hub is refused with nothing written.
 
 mod archive;
+mod bucket;
 pub mod now;
 mod postgres;
 mod sealed;
 mod sqlite;
 
 use berkas_core::secrets::Secret;
+use std::sync::Arc;
+
+use crate::blobs::S3BlobStore;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -95,14 +99,19 @@ pub enum BackupError {
     BackendMismatch { backup: String },
     #[error("database: {0}")]
     Database(String),
+    #[error("the bucket {0} already holds documents; restore into an empty bucket (nothing was changed)")]
+    BucketNotEmpty(String),
+    #[error("the document bucket {0}")]
+    Bucket(String),
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
-/// The keys a hub's data is encrypted under at rest. A backup holds plain copies, sealed with
-/// the passphrase like everything in it, so that it restores without the old hub's keys; a
+/// How a hub's data is kept at rest: the keys it is encrypted under, and the bucket of a hub
+/// whose documents are in object storage. A backup holds plain copies, sealed with the
+/// passphrase like everything in it, so that it restores without the old hub's keys; a
 /// restore encrypts under the restoring hub's.
 #[derive(Clone, Default)]
 pub struct AtRestKeys {
@@ -110,6 +119,8 @@ pub struct AtRestKeys {
     pub database: Option<Secret>,
     /// The documents' (`blobs`).
     pub documents: Option<Secret>,
+    /// The bucket the documents are in, instead of `DATA/blobs` (sealed under `documents`).
+    pub bucket: Option<Arc<S3BlobStore>>,
 }
 
 /// Writes the backup of the hub in `data` (on SQLite there, or on PostgreSQL at `database`)
@@ -148,8 +159,9 @@ pub async fn create_keyed(
         }
         Some(url) => postgres::copy(data, url).await?,
     };
-    let (data, out, passphrase) = (data.to_path_buf(), out.to_path_buf(), passphrase.to_string());
-    blocking(move || archive::write(&copy, &data, &out, &passphrase, cost, keys.documents.as_ref())).await
+    let source = bucket::DocSource::of(data, keys.bucket.as_ref());
+    let (out, passphrase) = (out.to_path_buf(), passphrase.to_string());
+    blocking(move || archive::write(&copy, &source, &out, &passphrase, cost, keys.documents.as_ref())).await
 }
 
 /// Decrypts the whole backup and checks its structure and every document's hash; writes
@@ -192,6 +204,9 @@ pub async fn restore_keyed(
         None => {}
         Some(url) => postgres::check_empty(url).await?,
     }
+    if let Some(b) = &keys.bucket {
+        bucket::check_empty(b).await?;
+    }
     let staging = {
         let (data, documents_key) = (data.clone(), keys.documents.clone());
         blocking(move || {
@@ -206,15 +221,23 @@ pub async fn restore_keyed(
         })
         .await?
     };
-    match database {
+    // Documents into the bucket first: taken back if the database does not go in.
+    let put = match &keys.bucket {
+        Some(b) => bucket::install(&staging.0, b).await?,
+        None => Vec::new(),
+    };
+    let installed = match database {
         None => {
             let m = manifest.clone();
             let key = keys.database.clone();
-            blocking(move || sqlite::install(&staging.0, &data, &m, key.as_ref())).await?;
+            blocking(move || sqlite::install(&staging.0, &data, &m, key.as_ref())).await
         }
-        Some(url) => postgres::install(&staging.0, &data, url, &manifest).await?,
+        Some(url) => postgres::install(&staging.0, &data, url, &manifest).await,
+    };
+    if let (Err(_), Some(b)) = (&installed, &keys.bucket) {
+        bucket::remove(b, &put).await;
     }
-    Ok(manifest)
+    installed.map(|()| manifest)
 }
 
 /// Runs file and database work off the async workers.

@@ -301,12 +301,12 @@ async fn sealed_documents_are_backed_up_plain_inside_and_restored_sealed_under_t
     assert!(matches!(&keyless, Err(BackupError::DocumentSealed(n)) if n == &sha), "{keyless:?}");
     assert!(!file.exists());
 
-    let keys_a = AtRestKeys { database: None, documents: Some(key_a.clone()) };
+    let keys_a = AtRestKeys { documents: Some(key_a.clone()), ..AtRestKeys::default() };
     let written = create_keyed(&a, None, &file, PASS, KeyCost::LIGHT, keys_a).await.expect("create");
     assert_eq!((written.documents, written.document_bytes), (1, doc.len() as u64), "plain sizes in the manifest");
     assert_eq!(verify(&file, PASS).await.expect("verify"), written);
 
-    let keys_b = AtRestKeys { database: None, documents: Some(key_b.clone()) };
+    let keys_b = AtRestKeys { documents: Some(key_b.clone()), ..AtRestKeys::default() };
     restore_keyed(&file, &b, None, PASS, keys_b).await.expect("restore");
     let restored = FsBlobStore::sealed(&blobs_path(&b), key_b).expect("blobs");
     assert_eq!(restored.read(&sha, 0, None).await.expect("read"), Some((doc.clone(), doc.len() as u64)));

@@ -69,6 +69,7 @@ impl S3Config {
 pub struct S3BlobStore {
     store: Arc<dyn ObjectStore>,
     key: Secret,
+    bucket: String,
 }
 
 fn unavailable(e: object_store::Error) -> BlobError {
@@ -136,9 +137,83 @@ impl S3BlobStore {
             )
             .build()
             .map_err(|e| format!("the S3 settings: {e}"))?;
-        let store = S3BlobStore { store: Arc::new(store), key };
+        let store = S3BlobStore { store: Arc::new(store), key, bucket: config.bucket.clone() };
         store.check_key(&config.bucket).await?;
         Ok(store)
+    }
+
+    /// The bucket's name, for messages.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// Every complete document in the bucket by name, with its plain size (a backup's list).
+    pub async fn documents(&self) -> Result<Vec<(String, u64)>, BlobError> {
+        let mut names = Vec::new();
+        let mut stream = self.store.list(Some(&Path::from("blobs")));
+        while let Some(meta) = stream.next().await {
+            let meta = meta.map_err(unavailable)?;
+            if let Some(name) = meta.location.filename().filter(|n| valid_name(n)) {
+                names.push(name.to_string());
+            }
+        }
+        names.sort();
+        let mut out = Vec::with_capacity(names.len());
+        for sha in names {
+            let size = self.complete_len(&sha).await?.ok_or_else(|| BlobError::Sealed(sha.clone()))?;
+            out.push((sha, size));
+        }
+        Ok(out)
+    }
+
+    /// Whether the bucket holds any document (a restore goes into an empty one only).
+    pub async fn holds_documents(&self) -> Result<bool, BlobError> {
+        let mut stream = self.store.list(Some(&Path::from("blobs")));
+        Ok(stream.next().await.transpose().map_err(unavailable)?.is_some())
+    }
+
+    /// Puts the file at `path`, a document sealed under this store's key and checked against
+    /// its name already (a restore's), as `blobs/<sha>`.
+    pub async fn put_sealed_file(&self, sha: &str, path: &std::path::Path) -> Result<(), BlobError> {
+        use tokio::io::AsyncReadExt;
+        if !valid_name(sha) {
+            return Err(BlobError::BadName);
+        }
+        let mut file = tokio::fs::File::open(path).await?;
+        let size = file.metadata().await?.len();
+        if size <= PART as u64 {
+            let mut bytes = Vec::with_capacity(size as usize);
+            file.read_to_end(&mut bytes).await?;
+            self.store.put(&blob_path(sha), PutPayload::from(bytes)).await.map_err(unavailable)?;
+            return Ok(());
+        }
+        let mut upload = WriteMultipart::new_with_chunk_size(
+            self.store.put_multipart(&blob_path(sha)).await.map_err(unavailable)?,
+            PART,
+        );
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = match file.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = upload.abort().await;
+                    return Err(e.into());
+                }
+            };
+            upload.write(&buf[..n]);
+            upload.wait_for_capacity(2).await.map_err(unavailable)?;
+        }
+        upload.finish().await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    /// Removes a document (a restore that failed after putting it).
+    pub async fn remove_document(&self, sha: &str) -> Result<(), BlobError> {
+        match self.store.delete(&blob_path(sha)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     /// The bucket's key check, written by the first hub; every later one must open it.
