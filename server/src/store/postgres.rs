@@ -1,6 +1,8 @@
 //! PostgreSQL storage, for an instansi that outgrows one machine: the same tables and the same
-//! semantics as SQLite. Pushes take turns on one transaction-scoped advisory lock, so sequence
-//! order is commit order (a pull cursor never skips a change); servers stay stateless.
+//! semantics as SQLite. Pushes lock the rows they touch, and take turns on one transaction-scoped
+//! advisory lock only to number and log their changes, so sequence order is commit order (a
+//! pull cursor never skips a change) while batches on different records run side by side
+//! (`postgres_batch.rs`); servers stay stateless.
 
 use async_trait::async_trait;
 use berkas_core::authz::Role;
@@ -663,9 +665,9 @@ impl Storage for PostgresStorage {
     async fn apply_batch(&self, items: Vec<BatchItem>, author: &str) -> StoreResult<Vec<ChangeOutcome>> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        // Writers to the change log take turns: sequence order is then commit order, so a pull
-        // that has read up to N never misses a change numbered below N committed later.
-        tx.execute("SELECT pg_advisory_xact_lock(7426)", &[]).await?;
+        // Writers to the change log take turns at its end (`postgres_batch`): sequence order is
+        // then commit order, so a pull that has read up to N never misses a change numbered
+        // below N committed later. Batches on different records run side by side until then.
         let out = super::postgres_batch::apply_items(&tx, &items, author).await?;
         tx.commit().await?;
         Ok(out)

@@ -1,11 +1,17 @@
 //! A pushed batch written to PostgreSQL in a fixed number of round trips, whatever its size:
-//! what is known (earlier outcomes, the rows' states, sequence numbers) is read in one pipelined
-//! round trip, the merge runs in memory in the batch's order, and the log, the rows, the pegawai
-//! index and the refusals are written as one multi-row statement each, pipelined. A change
-//! costs no round trip of its own (it cost two), which matters because writers take turns.
+//! what is known (earlier outcomes, the rows' states) is read in one pipelined round trip, the
+//! merge runs in memory in the batch's order, and the log, the rows, the pegawai index and the
+//! refusals are written as one multi-row statement each, pipelined.
+//!
+//! Batches that touch different records do not wait for each other. A batch first locks what
+//! it touches (each row and each change id, as transaction-scoped advisory locks taken in one
+//! sorted order, so two batches never deadlock), then reads, merges and writes the rows. Only
+//! then does it take the change log's lock, draw its sequence numbers and write the log: that
+//! short step is the one writers take turns on, so that sequence order is commit order and a
+//! pull cursor never skips a change committed late.
 
 use berkas_core::model::{Entity, Value};
-use berkas_core::sync::{merge, Change, ChangeOutcome, RowState};
+use berkas_core::sync::{merge, Change, ChangeOutcome, MergeOutcome, RowState};
 use std::collections::HashMap;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
@@ -13,7 +19,14 @@ use tokio_postgres::Transaction;
 
 use super::{entity_name, merged_outcome, now_text, status_text, BatchItem, StoreError, StoreResult};
 
-/// Applies `items` inside `tx`, which holds the log's write lock; outcomes in order.
+/// The class of the advisory locks on rows and change ids (the two-key form, whose key space
+/// is apart from the log's single-key lock).
+const ROW_LOCKS: i32 = 0x4252;
+/// The change log's lock: held from drawing sequence numbers to the commit.
+pub(super) const LOG_LOCK: i64 = 7426;
+
+/// Applies `items` inside `tx`; outcomes in order. The transaction takes the locks it needs
+/// and must be committed by the caller at once.
 pub(super) async fn apply_items(
     tx: &Transaction<'_>,
     items: &[BatchItem],
@@ -29,21 +42,23 @@ pub(super) async fn apply_items(
     let ids: Vec<&str> = applies.iter().map(|c| c.id.as_str()).collect();
     let entities: Vec<String> = applies.iter().map(|c| entity_name(c.entity)).collect();
     let row_ids: Vec<&str> = applies.iter().map(|c| c.row.as_str()).collect();
-    let count = applies.len() as i64;
+    // A row and a change id are locked before they are read: a batch touching the same row
+    // (or a retry of the same change) waits for this one to commit, others go on.
+    let mut keys: Vec<String> = applies.iter().map(|c| format!("r:{}:{}", entity_name(c.entity), c.row)).collect();
+    keys.extend(ids.iter().map(|id| format!("c:{id}")));
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($2, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM UNNEST($1::text[]) k ORDER BY h) s",
+        &[&keys, &ROW_LOCKS],
+    )
+    .await?;
     let p_seen: [&(dyn ToSql + Sync); 1] = [&ids];
     let p_rows: [&(dyn ToSql + Sync); 2] = [&entities, &row_ids];
-    let p_seqs: [&(dyn ToSql + Sync); 1] = [&count];
-    let (seen, stored, seqs) = tokio::try_join!(
+    let (seen, stored) = tokio::try_join!(
         tx.query("SELECT id, outcome FROM changes WHERE id = ANY($1::text[])", &p_seen),
         tx.query(
             "SELECT entity, row_id, state FROM rows
              WHERE (entity, row_id) IN (SELECT * FROM UNNEST($1::text[], $2::text[]))",
             &p_rows,
-        ),
-        // Numbers a change does not use (a retry's) leave a gap, which the cursor does not mind.
-        tx.query(
-            "SELECT nextval(pg_get_serial_sequence('changes', 'seq')) AS s FROM generate_series(1, $1::bigint) ORDER BY s",
-            &p_seqs,
         ),
     )?;
     let mut known: HashMap<String, ChangeOutcome> = HashMap::with_capacity(seen.len());
@@ -55,48 +70,61 @@ pub(super) async fn apply_items(
         let Some(entity) = super::entity_from(r.get(0)) else { continue };
         states.insert((entity, r.get(1)), Slot { state: serde_json::from_str(r.get(2))?, ..Slot::default() });
     }
-    let mut seqs = seqs.iter().map(|r| r.get::<_, i64>(0));
+    // The merge, in the batch's order; what each item answers, once its number is drawn.
     let mut log = Log::default();
-    let received = now_text();
+    let mut merged_changes: Vec<(&Change, MergeOutcome)> = Vec::new();
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
     let mut touched: Vec<(Entity, String)> = Vec::new();
-    let mut out = Vec::with_capacity(items.len());
+    let mut plan = Vec::with_capacity(items.len());
     for item in items {
         let change = match item {
             BatchItem::Apply(change) => change,
             BatchItem::Refuse(change, outcome) => {
                 log.refused.push(change, serde_json::to_string(change)?, serde_json::to_string(outcome)?);
-                out.push(outcome.clone());
+                plan.push(Answer::Given(outcome.clone()));
                 continue;
             }
         };
         // A retry of a change already taken (before, or earlier in this batch) gets the first
         // answer, and nothing changes.
         if let Some(o) = known.get(&change.id) {
-            out.push(o.clone());
+            plan.push(Answer::Given(o.clone()));
             continue;
         }
-        let seq = seqs.next().ok_or_else(|| StoreError::Task("fewer sequence numbers than changes".into()))?;
+        if let Some(&n) = first_of.get(change.id.as_str()) {
+            plan.push(Answer::Merged(n));
+            continue;
+        }
         let key = (change.entity, change.row.clone());
         let slot = states.entry(key.clone()).or_default();
-        if slot.seq.is_none() {
+        if !slot.touched {
+            slot.touched = true;
             touched.push(key);
             // The row belongs to the pegawai of its first change (as the upsert keeps it).
             slot.pegawai = change.pegawai.clone();
         }
-        let merged = merge(&mut slot.state, change);
-        slot.seq = Some(seq);
-        let outcome = merged_outcome(change, merged, seq);
-        let status = status_text(outcome.status);
-        log.applied.push(seq, change, serde_json::to_string(change)?, status, serde_json::to_string(&outcome)?);
-        known.insert(change.id.clone(), outcome.clone());
-        out.push(outcome);
+        first_of.insert(&change.id, merged_changes.len());
+        plan.push(Answer::Merged(merged_changes.len()));
+        merged_changes.push((change, merge(&mut slot.state, change)));
     }
 
+    // The rows, the index and the refusals go in under the rows' locks alone. A row's `seq`
+    // here orders its versions (drawn under its lock); the log's numbers are drawn below.
+    let versions = if touched.is_empty() {
+        Vec::new()
+    } else {
+        let n = touched.len() as i64;
+        tx.query("SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, $1::bigint)", &[&n])
+            .await?
+            .iter()
+            .map(|r| r.get::<_, i64>(0))
+            .collect()
+    };
     let mut rows = Rows::default();
     let mut index = Index::default();
     let mut times = Times::default();
-    for key in touched {
-        let Some(Slot { state, pegawai, seq: Some(seq) }) = states.get(&key) else { continue };
+    for (key, version) in touched.iter().zip(versions) {
+        let Some(Slot { state, pegawai, .. }) = states.get(key) else { continue };
         if key.0 == Entity::DataUtama {
             index.push(&key.1, state);
         }
@@ -107,23 +135,72 @@ pub(super) async fn apply_items(
                 times.taken.push(taken);
             }
         }
-        rows.push(&key, pegawai, serde_json::to_string(state)?, *seq);
+        rows.push(key, pegawai, serde_json::to_string(state)?, version);
+    }
+    write_rows(tx, &rows, &index, &times, &log.refused, author).await?;
+
+    // The log's turn: numbers drawn and the log written under its lock, held to the commit.
+    let applied = merged_changes.len() as i64;
+    let seqs: Vec<i64> = if applied == 0 {
+        Vec::new()
+    } else {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOG_LOCK]).await?;
+        tx.query(
+            "SELECT nextval(pg_get_serial_sequence('changes', 'seq')) AS s FROM generate_series(1, $1::bigint) ORDER BY s",
+            &[&applied],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get::<_, i64>(0))
+        .collect()
+    };
+    let mut outcomes = Vec::with_capacity(merged_changes.len());
+    for ((change, merged), seq) in merged_changes.into_iter().zip(&seqs) {
+        let outcome = merged_outcome(change, merged, *seq);
+        let status = status_text(outcome.status);
+        log.applied.push(*seq, change, serde_json::to_string(change)?, status, serde_json::to_string(&outcome)?);
+        outcomes.push(outcome);
+    }
+    if outcomes.len() as i64 != applied {
+        return Err(StoreError::Task("fewer sequence numbers than changes".into()));
     }
     let a = &log.applied;
-    let write_log = async {
-        if a.seq.is_empty() {
-            return Ok(0);
-        }
+    if !a.seq.is_empty() {
         tx.execute(
             "INSERT INTO changes (seq, id, entity, row_id, pegawai_id, body, author, received_at, status, outcome)
              SELECT s, i, e, r, p, b, $7, $8, st, o
              FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $9::text[], $10::text[])
                   AS t(s, i, e, r, p, b, st, o)",
-            &[&a.seq, &a.id, &a.entity, &a.row, &a.pegawai, &a.body, &author, &received, &a.status, &a.outcome],
+            &[&a.seq, &a.id, &a.entity, &a.row, &a.pegawai, &a.body, &author, &now_text(), &a.status, &a.outcome],
         )
-        .await
-    };
-    let f = &log.refused;
+        .await?;
+    }
+    Ok(plan
+        .into_iter()
+        .map(|p| match p {
+            Answer::Given(o) => o,
+            Answer::Merged(n) => outcomes[n].clone(),
+        })
+        .collect())
+}
+
+/// What an item of the batch answers: given already (a refusal, an earlier outcome), or the
+/// outcome of the n-th merged change.
+enum Answer {
+    Given(ChangeOutcome),
+    Merged(usize),
+}
+
+/// Writes the rows, the pegawai index, the check-in times and the refusals, pipelined.
+async fn write_rows(
+    tx: &Transaction<'_>,
+    rows: &Rows,
+    index: &Index,
+    times: &Times,
+    f: &Refused,
+    author: &str,
+) -> StoreResult<()> {
+    let received = now_text();
     let write_refused = async {
         if f.id.is_empty() {
             return Ok(0);
@@ -181,14 +258,13 @@ pub(super) async fn apply_items(
     };
     // Pipelined: when the index refuses, the others may answer "transaction aborted" first, so
     // the index's answer is looked at first.
-    let (log_done, refused_done, rows_done, index_done, times_done) =
-        tokio::join!(write_log, write_refused, write_rows, write_index, write_times);
+    let (refused_done, rows_done, index_done, times_done) =
+        tokio::join!(write_refused, write_rows, write_index, write_times);
     index_done?;
-    log_done?;
     refused_done?;
     rows_done?;
     times_done?;
-    Ok(out)
+    Ok(())
 }
 
 /// Columns of the check-in times (the recap's and the purge's index).
@@ -205,7 +281,8 @@ struct Times {
 struct Slot {
     state: RowState,
     pegawai: String,
-    seq: Option<i64>,
+    /// Whether a change of the batch touched it (only those are written).
+    touched: bool,
 }
 
 /// Columns of the changes logged as applied or superseded.
