@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::error::{ApiError, STORE_BUSY};
 use crate::state::AppState;
-use crate::store::{BatchItem, PegawaiEntry, StoreError};
+use crate::store::{BatchItem, PegawaiEntry, PullScope, StoreError};
 
 fn refused(change: &Change, code: &str, message: impl Into<String>) -> ChangeOutcome {
     ChangeOutcome {
@@ -425,9 +425,22 @@ pub async fn pull(
     // Whose locations this page carries, other than the caller's own: each such read is audited.
     let mut lokasi = BTreeSet::new();
     let mut next = cursor;
+    let scope = pull_scope(principal);
     loop {
-        let batch = state.store.changes_after(next, 1000).await?;
-        let exhausted = batch.len() < 1000;
+        // An ASN's or a unit's pull reads its records' changes by index; an instansi-wide one
+        // reads the log. Either way each change is judged again below.
+        let (batch, exhausted) = match &scope {
+            Some(scope) => {
+                let (batch, head) = state.store.changes_in_scope_after(next, 1000, scope).await?;
+                let exhausted = batch.len() < 1000;
+                (batch, exhausted.then_some(head))
+            }
+            None => {
+                let batch = state.store.changes_after(next, 1000).await?;
+                let exhausted = batch.len() < 1000;
+                (batch, exhausted.then_some(next))
+            }
+        };
         for logged in batch {
             if out.len() as u32 >= limit {
                 return Ok((page(out, next, true), lokasi));
@@ -442,10 +455,23 @@ pub async fn pull(
                 }
             }
         }
-        if exhausted {
-            return Ok((page(out, next, false), lokasi));
+        if let Some(head) = exhausted {
+            // Past the changes the caller may not see too, up to the log's head.
+            return Ok((page(out, next.max(head), false), lokasi));
         }
     }
+}
+
+/// The records a pull of `principal` may show at most, or `None` when it may read changes of
+/// the whole instansi (the log is then read as it is).
+fn pull_scope(principal: &Principal) -> Option<PullScope> {
+    use berkas_core::authz::{scope, Action, Scope};
+    let widest = [Action::Read, Action::ReadConfidential].map(|a| scope(principal.role, a));
+    if widest.contains(&Scope::Instansi) {
+        return None;
+    }
+    let units = if widest.contains(&Scope::Unit) { principal.units.clone() } else { Vec::new() };
+    Some(PullScope { own: principal.pegawai_id.clone(), units })
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]

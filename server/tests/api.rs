@@ -796,6 +796,64 @@ async fn pushes_side_by_side_lose_nothing_and_the_cursor_skips_none(backend: Bac
     }
 }
 
+/// An ASN's and a facilitator's pulls read their records' changes by index: each gets exactly
+/// what the whole log, judged change by change, would give it, and a cursor at the log's head,
+/// so their next pull starts past everyone else's changes.
+async fn scoped_pulls_get_their_changes_and_the_heads_cursor(backend: Backend) {
+    let h = hub(backend).await;
+    let admin = h.login("admin").await;
+    let all = |token: String| {
+        let h = &h;
+        async move {
+            let (mut cursor, mut seen) = (0, Vec::new());
+            loop {
+                let (status, page) = h.get(&token, &format!("/v1/sync/pull?cursor={cursor}&limit=50")).await;
+                assert_eq!(status, StatusCode::OK, "{page}");
+                for c in page["changes"].as_array().expect("changes") {
+                    seen.push((
+                        c["pegawai"].as_str().unwrap_or_default().to_string(),
+                        c["id"].as_str().expect("id").to_string(),
+                    ));
+                }
+                cursor = page["next_cursor"].as_i64().expect("cursor");
+                if page["has_more"] != Value::Bool(true) {
+                    return (seen, cursor);
+                }
+            }
+        }
+    };
+    let (log, head) = all(admin.clone()).await;
+    let nip = h.nip_in("UNIT-A", 3);
+    let (_, rec) = h.get(&admin, &format!("/v1/pegawai/{nip}")).await;
+    let own = rec["id"].as_str().expect("id").to_string();
+    let (mine, cursor) = all(h.login(&nip).await).await;
+    let expected: Vec<_> = log.iter().filter(|(p, _)| *p == own).cloned().collect();
+    assert!(!expected.is_empty());
+    assert_eq!(mine, expected, "the ASN gets its record's changes, in order");
+    assert_eq!(cursor, head, "and a cursor at the head");
+    let mut in_unit_a = std::collections::BTreeSet::new();
+    for (nip, unit) in &h.asn {
+        if unit == "UNIT-A" {
+            let (_, rec) = h.get(&admin, &format!("/v1/pegawai/{nip}")).await;
+            in_unit_a.insert(rec["id"].as_str().expect("id").to_string());
+        }
+    }
+    let (unit, cursor) = all(h.login("fas-a").await).await;
+    let expected: Vec<_> = log.iter().filter(|(p, _)| in_unit_a.contains(p)).cloned().collect();
+    assert_eq!(unit, expected, "the facilitator gets the unit's changes, in order");
+    assert_eq!(cursor, head);
+
+    // After others' changes and one of its own, the ASN's next pull holds exactly that one.
+    let other = h.field_change(&admin, &h.nip_in("UNIT-B", 1), "tempat_lahir", "Medan", HlcClock::now_ms()).await;
+    let mine_now = h.field_change(&admin, &nip, "tempat_lahir", "Bandung", HlcClock::now_ms()).await;
+    let (status, _) = h.push(&admin, json!([other, mine_now.clone()])).await;
+    assert_eq!(status, StatusCode::OK);
+    let asn = h.login(&nip).await;
+    let (_, page) = h.get(&asn, &format!("/v1/sync/pull?cursor={head}&limit=50")).await;
+    let ids: Vec<&str> = page["changes"].as_array().expect("changes").iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(ids, [mine_now["id"].as_str().expect("id")]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pushes_side_by_side_lose_nothing_and_the_cursor_skips_none_sqlite() {
     pushes_side_by_side_lose_nothing_and_the_cursor_skips_none(Backend::Sqlite).await
@@ -872,6 +930,7 @@ on_every_backend!(
     mutasi_resets_the_scope_of_both_units,
     approved_corrections_are_applied_once_and_catalogues_published,
     one_batch_touching_a_row_many_times_is_answered_as_if_sent_one_by_one,
+    scoped_pulls_get_their_changes_and_the_heads_cursor,
 );
 
 // Side by side on worker threads, so the hub judges the batches while others write.

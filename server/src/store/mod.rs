@@ -143,6 +143,14 @@ pub struct BatchContext {
     pub row_owners: std::collections::HashMap<(Entity, String), String>,
 }
 
+/// The records a pull looks at: the caller's own and those in its units (what a role whose
+/// read is not instansi-wide may see at most; the caller's rights are still judged per change).
+#[derive(Debug, Clone, Default)]
+pub struct PullScope {
+    pub own: Option<String>,
+    pub units: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct LoggedChange {
     pub seq: i64,
@@ -293,6 +301,16 @@ pub trait Storage: Send + Sync + 'static {
     ) -> StoreResult<BatchContext>;
     /// Applied and superseded changes after `cursor`, oldest first.
     async fn changes_after(&self, cursor: i64, limit: u32) -> StoreResult<Vec<LoggedChange>>;
+    /// The changes after `cursor` of the records in `scope`, oldest first, read by index
+    /// instead of through the whole log; and the log's head when they were read. Every change
+    /// numbered up to the head is committed, so a caller that got fewer than `limit` may move
+    /// its cursor to the head without skipping one.
+    async fn changes_in_scope_after(
+        &self,
+        cursor: i64,
+        limit: u32,
+        scope: &PullScope,
+    ) -> StoreResult<(Vec<LoggedChange>, i64)>;
 
     /// Who has proven they hold a blob (uploaded its bytes).
     async fn add_blob_owner(&self, sha256: &str, username: &str) -> StoreResult<()>;

@@ -14,7 +14,7 @@ use tokio_postgres::NoTls;
 
 use super::{
     entity_from, entity_name, now_text, schema, AuditRow, BatchContext, BatchItem, DeviceSeen, LoggedChange,
-    PegawaiEntry, SignatureRecord, Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
+    PegawaiEntry, PullScope, SignatureRecord, Storage, StoreError, StoreResult, StoredRow, Token, TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -137,7 +137,18 @@ fn pegawai_of(r: &tokio_postgres::Row) -> PegawaiEntry {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4, schema::STEP_5];
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4, schema::STEP_5, schema::STEP_6];
+
+/// A change of the log as read by `changes_after` and `changes_in_scope_after`.
+fn logged_change(r: &tokio_postgres::Row) -> LoggedChange {
+    LoggedChange {
+        seq: r.get(0),
+        body: r.get(1),
+        unit: r.get(2),
+        entity: entity_from(r.get(3)).unwrap_or(Entity::DataUtama),
+        pegawai: r.get(4),
+    }
+}
 
 /// Any number: the key of the advisory lock hub processes take turns on while migrating.
 const MIGRATION_LOCK: i64 = 0x6265_726b_6173;
@@ -712,18 +723,39 @@ impl Storage for PostgresStorage {
                 &[&cursor, &i64::from(limit)],
             )
             .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let entity: &str = r.get(3);
-            out.push(LoggedChange {
-                seq: r.get(0),
-                body: r.get(1),
-                unit: r.get(2),
-                entity: entity_from(entity).unwrap_or(Entity::DataUtama),
-                pegawai: r.get(4),
-            });
+        Ok(rows.iter().map(logged_change).collect())
+    }
+
+    async fn changes_in_scope_after(
+        &self,
+        cursor: i64,
+        limit: u32,
+        scope: &PullScope,
+    ) -> StoreResult<(Vec<LoggedChange>, i64)> {
+        let client = self.pool.get().await?;
+        // The head first: every number up to it is committed (the log's lock), so the page
+        // read after it, bounded by it, misses nothing below it.
+        let head: i64 =
+            client.query_one("SELECT COALESCE(max(seq), 0) FROM changes WHERE status <> 'refused'", &[]).await?.get(0);
+        let mut ids: Vec<String> = scope.own.iter().cloned().collect();
+        if !scope.units.is_empty() {
+            for r in client.query("SELECT id FROM pegawai WHERE unit = ANY($1)", &[&scope.units]).await? {
+                ids.push(r.get(0));
+            }
         }
-        Ok(out)
+        if ids.is_empty() {
+            return Ok((Vec::new(), head));
+        }
+        let rows = client
+            .query(
+                "SELECT c.seq, c.body, p.unit, c.entity, c.pegawai_id FROM changes c
+                 LEFT JOIN pegawai p ON p.id = c.pegawai_id
+                 WHERE c.pegawai_id = ANY($1) AND c.seq > $2 AND c.seq <= $3 AND c.status <> 'refused'
+                 ORDER BY c.seq LIMIT $4",
+                &[&ids, &cursor, &head, &i64::from(limit)],
+            )
+            .await?;
+        Ok((rows.iter().map(logged_change).collect(), head))
     }
 
     async fn add_blob_owner(&self, sha256: &str, username: &str) -> StoreResult<()> {

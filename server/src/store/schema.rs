@@ -11,8 +11,9 @@ use super::{StoreError, StoreResult};
 /// Step 2: the register of signed documents. Step 3: one-time password reset codes and the
 /// devices the hub has seen (which catalogue version each runs). Step 4: accounts found by their
 /// pegawai (the helpdesk's account recovery; a province holds a million accounts). Step 5: the
-/// counts of presence recaps whose fixes were purged after the retention period.
-pub const LATEST: i64 = 5;
+/// counts of presence recaps whose fixes were purged after the retention period. Step 6: the
+/// change log by record, so an ASN's or a unit's pull reads its own changes instead of the log.
+pub const LATEST: i64 = 6;
 
 /// Step 2: the register of the documents the hub signed. Plain SQL both backends read alike.
 pub(crate) const STEP_2: &str = r#"
@@ -69,6 +70,11 @@ CREATE TABLE IF NOT EXISTS presensi_waktu (
     taken BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS presensi_waktu_taken ON presensi_waktu(taken);
+"#;
+
+/// Step 6: the change log by record and number (a scoped pull's index).
+pub(crate) const STEP_6: &str = r#"
+CREATE INDEX IF NOT EXISTS changes_pegawai ON changes(pegawai_id, seq);
 "#;
 
 /// The step after which the check-in times are filled from the rows already held.

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use super::{
     entity_from, entity_name, merged_outcome, merged_status, now_text, schema, status_text, AuditRow, BatchContext,
-    BatchItem, DeviceSeen, LoggedChange, PegawaiEntry, SignatureRecord, Storage, StoreError, StoreResult, StoredRow,
-    Token, TokenKind, User,
+    BatchItem, DeviceSeen, LoggedChange, PegawaiEntry, PullScope, SignatureRecord, Storage, StoreError, StoreResult,
+    StoredRow, Token, TokenKind, User,
 };
 
 /// Step 1 of the schema (see `schema.rs`); later steps follow it in `STEPS`.
@@ -147,7 +147,19 @@ impl SqliteStorage {
     }
 }
 
-const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4, schema::STEP_5];
+/// A change of the log as read by `changes_after` and `changes_in_scope_after`.
+fn logged_change(r: &rusqlite::Row) -> rusqlite::Result<LoggedChange> {
+    let entity: String = r.get(3)?;
+    Ok(LoggedChange {
+        seq: r.get(0)?,
+        body: r.get(1)?,
+        unit: r.get(2)?,
+        entity: entity_from(&entity).unwrap_or(Entity::DataUtama),
+        pegawai: r.get(4)?,
+    })
+}
+
+const STEPS: &[&str] = &[SCHEMA_1, schema::STEP_2, schema::STEP_3, schema::STEP_4, schema::STEP_5, schema::STEP_6];
 
 /// Brings the file up to `schema::LATEST`, its number in `PRAGMA user_version`; the version is
 /// read again inside each step's write lock, so a second hub process opening the same file
@@ -834,17 +846,39 @@ impl Storage for SqliteStorage {
                  LEFT JOIN pegawai p ON p.id = c.pegawai_id
                  WHERE c.seq > ?1 AND c.status != 'refused' ORDER BY c.seq LIMIT ?2",
             )?;
-            let rows = st.query_map(params![cursor, limit], |r| {
-                let entity: String = r.get(3)?;
-                Ok(LoggedChange {
-                    seq: r.get(0)?,
-                    body: r.get(1)?,
-                    unit: r.get(2)?,
-                    entity: entity_from(&entity).unwrap_or(Entity::DataUtama),
-                    pegawai: r.get(4)?,
-                })
-            })?;
+            let rows = st.query_map(params![cursor, limit], logged_change)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn changes_in_scope_after(
+        &self,
+        cursor: i64,
+        limit: u32,
+        scope: &PullScope,
+    ) -> StoreResult<(Vec<LoggedChange>, i64)> {
+        let own = scope.own.clone().unwrap_or_default();
+        let units = serde_json::to_string(&scope.units)?;
+        self.run(move |c| {
+            // One read transaction: the head and the page are one moment of the log.
+            let tx = c.transaction()?;
+            let head: i64 =
+                tx.query_row("SELECT COALESCE(max(seq), 0) FROM changes WHERE status != 'refused'", [], |r| r.get(0))?;
+            let page = {
+                let mut st = tx.prepare_cached(
+                    "SELECT c.seq, c.body, p.unit, c.entity, c.pegawai_id FROM changes c
+                     LEFT JOIN pegawai p ON p.id = c.pegawai_id
+                     WHERE c.pegawai_id IN (SELECT ?1 UNION SELECT id FROM pegawai
+                                            WHERE unit IN (SELECT value FROM json_each(?2)))
+                       AND c.seq > ?3 AND c.seq <= ?4 AND c.status != 'refused'
+                     ORDER BY c.seq LIMIT ?5",
+                )?;
+                let rows = st.query_map(params![own, units, cursor, head, limit], logged_change)?;
+                rows.collect::<Result<Vec<_>, _>>()?
+            };
+            tx.commit()?;
+            Ok((page, head))
         })
         .await
     }
