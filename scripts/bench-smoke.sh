@@ -37,4 +37,9 @@ smoke bench-sync ratio 100 --no-docs
 smoke bench-desktop-list ratio 300
 smoke bench-rekon ratio 300
 smoke bench-presensi ratio 200 2
+if [ -n "${BERKAS_BENCH_POSTGRES:-}" ]; then
+  smoke bench-load ratio 300 10 2
+else
+  echo "skipped: bench-load (it needs BERKAS_BENCH_POSTGRES; scripts/test.sh sets it)"
+fi
 exit "$failed"

@@ -89,7 +89,7 @@ else
 fi
 
 section "benchmarks: every binary at a small size (completes, prints its ratio)"
-bash scripts/bench-smoke.sh
+BERKAS_BENCH_POSTGRES="$BERKAS_TEST_POSTGRES" bash scripts/bench-smoke.sh
 
 section "bindings: Python, generated from the library by the pinned uniffi-bindgen"
 # --tests keeps the dev-dependencies in the feature resolution (tokio's test-util ...), as in

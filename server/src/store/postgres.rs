@@ -699,13 +699,20 @@ impl Storage for PostgresStorage {
             let e = pegawai_of(&r);
             ctx.pegawai.insert(e.id.clone(), e);
         }
+        // By the whole key: the row id alone is not the index's first column, and a probe by
+        // it reads the whole index (every row of a million records, at each push).
+        let entities: Vec<String> = rows.iter().map(|(e, _)| entity_name(*e)).collect();
         let row_ids: Vec<String> = rows.iter().map(|(_, r)| r.clone()).collect();
-        for r in client.query("SELECT entity, row_id, pegawai_id FROM rows WHERE row_id = ANY($1)", &[&row_ids]).await?
-        {
+        let owners = client
+            .query(
+                "SELECT entity, row_id, pegawai_id FROM rows
+                 WHERE (entity, row_id) IN (SELECT * FROM UNNEST($1::text[], $2::text[]))",
+                &[&entities, &row_ids],
+            )
+            .await?;
+        for r in owners {
             if let Some(e) = entity_from(r.get(0)) {
-                if rows.iter().any(|(want, id)| *want == e && id == r.get::<_, &str>(1)) {
-                    ctx.row_owners.insert((e, r.get(1)), r.get(2));
-                }
+                ctx.row_owners.insert((e, r.get(1)), r.get(2));
             }
         }
         Ok(ctx)
