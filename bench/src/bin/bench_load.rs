@@ -136,26 +136,14 @@ struct Device {
 impl Device {
     async fn login(url: &str, nip: &str, seed: u64) -> Option<Device> {
         let http = reqwest::Client::new();
-        let login: Value = http
-            .post(format!("{url}/v1/auth/login"))
-            .json(&json!({ "username": nip, "password": PASSWORD }))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+        let answer = |r: reqwest::RequestBuilder| async move { r.send().await.ok()?.json::<Value>().await.ok() };
+        let login =
+            answer(http.post(format!("{url}/v1/auth/login")).json(&json!({ "username": nip, "password": PASSWORD })))
+                .await?;
         let token = login["access_token"].as_str()?.to_string();
-        let rec: Value = http
-            .get(format!("{url}/v1/pegawai/{nip}"))
-            .bearer_auth(&token)
-            .header("x-berkas-protocol", "1")
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+        let rec =
+            answer(http.get(format!("{url}/v1/pegawai/{nip}")).bearer_auth(&token).header("x-berkas-protocol", "1"))
+                .await?;
         let pegawai = rec["id"].as_str()?.to_string();
         Some(Device {
             http,

@@ -9,7 +9,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::sealed::{self, Extent};
-use super::{valid_name, BlobError, BlobState, BlobStatus, BlobStore, MAX_BLOB};
+use super::{check_append, check_continues, valid_name, BlobError, BlobState, BlobStatus, BlobStore};
 
 pub struct FsBlobStore {
     root: PathBuf,
@@ -271,20 +271,10 @@ impl BlobStore for FsBlobStore {
         total: u64,
         bytes: Vec<u8>,
     ) -> Result<BlobStatus, BlobError> {
-        if !valid_name(sha) {
-            return Err(BlobError::BadName);
-        }
-        if total > MAX_BLOB {
-            return Err(BlobError::TooLarge(format!("a document may have at most {MAX_BLOB} bytes")));
-        }
+        check_append(sha, total)?;
         let _guard = self.lock.lock().await;
         let at = self.extent(sha, upload_key)?;
-        if offset != at.plain {
-            return Err(BlobError::OffsetMismatch { expected: at.plain, got: offset });
-        }
-        if offset + bytes.len() as u64 > total {
-            return Err(BlobError::TooLarge("the chunk goes past the announced total".into()));
-        }
+        check_continues(at.plain, offset, bytes.len(), total)?;
         let partial = self.partial_path(sha, upload_key);
         let final_path = self.final_path(sha);
         let (sha, upload_key, key) = (sha.to_string(), upload_key.to_string(), self.key.clone());

@@ -77,6 +77,29 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn read(&self, sha256: &str, start: u64, end: Option<u64>) -> Result<Option<(Vec<u8>, u64)>, BlobError>;
 }
 
+/// What every store checks of an append before it reads anything: the name and the size.
+fn check_append(sha: &str, total: u64) -> Result<(), BlobError> {
+    if !valid_name(sha) {
+        return Err(BlobError::BadName);
+    }
+    if total > MAX_BLOB {
+        return Err(BlobError::TooLarge(format!("a document may have at most {MAX_BLOB} bytes")));
+    }
+    Ok(())
+}
+
+/// A chunk of `len` bytes at `offset` must continue the upload where it stands (`at`) and stay
+/// within the announced `total`.
+fn check_continues(at: u64, offset: u64, len: usize, total: u64) -> Result<(), BlobError> {
+    if offset != at {
+        return Err(BlobError::OffsetMismatch { expected: at, got: offset });
+    }
+    if offset + len as u64 > total {
+        return Err(BlobError::TooLarge("the chunk goes past the announced total".into()));
+    }
+    Ok(())
+}
+
 pub fn valid_name(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::sealed::{self, RECORD_OVERHEAD};
-use super::{valid_name, BlobError, BlobState, BlobStatus, BlobStore, MAX_BLOB};
+use super::{check_append, check_continues, valid_name, BlobError, BlobState, BlobStatus, BlobStore};
 
 /// A document larger than this (sealed) is written as a multipart upload of parts this size.
 const PART: usize = 8 << 20;
@@ -376,19 +376,9 @@ impl BlobStore for S3BlobStore {
         total: u64,
         bytes: Vec<u8>,
     ) -> Result<BlobStatus, BlobError> {
-        if !valid_name(sha) {
-            return Err(BlobError::BadName);
-        }
-        if total > MAX_BLOB {
-            return Err(BlobError::TooLarge(format!("a document may have at most {MAX_BLOB} bytes")));
-        }
+        check_append(sha, total)?;
         let (mut offsets, at) = self.chunks(sha, upload_key).await?;
-        if offset != at {
-            return Err(BlobError::OffsetMismatch { expected: at, got: offset });
-        }
-        if offset + bytes.len() as u64 > total {
-            return Err(BlobError::TooLarge("the chunk goes past the announced total".into()));
-        }
+        check_continues(at, offset, bytes.len(), total)?;
         let now = offset + bytes.len() as u64;
         // An empty chunk continues nothing; only an empty document is made of one.
         if !bytes.is_empty() || total == 0 {
