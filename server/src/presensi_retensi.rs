@@ -41,7 +41,7 @@ pub async fn purge(state: &AppState, now: DateTime<Utc>) -> Result<Pangkas, ApiE
     let Some(cutoff) = rules.moment(kept_from, NaiveTime::MIN) else { return Ok(done) };
     let offset = rules.zona.offset();
     // The old fixes by the check-in times' index, by unit and local day.
-    let mut units: BTreeMap<String, (Vec<String>, BTreeSet<NaiveDate>)> = BTreeMap::new();
+    let mut units: BTreeMap<String, (Vec<(String, String)>, BTreeSet<NaiveDate>)> = BTreeMap::new();
     let mut unit_of: HashMap<String, String> = HashMap::new();
     for (pegawai, row, taken) in state.store.check_ins_before(cutoff.timestamp()).await? {
         let unit = match unit_of.get(&pegawai) {
@@ -54,7 +54,7 @@ pub async fn purge(state: &AppState, now: DateTime<Utc>) -> Result<Pangkas, ApiE
         };
         let day = DateTime::from_timestamp(taken, 0).map(|t| t.with_timezone(&offset).date_naive());
         let entry = units.entry(unit).or_default();
-        entry.0.push(row);
+        entry.0.push((pegawai, row));
         entry.1.extend(day);
     }
     for (unit, (old, days)) in units {

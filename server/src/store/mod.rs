@@ -278,9 +278,11 @@ pub trait Storage: Send + Sync + 'static {
     ) -> StoreResult<Vec<(String, String, RowState)>>;
     /// The check-ins taken before `before` (Unix seconds): `(pegawai id, row id, taken)`.
     async fn check_ins_before(&self, before: i64) -> StoreResult<Vec<(String, String, i64)>>;
-    /// Deletes rows of `entity` and every logged change to them (and their place in the check-in
-    /// times), atomically: what the retention period ends (presence fixes). How many rows went.
-    async fn purge_rows(&self, entity: Entity, row_ids: Vec<String>) -> StoreResult<u64>;
+    /// Deletes rows of `entity`, given as `(pegawai id, row id)`, and every logged change to them
+    /// (and their place in the check-in times), atomically: what the retention period ends
+    /// (presence fixes). The log is searched by record (its index), not read whole. How many
+    /// rows went.
+    async fn purge_rows(&self, entity: Entity, rows: Vec<(String, String)>) -> StoreResult<u64>;
     /// Keeps recap counts `(unit, tanggal, jam, rekap JSON)`; counts kept before stay as they were.
     async fn keep_rekap_counts(&self, counts: Vec<(String, String, String, String)>) -> StoreResult<()>;
     /// The kept counts of a day's report time: `(unit, rekap JSON)` by unit.

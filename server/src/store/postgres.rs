@@ -625,11 +625,17 @@ impl Storage for PostgresStorage {
         Ok(rows.into_iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 
-    async fn purge_rows(&self, entity: Entity, row_ids: Vec<String>) -> StoreResult<u64> {
+    async fn purge_rows(&self, entity: Entity, rows: Vec<(String, String)>) -> StoreResult<u64> {
         let name = entity_name(entity);
+        let (pegawai, row_ids): (Vec<String>, Vec<String>) = rows.into_iter().unzip();
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        tx.execute("DELETE FROM changes WHERE entity = $1 AND row_id = ANY($2::text[])", &[&name, &row_ids]).await?;
+        tx.execute(
+            "DELETE FROM changes WHERE entity = $1
+             AND (pegawai_id, row_id) IN (SELECT * FROM UNNEST($2::text[], $3::text[]))",
+            &[&name, &pegawai, &row_ids],
+        )
+        .await?;
         if entity == Entity::Presensi {
             tx.execute("DELETE FROM presensi_waktu WHERE row_id = ANY($1::text[])", &[&row_ids]).await?;
         }

@@ -727,21 +727,26 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn purge_rows(&self, entity: Entity, row_ids: Vec<String>) -> StoreResult<u64> {
+    async fn purge_rows(&self, entity: Entity, rows: Vec<(String, String)>) -> StoreResult<u64> {
         let name = entity_name(entity);
         self.run(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            // One pass over the change log for the whole set, not one per row.
+            // The rows to go, in a table the deletes join: the log by its record index.
             tx.execute_batch(
-                "CREATE TEMP TABLE IF NOT EXISTS purge_ids (id TEXT PRIMARY KEY); DELETE FROM purge_ids;",
+                "CREATE TEMP TABLE IF NOT EXISTS purge_ids (id TEXT PRIMARY KEY, pegawai TEXT NOT NULL);
+                 DELETE FROM purge_ids;",
             )?;
             {
-                let mut put = tx.prepare_cached("INSERT OR IGNORE INTO purge_ids (id) VALUES (?1)")?;
-                for id in &row_ids {
-                    put.execute([id])?;
+                let mut put = tx.prepare_cached("INSERT OR IGNORE INTO purge_ids (id, pegawai) VALUES (?1, ?2)")?;
+                for (pegawai, id) in &rows {
+                    put.execute([id, pegawai])?;
                 }
             }
-            tx.execute("DELETE FROM changes WHERE entity = ?1 AND row_id IN (SELECT id FROM purge_ids)", [&name])?;
+            tx.execute(
+                "DELETE FROM changes WHERE entity = ?1 AND seq IN (
+                     SELECT c.seq FROM purge_ids p JOIN changes c ON c.pegawai_id = p.pegawai AND c.row_id = p.id)",
+                [&name],
+            )?;
             if entity == Entity::Presensi {
                 tx.execute("DELETE FROM presensi_waktu WHERE row_id IN (SELECT id FROM purge_ids)", [])?;
             }
