@@ -33,6 +33,9 @@ pub struct Pangkas {
     pub rekap_disimpan: usize,
 }
 
+/// A unit's fixes to purge, as `(pegawai id, row id)`, and the local days they were taken on.
+type OldFixes = (Vec<(String, String)>, BTreeSet<NaiveDate>);
+
 /// Purges the fixes older than the retention period at `now`, unit by unit.
 pub async fn purge(state: &AppState, now: DateTime<Utc>) -> Result<Pangkas, ApiError> {
     let rules = published(state).await?.unwrap_or_else(|| PengaturanKerja::in_force(now));
@@ -41,7 +44,7 @@ pub async fn purge(state: &AppState, now: DateTime<Utc>) -> Result<Pangkas, ApiE
     let Some(cutoff) = rules.moment(kept_from, NaiveTime::MIN) else { return Ok(done) };
     let offset = rules.zona.offset();
     // The old fixes by the check-in times' index, by unit and local day.
-    let mut units: BTreeMap<String, (Vec<(String, String)>, BTreeSet<NaiveDate>)> = BTreeMap::new();
+    let mut units: BTreeMap<String, OldFixes> = BTreeMap::new();
     let mut unit_of: HashMap<String, String> = HashMap::new();
     for (pegawai, row, taken) in state.store.check_ins_before(cutoff.timestamp()).await? {
         let unit = match unit_of.get(&pegawai) {
