@@ -6,6 +6,7 @@
 //! A period is a month, `YYYY-MM`, and means the TMT of the 1st of that month: "usul pensiun
 //! periode Januari 2027" lists those whose TMT pensiun is 1 January 2027, as the BKD works.
 
+mod gaji;
 mod local;
 mod rules;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+pub use gaji::{GajiPokokTable, GajiRow, GajiStep};
 pub use local::{DueMonth, TableRefs};
 pub use rules::{evaluate, DueRecord, RefLookup};
 
@@ -113,8 +115,8 @@ pub struct DueRules {
     pub kp_periods: Vec<KpPeriods>,
     /// The highest golongan of PNS (no KP beyond it).
     pub golongan_max: String,
-    /// KGB every this many years of masa kerja golongan.
-    pub kgb_years: u32,
+    /// The gaji pokok tables, each from its `berlaku` on; KGB steps are read from them.
+    pub gaji_pokok: Vec<GajiPokokTable>,
     /// Satya Lencana milestones.
     pub satya_years: Vec<u32>,
     /// `jenisTingkatHukumanId` levels that bar Satya Lencana (sedang, berat).
@@ -135,10 +137,19 @@ impl Default for DueRules {
                 KpPeriods { from: date(2025, 10), months: (1..=12).collect(), basis: "Per BKN 4/2025".into() },
             ],
             golongan_max: "45".into(),
-            kgb_years: 2,
+            gaji_pokok: GajiPokokTable::builtin().into_iter().cloned().collect(),
             satya_years: vec![10, 20, 30],
             satya_barring_hukdis: vec!["S".into(), "B".into()],
         }
+    }
+}
+
+impl DueRules {
+    /// The gaji pokok table for a TMT: the latest in force then, else the earliest (earlier
+    /// regulations kept its rows; the judgement then names the row, not the amount).
+    pub fn gaji_pokok_at(&self, tmt: NaiveDate) -> Option<&GajiPokokTable> {
+        let in_force = self.gaji_pokok.iter().filter(|t| t.berlaku <= tmt).max_by_key(|t| t.berlaku);
+        in_force.or_else(|| self.gaji_pokok.iter().min_by_key(|t| t.berlaku))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
+use super::gaji::{golongan_name, rupiah};
 use super::{DueKind, DueRules, Judgement, Period};
 use crate::model::{Entity, FieldMap, Value};
 
@@ -148,9 +149,10 @@ fn kp(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup)
     }
 }
 
-/// Masa kerja golongan (months) at `at`, from the latest golongan SK that gives one, else from
-/// the data utama as of TMT golongan terakhir.
-fn mkg_months(r: &DueRecord<'_>, at: NaiveDate) -> Option<i64> {
+/// The golongan in force at `at` and its masa kerja golongan (months) then: from the latest
+/// golongan SK that gives one, else from the data utama as of TMT golongan terakhir.
+fn golongan_mkg<'a>(r: &DueRecord<'a>, at: NaiveDate) -> Option<(Option<&'a str>, i64)> {
+    let du = r.data_utama;
     let from_riwayat = r
         .rows
         .iter()
@@ -158,19 +160,20 @@ fn mkg_months(r: &DueRecord<'_>, at: NaiveDate) -> Option<i64> {
         .filter_map(|(_, m)| {
             let tmt = date(m, "tmt_golongan")?;
             let mk = int(m, "mk_golongan_tahun")? * 12 + int(m, "mk_golongan_bulan").unwrap_or(0);
-            Some((tmt, mk))
+            Some((tmt, mk, text(m, "golongan_id")))
         })
         // The golongan in force at `at`: a KP taking effect later is not counted yet.
-        .filter(|(tmt, _)| *tmt <= at)
-        .max_by_key(|(tmt, _)| *tmt);
-    let (base, mk) = match from_riwayat {
-        Some(x) => x,
-        None => {
-            let du = r.data_utama;
-            (date(du, "tmt_gol_akhir")?, int(du, "mk_tahun")? * 12 + int(du, "mk_bulan").unwrap_or(0))
-        }
+        .filter(|(tmt, _, _)| *tmt <= at)
+        .max_by_key(|(tmt, _, _)| *tmt);
+    let (base, mk, golongan) = match from_riwayat {
+        Some((tmt, mk, g)) => (tmt, mk, g.or_else(|| text(du, "gol_ruang_akhir_id"))),
+        None => (
+            date(du, "tmt_gol_akhir")?,
+            int(du, "mk_tahun")? * 12 + int(du, "mk_bulan").unwrap_or(0),
+            text(du, "gol_ruang_akhir_id"),
+        ),
     };
-    Some(mk + months_between(base, at))
+    Some((golongan, mk + months_between(base, at)))
 }
 
 fn kgb(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup) -> Judgement {
@@ -191,14 +194,47 @@ fn kgb(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup
     if kp_now {
         return Judgement::NotDue;
     }
-    let Some(mkg) = mkg_months(r, tmt) else { return Judgement::Unknown("masa kerja golongan".into()) };
-    let step = rules.kgb_years as i64 * 12;
-    if mkg > 0 && step > 0 && mkg % step == 0 {
-        // Reached exactly at this TMT: the month before it was one short.
-        Judgement::Due { tmt, reason: format!("masa kerja golongan {} tahun", mkg / 12) }
-    } else {
-        Judgement::NotDue
+    let Some((golongan, mkg)) = golongan_mkg(r, tmt) else { return Judgement::Unknown("masa kerja golongan".into()) };
+    let Some(golongan) = golongan else { return Judgement::Unknown("golongan".into()) };
+    let Some(table) = rules.gaji_pokok_at(tmt) else {
+        return Judgement::Unknown("tabel gaji pokok tidak dimuat".into());
+    };
+    if !table.has(golongan) {
+        if is_pns_golongan(golongan) {
+            return Judgement::Unknown(format!("golongan {golongan} tidak ada di tabel gaji pokok {}", table.basis));
+        }
+        // PPPK: their own salary table is not shipped. Flag the years a step is likely instead
+        // of judging (or staying silent) every month.
+        return if mkg > 0 && mkg % 24 == 0 {
+            Judgement::Unknown(format!(
+                "KGB PPPK belum pasti (MKG {} tahun): tabel gaji PPPK tidak dimuat, periksa manual",
+                mkg / 12
+            ))
+        } else {
+            Judgement::NotDue
+        };
     }
+    let Some(step) = table.step_at(golongan, mkg) else { return Judgement::NotDue };
+    let name = golongan_name(golongan).unwrap_or_else(|| golongan.to_string());
+    let reason = if tmt >= table.berlaku {
+        format!(
+            "masa kerja golongan {} tahun, golongan {name}: gaji pokok {} (baris MKG {} {}), dari {} (MKG {})",
+            step.to.mkg,
+            rupiah(step.to.rupiah),
+            step.to.mkg,
+            table.basis,
+            rupiah(step.from.rupiah),
+            step.from.mkg
+        )
+    } else {
+        // Earlier tables had the same rows with other amounts; the amount is not guessed.
+        format!(
+            "masa kerja golongan {} tahun, golongan {name}: baris MKG {} (dari MKG {}); besaran sebelum {} \
+             menurut tabel yang lalu, tidak dimuat",
+            step.to.mkg, step.to.mkg, step.from.mkg, table.berlaku
+        )
+    };
+    Judgement::Due { tmt, reason }
 }
 
 fn satya(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLookup) -> Judgement {
@@ -228,6 +264,7 @@ fn satya(period: Period, rules: &DueRules, r: &DueRecord<'_>, refs: &dyn RefLook
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::due::GajiPokokTable;
 
     struct Refs;
     impl RefLookup for Refs {
@@ -322,21 +359,26 @@ mod tests {
         assert_eq!(due(&judge(DueKind::Kp, "2026-04", &retired, vec![])), None, "pensiun on 2026-03-01");
     }
 
+    fn golongan_row(tmt: &str, golongan: &str, mk_tahun: i64, mk_bulan: i64) -> FieldMap {
+        let mut g = FieldMap::new();
+        g.insert("tmt_golongan".into(), Value::Text(tmt.into()));
+        g.insert("golongan_id".into(), Value::Text(golongan.into()));
+        g.insert("mk_golongan_tahun".into(), Value::Int(mk_tahun));
+        g.insert("mk_golongan_bulan".into(), Value::Int(mk_bulan));
+        g
+    }
+
     #[test]
     fn no_kgb_after_retirement_nor_in_the_month_a_kp_takes_effect() {
-        let mut g = FieldMap::new();
-        g.insert("tmt_golongan".into(), Value::Text("2020-04-01".into()));
-        g.insert("mk_golongan_tahun".into(), Value::Int(4));
-        // MKG 4 on 2020-04-01: 6 years on 2022-04-01 ...
+        // III/b with MKG 4 on 2020-04-01: 6 years on 2022-04-01 ...
+        let g = golongan_row("2020-04-01", "32", 4, 0);
         let young = du(&[("tgl_lahir", "1985-03-12")]);
         assert!(due(&judge(DueKind::Kgb, "2022-04", &young, vec![(Entity::RiwayatGolongan, &g)])).is_some());
         // Born 1964-01-10: BUP 58 on 2022-01, pensiun from 2022-02-01.
         let retired = du(&[("tgl_lahir", "1964-01-10")]);
         assert_eq!(due(&judge(DueKind::Kgb, "2022-04", &retired, vec![(Entity::RiwayatGolongan, &g)])), None);
-        // A KP with TMT 2022-04-01 (MKG 6 in the new golongan): its SK sets the gaji, no KGB.
-        let mut kp = FieldMap::new();
-        kp.insert("tmt_golongan".into(), Value::Text("2022-04-01".into()));
-        kp.insert("mk_golongan_tahun".into(), Value::Int(6));
+        // A KP to III/c with TMT 2022-04-01 (MKG 6): its SK sets the gaji, no KGB.
+        let kp = golongan_row("2022-04-01", "33", 6, 0);
         let rows = vec![(Entity::RiwayatGolongan, &g), (Entity::RiwayatGolongan, &kp)];
         assert_eq!(due(&judge(DueKind::Kgb, "2022-04", &young, rows.clone())), None, "the KP's month");
         // Two years later the KGB counts from the KP's row.
@@ -347,18 +389,61 @@ mod tests {
     }
 
     #[test]
-    fn kgb_falls_every_two_years_of_masa_kerja_golongan() {
-        let mut g = FieldMap::new();
-        g.insert("tmt_golongan".into(), Value::Text("2020-04-01".into()));
-        g.insert("mk_golongan_tahun".into(), Value::Int(3));
-        g.insert("mk_golongan_bulan".into(), Value::Int(6));
+    fn kgb_steps_on_the_rows_of_the_golongan_s_column() {
         let dum = du(&[]);
-        // MKG 3y6m on 2020-04-01 -> 4y on 2020-10-01, 6y on 2022-10-01.
-        for (period, is_due) in [("2020-10", true), ("2021-10", false), ("2022-10", true), ("2022-09", false)] {
+        let table = GajiPokokTable::builtin().expect("table");
+        // MKG 3y6m on 2020-04-01 -> 4y on 2020-10-01, 5y on 2021-10-01, 6y on 2022-10-01.
+        for (golongan, period, is_due) in [
+            ("32", "2020-10", true), // III/b steps on even years
+            ("32", "2021-10", false),
+            ("32", "2022-10", true),
+            ("32", "2022-09", false),
+            ("12", "2020-10", false), // I/b steps on odd years
+            ("12", "2021-10", true),
+            ("24", "2021-10", true), // II/d too
+            ("24", "2022-10", false),
+        ] {
+            let g = golongan_row("2020-04-01", golongan, 3, 6);
             let j = judge(DueKind::Kgb, period, &dum, vec![(Entity::RiwayatGolongan, &g)]);
-            assert_eq!(due(&j).is_some(), is_due, "{period}: {j:?}");
+            assert_eq!(due(&j).is_some(), is_due, "{golongan} {period}: {j:?}");
         }
+        // The judgement names the row of the table that applies and what it pays.
+        let g = golongan_row("2020-04-01", "32", 3, 6);
+        let Judgement::Due { reason, .. } = judge(DueKind::Kgb, "2026-10", &dum, vec![(Entity::RiwayatGolongan, &g)])
+        else {
+            panic!("III/b reaches MKG 10 in October 2026")
+        };
+        let (to, from) = (table.columns["32"][&10], table.columns["32"][&8]);
+        for part in ["golongan III/b", &rupiah(to), "baris MKG 10 PP 5/2024", &rupiah(from), "(MKG 8)"] {
+            assert!(reason.contains(part), "{part} in {reason}");
+        }
+        // I/a stops at MKG 26, IV/e at 32: no KGB past the top.
+        let top_ia = golongan_row("2020-04-01", "11", 24, 0);
+        assert!(due(&judge(DueKind::Kgb, "2022-04", &dum, vec![(Entity::RiwayatGolongan, &top_ia)])).is_some());
+        assert_eq!(due(&judge(DueKind::Kgb, "2024-04", &dum, vec![(Entity::RiwayatGolongan, &top_ia)])), None);
+        let top_ive = golongan_row("2020-04-01", "45", 32, 0);
+        assert_eq!(due(&judge(DueKind::Kgb, "2022-04", &dum, vec![(Entity::RiwayatGolongan, &top_ive)])), None);
+        // Before the table's amounts apply, the row is named and the amount is not guessed.
+        let early = golongan_row("2019-04-01", "32", 4, 0);
+        match judge(DueKind::Kgb, "2021-04", &dum, vec![(Entity::RiwayatGolongan, &early)]) {
+            Judgement::Due { reason, .. } => {
+                assert!(reason.contains("baris MKG 6") && !reason.contains("Rp"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // A PPPK golongan: its table is not shipped, so the likely years are flagged, not judged.
+        let pppk = golongan_row("2022-04-01", "IX", 0, 0);
+        match judge(DueKind::Kgb, "2024-04", &dum, vec![(Entity::RiwayatGolongan, &pppk)]) {
+            Judgement::Unknown(m) => assert!(m.contains("tabel gaji PPPK"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(judge(DueKind::Kgb, "2023-04", &dum, vec![(Entity::RiwayatGolongan, &pppk)]), Judgement::NotDue);
         assert!(matches!(judge(DueKind::Kgb, "2022-10", &dum, vec![]), Judgement::Unknown(_)));
+        // No table at all: unknown, never the old two-year guess.
+        let bare = DueRules { gaji_pokok: vec![], ..DueRules::default() };
+        let r = DueRecord { data_utama: &dum, rows: vec![(Entity::RiwayatGolongan, &g)] };
+        let j = evaluate(DueKind::Kgb, Period::parse("2026-10").expect("period"), &bare, &r, &Refs);
+        assert_eq!(j, Judgement::Unknown("tabel gaji pokok tidak dimuat".into()));
     }
 
     #[test]
