@@ -131,14 +131,30 @@ pub async fn put_blob(
             format!("send at most {MAX_CHUNK} bytes per chunk"),
         ));
     }
-    match state.blobs.append(&sha, &upload_key(&user), q.offset, q.total, body.to_vec()).await {
-        Ok(BlobStatus::Complete(n)) => {
-            state.store.add_blob_owner(&sha, &user).await?;
-            Ok(Json(UploadState { offset: n, complete: true }).into_response())
+    // The last chunk is checked and sealed before the document is the uploader's, which takes
+    // a while for a large one. A phone that hangs up meanwhile (its timeout, a cut) must find
+    // the document its own at the next try, so the append and the ownership finish in a task
+    // of their own: dropping this request does not drop them halfway.
+    let (blobs, store, key) = (state.blobs.clone(), state.store.clone(), upload_key(&user));
+    let (task_sha, task_user) = (sha.clone(), user.clone());
+    let finish = tokio::spawn(async move {
+        let status = blobs.append(&task_sha, &key, q.offset, q.total, body.to_vec()).await;
+        if let Ok(BlobStatus::Complete(_)) = status {
+            store.add_blob_owner(&task_sha, &task_user).await?;
         }
+        Ok::<_, ApiError>(status)
+    });
+    match finish.await.map_err(ApiError::internal)?? {
+        Ok(BlobStatus::Complete(n)) => Ok(Json(UploadState { offset: n, complete: true }).into_response()),
         Ok(BlobStatus::Partial(n)) => Ok(Json(UploadState { offset: n, complete: false }).into_response()),
         Ok(BlobStatus::Absent) => Ok(Json(UploadState { offset: 0, complete: false }).into_response()),
         Err(BlobError::OffsetMismatch { expected, got }) => {
+            // A retry of a last chunk that an abandoned request completed meanwhile.
+            if state.store.blob_owned_by(&sha, &user).await? {
+                if let Some(n) = state.blobs.state(&sha, &upload_key(&user)).await.map_err(blob_error)?.complete {
+                    return Ok(Json(UploadState { offset: n, complete: true }).into_response());
+                }
+            }
             let mut r = blob_error(BlobError::OffsetMismatch { expected, got }).into_response();
             r.headers_mut().insert(OFFSET_HEADER, HeaderValue::from(expected));
             Ok(r)

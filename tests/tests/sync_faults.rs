@@ -277,3 +277,80 @@ async fn a_lost_token_refresh_answer_keeps_the_device_signed_in() {
     assert_eq!(mine.len(), 1, "the edit is in the hub's log once");
     assert_eq!(mine[0]["fields"]["jabatan_nama"], "Analis Kepegawaian");
 }
+
+/// The hub checks and seals a large document's last chunk before it is the uploader's. A phone
+/// that hangs up in that moment (its timeout) must find the document its own at its next try,
+/// not an upload back at offset 0 that each later try loses again the same way.
+#[tokio::test(flavor = "current_thread")]
+async fn a_last_chunk_whose_sender_hangs_up_still_completes_the_upload() {
+    use tokio::io::AsyncWriteExt;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hub = HubProcess::demo(&tmp.path().join("hub"), 1);
+    let token = berkas_tests::access_token(&hub.url, "admin").await;
+    let chunk = 8 << 20;
+    let mut bytes = Vec::with_capacity(3 * chunk);
+    let mut x: u32 = 11;
+    while bytes.len() < 3 * chunk {
+        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    let sha = file_sha(&bytes);
+    let url = format!("{}/v1/blobs/{sha}", hub.url);
+    let http = reqwest::Client::new();
+    for at in [0, chunk] {
+        let r = http
+            .put(format!("{url}?offset={at}&total={}", bytes.len()))
+            .bearer_auth(&token)
+            .body(bytes[at..at + chunk].to_vec())
+            .send()
+            .await
+            .expect("chunk");
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+    // The last chunk, sent whole; the connection closes before the answer.
+    let addr = hub.url.trim_start_matches("http://").to_string();
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    let head = format!(
+        "PUT /v1/blobs/{sha}?offset={}&total={} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: {chunk}\r\n\r\n",
+        2 * chunk,
+        bytes.len()
+    );
+    tcp.write_all(head.as_bytes()).await.expect("head");
+    tcp.write_all(&bytes[2 * chunk..]).await.expect("body");
+    tcp.flush().await.expect("flush");
+    let head_of = |http: reqwest::Client| {
+        let (url, token) = (url.clone(), token.clone());
+        async move {
+            let r = http.head(&url).bearer_auth(&token).send().await.expect("head");
+            let offset = r.headers().get("x-berkas-upload-offset").and_then(|v| v.to_str().ok()).map(str::to_string);
+            (r.status(), offset.unwrap_or_default())
+        }
+    };
+    // Hang up once the hub holds the whole chunk and is checking it (or has finished).
+    let total = bytes.len().to_string();
+    for _ in 0..600 {
+        let (status, offset) = head_of(http.clone()).await;
+        if status.is_success() || offset == total {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    drop(tcp);
+
+    let mut status = reqwest::StatusCode::NOT_FOUND;
+    for _ in 0..600 {
+        let (now, offset) = head_of(http.clone()).await;
+        status = now;
+        if status.is_success() {
+            assert_eq!(offset, total);
+            break;
+        }
+        // Still being checked and sealed: the whole chunk is there; never back at 0.
+        assert_eq!(offset, total, "the upload went back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(status.is_success(), "the upload never became the uploader's: {status}");
+    let back = http.get(&url).bearer_auth(&token).send().await.expect("get").bytes().await.expect("bytes");
+    assert!(back[..] == bytes[..], "the document reads back as sent");
+}

@@ -13,8 +13,10 @@ use super::{check_append, check_continues, valid_name, BlobError, BlobState, Blo
 
 pub struct FsBlobStore {
     root: PathBuf,
-    /// One upload step at a time per server: appends are short, and the order must hold.
-    lock: tokio::sync::Mutex<()>,
+    /// One upload step at a time per server: appends are short, and the order must hold. The
+    /// guard goes into the blocking work, so a request dropped halfway (its caller hung up)
+    /// does not let the next append in while this one still writes.
+    lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     key: Option<Secret>,
 }
 
@@ -33,7 +35,7 @@ impl FsBlobStore {
     /// A store of plain files: a hub from before documents were sealed, and tests of it.
     pub fn new(root: &Path) -> std::io::Result<FsBlobStore> {
         std::fs::create_dir_all(root.join("partial"))?;
-        Ok(FsBlobStore { root: root.to_path_buf(), lock: tokio::sync::Mutex::new(()), key: None })
+        Ok(FsBlobStore { root: root.to_path_buf(), lock: Default::default(), key: None })
     }
 
     /// A store that seals every document and upload under `key` (the hub's document key). Plain
@@ -272,13 +274,14 @@ impl BlobStore for FsBlobStore {
         bytes: Vec<u8>,
     ) -> Result<BlobStatus, BlobError> {
         check_append(sha, total)?;
-        let _guard = self.lock.lock().await;
+        let guard = self.lock.clone().lock_owned().await;
         let at = self.extent(sha, upload_key)?;
         check_continues(at.plain, offset, bytes.len(), total)?;
         let partial = self.partial_path(sha, upload_key);
         let final_path = self.final_path(sha);
         let (sha, upload_key, key) = (sha.to_string(), upload_key.to_string(), self.key.clone());
         tokio::task::spawn_blocking(move || -> Result<BlobStatus, BlobError> {
+            let _guard = guard;
             match &key {
                 Some(key) => sealed::append_record(key, &partial, &sha, &upload_key, at, &bytes)?,
                 None => {
