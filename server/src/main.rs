@@ -239,8 +239,12 @@ impl StoreArgs {
         state.referensi = Arc::new(HubReferensi::load(state.store.as_ref()).await.map_err(|e| e.message)?);
         let (tables, jf, hukuman) = state.referensi.sizes();
         if self.referensi.is_some() {
+            // The KGB rule's table ships with the hub; said here so an operator sees which one.
+            let gaji = berkas_core::due::GajiPokokTable::builtin()
+                .map_or_else(|| "none".to_string(), |t| format!("{} from {}", t.basis, t.berlaku));
             println!(
-                "reference tables: {tables}; usiaBup of {jf} jabatan fungsional, level of {hukuman} jenis hukuman"
+                "reference tables: {tables}; usiaBup of {jf} jabatan fungsional, level of {hukuman} jenis hukuman; \
+                 gaji pokok {gaji}"
             );
         }
         Ok((state, bucket))
