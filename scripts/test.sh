@@ -180,6 +180,8 @@ DISPLAY=:97 BERKAS_TARGET="$target_dir/debug" BERKAS_E2E_SHOTS="$target_dir/e2e-
   node desktop/e2e/helpdesk.mjs || status=$?
 DISPLAY=:97 BERKAS_TARGET="$target_dir/debug" BERKAS_E2E_SHOTS="$target_dir/e2e-screenshots" \
   node desktop/e2e/presensi.mjs || status=$?
+DISPLAY=:97 BERKAS_TARGET="$target_dir/debug" BERKAS_E2E_SHOTS="$target_dir/e2e-screenshots" \
+  node desktop/e2e/due.mjs || status=$?
 stop_webview_driver
 if [ "$status" -ne 0 ]; then tail -50 "$e2e_dir/driver.log"; fi
 rm -rf "$e2e_dir"
