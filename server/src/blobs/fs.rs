@@ -300,19 +300,22 @@ impl BlobStore for FsBlobStore {
                 Some(key) => {
                     let ready = partial.with_extension("sealing");
                     let sealed = sealed::seal_upload(key, &partial, &sha, &upload_key, &ready);
-                    std::fs::remove_file(&partial)?;
-                    match sealed {
-                        Ok(true) => place(&ready, &final_path)?,
-                        Ok(false) => {
-                            std::fs::remove_file(&ready)?;
-                            return Err(BlobError::HashMismatch);
-                        }
+                    // The document is in place before its upload goes: no moment in which a
+                    // look at the state finds neither.
+                    let placed = match sealed {
+                        Ok(true) => place(&ready, &final_path),
+                        Ok(false) => match std::fs::remove_file(&ready) {
+                            Ok(()) => Err(BlobError::HashMismatch),
+                            Err(e) => Err(e.into()),
+                        },
                         Err(e) => {
                             // Best effort: the error says what went wrong.
                             let _ = std::fs::remove_file(&ready);
-                            return Err(e);
+                            Err(e)
                         }
-                    }
+                    };
+                    std::fs::remove_file(&partial)?;
+                    placed?;
                 }
             }
             Ok(BlobStatus::Complete(now))
